@@ -1,0 +1,218 @@
+// Column <-> record mapping shared by the SQL adapters (SQLite and PostgreSQL use the same column names).
+import type {
+  AppRecord, BearerRecord, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
+  TweetRecord, UserRecord,
+} from '../domain/model.ts';
+
+type Row = Record<string, any>;
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 't';
+const json = <T>(v: unknown, fallback: T): T => (v == null ? fallback : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+
+export const USER_COLUMNS = [
+  'id', 'username', 'name', 'created_at', 'description', 'location', 'url', 'profile_image_url', 'protected',
+  'verified', 'suspended', 'pinned_tweet_id', 'followers_count', 'following_count', 'tweet_count', 'listed_count',
+  'like_count',
+] as const;
+
+export function userFromRow(r: Row): UserRecord {
+  return {
+    id: r.id,
+    username: r.username,
+    name: r.name,
+    createdAt: num(r.created_at),
+    description: r.description,
+    location: r.location ?? null,
+    url: r.url ?? null,
+    profileImageUrl: r.profile_image_url,
+    protected: bool(r.protected),
+    verified: bool(r.verified),
+    suspended: bool(r.suspended),
+    pinnedTweetId: r.pinned_tweet_id ?? null,
+    metrics: {
+      followers_count: num(r.followers_count),
+      following_count: num(r.following_count),
+      tweet_count: num(r.tweet_count),
+      listed_count: num(r.listed_count),
+      like_count: num(r.like_count),
+    },
+  };
+}
+
+export function userToRow(u: UserRecord, boolean: (b: boolean) => unknown): unknown[] {
+  return [
+    u.id, u.username, u.name, u.createdAt, u.description, u.location, u.url, u.profileImageUrl,
+    boolean(u.protected), boolean(u.verified), boolean(u.suspended), u.pinnedTweetId, u.metrics.followers_count,
+    u.metrics.following_count, u.metrics.tweet_count, u.metrics.listed_count, u.metrics.like_count,
+  ];
+}
+
+export const TWEET_COLUMNS = [
+  'id', 'author_id', 'text', 'created_at', 'lang', 'source', 'conversation_id', 'in_reply_to_user_id',
+  'referenced_tweets', 'media_keys', 'poll_ids', 'place_id', 'entities', 'possibly_sensitive', 'reply_settings',
+  'deleted', 'retweet_count', 'reply_count', 'quote_count', 'impression_count', 'bookmark_count', 'like_count',
+] as const;
+
+export function tweetFromRow(r: Row): TweetRecord {
+  return {
+    id: r.id,
+    authorId: r.author_id,
+    text: r.text,
+    createdAt: num(r.created_at),
+    lang: r.lang,
+    source: r.source,
+    conversationId: r.conversation_id,
+    inReplyToUserId: r.in_reply_to_user_id ?? null,
+    referencedTweets: json(r.referenced_tweets, []),
+    mediaKeys: json(r.media_keys, []),
+    pollIds: json(r.poll_ids, []),
+    placeId: r.place_id ?? null,
+    entities: json(r.entities, null),
+    possiblySensitive: bool(r.possibly_sensitive),
+    replySettings: r.reply_settings,
+    deleted: bool(r.deleted),
+    retweetCount: num(r.retweet_count),
+    replyCount: num(r.reply_count),
+    quoteCount: num(r.quote_count),
+    impressionCount: num(r.impression_count),
+    bookmarkCount: num(r.bookmark_count),
+    likeCount: num(r.like_count),
+  };
+}
+
+export function tweetToRow(t: TweetRecord, boolean: (b: boolean) => unknown): unknown[] {
+  return [
+    t.id, t.authorId, t.text, t.createdAt, t.lang, t.source, t.conversationId, t.inReplyToUserId,
+    JSON.stringify(t.referencedTweets), JSON.stringify(t.mediaKeys), JSON.stringify(t.pollIds), t.placeId,
+    t.entities ? JSON.stringify(t.entities) : null, boolean(t.possiblySensitive), t.replySettings, boolean(t.deleted),
+    t.retweetCount, t.replyCount, t.quoteCount, t.impressionCount, t.bookmarkCount, t.likeCount,
+  ];
+}
+
+export const MEDIA_COLUMNS = [
+  'media_key', 'type', 'url', 'preview_image_url', 'width', 'height', 'alt_text', 'duration_ms', 'view_count',
+] as const;
+
+export function mediaFromRow(r: Row): MediaRecord {
+  return {
+    mediaKey: r.media_key,
+    type: r.type,
+    url: r.url ?? null,
+    previewImageUrl: r.preview_image_url ?? null,
+    width: num(r.width),
+    height: num(r.height),
+    altText: r.alt_text ?? null,
+    durationMs: r.duration_ms == null ? null : num(r.duration_ms),
+    viewCount: r.view_count == null ? null : num(r.view_count),
+  };
+}
+
+export function mediaToRow(m: MediaRecord): unknown[] {
+  return [m.mediaKey, m.type, m.url, m.previewImageUrl, m.width, m.height, m.altText, m.durationMs, m.viewCount];
+}
+
+export const POLL_COLUMNS = ['id', 'options', 'duration_minutes', 'end_at'] as const;
+
+export function pollFromRow(r: Row): PollRecord {
+  return { id: r.id, options: json(r.options, []), durationMinutes: num(r.duration_minutes), endAt: num(r.end_at) };
+}
+
+export function pollToRow(p: PollRecord): unknown[] {
+  return [p.id, JSON.stringify(p.options), p.durationMinutes, p.endAt];
+}
+
+export const PLACE_COLUMNS = ['id', 'full_name', 'name', 'country', 'country_code', 'place_type', 'bbox'] as const;
+
+export function placeFromRow(r: Row): PlaceRecord {
+  return {
+    id: r.id,
+    fullName: r.full_name,
+    name: r.name,
+    country: r.country,
+    countryCode: r.country_code,
+    placeType: r.place_type,
+    bbox: json(r.bbox, [0, 0, 0, 0]),
+  };
+}
+
+export function placeToRow(p: PlaceRecord): unknown[] {
+  return [p.id, p.fullName, p.name, p.country, p.countryCode, p.placeType, JSON.stringify(p.bbox)];
+}
+
+export const PROJECT_COLUMNS = ['id', 'name', 'monthly_tweet_cap', 'cap_reset_day', 'developer_state', 'policy'] as const;
+
+export function projectFromRow(r: Row): ProjectRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    monthlyTweetCap: num(r.monthly_tweet_cap),
+    capResetDay: num(r.cap_reset_day),
+    developerState: r.developer_state,
+    policy: json(r.policy, {}),
+  };
+}
+
+export function projectToRow(p: ProjectRecord): unknown[] {
+  return [p.id, p.name, p.monthlyTweetCap, p.capResetDay, p.developerState, JSON.stringify(p.policy)];
+}
+
+export const APP_COLUMNS = [
+  'id', 'name', 'project_id', 'permission', 'suspended', 'consumer_key', 'consumer_secret_sealed', 'client_id',
+  'client_secret_hash', 'policy',
+] as const;
+
+export function appFromRow(r: Row): AppRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    projectId: r.project_id ?? null,
+    permission: r.permission,
+    suspended: bool(r.suspended),
+    consumerKey: r.consumer_key,
+    consumerSecretSealed: r.consumer_secret_sealed,
+    clientId: r.client_id,
+    clientSecretHash: r.client_secret_hash,
+    policy: json(r.policy, {}),
+  };
+}
+
+export function appToRow(a: AppRecord, boolean: (b: boolean) => unknown): unknown[] {
+  return [
+    a.id, a.name, a.projectId, a.permission, boolean(a.suspended), a.consumerKey, a.consumerSecretSealed, a.clientId,
+    a.clientSecretHash, JSON.stringify(a.policy),
+  ];
+}
+
+export const OAUTH1_TOKEN_COLUMNS = ['token', 'app_id', 'user_id', 'secret_sealed', 'permission'] as const;
+
+export function oauth1TokenFromRow(r: Row): OAuth1TokenRecord {
+  return { token: r.token, appId: r.app_id, userId: r.user_id, secretSealed: r.secret_sealed, permission: r.permission };
+}
+
+export function oauth1TokenToRow(t: OAuth1TokenRecord): unknown[] {
+  return [t.token, t.appId, t.userId, t.secretSealed, t.permission];
+}
+
+export const BEARER_COLUMNS = ['token_hash', 'kind', 'app_id', 'user_id', 'scopes', 'expires_at'] as const;
+
+export function bearerFromRow(r: Row): BearerRecord {
+  if (r.kind === 'app') return { kind: 'app', tokenHash: r.token_hash, appId: r.app_id };
+  return {
+    kind: 'user',
+    tokenHash: r.token_hash,
+    appId: r.app_id,
+    userId: r.user_id,
+    scopes: json(r.scopes, []),
+    expiresAt: r.expires_at == null ? null : num(r.expires_at),
+  };
+}
+
+export function bearerToRow(b: BearerRecord): unknown[] {
+  return b.kind === 'app'
+    ? [b.tokenHash, 'app', b.appId, null, null, null]
+    : [b.tokenHash, 'user', b.appId, b.userId, JSON.stringify(b.scopes), b.expiresAt];
+}
+
+/** `a, b, c` */
+export const columnList = (cols: readonly string[]): string => cols.join(', ');

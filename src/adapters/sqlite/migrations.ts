@@ -1,0 +1,90 @@
+// Versioned schema for the SQLite store; PRAGMA user_version records how far a file has come.
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  /* 1 */ `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    location TEXT,
+    url TEXT,
+    profile_image_url TEXT NOT NULL,
+    protected INTEGER NOT NULL DEFAULT 0,
+    verified INTEGER NOT NULL DEFAULT 0,
+    suspended INTEGER NOT NULL DEFAULT 0,
+    pinned_tweet_id TEXT,
+    followers_count INTEGER NOT NULL DEFAULT 0,
+    following_count INTEGER NOT NULL DEFAULT 0,
+    tweet_count INTEGER NOT NULL DEFAULT 0,
+    listed_count INTEGER NOT NULL DEFAULT 0,
+    like_count INTEGER NOT NULL DEFAULT 0 CHECK (like_count >= 0)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX users_username ON users (username COLLATE NOCASE);
+
+  CREATE TABLE tweets (
+    id TEXT PRIMARY KEY,
+    author_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    lang TEXT NOT NULL,
+    source TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    in_reply_to_user_id TEXT,
+    referenced_tweets TEXT NOT NULL DEFAULT '[]',
+    media_keys TEXT NOT NULL DEFAULT '[]',
+    poll_ids TEXT NOT NULL DEFAULT '[]',
+    place_id TEXT,
+    entities TEXT,
+    possibly_sensitive INTEGER NOT NULL DEFAULT 0,
+    reply_settings TEXT NOT NULL DEFAULT 'everyone',
+    deleted INTEGER NOT NULL DEFAULT 0,
+    retweet_count INTEGER NOT NULL DEFAULT 0,
+    reply_count INTEGER NOT NULL DEFAULT 0,
+    quote_count INTEGER NOT NULL DEFAULT 0,
+    impression_count INTEGER NOT NULL DEFAULT 0,
+    bookmark_count INTEGER NOT NULL DEFAULT 0,
+    like_count INTEGER NOT NULL DEFAULT 0 CHECK (like_count >= 0)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE media (
+    media_key TEXT PRIMARY KEY, type TEXT NOT NULL, url TEXT, preview_image_url TEXT, width INTEGER NOT NULL,
+    height INTEGER NOT NULL, alt_text TEXT, duration_ms INTEGER, view_count INTEGER
+  ) WITHOUT ROWID;
+  CREATE TABLE polls (id TEXT PRIMARY KEY, options TEXT NOT NULL, duration_minutes INTEGER NOT NULL, end_at INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE places (
+    id TEXT PRIMARY KEY, full_name TEXT NOT NULL, name TEXT NOT NULL, country TEXT NOT NULL, country_code TEXT NOT NULL,
+    place_type TEXT NOT NULL, bbox TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- Likes keyed by liker; the two indexes serve both listings newest first and their keyset cursors.
+  CREATE TABLE likes (
+    user_id TEXT NOT NULL,
+    tweet_id TEXT NOT NULL,
+    liked_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, tweet_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX likes_by_user ON likes (user_id, liked_at, tweet_id);
+  CREATE INDEX likes_by_tweet ON likes (tweet_id, liked_at, user_id);
+
+  CREATE TABLE projects (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, monthly_tweet_cap INTEGER NOT NULL, cap_reset_day INTEGER NOT NULL,
+    developer_state TEXT NOT NULL, policy TEXT NOT NULL DEFAULT '{}'
+  ) WITHOUT ROWID;
+  CREATE TABLE apps (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, project_id TEXT, permission TEXT NOT NULL, suspended INTEGER NOT NULL DEFAULT 0,
+    consumer_key TEXT NOT NULL UNIQUE, consumer_secret_sealed TEXT NOT NULL, client_id TEXT NOT NULL UNIQUE,
+    client_secret_hash TEXT NOT NULL, policy TEXT NOT NULL DEFAULT '{}'
+  ) WITHOUT ROWID;
+  CREATE TABLE oauth1_tokens (
+    token TEXT PRIMARY KEY, app_id TEXT NOT NULL, user_id TEXT NOT NULL, secret_sealed TEXT NOT NULL, permission TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX oauth1_tokens_app ON oauth1_tokens (app_id);
+  CREATE TABLE bearers (
+    token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, app_id TEXT NOT NULL, user_id TEXT, scopes TEXT, expires_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX bearers_app ON bearers (app_id, kind);
+  `,
+];

@@ -1,0 +1,313 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  AppRecord, BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
+  TweetRecord, UserRecord,
+} from '../../domain/model.ts';
+import type { KeysetPage, LikesStore } from '../../ports/store.ts';
+import {
+  APP_COLUMNS, BEARER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
+  TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, mediaFromRow, mediaToRow,
+  oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
+  tweetFromRow, tweetToRow, userFromRow, userToRow,
+} from '../rows.ts';
+import { SQLITE_MIGRATIONS } from './migrations.ts';
+
+const sqlBool = (b: boolean): number => (b ? 1 : 0);
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+type Statement = Database.Statement<unknown[]>;
+
+/** The embedded store: one SQLite file in WAL mode, every statement prepared once. */
+export class SqliteStore implements LikesStore {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+  private stmts!: ReturnType<SqliteStore['prepare']>;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = OFF');
+  }
+
+  async migrate(): Promise<void> {
+    const apply = this.db.transaction(() => {
+      const version = this.db.pragma('user_version', { simple: true }) as number;
+      for (let v = version; v < SQLITE_MIGRATIONS.length; v++) {
+        this.db.exec(SQLITE_MIGRATIONS[v]);
+        this.db.pragma(`user_version = ${v + 1}`);
+      }
+    });
+    apply.immediate();
+    this.stmts = this.prepare();
+  }
+
+  private prepare() {
+    const db = this.db;
+    const byJsonIds = (table: string, cols: readonly string[], key: string) =>
+      db.prepare(`SELECT ${columnList(cols)} FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`);
+    const upsert = (table: string, cols: readonly string[], key: string) =>
+      db.prepare(
+        `INSERT INTO ${table} (${columnList(cols)}) VALUES (${placeholders(cols.length)})
+         ON CONFLICT (${key}) DO UPDATE SET ${cols.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      );
+    // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code.
+    const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id') => ({
+      olderFirst: db.prepare(
+        `SELECT user_id, tweet_id, liked_at FROM likes WHERE ${key} = ? AND (liked_at, ${other}) >= (?, ?)
+         ORDER BY liked_at DESC, ${other} DESC LIMIT ?`,
+      ),
+      older: db.prepare(
+        `SELECT user_id, tweet_id, liked_at FROM likes WHERE ${key} = ? AND (liked_at, ${other}) < (?, ?)
+         AND (liked_at, ${other}) >= (?, ?) ORDER BY liked_at DESC, ${other} DESC LIMIT ?`,
+      ),
+      newer: db.prepare(
+        `SELECT user_id, tweet_id, liked_at FROM likes WHERE ${key} = ? AND (liked_at, ${other}) > (?, ?)
+         AND (liked_at, ${other}) >= (?, ?) ORDER BY liked_at ASC, ${other} ASC LIMIT ?`,
+      ),
+    });
+    return {
+      isEmpty: db.prepare('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'),
+      users: byJsonIds('users', USER_COLUMNS, 'id'),
+      usersByUsername: db.prepare(
+        `SELECT ${columnList(USER_COLUMNS)} FROM users WHERE username COLLATE NOCASE IN (SELECT value FROM json_each(?))`,
+      ),
+      tweets: byJsonIds('tweets', TWEET_COLUMNS, 'id'),
+      media: byJsonIds('media', MEDIA_COLUMNS, 'media_key'),
+      polls: byJsonIds('polls', POLL_COLUMNS, 'id'),
+      places: byJsonIds('places', PLACE_COLUMNS, 'id'),
+      byUser: walk('user_id', 'tweet_id'),
+      ofTweet: walk('tweet_id', 'user_id'),
+      atRank: db.prepare(
+        'SELECT user_id, tweet_id, liked_at FROM likes WHERE tweet_id = ? ORDER BY liked_at DESC, user_id DESC LIMIT 1 OFFSET ?',
+      ),
+      insertLike: db.prepare('INSERT INTO likes (user_id, tweet_id, liked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      deleteLike: db.prepare('DELETE FROM likes WHERE user_id = ? AND tweet_id = ?'),
+      bumpTweet: db.prepare('UPDATE tweets SET like_count = like_count + ? WHERE id = ?'),
+      bumpUser: db.prepare('UPDATE users SET like_count = like_count + ? WHERE id = ?'),
+      recountTweet: db.prepare('UPDATE tweets SET like_count = (SELECT count(*) FROM likes WHERE tweet_id = tweets.id) WHERE id = ?'),
+      recountUser: db.prepare('UPDATE users SET like_count = (SELECT count(*) FROM likes WHERE user_id = users.id) WHERE id = ?'),
+      insertUser: db.prepare(`INSERT OR REPLACE INTO users (${columnList(USER_COLUMNS)}) VALUES (${placeholders(USER_COLUMNS.length)})`),
+      insertTweet: db.prepare(`INSERT OR REPLACE INTO tweets (${columnList(TWEET_COLUMNS)}) VALUES (${placeholders(TWEET_COLUMNS.length)})`),
+      insertMedia: db.prepare(`INSERT OR REPLACE INTO media (${columnList(MEDIA_COLUMNS)}) VALUES (${placeholders(MEDIA_COLUMNS.length)})`),
+      insertPoll: db.prepare(`INSERT OR REPLACE INTO polls (${columnList(POLL_COLUMNS)}) VALUES (${placeholders(POLL_COLUMNS.length)})`),
+      insertPlace: db.prepare(`INSERT OR REPLACE INTO places (${columnList(PLACE_COLUMNS)}) VALUES (${placeholders(PLACE_COLUMNS.length)})`),
+      setDeleted: db.prepare('UPDATE tweets SET deleted = ? WHERE id = ?'),
+      setProtected: db.prepare('UPDATE users SET protected = ? WHERE id = ?'),
+      setSuspended: db.prepare('UPDATE users SET suspended = ? WHERE id = ?'),
+      project: db.prepare(`SELECT ${columnList(PROJECT_COLUMNS)} FROM projects WHERE id = ?`),
+      projects: db.prepare(`SELECT ${columnList(PROJECT_COLUMNS)} FROM projects ORDER BY id`),
+      app: db.prepare(`SELECT ${columnList(APP_COLUMNS)} FROM apps WHERE id = ?`),
+      apps: db.prepare(`SELECT ${columnList(APP_COLUMNS)} FROM apps ORDER BY id`),
+      appByConsumerKey: db.prepare(`SELECT ${columnList(APP_COLUMNS)} FROM apps WHERE consumer_key = ?`),
+      appByClientId: db.prepare(`SELECT ${columnList(APP_COLUMNS)} FROM apps WHERE client_id = ?`),
+      listUsers: db.prepare(`SELECT ${columnList(USER_COLUMNS)} FROM users ORDER BY length(id) DESC, id DESC LIMIT ?`),
+      putProject: upsert('projects', PROJECT_COLUMNS, 'id'),
+      putApp: upsert('apps', APP_COLUMNS, 'id'),
+      oauth1Token: db.prepare(`SELECT ${columnList(OAUTH1_TOKEN_COLUMNS)} FROM oauth1_tokens WHERE token = ?`),
+      putOAuth1Token: upsert('oauth1_tokens', OAUTH1_TOKEN_COLUMNS, 'token'),
+      deleteOAuth1TokensOfApp: db.prepare('DELETE FROM oauth1_tokens WHERE app_id = ?'),
+      bearer: db.prepare(`SELECT ${columnList(BEARER_COLUMNS)} FROM bearers WHERE token_hash = ?`),
+      putBearer: upsert('bearers', BEARER_COLUMNS, 'token_hash'),
+      deleteBearer: db.prepare('DELETE FROM bearers WHERE token_hash = ?'),
+      deleteBearersOfApp: db.prepare('DELETE FROM bearers WHERE app_id = ? AND kind = ?'),
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+      setMetaIfAbsent: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (this.stmts.isEmpty.get() as { empty: number }).empty === 1;
+  }
+
+  private many<T>(stmt: Statement, keys: readonly string[], map: (r: any) => T): T[] {
+    if (keys.length === 0) return [];
+    return (stmt.all(JSON.stringify(keys)) as any[]).map(map);
+  }
+
+  async usersByIds(ids: readonly string[]): Promise<UserRecord[]> {
+    return this.many(this.stmts.users, ids, userFromRow);
+  }
+  async usersByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
+    return this.many(this.stmts.usersByUsername, usernames, userFromRow);
+  }
+  async tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]> {
+    return this.many(this.stmts.tweets, ids, tweetFromRow);
+  }
+  async mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]> {
+    return this.many(this.stmts.media, keys, mediaFromRow);
+  }
+  async pollsByIds(ids: readonly string[]): Promise<PollRecord[]> {
+    return this.many(this.stmts.polls, ids, pollFromRow);
+  }
+  async placesByIds(ids: readonly string[]): Promise<PlaceRecord[]> {
+    return this.many(this.stmts.places, ids, placeFromRow);
+  }
+
+  private walk(w: SqliteStore['stmts']['byUser'], key: string, page: KeysetPage): LikeRow[] {
+    const floor = page.floor ?? { likedAt: -Infinity, id: '' };
+    const floorArgs = [Number.isFinite(floor.likedAt) ? floor.likedAt : Number.MIN_SAFE_INTEGER, floor.id];
+    let rows: any[];
+    if (!page.from) rows = w.olderFirst.all(key, ...floorArgs, page.limit) as any[];
+    else if (page.direction === 'older') rows = w.older.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[];
+    else rows = (w.newer.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[]).reverse();
+    return rows.map((r) => ({ userId: r.user_id, tweetId: r.tweet_id, likedAt: r.liked_at }));
+  }
+
+  async likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
+    return this.walk(this.stmts.byUser, userId, page);
+  }
+  async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
+    return this.walk(this.stmts.ofTweet, tweetId, page);
+  }
+  async likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null> {
+    const r = this.stmts.atRank.get(tweetId, rank) as any;
+    return r ? { userId: r.user_id, tweetId: r.tweet_id, likedAt: r.liked_at } : null;
+  }
+
+  private readonly likeTx = (userId: string, tweetId: string, likedAt: number): boolean => {
+    const run = this.db.transaction(() => {
+      if (this.stmts.insertLike.run(userId, tweetId, likedAt).changes === 0) return false;
+      this.stmts.bumpTweet.run(1, tweetId);
+      this.stmts.bumpUser.run(1, userId);
+      return true;
+    });
+    return run.immediate();
+  };
+
+  async like(userId: string, tweetId: string, likedAt: number): Promise<boolean> {
+    return this.likeTx(userId, tweetId, likedAt);
+  }
+
+  async unlike(userId: string, tweetId: string): Promise<boolean> {
+    const run = this.db.transaction(() => {
+      if (this.stmts.deleteLike.run(userId, tweetId).changes === 0) return false;
+      this.stmts.bumpTweet.run(-1, tweetId);
+      this.stmts.bumpUser.run(-1, userId);
+      return true;
+    });
+    return run.immediate();
+  }
+
+  async projectById(id: string): Promise<ProjectRecord | null> {
+    const r = this.stmts.project.get(id);
+    return r ? projectFromRow(r) : null;
+  }
+  async appById(id: string): Promise<AppRecord | null> {
+    const r = this.stmts.app.get(id);
+    return r ? appFromRow(r) : null;
+  }
+  async appByConsumerKey(consumerKey: string): Promise<AppRecord | null> {
+    const r = this.stmts.appByConsumerKey.get(consumerKey);
+    return r ? appFromRow(r) : null;
+  }
+  async appByClientId(clientId: string): Promise<AppRecord | null> {
+    const r = this.stmts.appByClientId.get(clientId);
+    return r ? appFromRow(r) : null;
+  }
+  async oauth1Token(token: string): Promise<OAuth1TokenRecord | null> {
+    const r = this.stmts.oauth1Token.get(token);
+    return r ? oauth1TokenFromRow(r) : null;
+  }
+  async bearerByHash(tokenHash: string): Promise<BearerRecord | null> {
+    const r = this.stmts.bearer.get(tokenHash);
+    return r ? bearerFromRow(r) : null;
+  }
+  async listProjects(): Promise<ProjectRecord[]> {
+    return this.stmts.projects.all().map(projectFromRow);
+  }
+  async listApps(): Promise<AppRecord[]> {
+    return this.stmts.apps.all().map(appFromRow);
+  }
+  async listUsers(limit: number): Promise<UserRecord[]> {
+    return this.stmts.listUsers.all(limit).map(userFromRow);
+  }
+
+  private bulk<T>(stmt: Statement, items: readonly T[], toRow: (t: T) => unknown[]): void {
+    this.db.transaction(() => {
+      for (const item of items) stmt.run(...toRow(item));
+    })();
+  }
+
+  async insertUsers(users: readonly UserRecord[]): Promise<void> {
+    this.bulk(this.stmts.insertUser, users, (u) => userToRow(u, sqlBool));
+  }
+  async insertTweets(tweets: readonly TweetRecord[]): Promise<void> {
+    this.bulk(this.stmts.insertTweet, tweets, (t) => tweetToRow(t, sqlBool));
+  }
+  async insertMedia(media: readonly MediaRecord[]): Promise<void> {
+    this.bulk(this.stmts.insertMedia, media, mediaToRow);
+  }
+  async insertPolls(polls: readonly PollRecord[]): Promise<void> {
+    this.bulk(this.stmts.insertPoll, polls, pollToRow);
+  }
+  async insertPlaces(places: readonly PlaceRecord[]): Promise<void> {
+    this.bulk(this.stmts.insertPlace, places, placeToRow);
+  }
+
+  async insertLikes(likes: readonly LikeRow[]): Promise<void> {
+    this.db.transaction(() => {
+      const tweets = new Set<string>();
+      const users = new Set<string>();
+      for (const l of likes) {
+        if (this.stmts.insertLike.run(l.userId, l.tweetId, l.likedAt).changes > 0) {
+          tweets.add(l.tweetId);
+          users.add(l.userId);
+        }
+      }
+      for (const id of tweets) this.stmts.recountTweet.run(id);
+      for (const id of users) this.stmts.recountUser.run(id);
+    })();
+  }
+
+  async setTweetDeleted(tweetId: string, deleted: boolean): Promise<void> {
+    this.stmts.setDeleted.run(sqlBool(deleted), tweetId);
+  }
+  async setUserFlags(userId: string, flags: { protected?: boolean; suspended?: boolean }): Promise<void> {
+    if (flags.protected !== undefined) this.stmts.setProtected.run(sqlBool(flags.protected), userId);
+    if (flags.suspended !== undefined) this.stmts.setSuspended.run(sqlBool(flags.suspended), userId);
+  }
+
+  async putProject(project: ProjectRecord): Promise<void> {
+    this.stmts.putProject.run(...projectToRow(project));
+  }
+  async putApp(app: AppRecord): Promise<void> {
+    this.stmts.putApp.run(...appToRow(app, sqlBool));
+  }
+  async putOAuth1Token(token: OAuth1TokenRecord): Promise<void> {
+    this.stmts.putOAuth1Token.run(...oauth1TokenToRow(token));
+  }
+  async deleteOAuth1TokensOfApp(appId: string): Promise<void> {
+    this.stmts.deleteOAuth1TokensOfApp.run(appId);
+  }
+  async putBearer(bearer: BearerRecord): Promise<void> {
+    this.stmts.putBearer.run(...bearerToRow(bearer));
+  }
+  async deleteBearer(tokenHash: string): Promise<void> {
+    this.stmts.deleteBearer.run(tokenHash);
+  }
+  async deleteBearersOfApp(appId: string, kind: BearerRecord['kind']): Promise<void> {
+    this.stmts.deleteBearersOfApp.run(appId, kind);
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    const r = this.stmts.getMeta.get(key) as { value: string } | undefined;
+    return r ? r.value : null;
+  }
+  async setMetaIfAbsent(key: string, value: string): Promise<string> {
+    this.stmts.setMetaIfAbsent.run(key, value);
+    return (await this.getMeta(key))!;
+  }
+  async setMeta(key: string, value: string): Promise<void> {
+    this.stmts.setMeta.run(key, value);
+  }
+}
