@@ -1,0 +1,28 @@
+import type { SharedState } from '../../ports/shared.ts';
+import { MemoryNonceStore } from './memoryNonceStore.ts';
+import { MemoryRateLimiter } from './memoryRateLimiter.ts';
+import { MemoryUsageMeter } from './memoryUsageMeter.ts';
+
+export { MemoryNonceStore } from './memoryNonceStore.ts';
+export { MemoryRateLimiter } from './memoryRateLimiter.ts';
+export { MemoryUsageMeter } from './memoryUsageMeter.ts';
+
+/** Shared state for a single process: nothing to connect to, so `ping` always succeeds. */
+export function openMemoryShared(): SharedState & {
+  readonly rateLimiter: MemoryRateLimiter;
+  readonly nonceStore: MemoryNonceStore;
+  readonly usageMeter: MemoryUsageMeter;
+} {
+  const rateLimiter = new MemoryRateLimiter();
+  const nonceStore = new MemoryNonceStore();
+  const usageMeter = new MemoryUsageMeter();
+  return {
+    rateLimiter,
+    nonceStore,
+    usageMeter,
+    async ping() {},
+    async close() {
+      await Promise.all([rateLimiter.close(), nonceStore.close(), usageMeter.close()]);
+    },
+  };
+}

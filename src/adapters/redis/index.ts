@@ -1,0 +1,28 @@
+import type { SharedState } from '../../ports/shared.ts';
+import { RedisConnection, type RedisConnectionOptions } from './redisConnection.ts';
+import { RedisNonceStore } from './redisNonceStore.ts';
+import { RedisRateLimiter } from './redisRateLimiter.ts';
+import { RedisUsageMeter } from './redisUsageMeter.ts';
+
+export { DEFAULT_REDIS_PREFIX, REDIS_PREFIX_ENV, RedisConnection, createRedisClient, parseRedisUrl } from './redisConnection.ts';
+export type { RedisConnectionOptions } from './redisConnection.ts';
+export { RedisNonceStore } from './redisNonceStore.ts';
+export { RedisRateLimiter } from './redisRateLimiter.ts';
+export { RedisUsageMeter } from './redisUsageMeter.ts';
+
+/**
+ * Shared state in Redis for every instance, over one connection. Returns at once: the connection is
+ * established in the background and re-established forever; until then calls fail with
+ * ServiceUnavailableError. `close` releases the connection (the adapters' own `close` do not).
+ */
+export function openRedisShared(opts: RedisConnectionOptions): SharedState & { readonly connection: RedisConnection } {
+  const connection = new RedisConnection(opts);
+  return {
+    connection,
+    rateLimiter: new RedisRateLimiter(connection),
+    nonceStore: new RedisNonceStore(connection),
+    usageMeter: new RedisUsageMeter(connection),
+    ping: () => connection.ping(),
+    close: () => connection.close(),
+  };
+}

@@ -1,0 +1,176 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { ServiceUnavailableError } from '../../ports/unavailable.ts';
+
+/** Environment variable the configuration reads the key prefix from. */
+export const REDIS_PREFIX_ENV = 'LIKES_API_REDIS_PREFIX';
+/** Prefix used when none is configured, so the service's keys never mix with others in a shared db. */
+export const DEFAULT_REDIS_PREFIX = 'likes-api:';
+
+export interface RedisConnectionOptions {
+  /** `redis://[user:pass@]host:port/N` (or `rediss://`); N is the database number, 0 when absent. */
+  url: string;
+  /** Prepended to every key; DEFAULT_REDIS_PREFIX when undefined. */
+  prefix?: string;
+  /** A command without a reply within this is failed. */
+  commandTimeoutMs?: number;
+  /** Connecting (TCP + handshake) may take this long, and a request waits at most this long for it. */
+  connectTimeoutMs?: number;
+  /** Reconnect backoff cap; reconnection never stops. */
+  maxReconnectDelayMs?: number;
+  /** Connection errors, for logging; they are otherwise swallowed (requests still get ServiceUnavailableError). */
+  onError?: (err: Error) => void;
+}
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 1500;
+const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
+const DEFAULT_MAX_RECONNECT_DELAY_MS = 2000;
+
+/** Parses and checks a Redis URL; throws (a configuration error) when it is not one. */
+export function parseRedisUrl(url: string): { host: string; port: number; db: number; tls: boolean } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`invalid Redis URL: ${url}`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new Error(`Redis URL must start with redis:// or rediss:// (got ${parsed.protocol}//)`);
+  }
+  const path = parsed.pathname.replace(/^\/+/, '').replace(/\/+$/, '');
+  if (path !== '' && !/^\d+$/.test(path)) throw new Error(`Redis URL database must be a number: ${url}`);
+  const port = parsed.port ? Number(parsed.port) : 6379;
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+    port,
+    db: path === '' ? 0 : Number(path),
+    tls: parsed.protocol === 'rediss:',
+  };
+}
+
+/** ioredis options for a fail-fast client: no offline queue, bounded commands, reconnecting forever. */
+export function redisClientOptions(opts: RedisConnectionOptions): RedisOptions {
+  const { db } = parseRedisUrl(opts.url);
+  const maxDelay = opts.maxReconnectDelayMs ?? DEFAULT_MAX_RECONNECT_DELAY_MS;
+  return {
+    db,
+    keyPrefix: opts.prefix ?? DEFAULT_REDIS_PREFIX,
+    enableOfflineQueue: false,
+    commandTimeout: opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    connectTimeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 1,
+    // Never give up: the service recovers by itself once Redis is back.
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), maxDelay) + Math.floor(Math.random() * 50),
+  };
+}
+
+/** A raw ioredis client for `url` (database honoured) with every key prefixed by `prefix`. */
+export function createRedisClient(opts: RedisConnectionOptions): Redis {
+  parseRedisUrl(opts.url);
+  return new Redis(opts.url, redisClientOptions(opts));
+}
+
+export type ScriptFn = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
+
+/**
+ * One Redis connection shared by the adapters. `run` is the only way they talk to Redis: it waits
+ * (boundedly) for a connection being established, and turns every failure into ServiceUnavailableError.
+ */
+export class RedisConnection {
+  readonly client: Redis;
+  readonly prefix: string;
+  private readonly connectTimeoutMs: number;
+  private readonly deadlineMs: number;
+  private lastError: Error | undefined;
+  private closed = false;
+
+  constructor(opts: RedisConnectionOptions) {
+    this.prefix = opts.prefix ?? DEFAULT_REDIS_PREFIX;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    // Backstop for anything ioredis' own command timeout does not cover.
+    this.deadlineMs = (opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS) + 1000;
+    this.client = createRedisClient(opts);
+    this.client.on('error', (err: Error) => {
+      this.lastError = err;
+      opts.onError?.(err);
+    });
+    this.client.on('ready', () => {
+      this.lastError = undefined;
+    });
+  }
+
+  /** Defines a Lua script (keys are prefixed like any other) and returns a caller for it. */
+  defineScript(name: string, lua: string, numberOfKeys: number): ScriptFn {
+    this.client.defineCommand(name, { lua, numberOfKeys });
+    const commands = this.client as unknown as Record<string, ScriptFn>;
+    return (...keysThenArgs) => commands[name]!(...keysThenArgs);
+  }
+
+  /** Runs `op` against Redis; any failure (down, timeout, not writeable, error reply) is ServiceUnavailableError. */
+  async run<T>(op: (client: Redis) => Promise<T>): Promise<T> {
+    try {
+      await this.ready();
+      return await withDeadline(op(this.client), this.deadlineMs);
+    } catch (err) {
+      throw err instanceof ServiceUnavailableError ? err : new ServiceUnavailableError('redis', err);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.run((c) => c.ping());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.client.status === 'ready') {
+      try {
+        await withDeadline(this.client.quit(), this.deadlineMs);
+        return;
+      } catch {
+        // fall through to a hard disconnect
+      }
+    }
+    this.client.disconnect(false);
+  }
+
+  /**
+   * Resolves when a command can be written. A connection being established is waited for (at most the
+   * connect timeout); a closed or backing-off connection fails at once, so requests never pile up.
+   */
+  private async ready(): Promise<void> {
+    if (this.closed) throw new ServiceUnavailableError('redis', new Error('connection closed'));
+    const status = this.client.status;
+    if (status === 'ready') return;
+    if (status !== 'wait' && status !== 'connecting' && status !== 'connect') {
+      throw new ServiceUnavailableError('redis', this.lastError ?? new Error(`connection is ${status}`));
+    }
+    await new Promise<void>((resolve, reject) => {
+      const client = this.client;
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+        client.off('close', onClose);
+        client.off('end', onClose);
+        if (err) reject(new ServiceUnavailableError('redis', err));
+        else resolve();
+      };
+      const onReady = () => done();
+      const onClose = () => done(this.lastError ?? new Error('connection closed'));
+      const timer = setTimeout(() => done(this.lastError ?? new Error('connect timed out')), this.connectTimeoutMs);
+      timer.unref();
+      client.on('ready', onReady);
+      client.on('close', onClose);
+      client.on('end', onClose);
+    });
+  }
+}
+
+/** Rejects when `promise` has not settled within `ms`. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no reply from Redis within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}

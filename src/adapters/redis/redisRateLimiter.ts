@@ -1,0 +1,79 @@
+import type { RateLimiter, WindowState } from '../../ports/rateLimiter.ts';
+import type { RedisConnection, ScriptFn } from './redisConnection.ts';
+
+/**
+ * One bucket is a hash {s: window start (caller's epoch ms), c: requests counted}. Windows are computed
+ * from the caller's `now` (ARGV[3]), never from Redis TIME, so every instance and a test's manual clock
+ * agree. The hash expires windowMs after the window started, so Redis drops ended buckets by itself.
+ * A refused request writes nothing.
+ *
+ * KEYS[1] bucket; ARGV[1] limit, ARGV[2] windowMs, ARGV[3] now.
+ * Returns {allowed (0|1), count, window start (string)}; count 0 and start '' when no window runs.
+ */
+const HIT_LUA = `
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local state = redis.call('HMGET', KEYS[1], 's', 'c')
+local start = tonumber(state[1])
+local count = tonumber(state[2]) or 0
+if start == nil or now >= start + window then
+  if limit <= 0 then
+    return {0, 0, ''}
+  end
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 's', ARGV[3], 'c', 1)
+  redis.call('PEXPIRE', KEYS[1], window)
+  return {1, 1, ARGV[3]}
+end
+if count >= limit then
+  return {0, count, state[1]}
+end
+count = redis.call('HINCRBY', KEYS[1], 'c', 1)
+if redis.call('PTTL', KEYS[1]) < 0 then
+  local ttl = start + window - now
+  if ttl < 1 then ttl = 1 end
+  redis.call('PEXPIRE', KEYS[1], math.floor(ttl))
+end
+return {1, count, state[1]}
+`;
+
+const KEY_PREFIX = 'rl:';
+
+/** Fixed-window rate limiting shared by every instance through Redis; one atomic script per hit. */
+export class RedisRateLimiter implements RateLimiter {
+  private readonly hitScript: ScriptFn;
+
+  constructor(
+    private readonly conn: RedisConnection,
+    private readonly ownsConnection = false,
+  ) {
+    this.hitScript = conn.defineScript('likesApiRateLimitHit', HIT_LUA, 1);
+  }
+
+  async hit(key: string, limit: number, windowMs: number, now: number): Promise<WindowState> {
+    const reply = await this.conn.run(() => this.hitScript(KEY_PREFIX + key, int(limit), int(windowMs), int(now)));
+    const [allowed, count, start] = reply as [number | string, number | string, string | null];
+    const resetAt = start ? Number(start) + windowMs : now + windowMs;
+    return { limit, remaining: Math.max(0, limit - Number(count)), resetAt, allowed: Number(allowed) === 1 };
+  }
+
+  async peek(key: string, limit: number, windowMs: number, now: number): Promise<WindowState> {
+    const [s, c] = await this.conn.run((client) => client.hmget(KEY_PREFIX + key, 's', 'c'));
+    const start = s == null ? Number.NaN : Number(s);
+    if (!Number.isFinite(start) || now >= start + windowMs) {
+      return { limit, remaining: Math.max(0, limit), resetAt: now + windowMs, allowed: limit > 0 };
+    }
+    const remaining = Math.max(0, limit - Number(c ?? 0));
+    return { limit, remaining, resetAt: start + windowMs, allowed: remaining > 0 };
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsConnection) await this.conn.close();
+  }
+}
+
+/** Integral ms / counts as Lua reads them exactly (no exponent notation). */
+function int(n: number): string {
+  return Number.isFinite(n) ? Math.floor(n).toFixed(0) : '0';
+}

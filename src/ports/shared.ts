@@ -1,0 +1,17 @@
+import type { NonceStore } from './nonceStore.ts';
+import type { RateLimiter } from './rateLimiter.ts';
+import type { UsageMeter } from './usageMeter.ts';
+
+/**
+ * The state every instance must agree on: rate-limit buckets, OAuth 1.0a nonces and Tweet-cap usage.
+ * In memory for a single process, in Redis when several stateless instances serve together.
+ */
+export interface SharedState {
+  readonly rateLimiter: RateLimiter;
+  readonly nonceStore: NonceStore;
+  readonly usageMeter: UsageMeter;
+  /** Resolves when the backing service answers; rejects with ServiceUnavailableError otherwise. */
+  ping(): Promise<void>;
+  /** Releases the backing connection. Idempotent. */
+  close(): Promise<void>;
+}
