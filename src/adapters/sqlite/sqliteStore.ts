@@ -57,7 +57,7 @@ export class SqliteStore implements LikesStore {
       );
     // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code.
     const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id') => ({
-      olderFirst: db.prepare(
+      newest: db.prepare(
         `SELECT user_id, tweet_id, liked_at FROM likes WHERE ${key} = ? AND (liked_at, ${other}) >= (?, ?)
          ORDER BY liked_at DESC, ${other} DESC LIMIT ?`,
       ),
@@ -157,7 +157,7 @@ export class SqliteStore implements LikesStore {
     const floor = page.floor ?? { likedAt: -Infinity, id: '' };
     const floorArgs = [Number.isFinite(floor.likedAt) ? floor.likedAt : Number.MIN_SAFE_INTEGER, floor.id];
     let rows: any[];
-    if (!page.from) rows = w.olderFirst.all(key, ...floorArgs, page.limit) as any[];
+    if (!page.from) rows = w.newest.all(key, ...floorArgs, page.limit) as any[];
     else if (page.direction === 'older') rows = w.older.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[];
     else rows = (w.newer.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[]).reverse();
     return rows.map((r) => ({ userId: r.user_id, tweetId: r.tweet_id, likedAt: r.liked_at }));
@@ -223,13 +223,13 @@ export class SqliteStore implements LikesStore {
     return r ? bearerFromRow(r) : null;
   }
   async listProjects(): Promise<ProjectRecord[]> {
-    return this.stmts.projects.all().map(projectFromRow);
+    return (this.stmts.projects.all() as any[]).map(projectFromRow);
   }
   async listApps(): Promise<AppRecord[]> {
-    return this.stmts.apps.all().map(appFromRow);
+    return (this.stmts.apps.all() as any[]).map(appFromRow);
   }
   async listUsers(limit: number): Promise<UserRecord[]> {
-    return this.stmts.listUsers.all(limit).map(userFromRow);
+    return (this.stmts.listUsers.all(limit) as any[]).map(userFromRow);
   }
 
   private bulk<T>(stmt: Statement, items: readonly T[], toRow: (t: T) => unknown[]): void {

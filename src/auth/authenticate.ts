@@ -1,0 +1,120 @@
+// Who sent this request: verifies OAuth 1.0a signatures and looks up bearer tokens. Every failure is X's
+// generic 401; which check failed is never revealed.
+import type { AppPermission, AppRecord, OAuth2Scope, UserRecord } from '../domain/model.ts';
+import { unauthorized } from '../domain/problems.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { NonceStore } from '../ports/nonceStore.ts';
+import type { LikesStore } from '../ports/store.ts';
+import { oauth1BaseUrl, parseOAuthAuthorization, verifyOAuth1Signature } from './oauth1.ts';
+import { hashToken, type SecretSealer } from './secrets.ts';
+
+export type Principal =
+  | { kind: 'app-only'; app: AppRecord }
+  | { kind: 'oauth1'; app: AppRecord; userId: string; permission: AppPermission }
+  | { kind: 'oauth2-user'; app: AppRecord; userId: string; scopes: ReadonlySet<OAuth2Scope> };
+
+/** The parts of an HTTP request authentication needs, independent of the HTTP framework. */
+export interface AuthRequest {
+  method: string;
+  authorization: string | undefined;
+  /** Scheme and host the client reached us by (from the Host and X-Forwarded-Proto headers). */
+  scheme: string;
+  host: string;
+  /** The path exactly as sent, without the query string. */
+  rawPath: string;
+  /** Query parameters plus form-encoded body parameters, decoded, in order. */
+  params: readonly [string, string][];
+}
+
+/** Hosts a client may have signed for instead of ours: X's public API hosts. */
+const PUBLIC_BASES = ['https://api.x.com', 'https://api.twitter.com'];
+
+/** Accepted OAuth 1.0a clock skew either way, and so how long nonces are remembered. */
+export const OAUTH1_TIMESTAMP_WINDOW_MS = 5 * 60 * 1000;
+
+export class Authenticator {
+  constructor(
+    private readonly store: LikesStore,
+    private readonly sealer: SecretSealer,
+    private readonly nonces: NonceStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async authenticate(req: AuthRequest): Promise<Principal> {
+    const header = req.authorization?.trim();
+    if (!header) throw unauthorized();
+    if (/^bearer\s/i.test(header)) return this.bearer(header.slice(6).trim());
+    if (/^oauth\s/i.test(header)) return this.oauth1(req, header);
+    throw unauthorized();
+  }
+
+  private async bearer(token: string): Promise<Principal> {
+    if (!token || token.length > 2048) throw unauthorized();
+    // Percent-encoded bearer tokens (as X issues them) and their decoded form are the same credential.
+    let decoded = token;
+    try {
+      decoded = decodeURIComponent(token);
+    } catch {
+      throw unauthorized();
+    }
+    const record = await this.store.bearerByHash(hashToken(decoded));
+    if (!record) throw unauthorized();
+    const app = await this.store.appById(record.appId);
+    if (!app) throw unauthorized();
+    if (record.kind === 'app') return { kind: 'app-only', app };
+    if (record.expiresAt !== null && record.expiresAt <= this.clock.now()) throw unauthorized();
+    await this.requireActiveUser(record.userId);
+    return { kind: 'oauth2-user', app, userId: record.userId, scopes: new Set(record.scopes) };
+  }
+
+  private async oauth1(req: AuthRequest, header: string): Promise<Principal> {
+    const oauth = parseOAuthAuthorization(header);
+    if (!oauth) throw unauthorized();
+    const consumerKey = oauth.get('oauth_consumer_key');
+    const token = oauth.get('oauth_token');
+    const signature = oauth.get('oauth_signature');
+    const nonce = oauth.get('oauth_nonce');
+    const timestamp = oauth.get('oauth_timestamp');
+    if (!consumerKey || !token || !signature || !nonce || !timestamp) throw unauthorized();
+    if (oauth.get('oauth_signature_method') !== 'HMAC-SHA1') throw unauthorized();
+    const version = oauth.get('oauth_version');
+    if (version !== undefined && version !== '1.0') throw unauthorized();
+    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Number(timestamp) * 1000 - this.clock.now()) > OAUTH1_TIMESTAMP_WINDOW_MS) {
+      throw unauthorized();
+    }
+
+    const [app, tokenRecord] = await Promise.all([this.store.appByConsumerKey(consumerKey), this.store.oauth1Token(token)]);
+    if (!app || !tokenRecord || tokenRecord.appId !== app.id) throw unauthorized();
+
+    const headerParams: [string, string][] = [...oauth].filter(([k]) => k !== 'oauth_signature' && k !== 'realm');
+    const params = [...req.params.filter(([k]) => !(k.startsWith('oauth_') && oauth.has(k))), ...headerParams];
+    const baseUrls = [
+      oauth1BaseUrl(req.scheme, req.host, req.rawPath),
+      ...PUBLIC_BASES.map((base) => `${base}${req.rawPath}`),
+    ];
+    const valid = verifyOAuth1Signature({
+      method: req.method,
+      baseUrls,
+      params,
+      consumerSecret: this.sealer.open(app.consumerSecretSealed),
+      tokenSecret: this.sealer.open(tokenRecord.secretSealed),
+      signature,
+    });
+    if (!valid) throw unauthorized();
+    // Only a verified request spends its nonce, so forged requests cannot burn a client's nonces.
+    const fresh = await this.nonces.remember(
+      `oauth1:${consumerKey}:${token}:${timestamp}:${nonce}`,
+      2 * OAUTH1_TIMESTAMP_WINDOW_MS,
+      this.clock.now(),
+    );
+    if (!fresh) throw unauthorized();
+    await this.requireActiveUser(tokenRecord.userId);
+    return { kind: 'oauth1', app, userId: tokenRecord.userId, permission: tokenRecord.permission };
+  }
+
+  private async requireActiveUser(userId: string): Promise<UserRecord> {
+    const [user] = await this.store.usersByIds([userId]);
+    if (!user || user.suspended) throw unauthorized();
+    return user;
+  }
+}

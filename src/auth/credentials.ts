@@ -1,0 +1,147 @@
+// Minting and regenerating Projects, Apps, keys and tokens. Plaintext secrets leave this module once, to
+// the caller that creates them; the store keeps hashes (or sealed values where HMAC needs the plaintext).
+import type { SnowflakeIds } from '../domain/ids.ts';
+import type {
+  AppPermission, AppRecord, OAuth2Scope, PolicyOverrides, ProjectRecord,
+} from '../domain/model.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { LikesStore } from '../ports/store.ts';
+import { constantTimeEqual, hashToken, randomString, type SecretSealer } from './secrets.ts';
+
+export interface AppSecrets {
+  app: AppRecord;
+  consumerKey: string;
+  consumerSecret: string;
+  clientId: string;
+  clientSecret: string;
+  bearerToken: string;
+}
+
+export interface UserTokens {
+  accessToken: string;
+  accessTokenSecret: string;
+  oauth2AccessToken: string;
+  oauth2Scopes: OAuth2Scope[];
+}
+
+const ALL_SCOPES: OAuth2Scope[] = ['tweet.read', 'users.read', 'like.read', 'like.write', 'offline.access'];
+/** Where the App's current app-only Bearer is kept sealed, so /oauth2/token can hand out the same one again. */
+const bearerMetaKey = (appId: string) => `app-bearer:${appId}`;
+
+export class CredentialIssuer {
+  constructor(
+    private readonly store: LikesStore,
+    private readonly sealer: SecretSealer,
+    private readonly ids: SnowflakeIds,
+    private readonly clock: Clock,
+  ) {}
+
+  async createProject(name: string, opts: Partial<Omit<ProjectRecord, 'id' | 'name'>> = {}): Promise<ProjectRecord> {
+    const project: ProjectRecord = {
+      id: this.ids.next(),
+      name,
+      monthlyTweetCap: opts.monthlyTweetCap ?? 10_000_000,
+      capResetDay: opts.capResetDay ?? 1,
+      developerState: opts.developerState ?? 'approved',
+      policy: opts.policy ?? {},
+    };
+    await this.store.putProject(project);
+    return project;
+  }
+
+  async createApp(
+    name: string,
+    projectId: string | null,
+    permission: AppPermission = 'read-write',
+    policy: PolicyOverrides = {},
+  ): Promise<AppSecrets> {
+    const consumerKey = randomString(25);
+    const consumerSecret = randomString(50);
+    const clientId = randomString(34);
+    const clientSecret = randomString(50);
+    const app: AppRecord = {
+      id: this.ids.next(),
+      name,
+      projectId,
+      permission,
+      suspended: false,
+      consumerKey,
+      consumerSecretSealed: this.sealer.seal(consumerSecret),
+      clientId,
+      clientSecretHash: hashToken(clientSecret),
+      policy,
+    };
+    await this.store.putApp(app);
+    const bearerToken = await this.mintAppBearer(app.id);
+    return { app, consumerKey, consumerSecret, clientId, clientSecret, bearerToken };
+  }
+
+  /** A new app-only Bearer token; any previous one stops working. */
+  async mintAppBearer(appId: string): Promise<string> {
+    await this.store.deleteBearersOfApp(appId, 'app');
+    const token = `AAAAAAAAAAAAAAAAAAAAA${randomString(91)}`;
+    await this.store.putBearer({ kind: 'app', tokenHash: hashToken(token), appId });
+    await this.store.setMeta(bearerMetaKey(appId), this.sealer.seal(token));
+    return token;
+  }
+
+  /** The App's current Bearer token, or null when it was invalidated. */
+  async currentAppBearer(appId: string): Promise<string | null> {
+    const sealed = await this.store.getMeta(bearerMetaKey(appId));
+    if (!sealed) return null;
+    const token = this.sealer.open(sealed);
+    return (await this.store.bearerByHash(hashToken(token))) ? token : null;
+  }
+
+  async invalidateAppBearer(appId: string, token: string): Promise<boolean> {
+    const record = await this.store.bearerByHash(hashToken(token));
+    if (!record || record.kind !== 'app' || record.appId !== appId) return false;
+    await this.store.deleteBearer(record.tokenHash);
+    return true;
+  }
+
+  /** OAuth 1.0a access token (`<user id>-<random>`) and an OAuth 2.0 user token for `userId` on `app`. */
+  async mintUserTokens(app: AppRecord, userId: string, scopes: OAuth2Scope[] = ALL_SCOPES, oauth2TtlMs: number | null = null): Promise<UserTokens> {
+    const accessToken = `${userId}-${randomString(40)}`;
+    const accessTokenSecret = randomString(45);
+    await this.store.putOAuth1Token({
+      token: accessToken,
+      appId: app.id,
+      userId,
+      secretSealed: this.sealer.seal(accessTokenSecret),
+      permission: app.permission,
+    });
+    const oauth2AccessToken = randomString(91);
+    await this.store.putBearer({
+      kind: 'user',
+      tokenHash: hashToken(oauth2AccessToken),
+      appId: app.id,
+      userId,
+      scopes,
+      expiresAt: oauth2TtlMs === null ? null : this.clock.now() + oauth2TtlMs,
+    });
+    return { accessToken, accessTokenSecret, oauth2AccessToken, oauth2Scopes: scopes };
+  }
+
+  /** New consumer key and secret; every OAuth 1.0a token of the App stops working, as on X. */
+  async regenerateConsumerKeys(app: AppRecord): Promise<{ consumerKey: string; consumerSecret: string }> {
+    const consumerKey = randomString(25);
+    const consumerSecret = randomString(50);
+    await this.store.putApp({ ...app, consumerKey, consumerSecretSealed: this.sealer.seal(consumerSecret) });
+    await this.store.deleteOAuth1TokensOfApp(app.id);
+    return { consumerKey, consumerSecret };
+  }
+
+  async regenerateClientSecret(app: AppRecord): Promise<string> {
+    const clientSecret = randomString(50);
+    await this.store.putApp({ ...app, clientSecretHash: hashToken(clientSecret) });
+    return clientSecret;
+  }
+
+  /** Checks consumer key and secret (Basic auth of /oauth2/token); null when they do not match. */
+  async verifyConsumer(consumerKey: string, consumerSecret: string): Promise<AppRecord | null> {
+    const app = await this.store.appByConsumerKey(consumerKey);
+    if (!app) return null;
+    return constantTimeEqual(this.sealer.open(app.consumerSecretSealed), consumerSecret) ? app : null;
+  }
+}

@@ -1,0 +1,110 @@
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from './secrets.ts';
+
+/** RFC 3986 percent-encoding as RFC 5849 §3.6 requires: only unreserved characters stay. */
+export function percentEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Decodes one application/x-www-form-urlencoded component; null when it is not valid percent-encoding. */
+export function formDecode(value: string): string | null {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+/** Splits a query string or form body into decoded pairs, in order; null when malformed. */
+export function parseFormPairs(raw: string): [string, string][] | null {
+  const pairs: [string, string][] = [];
+  if (raw === '') return pairs;
+  for (const part of raw.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const name = formDecode(eq < 0 ? part : part.slice(0, eq));
+    const value = formDecode(eq < 0 ? '' : part.slice(eq + 1));
+    if (name === null || value === null) return null;
+    pairs.push([name, value]);
+  }
+  return pairs;
+}
+
+/** The parameters of an `Authorization: OAuth …` header, decoded; null when it is not one. */
+export function parseOAuthAuthorization(header: string): Map<string, string> | null {
+  const match = /^OAuth\s+(.*)$/is.exec(header.trim());
+  if (!match) return null;
+  const params = new Map<string, string>();
+  const re = /\s*([A-Za-z0-9_\-.~%]+)\s*=\s*"([^"]*)"\s*(?:,|$)/gy;
+  const body = match[1];
+  let m: RegExpExecArray | null;
+  let consumed = 0;
+  while ((m = re.exec(body)) !== null) {
+    const name = formDecode(m[1]);
+    const value = formDecode(m[2]);
+    if (name === null || value === null) return null;
+    params.set(name, value);
+    consumed = re.lastIndex;
+    if (consumed >= body.length) break;
+  }
+  if (body.slice(consumed).trim() !== '') return null;
+  return params;
+}
+
+/** RFC 5849 §3.4.1: METHOD & enc(base URL) & enc(sorted, encoded parameters). */
+export function oauth1BaseString(method: string, baseUrl: string, params: readonly [string, string][]): string {
+  const normalized = params
+    .map(([k, v]) => [percentEncode(k), percentEncode(v)] as const)
+    .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  return `${method.toUpperCase()}&${percentEncode(baseUrl)}&${percentEncode(normalized)}`;
+}
+
+export function oauth1HmacSha1(baseString: string, consumerSecret: string, tokenSecret: string): string {
+  return createHmac('sha1', `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`).update(baseString).digest('base64');
+}
+
+/** Normalises scheme://host[:port]/path for the base string: lower-case scheme and host, no default port. */
+export function oauth1BaseUrl(scheme: string, host: string, path: string): string {
+  const s = scheme.toLowerCase();
+  let h = host.toLowerCase();
+  if ((s === 'http' && h.endsWith(':80')) || (s === 'https' && h.endsWith(':443'))) h = h.slice(0, h.lastIndexOf(':'));
+  return `${s}://${h}${path}`;
+}
+
+export interface OAuth1SignedRequest {
+  method: string;
+  /** Every base URL the client may have signed: as received, and X's public hosts. */
+  baseUrls: readonly string[];
+  /** Query and form-encoded body parameters plus the oauth_* header parameters (not oauth_signature, not realm). */
+  params: readonly [string, string][];
+  consumerSecret: string;
+  tokenSecret: string;
+  signature: string;
+}
+
+/**
+ * Verifies an HMAC-SHA1 signature against each candidate base URL, as sent and with identical repeated
+ * parameters counted once (some clients dedupe before signing). Constant-time comparison throughout.
+ */
+export function verifyOAuth1Signature(req: OAuth1SignedRequest): boolean {
+  const variants: (readonly [string, string][])[] = [req.params];
+  const seen = new Set<string>();
+  const deduped = req.params.filter(([k, v]) => {
+    const key = `${k}\u0000${v}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (deduped.length !== req.params.length) variants.push(deduped);
+  let ok = false;
+  for (const baseUrl of req.baseUrls) {
+    for (const params of variants) {
+      const expected = oauth1HmacSha1(oauth1BaseString(req.method, baseUrl, params), req.consumerSecret, req.tokenSecret);
+      // No early exit: every candidate is computed and compared, whatever matched.
+      if (constantTimeEqual(expected, req.signature)) ok = true;
+    }
+  }
+  return ok;
+}

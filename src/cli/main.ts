@@ -1,0 +1,49 @@
+// `likes-api <command>`: one entry for serving, demo credentials, administration, seeding and benchmarks.
+import { ConfigError } from '../config.ts';
+
+interface Command {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.ts')).serveCommand,
+  'demo-credentials': async () => (await import('./demoCredentials.ts')).demoCredentialsCommand,
+};
+
+const HELP = `Usage: likes-api <command> [options]
+
+Commands:
+  serve              Serve the X API v2 Likes endpoints (default settings: SQLite in ./.likes-api, port 8080)
+  demo-credentials   Print the demo credentials (JSON) of the configured store
+
+Run \`likes-api <command> --help\` for a command's options.
+Settings come from the environment: PORT, HOST, LIKES_API_DATA_DIR, LIKES_API_DATABASE_URL,
+LIKES_API_REDIS_URL, LIKES_API_REDIS_PREFIX, LIKES_API_DEMO, LIKES_API_LIMITS, LIKES_API_SECRET_KEY.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(HELP);
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    console.error(`likes-api: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  return (await load()).run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) console.error(`likes-api: ${error.message}`);
+    else console.error(`likes-api: ${(error as Error)?.message ?? error}`);
+    process.exitCode = error instanceof ConfigError ? 2 : 1;
+  },
+);
+
+export type { Command };

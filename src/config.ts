@@ -1,0 +1,68 @@
+// Settings from environment variables, typed and validated once at start-up.
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** postgres://… selects PostgreSQL; null means the embedded SQLite file in dataDir. */
+  databaseUrl: string | null;
+  /** redis://… shares rate limits, nonces and usage across instances; null keeps them in memory. */
+  redisUrl: string | null;
+  redisPrefix: string;
+  demo: boolean;
+  /** false (`LIKES_API_LIMITS=off`) lifts every rate limit and cap, for load tests and benchmarks. */
+  limits: boolean;
+  /** 64 hex digits sealing OAuth 1.0a secrets at rest; when absent a key is generated and kept in the store. */
+  secretKey: string | null;
+  logRequests: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function choice<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+  }
+  return raw as T;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const portRaw = env.PORT ?? '8080';
+  if (!/^\d{1,5}$/.test(portRaw) || Number(portRaw) > 65535) {
+    throw new ConfigError(`PORT must be a number from 0 to 65535 (got "${portRaw}")`);
+  }
+  const host = env.HOST || '127.0.0.1';
+  if (/\s/.test(host)) throw new ConfigError(`HOST must be a host name or address (got "${host}")`);
+
+  const databaseUrl = env.LIKES_API_DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`LIKES_API_DATABASE_URL must start with postgres:// (got "${databaseUrl}")`);
+  }
+  const redisUrl = env.LIKES_API_REDIS_URL || null;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError(`LIKES_API_REDIS_URL must start with redis:// (got "${redisUrl}")`);
+  }
+  const secretKey = env.LIKES_API_SECRET_KEY || null;
+  if (secretKey && !/^[0-9a-fA-F]{64}$/.test(secretKey)) {
+    throw new ConfigError('LIKES_API_SECRET_KEY must be 64 hex digits (32 bytes)');
+  }
+  return {
+    port: Number(portRaw),
+    host,
+    dataDir: resolve(env.LIKES_API_DATA_DIR || './.likes-api'),
+    databaseUrl,
+    redisUrl,
+    redisPrefix: env.LIKES_API_REDIS_PREFIX ?? 'likes-api:',
+    demo: choice(env, 'LIKES_API_DEMO', ['0', '1'], '1') === '1',
+    limits: choice(env, 'LIKES_API_LIMITS', ['on', 'off'], 'on') === 'on',
+    secretKey,
+    logRequests: choice(env, 'LIKES_API_LOG', ['0', '1'], '0') === '1',
+  };
+}

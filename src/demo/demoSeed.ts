@@ -1,0 +1,243 @@
+// The deterministic demo world written on an empty store, and the demo credentials other tools rely on.
+import { snowflakeAt } from '../domain/ids.ts';
+import type { LikeRow, MediaRecord, PlaceRecord, PollRecord, TweetRecord, UserRecord } from '../domain/model.ts';
+import type { Services } from '../services.ts';
+import { Prng } from './prng.ts';
+
+export const DEMO_SEED = 20240611;
+const DEMO_USERS = 160;
+const DEMO_TWEETS = 1200;
+const TOKEN_HOLDERS = 5;
+/** Demo time stands still at this instant, so the data is the same on every machine. */
+const DEMO_NOW = Date.UTC(2026, 9, 1);
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface DemoCredentials {
+  baseUrl: string;
+  project: { id: string };
+  app: { id: string; consumerKey: string; consumerSecret: string; bearerToken: string; clientId: string; clientSecret: string };
+  appWithoutProject: { id: string; consumerKey: string; consumerSecret: string; bearerToken: string };
+  users: {
+    id: string; username: string; name: string; protected: boolean;
+    accessToken: string; accessTokenSecret: string; oauth2AccessToken: string;
+  }[];
+  tweets: { id: string; authorId: string }[];
+  deletedTweetIds: string[];
+  popularTweetId: string;
+  heavyLikerUserId: string;
+}
+
+const FIRST = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia', 'Guido', 'Hedy', 'Tim', 'Katherine', 'Niklaus', 'Sophie', 'Yukihiro', 'Annie', 'Bjarne'];
+const LAST = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Dijkstra', 'Perlman', 'Rossum', 'Lamarr', 'Berners', 'Johnson', 'Wirth', 'Wilson', 'Matsumoto', 'Easley', 'Stroustrup'];
+const TOPICS = ['keyset pagination', 'rate limits', 'OAuth 1.0a signatures', 'SQLite in WAL mode', 'PostgreSQL advisory locks', 'Redis Lua scripts', 'snowflake ids', 'RFC 7807 problems', 'PKCE', 'bearer tokens', 'the monthly Tweet cap', 'protected accounts'];
+const VERBS = ['Just shipped', 'Thinking about', 'Hot take on', 'A thread on', 'Reading about', 'Benchmarking', 'Debugging', 'Loving'];
+const HASHTAGS = ['buildinpublic', 'devtools', 'api', 'opensource', 'nodejs'];
+const LANGS = ['en', 'en', 'en', 'fr', 'de', 'es', 'ja'];
+const SOURCES = ['Twitter Web App', 'Twitter for iPhone', 'Twitter for Android', 'Likes API demo'];
+
+/** Builds the demo world from the fixed seed; ids are snowflakes of fixed instants. */
+export function buildDemoWorld() {
+  const rng = new Prng(DEMO_SEED);
+  const users: UserRecord[] = [];
+  for (let i = 0; i < DEMO_USERS; i++) {
+    const createdAt = DEMO_NOW - (2000 - i * 10) * DAY;
+    const first = FIRST[i % FIRST.length];
+    const last = LAST[Math.floor(i / FIRST.length) % LAST.length];
+    users.push({
+      id: snowflakeAt(createdAt, 1, i),
+      username: `${first}${last}${i}`.slice(0, 15),
+      name: `${first} ${last}`,
+      createdAt,
+      description: `Demo account #${i}: ${rng.pick(TOPICS)} enthusiast.`,
+      location: rng.chance(0.5) ? rng.pick(['Lisbon', 'Berlin', 'Osaka', 'Toronto', 'Nairobi']) : null,
+      url: rng.chance(0.3) ? `https://example.com/${i}` : null,
+      profileImageUrl: `https://pbs.twimg.com/profile_images/demo/${i}_normal.jpg`,
+      // users[2] is a protected token holder; a few others are protected or suspended.
+      protected: i === 2 || (i >= TOKEN_HOLDERS && i % 37 === 0),
+      verified: i % 23 === 0,
+      suspended: i >= TOKEN_HOLDERS && i % 53 === 11,
+      pinnedTweetId: null,
+      metrics: {
+        followers_count: rng.int(0, 50_000),
+        following_count: rng.int(0, 2_000),
+        tweet_count: 0,
+        listed_count: rng.int(0, 100),
+        like_count: 0,
+      },
+    });
+  }
+
+  const places: PlaceRecord[] = [
+    { id: '01a9a39529b27f36', fullName: 'Manhattan, NY', name: 'Manhattan', country: 'United States', countryCode: 'US', placeType: 'city', bbox: [-74.026675, 40.683935, -73.910408, 40.877483] },
+    { id: '3f8a2c7a5b0e4d61', fullName: 'Lisbon, Portugal', name: 'Lisbon', country: 'Portugal', countryCode: 'PT', placeType: 'city', bbox: [-9.229835, 38.691395, -9.09024, 38.79576] },
+  ];
+  const media: MediaRecord[] = [];
+  const polls: PollRecord[] = [];
+  const tweets: TweetRecord[] = [];
+  for (let i = 0; i < DEMO_TWEETS; i++) {
+    const author = users[rng.skewed(DEMO_USERS, 0.8)];
+    const createdAt = DEMO_NOW - (DEMO_TWEETS - i) * (DAY / 12);
+    const id = snowflakeAt(createdAt, 2, i);
+    const topic = rng.pick(TOPICS);
+    const tag = rng.pick(HASHTAGS);
+    let text = `${rng.pick(VERBS)} ${topic} #${tag}`;
+    const entities: NonNullable<TweetRecord['entities']> = {};
+    const previous = tweets.length > 0 ? tweets[rng.int(0, tweets.length - 1)] : null;
+    let mentioned: UserRecord | null = null;
+    if (rng.chance(0.25)) {
+      mentioned = users[rng.int(0, DEMO_USERS - 1)];
+      const start = text.length + 1;
+      text += ` @${mentioned.username}`;
+      entities.mentions = [{ start, end: start + mentioned.username.length + 1, username: mentioned.username, id: mentioned.id }];
+    }
+    const hashStart = text.indexOf(`#${tag}`);
+    entities.hashtags = [{ start: hashStart, end: hashStart + tag.length + 1, tag }];
+    const referencedTweets: TweetRecord['referencedTweets'] = [];
+    let inReplyToUserId: string | null = null;
+    let conversationId = id;
+    if (previous && rng.chance(0.15)) {
+      referencedTweets.push({ type: 'replied_to', id: previous.id });
+      inReplyToUserId = previous.authorId;
+      conversationId = previous.conversationId;
+    } else if (previous && rng.chance(0.1)) {
+      referencedTweets.push({ type: 'quoted', id: previous.id });
+    }
+    const mediaKeys: string[] = [];
+    if (rng.chance(0.12)) {
+      const key = `3_${snowflakeAt(createdAt, 3, i)}`;
+      mediaKeys.push(key);
+      media.push({
+        mediaKey: key, type: 'photo', url: `https://pbs.twimg.com/media/demo_${i}.jpg`, previewImageUrl: null,
+        width: 1200, height: 675, altText: rng.chance(0.5) ? `A diagram about ${topic}` : null, durationMs: null, viewCount: null,
+      });
+    } else if (rng.chance(0.04)) {
+      const key = `7_${snowflakeAt(createdAt, 3, i)}`;
+      mediaKeys.push(key);
+      media.push({
+        mediaKey: key, type: 'video', url: null, previewImageUrl: `https://pbs.twimg.com/ext_tw_video_thumb/demo_${i}.jpg`,
+        width: 1280, height: 720, altText: null, durationMs: rng.int(5_000, 140_000), viewCount: rng.int(10, 90_000),
+      });
+    }
+    const pollIds: string[] = [];
+    if (rng.chance(0.03)) {
+      const pollId = snowflakeAt(createdAt, 4, i);
+      pollIds.push(pollId);
+      polls.push({
+        id: pollId,
+        options: ['Yes', 'No', 'It depends'].map((label, position) => ({ position: position + 1, label, votes: rng.int(0, 500) })),
+        durationMinutes: 1440,
+        endAt: createdAt + DAY,
+      });
+    }
+    const tweet: TweetRecord = {
+      id, authorId: author.id, text, createdAt, lang: rng.pick(LANGS), source: rng.pick(SOURCES), conversationId,
+      inReplyToUserId, referencedTweets, mediaKeys, pollIds, placeId: rng.chance(0.05) ? rng.pick(places).id : null,
+      entities, possiblySensitive: false, replySettings: 'everyone',
+      deleted: i % 41 === 7,
+      retweetCount: rng.int(0, 300), replyCount: rng.int(0, 80), quoteCount: rng.int(0, 20),
+      impressionCount: rng.int(100, 200_000), bookmarkCount: rng.int(0, 50), likeCount: 0,
+    };
+    tweets.push(tweet);
+    author.metrics.tweet_count += 1;
+  }
+  for (const u of users) {
+    const own = tweets.find((t) => t.authorId === u.id && !t.deleted);
+    if (own && rng.chance(0.4)) u.pinnedTweetId = own.id;
+  }
+
+  const authorOf = new Map(users.map((u) => [u.id, u]));
+  const likeable = (t: TweetRecord) => {
+    const a = authorOf.get(t.authorId)!;
+    return !t.deleted && !a.protected && !a.suspended;
+  };
+  const visible = tweets.filter(likeable);
+  const popular = visible[visible.length - 40];
+  const likes: LikeRow[] = [];
+  const seen = new Set<string>();
+  const addLike = (userId: string, t: TweetRecord) => {
+    const key = `${userId}:${t.id}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const likedAt = Math.min(DEMO_NOW - 1000, t.createdAt + rng.int(1, 20 * DAY));
+    likes.push({ userId, tweetId: t.id, likedAt });
+  };
+  // The heavy liker (users[0]) likes 300 visible Tweets; a few deleted ones too, which pages skip.
+  for (let i = 0; i < 300; i++) addLike(users[0].id, visible[(i * 7) % visible.length]);
+  for (const t of tweets.filter((t) => t.deleted).slice(0, 5)) addLike(users[0].id, t);
+  // The popular Tweet: liked by 130 users.
+  for (let i = 1; i <= 130; i++) addLike(users[i].id, popular);
+  // Everyone else: skewed popularity, a few popular Tweets, most with few likes.
+  for (let u = 1; u < DEMO_USERS; u++) {
+    const n = rng.int(5, 40);
+    for (let k = 0; k < n; k++) addLike(users[u].id, visible[visible.length - 1 - rng.skewed(visible.length)]);
+  }
+  return { users, tweets, media, polls, places, likes, popular, likeable };
+}
+
+const CREDENTIALS_KEY = 'demo-credentials';
+const SEED_OWNER_KEY = 'demo-seed-owner';
+
+/**
+ * Seeds the demo world once per store. Several instances may start together on one PostgreSQL: the first
+ * to claim the seed writes it, the others wait for its credentials. Returns the stored credentials
+ * (baseUrl still unset), or null when the store holds other data and no demo credentials.
+ */
+export async function ensureDemo(services: Services, instanceId: string): Promise<DemoCredentials | null> {
+  const { store } = services;
+  const existing = await store.getMeta(CREDENTIALS_KEY);
+  if (existing) return JSON.parse(existing) as DemoCredentials;
+  if (!(await store.isEmpty()) && !(await store.getMeta(SEED_OWNER_KEY))) return null;
+  const owner = await store.setMetaIfAbsent(SEED_OWNER_KEY, instanceId);
+  if (owner !== instanceId) {
+    for (let i = 0; i < 600; i++) {
+      const done = await store.getMeta(CREDENTIALS_KEY);
+      if (done) return JSON.parse(done) as DemoCredentials;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('another instance claimed the demo seed but did not finish it within 60 s');
+  }
+  const world = buildDemoWorld();
+  await store.insertUsers(world.users);
+  await store.insertPlaces(world.places);
+  await store.insertMedia(world.media);
+  await store.insertPolls(world.polls);
+  await store.insertTweets(world.tweets);
+  await store.insertLikes(world.likes);
+
+  const { credentials } = services;
+  const project = await credentials.createProject('Demo Project', { monthlyTweetCap: 50_000_000 });
+  const app = await credentials.createApp('Demo App', project.id, 'read-write');
+  const orphan = await credentials.createApp('App outside any Project', null, 'read-write');
+  const holders = world.users.slice(0, TOKEN_HOLDERS);
+  const users = [];
+  for (const u of holders) {
+    const tokens = await credentials.mintUserTokens(app.app, u.id);
+    users.push({
+      id: u.id, username: u.username, name: u.name, protected: u.protected,
+      accessToken: tokens.accessToken, accessTokenSecret: tokens.accessTokenSecret, oauth2AccessToken: tokens.oauth2AccessToken,
+    });
+  }
+  const doc: DemoCredentials = {
+    baseUrl: '',
+    project: { id: project.id },
+    app: {
+      id: app.app.id, consumerKey: app.consumerKey, consumerSecret: app.consumerSecret, bearerToken: app.bearerToken,
+      clientId: app.clientId, clientSecret: app.clientSecret,
+    },
+    appWithoutProject: { id: orphan.app.id, consumerKey: orphan.consumerKey, consumerSecret: orphan.consumerSecret, bearerToken: orphan.bearerToken },
+    users,
+    // Tweets anyone may see and like: not deleted, author neither protected nor suspended.
+    tweets: world.tweets.filter(world.likeable).map((t) => ({ id: t.id, authorId: t.authorId })),
+    deletedTweetIds: world.tweets.filter((t) => t.deleted).map((t) => t.id),
+    popularTweetId: world.popular.id,
+    heavyLikerUserId: world.users[0].id,
+  };
+  // The demo credentials are kept in plaintext on purpose (demo only), so every instance can write the same file.
+  await store.setMeta(CREDENTIALS_KEY, JSON.stringify(doc));
+  return doc;
+}
+
+export async function storedDemoCredentials(services: Pick<Services, 'store'>): Promise<DemoCredentials | null> {
+  const raw = await services.store.getMeta(CREDENTIALS_KEY);
+  return raw ? (JSON.parse(raw) as DemoCredentials) : null;
+}

@@ -1,0 +1,81 @@
+// Platform rules deciding whether an authenticated caller may use an endpoint at all: Project enrolment,
+// developer account state, access level, which authentication each endpoint accepts, scopes, App permissions.
+import type { Principal } from '../auth/authenticate.ts';
+import { DEFAULT_POLICY, type AppRecord, type OAuth2Scope, type Policy, type ProjectRecord } from './model.ts';
+import {
+  ApiProblem, PROBLEM_BASE, clientNotEnrolled, forbidden, oauth1Permissions, unauthorized, unsupportedAuthentication,
+  userContextOnly,
+} from './problems.ts';
+
+export type EndpointId = 'liked_tweets' | 'liking_users' | 'like' | 'unlike' | 'usage_tweets';
+
+export interface EndpointAccess {
+  /** lookup: app-only allowed unless the policy refuses it; never: user context only; only: app-only only. */
+  appOnly: 'lookup' | 'never' | 'only';
+  scopes: readonly OAuth2Scope[];
+  write: boolean;
+}
+
+export const ENDPOINT_ACCESS: Readonly<Record<EndpointId, EndpointAccess>> = {
+  liked_tweets: { appOnly: 'lookup', scopes: ['tweet.read', 'users.read', 'like.read'], write: false },
+  liking_users: { appOnly: 'lookup', scopes: ['tweet.read', 'users.read', 'like.read'], write: false },
+  like: { appOnly: 'never', scopes: ['tweet.read', 'users.read', 'like.write'], write: true },
+  unlike: { appOnly: 'never', scopes: ['tweet.read', 'users.read', 'like.write'], write: true },
+  usage_tweets: { appOnly: 'only', scopes: [], write: false },
+};
+
+/** The policy in force for an App: defaults, then its Project's overrides, then its own. */
+export function effectivePolicy(project: ProjectRecord | null, app: AppRecord): Policy {
+  return { ...DEFAULT_POLICY, ...(project?.policy ?? {}), ...app.policy };
+}
+
+/** X's refusal (HTTP 403, legacy code 453) for an App whose access level does not include the Likes endpoints. */
+export const likesAccessRefused = (): ApiProblem =>
+  new ApiProblem(403, {
+    errors: [
+      {
+        message:
+          'You currently have access to a subset of Twitter API v2 endpoints and limited v1.1 endpoints (e.g. media post, oauth) only. If you need access to this endpoint, you may need a different access level. You can learn more here: https://developer.twitter.com/en/portal/product',
+        code: 453,
+      },
+    ],
+  });
+
+/** X's refusal when the developer account behind the App is not approved or is suspended. */
+export const developerAccountRefused = (state: string): ApiProblem =>
+  new ApiProblem(403, {
+    title: 'Forbidden',
+    detail:
+      state === 'suspended'
+        ? 'This developer account has been suspended.'
+        : 'This developer account has not been approved for access to the X API.',
+    type: `${PROBLEM_BASE}client-forbidden`,
+    reason: 'client-not-enrolled',
+    registration_url: 'https://developer.x.com/en/portal/petition/essential/basic-info',
+    required_enrollment: 'Appropriate Level of API Access',
+    status: 403,
+  });
+
+/** Throws X's refusal when `principal` may not call `endpoint`; returns the policy in force otherwise. */
+export function authorize(principal: Principal, project: ProjectRecord | null, endpoint: EndpointId): Policy {
+  const app = principal.app;
+  if (app.suspended) throw unauthorized();
+  if (!project) throw clientNotEnrolled(app.id);
+  if (project.developerState !== 'approved') throw developerAccountRefused(project.developerState);
+  const policy = effectivePolicy(project, app);
+  const rules = ENDPOINT_ACCESS[endpoint];
+  if (policy.accessLevel === 'no-likes' && endpoint !== 'usage_tweets') throw likesAccessRefused();
+  if (principal.kind === 'app-only') {
+    if (rules.appOnly === 'never' || (rules.appOnly === 'lookup' && policy.appOnlyOnLookups === 'refuse')) {
+      throw unsupportedAuthentication();
+    }
+    return policy;
+  }
+  if (rules.appOnly === 'only') throw userContextOnly();
+  if (principal.kind === 'oauth2-user') {
+    if (rules.scopes.some((s) => !principal.scopes.has(s))) throw forbidden();
+  } else if (rules.write && principal.permission === 'read') {
+    throw oauth1Permissions();
+  }
+  return policy;
+}

@@ -1,0 +1,47 @@
+import { createHmac } from 'node:crypto';
+import type { LikeKey } from '../ports/store.ts';
+
+/** Which way a pagination token walks from its key: `older` is a next_token, `newer` a previous_token. */
+export type CursorDirection = 'older' | 'newer';
+
+export interface Cursor {
+  direction: CursorDirection;
+  key: LikeKey;
+}
+
+// Tokens are opaque lowercase base36, like X's. The 4-byte MAC makes them tamper-evident (an edited token is
+// refused as malformed); it is not a secret: a forged token could only point at a position in a list.
+const VERSION = 1;
+const MAC_KEY = 'likes-api pagination token v1';
+const MAX_U64 = (1n << 64n) - 1n;
+
+function mac(body: Buffer): Buffer {
+  return createHmac('sha256', MAC_KEY).update(body).digest().subarray(0, 4);
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  const body = Buffer.alloc(16);
+  body.writeUInt8(VERSION, 0);
+  body.writeUInt8(cursor.direction === 'older' ? 0 : 1, 1);
+  body.writeUIntBE(cursor.key.likedAt, 2, 6);
+  body.writeBigUInt64BE(BigInt(cursor.key.id), 8);
+  const all = Buffer.concat([body, mac(body)]);
+  return BigInt(`0x${all.toString('hex')}`).toString(36);
+}
+
+/** The cursor in a token, or null when the token is not one this service issued. */
+export function decodeCursor(token: string): Cursor | null {
+  if (!/^[0-9a-z]{1,64}$/.test(token)) return null;
+  let n = 0n;
+  for (const ch of token) n = n * 36n + BigInt(parseInt(ch, 36));
+  const hex = n.toString(16);
+  if (hex.length > 40) return null;
+  const all = Buffer.from(hex.padStart(40, '0'), 'hex');
+  const body = all.subarray(0, 16);
+  if (!mac(body).equals(all.subarray(16)) || body.readUInt8(0) !== VERSION) return null;
+  const dir = body.readUInt8(1);
+  if (dir > 1) return null;
+  const id = body.readBigUInt64BE(8);
+  if (id > MAX_U64) return null;
+  return { direction: dir === 0 ? 'older' : 'newer', key: { likedAt: body.readUIntBE(2, 6), id: id.toString() } };
+}

@@ -1,0 +1,199 @@
+// The Likes rules: who may read and write whose likes, idempotent like/unlike, newest-first keyset pages,
+// the 100-liking-accounts cap, and what a page shows when some objects cannot be shown.
+import type { Clock } from '../ports/clock.ts';
+import type { KeysetPage, LikeKey, LikesStore } from '../ports/store.ts';
+import { encodeCursor, type Cursor } from './cursor.ts';
+import type { FieldSelection } from './fields.ts';
+import { canSeeAuthor, hydrateTweets, hydrateUsers } from './hydrate.ts';
+import type { LikeRow, Policy, UserRecord } from './model.ts';
+import { presentTweet, presentUser } from './present.ts';
+import {
+  ApiProblem, INVALID_REQUEST_DETAIL, PROBLEM_BASE, invalidRequest, notAuthorizedForResource, resourceNotFound,
+  userSuspended,
+} from './problems.ts';
+
+type Json = Record<string, unknown>;
+
+/** Who is asking: a user (user context) or nobody in particular (app-only). */
+export interface Viewer {
+  userId: string | null;
+}
+
+export interface ListRequest {
+  maxResults: number;
+  cursor: Cursor | null;
+  selection: FieldSelection;
+}
+
+export interface LikedTweetsResult {
+  body: Json;
+  /** Tweets returned, which count against the Project's monthly Tweet cap. */
+  tweetCount: number;
+}
+
+/** X's liking_users cap: "a total of 100 liking accounts per Tweet for all time". */
+export const LIKING_USERS_CAP = 100;
+
+export class LikesService {
+  constructor(private readonly store: LikesStore, private readonly clock: Clock) {}
+
+  /** POST/DELETE (and liked_tweets under private likes) act only as the authenticated user. */
+  static requireSelf(pathId: string, viewer: Viewer): void {
+    if (viewer.userId === pathId) return;
+    const detail = `The \`id\` query parameter value [${pathId}] must be the same as the authenticating user [${viewer.userId ?? ''}]`;
+    throw invalidRequest([
+      {
+        parameter: 'id',
+        value: pathId,
+        detail,
+        title: 'Invalid Request',
+        type: `${PROBLEM_BASE}invalid-request`,
+        message: detail,
+        parameters: { id: [pathId] },
+      },
+    ]);
+  }
+
+  async likedTweets(viewer: Viewer, policy: Policy, userId: string, req: ListRequest): Promise<LikedTweetsResult> {
+    if (policy.likesPrivacy === 'private') LikesService.requireSelf(userId, viewer);
+    const [owner] = await this.store.usersByIds([userId]);
+    const refusal = this.ownerRefusal(owner, userId, viewer);
+    if (refusal) return { body: { errors: [refusal] }, tweetCount: 0 };
+
+    const { rows, page } = await this.walk((p) => this.store.likesByUser(userId, p), tweetKey, req, undefined);
+    const tweets = await this.store.tweetsByIds(rows.map((r) => r.tweetId));
+    const tweetById = new Map(tweets.map((t) => [t.id, t]));
+    const authors = new Map((await this.store.usersByIds([...new Set(tweets.map((t) => t.authorId))])).map((u) => [u.id, u]));
+    // Deleted Tweets and Tweets the viewer may not see drop out of the page, as X's short pages show.
+    const visible = rows.flatMap((r) => {
+      const t = tweetById.get(r.tweetId);
+      return t && !t.deleted && canSeeAuthor(authors.get(t.authorId), viewer.userId) ? [t] : [];
+    });
+    const viewerId = viewer.userId;
+    const data = visible.map((t) => presentTweet(t, req.selection.tweet, viewerId));
+    const hydrated = await hydrateTweets(this.store, visible, authors, req.selection, viewerId, this.clock.now());
+    return { body: document(data, hydrated.includes, hydrated.errors, page), tweetCount: data.length };
+  }
+
+  async likingUsers(viewer: Viewer, policy: Policy, tweetId: string, req: ListRequest): Promise<Json> {
+    const [tweet] = await this.store.tweetsByIds([tweetId]);
+    if (!tweet || tweet.deleted) return { errors: [resourceNotFound('tweet', 'id', tweetId)] };
+    const [author] = await this.store.usersByIds([tweet.authorId]);
+    if (!canSeeAuthor(author, viewer.userId)) {
+      return { errors: [notAuthorizedForResource('tweet', 'id', tweetId, 'data')] };
+    }
+    // Private likes (X since June 2024): likers are shown only to the author of the Tweet.
+    if (policy.likesPrivacy === 'private' && viewer.userId !== tweet.authorId) return { meta: { result_count: 0 } };
+
+    let floor: LikeKey | undefined;
+    if (policy.likingUsersCap) {
+      const last = await this.store.likeOfTweetAtRank(tweetId, LIKING_USERS_CAP - 1);
+      if (last) floor = { likedAt: last.likedAt, id: last.userId };
+    }
+    const { rows, page } = await this.walk((p) => this.store.likesOfTweet(tweetId, p), userKey, req, floor);
+    const users = new Map((await this.store.usersByIds(rows.map((r) => r.userId))).map((u) => [u.id, u]));
+    const visible = rows.flatMap((r) => {
+      const u = users.get(r.userId);
+      return u && !u.suspended ? [u] : [];
+    });
+    const data = visible.map((u) => presentUser(u, req.selection.user));
+    const hydrated = await hydrateUsers(this.store, visible, req.selection, viewer.userId);
+    return document(data, hydrated.includes, hydrated.errors, page);
+  }
+
+  async like(viewer: Viewer, pathId: string, tweetId: string): Promise<Json> {
+    LikesService.requireSelf(pathId, viewer);
+    const [tweet] = await this.store.tweetsByIds([tweetId]);
+    const author = tweet ? (await this.store.usersByIds([tweet.authorId]))[0] : undefined;
+    if (!tweet || tweet.deleted || !canSeeAuthor(author, viewer.userId)) {
+      throw new ApiProblem(400, {
+        errors: [{ message: 'This tweet cannot be found.' }],
+        title: 'Invalid Request',
+        detail: INVALID_REQUEST_DETAIL,
+        type: `${PROBLEM_BASE}invalid-request`,
+      });
+    }
+    await this.store.like(pathId, tweetId, this.clock.now());
+    return { data: { liked: true } };
+  }
+
+  async unlike(viewer: Viewer, pathId: string, tweetId: string): Promise<Json> {
+    LikesService.requireSelf(pathId, viewer);
+    await this.store.unlike(pathId, tweetId);
+    return { data: { liked: false } };
+  }
+
+  private ownerRefusal(owner: UserRecord | undefined, userId: string, viewer: Viewer): Json | null {
+    if (!owner) return resourceNotFound('user', 'id', userId);
+    if (owner.suspended) return userSuspended('id', userId);
+    if (owner.protected && owner.id !== viewer.userId) return notAuthorizedForResource('user', 'id', userId, 'data');
+    return null;
+  }
+
+  /**
+   * One keyset page: reads one row more than asked to learn whether another page exists.
+   * next_token is offered only when more rows exist; previous_token whenever the page was reached by a token.
+   */
+  private async walk(
+    read: (p: KeysetPage) => Promise<LikeRow[]>,
+    keyOf: KeyPicker,
+    req: ListRequest,
+    floor: LikeKey | undefined,
+  ): Promise<{ rows: LikeRow[]; page: PageTokens }> {
+    const limit = req.maxResults;
+    const cursor = req.cursor;
+    const direction = cursor?.direction ?? 'older';
+    const fetched = await read({ limit: limit + 1, direction, from: cursor?.key, floor });
+    const more = fetched.length > limit;
+    // Rows come newest first either way: going older the extra row is the last, going newer the first.
+    const rows = !more ? fetched : direction === 'older' ? fetched.slice(0, limit) : fetched.slice(1);
+    return { rows, page: { rows, more, direction, cursor, keyOf } };
+  }
+}
+
+const tweetKey: KeyPicker = (r) => ({ likedAt: r.likedAt, id: r.tweetId });
+const userKey: KeyPicker = (r) => ({ likedAt: r.likedAt, id: r.userId });
+
+// Ids compare as text; '0' sorts before and nineteen '9's after every id of the same millisecond.
+const justNewerThan = (k: LikeKey): LikeKey => ({ likedAt: k.likedAt + 1, id: '0' });
+const justOlderThan = (k: LikeKey): LikeKey => ({ likedAt: k.likedAt - 1, id: '9999999999999999999' });
+
+interface PageTokens {
+  rows: LikeRow[];
+  more: boolean;
+  direction: 'older' | 'newer';
+  cursor: Cursor | null;
+  keyOf: KeyPicker;
+}
+
+/** The like's key within its listing: likes by a user are keyed by tweet, likes of a tweet by user. */
+type KeyPicker = (r: LikeRow) => LikeKey;
+
+function tokens(page: PageTokens): { next_token?: string; previous_token?: string } {
+  const { rows, more, direction, cursor, keyOf } = page;
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const out: { next_token?: string; previous_token?: string } = {};
+  if (direction === 'older') {
+    if (more && last) out.next_token = encodeCursor({ direction: 'older', key: keyOf(last) });
+    // An empty page past the end still leads back to the page before it, its last row included.
+    if (cursor) out.previous_token = encodeCursor({ direction: 'newer', key: first ? keyOf(first) : justOlderThan(cursor.key) });
+  } else {
+    if (more && first) out.previous_token = encodeCursor({ direction: 'newer', key: keyOf(first) });
+    out.next_token = encodeCursor({
+      direction: 'older',
+      // An empty previous page still leads back to where the walk came from, that row included.
+      key: last ? keyOf(last) : justNewerThan(cursor!.key),
+    });
+  }
+  return out;
+}
+
+function document(data: Json[], includes: Json | undefined, errors: Json[], page: PageTokens): Json {
+  const body: Json = {};
+  if (data.length) body.data = data;
+  if (includes) body.includes = includes;
+  if (errors.length) body.errors = errors;
+  body.meta = { result_count: data.length, ...tokens(page) };
+  return body;
+}

@@ -1,0 +1,119 @@
+// Turns records into X's JSON objects for the fields a request asked for. Members come out in
+// alphabetical order, as X's recorded objects show (edit_history_tweet_ids, id, text; id, name, username).
+import type { MediaRecord, PlaceRecord, PollRecord, TweetRecord, UserRecord } from './model.ts';
+
+type Json = Record<string, unknown>;
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function sorted(obj: Json): Json {
+  const out: Json = {};
+  for (const key of Object.keys(obj).sort()) if (obj[key] !== undefined) out[key] = obj[key];
+  return out;
+}
+
+/** `viewerId` may see the private metrics of their own Tweets only. */
+export function presentTweet(t: TweetRecord, fields: ReadonlySet<string>, viewerId: string | null): Json {
+  const own = viewerId !== null && viewerId === t.authorId;
+  const o: Json = { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] };
+  if (fields.size === 0) return sorted(o);
+  if (fields.has('author_id')) o.author_id = t.authorId;
+  if (fields.has('created_at')) o.created_at = iso(t.createdAt);
+  if (fields.has('conversation_id')) o.conversation_id = t.conversationId;
+  if (fields.has('in_reply_to_user_id') && t.inReplyToUserId) o.in_reply_to_user_id = t.inReplyToUserId;
+  if (fields.has('lang')) o.lang = t.lang;
+  if (fields.has('source')) o.source = t.source;
+  if (fields.has('possibly_sensitive')) o.possibly_sensitive = t.possiblySensitive;
+  if (fields.has('reply_settings')) o.reply_settings = t.replySettings;
+  if (fields.has('referenced_tweets') && t.referencedTweets.length > 0) o.referenced_tweets = t.referencedTweets;
+  if (fields.has('entities') && t.entities && Object.keys(t.entities).length > 0) o.entities = t.entities;
+  if (fields.has('geo') && t.placeId) o.geo = { place_id: t.placeId };
+  if (fields.has('attachments') && (t.mediaKeys.length > 0 || t.pollIds.length > 0)) {
+    o.attachments = sorted({
+      media_keys: t.mediaKeys.length ? t.mediaKeys : undefined,
+      poll_ids: t.pollIds.length ? t.pollIds : undefined,
+    });
+  }
+  if (fields.has('edit_controls')) {
+    const until = t.createdAt + 60 * 60 * 1000;
+    o.edit_controls = { edits_remaining: 5, is_edit_eligible: false, editable_until: iso(until) };
+  }
+  if (fields.has('public_metrics')) {
+    o.public_metrics = {
+      retweet_count: t.retweetCount,
+      reply_count: t.replyCount,
+      like_count: t.likeCount,
+      quote_count: t.quoteCount,
+      bookmark_count: t.bookmarkCount,
+      impression_count: t.impressionCount,
+    };
+  }
+  if (own && fields.has('non_public_metrics')) {
+    o.non_public_metrics = { impression_count: t.impressionCount, url_link_clicks: 0, user_profile_clicks: 0 };
+  }
+  if (own && fields.has('organic_metrics')) {
+    o.organic_metrics = {
+      impression_count: t.impressionCount,
+      like_count: t.likeCount,
+      reply_count: t.replyCount,
+      retweet_count: t.retweetCount,
+      url_link_clicks: 0,
+      user_profile_clicks: 0,
+    };
+  }
+  return sorted(o);
+}
+
+export function presentUser(u: UserRecord, fields: ReadonlySet<string>): Json {
+  const o: Json = { id: u.id, name: u.name, username: u.username };
+  if (fields.size === 0) return o;
+  if (fields.has('created_at')) o.created_at = iso(u.createdAt);
+  if (fields.has('description')) o.description = u.description;
+  if (fields.has('location') && u.location) o.location = u.location;
+  if (fields.has('url')) o.url = u.url ?? '';
+  if (fields.has('profile_image_url')) o.profile_image_url = u.profileImageUrl;
+  if (fields.has('protected')) o.protected = u.protected;
+  if (fields.has('verified')) o.verified = u.verified;
+  if (fields.has('verified_type')) o.verified_type = u.verified ? 'blue' : 'none';
+  if (fields.has('pinned_tweet_id') && u.pinnedTweetId) o.pinned_tweet_id = u.pinnedTweetId;
+  if (fields.has('public_metrics')) {
+    o.public_metrics = {
+      followers_count: u.metrics.followers_count,
+      following_count: u.metrics.following_count,
+      tweet_count: u.metrics.tweet_count,
+      listed_count: u.metrics.listed_count,
+      like_count: u.metrics.like_count,
+    };
+  }
+  return sorted(o);
+}
+
+export function presentMedia(m: MediaRecord, fields: ReadonlySet<string>): Json {
+  const o: Json = { media_key: m.mediaKey, type: m.type };
+  if (fields.has('url') && m.url) o.url = m.url;
+  if (fields.has('preview_image_url') && m.previewImageUrl) o.preview_image_url = m.previewImageUrl;
+  if (fields.has('width')) o.width = m.width;
+  if (fields.has('height')) o.height = m.height;
+  if (fields.has('alt_text') && m.altText) o.alt_text = m.altText;
+  if (fields.has('duration_ms') && m.durationMs !== null) o.duration_ms = m.durationMs;
+  if (fields.has('public_metrics') && m.viewCount !== null) o.public_metrics = { view_count: m.viewCount };
+  return sorted(o);
+}
+
+export function presentPoll(p: PollRecord, fields: ReadonlySet<string>, now: number): Json {
+  const o: Json = { id: p.id, options: p.options };
+  if (fields.has('duration_minutes')) o.duration_minutes = p.durationMinutes;
+  if (fields.has('end_datetime')) o.end_datetime = iso(p.endAt);
+  if (fields.has('voting_status')) o.voting_status = p.endAt > now ? 'open' : 'closed';
+  return sorted(o);
+}
+
+export function presentPlace(p: PlaceRecord, fields: ReadonlySet<string>): Json {
+  const o: Json = { full_name: p.fullName, id: p.id };
+  if (fields.has('name')) o.name = p.name;
+  if (fields.has('country')) o.country = p.country;
+  if (fields.has('country_code')) o.country_code = p.countryCode;
+  if (fields.has('place_type')) o.place_type = p.placeType;
+  if (fields.has('geo')) o.geo = { type: 'Feature', bbox: p.bbox, properties: {} };
+  return sorted(o);
+}

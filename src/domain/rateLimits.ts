@@ -1,0 +1,105 @@
+// X's rate-limit table per plan, and the accounting of one request against it.
+import type { EndpointId } from './access.ts';
+import type { RateLimitTier } from './model.ts';
+import type { RateLimiter, WindowState } from '../ports/rateLimiter.ts';
+import { tooManyRequests, type ApiProblem } from './problems.ts';
+
+const MIN15 = 15 * 60 * 1000;
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface LimitWindow {
+  /** user: counted per (App, user) for user-context requests; app: per App for app-only requests. */
+  scope: 'user' | 'app';
+  limit: number;
+  windowMs: number;
+  /** Windows with the same bucket are shared between endpoints (POST and DELETE likes share 24 hours). */
+  bucket: string;
+}
+
+const w = (scope: 'user' | 'app', limit: number, windowMs: number, bucket: string): LimitWindow => ({ scope, limit, windowMs, bucket });
+
+const classic: Record<EndpointId, LimitWindow[]> = {
+  liked_tweets: [w('user', 75, MIN15, 'liked_tweets'), w('app', 75, MIN15, 'liked_tweets')],
+  liking_users: [w('user', 75, MIN15, 'liking_users'), w('app', 75, MIN15, 'liking_users')],
+  like: [w('user', 50, MIN15, 'like'), w('user', 1000, DAY, 'likes-24h')],
+  unlike: [w('user', 50, MIN15, 'unlike'), w('user', 1000, DAY, 'likes-24h')],
+  usage_tweets: [w('app', 50, MIN15, 'usage_tweets')],
+};
+
+/** The documented table (classic, and Pro/Basic/Free from Dec 2024 to Dec 2025); pay-per-use as observed in 2026. */
+export const RATE_LIMIT_TIERS: Readonly<Record<RateLimitTier, Record<EndpointId, LimitWindow[]>>> = {
+  classic,
+  pro: {
+    ...classic,
+    like: [w('user', 1000, DAY, 'like')],
+    unlike: [w('user', 50, MIN15, 'unlike')],
+  },
+  basic: {
+    liked_tweets: [w('user', 5, MIN15, 'liked_tweets'), w('app', 5, MIN15, 'liked_tweets')],
+    liking_users: [w('user', 5, MIN15, 'liking_users'), w('app', 25, MIN15, 'liking_users')],
+    like: [w('user', 200, DAY, 'like')],
+    unlike: [w('user', 100, DAY, 'unlike')],
+    usage_tweets: classic.usage_tweets,
+  },
+  free: {
+    liked_tweets: [w('user', 1, MIN15, 'liked_tweets'), w('app', 1, MIN15, 'liked_tweets')],
+    liking_users: [w('user', 1, MIN15, 'liking_users'), w('app', 1, MIN15, 'liking_users')],
+    like: [w('user', 1, MIN15, 'like')],
+    unlike: [w('user', 1, MIN15, 'unlike')],
+    usage_tweets: classic.usage_tweets,
+  },
+  'pay-per-use': {
+    ...classic,
+    liked_tweets: [w('user', 40000, MIN15, 'liked_tweets'), w('app', 40000, MIN15, 'liked_tweets')],
+    liking_users: [w('user', 40000, MIN15, 'liking_users'), w('app', 40000, MIN15, 'liking_users')],
+  },
+};
+
+export interface RateLimitOutcome {
+  headers: Record<string, string>;
+  /** Set when a window is exhausted: X's 429, to be sent with `headers`. */
+  refusal: ApiProblem | null;
+}
+
+const seconds = (ms: number): string => String(Math.ceil(ms / 1000));
+
+/**
+ * Counts one request. `x-rate-limit-*` describe the endpoint's first window; 24-hour windows add
+ * `x-user-limit-24hour-*` / `x-app-limit-24hour-*`. With limits off nothing is counted and the headers
+ * show a full window.
+ */
+export async function applyRateLimits(
+  limiter: RateLimiter,
+  enabled: boolean,
+  tier: RateLimitTier,
+  endpoint: EndpointId,
+  appId: string,
+  userId: string | null,
+  now: number,
+): Promise<RateLimitOutcome> {
+  const scope = userId === null ? 'app' : 'user';
+  const windows = RATE_LIMIT_TIERS[tier][endpoint].filter((x) => x.scope === scope);
+  const headers: Record<string, string> = {};
+  let refusal: ApiProblem | null = null;
+  for (const [i, win] of windows.entries()) {
+    const key = `rl:${win.bucket}:${win.windowMs}:${appId}${userId === null ? '' : `:${userId}`}`;
+    const state: WindowState = !enabled
+      ? { limit: win.limit, remaining: win.limit, resetAt: now + win.windowMs, allowed: true }
+      : refusal
+        ? await limiter.peek(key, win.limit, win.windowMs, now)
+        : await limiter.hit(key, win.limit, win.windowMs, now);
+    if (i === 0) {
+      headers['x-rate-limit-limit'] = String(state.limit);
+      headers['x-rate-limit-remaining'] = String(state.remaining);
+      headers['x-rate-limit-reset'] = seconds(state.resetAt);
+    }
+    if (win.windowMs === DAY) {
+      const prefix = scope === 'user' ? 'x-user-limit-24hour' : 'x-app-limit-24hour';
+      headers[`${prefix}-limit`] = String(state.limit);
+      headers[`${prefix}-remaining`] = String(state.remaining);
+      headers[`${prefix}-reset`] = seconds(state.resetAt);
+    }
+    if (!state.allowed) refusal = tooManyRequests();
+  }
+  return { headers, refusal };
+}

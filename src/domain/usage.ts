@@ -1,0 +1,74 @@
+// The monthly Tweet cap of a Project: Tweets returned by liked_tweets count against it, and it resets on
+// the Project's billing day.
+import type { ProjectRecord } from './model.ts';
+import type { UsageMeter } from '../ports/usageMeter.ts';
+import { usageCapped } from './problems.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
+const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** The first day (UTC) of the billing period containing `now`. */
+export function periodStart(capResetDay: number, now: number): Date {
+  const d = new Date(now);
+  let y = d.getUTCFullYear();
+  let m = d.getUTCMonth();
+  if (d.getUTCDate() < capResetDay) {
+    m -= 1;
+    if (m < 0) {
+      m = 11;
+      y -= 1;
+    }
+  }
+  return new Date(Date.UTC(y, m, capResetDay));
+}
+
+export class UsageService {
+  constructor(private readonly meter: UsageMeter, private readonly enabled: boolean) {}
+
+  /** Refuses with X's usage-capped 429 once the Project has read its monthly cap. */
+  async assertUnderCap(project: ProjectRecord, now: number): Promise<void> {
+    if (!this.enabled) return;
+    const used = await this.meter.periodTotal(project.id, dayOf(periodStart(project.capResetDay, now).getTime()));
+    if (used >= project.monthlyTweetCap) throw usageCapped(project.id, 'standard-basic');
+  }
+
+  async record(project: ProjectRecord, appId: string, tweets: number, now: number): Promise<void> {
+    if (tweets <= 0) return;
+    await this.meter.add(project.id, appId, dayOf(now), dayOf(periodStart(project.capResetDay, now).getTime()), tweets);
+  }
+
+  /** GET /2/usage/tweets, shaped as X's documentation shows it (counts as strings). */
+  async report(project: ProjectRecord, days: number, fields: ReadonlySet<string>, now: number): Promise<Record<string, unknown>> {
+    const start = periodStart(project.capResetDay, now);
+    const used = await this.meter.periodTotal(project.id, dayOf(start.getTime()));
+    const dayList = Array.from({ length: days }, (_, i) => dayOf(now - (days - 1 - i) * DAY));
+    const nextReset = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, project.capResetDay));
+    const all = fields.size === 0;
+    const data: Record<string, unknown> = {};
+    if (all || fields.has('cap_reset_day')) data.cap_reset_day = Math.max(0, Math.ceil((nextReset.getTime() - now) / DAY));
+    if (fields.has('daily_client_app_usage')) {
+      const apps = await this.meter.appsOf(project.id);
+      const out = [];
+      for (const appId of apps) {
+        const counts = await this.meter.appDaily(project.id, appId, dayList);
+        out.push({
+          client_app_id: appId,
+          usage: dayList.map((d, i) => ({ date: `${d}T00:00:00.000Z`, usage: String(counts[i]) })),
+          usage_result_count: days,
+        });
+      }
+      if (out.length) data.daily_client_app_usage = out;
+    }
+    if (fields.has('daily_project_usage')) {
+      const counts = await this.meter.projectDaily(project.id, dayList);
+      data.daily_project_usage = {
+        project_id: project.id,
+        usage: dayList.map((d, i) => ({ date: `${d}T00:00:00.000Z`, usage: String(counts[i]) })),
+      };
+    }
+    if (all || fields.has('project_cap')) data.project_cap = String(project.monthlyTweetCap);
+    if (all || fields.has('project_id')) data.project_id = project.id;
+    if (all || fields.has('project_usage')) data.project_usage = String(used);
+    return { data };
+  }
+}

@@ -1,0 +1,114 @@
+// Declarative parameter schemas: one definition drives validation (with X's exact messages) and the
+// OpenAPI document.
+import { formDecode } from '../auth/oauth1.ts';
+import { invalidRequest, type InvalidParameter } from '../domain/problems.ts';
+
+export type ParamSpec =
+  | { kind: 'int'; name: string; min: number; max: number; default?: number; description: string }
+  | { kind: 'list'; name: string; values: readonly string[]; description: string }
+  | { kind: 'token'; name: string; description: string };
+
+export interface PathParamSpec {
+  name: string;
+  pattern: RegExp;
+  description: string;
+}
+
+export type ParsedQuery = Record<string, number | string | string[] | undefined>;
+
+/** Splits a raw query string into decoded (name, value) pairs; null when the encoding is broken. */
+export function queryPairs(rawQuery: string): [string, string][] | null {
+  const pairs: [string, string][] = [];
+  for (const part of rawQuery.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const name = formDecode(eq < 0 ? part : part.slice(0, eq));
+    const value = formDecode(eq < 0 ? '' : part.slice(eq + 1));
+    if (name === null || value === null) return null;
+    pairs.push([name, value]);
+  }
+  return pairs;
+}
+
+const err = (name: string, values: string[], message: string): InvalidParameter => ({
+  parameters: { [name]: values },
+  message,
+});
+
+/**
+ * Validates path values and the query against the route's schema, collecting every problem the way
+ * X does (one `errors[]` item each), then throws one invalid-request problem or returns typed values.
+ * Parameters named `oauth_*` are OAuth 1.0a credentials some clients send in the query; they are not
+ * request parameters.
+ */
+export function parseRequestParams(
+  pathSpecs: readonly PathParamSpec[],
+  pathValues: Record<string, string>,
+  querySpecs: readonly ParamSpec[],
+  rawQuery: string,
+): ParsedQuery {
+  const errors: InvalidParameter[] = [];
+  const pairs = queryPairs(rawQuery) ?? [];
+  if (queryPairs(rawQuery) === null) {
+    errors.push(err('query', [rawQuery], 'The query string is not valid percent-encoding'));
+  }
+  for (const p of pathSpecs) {
+    const v = pathValues[p.name] ?? '';
+    if (!p.pattern.test(v)) {
+      errors.push(err(p.name, [v], `The \`${p.name}\` query parameter value [${v}] does not match ${p.pattern.source}`));
+    }
+  }
+
+  const known = new Map(querySpecs.map((s) => [s.name, s]));
+  const allowedNames = [...pathSpecs.map((p) => p.name), ...querySpecs.map((s) => s.name)];
+  const grouped = new Map<string, string[]>();
+  for (const [name, value] of pairs) {
+    if (name.startsWith('oauth_')) continue;
+    const list = grouped.get(name);
+    if (list) list.push(value);
+    else grouped.set(name, [value]);
+  }
+
+  const out: ParsedQuery = {};
+  for (const [name, values] of grouped) {
+    const spec = known.get(name);
+    if (!spec) {
+      errors.push(err(name, values, `The query parameter [${name}] is not one of [${allowedNames.join(',')}]`));
+      continue;
+    }
+    if (values.length > 1) {
+      errors.push(err(name, values, `Duplicate parameters are not allowed: the \`${name}\` query parameter`));
+      continue;
+    }
+    const value = values[0];
+    if (spec.kind === 'int') {
+      const n = /^-?\d{1,10}$/.test(value) ? Number(value) : NaN;
+      if (!Number.isInteger(n) || n < spec.min || n > spec.max) {
+        errors.push(err(name, [value], `The \`${name}\` query parameter value [${value}] is not between ${spec.min} and ${spec.max}`));
+      } else out[name] = n;
+    } else if (spec.kind === 'list') {
+      const items = value.split(',');
+      const bad = items.find((i) => !spec.values.includes(i));
+      if (bad !== undefined) {
+        errors.push(err(name, [value], `The \`${name}\` query parameter value [${bad}] is not one of [${spec.values.join(',')}]`));
+        continue;
+      }
+      if (new Set(items).size !== items.length) {
+        errors.push(err(name, [value], `The \`${name}\` query parameter value [${value}] contains duplicate items`));
+        continue;
+      }
+      out[name] = items;
+    } else {
+      if (value.length === 0) {
+        errors.push(err(name, [value], `The \`${name}\` query parameter value [${value}] is not a valid token.`));
+      } else out[name] = value;
+    }
+  }
+  for (const spec of querySpecs) {
+    if (out[spec.name] === undefined && spec.kind === 'int' && spec.default !== undefined && !grouped.has(spec.name)) {
+      out[spec.name] = spec.default;
+    }
+  }
+  if (errors.length) throw invalidRequest(errors);
+  return out;
+}

@@ -1,0 +1,181 @@
+// The HTTP edge: routing, the request pipeline (authenticate → authorize → rate-limit → validate → handle)
+// and the one mapping from failures to X's error documents.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { parseFormPairs } from '../auth/oauth1.ts';
+import type { Principal } from '../auth/authenticate.ts';
+import { authorize } from '../domain/access.ts';
+import { ApiProblem, invalidRequest, serviceUnavailable } from '../domain/problems.ts';
+import { applyRateLimits } from '../domain/rateLimits.ts';
+import { ServiceUnavailableError } from '../ports/unavailable.ts';
+import type { Services } from '../services.ts';
+import { buildOpenApi } from './openapi.ts';
+import { parseRequestParams } from './params.ts';
+import type { ApiRoute } from './routeSpec.ts';
+import { likesRoutes } from './routes/likes.ts';
+import { bearerTokenRoutes } from './routes/oauth2Bearer.ts';
+import { usageRoutes } from './routes/usage.ts';
+
+type Json = Record<string, unknown>;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const BODY_LIMIT = 64 * 1024;
+
+/** Headers X sends on every API response. */
+function baseHeaders(reply: FastifyReply, started: bigint): void {
+  reply.header('x-transaction-id', randomBytes(8).toString('hex'));
+  reply.header('x-response-time', String(Number((process.hrtime.bigint() - started) / 1_000_000n)));
+  reply.header('cache-control', 'no-cache, no-store, max-age=0');
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'SAMEORIGIN');
+}
+
+export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).header('content-type', JSON_TYPE).send(JSON.stringify(body));
+}
+
+/** Writes an X error document: about:blank 401/403s pretty-printed as application/problem+json, as X does. */
+export function sendProblem(reply: FastifyReply, problem: ApiProblem): FastifyReply {
+  if (problem.style === 'problem+json-pretty') {
+    // A Buffer keeps Fastify from appending a charset X does not send.
+    return reply.code(problem.status).header('content-type', 'application/problem+json').send(Buffer.from(JSON.stringify(problem.body, null, 2)));
+  }
+  const type = problem.status >= 400 && problem.body.type && !problem.body.errors ? 'application/problem+json' : JSON_TYPE;
+  return reply.code(problem.status).header('content-type', type).send(Buffer.from(JSON.stringify(problem.body)));
+}
+
+const started = Symbol('started');
+type Timed = FastifyRequest & { [started]?: bigint };
+
+function accessLevel(p: Principal): string {
+  if (p.kind === 'oauth1') return p.permission;
+  if (p.kind === 'oauth2-user') return p.scopes.has('like.write') ? 'read-write' : 'read';
+  return 'read';
+}
+
+function splitUrl(url: string): { rawPath: string; rawQuery: string } {
+  const q = url.indexOf('?');
+  return q < 0 ? { rawPath: url, rawQuery: '' } : { rawPath: url.slice(0, q), rawQuery: url.slice(q + 1) };
+}
+
+/** Maps anything thrown to X's document: known problems as they are, dependency outages as 503, the rest 500. */
+export function problemFor(error: unknown, log: (e: unknown) => void): ApiProblem {
+  if (error instanceof ApiProblem) return error;
+  if (error instanceof ServiceUnavailableError) return serviceUnavailable();
+  const code = (error as { code?: string; statusCode?: number }).code ?? '';
+  const status = (error as { statusCode?: number }).statusCode ?? 500;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
+    return new ApiProblem(413, { title: 'Payload Too Large', type: 'about:blank', status: 413, detail: 'Payload Too Large' });
+  }
+  if (status >= 400 && status < 500) {
+    return invalidRequest([{ parameters: {}, message: 'The request could not be parsed.' }]);
+  }
+  log(error);
+  return new ApiProblem(500, { title: 'Internal Server Error', type: 'about:blank', status: 500, detail: 'Internal Server Error' });
+}
+
+export interface ServerOptions {
+  /** /healthz answers 503 until this returns true (e.g. until demo credentials are written). */
+  ready?: () => boolean;
+}
+
+export async function buildServer(services: Services, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: config.logRequests ? { level: 'info' } : false,
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: 1000 },
+    return503OnClosing: true,
+    // Malformed URLs and similar framework-level failures become X's invalid-request document.
+    frameworkErrors: (error, _req, reply) => {
+      void sendProblem(reply, problemFor(error, () => undefined));
+    },
+  });
+  const logError = (e: unknown) => app.log.error(e);
+
+  // Bodies are kept as text: OAuth 1.0a signs form bodies, and each route parses its own body.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (req) => {
+    (req as Timed)[started] = process.hrtime.bigint();
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    baseHeaders(reply, (req as Timed)[started] ?? process.hrtime.bigint());
+    return payload;
+  });
+
+  app.setErrorHandler((error, _req, reply) => sendProblem(reply, problemFor(error, logError)));
+  // X answers unknown routes with an empty 404: no JSON, no rate-limit headers.
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send());
+
+  const routes: ApiRoute[] = [...likesRoutes(services.likes, services.usage), ...usageRoutes(services.usage)];
+  for (const route of routes) registerApiRoute(app, services, route);
+  bearerTokenRoutes(app, services);
+
+  const openapi = JSON.stringify(buildOpenApi(routes, `http://${config.host}:${config.port}`));
+  app.get('/openapi.json', (_req, reply) => reply.code(200).header('content-type', JSON_TYPE).send(openapi));
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      if (options.ready && !options.ready()) return sendJson(reply, 503, { status: 'starting' });
+      await services.shared.ping();
+      return sendJson(reply, 200, { status: 'ok', store: services.store.kind });
+    } catch (e) {
+      return sendProblem(reply, problemFor(e, logError));
+    }
+  });
+  return app;
+}
+
+function registerApiRoute(app: FastifyInstance, services: Services, route: ApiRoute): void {
+  const { clock, config } = services;
+  app.route({
+    method: route.method,
+    url: route.path,
+    handler: async (req, reply) => {
+      const { rawPath, rawQuery } = splitUrl(req.raw.url ?? req.url);
+      const contentType = req.headers['content-type'];
+      const rawBody = typeof req.body === 'string' ? req.body : undefined;
+      let rateHeaders: Record<string, string> = {};
+      try {
+        const formPairs =
+          rawBody && (contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded') ? parseFormPairs(rawBody) ?? [] : [];
+        const principal = await services.authenticator.authenticate({
+          method: req.method,
+          authorization: req.headers.authorization,
+          scheme: String(req.headers['x-forwarded-proto'] ?? 'http').split(',')[0].trim() || 'http',
+          host: req.headers.host ?? `${config.host}:${config.port}`,
+          rawPath,
+          params: [...(parseFormPairs(rawQuery) ?? []), ...formPairs],
+        });
+        const project = principal.app.projectId ? await services.store.projectById(principal.app.projectId) : null;
+        const policy = authorize(principal, project, route.endpoint);
+        reply.header('x-access-level', accessLevel(principal));
+        const userId = principal.kind === 'app-only' ? null : principal.userId;
+        const now = clock.now();
+        const limits = await applyRateLimits(services.shared.rateLimiter, config.limits, policy.rateLimitTier, route.endpoint, principal.app.id, userId, now);
+        rateHeaders = limits.headers;
+        if (limits.refusal) throw limits.refusal;
+        const query = parseRequestParams(route.pathParams, req.params as Record<string, string>, route.query, rawQuery);
+        const body = await route.handle({
+          principal,
+          project: project!,
+          policy,
+          userId,
+          path: req.params as Record<string, string>,
+          query,
+          rawBody,
+          contentType,
+          now,
+        });
+        reply.headers(rateHeaders);
+        return sendJson(reply, 200, body);
+      } catch (error) {
+        reply.headers(rateHeaders);
+        return sendProblem(reply, problemFor(error, (e) => app.log.error(e)));
+      }
+    },
+  });
+}
+
+export type { Json };

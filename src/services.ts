@@ -1,0 +1,81 @@
+// Wiring in one place: typed config in, adapters chosen by config, domain services out.
+import { join } from 'node:path';
+import { Authenticator } from './auth/authenticate.ts';
+import { CredentialIssuer } from './auth/credentials.ts';
+import { SecretSealer } from './auth/secrets.ts';
+import type { Config } from './config.ts';
+import { SnowflakeIds } from './domain/ids.ts';
+import { LikesService } from './domain/likes.ts';
+import { UsageService } from './domain/usage.ts';
+import { systemClock, type Clock } from './ports/clock.ts';
+import type { SharedState } from './ports/shared.ts';
+import type { LikesStore } from './ports/store.ts';
+
+export interface Services {
+  config: Config;
+  clock: Clock;
+  store: LikesStore;
+  shared: SharedState;
+  sealer: SecretSealer;
+  ids: SnowflakeIds;
+  authenticator: Authenticator;
+  credentials: CredentialIssuer;
+  likes: LikesService;
+  usage: UsageService;
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  clock?: Clock;
+  store?: LikesStore;
+  shared?: SharedState;
+}
+
+export async function openStore(config: Config): Promise<LikesStore> {
+  if (config.databaseUrl) {
+    const { PostgresStore } = await import('./adapters/postgres/postgresStore.ts');
+    return new PostgresStore(config.databaseUrl);
+  }
+  const { SqliteStore } = await import('./adapters/sqlite/sqliteStore.ts');
+  return new SqliteStore(join(config.dataDir, 'likes.db'));
+}
+
+export async function openShared(config: Config): Promise<SharedState> {
+  if (config.redisUrl) {
+    const { openRedisShared } = await import('./adapters/redis/index.ts');
+    return openRedisShared({ url: config.redisUrl, prefix: config.redisPrefix });
+  }
+  const { openMemoryShared } = await import('./adapters/memory/index.ts');
+  return openMemoryShared();
+}
+
+/** The sealing key: from LIKES_API_SECRET_KEY, else generated once and kept in the store (first writer wins). */
+async function sealerFor(config: Config, store: LikesStore): Promise<SecretSealer> {
+  if (config.secretKey) return new SecretSealer(config.secretKey);
+  return new SecretSealer(await store.setMetaIfAbsent('secret-key', SecretSealer.newKeyHex()));
+}
+
+export async function openServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
+  const clock = overrides.clock ?? systemClock;
+  const store = overrides.store ?? (await openStore(config));
+  await store.migrate();
+  const shared = overrides.shared ?? (await openShared(config));
+  const sealer = await sealerFor(config, store);
+  const ids = new SnowflakeIds(clock);
+  return {
+    config,
+    clock,
+    store,
+    shared,
+    sealer,
+    ids,
+    authenticator: new Authenticator(store, sealer, shared.nonceStore, clock),
+    credentials: new CredentialIssuer(store, sealer, ids, clock),
+    likes: new LikesService(store, clock),
+    usage: new UsageService(shared.usageMeter, config.limits),
+    async close() {
+      await shared.close();
+      await store.close();
+    },
+  };
+}

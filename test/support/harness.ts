@@ -1,0 +1,56 @@
+// Starts a real Likes API server for a test: in-process on a free port, on a fresh SQLite file (or the store
+// and shared state a test passes), with the demo world seeded. Tests talk to it over real HTTP.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { ensureDemo, type DemoCredentials } from '../../src/demo/demoSeed.ts';
+import { buildServer } from '../../src/http/server.ts';
+import type { Clock } from '../../src/ports/clock.ts';
+import type { SharedState } from '../../src/ports/shared.ts';
+import type { LikesStore } from '../../src/ports/store.ts';
+import { openServices, type Services } from '../../src/services.ts';
+
+export interface TestServer {
+  baseUrl: string;
+  creds: DemoCredentials;
+  services: Services;
+  app: FastifyInstance;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  store?: LikesStore;
+  shared?: SharedState;
+  /** Seed the demo world (default true). */
+  demo?: boolean;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'likes-test-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LIKES_API_DATA_DIR: dataDir, ...options.env });
+  const services = await openServices(config, { clock: options.clock, store: options.store, shared: options.shared });
+  const creds = options.demo === false ? null : await ensureDemo(services, randomUUID());
+  const app = await buildServer(services);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    creds: { ...(creds as DemoCredentials), baseUrl },
+    services,
+    app,
+    config,
+    async close() {
+      await app.close();
+      await services.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
