@@ -1,0 +1,691 @@
+import pg from 'pg';
+import type {
+  AppRecord, BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
+  TweetRecord, UserRecord,
+} from '../../domain/model.ts';
+import type { KeysetPage, LikeKey, LikesStore } from '../../ports/store.ts';
+import { ServiceUnavailableError } from '../../ports/unavailable.ts';
+import {
+  APP_COLUMNS, BEARER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
+  TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, mediaFromRow, mediaToRow,
+  oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
+  tweetFromRow, tweetToRow, userFromRow, userToRow,
+} from '../rows.ts';
+import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
+
+export interface PostgresStoreOptions {
+  /** Pool size (default 10). */
+  max?: number;
+  /** Giving up on opening a connection, or on waiting for a free pooled one (default 3000 ms). */
+  connectionTimeoutMillis?: number;
+  /** Server-side statement_timeout of ordinary queries (default 5000 ms). */
+  statementTimeoutMillis?: number;
+  /** Client-side read timeout of ordinary queries, for a server that stopped answering (default statement + 2000 ms). */
+  queryTimeoutMillis?: number;
+  /** statement_timeout of the bulk writes (insertUsers, insertLikes, ...) and of migrations (default 120000 ms). */
+  bulkTimeoutMillis?: number;
+  applicationName?: string;
+}
+
+type Row = Record<string, any>;
+interface Stmt {
+  name: string;
+  text: string;
+}
+/** Runs one prepared statement on the transaction's connection. */
+type Run = (stmt: Stmt, values?: unknown[]) => Promise<Row[]>;
+
+const DEPENDENCY = 'postgres';
+/** Rows per statement of the bulk paths (every column is one array parameter, so this only bounds statement size). */
+const CHUNK = 5000;
+
+// int8 (BIGINT, count(*)) as JS numbers: epoch ms and counts fit in 2^53. Scoped to this store's pool.
+const parseInt8 = (v: string): number => Number(v);
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+// ---- Errors: the service being unreachable or too slow is a 503, anything else is a bug and propagates ----
+
+const UNAVAILABLE_CODES = new Set([
+  // node / libuv
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN',
+  'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+  // SQLSTATE: shutdown / recovery / crash, statement_timeout or cancel, lock_timeout, idle-in-tx timeout, too many
+  // connections, out of memory/disk
+  '57P01', '57P02', '57P03', '57P05', '57014', '55P03', '25P03', '53300', '53100', '53200',
+]);
+const UNAVAILABLE_MESSAGES = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated',
+  'Query read timeout',
+  'not queryable',
+  'timeout expired',
+];
+
+/** True for errors that mean "PostgreSQL cannot answer now" rather than "this query is wrong". */
+export function isPostgresUnavailable(err: unknown, depth = 0): boolean {
+  if (!(err instanceof Error) || depth > 4) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  if (UNAVAILABLE_MESSAGES.some((m) => err.message.includes(m))) return true;
+  if (err instanceof AggregateError && err.errors.some((e) => isPostgresUnavailable(e, depth + 1))) return true;
+  return isPostgresUnavailable(err.cause, depth + 1);
+}
+
+const wrap = (err: unknown): unknown =>
+  err instanceof ServiceUnavailableError || !isPostgresUnavailable(err) ? err : new ServiceUnavailableError(DEPENDENCY, err);
+
+/** Serialization failure (CockroachDB/YugabyteDB ask clients to retry on it) and deadlock: safe to run again. */
+const isRetryable = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01';
+};
+const MAX_ATTEMPTS = 5;
+
+// ---- Small helpers ----
+
+const identity = (b: boolean): boolean => b;
+/** Lower-cases A-Z only: SQLite's NOCASE and PostgreSQL's lower() under COLLATE "C". */
+const asciiLower = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+/** PostgreSQL text cannot hold NUL; such a key cannot be stored, so it matches nothing. */
+const storable = (s: string): boolean => !s.includes('\u0000');
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Byte order of the UTF-8 encodings (= code point order), the order of COLLATE "C". */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** Keeps the last item for each key, in order of last appearance (what a run of INSERT OR REPLACE leaves). */
+function lastWins<T>(items: readonly T[], key: (t: T) => string): T[] {
+  const m = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    m.delete(k);
+    m.set(k, item);
+  }
+  return [...m.values()];
+}
+
+/** Column-major arrays for `unnest($1::t1[], $2::t2[], ...)`. */
+function columns(rows: readonly unknown[][], width: number): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: width }, () => []);
+  for (const r of rows) for (let i = 0; i < width; i++) cols[i].push(r[i] === undefined ? null : r[i]);
+  return cols;
+}
+
+const TWO_63 = 2 ** 63;
+const BIGINT_MAX = '9223372036854775807';
+const BIGINT_MIN = '-9223372036854775808';
+
+/**
+ * A keyset bound as (bigint, text) parameters comparing exactly like SQLite compares (INTEGER column, JS number):
+ * a fractional likedAt x becomes (ceil(x), '') (no id sorts below ''), out-of-range values clamp, NaN becomes NULL
+ * (SQLite binds NaN as NULL: the comparison is unknown and nothing matches).
+ */
+function bound(k: LikeKey): [number | string | null, string] {
+  const t = k.likedAt;
+  if (Number.isNaN(t)) return [null, k.id];
+  if (t >= TWO_63) return [BIGINT_MAX, k.id];
+  if (t < -TWO_63) return [BIGINT_MIN, k.id];
+  if (!Number.isInteger(t)) return [Math.ceil(t), ''];
+  return [Number.isSafeInteger(t) ? t : BigInt(t).toString(), k.id];
+}
+
+const likeFromRow = (r: Row): LikeRow => ({ userId: r.user_id, tweetId: r.tweet_id, likedAt: Number(r.liked_at) });
+
+// ---- Statements: every query is a named prepared statement ----
+
+const cols = columnList;
+const byKeys = (name: string, table: string, c: readonly string[], key: string): Stmt => ({
+  name,
+  text: `SELECT ${cols(c)} FROM ${table} WHERE ${key} = ANY($1::text[]) ORDER BY ${key}`,
+});
+/** `unnest($1::text[], $2::bigint[], ...)` for the given column types. */
+const unnestOf = (types: readonly string[]): string =>
+  `unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
+const upsertMany = (name: string, table: string, c: readonly string[], types: readonly string[], key: string): Stmt => ({
+  name,
+  text: `INSERT INTO ${table} (${cols(c)}) SELECT * FROM ${unnestOf(types)}
+    ON CONFLICT (${key}) DO UPDATE SET ${c.filter((x) => x !== key).map((x) => `${x} = excluded.${x}`).join(', ')}`,
+});
+const upsertOne = (name: string, table: string, c: readonly string[], key: string): Stmt => ({
+  name,
+  text: `INSERT INTO ${table} (${cols(c)}) VALUES (${c.map((_, i) => `$${i + 1}`).join(', ')})
+    ON CONFLICT (${key}) DO UPDATE SET ${c.filter((x) => x !== key).map((x) => `${x} = excluded.${x}`).join(', ')}`,
+});
+
+// Column types for the UNNEST bulk paths, aligned with the *_COLUMNS lists of rows.ts.
+const PG_TYPES: Record<string, 'text' | 'bigint' | 'boolean'> = {
+  created_at: 'bigint', protected: 'boolean', verified: 'boolean', suspended: 'boolean', followers_count: 'bigint',
+  following_count: 'bigint', tweet_count: 'bigint', listed_count: 'bigint', like_count: 'bigint',
+  possibly_sensitive: 'boolean', deleted: 'boolean', retweet_count: 'bigint', reply_count: 'bigint',
+  quote_count: 'bigint', impression_count: 'bigint', bookmark_count: 'bigint', width: 'bigint', height: 'bigint',
+  duration_ms: 'bigint', view_count: 'bigint', duration_minutes: 'bigint', end_at: 'bigint',
+};
+const typesOf = (c: readonly string[]): string[] => c.map((x) => PG_TYPES[x] ?? 'text');
+
+// Keyset walks over one of the two likes indexes; `newer` reads upwards from the cursor and is reversed in code.
+const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id') => ({
+  first: {
+    name: `likes_walk_${key}_first`,
+    text: `SELECT user_id, tweet_id, liked_at FROM likes
+      WHERE ${key} = $1 AND (liked_at, ${other}) >= ($2::bigint, $3::text)
+      ORDER BY liked_at DESC, ${other} DESC LIMIT $4`,
+  },
+  older: {
+    name: `likes_walk_${key}_older`,
+    text: `SELECT user_id, tweet_id, liked_at FROM likes
+      WHERE ${key} = $1 AND (liked_at, ${other}) < ($2::bigint, $3::text) AND (liked_at, ${other}) >= ($4::bigint, $5::text)
+      ORDER BY liked_at DESC, ${other} DESC LIMIT $6`,
+  },
+  newer: {
+    name: `likes_walk_${key}_newer`,
+    text: `SELECT user_id, tweet_id, liked_at FROM likes
+      WHERE ${key} = $1 AND (liked_at, ${other}) > ($2::bigint, $3::text) AND (liked_at, ${other}) >= ($4::bigint, $5::text)
+      ORDER BY liked_at ASC, ${other} ASC LIMIT $6`,
+  },
+});
+type Walk = ReturnType<typeof walk>;
+
+const S = {
+  begin: { name: 'likes_begin', text: 'BEGIN' },
+  commit: { name: 'likes_commit', text: 'COMMIT' },
+  rollback: { name: 'likes_rollback', text: 'ROLLBACK' },
+  localTimeout: { name: 'likes_local_timeout', text: `SELECT set_config('statement_timeout', $1, true)` },
+
+  lock: { name: 'likes_migrate_lock', text: 'SELECT pg_advisory_lock($1::bigint)' },
+  unlock: { name: 'likes_migrate_unlock', text: 'SELECT pg_advisory_unlock($1::bigint)' },
+  schemaVersion: { name: 'likes_schema_version', text: 'SELECT coalesce(max(version), 0) AS version FROM schema_migrations' },
+  recordVersion: {
+    name: 'likes_schema_record',
+    text: 'INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)',
+  },
+
+  isEmpty: { name: 'likes_is_empty', text: 'SELECT NOT EXISTS (SELECT 1 FROM users) AS empty' },
+  users: byKeys('likes_users_by_ids', 'users', USER_COLUMNS, 'id'),
+  usersByUsername: {
+    name: 'likes_users_by_usernames',
+    text: `SELECT ${cols(USER_COLUMNS)} FROM users WHERE lower(username) = ANY($1::text[]) ORDER BY lower(username)`,
+  },
+  tweets: byKeys('likes_tweets_by_ids', 'tweets', TWEET_COLUMNS, 'id'),
+  media: byKeys('likes_media_by_keys', 'media', MEDIA_COLUMNS, 'media_key'),
+  polls: byKeys('likes_polls_by_ids', 'polls', POLL_COLUMNS, 'id'),
+  places: byKeys('likes_places_by_ids', 'places', PLACE_COLUMNS, 'id'),
+  byUser: walk('user_id', 'tweet_id'),
+  ofTweet: walk('tweet_id', 'user_id'),
+  atRank: {
+    name: 'likes_at_rank',
+    text: `SELECT user_id, tweet_id, liked_at FROM likes WHERE tweet_id = $1
+      ORDER BY liked_at DESC, user_id DESC LIMIT 1 OFFSET $2`,
+  },
+
+  // One statement each: the row change and both counters commit together. The counters are bumped relative to
+  // their latest committed value (an UPDATE re-reads a row changed concurrently), so no increment is lost. The
+  // tweet is always locked before the user (u waits on t), the same order as insertLikes, so they cannot deadlock.
+  like: {
+    name: 'likes_like',
+    text: `WITH ins AS (
+        INSERT INTO likes (user_id, tweet_id, liked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id, tweet_id
+      ), t AS (
+        UPDATE tweets SET like_count = like_count + 1 WHERE id = (SELECT tweet_id FROM ins) RETURNING 1
+      ), u AS (
+        UPDATE users SET like_count = like_count + 1
+        WHERE id = (SELECT user_id FROM ins) AND (SELECT count(*) FROM t) >= 0 RETURNING 1
+      )
+      SELECT count(*) AS changed FROM ins`,
+  },
+  unlike: {
+    name: 'likes_unlike',
+    text: `WITH del AS (
+        DELETE FROM likes WHERE user_id = $1 AND tweet_id = $2 RETURNING user_id, tweet_id
+      ), t AS (
+        UPDATE tweets SET like_count = like_count - 1 WHERE id = (SELECT tweet_id FROM del) RETURNING 1
+      ), u AS (
+        UPDATE users SET like_count = like_count - 1
+        WHERE id = (SELECT user_id FROM del) AND (SELECT count(*) FROM t) >= 0 RETURNING 1
+      )
+      SELECT count(*) AS changed FROM del`,
+  },
+
+  insertLikes: {
+    name: 'likes_insert_likes',
+    text: `INSERT INTO likes (user_id, tweet_id, liked_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+      ON CONFLICT DO NOTHING RETURNING user_id, tweet_id`,
+  },
+  lockTweets: { name: 'likes_lock_tweets', text: 'SELECT id FROM tweets WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE' },
+  lockUsers: { name: 'likes_lock_users', text: 'SELECT id FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE' },
+  recountTweets: {
+    name: 'likes_recount_tweets',
+    text: `UPDATE tweets SET like_count = (SELECT count(*) FROM likes WHERE likes.tweet_id = tweets.id)
+      WHERE id = ANY($1::text[])`,
+  },
+  recountUsers: {
+    name: 'likes_recount_users',
+    text: `UPDATE users SET like_count = (SELECT count(*) FROM likes WHERE likes.user_id = users.id)
+      WHERE id = ANY($1::text[])`,
+  },
+
+  // insertUsers replaces like SQLite's INSERT OR REPLACE: rows clashing on the id or on the username go first.
+  deleteUsersReplaced: {
+    name: 'likes_users_replace_delete',
+    text: 'DELETE FROM users WHERE id = ANY($1::text[]) OR lower(username) = ANY($2::text[])',
+  },
+  insertUsers: {
+    name: 'likes_users_insert',
+    text: `INSERT INTO users (${cols(USER_COLUMNS)}) SELECT * FROM ${unnestOf(typesOf(USER_COLUMNS))}`,
+  },
+  insertTweets: upsertMany('likes_tweets_upsert', 'tweets', TWEET_COLUMNS, typesOf(TWEET_COLUMNS), 'id'),
+  insertMedia: upsertMany('likes_media_upsert', 'media', MEDIA_COLUMNS, typesOf(MEDIA_COLUMNS), 'media_key'),
+  insertPolls: upsertMany('likes_polls_upsert', 'polls', POLL_COLUMNS, typesOf(POLL_COLUMNS), 'id'),
+  insertPlaces: upsertMany('likes_places_upsert', 'places', PLACE_COLUMNS, typesOf(PLACE_COLUMNS), 'id'),
+
+  setDeleted: { name: 'likes_set_deleted', text: 'UPDATE tweets SET deleted = $2 WHERE id = $1' },
+  setUserFlags: {
+    name: 'likes_set_user_flags',
+    text: `UPDATE users SET protected = coalesce($2::boolean, protected), suspended = coalesce($3::boolean, suspended)
+      WHERE id = $1`,
+  },
+
+  project: { name: 'likes_project', text: `SELECT ${cols(PROJECT_COLUMNS)} FROM projects WHERE id = $1` },
+  projects: { name: 'likes_projects', text: `SELECT ${cols(PROJECT_COLUMNS)} FROM projects ORDER BY id` },
+  app: { name: 'likes_app', text: `SELECT ${cols(APP_COLUMNS)} FROM apps WHERE id = $1` },
+  apps: { name: 'likes_apps', text: `SELECT ${cols(APP_COLUMNS)} FROM apps ORDER BY id` },
+  appByConsumerKey: { name: 'likes_app_by_consumer_key', text: `SELECT ${cols(APP_COLUMNS)} FROM apps WHERE consumer_key = $1` },
+  appByClientId: { name: 'likes_app_by_client_id', text: `SELECT ${cols(APP_COLUMNS)} FROM apps WHERE client_id = $1` },
+  listUsers: {
+    name: 'likes_list_users',
+    text: `SELECT ${cols(USER_COLUMNS)} FROM users ORDER BY length(id) DESC, id DESC LIMIT $1`,
+  },
+  putProject: upsertOne('likes_put_project', 'projects', PROJECT_COLUMNS, 'id'),
+  putApp: upsertOne('likes_put_app', 'apps', APP_COLUMNS, 'id'),
+  oauth1Token: { name: 'likes_oauth1_token', text: `SELECT ${cols(OAUTH1_TOKEN_COLUMNS)} FROM oauth1_tokens WHERE token = $1` },
+  putOAuth1Token: upsertOne('likes_put_oauth1_token', 'oauth1_tokens', OAUTH1_TOKEN_COLUMNS, 'token'),
+  deleteOAuth1TokensOfApp: { name: 'likes_delete_oauth1_of_app', text: 'DELETE FROM oauth1_tokens WHERE app_id = $1' },
+  bearer: { name: 'likes_bearer', text: `SELECT ${cols(BEARER_COLUMNS)} FROM bearers WHERE token_hash = $1` },
+  putBearer: upsertOne('likes_put_bearer', 'bearers', BEARER_COLUMNS, 'token_hash'),
+  deleteBearer: { name: 'likes_delete_bearer', text: 'DELETE FROM bearers WHERE token_hash = $1' },
+  deleteBearersOfApp: { name: 'likes_delete_bearers_of_app', text: 'DELETE FROM bearers WHERE app_id = $1 AND kind = $2' },
+
+  getMeta: { name: 'likes_get_meta', text: 'SELECT value FROM meta WHERE key = $1' },
+  // First writer wins: on conflict the row is locked (waiting for an in-flight insert to commit) and its committed
+  // value returned, in one statement.
+  setMetaIfAbsent: {
+    name: 'likes_set_meta_if_absent',
+    text: `INSERT INTO meta (key, value) VALUES ($1, $2)
+      ON CONFLICT (key) DO UPDATE SET value = meta.value RETURNING value`,
+  },
+  setMeta: {
+    name: 'likes_set_meta',
+    text: 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  },
+} satisfies Record<string, Stmt | Walk>;
+
+/**
+ * The server store: PostgreSQL through a `pg.Pool`. Every query is a named prepared statement, every like/unlike
+ * a single atomic statement that also moves both counters, bulk writes go through UNNEST in chunks, and a database
+ * that cannot be reached or does not answer in time surfaces as ServiceUnavailableError within a few seconds.
+ */
+export class PostgresStore implements LikesStore {
+  readonly kind = 'postgres';
+  private readonly pool: pg.Pool;
+  private readonly config: pg.PoolConfig;
+  private readonly bulkTimeout: number;
+  private ended = false;
+
+  constructor(connectionString: string, options: PostgresStoreOptions = {}) {
+    const statementTimeout = options.statementTimeoutMillis ?? 5000;
+    this.bulkTimeout = options.bulkTimeoutMillis ?? 120_000;
+    this.config = {
+      connectionString,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 3000,
+      statement_timeout: statementTimeout,
+      query_timeout: options.queryTimeoutMillis ?? statementTimeout + 2000,
+      idle_in_transaction_session_timeout: 60_000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: options.applicationName ?? 'likes-api',
+      types: TYPES,
+    };
+    this.pool = new pg.Pool(this.config);
+    // An idle client losing its connection (server restart, 57P01) is reported here; the next query reconnects.
+    this.pool.on('error', () => {});
+  }
+
+  // ---- plumbing ----
+
+  private async q(stmt: Stmt, values: unknown[] = []): Promise<Row[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.pool.query<Row>({ name: stmt.name, text: stmt.text, values })).rows;
+      } catch (err) {
+        if (isRetryable(err) && attempt < MAX_ATTEMPTS) continue;
+        throw wrap(err);
+      }
+    }
+  }
+
+  /** Runs `fn` in one transaction on one pooled connection; retried from scratch on 40001/40P01. */
+  private async tx<T>(fn: (run: Run) => Promise<T>, bulk = false): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (err) {
+        throw wrap(err);
+      }
+      // A connection lost between two statements is emitted as 'error' on the checked-out client.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
+      const timeout = bulk ? { query_timeout: this.bulkTimeout + 2000 } : {};
+      const run: Run = async (stmt, values = []) =>
+        (await client.query<Row>({ name: stmt.name, text: stmt.text, values, ...timeout } as pg.QueryConfig)).rows;
+      try {
+        await run(S.begin);
+        if (bulk) await run(S.localTimeout, [`${this.bulkTimeout}ms`]);
+        const result = await fn(run);
+        await run(S.commit);
+        return result;
+      } catch (err) {
+        if (isPostgresUnavailable(err)) {
+          broken = err as Error;
+          throw wrap(err);
+        }
+        try {
+          await run(S.rollback);
+        } catch (rollbackErr) {
+          broken = rollbackErr as Error;
+        }
+        if (!(isRetryable(err) && attempt < MAX_ATTEMPTS)) throw err;
+      } finally {
+        client.removeListener('error', onError);
+        client.release(broken);
+      }
+    }
+  }
+
+  async migrate(): Promise<void> {
+    // A dedicated session: the advisory lock is session-level, and waiting for another process's migration may
+    // take longer than an ordinary statement is allowed to.
+    const client = new pg.Client({
+      ...this.config,
+      statement_timeout: this.bulkTimeout,
+      query_timeout: this.bulkTimeout + 2000,
+    });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (err) {
+      await client.end().catch(() => {});
+      throw wrap(err);
+    }
+    try {
+      const run = (stmt: Stmt, values: unknown[] = []) => client.query({ ...stmt, values });
+      await run(S.lock, [PG_MIGRATION_LOCK_KEY]);
+      try {
+        // DDL: multi-statement scripts cannot be prepared statements; they run as simple queries under the lock.
+        await client.query(PG_SCHEMA_MIGRATIONS_TABLE);
+        const version = Number((await run(S.schemaVersion)).rows[0].version);
+        for (let v = version; v < PG_MIGRATIONS.length; v++) {
+          await run(S.begin);
+          try {
+            await client.query(PG_MIGRATIONS[v]);
+            await run(S.recordVersion, [v + 1, Date.now()]);
+            await run(S.commit);
+          } catch (err) {
+            await run(S.rollback).catch(() => {});
+            throw err;
+          }
+        }
+      } finally {
+        await run(S.unlock, [PG_MIGRATION_LOCK_KEY]).catch(() => {});
+      }
+    } catch (err) {
+      throw wrap(err);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.pool.end();
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.q(S.isEmpty))[0].empty === true;
+  }
+
+  // ---- lookups ----
+
+  private async many<T>(stmt: Stmt, keys: readonly string[], map: (r: Row) => T): Promise<T[]> {
+    const wanted = keys.filter(storable);
+    if (wanted.length === 0) return [];
+    return (await this.q(stmt, [wanted])).map(map);
+  }
+
+  usersByIds(ids: readonly string[]): Promise<UserRecord[]> {
+    return this.many(S.users, ids, userFromRow);
+  }
+  usersByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
+    return this.many(S.usersByUsername, usernames.map(asciiLower), userFromRow);
+  }
+  tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]> {
+    return this.many(S.tweets, ids, tweetFromRow);
+  }
+  mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]> {
+    return this.many(S.media, keys, mediaFromRow);
+  }
+  pollsByIds(ids: readonly string[]): Promise<PollRecord[]> {
+    return this.many(S.polls, ids, pollFromRow);
+  }
+  placesByIds(ids: readonly string[]): Promise<PlaceRecord[]> {
+    return this.many(S.places, ids, placeFromRow);
+  }
+
+  private async walk(w: Walk, key: string, page: KeysetPage): Promise<LikeRow[]> {
+    if (!storable(key)) return [];
+    // Same floor as the SQLite store: a missing or non-finite floor means "from the very bottom".
+    const floor = page.floor ?? { likedAt: Number.MIN_SAFE_INTEGER, id: '' };
+    const floorArgs = bound({
+      likedAt: Number.isFinite(floor.likedAt) ? floor.likedAt : Number.MIN_SAFE_INTEGER,
+      id: floor.id,
+    });
+    const limit = page.limit < 0 ? null : page.limit; // LIMIT -1 is "no limit" in SQLite, LIMIT NULL here
+    let rows: Row[];
+    if (!page.from) rows = await this.q(w.first, [key, ...floorArgs, limit]);
+    else if (page.direction === 'older') rows = await this.q(w.older, [key, ...bound(page.from), ...floorArgs, limit]);
+    else rows = (await this.q(w.newer, [key, ...bound(page.from), ...floorArgs, limit])).reverse();
+    return rows.map(likeFromRow);
+  }
+
+  likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
+    return this.walk(S.byUser, userId, page);
+  }
+  likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
+    return this.walk(S.ofTweet, tweetId, page);
+  }
+  async likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null> {
+    if (!storable(tweetId)) return null;
+    const rows = await this.q(S.atRank, [tweetId, Math.max(0, rank)]);
+    return rows.length ? likeFromRow(rows[0]) : null;
+  }
+
+  // ---- likes ----
+
+  async like(userId: string, tweetId: string, likedAt: number): Promise<boolean> {
+    const rows = await this.q(S.like, [userId, tweetId, likedAt]);
+    return Number(rows[0].changed) > 0;
+  }
+
+  async unlike(userId: string, tweetId: string): Promise<boolean> {
+    if (!storable(userId) || !storable(tweetId)) return false;
+    const rows = await this.q(S.unlike, [userId, tweetId]);
+    return Number(rows[0].changed) > 0;
+  }
+
+  async insertLikes(likes: readonly LikeRow[]): Promise<void> {
+    if (likes.length === 0) return;
+    // A stable sort: concurrent bulk loads take the like rows' index locks in the same order, and the first of
+    // duplicate likes still wins, as in SQLite.
+    const sorted = [...likes].sort((a, b) =>
+      a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.tweetId < b.tweetId ? -1 : a.tweetId > b.tweetId ? 1 : 0,
+    );
+    await this.tx(async (run) => {
+      const tweets = new Set<string>();
+      const users = new Set<string>();
+      for (const part of chunks(sorted)) {
+        const inserted = await run(S.insertLikes, [
+          part.map((l) => l.userId), part.map((l) => l.tweetId), part.map((l) => l.likedAt),
+        ]);
+        for (const r of inserted) {
+          tweets.add(r.tweet_id);
+          users.add(r.user_id);
+        }
+      }
+      // Lock the counters' rows (tweets before users, each in id order, like like/unlike do), then recount in
+      // later statements, whose snapshot therefore includes every like committed by whoever held those locks.
+      const tweetIds = [...tweets].sort(byteOrder);
+      const userIds = [...users].sort(byteOrder);
+      for (const part of chunks(tweetIds)) await run(S.lockTweets, [part]);
+      for (const part of chunks(userIds)) await run(S.lockUsers, [part]);
+      for (const part of chunks(tweetIds)) await run(S.recountTweets, [part]);
+      for (const part of chunks(userIds)) await run(S.recountUsers, [part]);
+    }, true);
+  }
+
+  // ---- bulk writes ----
+
+  private async upsertMany<T>(stmt: Stmt, items: readonly T[], key: (t: T) => string, toRow: (t: T) => unknown[], width: number) {
+    if (items.length === 0) return;
+    const rows = lastWins(items, key).map(toRow);
+    await this.tx(async (run) => {
+      for (const part of chunks(rows)) await run(stmt, columns(part, width));
+    }, true);
+  }
+
+  async insertUsers(users: readonly UserRecord[]): Promise<void> {
+    if (users.length === 0) return;
+    // INSERT OR REPLACE, one row after the other, leaves: every row that shared an id or a (case-folded) username
+    // with any incoming user deleted, and of the incoming users those not displaced by a later one.
+    const survivors: UserRecord[] = [];
+    const seenIds = new Set<string>();
+    const seenNames = new Set<string>();
+    for (let i = users.length - 1; i >= 0; i--) {
+      const u = users[i];
+      const name = asciiLower(u.username);
+      if (!seenIds.has(u.id) && !seenNames.has(name)) survivors.push(u);
+      seenIds.add(u.id);
+      seenNames.add(name);
+    }
+    survivors.reverse();
+    const rows = survivors.map((u) => userToRow(u, identity));
+    await this.tx(async (run) => {
+      await run(S.deleteUsersReplaced, [[...seenIds], [...seenNames]]);
+      for (const part of chunks(rows)) await run(S.insertUsers, columns(part, USER_COLUMNS.length));
+    }, true);
+  }
+  insertTweets(tweets: readonly TweetRecord[]): Promise<void> {
+    return this.upsertMany(S.insertTweets, tweets, (t) => t.id, (t) => tweetToRow(t, identity), TWEET_COLUMNS.length);
+  }
+  insertMedia(media: readonly MediaRecord[]): Promise<void> {
+    return this.upsertMany(S.insertMedia, media, (m) => m.mediaKey, mediaToRow, MEDIA_COLUMNS.length);
+  }
+  insertPolls(polls: readonly PollRecord[]): Promise<void> {
+    return this.upsertMany(S.insertPolls, polls, (p) => p.id, pollToRow, POLL_COLUMNS.length);
+  }
+  insertPlaces(places: readonly PlaceRecord[]): Promise<void> {
+    return this.upsertMany(S.insertPlaces, places, (p) => p.id, placeToRow, PLACE_COLUMNS.length);
+  }
+
+  async setTweetDeleted(tweetId: string, deleted: boolean): Promise<void> {
+    await this.q(S.setDeleted, [tweetId, deleted]);
+  }
+  async setUserFlags(userId: string, flags: { protected?: boolean; suspended?: boolean }): Promise<void> {
+    if (flags.protected === undefined && flags.suspended === undefined) return;
+    await this.q(S.setUserFlags, [userId, flags.protected ?? null, flags.suspended ?? null]);
+  }
+
+  // ---- developer portal records ----
+
+  private async one<T>(stmt: Stmt, key: string, map: (r: Row) => T): Promise<T | null> {
+    if (!storable(key)) return null;
+    const rows = await this.q(stmt, [key]);
+    return rows.length ? map(rows[0]) : null;
+  }
+
+  projectById(id: string): Promise<ProjectRecord | null> {
+    return this.one(S.project, id, projectFromRow);
+  }
+  appById(id: string): Promise<AppRecord | null> {
+    return this.one(S.app, id, appFromRow);
+  }
+  appByConsumerKey(consumerKey: string): Promise<AppRecord | null> {
+    return this.one(S.appByConsumerKey, consumerKey, appFromRow);
+  }
+  appByClientId(clientId: string): Promise<AppRecord | null> {
+    return this.one(S.appByClientId, clientId, appFromRow);
+  }
+  oauth1Token(token: string): Promise<OAuth1TokenRecord | null> {
+    return this.one(S.oauth1Token, token, oauth1TokenFromRow);
+  }
+  bearerByHash(tokenHash: string): Promise<BearerRecord | null> {
+    return this.one(S.bearer, tokenHash, bearerFromRow);
+  }
+  async listProjects(): Promise<ProjectRecord[]> {
+    return (await this.q(S.projects)).map(projectFromRow);
+  }
+  async listApps(): Promise<AppRecord[]> {
+    return (await this.q(S.apps)).map(appFromRow);
+  }
+  async listUsers(limit: number): Promise<UserRecord[]> {
+    return (await this.q(S.listUsers, [limit < 0 ? null : limit])).map(userFromRow);
+  }
+
+  async putProject(project: ProjectRecord): Promise<void> {
+    await this.q(S.putProject, projectToRow(project));
+  }
+  async putApp(app: AppRecord): Promise<void> {
+    await this.q(S.putApp, appToRow(app, identity));
+  }
+  async putOAuth1Token(token: OAuth1TokenRecord): Promise<void> {
+    await this.q(S.putOAuth1Token, oauth1TokenToRow(token));
+  }
+  async deleteOAuth1TokensOfApp(appId: string): Promise<void> {
+    await this.q(S.deleteOAuth1TokensOfApp, [appId]);
+  }
+  async putBearer(bearer: BearerRecord): Promise<void> {
+    await this.q(S.putBearer, bearerToRow(bearer));
+  }
+  async deleteBearer(tokenHash: string): Promise<void> {
+    if (!storable(tokenHash)) return;
+    await this.q(S.deleteBearer, [tokenHash]);
+  }
+  async deleteBearersOfApp(appId: string, kind: BearerRecord['kind']): Promise<void> {
+    await this.q(S.deleteBearersOfApp, [appId, kind]);
+  }
+
+  // ---- meta ----
+
+  async getMeta(key: string): Promise<string | null> {
+    return this.one(S.getMeta, key, (r) => r.value as string);
+  }
+  async setMetaIfAbsent(key: string, value: string): Promise<string> {
+    return (await this.q(S.setMetaIfAbsent, [key, value]))[0].value;
+  }
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.q(S.setMeta, [key, value]);
+  }
+}

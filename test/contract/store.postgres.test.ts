@@ -1,0 +1,175 @@
+// The LikesStore contract against PostgreSQL, in a database of its own created for this file and dropped after it,
+// plus what only PostgreSQL has: schema_migrations, and failing fast with ServiceUnavailableError when the server
+// cannot be reached. Needs PostgreSQL at LIKES_API_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test):
+// the suite FAILS, it does not skip, when there is none.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
+import { PG_MIGRATIONS } from '../../src/adapters/postgres/migrations.ts';
+import { PostgresStore } from '../../src/adapters/postgres/postgresStore.ts';
+import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
+import { storeContract } from './storeContract.ts';
+
+const BASE_URL = process.env.LIKES_API_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const DB_NAME = `likes_test_${randomBytes(8).toString('hex')}`;
+
+function urlWithDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: BASE_URL, connectionTimeoutMillis: 5000, query_timeout: 60_000 });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+// Created once, on first use; a failure (no PostgreSQL) is remembered, so every test fails at once with it.
+let created: Promise<string> | undefined;
+function database(): Promise<string> {
+  return (created ??= withAdmin(async (admin) => {
+    // With a locale whose order is not byte order where the server has ICU ('a' < 'B' there), so that the suite
+    // proves ids sort by COLLATE "C" and not by the database default; a plain database elsewhere.
+    try {
+      await admin.query(`CREATE DATABASE ${DB_NAME} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'`);
+    } catch {
+      await admin.query(`CREATE DATABASE ${DB_NAME}`);
+    }
+    return urlWithDatabase(BASE_URL, DB_NAME);
+  }));
+}
+
+after(async () => {
+  if (!created || !(await created.then(() => true, () => false))) return;
+  await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`));
+});
+
+storeContract('PostgresStore', async () => {
+  const store = new PostgresStore(await database(), { max: 5 });
+  return { store, cleanup: () => store.close() };
+});
+
+describe('PostgresStore specifics', () => {
+  it('records each applied migration once in schema_migrations', async () => {
+    const url = await database();
+    const store = new PostgresStore(url, { max: 2 });
+    try {
+      await store.migrate();
+      await store.migrate();
+    } finally {
+      await store.close();
+    }
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SELECT version FROM schema_migrations ORDER BY version');
+      assert.deepEqual(rows.map((r) => Number(r.version)), PG_MIGRATIONS.map((_, i) => i + 1));
+      // The columns a keyset walk compares sort in byte order whatever the database's default collation.
+      const ordered = await client.query(`SELECT x FROM unnest(ARRAY['a', 'B', '_', '~', 'é', 'Z9']) AS x ORDER BY x COLLATE "C"`);
+      const { rows: likes } = await client.query(
+        `SELECT count(*)::int AS n FROM information_schema.columns
+         WHERE table_name = 'likes' AND column_name IN ('user_id', 'tweet_id') AND collation_name = 'C'`,
+      );
+      assert.equal(likes[0].n, 2);
+      assert.deepEqual(ordered.rows.map((r) => r.x), ['B', 'Z9', '_', 'a', '~', 'é']);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('a SQL error (a constraint violation) is not reported as the service being unavailable', async () => {
+    const store = new PostgresStore(await database(), { max: 2 });
+    try {
+      await store.migrate();
+      await store.putApp(app('a-pg-1', 'ck-pg-shared'));
+      await assert.rejects(store.putApp(app('a-pg-2', 'ck-pg-shared')), (err: unknown) => {
+        assert.ok(!(err instanceof ServiceUnavailableError));
+        assert.equal((err as { code?: string }).code, '23505');
+        return true;
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refused connections fail with ServiceUnavailableError', async () => {
+    // A port nobody listens on: bind one, note it, close it.
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    server.close();
+    await once(server, 'close');
+    const store = new PostgresStore(`postgres://postgres@127.0.0.1:${port}/test`, { connectionTimeoutMillis: 1000 });
+    try {
+      await assert.rejects(store.usersByIds(['1']), ServiceUnavailableError);
+      await assert.rejects(store.like('1', '2', 3), ServiceUnavailableError);
+      await assert.rejects(store.insertLikes([{ userId: '1', tweetId: '2', likedAt: 3 }]), ServiceUnavailableError);
+      await assert.rejects(store.migrate(), ServiceUnavailableError);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a server that accepts but never answers fails with ServiceUnavailableError after the timeout', async () => {
+    const sockets = new Set<Socket>();
+    const server = createServer((s) => {
+      sockets.add(s);
+      s.on('error', () => {});
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    const store = new PostgresStore(`postgres://postgres@127.0.0.1:${port}/test`, { connectionTimeoutMillis: 300 });
+    try {
+      await assert.rejects(store.getMeta('k'), ServiceUnavailableError);
+      await assert.rejects(store.setMetaIfAbsent('k', 'v'), ServiceUnavailableError);
+      await assert.rejects(store.migrate(), ServiceUnavailableError);
+    } finally {
+      await store.close();
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  });
+
+  it('a pooled connection terminated by the server (57P01) never escapes as a raw error, and the pool recovers', async () => {
+    const url = await database();
+    const store = new PostgresStore(url, { max: 1, applicationName: `likes-terminate-${DB_NAME}` });
+    try {
+      await store.migrate();
+      await store.setMeta('pg.terminate', 'kept'); // the pool's one connection now exists, idle
+      await withAdmin(async (admin) => {
+        await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = $2`,
+          [`likes-terminate-${DB_NAME}`, DB_NAME],
+        );
+      });
+      // The idle connection is gone: the pool drops it (no unhandled 'error' event), or the query sees the
+      // terminated backend as ServiceUnavailableError; either way no raw error escapes and the next call works.
+      try {
+        await store.getMeta('pg.terminate');
+      } catch (err) {
+        assert.ok(err instanceof ServiceUnavailableError, String(err));
+      }
+      assert.equal(await store.getMeta('pg.terminate'), 'kept');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+function app(id: string, consumerKey: string) {
+  return {
+    id, name: id, projectId: null, permission: 'read' as const, suspended: false, consumerKey,
+    consumerSecretSealed: 's', clientId: `cid-${id}`, clientSecretHash: 'h', policy: {},
+  };
+}

@@ -1,0 +1,801 @@
+// The LikesStore contract: one suite, run against every adapter (store.sqlite.test.ts, store.postgres.test.ts, ...).
+// Every adapter must pass the SAME assertions: the HTTP layer serves whatever the store returns, so a difference
+// between stores is a difference in the bytes X clients receive. When they differ, fix the adapter, not this file.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import type {
+  AppRecord, BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
+  TweetRecord, UserRecord,
+} from '../../src/domain/model.ts';
+import type { KeysetPage, LikeKey, LikesStore } from '../../src/ports/store.ts';
+
+export interface OpenedStore {
+  store: LikesStore;
+  /** Closes this instance (the suite's storage itself is removed by the test file once the suite is done). */
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * Runs the contract against one adapter.
+ *
+ * `open()` must return a NEW, not yet migrated store instance on the same storage every time it is called (the same
+ * SQLite file, the same PostgreSQL database), and that storage must be empty before the first call: the suite
+ * opens several instances at once to check concurrent migrations and cross-instance races, and then runs every
+ * other test against one shared, migrated instance (each test uses its own ids).
+ */
+export function storeContract(name: string, open: () => Promise<OpenedStore>): void {
+  describe(`LikesStore contract: ${name}`, () => {
+    const opened: OpenedStore[] = [];
+    let shared: LikesStore | undefined;
+
+    const openStore = async (): Promise<LikesStore> => {
+      const o = await open();
+      opened.push(o);
+      return o.store;
+    };
+    const closeStore = async (store: LikesStore): Promise<void> => {
+      const i = opened.findIndex((o) => o.store === store);
+      if (i < 0) return;
+      const [o] = opened.splice(i, 1);
+      await o.cleanup();
+    };
+    /** The shared, migrated instance (opened on demand, so any single test can run alone). */
+    const ready = async (): Promise<LikesStore> => {
+      if (!shared) {
+        const store = await openStore();
+        await store.migrate();
+        shared = store;
+      }
+      return shared;
+    };
+
+    after(async () => {
+      for (const o of opened.splice(0).reverse()) await o.cleanup();
+    });
+
+    describe('migrations', () => {
+      it('migrates a fresh storage from 3 instances at once', async () => {
+        const stores = await Promise.all([openStore(), openStore(), openStore()]);
+        await Promise.all(stores.map((s) => s.migrate()));
+        for (const s of stores) assert.equal(await s.isEmpty(), true);
+        // All three see one and the same schema and data.
+        await stores[0].setMeta('contract.migrations', 'one');
+        assert.equal(await stores[1].getMeta('contract.migrations'), 'one');
+        assert.equal(await stores[2].getMeta('contract.migrations'), 'one');
+        shared = stores[0];
+        await closeStore(stores[1]);
+        await closeStore(stores[2]);
+      });
+
+      it('migrating again is a no-op that keeps the data', async () => {
+        const store = await ready();
+        await store.insertUsers([user('m1')]);
+        await store.migrate();
+        await store.migrate();
+        const again = await openStore();
+        await again.migrate();
+        assert.equal(await again.isEmpty(), false);
+        assert.deepEqual(await again.usersByIds(['m1']), [user('m1')]);
+        await closeStore(again);
+        assert.equal(await store.isEmpty(), false);
+        assert.equal(await store.getMeta('contract.migrations'), 'one');
+      });
+
+      it('reports its kind', async () => {
+        const store = await ready();
+        assert.equal(typeof store.kind, 'string');
+        assert.ok(store.kind.length > 0);
+      });
+    });
+
+    describe('users, tweets, media, polls, places', () => {
+      it('inserts users and looks them up by id; unknown ids are absent', async () => {
+        const store = await ready();
+        const a = user('1001', {
+          username: 'Contract_Alice', location: 'Paris, France', url: 'https://t.co/abc', verified: true,
+          pinnedTweetId: '2001', description: 'Emoji 🦜 and “quotes” & <tags>',
+          metrics: { followers_count: 5_000_000_000, following_count: 7, tweet_count: 123_456, listed_count: 3, like_count: 0 },
+        });
+        const b = user('1002', { protected: true, suspended: true, createdAt: 1_199_145_600_000 });
+        await store.insertUsers([a, b]);
+        assert.deepEqual(sortById(await store.usersByIds(['1002', '1001'])), [a, b]);
+        assert.deepEqual(await store.usersByIds(['1001', 'nope', '1001']), [a]);
+        assert.deepEqual(await store.usersByIds(['nope']), []);
+        assert.deepEqual(await store.usersByIds([]), []);
+      });
+
+      it('looks users up by username case-insensitively (ASCII folding only)', async () => {
+        const store = await ready();
+        const a = user('1101', { username: 'CamelCase_Bob' });
+        const b = user('1102', { username: 'Émile_x' });
+        await store.insertUsers([a, b]);
+        assert.deepEqual(await store.usersByUsernames(['camelcase_bob']), [a]);
+        assert.deepEqual(await store.usersByUsernames(['CAMELCASE_BOB', 'nobody_here']), [a]);
+        assert.deepEqual(await store.usersByUsernames(['Émile_X']), [b]);
+        assert.deepEqual(await store.usersByUsernames(['émile_x']), []); // É and é are not ASCII: not folded
+        assert.deepEqual(await store.usersByUsernames([]), []);
+      });
+
+      it('re-inserting a user replaces the record, also when the username moves to another id', async () => {
+        const store = await ready();
+        await store.insertUsers([user('1201', { username: 'taken_name' })]);
+        await store.insertUsers([user('1201', { username: 'taken_name', name: 'Renamed' })]);
+        assert.equal((await store.usersByIds(['1201']))[0].name, 'Renamed');
+        // A new id with the same username (other case) replaces the old user, like INSERT OR REPLACE.
+        const c = user('1202', { username: 'Taken_Name' });
+        await store.insertUsers([c]);
+        assert.deepEqual(await store.usersByIds(['1201', '1202']), [c]);
+        assert.deepEqual(await store.usersByUsernames(['taken_name']), [c]);
+        // Two users swapping usernames in one batch.
+        const d = user('1203', { username: 'swap_a' });
+        const e = user('1204', { username: 'swap_b' });
+        await store.insertUsers([d, e]);
+        const d2 = { ...d, username: 'swap_b' };
+        const e2 = { ...e, username: 'swap_a' };
+        await store.insertUsers([d2, e2]);
+        assert.deepEqual(sortById(await store.usersByIds(['1203', '1204'])), [d2, e2]);
+      });
+
+      it('inserts tweets and returns them exactly, JSON parts byte for byte', async () => {
+        const store = await ready();
+        await store.insertUsers([user('1301')]);
+        const full = tweet('2001', '1301', {
+          text: 'Full tweet with @mention #tag https://t.co/x 🦜 — “quotes” & <b>',
+          inReplyToUserId: '1002',
+          conversationId: '1999',
+          referencedTweets: [{ type: 'replied_to', id: '1999' }, { type: 'quoted', id: '1998' }],
+          mediaKeys: ['3_2001', '7_2001'],
+          pollIds: ['4001'],
+          placeId: 'pl2001',
+          // Keys deliberately not in alphabetical order: the stored JSON must come back as written.
+          entities: {
+            urls: [{ start: 40, end: 63, url: 'https://t.co/x', expanded_url: 'https://example.com/a?b=c', display_url: 'example.com/a?b=c' }],
+            mentions: [{ start: 17, end: 25, username: 'mention', id: '1301' }],
+            hashtags: [{ start: 26, end: 30, tag: 'tag' }],
+          },
+          possiblySensitive: true,
+          replySettings: 'mentionedUsers',
+          retweetCount: 12,
+          replyCount: 34,
+          quoteCount: 56,
+          impressionCount: 9_876_543_210,
+          bookmarkCount: 78,
+        });
+        const bare = tweet('2002', '1301');
+        await store.insertTweets([full, bare]);
+        const got = sortById(await store.tweetsByIds(['2002', '2001', 'nope']));
+        assert.deepEqual(got, [full, bare]);
+        assert.equal(JSON.stringify(got[0]), JSON.stringify(full));
+        assert.equal(JSON.stringify(got[1]), JSON.stringify(bare));
+        assert.deepEqual(await store.tweetsByIds(['nope']), []);
+        assert.deepEqual(await store.tweetsByIds([]), []);
+      });
+
+      it('re-inserting tweets replaces them; in one batch the last one wins', async () => {
+        const store = await ready();
+        await store.insertTweets([tweet('2101', '1301', { text: 'first' })]);
+        await store.insertTweets([tweet('2101', '1301', { text: 'second' }), tweet('2102', '1301', { text: 'a' }), tweet('2101', '1301', { text: 'third' })]);
+        const got = sortById(await store.tweetsByIds(['2101', '2102']));
+        assert.deepEqual(got.map((t) => t.text), ['third', 'a']);
+      });
+
+      it('inserts media, polls and places and looks them up; unknown keys are absent', async () => {
+        const store = await ready();
+        const photo: MediaRecord = {
+          mediaKey: '3_2001', type: 'photo', url: 'https://pbs.example/media/a.jpg', previewImageUrl: null, width: 1200,
+          height: 675, altText: 'A parrot 🦜', durationMs: null, viewCount: null,
+        };
+        const video: MediaRecord = {
+          mediaKey: '7_2001', type: 'video', url: null, previewImageUrl: 'https://pbs.example/preview.jpg', width: 1920,
+          height: 1080, altText: null, durationMs: 12_345, viewCount: 3_000_000_000,
+        };
+        await store.insertMedia([photo, video]);
+        assert.deepEqual(sortBy(await store.mediaByKeys(['7_2001', '3_2001', 'x_1']), (m) => m.mediaKey), [photo, video]);
+        assert.deepEqual(await store.mediaByKeys(['x_1']), []);
+
+        const poll: PollRecord = {
+          id: '4001',
+          options: [{ position: 1, label: 'Yes ✅', votes: 10 }, { position: 2, label: 'No', votes: 0 }],
+          durationMinutes: 1440,
+          endAt: 1_700_000_000_000,
+        };
+        await store.insertPolls([poll]);
+        assert.deepEqual(await store.pollsByIds(['4001', '4002']), [poll]);
+        assert.equal(JSON.stringify((await store.pollsByIds(['4001']))[0]), JSON.stringify(poll));
+
+        const place: PlaceRecord = {
+          id: 'pl2001', fullName: 'Manhattan, NY', name: 'Manhattan', country: 'United States', countryCode: 'US',
+          placeType: 'city', bbox: [-74.026675, 40.683935, -73.910408, 40.877483],
+        };
+        await store.insertPlaces([place]);
+        assert.deepEqual(await store.placesByIds(['pl2001', 'pl0']), [place]);
+        assert.deepEqual(await store.placesByIds([]), []);
+        assert.deepEqual(await store.mediaByKeys([]), []);
+        assert.deepEqual(await store.pollsByIds([]), []);
+      });
+
+      it('setTweetDeleted and setUserFlags change only what they name', async () => {
+        const store = await ready();
+        await store.insertUsers([user('1401')]);
+        await store.insertTweets([tweet('2401', '1401')]);
+        await store.setTweetDeleted('2401', true);
+        assert.equal((await store.tweetsByIds(['2401']))[0].deleted, true);
+        await store.setTweetDeleted('2401', false);
+        assert.deepEqual(await store.tweetsByIds(['2401']), [tweet('2401', '1401')]);
+
+        const flags = async () => {
+          const [u] = await store.usersByIds(['1401']);
+          return { protected: u.protected, suspended: u.suspended };
+        };
+        await store.setUserFlags('1401', { protected: true });
+        assert.deepEqual(await flags(), { protected: true, suspended: false });
+        await store.setUserFlags('1401', { suspended: true });
+        assert.deepEqual(await flags(), { protected: true, suspended: true });
+        await store.setUserFlags('1401', { protected: false });
+        assert.deepEqual(await flags(), { protected: false, suspended: true });
+        await store.setUserFlags('1401', {});
+        assert.deepEqual(await flags(), { protected: false, suspended: true });
+        await store.setUserFlags('1401', { protected: false, suspended: false });
+        assert.deepEqual(await store.usersByIds(['1401']), [user('1401')]);
+        // Unknown ids are ignored.
+        await store.setTweetDeleted('nope', true);
+        await store.setUserFlags('nope', { protected: true });
+      });
+
+      it('listUsers lists the newest (numerically largest) ids first, at most `limit`', async () => {
+        const store = await ready();
+        // Longer than any other id in this suite, so these four are the newest of the shared store.
+        const ids = ['1' + '0'.repeat(39), '2' + '0'.repeat(39), '9'.repeat(39), '1' + '0'.repeat(40)];
+        await store.insertUsers(ids.map((id) => user(id)));
+        const top = await store.listUsers(4);
+        assert.deepEqual(top.map((u) => u.id), [ids[3], ids[1], ids[0], ids[2]]);
+        assert.deepEqual(top[0], user(ids[3]));
+        assert.deepEqual((await store.listUsers(2)).map((u) => u.id), [ids[3], ids[1]]);
+        assert.deepEqual(await store.listUsers(0), []);
+        const all = await store.listUsers(10_000);
+        assert.ok(all.length >= 8);
+        for (let i = 1; i < all.length; i++) {
+          const [a, b] = [all[i - 1].id, all[i].id];
+          assert.ok(a.length > b.length || (a.length === b.length && byteOrder(a, b) > 0), `${a} before ${b}`);
+        }
+      });
+    });
+
+    describe('likes', () => {
+      it('like/unlike are idempotent and keep both like_counts equal to the rows', async () => {
+        const store = await ready();
+        await store.insertUsers([user('5001'), user('5002')]);
+        await store.insertTweets([tweet('6001', '5002'), tweet('6002', '5002')]);
+
+        assert.equal(await store.like('5001', '6001', 1_000), true);
+        assert.equal(await store.like('5001', '6001', 2_000), false);
+        assert.equal(await store.like('5001', '6002', 1_500), true);
+        assert.equal(await store.like('5002', '6001', 1_700), true);
+        await expectCounts(store, { '6001': 2, '6002': 1 }, { '5001': 2, '5002': 1 });
+        // The first like's time is kept.
+        assert.deepEqual(await store.likesByUser('5001', { limit: 10, direction: 'older' }), [
+          { userId: '5001', tweetId: '6002', likedAt: 1_500 },
+          { userId: '5001', tweetId: '6001', likedAt: 1_000 },
+        ]);
+
+        assert.equal(await store.unlike('5001', '6001'), true);
+        assert.equal(await store.unlike('5001', '6001'), false);
+        assert.equal(await store.unlike('5001', 'never-liked'), false);
+        await expectCounts(store, { '6001': 1, '6002': 1 }, { '5001': 1, '5002': 1 });
+        assert.equal(await store.unlike('5001', '6002'), true);
+        assert.equal(await store.unlike('5002', '6001'), true);
+        await expectCounts(store, { '6001': 0, '6002': 0 }, { '5001': 0, '5002': 0 });
+        assert.equal(await store.like('5001', '6001', 3_000), true);
+        await expectCounts(store, { '6001': 1, '6002': 0 }, { '5001': 1, '5002': 0 });
+        assert.deepEqual(await store.likesOfTweet('6001', { limit: 10, direction: 'older' }), [
+          { userId: '5001', tweetId: '6001', likedAt: 3_000 },
+        ]);
+      });
+
+      it('insertLikes bulk-inserts new likes only and recounts the tweets and users touched', async () => {
+        const store = await ready();
+        const users = range(60).map((i) => user(`51${pad(i, 3)}`));
+        const tweets = range(100).map((i) => tweet(`61${pad(i, 3)}`, users[0].id));
+        await store.insertUsers(users);
+        await store.insertTweets(tweets);
+        assert.equal(await store.like(users[0].id, tweets[0].id, 42), true);
+
+        const likes: LikeRow[] = [];
+        for (const u of users) for (const t of tweets) likes.push({ userId: u.id, tweetId: t.id, likedAt: 1_000 + likes.length });
+        // Shuffled, then a duplicate of an earlier row of the same batch (the first one wins).
+        await store.insertLikes([...shuffle(likes, 7), { userId: users[1].id, tweetId: tweets[1].id, likedAt: 7 }]);
+        await store.insertLikes([]);
+
+        // The like that already existed keeps its time; the first of two duplicates wins.
+        const [first] = await store.likesOfTweet(tweets[0].id, { limit: 1, direction: 'older', floor: { likedAt: 42, id: '' }, from: { likedAt: 43, id: '' } });
+        assert.deepEqual(first, { userId: users[0].id, tweetId: tweets[0].id, likedAt: 42 });
+        const rowsOf = await store.likesByUser(users[1].id, { limit: 1000, direction: 'older' });
+        assert.equal(rowsOf.length, 100);
+        assert.equal(rowsOf.find((r) => r.tweetId === tweets[1].id)!.likedAt, 1_000 + 100 + 1);
+
+        const got = await store.tweetsByIds(tweets.map((t) => t.id));
+        assert.equal(got.length, 100);
+        for (const t of got) assert.equal(t.likeCount, 60, t.id);
+        for (const u of await store.usersByIds(users.map((x) => x.id))) assert.equal(u.metrics.like_count, 100, u.id);
+
+        // Single likes keep counting on top of the recount.
+        assert.equal(await store.unlike(users[2].id, tweets[2].id), true);
+        assert.equal((await store.tweetsByIds([tweets[2].id]))[0].likeCount, 59);
+        assert.equal((await store.usersByIds([users[2].id]))[0].metrics.like_count, 99);
+      });
+
+      it('insertLikes repairs the count of a tweet it touches', async () => {
+        const store = await ready();
+        await store.insertUsers([user('5201')]);
+        await store.insertTweets([tweet('6201', '5201', { likeCount: 999 })]);
+        await store.insertLikes([{ userId: '5201', tweetId: '6201', likedAt: 1 }]);
+        await expectCounts(store, { '6201': 1 }, { '5201': 1 });
+      });
+
+      describe('keyset walks with ties on likedAt', () => {
+        // 300 likes in groups of 7 sharing one likedAt; the other-side ids mix lengths, cases and punctuation so
+        // that the order is byte order (SQLite BINARY, PostgreSQL COLLATE "C"), not a locale's.
+        const N = 300;
+        const otherIds = uniqueIds(N, 'ABab09_~', 11);
+        const time = (i: number) => 1_700_000_000_000 - Math.floor(i / 7) * 60_000;
+        const byUser = shuffle(otherIds.map((id, i) => ({ userId: 'w-user', tweetId: `w${id}`, likedAt: time(i) })), 3);
+        const ofTweet = shuffle(otherIds.map((id, i) => ({ userId: `w${id}`, tweetId: 'w-tweet', likedAt: time(i) })), 5);
+        const newestFirst = (rows: LikeRow[], key: (r: LikeRow) => LikeKey) =>
+          [...rows].sort((a, b) => {
+            const ka = key(a);
+            const kb = key(b);
+            return kb.likedAt - ka.likedAt || byteOrder(kb.id, ka.id);
+          });
+        const tweetKey = (r: LikeRow): LikeKey => ({ likedAt: r.likedAt, id: r.tweetId });
+        const userKey = (r: LikeRow): LikeKey => ({ likedAt: r.likedAt, id: r.userId });
+        const expectedByUser = newestFirst(byUser, tweetKey);
+        const expectedOfTweet = newestFirst(ofTweet, userKey);
+
+        let seeded: Promise<LikesStore> | undefined;
+        const seed = () =>
+          (seeded ??= (async () => {
+            const store = await ready();
+            await store.insertUsers([user('w-user'), ...ofTweet.map((l, i) => user(l.userId, { username: `walker_${i}` }))]);
+            await store.insertTweets([tweet('w-tweet', 'w-user'), ...byUser.map((l) => tweet(l.tweetId, 'w-user'))]);
+            // Half through the bulk path, half one by one.
+            await store.insertLikes([...byUser.slice(0, N / 2), ...ofTweet.slice(0, N / 2)]);
+            for (const l of [...byUser.slice(N / 2), ...ofTweet.slice(N / 2)]) {
+              assert.equal(await store.like(l.userId, l.tweetId, l.likedAt), true);
+            }
+            return store;
+          })());
+
+        const cases = [
+          { listing: 'likesByUser', owner: 'w-user', expected: expectedByUser, key: tweetKey },
+          { listing: 'likesOfTweet', owner: 'w-tweet', expected: expectedOfTweet, key: userKey },
+        ] as const;
+
+        for (const { listing, owner, expected, key } of cases) {
+          const read = (store: LikesStore, page: KeysetPage) =>
+            listing === 'likesByUser' ? store.likesByUser(owner, page) : store.likesOfTweet(owner, page);
+
+          it(`${listing}: older from the start, older and newer from a cursor`, async () => {
+            const store = await seed();
+            assert.deepEqual(await read(store, { limit: 10, direction: 'older' }), expected.slice(0, 10));
+            assert.deepEqual(await read(store, { limit: 1000, direction: 'older' }), expected);
+            // A cursor inside a group of ties.
+            for (const k of [0, 3, 9, 10, 150, 297, 299]) {
+              const from = key(expected[k]);
+              assert.deepEqual(await read(store, { limit: 10, direction: 'older', from }), expected.slice(k + 1, k + 11), `older from #${k}`);
+              assert.deepEqual(await read(store, { limit: 10, direction: 'newer', from }), expected.slice(Math.max(0, k - 10), k), `newer from #${k}`);
+            }
+            // Direction is ignored without a cursor: the newest rows.
+            assert.deepEqual(await read(store, { limit: 5, direction: 'newer' }), expected.slice(0, 5));
+            assert.deepEqual(await read(store, { limit: 0, direction: 'older' }), []);
+          });
+
+          it(`${listing}: cursors that fall between rows`, async () => {
+            const store = await seed();
+            const k = 100;
+            const row = key(expected[k]);
+            // Same likedAt, an id just above / below the row's own.
+            const above = { likedAt: row.likedAt, id: `${row.id}\u0001` };
+            assert.deepEqual(await read(store, { limit: 3, direction: 'older', from: above }), expected.slice(k, k + 3));
+            assert.deepEqual(await read(store, { limit: 3, direction: 'newer', from: above }), expected.slice(k - 3, k));
+            // Past either end.
+            assert.deepEqual(await read(store, { limit: 3, direction: 'older', from: { likedAt: 0, id: '' } }), []);
+            assert.deepEqual(await read(store, { limit: 3, direction: 'newer', from: { likedAt: 0, id: '' } }), expected.slice(N - 3));
+            assert.deepEqual(await read(store, { limit: 3, direction: 'older', from: { likedAt: 2e12, id: '' } }), expected.slice(0, 3));
+            assert.deepEqual(await read(store, { limit: 3, direction: 'newer', from: { likedAt: 2e12, id: '' } }), []);
+            // A likedAt between two groups: every row of the older group is older than it.
+            const groupStart = 14; // rows 14..20 share a likedAt
+            const between = { likedAt: expected[groupStart].likedAt + 0.5, id: '' };
+            assert.deepEqual(await read(store, { limit: 7, direction: 'older', from: between }), expected.slice(groupStart, groupStart + 7));
+            assert.deepEqual(await read(store, { limit: 2, direction: 'newer', from: between }), expected.slice(groupStart - 2, groupStart));
+          });
+
+          it(`${listing}: the floor bounds every walk (the floor row itself is included)`, async () => {
+            const store = await seed();
+            const f = 50;
+            const floor = key(expected[f]);
+            assert.deepEqual(await read(store, { limit: 1000, direction: 'older', floor }), expected.slice(0, f + 1));
+            assert.deepEqual(await read(store, { limit: 1000, direction: 'older', floor, from: key(expected[20]) }), expected.slice(21, f + 1));
+            assert.deepEqual(await read(store, { limit: 5, direction: 'older', floor, from: key(expected[f - 2]) }), expected.slice(f - 1, f + 1));
+            assert.deepEqual(await read(store, { limit: 5, direction: 'older', floor, from: key(expected[f]) }), []);
+            assert.deepEqual(await read(store, { limit: 5, direction: 'newer', floor, from: key(expected[f + 30]) }), expected.slice(f - 4, f + 1));
+            assert.deepEqual(await read(store, { limit: 5, direction: 'newer', floor, from: key(expected[f]) }), expected.slice(f - 5, f));
+          });
+
+          it(`${listing}: paging forward then backward visits every row exactly once`, async () => {
+            const store = await seed();
+            for (const size of [1, 7, 17, 64]) {
+              const forward: LikeRow[] = [];
+              let from: LikeKey | undefined;
+              for (;;) {
+                const page = await read(store, { limit: size, direction: 'older', from });
+                assert.ok(page.length <= size);
+                if (page.length === 0) break;
+                forward.push(...page);
+                from = key(page[page.length - 1]);
+              }
+              assert.deepEqual(forward, expected, `forward in pages of ${size}`);
+
+              const backward: LikeRow[] = [];
+              from = key(expected[N - 1]);
+              for (;;) {
+                const page = await read(store, { limit: size, direction: 'newer', from });
+                assert.ok(page.length <= size);
+                if (page.length === 0) break;
+                backward.unshift(...page);
+                from = key(page[0]);
+              }
+              assert.deepEqual([...backward, expected[N - 1]], expected, `backward in pages of ${size}`);
+            }
+          });
+        }
+
+        it('likeOfTweetAtRank returns the like at a 0-based rank newest first, or null', async () => {
+          const store = await seed();
+          for (const r of [0, 1, 6, 7, 150, N - 1]) assert.deepEqual(await store.likeOfTweetAtRank('w-tweet', r), expectedOfTweet[r], `rank ${r}`);
+          assert.equal(await store.likeOfTweetAtRank('w-tweet', N), null);
+          assert.equal(await store.likeOfTweetAtRank('nope', 0), null);
+        });
+
+        it('the walked likes match the counters', async () => {
+          const store = await seed();
+          assert.equal((await store.tweetsByIds(['w-tweet']))[0].likeCount, N);
+          assert.equal((await store.usersByIds(['w-user']))[0].metrics.like_count, N);
+          assert.deepEqual(await store.likesByUser('nope', { limit: 10, direction: 'older' }), []);
+          assert.deepEqual(await store.likesOfTweet('nope', { limit: 10, direction: 'newer', from: { likedAt: 1, id: '1' } }), []);
+        });
+      });
+
+      it('200 concurrent like/unlike calls from two instances leave counts equal to the rows', async () => {
+        const store = await ready();
+        const other = await openStore();
+        await other.migrate();
+        try {
+          const users = range(10).map((i) => user(`53${pad(i, 2)}`));
+          const tweets = range(4).map((i) => tweet(`63${pad(i, 2)}`, users[0].id));
+          await store.insertUsers(users);
+          await store.insertTweets(tweets);
+          const rnd = mulberry32(42);
+          const ops = range(200).map((i) => ({
+            kind: rnd() < 0.6 ? ('like' as const) : ('unlike' as const),
+            userId: users[Math.floor(rnd() * users.length)].id,
+            tweetId: tweets[Math.floor(rnd() * tweets.length)].id,
+            via: i % 2 === 0 ? store : other,
+          }));
+          const results = await Promise.all(
+            ops.map((op, i) => (op.kind === 'like' ? op.via.like(op.userId, op.tweetId, 10_000 + i) : op.via.unlike(op.userId, op.tweetId))),
+          );
+
+          const net = new Map<string, number>();
+          ops.forEach((op, i) => {
+            if (!results[i]) return;
+            const k = `${op.userId}/${op.tweetId}`;
+            net.set(k, (net.get(k) ?? 0) + (op.kind === 'like' ? 1 : -1));
+          });
+          const rows = new Set<string>();
+          for (const t of tweets) {
+            const likes = await store.likesOfTweet(t.id, { limit: 1000, direction: 'older' });
+            for (const l of likes) rows.add(`${l.userId}/${l.tweetId}`);
+            assert.equal((await other.tweetsByIds([t.id]))[0].likeCount, likes.length, `tweet ${t.id}`);
+          }
+          for (const u of users) {
+            const likes = await other.likesByUser(u.id, { limit: 1000, direction: 'older' });
+            assert.equal((await store.usersByIds([u.id]))[0].metrics.like_count, likes.length, `user ${u.id}`);
+          }
+          // true exactly when a row was inserted / deleted: per pair, successful likes minus successful unlikes
+          // is 1 when the like exists at the end, else 0.
+          for (const u of users) {
+            for (const t of tweets) {
+              const k = `${u.id}/${t.id}`;
+              assert.equal(net.get(k) ?? 0, rows.has(k) ? 1 : 0, k);
+            }
+          }
+
+          // The same like 20 times at once: one winner; then the same unlike 20 times at once: one winner.
+          const [u, t] = [users[9].id, tweets[3].id];
+          await store.unlike(u, t);
+          const likes = await Promise.all(range(20).map((i) => (i % 2 ? store : other).like(u, t, 99)));
+          assert.equal(likes.filter(Boolean).length, 1);
+          const unlikes = await Promise.all(range(20).map((i) => (i % 2 ? store : other).unlike(u, t)));
+          assert.equal(unlikes.filter(Boolean).length, 1);
+          const countAfter = (await store.tweetsByIds([t]))[0].likeCount;
+          assert.equal(countAfter, (await store.likesOfTweet(t, { limit: 1000, direction: 'older' })).length);
+        } finally {
+          await closeStore(other);
+        }
+      });
+    });
+
+    describe('developer portal records', () => {
+      it('projects: put, get, update, list in id order', async () => {
+        const store = await ready();
+        const p1 = project('p-c-2', { policy: { likesPrivacy: 'private', rateLimitTier: 'pro', likingUsersCap: false } });
+        const p2 = project('p-c-1');
+        await store.putProject(p1);
+        await store.putProject(p2);
+        assert.deepEqual(await store.projectById('p-c-2'), p1);
+        assert.equal(JSON.stringify(await store.projectById('p-c-2')), JSON.stringify(p1));
+        assert.equal(await store.projectById('p-c-none'), null);
+        const p1b = { ...p1, name: 'Renamed', monthlyTweetCap: 10_000_000, developerState: 'suspended' as const, policy: {} };
+        await store.putProject(p1b);
+        assert.deepEqual(await store.projectById('p-c-2'), p1b);
+        const listed = (await store.listProjects()).filter((p) => p.id.startsWith('p-c-'));
+        assert.deepEqual(listed, [p2, p1b]);
+      });
+
+      it('apps: put, get by id / consumer key / client id, update, list in id order', async () => {
+        const store = await ready();
+        const a1 = app('a-c-2', { projectId: 'p-c-1', permission: 'read-write', policy: { appOnlyOnLookups: 'refuse' } });
+        const a2 = app('a-c-1', { projectId: null, suspended: true, permission: 'read-write-directmessages' });
+        await store.putApp(a1);
+        await store.putApp(a2);
+        assert.deepEqual(await store.appById('a-c-2'), a1);
+        assert.deepEqual(await store.appByConsumerKey(a1.consumerKey), a1);
+        assert.deepEqual(await store.appByClientId(a2.clientId), a2);
+        assert.equal(await store.appById('a-c-none'), null);
+        assert.equal(await store.appByConsumerKey('ck-none'), null);
+        assert.equal(await store.appByClientId('cid-none'), null);
+        const a1b = { ...a1, name: 'Renamed', consumerKey: 'ck-rotated', consumerSecretSealed: 'sealed-2', suspended: true };
+        await store.putApp(a1b);
+        assert.deepEqual(await store.appById('a-c-2'), a1b);
+        assert.equal(await store.appByConsumerKey(a1.consumerKey), null);
+        assert.deepEqual(await store.appByConsumerKey('ck-rotated'), a1b);
+        assert.deepEqual((await store.listApps()).filter((a) => a.id.startsWith('a-c-')), [a2, a1b]);
+        // Another app cannot take a consumer key or client id that is in use.
+        await assert.rejects(store.putApp(app('a-c-3', { consumerKey: 'ck-rotated' })));
+        await assert.rejects(store.putApp(app('a-c-4', { clientId: a2.clientId })));
+        assert.equal(await store.appById('a-c-3'), null);
+        assert.equal(await store.appById('a-c-4'), null);
+      });
+
+      it('OAuth 1.0a tokens: put, get, update, delete all of one app', async () => {
+        const store = await ready();
+        const t1 = oauth1('tok-c-1', 'a-c-1', 'read');
+        const t2 = oauth1('tok-c-2', 'a-c-1', 'read-write');
+        const t3 = oauth1('tok-c-3', 'a-c-2', 'read');
+        for (const t of [t1, t2, t3]) await store.putOAuth1Token(t);
+        assert.deepEqual(await store.oauth1Token('tok-c-1'), t1);
+        assert.equal(await store.oauth1Token('tok-c-none'), null);
+        const t1b = { ...t1, permission: 'read-write-directmessages' as const, secretSealed: 'new-secret' };
+        await store.putOAuth1Token(t1b);
+        assert.deepEqual(await store.oauth1Token('tok-c-1'), t1b);
+        await store.deleteOAuth1TokensOfApp('a-c-1');
+        assert.equal(await store.oauth1Token('tok-c-1'), null);
+        assert.equal(await store.oauth1Token('tok-c-2'), null);
+        assert.deepEqual(await store.oauth1Token('tok-c-3'), t3);
+        await store.deleteOAuth1TokensOfApp('a-c-none');
+      });
+
+      it('bearers: put, get, delete one, delete one kind of one app', async () => {
+        const store = await ready();
+        const appBearer: BearerRecord = { kind: 'app', tokenHash: 'h-c-app-1', appId: 'a-c-1' };
+        const userBearer: BearerRecord = {
+          kind: 'user', tokenHash: 'h-c-user-1', appId: 'a-c-1', userId: '1001',
+          scopes: ['tweet.read', 'users.read', 'like.read', 'like.write', 'offline.access'], expiresAt: 1_700_000_007_200,
+        };
+        const userBearer2: BearerRecord = { kind: 'user', tokenHash: 'h-c-user-2', appId: 'a-c-1', userId: '1002', scopes: [], expiresAt: null };
+        const otherApp: BearerRecord = { kind: 'user', tokenHash: 'h-c-user-3', appId: 'a-c-2', userId: '1001', scopes: ['like.read'], expiresAt: 5 };
+        const otherAppBearer: BearerRecord = { kind: 'app', tokenHash: 'h-c-app-2', appId: 'a-c-2' };
+        for (const b of [appBearer, userBearer, userBearer2, otherApp, otherAppBearer]) await store.putBearer(b);
+        for (const b of [appBearer, userBearer, userBearer2, otherApp, otherAppBearer]) assert.deepEqual(await store.bearerByHash(b.tokenHash), b);
+        assert.equal(await store.bearerByHash('h-c-none'), null);
+        const updated: BearerRecord = { ...userBearer2, scopes: ['like.write'], expiresAt: 123 };
+        await store.putBearer(updated);
+        assert.deepEqual(await store.bearerByHash('h-c-user-2'), updated);
+
+        await store.deleteBearer('h-c-user-1');
+        assert.equal(await store.bearerByHash('h-c-user-1'), null);
+        await store.deleteBearer('h-c-none');
+
+        await store.putBearer(userBearer);
+        await store.deleteBearersOfApp('a-c-1', 'user');
+        assert.equal(await store.bearerByHash('h-c-user-1'), null);
+        assert.equal(await store.bearerByHash('h-c-user-2'), null);
+        assert.deepEqual(await store.bearerByHash('h-c-app-1'), appBearer);
+        assert.deepEqual(await store.bearerByHash('h-c-user-3'), otherApp);
+        assert.deepEqual(await store.bearerByHash('h-c-app-2'), otherAppBearer);
+        await store.deleteBearersOfApp('a-c-1', 'app');
+        assert.equal(await store.bearerByHash('h-c-app-1'), null);
+        assert.deepEqual(await store.bearerByHash('h-c-app-2'), otherAppBearer);
+      });
+    });
+
+    describe('meta', () => {
+      it('get, set, overwrite', async () => {
+        const store = await ready();
+        assert.equal(await store.getMeta('contract.none'), null);
+        await store.setMeta('contract.k', 'v1');
+        assert.equal(await store.getMeta('contract.k'), 'v1');
+        await store.setMeta('contract.k', '');
+        assert.equal(await store.getMeta('contract.k'), '');
+        await store.setMeta('contract.k', 'ünïcödé 🦜 {"json":true}');
+        assert.equal(await store.getMeta('contract.k'), 'ünïcödé 🦜 {"json":true}');
+      });
+
+      it('setMetaIfAbsent: the first writer wins, also across instances at once', async () => {
+        const store = await ready();
+        assert.equal(await store.setMetaIfAbsent('contract.once', 'first'), 'first');
+        assert.equal(await store.setMetaIfAbsent('contract.once', 'second'), 'first');
+        assert.equal(await store.getMeta('contract.once'), 'first');
+        await store.setMeta('contract.once', 'overwritten');
+        assert.equal(await store.setMetaIfAbsent('contract.once', 'third'), 'overwritten');
+
+        const other = await openStore();
+        await other.migrate();
+        try {
+          for (let round = 0; round < 10; round++) {
+            const key = `contract.race.${round}`;
+            const values = await Promise.all(range(6).map((i) => (i % 2 ? store : other).setMetaIfAbsent(key, `writer-${i}`)));
+            const winner = values[0];
+            assert.match(winner, /^writer-\d$/);
+            for (const v of values) assert.equal(v, winner);
+            assert.equal(await other.getMeta(key), winner);
+            assert.equal(await store.getMeta(key), winner);
+          }
+        } finally {
+          await closeStore(other);
+        }
+      });
+    });
+  });
+}
+
+// ---- fixtures ----
+
+function user(id: string, over: Partial<UserRecord> = {}): UserRecord {
+  return {
+    id,
+    username: `u_${Buffer.from(id).toString('hex')}`,
+    name: `User ${id}`,
+    createdAt: 1_300_000_000_000,
+    description: '',
+    location: null,
+    url: null,
+    profileImageUrl: `https://pbs.example/profile/${id}.jpg`,
+    protected: false,
+    verified: false,
+    suspended: false,
+    pinnedTweetId: null,
+    metrics: { followers_count: 10, following_count: 20, tweet_count: 30, listed_count: 1, like_count: 0 },
+    ...over,
+  };
+}
+
+function tweet(id: string, authorId: string, over: Partial<TweetRecord> = {}): TweetRecord {
+  return {
+    id,
+    authorId,
+    text: `Tweet ${id}`,
+    createdAt: 1_600_000_000_000,
+    lang: 'en',
+    source: 'Twitter Web App',
+    conversationId: id,
+    inReplyToUserId: null,
+    referencedTweets: [],
+    mediaKeys: [],
+    pollIds: [],
+    placeId: null,
+    entities: null,
+    possiblySensitive: false,
+    replySettings: 'everyone',
+    deleted: false,
+    retweetCount: 0,
+    replyCount: 0,
+    quoteCount: 0,
+    impressionCount: 0,
+    bookmarkCount: 0,
+    likeCount: 0,
+    ...over,
+  };
+}
+
+function project(id: string, over: Partial<ProjectRecord> = {}): ProjectRecord {
+  return { id, name: `Project ${id}`, monthlyTweetCap: 2_000_000, capResetDay: 15, developerState: 'approved', policy: {}, ...over };
+}
+
+function app(id: string, over: Partial<AppRecord> = {}): AppRecord {
+  return {
+    id,
+    name: `App ${id}`,
+    projectId: null,
+    permission: 'read',
+    suspended: false,
+    consumerKey: `ck-${id}`,
+    consumerSecretSealed: `sealed-${id}`,
+    clientId: `cid-${id}`,
+    clientSecretHash: `hash-${id}`,
+    policy: {},
+    ...over,
+  };
+}
+
+function oauth1(token: string, appId: string, permission: OAuth1TokenRecord['permission']): OAuth1TokenRecord {
+  return { token, appId, userId: '1001', secretSealed: `secret-${token}`, permission };
+}
+
+async function expectCounts(store: LikesStore, tweets: Record<string, number>, users: Record<string, number>): Promise<void> {
+  for (const [id, n] of Object.entries(tweets)) {
+    assert.equal((await store.tweetsByIds([id]))[0].likeCount, n, `tweet ${id} like_count`);
+    assert.equal((await store.likesOfTweet(id, { limit: 1000, direction: 'older' })).length, n, `tweet ${id} rows`);
+  }
+  for (const [id, n] of Object.entries(users)) {
+    assert.equal((await store.usersByIds([id]))[0].metrics.like_count, n, `user ${id} like_count`);
+    assert.equal((await store.likesByUser(id, { limit: 1000, direction: 'older' })).length, n, `user ${id} rows`);
+  }
+}
+
+// ---- helpers ----
+
+/** Byte order of the UTF-8 encodings: SQLite's BINARY collation, PostgreSQL's "C". */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function sortBy<T>(items: T[], key: (t: T) => string): T[] {
+  return [...items].sort((a, b) => byteOrder(key(a), key(b)));
+}
+
+function sortById<T extends { id: string }>(items: T[]): T[] {
+  return sortBy(items, (t) => t.id);
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  const rnd = mulberry32(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** `n` distinct ids of 1-4 characters from `alphabet` (so some are prefixes of others). */
+function uniqueIds(n: number, alphabet: string, seed: number): string[] {
+  const rnd = mulberry32(seed);
+  const ids = new Set<string>();
+  while (ids.size < n) {
+    const len = 1 + Math.floor(rnd() * 4);
+    let id = '';
+    for (let i = 0; i < len; i++) id += alphabet[Math.floor(rnd() * alphabet.length)];
+    ids.add(id);
+  }
+  return [...ids];
+}
