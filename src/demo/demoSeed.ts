@@ -164,8 +164,8 @@ export function buildDemoWorld() {
   // The heavy liker (users[0]) likes 300 visible Tweets; a few deleted ones too, which pages skip.
   for (let i = 0; i < 300; i++) addLike(users[0].id, visible[(i * 7) % visible.length]);
   for (const t of tweets.filter((t) => t.deleted).slice(0, 5)) addLike(users[0].id, t);
-  // The popular Tweet: liked by 130 users.
-  for (let i = 1; i <= 130; i++) addLike(users[i].id, popular);
+  // The popular Tweet: liked by 130 active users, so its capped liker list shows a full 100.
+  for (const u of users.slice(1).filter((x) => !x.suspended).slice(0, 130)) addLike(u.id, popular);
   // Everyone else: skewed popularity, a few popular Tweets, most with few likes.
   for (let u = 1; u < DEMO_USERS; u++) {
     const n = rng.int(5, 40);

@@ -1,0 +1,176 @@
+// `likes-api serve` as `npm start` runs it: a real process, a fresh data dir, the start-up contract.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const root = new URL('../..', import.meta.url).pathname;
+const bin = join(root, 'bin/likes-api.mjs');
+
+interface Running {
+  child: ChildProcess;
+  baseUrl: string;
+  output: () => string;
+}
+
+function envFor(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, LIKES_API_DATA_DIR: dataDir, LIKES_API_DATABASE_URL: '', LIKES_API_REDIS_URL: '', HOST: '127.0.0.1', ...extra };
+}
+
+/** Starts `likes-api serve` and waits for the address it prints; rejects if it exits first. */
+function serve(dataDir: string, extra: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, [bin, 'serve'], { env: envFor(dataDir, { PORT: '0', ...extra }), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no address printed within 30 s:\n${out}`)), 30_000);
+    const onData = (b: Buffer) => {
+      out += b;
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, baseUrl: m[1], output: () => out });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (b) => (out += b));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+async function healthy(baseUrl: string): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`${baseUrl}/healthz`).then((r) => r.status === 200, () => false);
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+function stop(r: Running): Promise<void> {
+  return new Promise((resolve) => {
+    if (r.child.exitCode !== null) return resolve();
+    r.child.once('exit', () => resolve());
+    r.child.kill('SIGTERM');
+  });
+}
+
+describe('likes-api serve', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'likes-serve-'));
+  let first: Running;
+  before(async () => {
+    first = await serve(dataDir);
+    assert.ok(await healthy(first.baseUrl), first.output());
+  });
+  after(async () => {
+    await stop(first);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('writes demo-credentials.json in the documented shape before /healthz answers', async () => {
+    const creds = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
+    assert.equal(creds.baseUrl, first.baseUrl);
+    assert.match(creds.project.id, /^\d{1,19}$/);
+    for (const k of ['id', 'consumerKey', 'consumerSecret', 'bearerToken', 'clientId', 'clientSecret']) assert.ok(creds.app[k], k);
+    for (const k of ['id', 'consumerKey', 'consumerSecret', 'bearerToken']) assert.ok(creds.appWithoutProject[k], k);
+    assert.ok(creds.users.length >= 5);
+    for (const u of creds.users) {
+      assert.ok(u.accessToken.startsWith(`${u.id}-`));
+      for (const k of ['username', 'name', 'accessTokenSecret', 'oauth2AccessToken']) assert.ok(u[k], k);
+      assert.equal(typeof u.protected, 'boolean');
+    }
+    assert.equal(creds.users[0].protected, false);
+    assert.ok(creds.users.some((u: { protected: boolean }) => u.protected));
+    assert.equal(creds.heavyLikerUserId, creds.users[0].id);
+    assert.ok(creds.tweets.length >= 900);
+    assert.ok(creds.deletedTweetIds.length > 0);
+    const likers = await fetch(`${first.baseUrl}/2/tweets/${creds.popularTweetId}/liking_users`, {
+      headers: { authorization: `Bearer ${creds.app.bearerToken}` },
+    });
+    assert.equal(likers.status, 200);
+    assert.equal(((await likers.json()) as { meta: { result_count: number } }).meta.result_count, 100);
+    const page = await fetch(`${first.baseUrl}/2/users/${creds.heavyLikerUserId}/liked_tweets?max_results=100`, {
+      headers: { authorization: `Bearer ${creds.app.bearerToken}` },
+    });
+    assert.equal(((await page.json()) as { data: unknown[] }).data.length, 100);
+  });
+
+  it('prints a working curl line', () => {
+    assert.match(first.output(), /curl -s -H 'Authorization: Bearer [^']+' 'http:\/\/127\.0\.0\.1:\d+\/2\/users\/\d+\/liked_tweets/);
+  });
+
+  it('a second instance on the same address exits with a clear message and leaves the first alone', async () => {
+    const before = readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8');
+    const port = new URL(first.baseUrl).port;
+    const second = spawnSync(process.execPath, [bin, 'serve'], { env: envFor(dataDir, { PORT: port }), encoding: 'utf8', timeout: 60_000 });
+    assert.equal(second.status, 1);
+    assert.match(second.stderr, /already in use/);
+    assert.equal(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'), before);
+    assert.ok(await healthy(first.baseUrl));
+  });
+
+  it('`likes-api demo-credentials` prints the credentials', () => {
+    const r = spawnSync(process.execPath, [bin, 'demo-credentials'], { env: envFor(dataDir), encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).baseUrl, first.baseUrl);
+  });
+});
+
+describe('likes-api serve on an existing store', () => {
+  it('keeps likes and credentials across a restart, without reseeding', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'likes-restart-'));
+    try {
+      const a = await serve(dataDir);
+      assert.ok(await healthy(a.baseUrl));
+      const creds = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
+      const user = creds.users[1];
+      const tweet = creds.tweets[42].id;
+      const liked = await fetch(`${a.baseUrl}/2/users/${user.id}/likes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.oauth2AccessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tweet_id: tweet }),
+      });
+      assert.equal(liked.status, 200);
+      await stop(a);
+
+      const b = await serve(dataDir);
+      assert.ok(await healthy(b.baseUrl));
+      const again = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
+      assert.equal(again.app.bearerToken, creds.app.bearerToken);
+      assert.equal(again.baseUrl, b.baseUrl);
+      const page = await fetch(`${b.baseUrl}/2/users/${user.id}/liked_tweets?max_results=5`, {
+        headers: { authorization: `Bearer ${user.oauth2AccessToken}` },
+      });
+      const body = (await page.json()) as { data: { id: string }[] };
+      assert.equal(body.data[0].id, tweet, 'the like made before the restart is the newest');
+      await stop(b);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('invalid settings', () => {
+  for (const [name, value] of [
+    ['PORT', 'eighty'],
+    ['LIKES_API_DATABASE_URL', 'mysql://localhost/x'],
+    ['LIKES_API_LIMITS', 'maybe'],
+  ]) {
+    it(`${name}=${value} stops start-up with one line naming it`, () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'likes-bad-'));
+      try {
+        const r = spawnSync(process.execPath, [bin, 'serve'], { env: envFor(dataDir, { [name]: value }), encoding: 'utf8', timeout: 30_000 });
+        assert.equal(r.status, 2);
+        const lines = r.stderr.trim().split('\n');
+        assert.equal(lines.length, 1, r.stderr);
+        assert.match(lines[0], new RegExp(`^likes-api: ${name}`));
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  }
+});
