@@ -86,6 +86,21 @@ export async function buildServer(services: Services, options: ServerOptions = {
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 1000 },
     return503OnClosing: true,
+    // HTTP the parser cannot read at all (bad bytes, broken framing) still gets an X-shaped 400, then the
+    // connection closes.
+    clientErrorHandler: (error, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const status = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const body = JSON.stringify(
+        status === 431
+          ? { title: 'Request Header Fields Too Large', type: 'about:blank', status, detail: 'Request Header Fields Too Large' }
+          : invalidRequest([{ parameters: {}, message: 'The request could not be parsed.' }]).body,
+      );
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+          `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    },
     // Malformed URLs and similar framework-level failures become X's invalid-request document.
     frameworkErrors: (error, _req, reply) => {
       void sendProblem(reply, problemFor(error, () => undefined));
