@@ -116,24 +116,50 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.deepEqual(await store.usersByUsernames([]), []);
       });
 
-      it('re-inserting a user replaces the record, also when the username moves to another id', async () => {
+      it('re-inserting a user updates it in place; in one batch the rows apply in order', async () => {
         const store = await ready();
-        await store.insertUsers([user('1201', { username: 'taken_name' })]);
-        await store.insertUsers([user('1201', { username: 'taken_name', name: 'Renamed' })]);
-        assert.equal((await store.usersByIds(['1201']))[0].name, 'Renamed');
-        // A new id with the same username (other case) replaces the old user, like INSERT OR REPLACE.
-        const c = user('1202', { username: 'Taken_Name' });
-        await store.insertUsers([c]);
-        assert.deepEqual(await store.usersByIds(['1201', '1202']), [c]);
-        assert.deepEqual(await store.usersByUsernames(['taken_name']), [c]);
-        // Two users swapping usernames in one batch.
-        const d = user('1203', { username: 'swap_a' });
-        const e = user('1204', { username: 'swap_b' });
-        await store.insertUsers([d, e]);
-        const d2 = { ...d, username: 'swap_b' };
-        const e2 = { ...e, username: 'swap_a' };
-        await store.insertUsers([d2, e2]);
-        assert.deepEqual(sortById(await store.usersByIds(['1203', '1204'])), [d2, e2]);
+        await store.insertUsers([user('1201', { username: 'c12_taken' })]);
+        // Its own username in another case is no clash.
+        const renamed = user('1201', { username: 'C12_Taken', name: 'Renamed', verified: true });
+        await store.insertUsers([renamed]);
+        assert.deepEqual(await store.usersByIds(['1201']), [renamed]);
+        assert.deepEqual(await store.usersByUsernames(['c12_taken']), [renamed]);
+        // The same id twice in one batch: the last row wins, and the username the first row took is free again.
+        const last = user('1201', { username: 'c12_last', name: 'Last' });
+        await store.insertUsers([user('1201', { username: 'c12_first' }), user('1202', { username: 'c12_second' }), last]);
+        assert.deepEqual(sortById(await store.usersByIds(['1201', '1202'])), [last, user('1202', { username: 'c12_second' })]);
+        assert.deepEqual(await store.usersByUsernames(['c12_first', 'c12_taken']), []);
+      });
+
+      it('insertUsers rejects a username held by another user, writes nothing of the batch and deletes nobody', async () => {
+        const store = await ready();
+        const a = user('1211', { username: 'c12_holder' });
+        const b = user('1212', { username: 'c12_other' });
+        await store.insertUsers([a, b]);
+        // A new id taking an existing username (ASCII case folded).
+        await assert.rejects(store.insertUsers([user('1213', { username: 'C12_HOLDER' })]));
+        // An existing user taking another's username; the batch's earlier rows are not written either.
+        await assert.rejects(store.insertUsers([user('1214', { username: 'c12_fresh' }), { ...b, username: 'c12_Holder', name: 'Changed' }]));
+        // Two new ids sharing a username in one batch.
+        await assert.rejects(store.insertUsers([user('1215', { username: 'c12_twin' }), user('1216', { username: 'C12_TWIN' })]));
+        // Swapping two usernames in one batch: the rows apply in order, so the first one already clashes.
+        await assert.rejects(store.insertUsers([{ ...a, username: 'c12_other' }, { ...b, username: 'c12_holder' }]));
+        // Both users intact, nothing else written.
+        assert.deepEqual(sortById(await store.usersByIds(['1211', '1212', '1213', '1214', '1215', '1216'])), [a, b]);
+        assert.deepEqual(await store.usersByUsernames(['c12_holder']), [a]);
+        assert.deepEqual(await store.usersByUsernames(['c12_other', 'c12_fresh', 'c12_twin']), [b]);
+
+        // A username released by an earlier row of the same batch can be taken by a later one.
+        const a2 = { ...a, username: 'c12_moved' };
+        const c = user('1213', { username: 'C12_Holder' });
+        await store.insertUsers([a2, c]);
+        assert.deepEqual(sortById(await store.usersByIds(['1211', '1213'])), [a2, c]);
+        // ... also when the releasing id comes back later in the batch.
+        const a3 = { ...a, username: 'c12_final' };
+        const d = user('1217', { username: 'c12_moved' });
+        await store.insertUsers([{ ...a, username: 'c12_interim' }, d, a3]);
+        assert.deepEqual(sortById(await store.usersByIds(['1211', '1217'])), [a3, d]);
+        assert.deepEqual(await store.usersByUsernames(['c12_interim']), []);
       });
 
       it('inserts tweets and returns them exactly, JSON parts byte for byte', async () => {
@@ -171,7 +197,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.deepEqual(await store.tweetsByIds([]), []);
       });
 
-      it('re-inserting tweets replaces them; in one batch the last one wins', async () => {
+      it('re-inserting tweets updates them; in one batch the last one wins', async () => {
         const store = await ready();
         await store.insertTweets([tweet('2101', '1301', { text: 'first' })]);
         await store.insertTweets([tweet('2101', '1301', { text: 'second' }), tweet('2102', '1301', { text: 'a' }), tweet('2101', '1301', { text: 'third' })]);
@@ -332,6 +358,77 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         await expectCounts(store, { '6201': 1 }, { '5201': 1 });
       });
 
+      it('re-inserting a liked tweet or its liker never changes like_count, and unlike still works', async () => {
+        const store = await ready();
+        const liker = user('5401');
+        const author = user('5402');
+        const t = tweet('6401', '5402');
+        await store.insertUsers([liker, author]);
+        await store.insertTweets([t]);
+        assert.equal(await store.like('5401', '6401', 1_000), true);
+        assert.equal(await store.like('5402', '6401', 1_100), true);
+        await expectCounts(store, { '6401': 2 }, { '5401': 1, '5402': 1 });
+
+        // The records say like_count 0: every other field is updated, the counts stay.
+        await store.insertTweets([{ ...t, text: 'edited', retweetCount: 5 }]);
+        await store.insertUsers([{ ...liker, name: 'Renamed', metrics: { ...liker.metrics, followers_count: 11 } }, author]);
+        await expectCounts(store, { '6401': 2 }, { '5401': 1, '5402': 1 });
+        const [t2] = await store.tweetsByIds(['6401']);
+        assert.deepEqual(t2, { ...t, text: 'edited', retweetCount: 5, likeCount: 2 });
+        const [u2] = await store.usersByIds(['5401']);
+        assert.deepEqual(u2, { ...liker, name: 'Renamed', metrics: { ...liker.metrics, followers_count: 11, like_count: 1 } });
+        // Nor does any other value in the record, also with the id twice in one batch.
+        await store.insertTweets([{ ...t, likeCount: 999 }, { ...t, likeCount: 7 }]);
+        await store.insertUsers([{ ...liker, metrics: { ...liker.metrics, like_count: 999 } }]);
+        await expectCounts(store, { '6401': 2 }, { '5401': 1, '5402': 1 });
+
+        assert.equal(await store.unlike('5401', '6401'), true);
+        await expectCounts(store, { '6401': 1 }, { '5401': 0, '5402': 1 });
+        assert.equal(await store.unlike('5402', '6401'), true);
+        await expectCounts(store, { '6401': 0 }, { '5401': 0, '5402': 0 });
+        assert.equal(await store.like('5401', '6401', 1_200), true);
+        await expectCounts(store, { '6401': 1 }, { '5401': 1, '5402': 0 });
+      });
+
+      it('a new tweet or user starts with the number of likes rows that already reference it', async () => {
+        const store = await ready();
+        // Likes recorded before their tweet and liker exist: there is no counter to bump yet.
+        assert.equal(await store.like('5411', '6411', 1_000), true);
+        await store.insertLikes([
+          { userId: '5411', tweetId: '6412', likedAt: 1_001 },
+          { userId: '5412', tweetId: '6411', likedAt: 1_002 },
+        ]);
+        await store.insertUsers([user('5411', { metrics: { ...user('5411').metrics, like_count: 42 } }), user('5412'), user('5413')]);
+        await store.insertTweets([tweet('6411', '5412', { likeCount: 42 }), tweet('6412', '5412'), tweet('6413', '5412', { likeCount: 3 })]);
+        await expectCounts(store, { '6411': 2, '6412': 1, '6413': 0 }, { '5411': 2, '5412': 1, '5413': 0 });
+        assert.equal(await store.unlike('5411', '6411'), true);
+        await expectCounts(store, { '6411': 1, '6412': 1, '6413': 0 }, { '5411': 1, '5412': 1, '5413': 0 });
+      });
+
+      it('with no floor or a floor at -Infinity, even likes older than Number.MIN_SAFE_INTEGER are returned', async () => {
+        const store = await ready();
+        const ancient = -1e16; // < Number.MIN_SAFE_INTEGER, and exact as a double and as a 64-bit integer
+        await store.insertUsers([user('5501')]);
+        await store.insertTweets([tweet('6501', '5501'), tweet('6502', '5501')]);
+        assert.equal(await store.like('5501', '6501', ancient), true);
+        assert.equal(await store.like('5501', '6502', 5), true);
+        const recent = { userId: '5501', tweetId: '6502', likedAt: 5 };
+        const old = { userId: '5501', tweetId: '6501', likedAt: ancient };
+        const floors: (LikeKey | undefined)[] = [undefined, { likedAt: -Infinity, id: '' }, { likedAt: -Infinity, id: '\u{10FFFF}' }];
+        for (const floor of floors) {
+          const page: KeysetPage = floor ? { limit: 10, direction: 'older', floor } : { limit: 10, direction: 'older' };
+          assert.deepEqual(await store.likesByUser('5501', page), [recent, old], `floor ${floor?.likedAt}`);
+          assert.deepEqual(await store.likesOfTweet('6501', page), [old], `floor ${floor?.likedAt}`);
+          assert.deepEqual(await store.likesByUser('5501', { ...page, from: { likedAt: 5, id: '6502' } }), [old]);
+          assert.deepEqual(await store.likesByUser('5501', { ...page, direction: 'newer', from: { likedAt: ancient, id: '6501' } }), [recent]);
+        }
+        // A finite floor at that time is inclusive, as always.
+        assert.deepEqual(await store.likesByUser('5501', { limit: 10, direction: 'older', floor: { likedAt: ancient, id: '6501' } }), [recent, old]);
+        assert.deepEqual(await store.likesByUser('5501', { limit: 10, direction: 'older', floor: { likedAt: ancient, id: '6502' } }), [recent]);
+        // A floor at +Infinity: nothing.
+        assert.deepEqual(await store.likesByUser('5501', { limit: 10, direction: 'older', floor: { likedAt: Infinity, id: '' } }), []);
+      });
+
       describe('keyset walks with ties on likedAt', () => {
         // 300 likes in groups of 7 sharing one likedAt; the other-side ids mix lengths, cases and punctuation so
         // that the order is byte order (SQLite BINARY, PostgreSQL COLLATE "C"), not a locale's.
@@ -419,6 +516,28 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
             assert.deepEqual(await read(store, { limit: 5, direction: 'older', floor, from: key(expected[f]) }), []);
             assert.deepEqual(await read(store, { limit: 5, direction: 'newer', floor, from: key(expected[f + 30]) }), expected.slice(f - 4, f + 1));
             assert.deepEqual(await read(store, { limit: 5, direction: 'newer', floor, from: key(expected[f]) }), expected.slice(f - 5, f));
+          });
+
+          it(`${listing}: a floor at -Infinity bounds nothing, one at +Infinity returns nothing`, async () => {
+            const store = await seed();
+            const page = (direction: 'older' | 'newer', limit: number, floor: LikeKey, from?: LikeKey): KeysetPage =>
+              from ? { limit, direction, floor, from } : { limit, direction, floor };
+            for (const id of ['', 'w~~~~', '\u{10FFFF}', key(expected[0]).id]) {
+              const low = { likedAt: -Infinity, id };
+              const high = { likedAt: Infinity, id };
+              assert.deepEqual(await read(store, page('older', 1000, low)), expected, `low ${id}`);
+              assert.deepEqual(await read(store, page('newer', 5, low)), expected.slice(0, 5));
+              assert.deepEqual(await read(store, page('older', 5, low, key(expected[N - 3]))), expected.slice(N - 2));
+              assert.deepEqual(await read(store, page('newer', 5, low, key(expected[N - 1]))), expected.slice(N - 6, N - 1));
+              assert.deepEqual(await read(store, page('older', 1000, low, { likedAt: Infinity, id: '' })), expected);
+              assert.deepEqual(await read(store, page('newer', 5, low, { likedAt: -Infinity, id: '' })), expected.slice(N - 5));
+              const froms = [undefined, key(expected[0]), key(expected[150]), key(expected[N - 1]), { likedAt: Infinity, id: '' }, { likedAt: -Infinity, id: '' }];
+              for (const from of froms) {
+                for (const direction of ['older', 'newer'] as const) {
+                  assert.deepEqual(await read(store, page(direction, 1000, high, from)), [], `high ${id} ${direction} from ${from?.likedAt}`);
+                }
+              }
+            }
           });
 
           it(`${listing}: paging forward then backward visits every row exactly once`, async () => {

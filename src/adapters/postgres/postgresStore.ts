@@ -103,7 +103,7 @@ function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-/** Keeps the last item for each key, in order of last appearance (what a run of INSERT OR REPLACE leaves). */
+/** Keeps the last item for each key, in order of last appearance (what a run of upserts by that key leaves). */
 function lastWins<T>(items: readonly T[], key: (t: T) => string): T[] {
   const m = new Map<string, T>();
   for (const item of items) {
@@ -112,6 +112,33 @@ function lastWins<T>(items: readonly T[], key: (t: T) => string): T[] {
     m.set(k, item);
   }
   return [...m.values()];
+}
+
+/**
+ * Cuts `items` into consecutive runs of at most `size` in which no key repeats: one INSERT ... ON CONFLICT DO UPDATE
+ * cannot touch a row twice, and running the runs one after the other keeps the order of the rows.
+ */
+function runsWithoutRepeats<T>(items: readonly T[], key: (t: T) => string, size = CHUNK): T[][] {
+  const out: T[][] = [];
+  let run: T[] = [];
+  let keys = new Set<string>();
+  for (const item of items) {
+    const k = key(item);
+    if (keys.has(k) || run.length >= size) {
+      out.push(run);
+      run = [];
+      keys = new Set();
+    }
+    run.push(item);
+    keys.add(k);
+  }
+  if (run.length > 0) out.push(run);
+  return out;
+}
+
+/** A users/tweets row for `upsertKeepingLikeCount`: the record's values without its like_count. */
+function rowWithoutLikeCount(cols: readonly string[], row: unknown[]): unknown[] {
+  return row.filter((_, i) => cols[i] !== 'like_count');
 }
 
 /** Column-major arrays for `unnest($1::t1[], $2::t2[], ...)`. */
@@ -171,6 +198,23 @@ const PG_TYPES: Record<string, 'text' | 'bigint' | 'boolean'> = {
   duration_ms: 'bigint', view_count: 'bigint', duration_minutes: 'bigint', end_at: 'bigint',
 };
 const typesOf = (c: readonly string[]): string[] => c.map((x) => PG_TYPES[x] ?? 'text');
+
+/**
+ * insertUsers / insertTweets: insert, or update the row with the same id in place, row after row in array order (a
+ * unique index is checked as each row is written, so a username held by another id at that point is a 23505).
+ * like_count belongs to like/unlike/insertLikes: never written on update; a new row starts with the number of likes
+ * rows that already reference it. The parameters are the columns without like_count.
+ */
+const upsertKeepingLikeCount = (name: string, table: 'users' | 'tweets', c: readonly string[], likesKey: 'user_id' | 'tweet_id'): Stmt => {
+  const written = c.filter((x) => x !== 'like_count');
+  return {
+    name,
+    text: `INSERT INTO ${table} (${cols(written)}, like_count)
+      SELECT ${written.map((x) => `v.${x}`).join(', ')}, (SELECT count(*) FROM likes WHERE likes.${likesKey} = v.id)
+      FROM ${unnestOf(typesOf(written))} WITH ORDINALITY AS v(${cols(written)}, ord) ORDER BY v.ord
+      ON CONFLICT (id) DO UPDATE SET ${written.filter((x) => x !== 'id').map((x) => `${x} = excluded.${x}`).join(', ')}`,
+  };
+};
 
 // Keyset walks over one of the two likes indexes; `newer` reads upwards from the cursor and is reversed in code.
 const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id') => ({
@@ -273,16 +317,8 @@ const S = {
       WHERE id = ANY($1::text[])`,
   },
 
-  // insertUsers replaces like SQLite's INSERT OR REPLACE: rows clashing on the id or on the username go first.
-  deleteUsersReplaced: {
-    name: 'likes_users_replace_delete',
-    text: 'DELETE FROM users WHERE id = ANY($1::text[]) OR lower(username) = ANY($2::text[])',
-  },
-  insertUsers: {
-    name: 'likes_users_insert',
-    text: `INSERT INTO users (${cols(USER_COLUMNS)}) SELECT * FROM ${unnestOf(typesOf(USER_COLUMNS))}`,
-  },
-  insertTweets: upsertMany('likes_tweets_upsert', 'tweets', TWEET_COLUMNS, typesOf(TWEET_COLUMNS), 'id'),
+  insertUsers: upsertKeepingLikeCount('likes_users_upsert', 'users', USER_COLUMNS, 'user_id'),
+  insertTweets: upsertKeepingLikeCount('likes_tweets_upsert_keeping_like_count', 'tweets', TWEET_COLUMNS, 'tweet_id'),
   insertMedia: upsertMany('likes_media_upsert', 'media', MEDIA_COLUMNS, typesOf(MEDIA_COLUMNS), 'media_key'),
   insertPolls: upsertMany('likes_polls_upsert', 'polls', POLL_COLUMNS, typesOf(POLL_COLUMNS), 'id'),
   insertPlaces: upsertMany('likes_places_upsert', 'places', PLACE_COLUMNS, typesOf(PLACE_COLUMNS), 'id'),
@@ -497,12 +533,11 @@ export class PostgresStore implements LikesStore {
 
   private async walk(w: Walk, key: string, page: KeysetPage): Promise<LikeRow[]> {
     if (!storable(key)) return [];
-    // Same floor as the SQLite store: a missing or non-finite floor means "from the very bottom".
-    const floor = page.floor ?? { likedAt: Number.MIN_SAFE_INTEGER, id: '' };
-    const floorArgs = bound({
-      likedAt: Number.isFinite(floor.likedAt) ? floor.likedAt : Number.MIN_SAFE_INTEGER,
-      id: floor.id,
-    });
+    // Same floor as the SQLite store, inclusive. At +Infinity nothing is at or above it; at -Infinity (or NaN, or
+    // absent) there is no floor: (BIGINT_MIN, '') is at or below every row.
+    const floor = page.floor;
+    if (floor?.likedAt === Infinity) return [];
+    const floorArgs = floor && Number.isFinite(floor.likedAt) ? bound(floor) : [BIGINT_MIN, ''];
     const limit = page.limit < 0 ? null : page.limit; // LIMIT -1 is "no limit" in SQLite, LIMIT NULL here
     let rows: Row[];
     if (!page.from) rows = await this.q(w.first, [key, ...floorArgs, limit]);
@@ -578,27 +613,20 @@ export class PostgresStore implements LikesStore {
 
   async insertUsers(users: readonly UserRecord[]): Promise<void> {
     if (users.length === 0) return;
-    // INSERT OR REPLACE, one row after the other, leaves: every row that shared an id or a (case-folded) username
-    // with any incoming user deleted, and of the incoming users those not displaced by a later one.
-    const survivors: UserRecord[] = [];
-    const seenIds = new Set<string>();
-    const seenNames = new Set<string>();
-    for (let i = users.length - 1; i >= 0; i--) {
-      const u = users[i];
-      const name = asciiLower(u.username);
-      if (!seenIds.has(u.id) && !seenNames.has(name)) survivors.push(u);
-      seenIds.add(u.id);
-      seenNames.add(name);
-    }
-    survivors.reverse();
-    const rows = survivors.map((u) => userToRow(u, identity));
+    // Every row in order, as SQLite runs them one by one: not deduplicated by id (an earlier row of an id may free or
+    // take a username that matters to the rows between), but cut where an id repeats. A clash aborts the transaction.
+    const width = USER_COLUMNS.length - 1;
     await this.tx(async (run) => {
-      await run(S.deleteUsersReplaced, [[...seenIds], [...seenNames]]);
-      for (const part of chunks(rows)) await run(S.insertUsers, columns(part, USER_COLUMNS.length));
+      for (const part of runsWithoutRepeats(users, (u) => u.id)) {
+        await run(S.insertUsers, columns(part.map((u) => rowWithoutLikeCount(USER_COLUMNS, userToRow(u, identity))), width));
+      }
     }, true);
   }
   insertTweets(tweets: readonly TweetRecord[]): Promise<void> {
-    return this.upsertMany(S.insertTweets, tweets, (t) => t.id, (t) => tweetToRow(t, identity), TWEET_COLUMNS.length);
+    // Tweets have no other unique key, so keeping the last row of each id is the same as running them in order.
+    return this.upsertMany(
+      S.insertTweets, tweets, (t) => t.id, (t) => rowWithoutLikeCount(TWEET_COLUMNS, tweetToRow(t, identity)), TWEET_COLUMNS.length - 1,
+    );
   }
   insertMedia(media: readonly MediaRecord[]): Promise<void> {
     return this.upsertMany(S.insertMedia, media, (m) => m.mediaKey, mediaToRow, MEDIA_COLUMNS.length);

@@ -16,6 +16,18 @@ import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+/** The smallest 64-bit INTEGER: a keyset floor at (INT64_MIN, '') lets every row through. */
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * A users/tweets row for `upsertKeepingLikeCount`: the record's values without its like_count, then the id again
+ * (for counting the likes that already reference a new row).
+ */
+function rowKeepingLikeCount(cols: readonly string[], row: unknown[]): unknown[] {
+  const out = row.filter((_, i) => cols[i] !== 'like_count');
+  out.push(row[cols.indexOf('id')]);
+  return out;
+}
 
 type Statement = Database.Statement<unknown[]>;
 
@@ -55,6 +67,17 @@ export class SqliteStore implements LikesStore {
         `INSERT INTO ${table} (${columnList(cols)}) VALUES (${placeholders(cols.length)})
          ON CONFLICT (${key}) DO UPDATE SET ${cols.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(', ')}`,
       );
+    // insertUsers / insertTweets: insert, or update the row with the same id in place (a username held by another id
+    // violates users_username and aborts the batch). like_count belongs to like/unlike/insertLikes: never written on
+    // update; a new row starts with the number of likes rows that already reference it.
+    const upsertKeepingLikeCount = (table: 'users' | 'tweets', cols: readonly string[], likesKey: 'user_id' | 'tweet_id') => {
+      const written = cols.filter((c) => c !== 'like_count');
+      return db.prepare(
+        `INSERT INTO ${table} (${columnList(written)}, like_count)
+         VALUES (${placeholders(written.length)}, (SELECT count(*) FROM likes WHERE ${likesKey} = ?))
+         ON CONFLICT (id) DO UPDATE SET ${written.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      );
+    };
     // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code.
     const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id') => ({
       newest: db.prepare(
@@ -91,8 +114,8 @@ export class SqliteStore implements LikesStore {
       bumpUser: db.prepare('UPDATE users SET like_count = like_count + ? WHERE id = ?'),
       recountTweet: db.prepare('UPDATE tweets SET like_count = (SELECT count(*) FROM likes WHERE tweet_id = tweets.id) WHERE id = ?'),
       recountUser: db.prepare('UPDATE users SET like_count = (SELECT count(*) FROM likes WHERE user_id = users.id) WHERE id = ?'),
-      insertUser: db.prepare(`INSERT OR REPLACE INTO users (${columnList(USER_COLUMNS)}) VALUES (${placeholders(USER_COLUMNS.length)})`),
-      insertTweet: db.prepare(`INSERT OR REPLACE INTO tweets (${columnList(TWEET_COLUMNS)}) VALUES (${placeholders(TWEET_COLUMNS.length)})`),
+      insertUser: upsertKeepingLikeCount('users', USER_COLUMNS, 'user_id'),
+      insertTweet: upsertKeepingLikeCount('tweets', TWEET_COLUMNS, 'tweet_id'),
       insertMedia: db.prepare(`INSERT OR REPLACE INTO media (${columnList(MEDIA_COLUMNS)}) VALUES (${placeholders(MEDIA_COLUMNS.length)})`),
       insertPoll: db.prepare(`INSERT OR REPLACE INTO polls (${columnList(POLL_COLUMNS)}) VALUES (${placeholders(POLL_COLUMNS.length)})`),
       insertPlace: db.prepare(`INSERT OR REPLACE INTO places (${columnList(PLACE_COLUMNS)}) VALUES (${placeholders(PLACE_COLUMNS.length)})`),
@@ -154,8 +177,11 @@ export class SqliteStore implements LikesStore {
   }
 
   private walk(w: SqliteStore['stmts']['byUser'], key: string, page: KeysetPage): LikeRow[] {
-    const floor = page.floor ?? { likedAt: -Infinity, id: '' };
-    const floorArgs = [Number.isFinite(floor.likedAt) ? floor.likedAt : Number.MIN_SAFE_INTEGER, floor.id];
+    // The floor is inclusive. At +Infinity nothing is at or above it; at -Infinity (or NaN, or absent) there is no
+    // floor: (INT64_MIN, '') is at or below every row.
+    const floor = page.floor;
+    if (floor?.likedAt === Infinity) return [];
+    const floorArgs = floor && Number.isFinite(floor.likedAt) ? [floor.likedAt, floor.id] : [INT64_MIN, ''];
     let rows: any[];
     if (!page.from) rows = w.newest.all(key, ...floorArgs, page.limit) as any[];
     else if (page.direction === 'older') rows = w.older.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[];
@@ -238,11 +264,12 @@ export class SqliteStore implements LikesStore {
     })();
   }
 
+  /** Row by row in one transaction: a username clash throws and rolls the whole batch back. */
   async insertUsers(users: readonly UserRecord[]): Promise<void> {
-    this.bulk(this.stmts.insertUser, users, (u) => userToRow(u, sqlBool));
+    this.bulk(this.stmts.insertUser, users, (u) => rowKeepingLikeCount(USER_COLUMNS, userToRow(u, sqlBool)));
   }
   async insertTweets(tweets: readonly TweetRecord[]): Promise<void> {
-    this.bulk(this.stmts.insertTweet, tweets, (t) => tweetToRow(t, sqlBool));
+    this.bulk(this.stmts.insertTweet, tweets, (t) => rowKeepingLikeCount(TWEET_COLUMNS, tweetToRow(t, sqlBool)));
   }
   async insertMedia(media: readonly MediaRecord[]): Promise<void> {
     this.bulk(this.stmts.insertMedia, media, mediaToRow);
