@@ -15,6 +15,14 @@ export function formDecode(value: string): string | null {
   }
 }
 
+function percentDecode(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+}
+
 /** Splits a query string or form body into decoded pairs, in order; null when malformed. */
 export function parseFormPairs(raw: string): [string, string][] | null {
   const pairs: [string, string][] = [];
@@ -40,8 +48,9 @@ export function parseOAuthAuthorization(header: string): Map<string, string> | n
   let m: RegExpExecArray | null;
   let consumed = 0;
   while ((m = re.exec(body)) !== null) {
-    const name = formDecode(m[1]);
-    const value = formDecode(m[2]);
+    // Header values are percent-encoded (RFC 5849 §3.5.1), not form-encoded: '+' is a plus sign.
+    const name = percentDecode(m[1]);
+    const value = percentDecode(m[2]);
     if (name === null || value === null) return null;
     params.set(name, value);
     consumed = re.lastIndex;
