@@ -9,6 +9,11 @@ interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.ts')).serveCommand,
   'demo-credentials': async () => (await import('./demoCredentials.ts')).demoCredentialsCommand,
+  seed: async () => (await import('./seed.ts')).seedCommand,
+  project: async () => (await import('./admin/project.ts')).projectCommand,
+  app: async () => (await import('./admin/app.ts')).appCommand,
+  user: async () => (await import('./admin/user.ts')).userCommand,
+  tweet: async () => (await import('./admin/tweet.ts')).tweetCommand,
 };
 
 const HELP = `Usage: likes-api <command> [options]
@@ -16,6 +21,11 @@ const HELP = `Usage: likes-api <command> [options]
 Commands:
   serve              Serve the X API v2 Likes endpoints (default settings: SQLite in ./.likes-api, port 8080)
   demo-credentials   Print the demo credentials (JSON) of the configured store
+  seed               Bulk-load deterministic data (--users N --tweets N --likes N) and write bench-credentials.json
+  project            Manage Projects: create, list, show, set (cap, developer account state, policies)
+  app                Manage Apps: create, list, show, set, regenerate (credentials), usage
+  user               Manage users: create, list, set, tokens (mint OAuth 1.0a / OAuth 2.0 user tokens)
+  tweet              Manage Tweets: create, delete
 
 Run \`likes-api <command> --help\` for a command's options.
 Settings come from the environment: PORT, HOST, LIKES_API_DATA_DIR, LIKES_API_DATABASE_URL,

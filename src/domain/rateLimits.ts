@@ -61,6 +61,11 @@ export interface RateLimitOutcome {
   refusal: ApiProblem | null;
 }
 
+/** The limiter key of one window: per App for app-only requests, per (App, user) for user context. */
+export function rateLimitKey(win: LimitWindow, appId: string, userId: string | null): string {
+  return `rl:${win.bucket}:${win.windowMs}:${appId}${userId === null ? '' : `:${userId}`}`;
+}
+
 const seconds = (ms: number): string => String(Math.ceil(ms / 1000));
 
 /**
@@ -82,7 +87,7 @@ export async function applyRateLimits(
   const headers: Record<string, string> = {};
   let refusal: ApiProblem | null = null;
   for (const [i, win] of windows.entries()) {
-    const key = `rl:${win.bucket}:${win.windowMs}:${appId}${userId === null ? '' : `:${userId}`}`;
+    const key = rateLimitKey(win, appId, userId);
     const state: WindowState = !enabled
       ? { limit: win.limit, remaining: win.limit, resetAt: now + win.windowMs, allowed: true }
       : refusal

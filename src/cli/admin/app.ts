@@ -1,0 +1,374 @@
+// `likes-api app create|list|show|set|regenerate|usage`: Apps, their credentials (printed once), their
+// policies, and what they used of their Project's Tweet cap and of their app-only rate limits.
+import type { CredentialIssuer } from '../../auth/credentials.ts';
+import { effectivePolicy, type EndpointId } from '../../domain/access.ts';
+import type { AppPermission, AppRecord, ProjectRecord, RateLimitTier } from '../../domain/model.ts';
+import { RATE_LIMIT_TIERS, rateLimitKey } from '../../domain/rateLimits.ts';
+import { USAGE_FIELDS } from '../../http/routes/usage.ts';
+import type { RateLimiter } from '../../ports/rateLimiter.ts';
+import type { Services } from '../../services.ts';
+import {
+  AdminError, UsageError, checkId, commandGroup, iso, keyValues, table, type FlagKind, type Subcommand,
+} from './cli.ts';
+import { POLICY_FLAG_KINDS, POLICY_FLAG_NAMES, POLICY_HELP, applyPolicyChanges, describePolicy, readPolicyFlags } from './policy.ts';
+import { requireProject } from './project.ts';
+
+const PERMISSIONS: readonly AppPermission[] = ['read', 'read-write', 'read-write-directmessages'];
+const ONCE = 'Store these now: they are kept hashed or sealed and cannot be shown again.';
+
+export async function requireApp(services: Services, id: string): Promise<AppRecord> {
+  const app = await services.store.appById(id);
+  if (!app) throw new AdminError(`no App with id ${id}`);
+  return app;
+}
+
+async function projectOf(services: Services, app: AppRecord): Promise<ProjectRecord | null> {
+  return app.projectId ? services.store.projectById(app.projectId) : null;
+}
+
+/** The App without any credential: safe to list. */
+function appJson(app: AppRecord, project: ProjectRecord | null, bearerActive: boolean) {
+  return {
+    id: app.id,
+    name: app.name,
+    projectId: app.projectId,
+    permission: app.permission,
+    suspended: app.suspended,
+    clientId: app.clientId,
+    bearerActive,
+    policy: app.policy,
+    effectivePolicy: effectivePolicy(project, app),
+  };
+}
+
+function appHuman(app: AppRecord, project: ProjectRecord | null, bearerActive: boolean): string {
+  const projectLine = app.projectId === null
+    ? 'none (the API refuses this App: client-not-enrolled)'
+    : project ? `${project.id} (${project.name})` : `${app.projectId} (missing)`;
+  return [
+    keyValues([
+      ['App', `${app.id} (${app.name})`],
+      ['Project', projectLine],
+      ['Permission', app.permission],
+      ['Suspended', app.suspended ? 'yes' : 'no'],
+      ['OAuth 2.0 client id', app.clientId],
+      ['App-only Bearer', bearerActive ? 'active' : 'none (regenerate with --bearer)'],
+    ]),
+    'Policy:',
+    describePolicy(effectivePolicy(project, app), [['project', project?.policy ?? {}], ['app', app.policy]]),
+  ].join('\n');
+}
+
+async function hasBearer(credentials: CredentialIssuer, appId: string): Promise<boolean> {
+  return (await credentials.currentAppBearer(appId)) !== null;
+}
+
+/** `--project ID|none`: undefined when absent, null for `none`; the Project must exist. */
+async function projectFlag(services: Services, raw: string | undefined): Promise<string | null | undefined> {
+  if (raw === undefined) return undefined;
+  if (raw === 'none') return null;
+  return (await requireProject(services, raw)).id;
+}
+
+const create: Subcommand = {
+  synopsis: '--name N [--project ID] [--permission P] [policy options]',
+  summary: 'Create an App and print its credentials once',
+  help: `Creates an App and prints its consumer key and secret (OAuth 1.0a), OAuth 2.0 client id and secret and
+app-only Bearer token. They are shown once: the store keeps them hashed or sealed.
+An App outside a Project is refused by the API (client-not-enrolled), as on X.
+
+Options:
+  --name N           The App's name (required)
+  --project ID       The Project the App belongs to
+  --permission P     read|read-write|read-write-directmessages (default read-write)
+${POLICY_HELP}`,
+  flags: { name: 'string', project: 'string', permission: 'string', ...POLICY_FLAG_KINDS },
+  async run({ flags, services }) {
+    flags.required('name');
+    const name = flags.text('name', 100)!;
+    const projectId = flags.id('project');
+    const permission = flags.choice('permission', PERMISSIONS) ?? 'read-write';
+    const policy = applyPolicyChanges({}, readPolicyFlags(flags, false));
+    const s = await services();
+    const project = projectId === undefined ? null : await requireProject(s, projectId);
+    const secrets = await s.credentials.createApp(name, project?.id ?? null, permission, policy);
+    const credentials = {
+      consumerKey: secrets.consumerKey,
+      consumerSecret: secrets.consumerSecret,
+      clientId: secrets.clientId,
+      clientSecret: secrets.clientSecret,
+      bearerToken: secrets.bearerToken,
+    };
+    return {
+      json: { app: appJson(secrets.app, project, true), ...credentials },
+      human: [
+        `Created App ${secrets.app.id}`,
+        appHuman(secrets.app, project, true),
+        '',
+        ONCE,
+        keyValues([
+          ['Consumer key (API key)', credentials.consumerKey],
+          ['Consumer secret', credentials.consumerSecret],
+          ['OAuth 2.0 client id', credentials.clientId],
+          ['OAuth 2.0 client secret', credentials.clientSecret],
+          ['Bearer token', credentials.bearerToken],
+        ]),
+        '',
+        `User tokens: likes-api user tokens USER_ID --app ${secrets.app.id}`,
+      ].join('\n'),
+    };
+  },
+};
+
+const list: Subcommand = {
+  synopsis: '',
+  summary: 'List the Apps (no credentials)',
+  help: 'Lists every App with its Project, permission and state. Credentials are never printed.',
+  flags: {},
+  async run({ services }) {
+    const s = await services();
+    const [apps, projects] = await Promise.all([s.store.listApps(), s.store.listProjects()]);
+    const projectById = new Map(projects.map((p) => [p.id, p]));
+    const rows = [];
+    for (const app of apps) {
+      const project = app.projectId ? projectById.get(app.projectId) ?? null : null;
+      rows.push({ app, project, bearer: await hasBearer(s.credentials, app.id) });
+    }
+    return {
+      json: { apps: rows.map((r) => appJson(r.app, r.project, r.bearer)) },
+      human: apps.length === 0
+        ? 'No Apps yet: likes-api app create --name NAME --project PROJECT_ID'
+        : table(
+            ['ID', 'NAME', 'PROJECT', 'PERMISSION', 'SUSPENDED', 'BEARER', 'POLICY OVERRIDES'],
+            rows.map(({ app, bearer }) => [
+              app.id, app.name, app.projectId ?? 'none', app.permission, app.suspended ? 'yes' : 'no', bearer ? 'active' : 'none',
+              Object.entries(app.policy).map(([k, v]) => `${k}=${String(v)}`).join(' ') || '-',
+            ]),
+          ),
+    };
+  },
+};
+
+const showCmd: Subcommand = {
+  synopsis: 'ID',
+  summary: 'Show an App (no credentials)',
+  help: 'Shows the App with id ID: Project, permission, state and the policy in force with where each value comes from.',
+  flags: {},
+  args: ['ID'],
+  async run({ args, services }) {
+    const id = checkId(args.ID, 'ID');
+    const s = await services();
+    const app = await requireApp(s, id);
+    const project = await projectOf(s, app);
+    const bearer = await hasBearer(s.credentials, app.id);
+    return { json: appJson(app, project, bearer), human: appHuman(app, project, bearer) };
+  },
+};
+
+const set: Subcommand = {
+  synopsis: 'ID [--name N] [--project ID|none] [--permission P] [--suspended on|off] [policy options]',
+  summary: "Change an App's Project, permission, suspension or policies",
+  help: `Changes the App with id ID. Policy options set an override on the App (it wins over its Project's); the
+value \`default\` removes it. Changes apply to the next request a server handles.
+User access tokens keep the permission they were issued with, as on X: mint new ones after changing it.
+
+Options:
+  --name N           A new name
+  --project ID|none  Move the App to another Project, or out of any (the API then refuses it)
+  --permission P     read|read-write|read-write-directmessages
+  --suspended on|off A suspended App gets 401 on every request
+${POLICY_HELP}`,
+  flags: { name: 'string', project: 'string', permission: 'string', suspended: 'string', ...POLICY_FLAG_KINDS },
+  args: ['ID'],
+  async run({ flags, args, services }) {
+    const id = checkId(args.ID, 'ID');
+    const name = flags.text('name', 100);
+    const projectRaw = flags.str('project');
+    if (projectRaw !== undefined && projectRaw !== 'none') checkId(projectRaw, '--project');
+    const permission = flags.choice('permission', PERMISSIONS);
+    const suspended = flags.onOff('suspended');
+    const changes = readPolicyFlags(flags, true);
+    if (!flags.any(['name', 'project', 'permission', 'suspended', ...POLICY_FLAG_NAMES])) {
+      throw new UsageError('nothing to change: give at least one option');
+    }
+    const s = await services();
+    const current = await requireApp(s, id);
+    const projectId = await projectFlag(s, projectRaw);
+    const next: AppRecord = {
+      ...current,
+      name: name ?? current.name,
+      projectId: projectId === undefined ? current.projectId : projectId,
+      permission: permission ?? current.permission,
+      suspended: suspended ?? current.suspended,
+      policy: applyPolicyChanges(current.policy, changes),
+    };
+    await s.store.putApp(next);
+    const project = await projectOf(s, next);
+    const bearer = await hasBearer(s.credentials, next.id);
+    const note = permission && permission !== current.permission
+      ? '\nNote: existing user access tokens keep the permission they were issued with; mint new ones with `likes-api user tokens`.'
+      : '';
+    return { json: appJson(next, project, bearer), human: `Updated App ${next.id}\n${appHuman(next, project, bearer)}${note}` };
+  },
+};
+
+const regenerate: Subcommand = {
+  synopsis: 'ID --consumer-keys|--client-secret|--bearer',
+  summary: 'Regenerate credentials of an App (the old ones stop working at once)',
+  help: `Replaces credentials of the App with id ID and prints the new ones once. The old ones stop working at once.
+
+Options (at least one):
+  --consumer-keys    New consumer key and secret; every OAuth 1.0a user access token of the App is revoked, as on X
+  --client-secret    New OAuth 2.0 client secret
+  --bearer           New app-only Bearer token`,
+  flags: { 'consumer-keys': 'boolean', 'client-secret': 'boolean', bearer: 'boolean' },
+  args: ['ID'],
+  async run({ flags, args, services }) {
+    const id = checkId(args.ID, 'ID');
+    if (!flags.any(['consumer-keys', 'client-secret', 'bearer'])) {
+      throw new UsageError('say what to regenerate: --consumer-keys, --client-secret and/or --bearer');
+    }
+    const s = await services();
+    await requireApp(s, id);
+    const out: Record<string, string> = {};
+    const notes: string[] = [];
+    // Each step re-reads the App: the issuer writes back the record it is given.
+    if (flags.bool('consumer-keys')) {
+      const keys = await s.credentials.regenerateConsumerKeys(await requireApp(s, id));
+      out.consumerKey = keys.consumerKey;
+      out.consumerSecret = keys.consumerSecret;
+      notes.push('OAuth 1.0a user access tokens of this App were revoked: mint new ones with `likes-api user tokens`.');
+    }
+    if (flags.bool('client-secret')) {
+      out.clientSecret = await s.credentials.regenerateClientSecret(await requireApp(s, id));
+    }
+    if (flags.bool('bearer')) {
+      out.bearerToken = await s.credentials.mintAppBearer(id);
+    }
+    const labels: Record<string, string> = {
+      consumerKey: 'Consumer key (API key)', consumerSecret: 'Consumer secret', clientSecret: 'OAuth 2.0 client secret', bearerToken: 'Bearer token',
+    };
+    return {
+      json: { appId: id, ...out },
+      human: [`Regenerated credentials of App ${id}`, ONCE, keyValues(Object.entries(out).map(([k, v]) => [labels[k], v])), ...notes].join('\n'),
+    };
+  },
+};
+
+export interface BucketState {
+  /** The endpoints sharing the bucket. */
+  endpoints: EndpointId[];
+  bucket: string;
+  windowSeconds: number;
+  limit: number;
+  remaining: number;
+  resetAt: string;
+}
+
+/** The App's app-only rate-limit buckets as they stand, without counting a request. */
+export async function appOnlyRateLimits(limiter: RateLimiter, tier: RateLimitTier, appId: string, now: number): Promise<BucketState[]> {
+  const windows = new Map<string, { endpoints: EndpointId[]; bucket: string; limit: number; windowMs: number }>();
+  for (const [endpoint, list] of Object.entries(RATE_LIMIT_TIERS[tier]) as [EndpointId, (typeof RATE_LIMIT_TIERS)[RateLimitTier][EndpointId]][]) {
+    for (const w of list) {
+      if (w.scope !== 'app') continue;
+      const key = rateLimitKey(w, appId, null);
+      const seen = windows.get(key);
+      if (seen) seen.endpoints.push(endpoint);
+      else windows.set(key, { endpoints: [endpoint], bucket: w.bucket, limit: w.limit, windowMs: w.windowMs });
+    }
+  }
+  const out: BucketState[] = [];
+  for (const [key, w] of windows) {
+    const state = await limiter.peek(key, w.limit, w.windowMs, now);
+    out.push({
+      endpoints: w.endpoints, bucket: w.bucket, windowSeconds: w.windowMs / 1000,
+      limit: state.limit, remaining: state.remaining, resetAt: iso(state.resetAt),
+    });
+  }
+  return out;
+}
+
+interface UsageReport {
+  data: {
+    cap_reset_day?: number;
+    project_cap?: string;
+    project_id?: string;
+    project_usage?: string;
+    daily_project_usage?: { project_id: string; usage: { date: string; usage: string }[] };
+    daily_client_app_usage?: { client_app_id: string; usage: { date: string; usage: string }[]; usage_result_count: number }[];
+  };
+}
+
+const usage: Subcommand = {
+  synopsis: 'ID [--days N]',
+  summary: "Show the Tweet-cap usage of the App's Project and the App's rate-limit state",
+  help: `Shows what GET /2/usage/tweets would answer for the App with id ID (every usage.fields), and the state of
+its app-only rate-limit buckets under the rate-limit tier in force.
+Counts live in the shared state: without LIKES_API_REDIS_URL each server keeps them in its own memory, so this
+command (a separate process) sees none.
+
+Options:
+  --days N           Days of daily usage (1-90, default 7)`,
+  flags: { days: 'string' },
+  args: ['ID'],
+  async run({ flags, args, services }) {
+    const id = checkId(args.ID, 'ID');
+    const days = flags.int('days', 1, 90) ?? 7;
+    const s = await services();
+    const app = await requireApp(s, id);
+    const project = await projectOf(s, app);
+    const now = s.clock.now();
+    const tier = effectivePolicy(project, app).rateLimitTier;
+    const report = project ? ((await s.usage.report(project, days, new Set(USAGE_FIELDS), now)) as unknown as UsageReport) : null;
+    const rateLimits = await appOnlyRateLimits(s.shared.rateLimiter, tier, app.id, now);
+    const notes: string[] = [];
+    if (!s.config.redisUrl) {
+      notes.push('Shared state is in memory (no LIKES_API_REDIS_URL): a server keeps its counts in its own process, so this command sees no usage and full rate-limit windows.');
+    }
+    if (!s.config.limits) notes.push('Limits are off (LIKES_API_LIMITS=off): servers count nothing.');
+    if (!project) notes.push('The App is not in a Project: the API refuses it (client-not-enrolled) and it has no Tweet cap.');
+
+    const human: string[] = [`App ${app.id} (${app.name})`];
+    if (report) {
+      const d = report.data;
+      human.push(keyValues([
+        ['Project', `${project!.id} (${project!.name})`],
+        ['Tweets read this period', d.project_usage],
+        ['Monthly Tweet cap', d.project_cap],
+        ['Cap resets in (days)', d.cap_reset_day],
+      ]));
+      const daily = d.daily_project_usage?.usage ?? [];
+      const mine = d.daily_client_app_usage?.find((u) => u.client_app_id === app.id)?.usage ?? [];
+      human.push(`Daily usage (last ${days} days):`);
+      human.push(table(['DATE', 'PROJECT', 'THIS APP'], daily.map((u, i) => [u.date.slice(0, 10), u.usage, mine[i]?.usage ?? '0'])));
+    }
+    human.push(`Rate limits (app-only, tier ${tier}):`);
+    human.push(table(
+      ['BUCKET', 'ENDPOINTS', 'WINDOW', 'LIMIT', 'REMAINING', 'RESETS AT'],
+      rateLimits.map((r) => [r.bucket, r.endpoints.join(','), `${r.windowSeconds / 60} min`, r.limit, r.remaining, r.resetAt]),
+    ));
+    if (notes.length) human.push(...notes.map((n) => `Note: ${n}`));
+    return {
+      json: {
+        appId: app.id,
+        projectId: project?.id ?? null,
+        usage: report,
+        rateLimitTier: tier,
+        rateLimits,
+        sharedState: s.config.redisUrl ? 'redis' : 'memory',
+        limits: s.config.limits,
+        notes,
+      },
+      human: human.join('\n'),
+    };
+  },
+};
+
+export const appCommand = commandGroup('app', 'Manage Apps and their credentials', {
+  create,
+  list,
+  show: showCmd,
+  set,
+  regenerate,
+  usage,
+});
