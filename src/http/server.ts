@@ -2,6 +2,7 @@
 // and the one mapping from failures to X's error documents.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { parseFormPairs } from '../auth/oauth1.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import { authorize } from '../domain/access.ts';
@@ -42,6 +43,23 @@ export function sendProblem(reply: FastifyReply, problem: ApiProblem): FastifyRe
   }
   const type = problem.status >= 400 && problem.body.type && !problem.body.errors ? 'application/problem+json' : JSON_TYPE;
   return reply.code(problem.status).header('content-type', type).send(Buffer.from(JSON.stringify(problem.body)));
+}
+
+/** Answers HTTP that never reaches a route (unparsable, or CONNECT) with an X-shaped error, then closes. */
+function refuseUnparsable(socket: Duplex, headerOverflow = false): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, type, body] = headerOverflow
+    ? [431, 'Request Header Fields Too Large', 'application/problem+json',
+       { title: 'Request Header Fields Too Large', type: 'about:blank', status: 431, detail: 'Request Header Fields Too Large' }]
+    : [400, 'Bad Request', JSON_TYPE, invalidRequest([{ parameters: {}, message: 'The request could not be parsed.' }]).body];
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${type}\r\ncontent-length: ${Buffer.byteLength(text)}\r\n` +
+      `connection: close\r\n\r\n${text}`,
+  );
 }
 
 const started = Symbol('started');
@@ -89,17 +107,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
     // HTTP the parser cannot read at all (bad bytes, broken framing) still gets an X-shaped 400, then the
     // connection closes.
     clientErrorHandler: (error, socket) => {
-      if (!socket.writable) return socket.destroy();
-      const status = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      const body = JSON.stringify(
-        status === 431
-          ? { title: 'Request Header Fields Too Large', type: 'about:blank', status, detail: 'Request Header Fields Too Large' }
-          : invalidRequest([{ parameters: {}, message: 'The request could not be parsed.' }]).body,
-      );
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-          `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
+      refuseUnparsable(socket, (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW');
     },
     // Malformed URLs and similar framework-level failures become X's invalid-request document.
     frameworkErrors: (error, _req, reply) => {
@@ -107,6 +115,8 @@ export async function buildServer(services: Services, options: ServerOptions = {
     },
   });
   const logError = (e: unknown) => app.log.error(e);
+  // Node hands CONNECT to a separate event and drops the socket when nobody listens.
+  app.server.on('connect', (_req: unknown, socket: Duplex) => refuseUnparsable(socket));
 
   // Bodies are kept as text: OAuth 1.0a signs form bodies, and each route parses its own body.
   app.removeAllContentTypeParsers();

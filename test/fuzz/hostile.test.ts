@@ -1,0 +1,961 @@
+// Hostile input against a real server: generated bad requests (fast-check, fixed seeds) over a raw TCP socket
+// where fetch would refuse to send them, and over fetch otherwise. Whatever arrives, the answer must be a 4xx
+// (never a 5xx, never silence, never a hang) carrying either nothing or one of X's error documents, never HTML
+// or a stack trace; unknown routes answer an empty 404. Afterwards the server must still be healthy and a like
+// made before the run must be untouched.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import formatsPlugin from 'ajv-formats';
+import fc from 'fast-check';
+import { startTestServer, type TestServer } from '../support/harness.ts';
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const X_OPENAPI_V2159 = join(REPO_ROOT, '..', 'shared', 'reference', 'x-openapi-likes-v2.159.json');
+
+/** Any single exchange taking longer than this is a hang. */
+const REQUEST_TIMEOUT_MS = 5_000;
+const BODY_LIMIT = 64 * 1024;
+
+type Json = Record<string, unknown>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// X's error documents, checked against x-openapi-likes-v2.159.json (self-contained: a minimal validator).
+
+interface ErrorDocValidator {
+  /** Problem dispatched through its discriminator mapping; null when valid, else the ajv errors as text. */
+  problem(body: Json): string | null;
+  /** The legacy v1.1 `Error` item ({code, message}). */
+  legacyItem(item: unknown): string | null;
+}
+
+function buildErrorDocValidator(): ErrorDocValidator {
+  const doc = JSON.parse(readFileSync(X_OPENAPI_V2159, 'utf8')) as { components: { schemas: Record<string, Json> } };
+  const schemas = doc.components.schemas;
+  const mapping = (schemas.Problem.discriminator as { mapping: Record<string, string> }).mapping;
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+  formatsPlugin.default(ajv);
+  const formats = new Set<string>();
+  (function collect(node: unknown): void {
+    if (Array.isArray(node)) node.forEach(collect);
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'format' && typeof v === 'string') formats.add(v);
+        else collect(v);
+      }
+    }
+  })(doc);
+  for (const f of formats) if (!ajv.formats[f]) ajv.addFormat(f, true);
+  ajv.addSchema(doc, 'x159');
+  const compiled = new Map<string, ValidateFunction>();
+  const validate = (ref: string, value: unknown): string | null => {
+    let fn = compiled.get(ref);
+    if (!fn) {
+      fn = ajv.compile({ $ref: `x159${ref}` });
+      compiled.set(ref, fn);
+    }
+    return fn(value) ? null : ajv.errorsText(fn.errors);
+  };
+  return {
+    problem(body) {
+      const type = body.type;
+      if (typeof type !== 'string' || !(type in mapping)) return `type ${JSON.stringify(type)} is not one of Problem's discriminator values`;
+      return validate(mapping[type], body);
+    },
+    legacyItem: (item) => validate('#/components/schemas/Error', item),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sending: fetch, and raw bytes over TCP.
+
+interface Exchange {
+  /** 0 when the connection closed without any HTTP response. */
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+interface Hostile {
+  family: string;
+  /** The path the request targets, as far as it has one (decides where the legacy /oauth2 shape is allowed). */
+  path: string;
+  fetch?: { method: string; headers?: Record<string, string>; body?: string | Uint8Array<ArrayBuffer> };
+  raw?: Buffer;
+  expect?: { status?: readonly number[]; emptyNotFound?: boolean; problemType?: string };
+}
+
+function describeRequest(req: Hostile): string {
+  if (req.raw) {
+    const text = req.raw.toString('latin1');
+    const shown = text.length > 600 ? `${text.slice(0, 600)}… (${text.length} bytes)` : text;
+    return `raw TCP bytes ${JSON.stringify(shown)}`;
+  }
+  const f = req.fetch!;
+  const body = f.body === undefined ? '' : typeof f.body === 'string' ? f.body : Buffer.from(f.body).toString('utf8');
+  const shownBody = body.length > 300 ? `${body.slice(0, 300)}… (${body.length} bytes)` : body;
+  return `${f.method} ${req.path} headers=${JSON.stringify(f.headers ?? {})}${body ? ` body=${JSON.stringify(shownBody)}` : ''}`;
+}
+
+function describeResponse(res: Exchange): string {
+  if (res.status === 0) return 'connection closed without an HTTP response';
+  const text = res.body.toString('utf8');
+  return `${res.status} content-type=${JSON.stringify(res.headers['content-type'] ?? null)} body=${JSON.stringify(text.length > 600 ? `${text.slice(0, 600)}…` : text)}`;
+}
+
+async function sendFetch(baseUrl: string, req: Hostile): Promise<Exchange> {
+  const f = req.fetch!;
+  let res: Response;
+  try {
+    res = await fetch(`${baseUrl}${req.path}`, {
+      method: f.method,
+      headers: f.headers,
+      body: f.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: unknown }).cause;
+    throw new assert.AssertionError({
+      message: `no answer within ${REQUEST_TIMEOUT_MS} ms or connection failure (${String(e)}${cause ? `: ${String(cause)}` : ''}) for ${describeRequest(req)}`,
+    });
+  }
+  const body = Buffer.from(await res.arrayBuffer());
+  return { status: res.status, headers: Object.fromEntries(res.headers), body };
+}
+
+/** Splits one HTTP/1.x response off the bytes received (interim 1xx responses skipped). */
+function parseRawResponse(data: Buffer): Exchange {
+  let rest = data;
+  for (;;) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) return { status: 0, headers: {}, body: Buffer.alloc(0) };
+    const head = rest.subarray(0, end).toString('latin1').split('\r\n');
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(head[0]);
+    if (!m) return { status: 0, headers: {}, body: Buffer.alloc(0) };
+    const headers: Record<string, string> = {};
+    for (const line of head.slice(1)) {
+      const colon = line.indexOf(':');
+      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    rest = rest.subarray(end + 4);
+    const status = Number(m[1]);
+    if (status >= 100 && status < 200) continue;
+    let body = rest;
+    if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+      const chunks: Buffer[] = [];
+      let at = 0;
+      for (;;) {
+        const lineEnd = body.indexOf('\r\n', at);
+        if (lineEnd < 0) break;
+        const size = parseInt(body.subarray(at, lineEnd).toString('latin1'), 16);
+        if (!Number.isFinite(size) || size === 0) break;
+        chunks.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+        at = lineEnd + 2 + size + 2;
+      }
+      body = Buffer.concat(chunks);
+    } else if (headers['content-length'] !== undefined) {
+      body = body.subarray(0, Number(headers['content-length']));
+    }
+    return { status, headers, body };
+  }
+}
+
+/** Writes the bytes, half-closes (so a truncated body is final), and reads until the server closes. */
+function sendRaw(port: number, req: Hostile): Promise<Exchange> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      resolve(parseRawResponse(Buffer.concat(chunks)));
+    };
+    socket.setTimeout(REQUEST_TIMEOUT_MS, () => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      const got = Buffer.concat(chunks).toString('latin1').slice(0, 300);
+      reject(new assert.AssertionError({ message: `hang: no complete answer within ${REQUEST_TIMEOUT_MS} ms (got ${JSON.stringify(got)}) for ${describeRequest(req)}` }));
+    });
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('end', finish);
+    socket.on('close', finish);
+    socket.on('error', finish); // a reset after (or instead of) the answer: judge what arrived
+    socket.on('connect', () => {
+      socket.write(req.raw!);
+      socket.end();
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The properties every answer to a hostile request must have.
+
+const STACK_TRACE = [/\n\s+at\s/, /\bat\s+\S*\s*\(?\/[^\s)]*\.(?:ts|js|mjs|cjs)/, /\.(?:ts|js|mjs|cjs):\d+:\d+/, /node:internal/, /node_modules/, /Error:/];
+const JSON_TYPE = /^application\/(?:problem\+)?json\s*(?:;|$)/i;
+
+function checkAnswer(validator: ErrorDocValidator, req: Hostile, res: Exchange): void {
+  const where = () => `\n  request:  ${describeRequest(req)}\n  response: ${describeResponse(res)}`;
+  const fail = (why: string): never => {
+    throw new assert.AssertionError({ message: `${req.family}: ${why}${where()}` });
+  };
+  if (res.status === 0) fail('no HTTP response at all (expected a 4xx)');
+  if (res.status < 400 || res.status > 499) fail(`status ${res.status} is not a 4xx`);
+  if (req.expect?.status && !req.expect.status.includes(res.status)) fail(`status ${res.status}, expected one of ${req.expect.status.join(', ')}`);
+
+  const contentType = res.headers['content-type'] ?? '';
+  const text = res.body.toString('utf8');
+  if (/html/i.test(contentType) || /<\s*(?:!doctype|html|head|body|pre)\b/i.test(text)) fail('the answer is HTML');
+  for (const pattern of STACK_TRACE) if (pattern.test(text)) fail(`the body looks like a stack trace (${pattern})`);
+
+  if (res.status === 404 || req.expect?.emptyNotFound) {
+    // X answers unknown routes with zero bytes and no JSON content type.
+    if (req.expect?.emptyNotFound && res.status !== 404) fail('an unknown route must answer 404');
+    if (res.body.length !== 0) fail('a 404 must have an empty body');
+    return;
+  }
+  if (res.body.length === 0) return;
+  if (!JSON_TYPE.test(contentType)) fail('a body was sent without a JSON content type');
+
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    fail('the JSON body does not parse');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) fail('the body is not a JSON object');
+  const doc = body as Json;
+  const legacyAllowed = /^\/(?:1\.1\/)?oauth2\//.test(req.path);
+  if ('title' in doc || 'type' in doc) {
+    if (typeof doc.title !== 'string' || typeof doc.type !== 'string') fail('a problem needs string `title` and `type`');
+    const invalid = validator.problem(doc);
+    if (invalid) fail(`not a valid X Problem (x-openapi-likes-v2.159.json): ${invalid}`);
+    if (doc.errors !== undefined) {
+      if (!Array.isArray(doc.errors) || doc.errors.length === 0) fail('`errors` must be a non-empty array');
+      for (const item of doc.errors as unknown[]) {
+        if (!item || typeof (item as Json).message !== 'string') fail('every `errors[]` item needs a `message`');
+      }
+    }
+    if (req.expect?.problemType && doc.type !== req.expect.problemType) fail(`problem type ${String(doc.type)}, expected ${req.expect.problemType}`);
+    return;
+  }
+  if (req.expect?.problemType) fail(`expected a ${req.expect.problemType} problem`);
+  if (!Array.isArray(doc.errors) || doc.errors.length === 0) fail('neither a Problem (title+type) nor an `errors` array');
+  for (const item of doc.errors as unknown[]) {
+    if (!item || typeof item !== 'object' || typeof (item as Json).message !== 'string') fail('every `errors[]` item needs a `message`');
+    if (legacyAllowed) {
+      const invalid = validator.legacyItem(item);
+      if (invalid) fail(`not X's legacy {code, message} error: ${invalid}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Building blocks for generated requests.
+
+const latin1 = (s: string) => Buffer.from(s, 'latin1');
+const rawRequest = (requestLine: string, headerLines: readonly string[], body = ''): Buffer =>
+  latin1(`${requestLine}\r\n${headerLines.map((h) => `${h}\r\n`).join('')}\r\n${body}`);
+const char = (min: number, max: number) => fc.integer({ min, max }).map((c) => String.fromCharCode(c));
+const digits = (min: number, max: number) => fc.array(char(48, 57), { minLength: min, maxLength: max }).map((a) => a.join(''));
+/** A word that is no route segment or parameter name anywhere in the API: always starts with "zz". */
+const junkWord = fc.stringMatching(/^[a-z0-9_-]{0,10}$/).map((w) => `zz${w}`);
+const alnum = (min: number, max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9]{${min},${max}}$`));
+const UNICODE_DIGITS = ['٠١٢٣٤٥٦٧٨٩', '۰۱۲۳۴۵۶۷۸۹', '०१२३४५६७८९', '০১২৩৪৫৬৭৮৯', '０１２３４５６７８９', '𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗'];
+const unicodeDigits = fc
+  .tuple(fc.constantFrom(...UNICODE_DIGITS), fc.array(fc.nat({ max: 9 }), { minLength: 1, maxLength: 19 }), fc.boolean())
+  .map(([set, ds, mixAscii]) => {
+    const glyphs = [...set];
+    const s = ds.map((d) => glyphs[d]).join('');
+    return mixAscii ? `1${s}` : s;
+  });
+
+/** Path or tweet ids X's `^[0-9]{1,19}$` refuses. Never "." or "..", which URL parsing would resolve away. */
+const BAD_IDS = [
+  '', 'abc', '12a', '1.5', '1e5', '+1', '-1', '0x1f', '1_000', '1,2', '1 2', ' 1', '1 ', '٣', '١٢٣', '１２３', '¹²³', 'Ⅻ', 'null',
+  'undefined', '%31', '12345678901234567890', '-9223372036854775808', '18446744073709551616',
+];
+const badId = fc.oneof(
+  fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,15}$/),
+  digits(20, 40),
+  digits(1, 19).map((d) => `-${d}`),
+  unicodeDigits,
+  fc.constantFrom(...BAD_IDS),
+  digits(1, 18).map((d) => `${d}\u0660`),
+);
+
+describe('hostile requests', { timeout: 300_000 }, () => {
+  let server: TestServer;
+  let validator: ErrorDocValidator;
+  let port: number;
+  let uid: string;
+  let userToken: string;
+  let appBearer: string;
+  let likedTweetId: string;
+  let otherTweetId: string;
+  let likeCountAfterLike: number;
+  let realPaginationToken: string;
+
+  async function likedTweetEntry(): Promise<{ found: boolean; likeCount: number | null }> {
+    let token: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const q = new URLSearchParams({ max_results: '100', 'tweet.fields': 'public_metrics' });
+      if (token) q.set('pagination_token', token);
+      const res = await fetch(`${server.baseUrl}/2/users/${uid}/liked_tweets?${q}`, {
+        headers: { authorization: `Bearer ${userToken}` },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as { data?: { id: string; public_metrics?: { like_count: number } }[]; meta: { next_token?: string } };
+      const hit = body.data?.find((t) => t.id === likedTweetId);
+      if (hit) return { found: true, likeCount: hit.public_metrics?.like_count ?? null };
+      token = body.meta.next_token;
+      if (!token) break;
+    }
+    return { found: false, likeCount: null };
+  }
+
+  /**
+   * Sends every listed edge case once, then `randomRuns` generated requests, each through the transport it
+   * needs, and checks every answer.
+   */
+  async function run(arb: fc.Arbitrary<Hostile>, seed: number, randomRuns: number, examples: readonly Hostile[] = []): Promise<void> {
+    // Counterexamples print as the request they are, not as a byte array.
+    const readable = (h: Hostile): Hostile => Object.assign(h, { [fc.toStringMethod]: () => describeRequest(h) });
+    await fc.assert(
+      fc.asyncProperty(arb.map(readable), async (req) => {
+        const res = req.raw ? await sendRaw(port, req) : await sendFetch(server.baseUrl, req);
+        checkAnswer(validator, req, res);
+      }),
+      {
+        seed,
+        numRuns: examples.length + randomRuns,
+        examples: examples.map((e) => [readable(e)] as [Hostile]),
+        includeErrorInReport: true,
+      },
+    );
+  }
+
+  before(async () => {
+    validator = buildErrorDocValidator();
+    // Limits off: the point is to reach validation, not to be turned away with 429s.
+    server = await startTestServer({ env: { LIKES_API_LIMITS: 'off' } });
+    port = Number(new URL(server.baseUrl).port);
+    const user = server.creds.users[1];
+    uid = user.id;
+    userToken = user.oauth2AccessToken;
+    appBearer = server.creds.app.bearerToken;
+    likedTweetId = server.creds.tweets[0].id;
+    otherTweetId = server.creds.tweets[1].id;
+
+    const like = await fetch(`${server.baseUrl}/2/users/${uid}/likes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${userToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tweet_id: likedTweetId }),
+    });
+    assert.equal(like.status, 200);
+    assert.deepEqual(await like.json(), { data: { liked: true } });
+    const entry = await likedTweetEntry();
+    assert.ok(entry.found, 'the like made before the run is listed');
+    assert.equal(typeof entry.likeCount, 'number');
+    likeCountAfterLike = entry.likeCount!;
+
+    const page = await fetch(`${server.baseUrl}/2/users/${server.creds.heavyLikerUserId}/liked_tweets?max_results=5`, {
+      headers: { authorization: `Bearer ${appBearer}` },
+    });
+    assert.equal(page.status, 200);
+    realPaginationToken = ((await page.json()) as { meta: { next_token: string } }).meta.next_token;
+    assert.match(realPaginationToken, /^[0-9a-z]+$/);
+  });
+
+  after(async () => {
+    await server?.close();
+  });
+
+  const authLine = () => fc.constantFrom('', `Authorization: Bearer ${userToken}`, `Authorization: Bearer ${appBearer}`);
+
+  // ---- raw TCP ----
+
+  it('raw: control characters, raw non-ASCII bytes and invalid percent-encoding in the path', async () => {
+    const PUNCTUATION = [' ', '\t', '"', '<', '>', '\\', '^', '`', '{', '|', '}'];
+    const BAD_PERCENT = ['%', '%z', '%zz', '%G0', '%E0%A4%A', '%C0%AF', '%FF', '%00', '%ED%A0%80', '%%', '%u0031', '%0a', '%0d%0a'];
+    const hostilePiece = fc.oneof(
+      char(0x00, 0x08),
+      char(0x0b, 0x0c),
+      char(0x0e, 0x1f),
+      fc.constant('\x7f'),
+      char(0x80, 0xff),
+      fc.constantFrom(...PUNCTUATION),
+      fc.constantFrom(...BAD_PERCENT),
+    );
+    const segment = fc
+      .tuple(fc.array(fc.oneof(char(48, 57), hostilePiece), { maxLength: 6 }), hostilePiece, fc.nat())
+      .map(([pieces, must, at]) => {
+        const all = [...pieces];
+        all.splice(at % (all.length + 1), 0, must);
+        return all.join('');
+      });
+    const make = (seg: string, shape: number, auth: string): Hostile => {
+      const targets: [string, string][] = [
+        ['GET', `/2/users/${seg}/liked_tweets`],
+        ['GET', `/2/tweets/${seg}/liking_users`],
+        ['DELETE', `/2/users/${uid}/likes/${seg}`],
+        ['POST', `/2/users/${seg}/likes`],
+        ['GET', `/2/users/${uid}/liked_tweets?max_results=${seg}`],
+        ['GET', `/2/users/${uid}/liked_tweets?${seg}=1`],
+        ['GET', `/2/users/${uid}/liked_tweets?tweet.fields=id,${seg}`],
+      ];
+      const [method, path] = targets[shape];
+      const body = method === 'POST' ? JSON.stringify({ tweet_id: likedTweetId }) : '';
+      const headers = ['Host: 127.0.0.1', ...(auth ? [auth] : []), 'Connection: close'];
+      if (body) headers.push('Content-Type: application/json', `Content-Length: ${body.length}`);
+      return { family: 'raw path bytes', path, raw: rawRequest(`${method} ${path} HTTP/1.1`, headers, body) };
+    };
+    const arb = fc.tuple(segment, fc.nat({ max: 6 }), authLine()).map(([seg, shape, auth]) => make(seg, shape, auth));
+    const auths = ['', `Authorization: Bearer ${userToken}`, `Authorization: Bearer ${appBearer}`];
+    const pieces = [...BAD_PERCENT, ...PUNCTUATION, '\x00', '\x01', '\x1f', '\x7f', '\x80', '\xc3', '\xff'];
+    const examples = pieces.map((piece, i) => make(`1${piece}2`, i % 7, auths[i % 3]));
+    await run(arb, 1001, 30, examples);
+  });
+
+  it('raw: overlong paths and query strings', async () => {
+    const arb = fc
+      .oneof(
+        fc.integer({ min: 20, max: 20_000 }).map((n) => `/2/users/${'9'.repeat(n)}/liked_tweets`),
+        fc.integer({ min: 20, max: 3_000 }).map((n) => `/2/users/${uid}/likes/${'1'.repeat(n)}`),
+        fc.integer({ min: 1_000, max: 100_000 }).map((n) => `/${'a'.repeat(n)}`),
+        fc.integer({ min: 50, max: 5_000 }).map((n) => `/2${'/users'.repeat(n)}`),
+        fc.integer({ min: 100, max: 6_000 }).map((n) => `/2/users/${uid}/liked_tweets?max_results=0&${'zz=1&'.repeat(n)}`),
+        fc.integer({ min: 1_000, max: 40_000 }).map((n) => `/2/users/${uid}/liked_tweets?pagination_token=${'z'.repeat(n)}`),
+      )
+      .chain((path) => authLine().map((auth): Hostile => ({
+        family: 'raw overlong',
+        path,
+        raw: rawRequest(`GET ${path} HTTP/1.1`, ['Host: 127.0.0.1', ...(auth ? [auth] : []), 'Connection: close']),
+      })));
+    await run(arb, 1002, 15);
+  });
+
+  it('raw: bad HTTP methods', async () => {
+    const METHODS = [
+      'FOO', 'G@T', 'get', 'Get', 'GET\x01', 'CONNECT', 'TRACE', 'PROPFIND', 'PURGE', 'MKCOL', 'LINK', 'M-SEARCH', 'SOURCE',
+      'BREW', 'X'.repeat(200), '', '\xc9T', 'GET /x', 'QUERY', 'PRI',
+    ];
+    const TARGETS = [
+      `/2/users/{uid}/liked_tweets`, `/2/users/{uid}/likes`, `/2/users/{uid}/likes/{tweet}`, '/2/usage/tweets', '/oauth2/token', '/healthz',
+      // CONNECT's own authority form.
+      '127.0.0.1:{port}',
+    ];
+    const make = (m: string, t: string, auth: string): Hostile => {
+      const path = t.replace('{uid}', uid).replace('{tweet}', likedTweetId).replace('{port}', String(port));
+      return {
+        family: 'raw bad method',
+        path,
+        raw: rawRequest(`${m} ${path} HTTP/1.1`, ['Host: 127.0.0.1', ...(auth ? [auth] : []), 'Connection: close']),
+      };
+    };
+    const arb = fc.tuple(fc.constantFrom(...METHODS), fc.constantFrom(...TARGETS), authLine()).map(([m, t, auth]) => make(m, t, auth));
+    const user = `Authorization: Bearer ${userToken}`;
+    const examples = [
+      ...METHODS.map((m, i) => make(m, TARGETS[i % (TARGETS.length - 1)], user)),
+      make('CONNECT', '127.0.0.1:{port}', ''),
+    ];
+    await run(arb, 1003, 15, examples);
+  });
+
+  it('raw: header injection attempts', async () => {
+    const INJECTIONS = [
+      'X-Inject: a\rb',
+      'X-Inject: a\nInjected: b',
+      'X-Inject: a\x00b',
+      'X-Inject: a\x01b',
+      'X-Inject: a\x7fb',
+      'Bad Header: x',
+      'X@Y: z',
+      'X-\xe9: z',
+      ': empty-name',
+      'X-No-Colon',
+      'X-Folded: a\r\n folded',
+      'X-Inject: a\r\nAuthorization: Bearer junk',
+      'Host: second.example',
+      'Transfer-Encoding: chunked\r\nContent-Length: 3',
+      'Transfer-Encoding: xchunked',
+      'Content-Length: 5\r\nContent-Length: 6',
+      `X-Long: ${'a'.repeat(20_000)}`,
+      'Authorization: Bearer \xff\xfe\x80',
+      'Authorization: OAuth oauth_consumer_key="a\r\n"',
+      'X-Forwarded-Proto: \xff',
+      'Content-Type: \x01',
+    ];
+    const make = (injections: string[], at: number, auth: string): Hostile => {
+      // max_results=0 keeps the request invalid even if an injection were (wrongly) accepted as harmless.
+      const path = `/2/users/${uid}/liked_tweets?max_results=0`;
+      const headers = ['Host: 127.0.0.1', ...(auth ? [auth] : []), 'Connection: close'];
+      headers.splice(at % (headers.length + 1), 0, ...injections);
+      return { family: 'raw header injection', path, raw: rawRequest(`GET ${path} HTTP/1.1`, headers) };
+    };
+    const arb = fc
+      .tuple(fc.array(fc.constantFrom(...INJECTIONS), { minLength: 1, maxLength: 3 }), fc.nat(), authLine())
+      .map(([injections, at, auth]) => make(injections, at, auth));
+    const examples = INJECTIONS.map((inj, i) => make([inj], i, `Authorization: Bearer ${userToken}`));
+    await run(arb, 1004, 20, examples);
+  });
+
+  it('raw: absurd Content-Length and truncated bodies', async () => {
+    const json = () => JSON.stringify({ tweet_id: likedTweetId });
+    const head = (extra: string[]) => [
+      'Host: 127.0.0.1',
+      `Authorization: Bearer ${userToken}`,
+      'Content-Type: application/json',
+      ...extra,
+      'Connection: close',
+    ];
+    const likesPath = () => `/2/users/${uid}/likes`;
+    const ABSURD = ['1.5', '0x10', 'abc', '', ' ', '1,2', '1 2', '+5', '5e3', 'Infinity', 'NaN', '\xb9\xb2', '99999999999999999999999', '-1'];
+    const absurdHostile = (cl: string): Hostile => ({
+      family: 'raw absurd Content-Length',
+      path: likesPath(),
+      raw: rawRequest(`POST ${likesPath()} HTTP/1.1`, head([`Content-Length: ${cl}`]), json()),
+    });
+    const absurd = fc
+      .oneof(digits(20, 40).map((d) => `9${d}`), digits(1, 12).map((d) => `-${d}`), fc.constantFrom(...ABSURD))
+      .map(absurdHostile);
+    const tooLarge = fc.integer({ min: BODY_LIMIT + 1, max: 2_000_000_000 }).map((n): Hostile => ({
+      family: 'raw oversized Content-Length',
+      path: likesPath(),
+      raw: rawRequest(`POST ${likesPath()} HTTP/1.1`, head([`Content-Length: ${n}`]), json()),
+      expect: { status: [413] },
+    }));
+    const truncated = fc
+      .tuple(fc.nat(), fc.integer({ min: 1, max: 100_000 }), fc.constantFrom('POST', 'DELETE', 'GET'))
+      .map(([cut, missing, method]): Hostile => {
+        const full = json();
+        const sent = full.slice(0, cut % (full.length + 1));
+        const path = method === 'POST' ? likesPath() : method === 'DELETE' ? `/2/users/${uid}/likes/x${likedTweetId}` : `/2/users/${uid}/liked_tweets?max_results=0`;
+        return {
+          family: 'raw truncated body',
+          path,
+          raw: rawRequest(`${method} ${path} HTTP/1.1`, head([`Content-Length: ${sent.length + missing}`]), sent),
+        };
+      });
+    const CHUNKED = ['5\r\nab', 'zz\r\nabc\r\n0\r\n\r\n', '10\r\n{"tweet_id":"1"}', `${(BODY_LIMIT * 2).toString(16)}\r\nabc`, '-1\r\nx\r\n', '0\r\n'];
+    const chunkedHostile = (chunks: string): Hostile => ({
+      family: 'raw truncated chunked body',
+      path: likesPath(),
+      raw: rawRequest(`POST ${likesPath()} HTTP/1.1`, head(['Transfer-Encoding: chunked']), chunks),
+    });
+    const truncatedChunked = fc.constantFrom(...CHUNKED).map(chunkedHostile);
+    const examples = [...ABSURD.map(absurdHostile), ...CHUNKED.map(chunkedHostile)];
+    await run(fc.oneof(absurd, tooLarge, truncated, truncatedChunked), 1005, 30, examples);
+  });
+
+  // ---- fetch ----
+
+  it('malformed ids on every endpoint answer 400 invalid-request', async () => {
+    const make = (id: string, shape: number, app: boolean): Hostile => {
+      const enc = encodeURIComponent(id);
+      const user = { authorization: `Bearer ${userToken}` };
+      const readAuth = app ? { authorization: `Bearer ${appBearer}` } : user;
+      const json = { ...user, 'content-type': 'application/json' };
+      const body = JSON.stringify({ tweet_id: likedTweetId });
+      const expect = { status: [400], problemType: 'https://api.twitter.com/2/problems/invalid-request' };
+      const cases: Hostile[] = [
+        { family: 'bad id', path: `/2/users/${enc}/liked_tweets`, fetch: { method: 'GET', headers: readAuth }, expect },
+        { family: 'bad id', path: `/2/tweets/${enc}/liking_users`, fetch: { method: 'GET', headers: readAuth }, expect },
+        { family: 'bad id', path: `/2/users/${enc}/likes`, fetch: { method: 'POST', headers: json, body }, expect },
+        { family: 'bad id', path: `/2/users/${uid}/likes/${enc}`, fetch: { method: 'DELETE', headers: user }, expect },
+        { family: 'bad id', path: `/2/users/${enc}/likes/${likedTweetId}`, fetch: { method: 'DELETE', headers: user }, expect },
+        { family: 'bad id', path: `/2/users/${enc}/liked_tweets?max_results=10`, fetch: { method: 'GET', headers: readAuth }, expect },
+      ];
+      return cases[shape];
+    };
+    const arb = fc.tuple(badId, fc.nat({ max: 5 }), fc.boolean()).map(([id, shape, app]) => make(id, shape, app));
+    const examples = BAD_IDS.flatMap((id, i) => [make(id, i % 6, i % 2 === 0), make(id, (i + 3) % 6, i % 2 === 1)]);
+    await run(arb, 2001, 30, examples);
+  });
+
+  it('bad query parameters answer 400 invalid-request', async () => {
+    type Endpoint = { path: string; auth: string; intName: string; min: number; max: number; lists: Record<string, string[]>; known: string[] };
+    const endpoints = (): Endpoint[] => [
+      {
+        path: `/2/users/${uid}/liked_tweets`,
+        auth: userToken,
+        intName: 'max_results',
+        min: 5,
+        max: 100,
+        lists: { 'tweet.fields': ['id', 'text', 'created_at', 'public_metrics'], expansions: ['author_id', 'attachments.media_keys'], 'user.fields': ['username', 'name'], 'media.fields': ['url', 'type'] },
+        known: ['max_results', 'pagination_token', 'expansions', 'tweet.fields', 'media.fields', 'poll.fields', 'place.fields', 'user.fields', 'post.fields'],
+      },
+      {
+        path: `/2/tweets/${server.creds.popularTweetId}/liking_users`,
+        auth: appBearer,
+        intName: 'max_results',
+        min: 1,
+        max: 100,
+        lists: { 'user.fields': ['id', 'username', 'created_at'], expansions: ['pinned_tweet_id'], 'tweet.fields': ['id', 'text'] },
+        known: ['max_results', 'pagination_token', 'expansions', 'tweet.fields', 'user.fields', 'post.fields'],
+      },
+      {
+        path: '/2/usage/tweets',
+        auth: appBearer,
+        intName: 'days',
+        min: 1,
+        max: 90,
+        lists: { 'usage.fields': ['project_cap', 'project_id', 'cap_reset_day'] },
+        known: ['days', 'usage.fields'],
+      },
+    ];
+    const query = (e: Endpoint): fc.Arbitrary<string> => {
+      const outOfRange = fc.oneof(fc.integer({ min: -1_000_000, max: e.min - 1 }), fc.integer({ min: e.max + 1, max: 2_000_000_000 }), fc.constant(2 ** 40));
+      const notNumber = fc.constantFrom('abc', '5.5', '1e2', ' 10', '10 ', '+10', '0x10', '', '١٠', '10abc', 'ten', '--5', '5-', '½');
+      const badInt = fc.oneof(outOfRange.map(String), notNumber).map((v) => `${e.intName}=${encodeURIComponent(v)}`);
+      const unknown = fc
+        .tuple(fc.stringMatching(/^[a-z_.]{0,14}$/), alnum(0, 10))
+        .filter(([n]) => !e.known.includes(n) && !n.startsWith('oauth_'))
+        .map(([n, v]) => `${encodeURIComponent(n)}=${v}`);
+      const listName = fc.constantFrom(...Object.keys(e.lists));
+      const repeated = fc.oneof(
+        fc.tuple(fc.integer({ min: e.min, max: e.max }), fc.integer({ min: e.min, max: e.max })).map(([a, b]) => `${e.intName}=${a}&${e.intName}=${b}`),
+        listName.map((n) => `${n}=${e.lists[n][0]}&${n}=${e.lists[n][0]}`),
+      );
+      const empty = fc.oneof(
+        fc.constantFrom(`${e.intName}=`, '=', '=x', `${e.intName}`),
+        listName.map((n) => `${n}=`),
+        ...(e.path.includes('/2/usage') ? [] : [fc.constant('pagination_token=')]),
+      );
+      const badList = fc
+        .tuple(listName, fc.nat(), fc.constantFrom('empty', 'trailing', 'leading', 'unknown', 'duplicate', 'upper', 'space'), alnum(1, 8))
+        .map(([n, pick, defect, word]) => {
+          const good = e.lists[n];
+          const items = good.slice(0, 1 + (pick % good.length));
+          const list =
+            defect === 'empty' ? [items[0], '', ...items.slice(1)].join(',')
+            : defect === 'trailing' ? `${items.join(',')},`
+            : defect === 'leading' ? `,${items.join(',')}`
+            : defect === 'unknown' ? [...items, `zz${word}`].join(',')
+            : defect === 'duplicate' ? [...items, items[0]].join(',')
+            : defect === 'upper' ? [...items.slice(1), items[0].toUpperCase()].join(',')
+            : [...items.slice(1), ` ${items[0]}`].join(',');
+          return `${n}=${encodeURIComponent(list).replace(/%2C/g, pick % 2 ? ',' : '%2C')}`;
+        });
+      const badToken = fc
+        .oneof(
+          alnum(1, 80).map((t) => t.toUpperCase()),
+          fc.array(fc.constantFrom(...'0123456789abcdefghijklmnopqrstuvwxyz'), { minLength: 1, maxLength: 64 }).map((a) => a.join('')),
+          fc.tuple(fc.nat(), fc.integer({ min: 1, max: 35 })).map(([at, shift]) => {
+            const abc = '0123456789abcdefghijklmnopqrstuvwxyz';
+            const i = at % realPaginationToken.length;
+            return realPaginationToken.slice(0, i) + abc[(abc.indexOf(realPaginationToken[i]) + shift) % 36] + realPaginationToken.slice(i + 1);
+          }),
+          fc.constantFrom('meta.next_token', 'null', '-1', ' ', '%20', 'a b', '7140dibdnow9c7btw4543y9ogasjr42z236pfnyg7hsts', 'z'.repeat(65)),
+          fc.constant(`${'0'.repeat(3)}zzz`),
+        )
+        .map((t) => `pagination_token=${encodeURIComponent(t)}`);
+      const defects = [badInt, unknown, repeated, empty, badList, ...(e.path.includes('/2/usage') ? [] : [badToken])];
+      const validExtra = fc.constantFrom('', `${e.intName}=${e.max}`, `${Object.keys(e.lists)[0]}=${e.lists[Object.keys(e.lists)[0]][0]}`);
+      return fc.tuple(fc.oneof(...defects), validExtra, fc.boolean()).map(([bad, extra, first]) => {
+        const name = (p: string) => p.split('=')[0];
+        const parts = extra && name(extra) !== name(bad) ? (first ? [bad, extra] : [extra, bad]) : [bad];
+        return parts.join('&');
+      });
+    };
+    const arb = fc
+      .constantFrom(0, 1, 2)
+      .chain((i) => {
+        const e = endpoints()[i];
+        return query(e).map((q): Hostile => ({
+          family: 'bad query',
+          path: `${e.path}?${q}`,
+          fetch: { method: 'GET', headers: { authorization: `Bearer ${e.auth}` } },
+          expect: { status: [400], problemType: 'https://api.twitter.com/2/problems/invalid-request' },
+        }));
+      });
+    await run(arb, 2002, 50);
+  });
+
+  it('bad bodies on POST likes answer 400 invalid-request (413 when oversized)', async () => {
+    const jsonTypes = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'Application/JSON', 'application/json;charset=UTF-8');
+    const NON_JSON_TYPES = [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=zz',
+      'application/xml',
+      'application/octet-stream',
+      'application/jsonx',
+      'json',
+      '*/*',
+      'application/json, text/plain',
+      '', // sent with no content type at all
+    ];
+    const nonJsonTypes = fc.constantFrom(...NON_JSON_TYPES);
+    const tweet = () => likedTweetId;
+    const BAD_JSON = ['', '{', '}', '{"tweet_id":', '{"tweet_id":"1"', "{'tweet_id':'1'}", '{tweet_id:"1"}', 'tweet_id=1', '{"tweet_id":"1",}', '\u0000', '\ufeff{}x', 'NaN', '[1,]', '{"a":1}{"b":2}'];
+    const WRONG_JSON = ['[]', '{}', 'null', 'true', 'false', '0', '"1"', '[{"tweet_id":"1"}]', '{"tweetid":"1"}', '{"tweet_id":null}', '{"tweet_id":{}}', '{"tweet_id":[]}', '{"tweet_id":true}', '{"tweet_id":""}', '{"tweet_id":"-1"}', '{"tweet_id":"1.0"}', '{"tweet_id":" 1"}', '{"tweet_id":"١٢٣"}', '{"tweet_id":1e400}', '{"__proto__":{"tweet_id":"1"}}', '{"constructor":{"prototype":{"tweet_id":"1"}}}'];
+    const badJson = fc.oneof(
+      fc.constantFrom(...BAD_JSON),
+      alnum(1, 40).filter((s) => !/^(?:\d+|true|false|null)$/.test(s)),
+      fc.nat({ max: 30 }).map((n) => JSON.stringify({ tweet_id: tweet() }).slice(0, n)),
+    );
+    const wrongJson = fc.oneof(
+      fc.constantFrom(...WRONG_JSON),
+      fc.constant(null).map(() => `[${JSON.stringify({ tweet_id: tweet() })}]`),
+      fc.constant(null).map(() => tweet()),
+      fc.constant(null).map(() => `{"tweet_id":${tweet()}}`),
+      fc.integer().map((n) => `{"tweet_id":${n}}`),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => `{"tweet_id":${JSON.stringify(n)}}`),
+      digits(20, 30).map((d) => `{"tweet_id":"${d}"}`),
+      fc.constant(null).map(() => `{"tweet_id":["${tweet()}"]}`),
+    );
+    const send = (contentType: string, body: string, expect: Hostile['expect']): Hostile => ({
+      family: 'bad body',
+      path: `/2/users/${uid}/likes`,
+      fetch: {
+        method: 'POST',
+        headers: { authorization: `Bearer ${userToken}`, ...(contentType ? { 'content-type': contentType } : {}) },
+        // A Uint8Array body carries no content type of its own; a string would be sent as text/plain.
+        body: new TextEncoder().encode(body),
+      },
+      expect,
+    });
+    const invalid = { status: [400], problemType: 'https://api.twitter.com/2/problems/invalid-request' };
+    const arb = fc.oneof(
+      fc.tuple(jsonTypes, fc.oneof(badJson, wrongJson)).map(([ct, body]) => send(ct, body, invalid)),
+      fc.tuple(nonJsonTypes, fc.oneof(badJson, wrongJson, fc.constant(null).map(() => JSON.stringify({ tweet_id: tweet() })))).map(([ct, body]) => send(ct, body, invalid)),
+      fc.tuple(jsonTypes, fc.integer({ min: BODY_LIMIT + 1, max: 4 * BODY_LIMIT })).map(([ct, size]) => {
+        const prefix = `{"tweet_id":"${tweet()}","pad":"`;
+        return send(ct, `${prefix}${'x'.repeat(size - prefix.length - 2)}"}`, { status: [413] });
+      }),
+    );
+    const valid = JSON.stringify({ tweet_id: tweet() });
+    const examples = [
+      ...[...BAD_JSON, ...WRONG_JSON].map((body, i) => send(['application/json', 'application/json; charset=utf-8'][i % 2], body, invalid)),
+      ...NON_JSON_TYPES.map((ct) => send(ct, valid, invalid)),
+      send('application/json', `{"tweet_id":"${tweet()}","pad":"${'x'.repeat(BODY_LIMIT)}"}`, { status: [413] }),
+    ];
+    await run(arb, 2003, 30, examples);
+  });
+
+  it('bad or garbled credentials answer 401 on v2 paths and 403 (legacy code 99) on /oauth2/*', async () => {
+    const creds = () => server.creds;
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const oauthParams = () => [
+      ['oauth_consumer_key', creds().app.consumerKey],
+      ['oauth_nonce', 'kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg'],
+      ['oauth_signature', 'hCtSmYh%2BiHYCEqBWrE7C7hYmtUk%3D'],
+      ['oauth_signature_method', 'HMAC-SHA1'],
+      ['oauth_timestamp', String(Math.floor(Date.now() / 1000))],
+      ['oauth_token', creds().users[1].accessToken],
+      ['oauth_version', '1.0'],
+    ];
+    const brokenOAuth = fc.tuple(fc.constantFrom(...Array.from({ length: 12 }, (_, i) => i)), fc.nat()).map(([how, at]) => {
+      const ps = oauthParams();
+      const i = at % ps.length;
+      const quoted = ps.map(([k, v]) => `${k}="${v}"`);
+      switch (how) {
+        case 0: quoted[i] = quoted[i].slice(0, -1); break; // unterminated quote
+        case 1: quoted[i] = quoted[i].replace(/"/g, ''); break; // unquoted
+        case 2: quoted[i] = quoted[i].replace(/"/g, "'"); break; // single quotes
+        case 3: return `OAuth ${quoted.join(' ')}`; // no commas
+        case 4: quoted[i] = `${ps[i][0]}="%zz"`; break; // broken percent-encoding
+        case 5: quoted[i] = `${ps[i][0]}="a"b"`; break; // stray quote
+        case 6: quoted.splice(i, 1); break; // a required parameter missing (or version, then the bad signature)
+        case 7: quoted[3] = 'oauth_signature_method="PLAINTEXT"'; break;
+        case 8: quoted[4] = `oauth_timestamp="${['abc', '0', '99999999999999', '-1'][i % 4]}"`; break;
+        case 9: quoted[6] = 'oauth_version="2.0"'; break;
+        case 10: quoted.push(`${ps[i][0]}="dup"`); break; // a repeated parameter
+        default: return `OAuth ${quoted.join(', ')}, junk`;
+      }
+      return `OAuth ${quoted.join(', ')}`;
+    });
+    const FIXED: (string | undefined)[] = [
+      'Bearer', 'Bearer ', 'Bearer  ', 'bearer', 'Bearer %', 'Bearer %E0%A4%A', 'Bearer%20x', 'Bearer\tx', 'BearerAAAA',
+      `Bearer ${'A'.repeat(3000)}`, `Bearer ${userToken}x`, `Bearer ${userToken.slice(0, -1)}`, `Bearer ${userToken} ${userToken}`,
+      `Bearer "${userToken}"`, `Bearer ${appBearer.toLowerCase()}x`, `Bearer ${encodeURIComponent(userToken)}%`,
+      `OAuth ${oauthParams().map(([k, v]) => `${k}="${v}"`).join(', ')}`, // well-formed, wrong signature
+      'OAuth', 'OAuth ', 'OAuth ,', 'OAuth =', 'OAuth realm="x"', 'OAuth oauth_token',
+      'Basic', 'Basic !!!', 'Basic Og==', 'Basic =', 'Basic a', 'Digest username="x"', 'Negotiate YII=', 'Token abc',
+      'AWS4-HMAC-SHA256 Credential=x', '', `Basic ${b64(`${creds().app.consumerKey}:${creds().app.consumerSecret}`)}`,
+      `Basic ${b64(`${creds().app.consumerKey}:`)}`, `Basic ${b64(`:${creds().app.consumerSecret}`)}`, undefined,
+    ];
+    const credential = fc.oneof(
+      alnum(0, 60).map((j) => `Bearer ${j}`),
+      fc.stringMatching(/^[A-Za-z0-9%/+=._~-]{1,60}$/).map((j) => `Bearer ${j}`),
+      brokenOAuth,
+      fc.string({ unit: 'binary-ascii', maxLength: 30 }).filter((s) => /^[\x20-\x7e]*$/.test(s)).map((s) => `Basic ${b64(s)}`),
+      fc.constantFrom(...FIXED),
+    );
+    const TARGETS = ['liked', 'liking', 'like', 'unlike', 'usage', 'token', 'invalidate'] as const;
+    const make = (auth: string | undefined, t: (typeof TARGETS)[number]): Hostile => {
+      const headers: Record<string, string> = auth === undefined ? {} : { authorization: auth };
+      const unauthorized = { status: [401] };
+      switch (t) {
+        case 'liked':
+          return { family: 'bad credentials', path: `/2/users/${uid}/liked_tweets?max_results=10`, fetch: { method: 'GET', headers }, expect: unauthorized };
+        case 'liking':
+          return { family: 'bad credentials', path: `/2/tweets/${server.creds.popularTweetId}/liking_users`, fetch: { method: 'GET', headers }, expect: unauthorized };
+        case 'like':
+          return {
+            family: 'bad credentials',
+            path: `/2/users/${uid}/likes`,
+            fetch: { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ tweet_id: likedTweetId }) },
+            expect: unauthorized,
+          };
+        case 'unlike':
+          // Not the tweet liked before the run: even a wrongly accepted credential must not touch that like.
+          return { family: 'bad credentials', path: `/2/users/${uid}/likes/${otherTweetId}`, fetch: { method: 'DELETE', headers }, expect: unauthorized };
+        case 'usage':
+          return { family: 'bad credentials', path: '/2/usage/tweets', fetch: { method: 'GET', headers }, expect: unauthorized };
+        default: {
+          const isBasicApp = auth === `Basic ${b64(`${creds().app.consumerKey}:${creds().app.consumerSecret}`)}`;
+          const path = t === 'token' ? '/oauth2/token' : '/oauth2/invalidate_token';
+          // The App's real Basic credentials with a bad grant or an unknown token: still refused.
+          const body = t === 'token' ? (isBasicApp ? 'grant_type=password' : 'grant_type=client_credentials') : 'access_token=AAAAzzzznotatoken';
+          return {
+            family: 'bad credentials',
+            path,
+            fetch: { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body },
+            expect: { status: [403] },
+          };
+        }
+      }
+    };
+    const arb = fc.tuple(credential, fc.constantFrom(...TARGETS)).map(([auth, t]) => make(auth, t));
+    const examples = FIXED.map((auth, i) => make(auth, TARGETS[i % TARGETS.length]));
+    await run(arb, 2004, 30, examples);
+  });
+
+  it('wrong methods on known paths answer 4xx (an empty 404 when unrouted)', async () => {
+    const routes = (): [string, string[]][] => [
+      [`/2/users/${uid}/liked_tweets`, ['GET', 'HEAD']],
+      [`/2/tweets/${server.creds.popularTweetId}/liking_users`, ['GET', 'HEAD']],
+      [`/2/users/${uid}/likes`, ['POST']],
+      [`/2/users/${uid}/likes/${likedTweetId}`, ['DELETE']],
+      ['/2/usage/tweets', ['GET', 'HEAD']],
+      ['/oauth2/token', ['POST']],
+      ['/oauth2/invalidate_token', ['POST']],
+      ['/healthz', ['GET', 'HEAD']],
+    ];
+    const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+    const make = (r: number, method: string, withBody: boolean): Hostile => {
+        const [path] = routes()[r];
+        const canHaveBody = method !== 'GET';
+        return {
+          family: 'wrong method',
+          path,
+          fetch: {
+            method,
+            headers: { authorization: `Bearer ${userToken}`, ...(canHaveBody && withBody ? { 'content-type': 'application/json' } : {}) },
+            body: canHaveBody && withBody ? JSON.stringify({ tweet_id: likedTweetId }) : undefined,
+          },
+        };
+    };
+    const arb = fc
+      .tuple(fc.nat({ max: 7 }), fc.constantFrom(...METHODS), fc.boolean())
+      .filter(([r, m]) => !routes()[r][1].includes(m))
+      .map(([r, m, withBody]) => make(r, m, withBody));
+    const examples = routes().flatMap(([, allowed], r) => METHODS.filter((m) => !allowed.includes(m)).map((m, i) => make(r, m, i % 2 === 0)));
+    await run(arb, 2005, 5, examples);
+  });
+
+  it('unknown routes answer 404 with an empty body', async () => {
+    const NEAR_MISSES = [
+      '/2/users/{uid}/liked_tweet', '/2/users/{uid}/liked_tweets/zz', '/2/tweets/{tweet}/liking_users/zz', '/2/users/{uid}/likes/{tweet}/zz',
+      '/2/usage/tweet', '/2/usage/tweets/zz', '/oauth2/tokens', '/3/users/{uid}/liked_tweets', '/2/users/{uid}/liked_tweets.json',
+      '/1.1/favorites/zz.json', '/zz', '/2', '/2/', '/healthz/zz', '/2/users/{uid}/zzliked_tweets', '/2/tweets/{tweet}/liking_userszz',
+    ];
+    const nearMiss = fc.constantFrom(...NEAR_MISSES);
+    const random = fc
+      .tuple(fc.constantFrom('', '/2', '/1.1', '/3', '/2/users/{uid}', '/2/tweets/{tweet}', '/2/usage', '/oauth2', '/2/oauth2'), fc.array(junkWord, { minLength: 1, maxLength: 3 }))
+      .map(([prefix, words]) => `${prefix}/${words.join('/')}`);
+    const make = (template: string, method: string, auth: string): Hostile => {
+      const path = template.replace('{uid}', uid).replace('{tweet}', likedTweetId);
+      const headers: Record<string, string> = auth === 'none' ? {} : { authorization: `Bearer ${auth === 'user' ? userToken : appBearer}` };
+      return { family: 'unknown route', path, fetch: { method, headers }, expect: { status: [404], emptyNotFound: true } };
+    };
+    const arb = fc
+      .tuple(fc.oneof(nearMiss, random), fc.constantFrom('GET', 'POST', 'DELETE', 'PUT'), fc.constantFrom('none', 'user', 'app'))
+      .map(([template, method, auth]) => make(template, method, auth));
+    const examples = NEAR_MISSES.map((t, i) => make(t, ['GET', 'POST', 'DELETE', 'PUT'][i % 4], ['none', 'user', 'app'][i % 3]));
+    await run(arb, 2006, 20, examples);
+  });
+
+  it('bad requests to /oauth2/token and /oauth2/invalidate_token answer X\'s legacy errors', async () => {
+    const basic = () => `Basic ${Buffer.from(`${server.creds.app.consumerKey}:${server.creds.app.consumerSecret}`).toString('base64')}`;
+    const TOKEN_BODIES: [string, string][] = [
+        ['application/x-www-form-urlencoded', ''],
+        ['application/x-www-form-urlencoded', 'grant_type='],
+        ['application/x-www-form-urlencoded', 'grant_type=password'],
+        ['application/x-www-form-urlencoded', 'grant_type=authorization_code&code=x'],
+        ['application/x-www-form-urlencoded', 'grant_type=CLIENT_CREDENTIALS'],
+        ['application/x-www-form-urlencoded', 'grant_type=client_credentials%zz'],
+        ['application/x-www-form-urlencoded', '%zz=1'],
+        ['application/x-www-form-urlencoded', 'grant_type%3Dclient_credentials'],
+        ['application/json', '{"grant_type":1}'],
+        ['application/json', '["grant_type","client_credentials"]'],
+        ['application/json', 'null'],
+        ['application/json', '{"grant_type":'],
+        ['text/plain', 'hello'],
+    ];
+    const tokenBody = fc.oneof(
+      fc.constantFrom(...TOKEN_BODIES),
+      alnum(1, 20).map((g): [string, string] => ['application/x-www-form-urlencoded', `grant_type=zz${g}`]),
+    );
+    const INVALIDATE_BODIES: [string, string][] = [
+        ['application/x-www-form-urlencoded', ''],
+        ['application/x-www-form-urlencoded', 'access_token='],
+        ['application/x-www-form-urlencoded', 'access_token=%zz'],
+        ['application/x-www-form-urlencoded', 'access_token=%E0%A4%A'],
+        ['application/json', '{"access_token":null}'],
+        ['application/json', '[1'],
+    ];
+    const invalidateBody = fc.oneof(
+      fc.constantFrom(...INVALIDATE_BODIES),
+      alnum(1, 60).map((t): [string, string] => ['application/x-www-form-urlencoded', `access_token=zz${t}`]),
+    );
+    const make = (family: string, path: string, [ct, body]: [string, string], status: number): Hostile => ({
+      family,
+      path,
+      fetch: { method: 'POST', headers: { authorization: basic(), 'content-type': ct }, body },
+      expect: { status: [status] },
+    });
+    const oversized = fc
+      .integer({ min: BODY_LIMIT + 1, max: 3 * BODY_LIMIT })
+      .map((n) => make('oauth2 oversized body', '/oauth2/token', ['application/x-www-form-urlencoded', `grant_type=client_credentials&pad=${'x'.repeat(n)}`], 413));
+    const arb = fc.oneof(
+      fc.tuple(fc.constantFrom('/oauth2/token', '/1.1/oauth2/token'), tokenBody).map(([path, b]) => make('oauth2 bad body', path, b, 403)),
+      fc.tuple(fc.constantFrom('/oauth2/invalidate_token', '/1.1/oauth2/invalidate_token'), invalidateBody).map(([path, b]) => make('oauth2 bad body', path, b, 403)),
+      oversized,
+    );
+    const examples = [
+      ...TOKEN_BODIES.map((b, i) => make('oauth2 bad body', i % 2 ? '/1.1/oauth2/token' : '/oauth2/token', b, 403)),
+      ...INVALIDATE_BODIES.map((b, i) => make('oauth2 bad body', i % 2 ? '/1.1/oauth2/invalidate_token' : '/oauth2/invalidate_token', b, 403)),
+    ];
+    await run(arb, 2007, 20, examples);
+  });
+
+  // Last: node:test runs the tests of a suite in order.
+  it('leaves the server healthy and the earlier like untouched', async () => {
+    const health = await fetch(`${server.baseUrl}/healthz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { status: string }).status, 'ok');
+
+    const entry = await likedTweetEntry();
+    assert.equal(entry.found, true, `liked_tweets of ${uid} no longer lists ${likedTweetId}`);
+    assert.equal(entry.likeCount, likeCountAfterLike, 'like_count of the liked tweet changed');
+
+    // The app bearer survived the /oauth2/invalidate_token attempts.
+    const usage = await fetch(`${server.baseUrl}/2/usage/tweets`, {
+      headers: { authorization: `Bearer ${appBearer}` },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    assert.equal(usage.status, 200);
+    await usage.arrayBuffer();
+  });
+});
