@@ -1,18 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from './secrets.ts';
+import { formDecode } from '../formEncoding.ts';
 
 /** RFC 3986 percent-encoding as RFC 5849 §3.6 requires: only unreserved characters stay. */
 export function percentEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/** Decodes one application/x-www-form-urlencoded component; null when it is not valid percent-encoding. */
-export function formDecode(value: string): string | null {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
-  } catch {
-    return null;
-  }
 }
 
 function percentDecode(value: string): string | null {
@@ -21,21 +13,6 @@ function percentDecode(value: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** Splits a query string or form body into decoded pairs, in order; null when malformed. */
-export function parseFormPairs(raw: string): [string, string][] | null {
-  const pairs: [string, string][] = [];
-  if (raw === '') return pairs;
-  for (const part of raw.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const name = formDecode(eq < 0 ? part : part.slice(0, eq));
-    const value = formDecode(eq < 0 ? '' : part.slice(eq + 1));
-    if (name === null || value === null) return null;
-    pairs.push([name, value]);
-  }
-  return pairs;
 }
 
 /** The parameters of an `Authorization: OAuth …` header, decoded; null when it is not one. */

@@ -1,6 +1,6 @@
 // Declarative parameter schemas: one definition drives validation (with X's exact messages) and the
 // OpenAPI document.
-import { formDecode } from '../auth/oauth1.ts';
+import { parseFormPairs } from '../formEncoding.ts';
 import { invalidRequest, type InvalidParameter } from '../domain/problems.ts';
 
 export type ParamSpec =
@@ -15,20 +15,6 @@ export interface PathParamSpec {
 }
 
 export type ParsedQuery = Record<string, number | string | string[] | undefined>;
-
-/** Splits a raw query string into decoded (name, value) pairs; null when the encoding is broken. */
-export function queryPairs(rawQuery: string): [string, string][] | null {
-  const pairs: [string, string][] = [];
-  for (const part of rawQuery.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const name = formDecode(eq < 0 ? part : part.slice(0, eq));
-    const value = formDecode(eq < 0 ? '' : part.slice(eq + 1));
-    if (name === null || value === null) return null;
-    pairs.push([name, value]);
-  }
-  return pairs;
-}
 
 const err = (name: string, values: string[], message: string): InvalidParameter => ({
   parameters: { [name]: values },
@@ -48,10 +34,9 @@ export function parseRequestParams(
   rawQuery: string,
 ): ParsedQuery {
   const errors: InvalidParameter[] = [];
-  const pairs = queryPairs(rawQuery) ?? [];
-  if (queryPairs(rawQuery) === null) {
-    errors.push(err('query', [rawQuery], 'The query string is not valid percent-encoding'));
-  }
+  const parsed = parseFormPairs(rawQuery);
+  if (parsed === null) errors.push(err('query', [rawQuery], 'The query string is not valid percent-encoding'));
+  const pairs = parsed ?? [];
   for (const p of pathSpecs) {
     const v = pathValues[p.name] ?? '';
     if (!p.pattern.test(v)) {

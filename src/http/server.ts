@@ -3,7 +3,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { parseFormPairs } from '../auth/oauth1.ts';
+import { parseFormPairs } from '../formEncoding.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import { authorize } from '../domain/access.ts';
 import { ApiProblem, invalidRequest, serviceUnavailable } from '../domain/problems.ts';

@@ -7,11 +7,11 @@ import {
   oauth1BaseString,
   oauth1BaseUrl,
   oauth1HmacSha1,
-  parseFormPairs,
   parseOAuthAuthorization,
   percentEncode,
   verifyOAuth1Signature,
 } from '../../src/auth/oauth1.ts';
+import { parseFormPairs } from '../../src/formEncoding.ts';
 
 // ---- X's documented example (developer docs, "Creating a signature") ----
 const X = {

@@ -1,7 +1,7 @@
 // App-only Bearer tokens as X serves them: POST /oauth2/token (client_credentials) and
 // POST /oauth2/invalidate_token, both with Basic auth of the consumer key and secret.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formDecode, parseFormPairs } from '../../auth/oauth1.ts';
+import { formDecode, parseFormPairs } from '../../formEncoding.ts';
 import type { AppRecord } from '../../domain/model.ts';
 import type { Services } from '../../services.ts';
 import { sendJson } from '../server.ts';
