@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Authenticator } from './auth/authenticate.ts';
 import { CredentialIssuer } from './auth/credentials.ts';
 import { SecretSealer } from './auth/secrets.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { SnowflakeIds } from './domain/ids.ts';
 import { LikesService } from './domain/likes.ts';
 import { UsageService } from './domain/usage.ts';
@@ -49,10 +49,23 @@ export async function openShared(config: Config): Promise<SharedState> {
   return openMemoryShared();
 }
 
-/** The sealing key: from LIKES_API_SECRET_KEY, else generated once and kept in the store (first writer wins). */
+/**
+ * The sealing key: from LIKES_API_SECRET_KEY, else generated once and kept in the store (first writer wins).
+ * A canary sealed with the first key refuses start-up with a key that cannot open this store's secrets.
+ */
 async function sealerFor(config: Config, store: LikesStore): Promise<SecretSealer> {
-  if (config.secretKey) return new SecretSealer(config.secretKey);
-  return new SecretSealer(await store.setMetaIfAbsent('secret-key', SecretSealer.newKeyHex()));
+  const sealer = new SecretSealer(config.secretKey ?? (await store.setMetaIfAbsent('secret-key', SecretSealer.newKeyHex())));
+  const canary = await store.setMetaIfAbsent('secret-key-canary', sealer.seal('likes-api'));
+  try {
+    if (sealer.open(canary) === 'likes-api') return sealer;
+  } catch {
+    /* falls through to the refusal */
+  }
+  throw new ConfigError(
+    config.secretKey
+      ? 'LIKES_API_SECRET_KEY does not match the key this store\'s secrets were sealed with'
+      : 'this store\'s secrets were sealed with LIKES_API_SECRET_KEY: set the same key',
+  );
 }
 
 export async function openServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {

@@ -52,7 +52,8 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof ConfigError) console.error(`likes-api: ${error.message}`);
     else console.error(`likes-api: ${(error as Error)?.message ?? error}`);
-    process.exitCode = error instanceof ConfigError ? 2 : 1;
+    // Exit now: a failed start may leave reconnecting clients that would keep the process alive.
+    process.exit(error instanceof ConfigError ? 2 : 1);
   },
 );
 

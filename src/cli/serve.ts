@@ -40,7 +40,13 @@ export const serveCommand: Command = {
     }
     const config = loadConfig();
     const services = await openServices(config);
-    const demo = config.demo ? await ensureDemo(services, randomUUID()) : null;
+    let demo: DemoCredentials | null = null;
+    try {
+      demo = config.demo ? await ensureDemo(services, randomUUID()) : null;
+    } catch (error) {
+      await services.close();
+      throw error;
+    }
     let ready = false;
     const app = await buildServer(services, { ready: () => ready });
     try {

@@ -15,6 +15,7 @@ import { parseRequestParams } from './params.ts';
 import type { ApiRoute } from './routeSpec.ts';
 import { likesRoutes } from './routes/likes.ts';
 import { bearerTokenRoutes } from './routes/oauth2Bearer.ts';
+import { oauthFlowRoutes } from './routes/oauthFlows.ts';
 import { usageRoutes } from './routes/usage.ts';
 
 type Json = Record<string, unknown>;
@@ -137,13 +138,14 @@ export async function buildServer(services: Services, options: ServerOptions = {
   const routes: ApiRoute[] = [...likesRoutes(services.likes, services.usage), ...usageRoutes(services.usage)];
   for (const route of routes) registerApiRoute(app, services, route);
   bearerTokenRoutes(app, services);
+  oauthFlowRoutes(app, services);
 
   const openapi = JSON.stringify(buildOpenApi(routes, `http://${config.host}:${config.port}`));
   app.get('/openapi.json', (_req, reply) => reply.code(200).header('content-type', JSON_TYPE).send(openapi));
   app.get('/healthz', async (_req, reply) => {
     try {
       if (options.ready && !options.ready()) return sendJson(reply, 503, { status: 'starting' });
-      await services.shared.ping();
+      await Promise.all([services.shared.ping(), services.store.isEmpty()]);
       return sendJson(reply, 200, { status: 'ok', store: services.store.kind });
     } catch (e) {
       return sendProblem(reply, problemFor(e, logError));

@@ -174,3 +174,23 @@ describe('invalid settings', () => {
     });
   }
 });
+
+describe('a secret key that does not open the store', () => {
+  it('stops start-up with one line instead of serving 500s', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'likes-key-'));
+    try {
+      const a = await serve(dataDir, { LIKES_API_SECRET_KEY: 'a'.repeat(64) });
+      assert.ok(await healthy(a.baseUrl));
+      await stop(a);
+      const r = spawnSync(process.execPath, [bin, 'serve'], {
+        env: envFor(dataDir, { PORT: '0', LIKES_API_SECRET_KEY: 'b'.repeat(64) }),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      assert.equal(r.status, 2);
+      assert.match(r.stderr.trim(), /^likes-api: LIKES_API_SECRET_KEY does not match/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
