@@ -123,6 +123,51 @@ export class CredentialIssuer {
     return { accessToken, accessTokenSecret, oauth2AccessToken, oauth2Scopes: scopes };
   }
 
+  /** An OAuth 1.0a access token (`<user id>-<random>`) and secret for `userId` on `app`, as the three-legged flow issues. */
+  async mintOAuth1AccessToken(
+    app: AppRecord,
+    userId: string,
+    permission: AppPermission = app.permission,
+  ): Promise<{ accessToken: string; accessTokenSecret: string }> {
+    const accessToken = `${userId}-${randomString(40)}`;
+    const accessTokenSecret = randomString(45);
+    await this.store.putOAuth1Token({ token: accessToken, appId: app.id, userId, secretSealed: this.sealer.seal(accessTokenSecret), permission });
+    return { accessToken, accessTokenSecret };
+  }
+
+  /**
+   * Revokes one OAuth 1.0a access token of `appId`; false when it is not one. The store has no single-token delete,
+   * so the record is overwritten with a tombstone no App matches and a secret nobody knows.
+   */
+  async revokeOAuth1AccessToken(appId: string, token: string): Promise<boolean> {
+    const record = await this.store.oauth1Token(token);
+    if (!record || record.appId !== appId) return false;
+    await this.store.putOAuth1Token({ ...record, appId: `revoked:${appId}`, secretSealed: this.sealer.seal(randomString(45)) });
+    return true;
+  }
+
+  /** An OAuth 2.0 user access token (Authorization Code flow) that expires `ttlMs` from now. */
+  async mintOAuth2AccessToken(
+    app: AppRecord,
+    userId: string,
+    scopes: OAuth2Scope[],
+    ttlMs: number,
+  ): Promise<{ accessToken: string; tokenHash: string; expiresAt: number }> {
+    const accessToken = randomString(91);
+    const tokenHash = hashToken(accessToken);
+    const expiresAt = this.clock.now() + ttlMs;
+    await this.store.putBearer({ kind: 'user', tokenHash, appId: app.id, userId, scopes, expiresAt });
+    return { accessToken, tokenHash, expiresAt };
+  }
+
+  /** Revokes an OAuth 2.0 user access token of `appId` by its hash; false when it is not one. */
+  async revokeOAuth2AccessToken(appId: string, tokenHash: string): Promise<boolean> {
+    const record = await this.store.bearerByHash(tokenHash);
+    if (!record || record.kind !== 'user' || record.appId !== appId) return false;
+    await this.store.deleteBearer(tokenHash);
+    return true;
+  }
+
   /** New consumer key and secret; every OAuth 1.0a token of the App stops working, as on X. */
   async regenerateConsumerKeys(app: AppRecord): Promise<{ consumerKey: string; consumerSecret: string }> {
     const consumerKey = randomString(25);

@@ -1,4 +1,5 @@
 // The deterministic demo world written on an empty store, and the demo credentials other tools rely on.
+import { seedDemoFlows } from '../auth/flows/index.ts';
 import { snowflakeAt } from '../domain/ids.ts';
 import type { LikeRow, MediaRecord, PlaceRecord, PollRecord, TweetRecord, UserRecord } from '../domain/model.ts';
 import type { Services } from '../services.ts';
@@ -209,6 +210,8 @@ export async function ensureDemo(services: Services, instanceId: string): Promis
   const app = await credentials.createApp('Demo App', project.id, 'read-write');
   const orphan = await credentials.createApp('App outside any Project', null, 'read-write');
   const holders = world.users.slice(0, TOKEN_HOLDERS);
+  // The authorization pages: the demo App's loopback callbacks, and password `likes-api-demo` for the token holders.
+  await seedDemoFlows(services, app.app.id, holders.map((u) => u.id));
   const users = [];
   for (const u of holders) {
     const tokens = await credentials.mintUserTokens(app.app, u.id);

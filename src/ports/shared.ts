@@ -1,3 +1,4 @@
+import type { EphemeralStore } from './ephemeral.ts';
 import type { NonceStore } from './nonceStore.ts';
 import type { RateLimiter } from './rateLimiter.ts';
 import type { UsageMeter } from './usageMeter.ts';
@@ -10,6 +11,8 @@ export interface SharedState {
   readonly rateLimiter: RateLimiter;
   readonly nonceStore: NonceStore;
   readonly usageMeter: UsageMeter;
+  /** Short-lived authorization codes, request tokens, refresh tokens and consent steps (src/auth/flows). */
+  readonly ephemeral: EphemeralStore;
   /** Resolves when the backing service answers; rejects with ServiceUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Releases the backing connection. Idempotent. */

@@ -116,6 +116,11 @@ export interface LikesStore {
   /** Removes every bearer of the app of the given kind (used when keys are regenerated). */
   deleteBearersOfApp(appId: string, kind: BearerRecord['kind']): Promise<void>;
 
+  /** Sets (or, with null, removes) the user's sign-in password hash (src/auth/flows/passwords.ts makes it). */
+  setUserPassword(userId: string, hash: string | null): Promise<void>;
+  /** The user's sign-in password hash, or null when the user has none (and so cannot sign in). */
+  userPasswordHash(userId: string): Promise<string | null>;
+
   getMeta(key: string): Promise<string | null>;
   /** Sets the value only if the key is absent; returns the value now stored (first writer wins). */
   setMetaIfAbsent(key: string, value: string): Promise<string>;

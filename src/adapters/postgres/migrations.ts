@@ -117,4 +117,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX bearers_app ON bearers (app_id, kind);
   `,
+  /* 2 */ `
+  -- Sign-in passwords for the authorization pages (src/auth/flows): scrypt hashes with their salt and cost.
+  CREATE TABLE user_passwords (user_id TEXT COLLATE "C" PRIMARY KEY, password_hash TEXT NOT NULL);
+  `,
 ];

@@ -350,6 +350,14 @@ const S = {
   deleteBearer: { name: 'likes_delete_bearer', text: 'DELETE FROM bearers WHERE token_hash = $1' },
   deleteBearersOfApp: { name: 'likes_delete_bearers_of_app', text: 'DELETE FROM bearers WHERE app_id = $1 AND kind = $2' },
 
+  setPassword: {
+    name: 'likes_set_password',
+    text: `INSERT INTO user_passwords (user_id, password_hash) VALUES ($1, $2)
+      ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash`,
+  },
+  deletePassword: { name: 'likes_delete_password', text: 'DELETE FROM user_passwords WHERE user_id = $1' },
+  passwordHash: { name: 'likes_password_hash', text: 'SELECT password_hash FROM user_passwords WHERE user_id = $1' },
+
   getMeta: { name: 'likes_get_meta', text: 'SELECT value FROM meta WHERE key = $1' },
   // First writer wins: on conflict the row is locked (waiting for an in-flight insert to commit) and its committed
   // value returned, in one statement.
@@ -703,6 +711,19 @@ export class PostgresStore implements LikesStore {
   }
   async deleteBearersOfApp(appId: string, kind: BearerRecord['kind']): Promise<void> {
     await this.q(S.deleteBearersOfApp, [appId, kind]);
+  }
+
+  // ---- passwords ----
+
+  async setUserPassword(userId: string, hash: string | null): Promise<void> {
+    if (hash === null) {
+      if (storable(userId)) await this.q(S.deletePassword, [userId]);
+      return;
+    }
+    await this.q(S.setPassword, [userId, hash]);
+  }
+  userPasswordHash(userId: string): Promise<string | null> {
+    return this.one(S.passwordHash, userId, (r) => r.password_hash as string);
   }
 
   // ---- meta ----

@@ -1,11 +1,13 @@
 import type { SharedState } from '../../ports/shared.ts';
 import { RedisConnection, type RedisConnectionOptions } from './redisConnection.ts';
+import { RedisEphemeral } from './redisEphemeral.ts';
 import { RedisNonceStore } from './redisNonceStore.ts';
 import { RedisRateLimiter } from './redisRateLimiter.ts';
 import { RedisUsageMeter } from './redisUsageMeter.ts';
 
 export { DEFAULT_REDIS_PREFIX, REDIS_PREFIX_ENV, RedisConnection, createRedisClient, parseRedisUrl } from './redisConnection.ts';
 export type { RedisConnectionOptions } from './redisConnection.ts';
+export { RedisEphemeral } from './redisEphemeral.ts';
 export { RedisNonceStore } from './redisNonceStore.ts';
 export { RedisRateLimiter } from './redisRateLimiter.ts';
 export { RedisUsageMeter } from './redisUsageMeter.ts';
@@ -22,6 +24,7 @@ export function openRedisShared(opts: RedisConnectionOptions): SharedState & { r
     rateLimiter: new RedisRateLimiter(connection),
     nonceStore: new RedisNonceStore(connection),
     usageMeter: new RedisUsageMeter(connection),
+    ephemeral: new RedisEphemeral(connection),
     ping: () => connection.ping(),
     close: () => connection.close(),
   };

@@ -87,4 +87,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX bearers_app ON bearers (app_id, kind);
   `,
+  /* 2 */ `
+  -- Sign-in passwords for the authorization pages (src/auth/flows): scrypt hashes with their salt and cost.
+  CREATE TABLE user_passwords (user_id TEXT PRIMARY KEY, password_hash TEXT NOT NULL) WITHOUT ROWID;
+  `,
 ];

@@ -138,6 +138,11 @@ export class SqliteStore implements LikesStore {
       putBearer: upsert('bearers', BEARER_COLUMNS, 'token_hash'),
       deleteBearer: db.prepare('DELETE FROM bearers WHERE token_hash = ?'),
       deleteBearersOfApp: db.prepare('DELETE FROM bearers WHERE app_id = ? AND kind = ?'),
+      setPassword: db.prepare(
+        'INSERT INTO user_passwords (user_id, password_hash) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash',
+      ),
+      deletePassword: db.prepare('DELETE FROM user_passwords WHERE user_id = ?'),
+      passwordHash: db.prepare('SELECT password_hash FROM user_passwords WHERE user_id = ?'),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMetaIfAbsent: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
@@ -324,6 +329,15 @@ export class SqliteStore implements LikesStore {
   }
   async deleteBearersOfApp(appId: string, kind: BearerRecord['kind']): Promise<void> {
     this.stmts.deleteBearersOfApp.run(appId, kind);
+  }
+
+  async setUserPassword(userId: string, hash: string | null): Promise<void> {
+    if (hash === null) this.stmts.deletePassword.run(userId);
+    else this.stmts.setPassword.run(userId, hash);
+  }
+  async userPasswordHash(userId: string): Promise<string | null> {
+    const r = this.stmts.passwordHash.get(userId) as { password_hash: string } | undefined;
+    return r ? r.password_hash : null;
   }
 
   async getMeta(key: string): Promise<string | null> {

@@ -1,6 +1,7 @@
 // `likes-api app create|list|show|set|regenerate|usage`: Apps, their credentials (printed once), their
 // policies, and what they used of their Project's Tweet cap and of their app-only rate limits.
 import type { CredentialIssuer } from '../../auth/credentials.ts';
+import { appCallbacks, callbackUrlProblem, setAppCallbacks } from '../../auth/flows/callbacks.ts';
 import { effectivePolicy, type EndpointId } from '../../domain/access.ts';
 import type { AppPermission, AppRecord, ProjectRecord, RateLimitTier } from '../../domain/model.ts';
 import { RATE_LIMIT_TIERS, rateLimitKey } from '../../domain/rateLimits.ts';
@@ -61,6 +62,25 @@ function appHuman(app: AppRecord, project: ProjectRecord | null, bearerActive: b
 
 async function hasBearer(credentials: CredentialIssuer, appId: string): Promise<boolean> {
   return (await credentials.currentAppBearer(appId)) !== null;
+}
+
+function callbacksHuman(callbacks: readonly string[]): string {
+  return callbacks.length ? `Callback URLs:\n${callbacks.map((u) => `  ${u}`).join('\n')}` : 'Callback URLs: none (the authorization flows refuse every redirect_uri / oauth_callback)';
+}
+
+/** Separates the values of a repeated `--callback` inside the one value the strict flag parser sees. */
+const CALLBACK_SEPARATOR = '\n';
+
+/** `--callback URL` (repeatable; `none` clears the list): undefined when absent. */
+function callbackFlag(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const urls = raw.split(CALLBACK_SEPARATOR);
+  if (urls.length === 1 && urls[0] === 'none') return [];
+  for (const url of urls) {
+    const problem = callbackUrlProblem(url);
+    if (problem) throw new UsageError(`--callback: ${problem}`);
+  }
+  return urls;
 }
 
 /** `--project ID|none`: undefined when absent, null for `none`; the Project must exist. */
@@ -161,13 +181,14 @@ const showCmd: Subcommand = {
     const app = await requireApp(s, id);
     const project = await projectOf(s, app);
     const bearer = await hasBearer(s.credentials, app.id);
-    return { json: appJson(app, project, bearer), human: appHuman(app, project, bearer) };
+    const callbacks = await appCallbacks(s.store, app.id);
+    return { json: { ...appJson(app, project, bearer), callbacks }, human: `${appHuman(app, project, bearer)}\n${callbacksHuman(callbacks)}` };
   },
 };
 
 const set: Subcommand = {
-  synopsis: 'ID [--name N] [--project ID|none] [--permission P] [--suspended on|off] [policy options]',
-  summary: "Change an App's Project, permission, suspension or policies",
+  synopsis: 'ID [--name N] [--project ID|none] [--permission P] [--suspended on|off] [--callback URL]… [policy options]',
+  summary: "Change an App's Project, permission, suspension, callback URLs or policies",
   help: `Changes the App with id ID. Policy options set an override on the App (it wins over its Project's); the
 value \`default\` removes it. Changes apply to the next request a server handles.
 User access tokens keep the permission they were issued with, as on X: mint new ones after changing it.
@@ -177,8 +198,11 @@ Options:
   --project ID|none  Move the App to another Project, or out of any (the API then refuses it)
   --permission P     read|read-write|read-write-directmessages
   --suspended on|off A suspended App gets 401 on every request
+  --callback URL     The App's callback URLs for the authorization flows (OAuth 2.0 redirect_uri, OAuth 1.0a
+                     oauth_callback); repeat it for several. Replaces the list; \`--callback none\` clears it.
+                     An http URL on 127.0.0.1, localhost or [::1] also matches on any port.
 ${POLICY_HELP}`,
-  flags: { name: 'string', project: 'string', permission: 'string', suspended: 'string', ...POLICY_FLAG_KINDS },
+  flags: { name: 'string', project: 'string', permission: 'string', suspended: 'string', callback: 'string', ...POLICY_FLAG_KINDS },
   args: ['ID'],
   async run({ flags, args, services }) {
     const id = checkId(args.ID, 'ID');
@@ -188,7 +212,8 @@ ${POLICY_HELP}`,
     const permission = flags.choice('permission', PERMISSIONS);
     const suspended = flags.onOff('suspended');
     const changes = readPolicyFlags(flags, true);
-    if (!flags.any(['name', 'project', 'permission', 'suspended', ...POLICY_FLAG_NAMES])) {
+    const callbacks = callbackFlag(flags.str('callback'));
+    if (!flags.any(['name', 'project', 'permission', 'suspended', 'callback', ...POLICY_FLAG_NAMES])) {
       throw new UsageError('nothing to change: give at least one option');
     }
     const s = await services();
@@ -203,12 +228,16 @@ ${POLICY_HELP}`,
       policy: applyPolicyChanges(current.policy, changes),
     };
     await s.store.putApp(next);
+    const registered = callbacks === undefined ? await appCallbacks(s.store, next.id) : await setAppCallbacks(s.store, next.id, callbacks);
     const project = await projectOf(s, next);
     const bearer = await hasBearer(s.credentials, next.id);
     const note = permission && permission !== current.permission
       ? '\nNote: existing user access tokens keep the permission they were issued with; mint new ones with `likes-api user tokens`.'
       : '';
-    return { json: appJson(next, project, bearer), human: `Updated App ${next.id}\n${appHuman(next, project, bearer)}${note}` };
+    return {
+      json: { ...appJson(next, project, bearer), callbacks: registered },
+      human: `Updated App ${next.id}\n${appHuman(next, project, bearer)}\n${callbacksHuman(registered)}${note}`,
+    };
   },
 };
 
@@ -364,7 +393,7 @@ Options:
   },
 };
 
-export const appCommand = commandGroup('app', 'Manage Apps and their credentials', {
+const appGroup = commandGroup('app', 'Manage Apps and their credentials', {
   create,
   list,
   show: showCmd,
@@ -372,3 +401,29 @@ export const appCommand = commandGroup('app', 'Manage Apps and their credentials
   regenerate,
   usage,
 });
+
+/**
+ * `app set` takes `--callback` repeatedly; the strict parser refuses repeated options, so the values are joined
+ * into one before it sees them (a URL cannot contain the separator).
+ */
+function joinRepeatedCallbacks(argv: readonly string[]): string[] {
+  if (argv[0] !== 'set') return [...argv];
+  const values: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg.startsWith('--callback=')) values.push(arg.slice('--callback='.length));
+    else if (arg === '--callback' && i + 1 < argv.length && !argv[i + 1].startsWith('--')) values.push(argv[++i]);
+    else rest.push(arg);
+  }
+  return values.length ? [...rest, `--callback=${values.join(CALLBACK_SEPARATOR)}`] : rest;
+}
+
+export const appCommand: typeof appGroup = {
+  ...appGroup,
+  run: (argv) => appGroup.run(joinRepeatedCallbacks(argv)),
+};

@@ -1,5 +1,6 @@
 // `likes-api user create|list|set|tokens`: users, their protected/suspended flags, and user-context tokens
 // (OAuth 1.0a and OAuth 2.0) for an App.
+import { MAX_PASSWORD_LENGTH, setPassword } from '../../auth/flows/passwords.ts';
 import { OAUTH2_SCOPES, type OAuth2Scope, type UserRecord } from '../../domain/model.ts';
 import type { Services } from '../../services.ts';
 import { requireApp } from './app.ts';
@@ -37,8 +38,19 @@ function userHuman(u: UserRecord): string {
   ]);
 }
 
+/** `--password P`: the sign-in password of the authorization pages (hashed with scrypt before it is stored). */
+function passwordFlag(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.length === 0) throw new UsageError('--password must not be empty');
+  if (raw.length > MAX_PASSWORD_LENGTH) throw new UsageError(`--password must be at most ${MAX_PASSWORD_LENGTH} characters`);
+  return raw;
+}
+
+const PASSWORD_HELP = `  --password P       Sign-in password for the authorization pages (OAuth 2.0 and OAuth 1.0a consent);
+                     stored as a salted scrypt hash. Without one the user cannot sign in there`;
+
 const create: Subcommand = {
-  synopsis: '--username U --name N [--protected] [--id ID]',
+  synopsis: '--username U --name N [--protected] [--id ID] [--password P]',
   summary: 'Create a user',
   help: `Creates a user (an X account) and prints it.
 
@@ -46,14 +58,16 @@ Options:
   --username U       1 to 15 letters, digits or underscores, unique regardless of case (required)
   --name N           Display name, at most 50 characters (required)
   --protected        A protected account: its Tweets are visible only to itself
-  --id ID            The user id (default: a new snowflake id)`,
-  flags: { username: 'string', name: 'string', protected: 'boolean', id: 'string' },
+  --id ID            The user id (default: a new snowflake id)
+${PASSWORD_HELP}`,
+  flags: { username: 'string', name: 'string', protected: 'boolean', id: 'string', password: 'string' },
   async run({ flags, services }) {
     const username = flags.required('username');
     if (!USERNAME.test(username)) throw new UsageError(`--username must be 1 to 15 letters, digits or underscores (got "${username}")`);
     flags.required('name');
     const name = flags.text('name', 50)!;
     const wantedId = flags.id('id');
+    const password = passwordFlag(flags.str('password'));
     const s = await services();
     const id = wantedId ?? s.ids.next();
     // The store replaces rows that clash on id or username, so clashes are refused here first.
@@ -76,9 +90,11 @@ Options:
       metrics: { followers_count: 0, following_count: 0, tweet_count: 0, listed_count: 0, like_count: 0 },
     };
     await s.store.insertUsers([user]);
+    if (password !== undefined) await setPassword(s.store, user.id, password);
     return {
-      json: userJson(user),
-      human: `Created user ${user.id}\n${userHuman(user)}\n\nTokens: likes-api user tokens ${user.id} --app APP_ID`,
+      json: { ...userJson(user), passwordSet: password !== undefined },
+      human: `Created user ${user.id}\n${userHuman(user)}\n${keyValues([['Password', password !== undefined ? 'set' : 'none (cannot sign in to authorize Apps)']])}` +
+        `\n\nTokens: likes-api user tokens ${user.id} --app APP_ID`,
     };
   },
 };
@@ -108,26 +124,33 @@ Options:
 };
 
 const set: Subcommand = {
-  synopsis: 'ID [--protected on|off] [--suspended on|off]',
-  summary: "Change a user's protected or suspended flag",
+  synopsis: 'ID [--protected on|off] [--suspended on|off] [--password P]',
+  summary: "Change a user's protected or suspended flag, or sign-in password",
   help: `Changes the user with id ID. Changes apply to the next request a server handles.
 
 Options:
   --protected on|off A protected account's Tweets are visible only to itself
-  --suspended on|off A suspended account's tokens get 401 and it drops out of liking_users`,
-  flags: { protected: 'string', suspended: 'string' },
+  --suspended on|off A suspended account's tokens get 401 and it drops out of liking_users
+${PASSWORD_HELP}`,
+  flags: { protected: 'string', suspended: 'string', password: 'string' },
   args: ['ID'],
   async run({ flags, args, services }) {
     const id = checkId(args.ID, 'ID');
     const changes = { protected: flags.onOff('protected'), suspended: flags.onOff('suspended') };
-    if (changes.protected === undefined && changes.suspended === undefined) {
-      throw new UsageError('nothing to change: give --protected and/or --suspended');
+    const password = passwordFlag(flags.str('password'));
+    if (changes.protected === undefined && changes.suspended === undefined && password === undefined) {
+      throw new UsageError('nothing to change: give --protected, --suspended and/or --password');
     }
     const s = await services();
     await requireUser(s, id);
     await s.store.setUserFlags(id, changes);
+    if (password !== undefined) await setPassword(s.store, id, password);
     const user = await requireUser(s, id);
-    return { json: userJson(user), human: `Updated user ${user.id}\n${userHuman(user)}` };
+    const passwordSet = (await s.store.userPasswordHash(id)) !== null;
+    return {
+      json: { ...userJson(user), passwordSet },
+      human: `Updated user ${user.id}\n${userHuman(user)}\n${keyValues([['Password', password !== undefined ? 'changed' : passwordSet ? 'set' : 'none']])}`,
+    };
   },
 };
 

@@ -1,0 +1,249 @@
+// OAuth 2.0 Authorization Code with PKCE as X serves it (spec §9.2): the authorize request, codes valid 30 s and
+// single-use, access tokens valid 2 hours, refresh tokens (with offline.access) that rotate on every use, and
+// revocation. HTTP-free: src/http/routes/oauthFlows.ts turns these results into responses.
+import type { AppRecord } from '../../domain/model.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { EphemeralStore } from '../../ports/ephemeral.ts';
+import type { LikesStore } from '../../ports/store.ts';
+import type { CredentialIssuer } from '../credentials.ts';
+import { formDecode } from '../../formEncoding.ts';
+import { constantTimeEqual, hashToken, randomString } from '../secrets.ts';
+import { appCallbacks, callbackAllowed, withQuery } from './callbacks.ts';
+import type { OAuth2Grant, PendingAuthorization, PendingAuthorizations } from './pending.ts';
+import { challengeWellFormed, pkceMethod, verifyPkce, type PkceMethod } from './pkce.ts';
+import { enforcedScopes, parseScopes } from './scopes.ts';
+
+/** Authorization codes live 30 seconds (X's glossary). */
+export const CODE_TTL_MS = 30 * 1000;
+/** Access tokens live 2 hours (X: "only stay valid for two hours unless you've used the offline.access scope"). */
+export const ACCESS_TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
+/** X documents no refresh-token lifetime ("until you revoke access"); ours lapse after 180 days unused. */
+export const REFRESH_TOKEN_TTL_MS = 180 * 24 * 60 * 60 * 1000;
+const MAX_STATE_LENGTH = 500;
+
+export const CODE_INVALID = 'Value passed for the authorization code was invalid.';
+export const TOKEN_INVALID = 'Value passed for the token was invalid.';
+const GRANT_INVALID = 'Value passed for the grant type was invalid. Grant type should be one of [authorization_code, refresh_token].';
+const BAD_CLIENT_AUTH = 'Missing valid authorization header';
+
+export interface JsonReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const oauthError = (status: number, error: string, description: string): JsonReply => ({
+  status,
+  body: { error, error_description: description },
+});
+const missing = (name: string) => oauthError(400, 'invalid_request', `Missing required parameter [${name}].`);
+
+/** What the authorize endpoint does with a request. */
+export type AuthorizeOutcome =
+  /** client_id or redirect_uri cannot be trusted: an error page, never a redirect. */
+  | { kind: 'page'; status: number; reason: string }
+  /** Anything else wrong: back to the (validated) redirect_uri with error=… (RFC 6749 §4.1.2.1). */
+  | { kind: 'redirect'; location: string }
+  | { kind: 'consent'; pending: PendingAuthorization; app: AppRecord };
+
+interface CodeRecord {
+  appId: string;
+  userId: string;
+  redirectUri: string;
+  scopes: string[];
+  challenge: string;
+  method: PkceMethod;
+}
+
+interface RefreshRecord {
+  appId: string;
+  userId: string;
+  scopes: string[];
+  /** The access token issued with this refresh token: revoking the refresh token revokes it too. */
+  accessTokenHash: string;
+}
+
+const codeKey = (code: string) => `code:${hashToken(code)}`;
+const refreshKey = (token: string) => `refresh:${hashToken(token)}`;
+
+/** Client id and secret of `Authorization: Basic base64(client_id:client_secret)` (either part may be percent-encoded). */
+export function basicCredentials(header: string | undefined): [string, string] | null {
+  const m = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? '');
+  if (!m) return null;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon < 0) return null;
+  const id = formDecode(text.slice(0, colon));
+  const secret = formDecode(text.slice(colon + 1));
+  return id === null || secret === null ? null : [id, secret];
+}
+
+export class OAuth2Flow {
+  constructor(
+    private readonly store: LikesStore,
+    private readonly ephemeral: EphemeralStore,
+    private readonly credentials: CredentialIssuer,
+    private readonly pending: PendingAuthorizations,
+    private readonly clock: Clock,
+  ) {}
+
+  /** GET /i/oauth2/authorize: checks the request and opens a pending authorization for the sign-in page. */
+  async authorize(params: ReadonlyMap<string, string>): Promise<AuthorizeOutcome> {
+    const clientId = params.get('client_id');
+    if (!clientId) return { kind: 'page', status: 400, reason: 'The request has no client_id.' };
+    const app = await this.store.appByClientId(clientId);
+    if (!app || app.suspended) return { kind: 'page', status: 400, reason: 'No App has this client_id.' };
+    const redirectUri = params.get('redirect_uri');
+    if (!redirectUri) return { kind: 'page', status: 400, reason: 'The request has no redirect_uri.' };
+    if (!callbackAllowed(await appCallbacks(this.store, app.id), redirectUri)) {
+      return { kind: 'page', status: 400, reason: 'The redirect_uri is not one of the callback URLs registered for this App.' };
+    }
+
+    const state = params.get('state');
+    const back = (error: string, description: string): AuthorizeOutcome => ({
+      kind: 'redirect',
+      location: withQuery(redirectUri, [
+        ['error', error],
+        ['error_description', description],
+        ...(state ? ([['state', state]] as const) : []),
+      ]),
+    });
+    const responseType = params.get('response_type');
+    if (!responseType) return back('invalid_request', 'Missing required parameter [response_type].');
+    if (responseType !== 'code') return back('unsupported_response_type', 'Value passed for the response_type was invalid.');
+    const rawScope = params.get('scope');
+    if (!rawScope || !rawScope.trim()) return back('invalid_request', 'Missing required parameter [scope].');
+    const scopes = parseScopes(rawScope);
+    if (!scopes.ok) return back('invalid_scope', `Value passed for the scope was invalid: [${scopes.unknown.join(', ')}].`);
+    if (!state) return back('invalid_request', 'Missing required parameter [state].');
+    if (state.length > MAX_STATE_LENGTH) return back('invalid_request', 'Value passed for the state was invalid.');
+    const challenge = params.get('code_challenge');
+    if (!challenge) return back('invalid_request', 'Missing required parameter [code_challenge].');
+    const method = pkceMethod(params.get('code_challenge_method'));
+    if (!method) return back('invalid_request', 'Value passed for the code_challenge_method was invalid.');
+    if (!challengeWellFormed(method, challenge)) return back('invalid_request', 'Value passed for the code_challenge was invalid.');
+
+    const grant: OAuth2Grant = { kind: 'oauth2', appId: app.id, clientId, redirectUri, scopes: scopes.scopes, state, challenge, method };
+    return { kind: 'consent', pending: await this.pending.create(grant), app };
+  }
+
+  /** The user clicked Authorize: a code for the App, delivered by redirect. */
+  async approve(grant: OAuth2Grant, userId: string): Promise<string> {
+    const code = randomString(86);
+    const record: CodeRecord = {
+      appId: grant.appId, userId, redirectUri: grant.redirectUri, scopes: grant.scopes, challenge: grant.challenge, method: grant.method,
+    };
+    await this.ephemeral.put(codeKey(code), JSON.stringify(record), CODE_TTL_MS, this.clock.now());
+    return withQuery(grant.redirectUri, [['state', grant.state], ['code', code]]);
+  }
+
+  /** The user clicked Cancel. */
+  deny(grant: OAuth2Grant): string {
+    return withQuery(grant.redirectUri, [['error', 'access_denied'], ['state', grant.state]]);
+  }
+
+  /**
+   * The client: Basic client_id:client_secret (confidential) or client_id alone (public). A Basic header that
+   * does not verify is refused even when a client_id is also given.
+   */
+  private async client(params: ReadonlyMap<string, string>, authorization: string | undefined): Promise<AppRecord | JsonReply> {
+    const bodyId = params.get('client_id');
+    if (authorization !== undefined && authorization.trim() !== '') {
+      const basic = basicCredentials(authorization);
+      const app = basic ? await this.store.appByClientId(basic[0]) : null;
+      if (!basic || !app || app.suspended || !constantTimeEqual(app.clientSecretHash, hashToken(basic[1]))) {
+        return oauthError(401, 'unauthorized_client', BAD_CLIENT_AUTH);
+      }
+      if (bodyId !== undefined && bodyId !== basic[0]) return oauthError(401, 'unauthorized_client', BAD_CLIENT_AUTH);
+      return app;
+    }
+    if (!bodyId) return missing('client_id');
+    const app = await this.store.appByClientId(bodyId);
+    if (!app || app.suspended) return oauthError(401, 'invalid_client', 'Value passed for the client_id was invalid.');
+    return app;
+  }
+
+  /** POST /2/oauth2/token. */
+  async token(params: ReadonlyMap<string, string>, authorization: string | undefined): Promise<JsonReply> {
+    const grantType = params.get('grant_type');
+    if (!grantType) return missing('grant_type');
+    if (grantType !== 'authorization_code' && grantType !== 'refresh_token') return oauthError(400, 'invalid_request', GRANT_INVALID);
+    const client = await this.client(params, authorization);
+    if (!('id' in client)) return client;
+    return grantType === 'authorization_code' ? this.exchangeCode(client, params) : this.refresh(client, params);
+  }
+
+  private async exchangeCode(app: AppRecord, params: ReadonlyMap<string, string>): Promise<JsonReply> {
+    const code = params.get('code');
+    if (!code) return missing('code');
+    const verifier = params.get('code_verifier');
+    if (!verifier) return missing('code_verifier');
+    const redirectUri = params.get('redirect_uri');
+    if (!redirectUri) return missing('redirect_uri');
+    // Taken before anything is checked: a code is spent by its first use, right or wrong.
+    const raw = await this.ephemeral.take(codeKey(code), this.clock.now());
+    if (!raw) return oauthError(400, 'invalid_request', CODE_INVALID);
+    const record = JSON.parse(raw) as CodeRecord;
+    if (record.appId !== app.id || record.redirectUri !== redirectUri || !verifyPkce(record.method, record.challenge, verifier)) {
+      return oauthError(400, 'invalid_request', CODE_INVALID);
+    }
+    return this.issue(app, record.userId, record.scopes);
+  }
+
+  private async refresh(app: AppRecord, params: ReadonlyMap<string, string>): Promise<JsonReply> {
+    const token = params.get('refresh_token');
+    if (!token) return missing('refresh_token');
+    const now = this.clock.now();
+    const current = await this.ephemeral.get(refreshKey(token), now);
+    if (!current || (JSON.parse(current) as RefreshRecord).appId !== app.id) return oauthError(400, 'invalid_request', TOKEN_INVALID);
+    // Single use: of two refreshes racing with one token, one wins.
+    const raw = await this.ephemeral.take(refreshKey(token), now);
+    if (!raw) return oauthError(400, 'invalid_request', TOKEN_INVALID);
+    const record = JSON.parse(raw) as RefreshRecord;
+    return this.issue(app, record.userId, record.scopes);
+  }
+
+  /** A 2-hour access token, plus a refresh token when offline.access was granted. */
+  private async issue(app: AppRecord, userId: string, scopes: string[]): Promise<JsonReply> {
+    const access = await this.credentials.mintOAuth2AccessToken(app, userId, enforcedScopes(scopes), ACCESS_TOKEN_TTL_MS);
+    const body: Record<string, unknown> = {
+      token_type: 'bearer',
+      expires_in: ACCESS_TOKEN_TTL_MS / 1000,
+      access_token: access.accessToken,
+      scope: scopes.join(' '),
+    };
+    if (scopes.includes('offline.access')) {
+      const refreshToken = randomString(91);
+      const record: RefreshRecord = { appId: app.id, userId, scopes, accessTokenHash: access.tokenHash };
+      await this.ephemeral.put(refreshKey(refreshToken), JSON.stringify(record), REFRESH_TOKEN_TTL_MS, this.clock.now());
+      body.refresh_token = refreshToken;
+    }
+    return { status: 200, body };
+  }
+
+  /**
+   * POST /2/oauth2/revoke: an access or refresh token of the calling App (token_type_hint is not needed). Revoking
+   * a refresh token revokes the access token issued with it. An unknown token is answered like a revoked one
+   * (RFC 7009 §2.2); a token of another App is refused.
+   */
+  async revoke(params: ReadonlyMap<string, string>, authorization: string | undefined): Promise<JsonReply> {
+    const client = await this.client(params, authorization);
+    if (!('id' in client)) return client;
+    const token = params.get('token');
+    if (!token) return missing('token');
+    const now = this.clock.now();
+    const refresh = await this.ephemeral.get(refreshKey(token), now);
+    if (refresh) {
+      const record = JSON.parse(refresh) as RefreshRecord;
+      if (record.appId !== client.id) return oauthError(400, 'invalid_request', TOKEN_INVALID);
+      await this.ephemeral.delete(refreshKey(token));
+      await this.credentials.revokeOAuth2AccessToken(client.id, record.accessTokenHash);
+      return { status: 200, body: { revoked: true } };
+    }
+    const bearer = await this.store.bearerByHash(hashToken(token));
+    if (bearer) {
+      if (bearer.kind !== 'user' || bearer.appId !== client.id) return oauthError(400, 'invalid_request', TOKEN_INVALID);
+      await this.credentials.revokeOAuth2AccessToken(client.id, bearer.tokenHash);
+    }
+    return { status: 200, body: { revoked: true } };
+  }
+}

@@ -1,0 +1,75 @@
+// The frame of the server-rendered authorization pages: one small inline stylesheet, no scripts, no external
+// resources, every dynamic value escaped.
+
+/** Escapes text for HTML element content and double-quoted attribute values. */
+export function esc(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** Marks a fragment as already-safe HTML. */
+export interface Html {
+  readonly html: string;
+}
+export const raw = (html: string): Html => ({ html });
+/** A template tag that escapes every interpolated value except `Html` fragments (and arrays of them). */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  let out = strings[0];
+  values.forEach((v, i) => {
+    out += render(v) + strings[i + 1];
+  });
+  return raw(out);
+}
+function render(v: unknown): string {
+  if (v === null || v === undefined || v === false) return '';
+  if (Array.isArray(v)) return v.map(render).join('');
+  if (typeof v === 'object' && 'html' in (v as Html)) return (v as Html).html;
+  return esc(String(v));
+}
+
+const CSS = `
+*{box-sizing:border-box}
+body{margin:0;min-height:100vh;display:flex;align-items:flex-start;justify-content:center;background:#f7f9f9;
+ font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#0f1419}
+main{width:100%;max-width:440px;margin:48px 16px;background:#fff;border:1px solid #e1e8ed;border-radius:16px;padding:28px 32px}
+.brand{display:flex;align-items:center;gap:8px;font-weight:700;font-size:14px;color:#536471;margin-bottom:20px}
+.brand svg{width:20px;height:20px}
+h1{font-size:22px;line-height:1.25;margin:0 0 8px}
+p{margin:0 0 14px}
+.muted{color:#536471;font-size:14px}
+.app{display:flex;align-items:center;gap:12px;margin:4px 0 18px}
+.avatar{flex:none;width:44px;height:44px;border-radius:10px;background:#1d9bf0;color:#fff;font-weight:700;font-size:20px;
+ display:flex;align-items:center;justify-content:center}
+.app b{display:block;font-size:16px}
+label{display:block;font-weight:600;font-size:14px;margin:14px 0 6px}
+input[type=text],input[type=password]{width:100%;padding:11px 12px;font:inherit;border:1px solid #cfd9de;border-radius:6px}
+input:focus{outline:2px solid #1d9bf0;border-color:transparent}
+ul.scopes{list-style:none;padding:0;margin:0 0 18px;border-top:1px solid #eff3f4}
+ul.scopes li{padding:10px 0 10px 30px;border-bottom:1px solid #eff3f4;position:relative}
+ul.scopes li:before{content:"\\2713";position:absolute;left:4px;top:9px;color:#00ba7c;font-weight:700}
+ul.scopes code{font-size:12px;color:#536471;display:block}
+.actions{display:flex;flex-direction:column;gap:10px;margin-top:22px}
+button{font:inherit;font-weight:700;padding:11px 16px;border-radius:999px;cursor:pointer;border:1px solid #0f1419}
+button.primary{background:#0f1419;color:#fff}
+button.secondary{background:#fff;color:#0f1419;border-color:#cfd9de}
+.error{background:#fdecee;border:1px solid #f4212e;color:#9b0d16;border-radius:8px;padding:10px 12px;margin:0 0 14px;font-size:14px}
+.who{background:#f7f9f9;border-radius:8px;padding:10px 12px;font-size:14px;margin:0 0 16px}
+.pin{font:700 32px/1.2 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:6px;text-align:center;
+ background:#f7f9f9;border-radius:8px;padding:14px;margin:10px 0 16px}
+footer{margin-top:18px;font-size:12px;color:#8b98a5}
+`;
+
+const LOGO = raw(
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="#f91880" d="M12 21.35l-1.45-1.32C5.4 15.36 2 12.28 2 8.5 2 5.42 4.42 3 7.5 3c1.74 0 3.41.81 4.5 2.09C13.09 3.81 14.76 3 16.5 3 19.58 3 22 5.42 22 8.5c0 3.78-3.4 6.86-8.55 11.54z"/></svg>',
+);
+
+/** A complete page around `body`. */
+export function page(title: string, body: Html): string {
+  return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${title} / Likes API</title><style>${raw(CSS)}</style></head><body><main>${html`<div class="brand">${LOGO}<span>Likes API</span></div>`}${body}<footer>A self-hosted stand-in for X's authorization pages.</footer></main></body></html>`.html}`;
+}
+
+/** Headers of every page: no framing (with the server's x-frame-options), no scripts, nothing loaded from elsewhere. */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+};
