@@ -177,6 +177,8 @@ export function buildDemoWorld() {
 
 const CREDENTIALS_KEY = 'demo-credentials';
 const SEED_OWNER_KEY = 'demo-seed-owner';
+/** How long an unfinished seed claim is waited for before another instance seeds instead. */
+const SEED_CLAIM_STALE_MS = 20_000;
 
 /**
  * Seeds the demo world once per store. Several instances may start together on one PostgreSQL: the first
@@ -188,14 +190,19 @@ export async function ensureDemo(services: Services, instanceId: string): Promis
   const existing = await store.getMeta(CREDENTIALS_KEY);
   if (existing) return JSON.parse(existing) as DemoCredentials;
   if (!(await store.isEmpty()) && !(await store.getMeta(SEED_OWNER_KEY))) return null;
-  const owner = await store.setMetaIfAbsent(SEED_OWNER_KEY, instanceId);
-  if (owner !== instanceId) {
-    for (let i = 0; i < 600; i++) {
+  // Wall-clock time: the claim is about whether a process is alive, not about the API's clock.
+  const claim = `${instanceId}@${Date.now()}`;
+  const owner = await store.setMetaIfAbsent(SEED_OWNER_KEY, claim);
+  if (owner !== claim) {
+    // Another instance is seeding: wait for its credentials. A claim still unfinished after
+    // SEED_CLAIM_STALE_MS belongs to an instance that died mid-seed; the seed is idempotent, so seed again.
+    const claimedAt = Number(owner.split('@')[1]) || 0;
+    const deadline = Math.min(Date.now(), claimedAt) + SEED_CLAIM_STALE_MS;
+    do {
       const done = await store.getMeta(CREDENTIALS_KEY);
       if (done) return JSON.parse(done) as DemoCredentials;
       await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('another instance claimed the demo seed but did not finish it within 60 s');
+    } while (Date.now() < deadline);
   }
   const world = buildDemoWorld();
   await store.insertUsers(world.users);
@@ -236,8 +243,9 @@ export async function ensureDemo(services: Services, instanceId: string): Promis
     heavyLikerUserId: world.users[0].id,
   };
   // The demo credentials are kept in plaintext on purpose (demo only), so every instance can write the same file.
-  await store.setMeta(CREDENTIALS_KEY, JSON.stringify(doc));
-  return doc;
+  // Several instances may have seeded after a crashed one: the first credentials written win, for all.
+  const stored = await store.setMetaIfAbsent(CREDENTIALS_KEY, JSON.stringify(doc));
+  return JSON.parse(stored) as DemoCredentials;
 }
 
 export async function storedDemoCredentials(services: Pick<Services, 'store'>): Promise<DemoCredentials | null> {
