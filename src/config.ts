@@ -16,6 +16,8 @@ export interface Config {
   /** 64 hex digits sealing OAuth 1.0a secrets at rest; when absent a key is generated and kept in the store. */
   secretKey: string | null;
   logRequests: boolean;
+  /** Reuse serialised lookup responses while the data is unchanged (`LIKES_API_CACHE=off` disables it). */
+  responseCache: boolean;
 }
 
 export class ConfigError extends Error {
@@ -64,5 +66,6 @@ export function loadConfig(env: Env = process.env): Config {
     limits: choice(env, 'LIKES_API_LIMITS', ['on', 'off'], 'on') === 'on',
     secretKey,
     logRequests: choice(env, 'LIKES_API_LOG', ['0', '1'], '0') === '1',
+    responseCache: choice(env, 'LIKES_API_CACHE', ['on', 'off'], 'on') === 'on',
   };
 }

@@ -7,6 +7,7 @@ import { ConfigError, type Config } from './config.ts';
 import { SnowflakeIds } from './domain/ids.ts';
 import { LikesService } from './domain/likes.ts';
 import { UsageService } from './domain/usage.ts';
+import { trackChanges } from './adapters/trackChanges.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import type { SharedState } from './ports/shared.ts';
 import type { LikesStore } from './ports/store.ts';
@@ -70,9 +71,10 @@ async function sealerFor(config: Config, store: LikesStore): Promise<SecretSeale
 
 export async function openServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
-  const store = overrides.store ?? (await openStore(config));
-  await store.migrate();
+  const rawStore = overrides.store ?? (await openStore(config));
+  await rawStore.migrate();
   const shared = overrides.shared ?? (await openShared(config));
+  const store = trackChanges(rawStore, shared.changes);
   const sealer = await sealerFor(config, store);
   const ids = new SnowflakeIds(clock);
   return {

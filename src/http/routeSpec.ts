@@ -20,6 +20,12 @@ export interface ApiContext {
   now: number;
 }
 
+export interface ApiResult {
+  body: Json;
+  /** Tweets the response returned (routes that count against the monthly Tweet cap). */
+  tweetCount?: number;
+}
+
 /** One X API route: its schema (validation + OpenAPI) and its handler. */
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'DELETE';
@@ -35,5 +41,9 @@ export interface ApiRoute {
   body?: Json;
   /** JSON schema of the 200 response, for the OpenAPI document. */
   response: Json;
-  handle(ctx: ApiContext): Promise<Json>;
+  /** Tweets it returns count against the Project's monthly Tweet cap. */
+  countsTweets?: boolean;
+  /** Its answer depends only on path, query, viewer, policy and the data: it may be served from the response cache. */
+  cacheable?: boolean;
+  handle(ctx: ApiContext): Promise<ApiResult>;
 }

@@ -12,6 +12,7 @@ import { ServiceUnavailableError } from '../ports/unavailable.ts';
 import type { Services } from '../services.ts';
 import { buildOpenApi } from './openapi.ts';
 import { parseRequestParams } from './params.ts';
+import { ResponseCache } from './responseCache.ts';
 import type { ApiRoute } from './routeSpec.ts';
 import { likesRoutes } from './routes/likes.ts';
 import { bearerTokenRoutes } from './routes/oauth2Bearer.ts';
@@ -135,8 +136,9 @@ export async function buildServer(services: Services, options: ServerOptions = {
   // X answers unknown routes with an empty 404: no JSON, no rate-limit headers.
   app.setNotFoundHandler((_req, reply) => reply.code(404).send());
 
-  const routes: ApiRoute[] = [...likesRoutes(services.likes, services.usage), ...usageRoutes(services.usage)];
-  for (const route of routes) registerApiRoute(app, services, route);
+  const routes: ApiRoute[] = [...likesRoutes(services.likes), ...usageRoutes(services.usage)];
+  const cache = await responseCacheFor(services);
+  for (const route of routes) registerApiRoute(app, services, route, cache);
   bearerTokenRoutes(app, services);
   oauthFlowRoutes(app, services);
 
@@ -154,8 +156,25 @@ export async function buildServer(services: Services, options: ServerOptions = {
   return app;
 }
 
-function registerApiRoute(app: FastifyInstance, services: Services, route: ApiRoute): void {
+/**
+ * The response cache, when every write that could change a lookup is seen: by a counter all instances share
+ * (Redis), or by the store itself noticing other processes' writes (SQLite's data_version). Otherwise (e.g.
+ * PostgreSQL with in-memory shared state, where another process could write unseen) lookups are not cached.
+ */
+async function responseCacheFor(services: Services): Promise<ResponseCache | null> {
+  if (!services.config.responseCache) return null;
+  const seesAllWriters = services.shared.changes.shared || (await services.store.foreignWriteToken()) !== null;
+  return seesAllWriters ? new ResponseCache() : null;
+}
+
+async function dataVersion(services: Services): Promise<string> {
+  const [shared, foreign] = await Promise.all([services.shared.changes.current(), services.store.foreignWriteToken()]);
+  return `${shared}:${foreign ?? ''}`;
+}
+
+function registerApiRoute(app: FastifyInstance, services: Services, route: ApiRoute, cache: ResponseCache | null): void {
   const { clock, config } = services;
+  const cached = route.cacheable && cache ? cache : null;
   app.route({
     method: route.method,
     url: route.path,
@@ -183,20 +202,35 @@ function registerApiRoute(app: FastifyInstance, services: Services, route: ApiRo
         const limits = await applyRateLimits(services.shared.rateLimiter, config.limits, policy.rateLimitTier, route.endpoint, principal.app.id, userId, now);
         rateHeaders = limits.headers;
         if (limits.refusal) throw limits.refusal;
-        const query = parseRequestParams(route.pathParams, req.params as Record<string, string>, route.query, rawQuery);
-        const body = await route.handle({
-          principal,
-          project: project!,
-          policy,
-          userId,
-          path: req.params as Record<string, string>,
-          query,
-          rawBody,
-          contentType,
-          now,
-        });
+        const path = req.params as Record<string, string>;
+        const query = parseRequestParams(route.pathParams, path, route.query, rawQuery);
+        if (route.countsTweets) await services.usage.assertUnderCap(project!, now);
+
+        const run = () => route.handle({ principal, project: project!, policy, userId, path, query, rawBody, contentType, now });
+        let body: Buffer;
+        let tweetCount: number;
+        if (cached) {
+          // The version is read before the answer is built: a write landing meanwhile leaves the entry stale, never wrong.
+          const version = await dataVersion(services);
+          const key = `${route.operationId}\u0000${JSON.stringify(path)}\u0000${rawQuery}\u0000${userId ?? ''}\u0000${JSON.stringify(policy)}`;
+          const hit = cached.get(key, version);
+          if (hit) {
+            body = hit.body;
+            tweetCount = hit.tweetCount;
+          } else {
+            const result = await run();
+            body = Buffer.from(JSON.stringify(result.body));
+            tweetCount = result.tweetCount ?? 0;
+            cached.set(key, version, body, tweetCount);
+          }
+        } else {
+          const result = await run();
+          body = Buffer.from(JSON.stringify(result.body));
+          tweetCount = result.tweetCount ?? 0;
+        }
+        if (route.countsTweets) await services.usage.record(project!, principal.app.id, tweetCount, now);
         reply.headers(rateHeaders);
-        return sendJson(reply, 200, body);
+        return reply.code(200).header('content-type', JSON_TYPE).send(body);
       } catch (error) {
         reply.headers(rateHeaders);
         return sendProblem(reply, problemFor(error, (e) => app.log.error(e)));

@@ -1,3 +1,4 @@
+import type { ChangeCounter } from './changes.ts';
 import type { EphemeralStore } from './ephemeral.ts';
 import type { NonceStore } from './nonceStore.ts';
 import type { RateLimiter } from './rateLimiter.ts';
@@ -13,6 +14,8 @@ export interface SharedState {
   readonly usageMeter: UsageMeter;
   /** Short-lived authorization codes, request tokens, refresh tokens and consent steps (src/auth/flows). */
   readonly ephemeral: EphemeralStore;
+  /** The data version lookup responses are cached under. */
+  readonly changes: ChangeCounter;
   /** Resolves when the backing service answers; rejects with ServiceUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Releases the backing connection. Idempotent. */

@@ -41,6 +41,11 @@ export interface LikesStore {
   readonly kind: string;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * A token that changes whenever another process commits a write to the store, where the store can tell
+   * (SQLite's data_version); null where it cannot (PostgreSQL), so callers must not rely on it.
+   */
+  foreignWriteToken(): Promise<string | null>;
   /** True when the store has no users yet (a fresh store, ready for the demo seed). */
   isEmpty(): Promise<boolean>;
 

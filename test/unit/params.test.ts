@@ -12,7 +12,7 @@ import type { ApiRoute } from '../../src/http/routeSpec.ts';
 
 // The real route schemas; their handlers are never called here.
 const routes: ApiRoute[] = [
-  ...likesRoutes({} as LikesService, {} as UsageService),
+  ...likesRoutes({} as LikesService),
   ...usageRoutes({} as UsageService),
 ];
 const route = (path: string): ApiRoute => {

@@ -1,4 +1,5 @@
 import type { SharedState } from '../../ports/shared.ts';
+import { MemoryChangeCounter } from './memoryChangeCounter.ts';
 import { MemoryEphemeral } from './memoryEphemeral.ts';
 import { MemoryNonceStore } from './memoryNonceStore.ts';
 import { MemoryRateLimiter } from './memoryRateLimiter.ts';
@@ -25,6 +26,7 @@ export function openMemoryShared(): SharedState & {
     nonceStore,
     usageMeter,
     ephemeral,
+    changes: new MemoryChangeCounter(),
     async ping() {},
     async close() {
       await Promise.all([rateLimiter.close(), nonceStore.close(), usageMeter.close(), ephemeral.close()]);

@@ -508,6 +508,11 @@ export class PostgresStore implements LikesStore {
     await this.pool.end();
   }
 
+  /** PostgreSQL offers no cheap signal of other sessions' commits. */
+  async foreignWriteToken(): Promise<string | null> {
+    return null;
+  }
+
   async isEmpty(): Promise<boolean> {
     return (await this.q(S.isEmpty))[0].empty === true;
   }

@@ -1,5 +1,6 @@
 import type { SharedState } from '../../ports/shared.ts';
 import { RedisConnection, type RedisConnectionOptions } from './redisConnection.ts';
+import { RedisChangeCounter } from './redisChangeCounter.ts';
 import { RedisEphemeral } from './redisEphemeral.ts';
 import { RedisNonceStore } from './redisNonceStore.ts';
 import { RedisRateLimiter } from './redisRateLimiter.ts';
@@ -25,6 +26,7 @@ export function openRedisShared(opts: RedisConnectionOptions): SharedState & { r
     nonceStore: new RedisNonceStore(connection),
     usageMeter: new RedisUsageMeter(connection),
     ephemeral: new RedisEphemeral(connection),
+    changes: new RedisChangeCounter(connection),
     ping: () => connection.ping(),
     close: () => connection.close(),
   };

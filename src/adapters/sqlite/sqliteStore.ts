@@ -95,6 +95,7 @@ export class SqliteStore implements LikesStore {
     });
     return {
       isEmpty: db.prepare('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       users: byJsonIds('users', USER_COLUMNS, 'id'),
       usersByUsername: db.prepare(
         `SELECT ${columnList(USER_COLUMNS)} FROM users WHERE username COLLATE NOCASE IN (SELECT value FROM json_each(?))`,
@@ -151,6 +152,10 @@ export class SqliteStore implements LikesStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  async foreignWriteToken(): Promise<string | null> {
+    return String(this.stmts.dataVersion.get());
   }
 
   async isEmpty(): Promise<boolean> {

@@ -4,7 +4,6 @@ import { ACCEPTED, resolveAliases, type FieldSelection } from '../../domain/fiel
 import { ID_PATTERN } from '../../domain/ids.ts';
 import type { LikesService } from '../../domain/likes.ts';
 import { INVALID_REQUEST_DETAIL, PROBLEM_BASE, ApiProblem, invalidRequest } from '../../domain/problems.ts';
-import type { UsageService } from '../../domain/usage.ts';
 import type { ParamSpec, ParsedQuery, PathParamSpec } from '../params.ts';
 import type { ApiContext, ApiRoute } from '../routeSpec.ts';
 import { ref } from '../schemas.ts';
@@ -86,7 +85,7 @@ function tweetIdFromBody(ctx: ApiContext): string {
   return value;
 }
 
-export function likesRoutes(likes: LikesService, usage: UsageService): ApiRoute[] {
+export function likesRoutes(likes: LikesService): ApiRoute[] {
   return [
     {
       method: 'GET',
@@ -108,15 +107,14 @@ export function likesRoutes(likes: LikesService, usage: UsageService): ApiRoute[
         postFields,
       ],
       response: ref('Get2UsersIdLikedTweetsResponse'),
+      countsTweets: true,
+      cacheable: true,
       async handle(ctx) {
-        await usage.assertUnderCap(ctx.project, ctx.now);
-        const result = await likes.likedTweets(viewerOf(ctx), ctx.policy, ctx.path.id, {
+        return likes.likedTweets(viewerOf(ctx), ctx.policy, ctx.path.id, {
           maxResults: ctx.query.max_results as number,
           cursor: cursorOf(ctx.query),
           selection: selection(ctx.query),
         });
-        await usage.record(ctx.project, ctx.principal.app.id, result.tweetCount, ctx.now);
-        return result.body;
       },
     },
     {
@@ -136,12 +134,14 @@ export function likesRoutes(likes: LikesService, usage: UsageService): ApiRoute[
         postFields,
       ],
       response: ref('Get2TweetsIdLikingUsersResponse'),
+      cacheable: true,
       async handle(ctx) {
-        return likes.likingUsers(viewerOf(ctx), ctx.policy, ctx.path.id, {
+        const body = await likes.likingUsers(viewerOf(ctx), ctx.policy, ctx.path.id, {
           maxResults: ctx.query.max_results as number,
           cursor: cursorOf(ctx.query),
           selection: selection(ctx.query),
         });
+        return { body };
       },
     },
     {
@@ -156,7 +156,7 @@ export function likesRoutes(likes: LikesService, usage: UsageService): ApiRoute[
       body: ref('UsersLikesCreateRequest'),
       response: ref('UsersLikesCreateResponse'),
       async handle(ctx) {
-        return likes.like(viewerOf(ctx), ctx.path.id, tweetIdFromBody(ctx));
+        return { body: await likes.like(viewerOf(ctx), ctx.path.id, tweetIdFromBody(ctx)) };
       },
     },
     {
@@ -173,7 +173,7 @@ export function likesRoutes(likes: LikesService, usage: UsageService): ApiRoute[
       query: [],
       response: ref('UsersLikesDeleteResponse'),
       async handle(ctx) {
-        return likes.unlike(viewerOf(ctx), ctx.path.id, ctx.path.tweet_id);
+        return { body: await likes.unlike(viewerOf(ctx), ctx.path.id, ctx.path.tweet_id) };
       },
     },
   ];

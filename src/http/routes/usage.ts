@@ -22,7 +22,7 @@ export function usageRoutes(usage: UsageService): ApiRoute[] {
       ],
       response: ref('Get2UsageTweetsResponse'),
       async handle(ctx) {
-        return usage.report(ctx.project, ctx.query.days as number, new Set((ctx.query['usage.fields'] as string[]) ?? []), ctx.now);
+        return { body: await usage.report(ctx.project, ctx.query.days as number, new Set((ctx.query['usage.fields'] as string[]) ?? []), ctx.now) };
       },
     },
   ];

@@ -1,0 +1,97 @@
+// The response cache answers repeated lookups without rebuilding them, and never serves an answer older than
+// a committed write: this server's own writes, and writes other processes commit to the same SQLite file.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.ts';
+import { startTestServer, type TestServer } from '../support/harness.ts';
+
+type Json = Record<string, any>;
+
+describe('response cache', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'likes-cache-'));
+  const file = join(dir, 'likes.db');
+  const store = new SqliteStore(file);
+  let reads = 0;
+  const likesByUser = store.likesByUser.bind(store);
+  store.likesByUser = async (...args) => {
+    reads += 1;
+    return likesByUser(...args);
+  };
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ store });
+  });
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const get = async (path: string, token = server.creds.app.bearerToken) => {
+    const res = await fetch(`${server.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Json };
+  };
+  const likedPath = () => `/2/users/${server.creds.users[1].id}/liked_tweets?max_results=10&tweet.fields=public_metrics`;
+
+  it('serves a repeated lookup without reading the likes again, byte for byte the same', async () => {
+    const first = await get(likedPath());
+    const readsAfterFirst = reads;
+    const second = await get(likedPath());
+    assert.equal(reads, readsAfterFirst, 'the second answer came from the cache');
+    assert.deepEqual(second.body, first.body);
+    assert.equal(Number(second.headers.get('x-rate-limit-remaining')), Number(first.headers.get('x-rate-limit-remaining')) - 1);
+  });
+
+  it('shows a like made through the API at once', async () => {
+    const user = server.creds.users[1];
+    const tweet = server.creds.tweets[500];
+    await get(likedPath());
+    const res = await fetch(`${server.baseUrl}/2/users/${user.id}/likes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.oauth2AccessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tweet_id: tweet.id }),
+    });
+    assert.equal(res.status, 200);
+    const after = await get(likedPath());
+    assert.equal(after.body.data[0].id, tweet.id);
+    assert.equal(after.body.data[0].public_metrics.like_count, (await server.services.store.tweetsByIds([tweet.id]))[0].likeCount);
+  });
+
+  it('shows a write another process committed to the same file', async () => {
+    await get(likedPath());
+    const before = await get(likedPath());
+    const other = new SqliteStore(file);
+    await other.migrate();
+    const tweet = server.creds.tweets[600];
+    await other.like(server.creds.users[1].id, tweet.id, Date.now() + 60_000);
+    await other.close();
+    const after = await get(likedPath());
+    assert.notDeepEqual(after.body, before.body);
+    assert.equal(after.body.data[0].id, tweet.id);
+  });
+
+  it('keeps answers of different viewers apart', async () => {
+    const own = server.creds.users[2];
+    assert.equal(own.protected, true);
+    const path = `/2/users/${own.id}/liked_tweets?max_results=5`;
+    const asSelf = await get(path, own.oauth2AccessToken);
+    const asApp = await get(path);
+    assert.ok(asSelf.body.data?.length > 0);
+    assert.equal(asApp.body.data, undefined);
+    assert.equal(asApp.body.errors[0].type, 'https://api.twitter.com/2/problems/not-authorized-for-resource');
+  });
+
+  it('counts cached answers against the monthly Tweet cap', async () => {
+    const { credentials } = server.services;
+    const project = await credentials.createProject('Cache cap', { monthlyTweetCap: 15 });
+    const app = await credentials.createApp('Cache cap app', project.id);
+    const path = `/2/users/${server.creds.heavyLikerUserId}/liked_tweets?max_results=10`;
+    assert.equal((await get(path, app.bearerToken)).status, 200);
+    assert.equal((await get(path, app.bearerToken)).status, 200);
+    const capped = await get(path, app.bearerToken);
+    assert.equal(capped.status, 429);
+    assert.equal(capped.body.type, 'https://api.twitter.com/2/problems/usage-capped');
+  });
+});
