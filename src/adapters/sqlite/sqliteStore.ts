@@ -10,7 +10,7 @@ import {
   APP_COLUMNS, BEARER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, mediaFromRow, mediaToRow,
   oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
-  tweetFromRow, tweetToRow, userFromRow, userToRow,
+  tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow,
 } from '../rows.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
@@ -83,24 +83,25 @@ export class SqliteStore implements LikesStore {
       newest: db.prepare(
         `SELECT user_id, tweet_id, liked_at FROM likes WHERE ${key} = ? AND (liked_at, ${other}) >= (?, ?)
          ORDER BY liked_at DESC, ${other} DESC LIMIT ?`,
-      ),
+      ).raw(true),
       older: db.prepare(
         `SELECT user_id, tweet_id, liked_at FROM likes WHERE ${key} = ? AND (liked_at, ${other}) < (?, ?)
          AND (liked_at, ${other}) >= (?, ?) ORDER BY liked_at DESC, ${other} DESC LIMIT ?`,
-      ),
+      ).raw(true),
       newer: db.prepare(
         `SELECT user_id, tweet_id, liked_at FROM likes WHERE ${key} = ? AND (liked_at, ${other}) > (?, ?)
          AND (liked_at, ${other}) >= (?, ?) ORDER BY liked_at ASC, ${other} ASC LIMIT ?`,
-      ),
+      ).raw(true),
     });
     return {
       isEmpty: db.prepare('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
-      users: byJsonIds('users', USER_COLUMNS, 'id'),
-      usersByUsername: db.prepare(
-        `SELECT ${columnList(USER_COLUMNS)} FROM users WHERE username COLLATE NOCASE IN (SELECT value FROM json_each(?))`,
-      ),
-      tweets: byJsonIds('tweets', TWEET_COLUMNS, 'id'),
+      // Users and Tweets come back as arrays (raw mode): far cheaper to build than objects, and read on every page.
+      users: byJsonIds('users', USER_COLUMNS, 'id').raw(true),
+      usersByUsername: db
+        .prepare(`SELECT ${columnList(USER_COLUMNS)} FROM users WHERE username COLLATE NOCASE IN (SELECT value FROM json_each(?))`)
+        .raw(true),
+      tweets: byJsonIds('tweets', TWEET_COLUMNS, 'id').raw(true),
       media: byJsonIds('media', MEDIA_COLUMNS, 'media_key'),
       polls: byJsonIds('polls', POLL_COLUMNS, 'id'),
       places: byJsonIds('places', PLACE_COLUMNS, 'id'),
@@ -168,13 +169,13 @@ export class SqliteStore implements LikesStore {
   }
 
   async usersByIds(ids: readonly string[]): Promise<UserRecord[]> {
-    return this.many(this.stmts.users, ids, userFromRow);
+    return this.many(this.stmts.users, ids, userFromValues);
   }
   async usersByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
-    return this.many(this.stmts.usersByUsername, usernames, userFromRow);
+    return this.many(this.stmts.usersByUsername, usernames, userFromValues);
   }
   async tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]> {
-    return this.many(this.stmts.tweets, ids, tweetFromRow);
+    return this.many(this.stmts.tweets, ids, tweetFromValues);
   }
   async mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]> {
     return this.many(this.stmts.media, keys, mediaFromRow);
@@ -196,7 +197,7 @@ export class SqliteStore implements LikesStore {
     if (!page.from) rows = w.newest.all(key, ...floorArgs, page.limit) as any[];
     else if (page.direction === 'older') rows = w.older.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[];
     else rows = (w.newer.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[]).reverse();
-    return rows.map((r) => ({ userId: r.user_id, tweetId: r.tweet_id, likedAt: r.liked_at }));
+    return rows.map((r) => ({ userId: r[0], tweetId: r[1], likedAt: r[2] }));
   }
 
   async likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
