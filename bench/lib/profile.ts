@@ -1,0 +1,151 @@
+// Summarises a V8 .cpuprofile (node --cpu-prof): time by area of the code (self time) and the heaviest functions,
+// by self time and by inclusive time (a function plus everything it called).
+import { readFileSync } from 'node:fs';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  hitCount?: number;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface ProfileRow {
+  name: string;
+  where: string;
+  area: string;
+  selfMs: number;
+  selfPct: number;
+  totalMs: number;
+  totalPct: number;
+}
+
+export interface ProfileSummary {
+  file: string;
+  sampledMs: number;
+  /** Busy = everything but (idle). Percentages below are of busy time. */
+  busyMs: number;
+  areas: { area: string; ms: number; pct: number }[];
+  topSelf: ProfileRow[];
+  topTotal: ProfileRow[];
+}
+
+/** Which part of the stack a frame belongs to. */
+export function areaOf(frame: CallFrame): string {
+  const { url, functionName } = frame;
+  if (functionName === '(idle)') return 'idle';
+  if (functionName === '(garbage collector)') return 'GC';
+  if (functionName === '(program)') return 'V8/native (program)';
+  if (!url) return 'native builtins (JSON, crypto, SQLite calls…)';
+  if (url.includes('/src/http/')) return 'src/http';
+  if (url.includes('/src/domain/')) return 'src/domain';
+  if (url.includes('/src/auth/')) return 'src/auth';
+  if (url.includes('/src/adapters/')) return 'src/adapters';
+  if (url.includes('/src/')) return 'src (other)';
+  if (/node_modules\/(fastify|@fastify|find-my-way|avvio|light-my-request|fast-json-stringify|fast-querystring|fast-decode-uri-component|safe-regex2|ret|toad-cache|abstract-logging|pino|process-warning|rfdc|secure-json-parse)\//.test(url)) return 'fastify';
+  if (url.includes('node_modules/better-sqlite3/')) return 'better-sqlite3 (JS)';
+  if (url.includes('node_modules/pg') || url.includes('node_modules/ioredis')) return 'pg/ioredis';
+  if (url.includes('node_modules/tsx') || url.includes('node_modules/esbuild')) return 'tsx loader';
+  if (url.startsWith('node:')) return 'node core (http, net, streams)';
+  return 'other';
+}
+
+const short = (url: string): string => {
+  const m = /(?:\/(src|node_modules)\/.*)$/.exec(url);
+  if (m) return m[0].slice(1);
+  return url.replace(/^file:\/\//, '');
+};
+
+/**
+ * `window` keeps only the samples taken between `fromEndMs` and `toEndMs` milliseconds before the profile ended
+ * (e.g. the measured load, leaving out start-up, warm-up and shutdown).
+ */
+export function summariseProfile(file: string, top = 20, window?: { fromEndMs: number; toEndMs: number }): ProfileSummary {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  // Self time from the samples and their time deltas (more exact than hitCount × mean interval).
+  const selfUs = new Map<number, number>();
+  const from = window ? profile.endTime - window.fromEndMs * 1000 : -Infinity;
+  const to = window ? profile.endTime - window.toEndMs * 1000 : Infinity;
+  let at = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < from || at > to) continue;
+    const id = profile.samples[i];
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+
+  const keyOf = (f: CallFrame) => `${f.functionName || '(anonymous)'}\u0000${f.url}\u0000${f.lineNumber}`;
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  const frames = new Map<string, CallFrame>();
+  const areas = new Map<string, number>();
+  let sampled = 0;
+  let idle = 0;
+  for (const [id, us] of selfUs) {
+    const node = byId.get(id)!;
+    sampled += us;
+    const area = areaOf(node.callFrame);
+    if (area === 'idle') idle += us;
+    areas.set(area, (areas.get(area) ?? 0) + us);
+    const k = keyOf(node.callFrame);
+    frames.set(k, node.callFrame);
+    self.set(k, (self.get(k) ?? 0) + us);
+    // Inclusive: every distinct function on the stack above this sample gets its time once.
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame;
+      const fk = keyOf(f);
+      if (seen.has(fk)) continue;
+      seen.add(fk);
+      frames.set(fk, f);
+      total.set(fk, (total.get(fk) ?? 0) + us);
+    }
+  }
+  const busy = sampled - idle;
+  const pct = (us: number) => Math.round((us / Math.max(1, busy)) * 1000) / 10;
+  const ms = (us: number) => Math.round(us / 100) / 10;
+  const row = (k: string): ProfileRow => {
+    const f = frames.get(k)!;
+    return {
+      name: f.functionName || '(anonymous)',
+      // tsx compiles .ts files without source maps in the profile, so their line numbers mean nothing.
+      where: !f.url ? '(native)' : /\.(c|m)?ts$/.test(f.url) ? short(f.url) : `${short(f.url)}:${f.lineNumber + 1}`,
+      area: areaOf(f),
+      selfMs: ms(self.get(k) ?? 0),
+      selfPct: pct(self.get(k) ?? 0),
+      totalMs: ms(total.get(k) ?? 0),
+      totalPct: pct(total.get(k) ?? 0),
+    };
+  };
+  const skip = (k: string) => ['(idle)', '(root)'].includes(frames.get(k)!.functionName);
+  return {
+    file,
+    sampledMs: ms(sampled),
+    busyMs: ms(busy),
+    areas: [...areas]
+      .filter(([a]) => a !== 'idle')
+      .sort((a, b) => b[1] - a[1])
+      .map(([area, us]) => ({ area, ms: ms(us), pct: pct(us) })),
+    topSelf: [...self.keys()].filter((k) => !skip(k)).sort((a, b) => self.get(b)! - self.get(a)!).slice(0, top).map(row),
+    topTotal: [...total.keys()]
+      .filter((k) => !skip(k) && frames.get(k)!.url !== '' && !frames.get(k)!.url.startsWith('node:'))
+      .sort((a, b) => total.get(b)! - total.get(a)!)
+      .slice(0, top)
+      .map(row),
+  };
+}
