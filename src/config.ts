@@ -16,8 +16,10 @@ export interface Config {
   /** 64 hex digits sealing OAuth 1.0a secrets at rest; when absent a key is generated and kept in the store. */
   secretKey: string | null;
   logRequests: boolean;
-  /** Reuse serialised lookup responses while the data is unchanged (`LIKES_API_CACHE=off` disables it). */
+  /** Reuse lookup responses and credential lookups while the data is unchanged (`LIKES_API_CACHE=off` disables it). */
   responseCache: boolean;
+  /** Memory the response cache may hold (`LIKES_API_CACHE_MB`, default 16). */
+  responseCacheBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -33,6 +35,13 @@ function choice<T extends string>(env: Env, name: string, allowed: readonly T[],
     throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
   }
   return raw as T;
+}
+
+function megabytes(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback * 1024 * 1024;
+  if (!/^\d{1,5}$/.test(raw)) throw new ConfigError(`${name} must be a whole number of megabytes (got "${raw}")`);
+  return Number(raw) * 1024 * 1024;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -67,5 +76,6 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey,
     logRequests: choice(env, 'LIKES_API_LOG', ['0', '1'], '0') === '1',
     responseCache: choice(env, 'LIKES_API_CACHE', ['on', 'off'], 'on') === 'on',
+    responseCacheBytes: megabytes(env, 'LIKES_API_CACHE_MB', 16),
   };
 }

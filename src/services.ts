@@ -9,6 +9,7 @@ import { LikesService } from './domain/likes.ts';
 import { UsageService } from './domain/usage.ts';
 import { trackChanges } from './adapters/trackChanges.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
+import { VersionedMemo } from './versionedMemo.ts';
 import type { SharedState } from './ports/shared.ts';
 import type { LikesStore } from './ports/store.ts';
 
@@ -23,6 +24,8 @@ export interface Services {
   credentials: CredentialIssuer;
   likes: LikesService;
   usage: UsageService;
+  /** Credential and Project lookups remembered under the data version (shared by auth and the HTTP edge). */
+  memo: VersionedMemo;
   close(): Promise<void>;
 }
 
@@ -77,6 +80,7 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
   const store = trackChanges(rawStore, shared.changes);
   const sealer = await sealerFor(config, store);
   const ids = new SnowflakeIds(clock);
+  const memo = new VersionedMemo();
   return {
     config,
     clock,
@@ -84,7 +88,8 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
     shared,
     sealer,
     ids,
-    authenticator: new Authenticator(store, sealer, shared.nonceStore, clock),
+    authenticator: new Authenticator(store, sealer, shared.nonceStore, clock, memo),
+    memo,
     credentials: new CredentialIssuer(store, sealer, ids, clock),
     likes: new LikesService(store, clock),
     usage: new UsageService(shared.usageMeter, config.limits),

@@ -1,12 +1,16 @@
-// Bumps the change counter after every store write that can change a lookup response, so cached responses
-// built from older data are never served again.
+// Bumps the change counter after every store write that can change a lookup response or a credential, so
+// responses and credentials remembered from older data are never used again.
 import type { ChangeCounter } from '../ports/changes.ts';
 import type { LikesStore } from '../ports/store.ts';
 
-/** Writes that change what lookups show; like/unlike answer false when nothing changed. */
-const DATA_WRITES = new Set<string>([
+/**
+ * Writes that change what a lookup shows or who a credential authenticates (responses and credential
+ * lookups are both remembered under the data version); like/unlike answer false when nothing changed.
+ */
+const VISIBLE_WRITES = new Set<string>([
   'like', 'unlike', 'insertUsers', 'insertTweets', 'insertMedia', 'insertPolls', 'insertPlaces', 'insertLikes',
-  'setTweetDeleted', 'setUserFlags',
+  'setTweetDeleted', 'setUserFlags', 'putProject', 'putApp', 'putOAuth1Token', 'deleteOAuth1TokensOfApp', 'putBearer',
+  'deleteBearer', 'deleteBearersOfApp',
 ]);
 
 const RETRY_MS = 100;
@@ -32,7 +36,7 @@ export function trackChanges(store: LikesStore, changes: ChangeCounter): LikesSt
       if (typeof value !== 'function') return value;
       let fn = wrapped.get(prop);
       if (!fn) {
-        fn = DATA_WRITES.has(String(prop))
+        fn = VISIBLE_WRITES.has(String(prop))
           ? async (...args: unknown[]) => {
               const result = await value.apply(target, args);
               if (result !== false) {

@@ -7,6 +7,7 @@ import type { NonceStore } from '../ports/nonceStore.ts';
 import type { LikesStore } from '../ports/store.ts';
 import { oauth1BaseUrl, parseOAuthAuthorization, verifyOAuth1Signature } from './oauth1.ts';
 import { hashToken, type SecretSealer } from './secrets.ts';
+import { VersionedMemo } from '../versionedMemo.ts';
 
 export type Principal =
   | { kind: 'app-only'; app: AppRecord }
@@ -38,17 +39,24 @@ export class Authenticator {
     private readonly sealer: SecretSealer,
     private readonly nonces: NonceStore,
     private readonly clock: Clock,
+    private readonly memo: VersionedMemo = new VersionedMemo(),
   ) {}
 
-  async authenticate(req: AuthRequest): Promise<Principal> {
+  private readonly opened = new Map<string, string>();
+
+  /**
+   * `version` is the data version read before this request (null where none covers every writer): credential
+   * lookups are remembered while it stays current, and every credential write bumps it.
+   */
+  async authenticate(req: AuthRequest, version: string | null = null): Promise<Principal> {
     const header = req.authorization?.trim();
     if (!header) throw unauthorized();
-    if (/^bearer\s/i.test(header)) return this.bearer(header.slice(6).trim());
-    if (/^oauth\s/i.test(header)) return this.oauth1(req, header);
+    if (/^bearer\s/i.test(header)) return this.bearer(header.slice(6).trim(), version);
+    if (/^oauth\s/i.test(header)) return this.oauth1(req, header, version);
     throw unauthorized();
   }
 
-  private async bearer(token: string): Promise<Principal> {
+  private async bearer(token: string, version: string | null): Promise<Principal> {
     if (!token || token.length > 2048) throw unauthorized();
     // Percent-encoded bearer tokens (as X issues them) and their decoded form are the same credential.
     let decoded = token;
@@ -57,17 +65,18 @@ export class Authenticator {
     } catch {
       throw unauthorized();
     }
-    const record = await this.store.bearerByHash(hashToken(decoded));
+    const hash = hashToken(decoded);
+    const record = await this.memo.get(version, `bearer:${hash}`, () => this.store.bearerByHash(hash));
     if (!record) throw unauthorized();
-    const app = await this.store.appById(record.appId);
+    const app = await this.memo.get(version, `app:${record.appId}`, () => this.store.appById(record.appId));
     if (!app) throw unauthorized();
     if (record.kind === 'app') return { kind: 'app-only', app };
     if (record.expiresAt !== null && record.expiresAt <= this.clock.now()) throw unauthorized();
-    await this.requireActiveUser(record.userId);
+    await this.requireActiveUser(record.userId, version);
     return { kind: 'oauth2-user', app, userId: record.userId, scopes: new Set(record.scopes) };
   }
 
-  private async oauth1(req: AuthRequest, header: string): Promise<Principal> {
+  private async oauth1(req: AuthRequest, header: string, version: string | null): Promise<Principal> {
     const oauth = parseOAuthAuthorization(header);
     if (!oauth) throw unauthorized();
     const consumerKey = oauth.get('oauth_consumer_key');
@@ -77,13 +86,16 @@ export class Authenticator {
     const timestamp = oauth.get('oauth_timestamp');
     if (!consumerKey || !token || !signature || !nonce || !timestamp) throw unauthorized();
     if (oauth.get('oauth_signature_method') !== 'HMAC-SHA1') throw unauthorized();
-    const version = oauth.get('oauth_version');
-    if (version !== undefined && version !== '1.0') throw unauthorized();
+    const oauthVersion = oauth.get('oauth_version');
+    if (oauthVersion !== undefined && oauthVersion !== '1.0') throw unauthorized();
     if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Number(timestamp) * 1000 - this.clock.now()) > OAUTH1_TIMESTAMP_WINDOW_MS) {
       throw unauthorized();
     }
 
-    const [app, tokenRecord] = await Promise.all([this.store.appByConsumerKey(consumerKey), this.store.oauth1Token(token)]);
+    const [app, tokenRecord] = await Promise.all([
+      this.memo.get(version, `consumer:${consumerKey}`, () => this.store.appByConsumerKey(consumerKey)),
+      this.memo.get(version, `oauth1:${token}`, () => this.store.oauth1Token(token)),
+    ]);
     if (!app || !tokenRecord || tokenRecord.appId !== app.id) throw unauthorized();
 
     const headerParams: [string, string][] = [...oauth].filter(([k]) => k !== 'oauth_signature' && k !== 'realm');
@@ -96,8 +108,8 @@ export class Authenticator {
       method: req.method,
       baseUrls,
       params,
-      consumerSecret: this.sealer.open(app.consumerSecretSealed),
-      tokenSecret: this.sealer.open(tokenRecord.secretSealed),
+      consumerSecret: this.open(app.consumerSecretSealed),
+      tokenSecret: this.open(tokenRecord.secretSealed),
       signature,
     });
     if (!valid) throw unauthorized();
@@ -108,12 +120,23 @@ export class Authenticator {
       this.clock.now(),
     );
     if (!fresh) throw unauthorized();
-    await this.requireActiveUser(tokenRecord.userId);
+    await this.requireActiveUser(tokenRecord.userId, version);
     return { kind: 'oauth1', app, userId: tokenRecord.userId, permission: tokenRecord.permission };
   }
 
-  private async requireActiveUser(userId: string): Promise<UserRecord> {
-    const [user] = await this.store.usersByIds([userId]);
+  /** Sealed secrets never change their plaintext, so each is decrypted once. */
+  private open(sealed: string): string {
+    let plain = this.opened.get(sealed);
+    if (plain === undefined) {
+      plain = this.sealer.open(sealed);
+      if (this.opened.size >= 10_000) this.opened.clear();
+      this.opened.set(sealed, plain);
+    }
+    return plain;
+  }
+
+  private async requireActiveUser(userId: string, version: string | null): Promise<UserRecord> {
+    const [user] = await this.memo.get(version, `user:${userId}`, () => this.store.usersByIds([userId]));
     if (!user || user.suspended) throw unauthorized();
     return user;
   }

@@ -13,7 +13,7 @@ export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes: number = 64 * 1024 * 1024) {}
+  constructor(private readonly maxBytes: number) {}
 
   get(key: string, version: string): Entry | undefined {
     const entry = this.entries.get(key);

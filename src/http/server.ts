@@ -24,9 +24,21 @@ type Json = Record<string, unknown>;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const BODY_LIMIT = 64 * 1024;
 
+// x-transaction-id values are cut from a pool of random bytes: one randomBytes call per 512 responses.
+let idPool = randomBytes(4096);
+let idAt = 0;
+function transactionId(): string {
+  if (idAt + 8 > idPool.length) {
+    idPool = randomBytes(4096);
+    idAt = 0;
+  }
+  idAt += 8;
+  return idPool.toString('hex', idAt - 8, idAt);
+}
+
 /** Headers X sends on every API response. */
 function baseHeaders(reply: FastifyReply, started: bigint): void {
-  reply.header('x-transaction-id', randomBytes(8).toString('hex'));
+  reply.header('x-transaction-id', transactionId());
   reply.header('x-response-time', String(Number((process.hrtime.bigint() - started) / 1_000_000n)));
   reply.header('cache-control', 'no-cache, no-store, max-age=0');
   reply.header('x-content-type-options', 'nosniff');
@@ -137,7 +149,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
   app.setNotFoundHandler((_req, reply) => reply.code(404).send());
 
   const routes: ApiRoute[] = [...likesRoutes(services.likes), ...usageRoutes(services.usage)];
-  const cache = await responseCacheFor(services);
+  const cache = (await versioned(services)) ? new ResponseCache(services.config.responseCacheBytes) : null;
   for (const route of routes) registerApiRoute(app, services, route, cache);
   bearerTokenRoutes(app, services);
   oauthFlowRoutes(app, services);
@@ -157,14 +169,13 @@ export async function buildServer(services: Services, options: ServerOptions = {
 }
 
 /**
- * The response cache, when every write that could change a lookup is seen: by a counter all instances share
- * (Redis), or by the store itself noticing other processes' writes (SQLite's data_version). Otherwise (e.g.
- * PostgreSQL with in-memory shared state, where another process could write unseen) lookups are not cached.
+ * Whether a data version covers every writer: a counter all instances share (Redis), or the store itself noticing
+ * other processes' writes (SQLite's data_version). Only then are responses and credential lookups reused; PostgreSQL
+ * with in-memory shared state (where another process could write unseen) reads everything afresh.
  */
-async function responseCacheFor(services: Services): Promise<ResponseCache | null> {
-  if (!services.config.responseCache) return null;
-  const seesAllWriters = services.shared.changes.shared || (await services.store.foreignWriteToken()) !== null;
-  return seesAllWriters ? new ResponseCache() : null;
+async function versioned(services: Services): Promise<boolean> {
+  if (!services.config.responseCache) return false;
+  return services.shared.changes.shared || (await services.store.foreignWriteToken()) !== null;
 }
 
 async function dataVersion(services: Services): Promise<string> {
@@ -186,6 +197,8 @@ function registerApiRoute(app: FastifyInstance, services: Services, route: ApiRo
       try {
         const formPairs =
           rawBody && (contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded') ? parseFormPairs(rawBody) ?? [] : [];
+        // Read before anything is looked up: what is remembered under it is never older than it.
+        const version = cache ? await dataVersion(services) : null;
         const principal = await services.authenticator.authenticate({
           method: req.method,
           authorization: req.headers.authorization,
@@ -193,8 +206,9 @@ function registerApiRoute(app: FastifyInstance, services: Services, route: ApiRo
           host: req.headers.host ?? `${config.host}:${config.port}`,
           rawPath,
           params: [...(parseFormPairs(rawQuery) ?? []), ...formPairs],
-        });
-        const project = principal.app.projectId ? await services.store.projectById(principal.app.projectId) : null;
+        }, version);
+        const projectId = principal.app.projectId;
+        const project = projectId ? await services.memo.get(version, `project:${projectId}`, () => services.store.projectById(projectId)) : null;
         const policy = authorize(principal, project, route.endpoint);
         reply.header('x-access-level', accessLevel(principal));
         const userId = principal.kind === 'app-only' ? null : principal.userId;
@@ -209,9 +223,8 @@ function registerApiRoute(app: FastifyInstance, services: Services, route: ApiRo
         const run = () => route.handle({ principal, project: project!, policy, userId, path, query, rawBody, contentType, now });
         let body: Buffer;
         let tweetCount: number;
-        if (cached) {
-          // The version is read before the answer is built: a write landing meanwhile leaves the entry stale, never wrong.
-          const version = await dataVersion(services);
+        if (cached && version !== null) {
+          // The version was read before the answer is built: a write landing meanwhile leaves the entry stale, never wrong.
           const key = `${route.operationId}\u0000${JSON.stringify(path)}\u0000${rawQuery}\u0000${userId ?? ''}\u0000${JSON.stringify(policy)}`;
           const hit = cached.get(key, version);
           if (hit) {
