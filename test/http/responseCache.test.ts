@@ -94,4 +94,20 @@ describe('response cache', () => {
     assert.equal(capped.status, 429);
     assert.equal(capped.body.type, 'https://api.twitter.com/2/problems/usage-capped');
   });
+
+  it('forgets remembered credentials at the first write that changes them', async () => {
+    const user = server.creds.users[3];
+    const path = `/2/users/${user.id}/liked_tweets?max_results=5`;
+    assert.equal((await get(path, user.oauth2AccessToken)).status, 200);
+    assert.equal((await get(path, user.oauth2AccessToken)).status, 200);
+    await server.services.store.setUserFlags(user.id, { suspended: true });
+    assert.equal((await get(path, user.oauth2AccessToken)).status, 401);
+    await server.services.store.setUserFlags(user.id, { suspended: false });
+    assert.equal((await get(path, user.oauth2AccessToken)).status, 200);
+    const app = (await server.services.store.appById(server.creds.app.id))!;
+    await server.services.store.putApp({ ...app, suspended: true });
+    assert.equal((await get(path)).status, 401);
+    await server.services.store.putApp({ ...app, suspended: false });
+    assert.equal((await get(path)).status, 200);
+  });
 });
