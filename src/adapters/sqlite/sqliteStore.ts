@@ -31,17 +31,27 @@ function rowKeepingLikeCount(cols: readonly string[], row: unknown[]): unknown[]
 
 type Statement = Database.Statement<unknown[]>;
 
+interface PendingWrite {
+  kind: 'like' | 'unlike';
+  userId: string;
+  tweetId: string;
+  likedAt: number;
+  resolve: (changed: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
 /** The embedded store: one SQLite file in WAL mode, every statement prepared once. */
 export class SqliteStore implements LikesStore {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private stmts!: ReturnType<SqliteStore['prepare']>;
+  private writeBatch!: Database.Transaction<(batch: PendingWrite[], results: ({ ok: boolean } | { error: unknown })[]) => void>;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = OFF');
   }
@@ -56,6 +66,16 @@ export class SqliteStore implements LikesStore {
     });
     apply.immediate();
     this.stmts = this.prepare();
+    const one = this.db.transaction(this.applyWrite);
+    this.writeBatch = this.db.transaction((batch: PendingWrite[], results: ({ ok: boolean } | { error: unknown })[]) => {
+      batch.forEach((w, i) => {
+        try {
+          results[i] = { ok: one(w) };
+        } catch (error) {
+          results[i] = { error };
+        }
+      });
+    });
   }
 
   private prepare() {
@@ -211,28 +231,52 @@ export class SqliteStore implements LikesStore {
     return r ? { userId: r.user_id, tweetId: r.tweet_id, likedAt: r.liked_at } : null;
   }
 
-  private readonly likeTx = (userId: string, tweetId: string, likedAt: number): boolean => {
-    const run = this.db.transaction(() => {
-      if (this.stmts.insertLike.run(userId, tweetId, likedAt).changes === 0) return false;
-      this.stmts.bumpTweet.run(1, tweetId);
-      this.stmts.bumpUser.run(1, userId);
-      return true;
-    });
-    return run.immediate();
+  // Group commit: the likes and unlikes requested during one turn of the event loop commit in one transaction
+  // (one WAL sync), each in its own savepoint so a failing one fails alone; every caller is answered only
+  // after the commit that holds its write.
+  private pendingWrites: PendingWrite[] = [];
+
+  private readonly applyWrite = (w: PendingWrite): boolean => {
+    const delta = w.kind === 'like' ? 1 : -1;
+    const changed =
+      w.kind === 'like'
+        ? this.stmts.insertLike.run(w.userId, w.tweetId, w.likedAt).changes > 0
+        : this.stmts.deleteLike.run(w.userId, w.tweetId).changes > 0;
+    if (!changed) return false;
+    this.stmts.bumpTweet.run(delta, w.tweetId);
+    this.stmts.bumpUser.run(delta, w.userId);
+    return true;
   };
 
+  private commitWrites(): void {
+    const batch = this.pendingWrites;
+    this.pendingWrites = [];
+    const results = new Array<{ ok: boolean } | { error: unknown }>(batch.length);
+    try {
+      this.writeBatch.immediate(batch, results);
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+      return;
+    }
+    batch.forEach((w, i) => {
+      const r = results[i];
+      if ('ok' in r) w.resolve(r.ok);
+      else w.reject(r.error);
+    });
+  }
+
+  private write(w: Omit<PendingWrite, 'resolve' | 'reject'>): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (this.pendingWrites.push({ ...w, resolve, reject }) === 1) setImmediate(() => this.commitWrites());
+    });
+  }
+
   async like(userId: string, tweetId: string, likedAt: number): Promise<boolean> {
-    return this.likeTx(userId, tweetId, likedAt);
+    return this.write({ kind: 'like', userId, tweetId, likedAt });
   }
 
   async unlike(userId: string, tweetId: string): Promise<boolean> {
-    const run = this.db.transaction(() => {
-      if (this.stmts.deleteLike.run(userId, tweetId).changes === 0) return false;
-      this.stmts.bumpTweet.run(-1, tweetId);
-      this.stmts.bumpUser.run(-1, userId);
-      return true;
-    });
-    return run.immediate();
+    return this.write({ kind: 'unlike', userId, tweetId, likedAt: 0 });
   }
 
   async projectById(id: string): Promise<ProjectRecord | null> {
