@@ -3,7 +3,6 @@
 // the store; like_count equals the rows; the likes indexes are back; keyset listings walk the seeded likes.
 // Needs PostgreSQL at LIKES_API_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import { openBulkLoader } from '../../src/seed/openBulkLoader.ts';
 import { createProgress } from '../../src/seed/progress.ts';
 import { runSeed, type SeedSpec } from '../../src/seed/seed.ts';
 import { SEED_NOW, SeedWorld } from '../../src/seed/world.ts';
+import { createDatabase, type TestDatabase } from '../support/postgres.ts';
 
 const SPEC: SeedSpec = { users: 60, tweets: 300, likes: 3000, seed: 42 };
 const tmp = mkdtempSync(join(tmpdir(), 'likes-seed-test-'));
@@ -30,43 +30,17 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 let dirs = 0;
 const sqliteConfig = (): Config => loadConfig({ LIKES_API_DATA_DIR: join(tmp, `store-${++dirs}`), LIKES_API_DEMO: '0' });
 
-// ---- PostgreSQL: one database for this file, created on first use, dropped after ----
-const PG_BASE = process.env.LIKES_API_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const PG_DBS: string[] = [];
-
-function urlWithDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_BASE, connectionTimeoutMillis: 5000, query_timeout: 60_000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+// ---- PostgreSQL: fresh databases for this file, dropped after ----
+const PG_DBS: TestDatabase[] = [];
 
 async function pgConfig(): Promise<Config> {
-  const name = `likes_seed_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
-  PG_DBS.push(name);
-  return loadConfig({
-    LIKES_API_DATA_DIR: join(tmp, `pg-${name}`),
-    LIKES_API_DATABASE_URL: urlWithDatabase(PG_BASE, name),
-    LIKES_API_DEMO: '0',
-  });
+  const db = await createDatabase('seed_test');
+  PG_DBS.push(db);
+  return loadConfig({ LIKES_API_DATA_DIR: join(tmp, `pg-${db.name}`), LIKES_API_DATABASE_URL: db.url, LIKES_API_DEMO: '0' });
 }
 
 after(async () => {
-  if (PG_DBS.length === 0) return;
-  await withAdmin(async (admin) => {
-    for (const name of PG_DBS) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  });
+  for (const db of PG_DBS) await db.drop();
 });
 
 // ---- Reading a seeded store back ----

@@ -11,15 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { oauth1BaseString, oauth1HmacSha1, percentEncode } from '../../src/auth/oauth1.ts';
 import { parseFormPairs } from '../../src/formEncoding.ts';
+export { PG_BASE_URL, createDatabase, type TestDatabase } from './postgres.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const BIN = join(ROOT, 'bin/likes-api.mjs');
 
 /** Admin connection for creating and dropping databases (trust auth, no password). */
-export const PG_BASE_URL = process.env.LIKES_API_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.LIKES_API_TEST_REDIS_URL || 'redis://127.0.0.1:6379/0';
 
 /** Every fetch a test makes gets this deadline, so a hung server fails the test instead of stalling it. */
@@ -276,54 +275,6 @@ export function oauth1Authorization(
 }
 
 // ---- PostgreSQL: one fresh database per test file ----
-
-export interface TestDatabase {
-  name: string;
-  /** postgres://user@host:port/name, without a password. */
-  url: string;
-  /** Runs `fn` with a plain client on the test database. */
-  query<T extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<T[]>;
-  drop(): Promise<void>;
-}
-
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_BASE_URL, connectionTimeoutMillis: 5000, query_timeout: 60_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.end().catch(() => {});
-    throw new Error(`PostgreSQL at ${PG_BASE_URL} is unreachable: start it or set LIKES_API_TEST_DATABASE_URL`, { cause: err });
-  }
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-export async function createDatabase(label: string): Promise<TestDatabase> {
-  const name = `likes_${label}_${randomBytes(6).toString('hex')}`;
-  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
-  const base = new URL(PG_BASE_URL);
-  const url = `postgres://${base.username || 'postgres'}@${base.host}/${name}`;
-  let pool: pg.Pool | undefined;
-  return {
-    name,
-    url,
-    async query(text, values = []) {
-      if (!pool) {
-        pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000, query_timeout: 60_000 });
-        pool.on('error', () => {});
-      }
-      return (await pool.query(text, values)).rows;
-    },
-    async drop() {
-      await pool?.end().catch(() => {});
-      await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    },
-  };
-}
 
 // ---- Redis ----
 
