@@ -136,12 +136,13 @@ export async function buildServer(services: Services, options: ServerOptions = {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     (req as Timed)[started] = process.hrtime.bigint();
+    done();
   });
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     baseHeaders(reply, (req as Timed)[started] ?? process.hrtime.bigint());
-    return payload;
+    done(null, payload);
   });
 
   app.setErrorHandler((error, _req, reply) => sendProblem(reply, problemFor(error, logError)));
@@ -154,8 +155,12 @@ export async function buildServer(services: Services, options: ServerOptions = {
   bearerTokenRoutes(app, services);
   oauthFlowRoutes(app, services);
 
-  const openapi = JSON.stringify(buildOpenApi(routes, `http://${config.host}:${config.port}`));
-  app.get('/openapi.json', (_req, reply) => reply.code(200).header('content-type', JSON_TYPE).send(openapi));
+  // The document names the address the client reached us by (the port may have been chosen at start-up).
+  app.get('/openapi.json', (req, reply) => {
+    const scheme = String(req.headers['x-forwarded-proto'] ?? 'http').split(',')[0].trim() || 'http';
+    const doc = buildOpenApi(routes, `${scheme}://${req.headers.host ?? `${config.host}:${config.port}`}`);
+    return reply.code(200).header('content-type', JSON_TYPE).send(JSON.stringify(doc));
+  });
   app.get('/healthz', async (_req, reply) => {
     try {
       if (options.ready && !options.ready()) return sendJson(reply, 503, { status: 'starting' });
