@@ -40,11 +40,11 @@ describe('GET /openapi.json', () => {
   it('describes parameters exactly as the server validates them', async () => {
     const params = doc.paths['/2/users/{id}/liked_tweets'].get.parameters as Json[];
     const byName = new Map(params.map((p) => [p.name, p]));
-    assert.equal(byName.get('id').in, 'path');
-    assert.equal(byName.get('id').schema.pattern, '^[0-9]{1,19}$');
-    const max = byName.get('max_results').schema;
+    assert.equal(byName.get('id')!.in, 'path');
+    assert.equal(byName.get('id')!.schema.pattern, '^[0-9]{1,19}$');
+    const max = byName.get('max_results')!.schema;
     assert.deepEqual([max.minimum, max.maximum], [5, 100]);
-    const expansions = byName.get('expansions').schema.items.enum as string[];
+    const expansions = byName.get('expansions')!.schema.items.enum as string[];
     assert.ok(expansions.includes('referenced_tweets.id.author_id'));
     // What the document allows, the server accepts; one past the documented range, it refuses.
     const path = `/2/users/${server.creds.heavyLikerUserId}/liked_tweets`;
