@@ -52,6 +52,6 @@ describe('GET /openapi.json', () => {
     assert.equal((await fetch(`${server.baseUrl}${path}?max_results=${max.maximum}&expansions=${expansions.join(',')}`, { headers: auth })).status, 200);
     assert.equal((await fetch(`${server.baseUrl}${path}?max_results=${max.maximum + 1}`, { headers: auth })).status, 400);
     const likers = doc.paths['/2/tweets/{id}/liking_users'].get.parameters as Json[];
-    assert.equal(likers.find((p) => p.name === 'max_results').schema.default, 100);
+    assert.equal(likers.find((p) => p.name === 'max_results')!.schema.default, 100);
   });
 });
