@@ -3,7 +3,6 @@
 // demo-credentials.json) so that benchmarks and SDK scripts can authenticate.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openMemoryShared } from '../adapters/memory/index.ts';
 import type { Config } from '../config.ts';
 import type { DemoCredentials } from '../demo/demoSeed.ts';
 import type { BulkLoader, FinishStep } from '../ports/bulkLoader.ts';
@@ -149,8 +148,9 @@ export function tokenHolders(world: SeedWorld, count = TOKEN_HOLDERS): number[] 
 }
 
 async function mintCredentials(config: Config, world: SeedWorld, popular: number): Promise<DemoCredentials> {
-  // Memory shared state: minting needs the store and the sealing key only, never Redis.
-  const services = await openServices(config, { shared: openMemoryShared() });
+  // The configured shared state: with Redis, these writes bump the data version every running instance reads,
+  // so none keeps serving responses or credentials from before the bulk load.
+  const services = await openServices(config);
   try {
     const { credentials } = services;
     const project = await credentials.createProject('Bench Project', { monthlyTweetCap: 1_000_000_000_000 });
