@@ -83,6 +83,34 @@ const PAGE = 100;
 const log = (s: string) => console.log(s);
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+const seconds = () => Math.round((performance.now() - started) / 1000);
+
+// The machine may be shared: the 1-minute load average is sampled every 5 s and reported per section, so that a
+// section measured while other work ran can be told apart from one measured on a quiet machine.
+const loadSamples: { atS: number; load1: number }[] = [];
+const loadTimer = setInterval(() => loadSamples.push({ atS: seconds(), load1: loadavg()[0] }), 5000);
+loadTimer.unref();
+const sectionSpans: { section: string; fromS: number; toS: number }[] = [];
+async function timed<T>(section: string, work: () => Promise<T>): Promise<T> {
+  const fromS = seconds();
+  loadSamples.push({ atS: fromS, load1: loadavg()[0] });
+  try {
+    return await work();
+  } finally {
+    sectionSpans.push({ section, fromS, toS: seconds() });
+  }
+}
+
+/** The commit the servers ran from, with "+dirty" when src/, bin/ or package.json had uncommitted changes. */
+function gitState(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bin', 'package.json'], { cwd: ROOT }).toString().trim();
+    return `${head}${dirty ? '+dirty' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
 
 process.on('exit', stopAllSync);
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -330,7 +358,7 @@ async function main(): Promise<void> {
       loadavgStart: loadavg().map((x) => Math.round(x * 100) / 100),
       loadavgEnd: [],
     },
-    versions: versions(),
+    versions: { ...versions(), commit: gitState() },
     settings: { warmS: WARM_S, loadS: LOAD_S, connections: CONNECTIONS, page: PAGE, latency: LATENCY, seed: SEED },
     sizes: SIZES,
     mainLabel: MAIN.label,
@@ -350,6 +378,7 @@ async function main(): Promise<void> {
   // 1. Datasets
   log(`[${elapsed()}] Seeding SQLite datasets`);
   const sqliteSeeds = new Map<string, SeedOutcome>();
+  const seedingFrom = seconds();
   for (const size of run('scaling') ? SIZES : [MAIN]) {
     const s = await seedStore({ spec: size, dataDir: join(DATA, `sqlite-${size.label}`), reuse: !has('--reseed'), log });
     sqliteSeeds.set(size.label, s);
@@ -376,13 +405,16 @@ async function main(): Promise<void> {
       log(`  postgres ${size.label}: ${s.report.likesPerSecond} likes/s (${(s.wallMs / 1000).toFixed(1)} s wall)`);
     }
   }
+  sectionSpans.push({ section: 'seeding', fromS: seedingFrom, toS: seconds() });
 
   try {
-    if (run('main') || run('peers')) await mainTable(results, sqliteSeeds.get(MAIN.label)!, run('main') ? pgSeeds.get(MAIN.label) : undefined, run('main'));
-    if (run('peers') && !has('--no-peers')) await peers(results, sqliteSeeds.get(MAIN.label)!);
-    if (run('scaling')) await scaling(results, sqliteSeeds, pgSeeds);
-    if (run('writes')) await writes(results, sqliteSeeds.get(MAIN.label)!, pgSeeds.get(MAIN.label));
-    if (run('profile')) results.profiles = await profiles(sqliteSeeds.get(MAIN.label)!);
+    if (run('main') || run('peers')) {
+      await timed('side by side', () => mainTable(results, sqliteSeeds.get(MAIN.label)!, run('main') ? pgSeeds.get(MAIN.label) : undefined, run('main')));
+    }
+    if (run('peers') && !has('--no-peers')) await timed('peers', () => peers(results, sqliteSeeds.get(MAIN.label)!));
+    if (run('scaling')) await timed('scaling', () => scaling(results, sqliteSeeds, pgSeeds));
+    if (run('writes')) await timed('writes', () => writes(results, sqliteSeeds.get(MAIN.label)!, pgSeeds.get(MAIN.label)));
+    if (run('profile')) results.profiles = await timed('profiles', () => profiles(sqliteSeeds.get(MAIN.label)!));
   } finally {
     stopAllSync();
     if (!pgProblem) await cleanRedis().catch(() => {});
@@ -395,6 +427,16 @@ async function main(): Promise<void> {
   }
 
   results.machine.loadavgEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  clearInterval(loadTimer);
+  results.machine.loadBySection = sectionSpans.map(({ section, fromS, toS }) => {
+    const inside = loadSamples.filter((x) => x.atS >= fromS && x.atS <= toS).map((x) => x.load1);
+    const r2 = (x: number) => Math.round(x * 100) / 100;
+    return { section, fromS, toS, min: inside.length ? r2(Math.min(...inside)) : null, max: inside.length ? r2(Math.max(...inside)) : null };
+  });
+  const commitAtEnd = gitState();
+  if (commitAtEnd !== results.versions.commit) {
+    results.notes.push(`the working tree changed during the run (${results.versions.commit} at the start, ${commitAtEnd} at the end): servers started later ran the newer code`);
+  }
   results.durationS = Math.round((performance.now() - started) / 1000);
   const json = join(RESULTS, `bench-${STAMP}.json`);
   writeFileSync(json, JSON.stringify(results, null, 2));
