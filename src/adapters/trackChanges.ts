@@ -1,17 +1,29 @@
 // Bumps the change counter after every store write that can change a lookup response or a credential, so
 // responses and credentials remembered from older data are never used again.
-import type { ChangeCounter } from '../ports/changes.ts';
+import type { ChangeCounter, ChangeKind } from '../ports/changes.ts';
 import type { LikesStore } from '../ports/store.ts';
 
-/**
- * Writes that change what a lookup shows or who a credential authenticates (responses and credential
- * lookups are both remembered under the data version); like/unlike answer false when nothing changed.
- */
-const VISIBLE_WRITES = new Set<string>([
-  'like', 'unlike', 'insertUsers', 'insertTweets', 'insertMedia', 'insertPolls', 'insertPlaces', 'insertLikes',
-  'setTweetDeleted', 'setUserFlags', 'putProject', 'putApp', 'putOAuth1Token', 'deleteOAuth1TokensOfApp', 'putBearer',
-  'deleteBearer', 'deleteBearersOfApp',
-]);
+/** What each write changes: what lookups show, who credentials authenticate, or both. */
+const WRITES: Readonly<Record<string, readonly ChangeKind[]>> = {
+  like: ['data'],
+  unlike: ['data'],
+  insertTweets: ['data'],
+  insertMedia: ['data'],
+  insertPolls: ['data'],
+  insertPlaces: ['data'],
+  insertLikes: ['data'],
+  setTweetDeleted: ['data'],
+  // A user's suspension decides both what is shown and whether their tokens authenticate.
+  insertUsers: ['data', 'credentials'],
+  setUserFlags: ['data', 'credentials'],
+  putProject: ['credentials'],
+  putApp: ['credentials'],
+  putOAuth1Token: ['credentials'],
+  deleteOAuth1TokensOfApp: ['credentials'],
+  putBearer: ['credentials'],
+  deleteBearer: ['credentials'],
+  deleteBearersOfApp: ['credentials'],
+};
 
 const RETRY_MS = 100;
 
@@ -23,7 +35,7 @@ export function trackChanges(store: LikesStore, changes: ChangeCounter): LikesSt
     if (retrying) return;
     retrying = true;
     const attempt = () =>
-      changes.bump().then(
+      changes.bump(['data', 'credentials']).then(
         () => (retrying = false),
         () => setTimeout(attempt, RETRY_MS).unref(),
       );
@@ -36,12 +48,13 @@ export function trackChanges(store: LikesStore, changes: ChangeCounter): LikesSt
       if (typeof value !== 'function') return value;
       let fn = wrapped.get(prop);
       if (!fn) {
-        fn = VISIBLE_WRITES.has(String(prop))
+        const kinds = WRITES[String(prop)];
+        fn = kinds
           ? async (...args: unknown[]) => {
               const result = await value.apply(target, args);
               if (result !== false) {
                 try {
-                  await changes.bump();
+                  await changes.bump(kinds);
                 } catch (error) {
                   retry();
                   throw error;

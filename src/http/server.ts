@@ -150,8 +150,9 @@ export async function buildServer(services: Services, options: ServerOptions = {
   app.setNotFoundHandler((_req, reply) => reply.code(404).send());
 
   const routes: ApiRoute[] = [...likesRoutes(services.likes), ...usageRoutes(services.usage)];
-  const cache = (await versioned(services)) ? new ResponseCache(services.config.responseCacheBytes) : null;
-  for (const route of routes) registerApiRoute(app, services, route, cache);
+  const versions = (await versioned(services)) ? versionReader(services) : null;
+  const cache = versions ? new ResponseCache(services.config.responseCacheBytes) : null;
+  for (const route of routes) registerApiRoute(app, services, route, versions, cache);
   bearerTokenRoutes(app, services);
   oauthFlowRoutes(app, services);
 
@@ -183,12 +184,39 @@ async function versioned(services: Services): Promise<boolean> {
   return services.shared.changes.shared || (await services.store.foreignWriteToken()) !== null;
 }
 
-async function dataVersion(services: Services): Promise<string> {
-  const [shared, foreign] = await Promise.all([services.shared.changes.current(), services.store.foreignWriteToken()]);
-  return `${shared}:${foreign ?? ''}`;
+interface RequestVersions {
+  /** What cached responses are tagged with. */
+  data: string;
+  /** What remembered credential and Project lookups are tagged with. */
+  credentials: string;
 }
 
-function registerApiRoute(app: FastifyInstance, services: Services, route: ApiRoute, cache: ResponseCache | null): void {
+/**
+ * The versions a request runs under. SQLite's data_version (other processes' writes, of any kind) is read
+ * once per event-loop turn: a value from earlier in the turn is still read before this request's data.
+ */
+function versionReader(services: Services): () => Promise<RequestVersions> {
+  let foreignThisTurn: Promise<string | null> | null = null;
+  const foreign = () => {
+    if (!foreignThisTurn) {
+      foreignThisTurn = services.store.foreignWriteToken();
+      setImmediate(() => (foreignThisTurn = null));
+    }
+    return foreignThisTurn;
+  };
+  return async () => {
+    const [shared, token] = await Promise.all([services.shared.changes.current(), foreign()]);
+    return { data: `${shared.data}:${token ?? ''}`, credentials: `${shared.credentials}:${token ?? ''}` };
+  };
+}
+
+function registerApiRoute(
+  app: FastifyInstance,
+  services: Services,
+  route: ApiRoute,
+  versions: (() => Promise<RequestVersions>) | null,
+  cache: ResponseCache | null,
+): void {
   const { clock, config } = services;
   const cached = route.cacheable && cache ? cache : null;
   app.route({
@@ -203,7 +231,7 @@ function registerApiRoute(app: FastifyInstance, services: Services, route: ApiRo
         const formPairs =
           rawBody && (contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded') ? parseFormPairs(rawBody) ?? [] : [];
         // Read before anything is looked up: what is remembered under it is never older than it.
-        const version = cache ? await dataVersion(services) : null;
+        const version = versions ? await versions() : null;
         const principal = await services.authenticator.authenticate({
           method: req.method,
           authorization: req.headers.authorization,
@@ -211,9 +239,9 @@ function registerApiRoute(app: FastifyInstance, services: Services, route: ApiRo
           host: req.headers.host ?? `${config.host}:${config.port}`,
           rawPath,
           params: [...(parseFormPairs(rawQuery) ?? []), ...formPairs],
-        }, version);
+        }, version?.credentials ?? null);
         const projectId = principal.app.projectId;
-        const project = projectId ? await services.memo.get(version, `project:${projectId}`, () => services.store.projectById(projectId)) : null;
+        const project = projectId ? await services.memo.get(version?.credentials ?? null, `project:${projectId}`, () => services.store.projectById(projectId)) : null;
         const policy = authorize(principal, project, route.endpoint);
         reply.header('x-access-level', accessLevel(principal));
         const userId = principal.kind === 'app-only' ? null : principal.userId;
@@ -228,10 +256,10 @@ function registerApiRoute(app: FastifyInstance, services: Services, route: ApiRo
         const run = () => route.handle({ principal, project: project!, policy, userId, path, query, rawBody, contentType, now });
         let body: Buffer;
         let tweetCount: number;
-        if (cached && version !== null) {
+        if (cached && version) {
           // The version was read before the answer is built: a write landing meanwhile leaves the entry stale, never wrong.
           const key = `${route.operationId}\u0000${JSON.stringify(path)}\u0000${rawQuery}\u0000${userId ?? ''}\u0000${JSON.stringify(policy)}`;
-          const hit = cached.get(key, version);
+          const hit = cached.get(key, version.data);
           if (hit) {
             body = hit.body;
             tweetCount = hit.tweetCount;
@@ -239,7 +267,7 @@ function registerApiRoute(app: FastifyInstance, services: Services, route: ApiRo
             const result = await run();
             body = Buffer.from(JSON.stringify(result.body));
             tweetCount = result.tweetCount ?? 0;
-            cached.set(key, version, body, tweetCount);
+            cached.set(key, version.data, body, tweetCount);
           }
         } else {
           const result = await run();

@@ -15,6 +15,12 @@ describe('response cache', () => {
   const file = join(dir, 'likes.db');
   const store = new SqliteStore(file);
   let reads = 0;
+  let bearerReads = 0;
+  const bearerByHash = store.bearerByHash.bind(store);
+  store.bearerByHash = async (...args) => {
+    bearerReads += 1;
+    return bearerByHash(...args);
+  };
   const likesByUser = store.likesByUser.bind(store);
   store.likesByUser = async (...args) => {
     reads += 1;
@@ -109,5 +115,21 @@ describe('response cache', () => {
     assert.equal((await get(path)).status, 401);
     await server.services.store.putApp({ ...app, suspended: false });
     assert.equal((await get(path)).status, 200);
+  });
+
+  it('keeps remembered credentials across likes, which change only the data', async () => {
+    const path = `/2/users/${server.creds.heavyLikerUserId}/liked_tweets?max_results=5`;
+    await get(path);
+    const before = bearerReads;
+    const user = server.creds.users[4];
+    await fetch(`${server.baseUrl}/2/users/${user.id}/likes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.oauth2AccessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tweet_id: server.creds.tweets[700].id }),
+    });
+    const afterLike = bearerReads;
+    await get(path);
+    assert.equal(bearerReads, afterLike, 'the app bearer was not read again after a like');
+    assert.ok(afterLike - before <= 1, 'the like read at most its own token');
   });
 });

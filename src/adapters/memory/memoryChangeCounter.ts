@@ -1,15 +1,15 @@
-import type { ChangeCounter } from '../../ports/changes.ts';
+import type { ChangeCounter, ChangeKind, Versions } from '../../ports/changes.ts';
 
-/** A per-process counter: sees only this process's writes. */
+/** Per-process counters: they see only this process's writes. */
 export class MemoryChangeCounter implements ChangeCounter {
   readonly shared = false;
-  private version = 0;
+  private readonly counts: Record<ChangeKind, number> = { data: 0, credentials: 0 };
 
-  async current(): Promise<string> {
-    return String(this.version);
+  async current(): Promise<Versions> {
+    return { data: String(this.counts.data), credentials: String(this.counts.credentials) };
   }
 
-  async bump(): Promise<void> {
-    this.version += 1;
+  async bump(kinds: readonly ChangeKind[]): Promise<void> {
+    for (const kind of kinds) this.counts[kind] += 1;
   }
 }
