@@ -3,6 +3,7 @@ import { seedDemoFlows } from '../auth/flows/index.ts';
 import { snowflakeAt } from '../domain/ids.ts';
 import type { LikeRow, MediaRecord, PlaceRecord, PollRecord, TweetRecord, UserRecord } from '../domain/model.ts';
 import type { Services } from '../services.ts';
+import { mintCredentialsDocument } from './credentialsDocument.ts';
 import { Prng } from './prng.ts';
 
 export const DEMO_SEED = 20240611;
@@ -212,30 +213,17 @@ export async function ensureDemo(services: Services, instanceId: string): Promis
   await store.insertTweets(world.tweets);
   await store.insertLikes(world.likes);
 
-  const { credentials } = services;
-  const project = await credentials.createProject('Demo Project', { monthlyTweetCap: 50_000_000 });
-  const app = await credentials.createApp('Demo App', project.id, 'read-write');
-  const orphan = await credentials.createApp('App outside any Project', null, 'read-write');
   const holders = world.users.slice(0, TOKEN_HOLDERS);
+  const minted = await mintCredentialsDocument(
+    services,
+    { project: 'Demo Project', app: 'Demo App', orphanApp: 'App outside any Project', monthlyTweetCap: 50_000_000 },
+    holders,
+  );
   // The authorization pages: the demo App's loopback callbacks, and password `likes-api-demo` for the token holders.
-  await seedDemoFlows(services, app.app.id, holders.map((u) => u.id));
-  const users = [];
-  for (const u of holders) {
-    const tokens = await credentials.mintUserTokens(app.app, u.id);
-    users.push({
-      id: u.id, username: u.username, name: u.name, protected: u.protected,
-      accessToken: tokens.accessToken, accessTokenSecret: tokens.accessTokenSecret, oauth2AccessToken: tokens.oauth2AccessToken,
-    });
-  }
+  await seedDemoFlows(services, minted.app.id, holders.map((u) => u.id));
   const doc: DemoCredentials = {
     baseUrl: '',
-    project: { id: project.id },
-    app: {
-      id: app.app.id, consumerKey: app.consumerKey, consumerSecret: app.consumerSecret, bearerToken: app.bearerToken,
-      clientId: app.clientId, clientSecret: app.clientSecret,
-    },
-    appWithoutProject: { id: orphan.app.id, consumerKey: orphan.consumerKey, consumerSecret: orphan.consumerSecret, bearerToken: orphan.bearerToken },
-    users,
+    ...minted,
     // Tweets anyone may see and like: not deleted, author neither protected nor suspended.
     tweets: world.tweets.filter(world.likeable).map((t) => ({ id: t.id, authorId: t.authorId })),
     deletedTweetIds: world.tweets.filter((t) => t.deleted).map((t) => t.id),

@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import type { DemoCredentials } from '../demo/demoSeed.ts';
 import type { BulkLoader, FinishStep } from '../ports/bulkLoader.ts';
 import { openServices } from '../services.ts';
+import { mintCredentialsDocument } from '../demo/credentialsDocument.ts';
 import { openBulkLoader } from './openBulkLoader.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import { SeedWorld, type SeedSpec } from './world.ts';
@@ -152,26 +153,14 @@ async function mintCredentials(config: Config, world: SeedWorld, popular: number
   // so none keeps serving responses or credentials from before the bulk load.
   const services = await openServices(config);
   try {
-    const { credentials } = services;
-    const project = await credentials.createProject('Bench Project', { monthlyTweetCap: 1_000_000_000_000 });
-    const app = await credentials.createApp('Bench App', project.id, 'read-write');
-    const orphan = await credentials.createApp('Bench App outside any Project', null, 'read-write');
-    const users: DemoCredentials['users'] = [];
     const holders = tokenHolders(world).map((u) => world.userIds[u]);
-    // Usernames and names as stored (read back rather than generated a second time).
+    // Users as stored (read back rather than generated a second time), in the order of `holders`.
     const stored = new Map((await services.store.usersByIds(holders)).map((r) => [r.id, r]));
-    for (const id of holders) {
-      const tokens = await credentials.mintUserTokens(app.app, id);
-      users.push({
-        id,
-        username: stored.get(id)?.username ?? '',
-        name: stored.get(id)?.name ?? '',
-        protected: false,
-        accessToken: tokens.accessToken,
-        accessTokenSecret: tokens.accessTokenSecret,
-        oauth2AccessToken: tokens.oauth2AccessToken,
-      });
-    }
+    const minted = await mintCredentialsDocument(
+      services,
+      { project: 'Bench Project', app: 'Bench App', orphanApp: 'Bench App outside any Project', monthlyTweetCap: 1_000_000_000_000 },
+      holders.flatMap((id) => (stored.has(id) ? [stored.get(id)!] : [])),
+    );
     const step = Math.max(1, Math.floor(world.spec.tweets / LISTED_TWEETS));
     const tweets: DemoCredentials['tweets'] = [];
     for (let t = 0; t < world.spec.tweets && tweets.length < LISTED_TWEETS; t += step) {
@@ -180,13 +169,7 @@ async function mintCredentials(config: Config, world: SeedWorld, popular: number
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
       baseUrl: `http://${host}:${config.port}`,
-      project: { id: project.id },
-      app: {
-        id: app.app.id, consumerKey: app.consumerKey, consumerSecret: app.consumerSecret, bearerToken: app.bearerToken,
-        clientId: app.clientId, clientSecret: app.clientSecret,
-      },
-      appWithoutProject: { id: orphan.app.id, consumerKey: orphan.consumerKey, consumerSecret: orphan.consumerSecret, bearerToken: orphan.bearerToken },
-      users,
+      ...minted,
       tweets,
       deletedTweetIds: [],
       popularTweetId: world.tweetIds[popular],

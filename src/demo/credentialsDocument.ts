@@ -1,0 +1,40 @@
+// The credentials part of demo-credentials.json (and bench-credentials.json): a Project, an App in it, an App
+// outside any Project, and user tokens for the given users, minted once and shown in plaintext on purpose.
+import type { UserRecord } from '../domain/model.ts';
+import type { Services } from '../services.ts';
+import type { DemoCredentials } from './demoSeed.ts';
+
+export type CredentialsPart = Pick<DemoCredentials, 'project' | 'app' | 'appWithoutProject' | 'users'>;
+
+export async function mintCredentialsDocument(
+  services: Pick<Services, 'credentials'>,
+  names: { project: string; app: string; orphanApp: string; monthlyTweetCap: number },
+  holders: readonly UserRecord[],
+): Promise<CredentialsPart> {
+  const { credentials } = services;
+  const project = await credentials.createProject(names.project, { monthlyTweetCap: names.monthlyTweetCap });
+  const app = await credentials.createApp(names.app, project.id, 'read-write');
+  const orphan = await credentials.createApp(names.orphanApp, null, 'read-write');
+  const users: DemoCredentials['users'] = [];
+  for (const u of holders) {
+    const tokens = await credentials.mintUserTokens(app.app, u.id);
+    users.push({
+      id: u.id,
+      username: u.username,
+      name: u.name,
+      protected: u.protected,
+      accessToken: tokens.accessToken,
+      accessTokenSecret: tokens.accessTokenSecret,
+      oauth2AccessToken: tokens.oauth2AccessToken,
+    });
+  }
+  return {
+    project: { id: project.id },
+    app: {
+      id: app.app.id, consumerKey: app.consumerKey, consumerSecret: app.consumerSecret, bearerToken: app.bearerToken,
+      clientId: app.clientId, clientSecret: app.clientSecret,
+    },
+    appWithoutProject: { id: orphan.app.id, consumerKey: orphan.consumerKey, consumerSecret: orphan.consumerSecret, bearerToken: orphan.bearerToken },
+    users,
+  };
+}
