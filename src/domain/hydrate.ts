@@ -28,7 +28,7 @@ class IdList {
 const byKey = <T>(items: T[], key: (t: T) => string): Map<string, T> => new Map(items.map((i) => [key(i), i]));
 
 /** Whether `viewerId` may see Tweets of `author` (protected accounts show only to themselves here). */
-export function canSeeAuthor(author: UserRecord | undefined, viewerId: string | null): boolean {
+export function canSeeAuthor(author: Pick<UserRecord, 'id' | 'protected' | 'suspended'> | undefined, viewerId: string | null): boolean {
   return !!author && !author.suspended && (!author.protected || author.id === viewerId);
 }
 

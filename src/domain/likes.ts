@@ -60,18 +60,13 @@ export class LikesService {
     const refusal = this.ownerRefusal(owner, userId, viewer);
     if (refusal) return { body: { errors: [refusal] }, tweetCount: 0 };
 
-    const { rows, page } = await this.walk((p) => this.store.likesByUser(userId, p), tweetKey, req, undefined);
-    const tweets = await this.store.tweetsByIds(rows.map((r) => r.tweetId));
-    const tweetById = new Map(tweets.map((t) => [t.id, t]));
-    const authors = new Map((await this.store.usersByIds([...new Set(tweets.map((t) => t.authorId))])).map((u) => [u.id, u]));
+    // One read per page: the likes with their Tweets and the authors' visibility flags.
+    const { rows, page } = await this.walk((p) => this.store.likedTweetsByUser(userId, p), (r) => r.like, tweetKey, req, undefined);
     // Deleted Tweets and Tweets the viewer may not see drop out of the page, as X's short pages show.
-    const visible = rows.flatMap((r) => {
-      const t = tweetById.get(r.tweetId);
-      return t && !t.deleted && canSeeAuthor(authors.get(t.authorId), viewer.userId) ? [t] : [];
-    });
+    const visible = rows.flatMap((r) => (r.tweet && !r.tweet.deleted && canSeeAuthor(r.author ?? undefined, viewer.userId) ? [r.tweet] : []));
     const viewerId = viewer.userId;
     const data = visible.map((t) => presentTweet(t, req.selection.tweet, viewerId));
-    const hydrated = await hydrateTweets(this.store, visible, authors, req.selection, viewerId, this.clock.now());
+    const hydrated = await hydrateTweets(this.store, visible, new Map(), req.selection, viewerId, this.clock.now());
     return { body: document(data, hydrated.includes, hydrated.errors, page), tweetCount: data.length };
   }
 
@@ -90,7 +85,7 @@ export class LikesService {
       const last = await this.store.likeOfTweetAtRank(tweetId, LIKING_USERS_CAP - 1);
       if (last) floor = { likedAt: last.likedAt, id: last.userId };
     }
-    const { rows, page } = await this.walk((p) => this.store.likesOfTweet(tweetId, p), userKey, req, floor);
+    const { rows, page } = await this.walk((p) => this.store.likesOfTweet(tweetId, p), (r) => r, userKey, req, floor);
     const users = new Map((await this.store.usersByIds(rows.map((r) => r.userId))).map((u) => [u.id, u]));
     const visible = rows.flatMap((r) => {
       const u = users.get(r.userId);
@@ -134,12 +129,13 @@ export class LikesService {
    * One keyset page: reads one row more than asked to learn whether another page exists.
    * next_token is offered only when more rows exist; previous_token whenever the page was reached by a token.
    */
-  private async walk(
-    read: (p: KeysetPage) => Promise<LikeRow[]>,
+  private async walk<R>(
+    read: (p: KeysetPage) => Promise<R[]>,
+    likeOf: (r: R) => LikeRow,
     keyOf: KeyPicker,
     req: ListRequest,
     floor: LikeKey | undefined,
-  ): Promise<{ rows: LikeRow[]; page: PageTokens }> {
+  ): Promise<{ rows: R[]; page: PageTokens }> {
     const limit = req.maxResults;
     const cursor = req.cursor;
     const direction = cursor?.direction ?? 'older';
@@ -147,7 +143,7 @@ export class LikesService {
     const more = fetched.length > limit;
     // Rows come newest first either way: going older the extra row is the last, going newer the first.
     const rows = !more ? fetched : direction === 'older' ? fetched.slice(0, limit) : fetched.slice(1);
-    return { rows, page: { rows, more, direction, cursor, keyOf } };
+    return { rows, page: { rows: rows.map(likeOf), more, direction, cursor, keyOf } };
   }
 }
 

@@ -26,6 +26,12 @@ export interface KeysetPage {
   floor?: LikeKey;
 }
 
+export interface LikedTweetRow {
+  like: LikeRow;
+  tweet: TweetRecord | null;
+  author: { id: string; protected: boolean; suspended: boolean } | null;
+}
+
 /**
  * The port every storage adapter implements; one contract suite (test/contract) runs against each.
  *
@@ -58,6 +64,11 @@ export interface LikesStore {
 
   /** Likes given by `userId`; `LikeKey.id` is the tweet id. */
   likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]>;
+  /**
+   * The same walk as likesByUser, each like joined to its Tweet (null when no such Tweet exists) and the
+   * visibility flags of the Tweet's author (null when the author does not exist): one read per page.
+   */
+  likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow[]>;
   /** Likes a tweet received; `LikeKey.id` is the liking user's id. */
   likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]>;
   /** The like of `tweetId` at 0-based position `rank` newest first, or null when it has fewer likes. */

@@ -318,6 +318,43 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         ]);
       });
 
+      it('likedTweetsByUser walks like likesByUser, each like with its Tweet and the author\'s visibility', async () => {
+        const store = await ready();
+        await store.insertUsers([user('9301'), user('9302', { protected: true }), user('9303', { suspended: true })]);
+        await store.insertTweets([
+          tweet('9401', '9302'),
+          tweet('9402', '9303', { deleted: true }),
+          tweet('9403', '9304'), // its author does not exist
+        ]);
+        await store.insertLikes([
+          { userId: '9301', tweetId: '9401', likedAt: 10 },
+          { userId: '9301', tweetId: '9402', likedAt: 20 },
+          { userId: '9301', tweetId: '9403', likedAt: 30 },
+          { userId: '9301', tweetId: '9499', likedAt: 40 }, // no such Tweet
+        ]);
+        for (const page of [
+          { limit: 10, direction: 'older' as const },
+          { limit: 2, direction: 'older' as const, from: { likedAt: 30, id: '9403' } },
+          { limit: 2, direction: 'newer' as const, from: { likedAt: 10, id: '9401' } },
+          { limit: 10, direction: 'older' as const, floor: { likedAt: 20, id: '9402' } },
+        ]) {
+          const rows = await store.likedTweetsByUser('9301', page);
+          assert.deepEqual(rows.map((r) => r.like), await store.likesByUser('9301', page));
+          const tweets = new Map((await store.tweetsByIds(rows.map((r) => r.like.tweetId))).map((t) => [t.id, t]));
+          for (const r of rows) assert.deepEqual(r.tweet, tweets.get(r.like.tweetId) ?? null);
+        }
+        const rows = await store.likedTweetsByUser('9301', { limit: 10, direction: 'older' });
+        assert.deepEqual(
+          rows.map((r) => [r.like.tweetId, r.tweet?.deleted ?? null, r.author]),
+          [
+            ['9499', null, null],
+            ['9403', false, null],
+            ['9402', true, { id: '9303', protected: false, suspended: true }],
+            ['9401', false, { id: '9302', protected: true, suspended: false }],
+          ],
+        );
+      });
+
       it('insertLikes bulk-inserts new likes only and recounts the tweets and users touched', async () => {
         const store = await ready();
         const users = range(60).map((i) => user(`51${pad(i, 3)}`));

@@ -3,7 +3,7 @@ import type {
   AppRecord, BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../../domain/model.ts';
-import type { KeysetPage, LikeKey, LikesStore } from '../../ports/store.ts';
+import type { KeysetPage, LikedTweetRow, LikeKey, LikesStore } from '../../ports/store.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import {
   APP_COLUMNS, BEARER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
@@ -217,24 +217,30 @@ const upsertKeepingLikeCount = (name: string, table: 'users' | 'tweets', c: read
 };
 
 // Keyset walks over one of the two likes indexes; `newer` reads upwards from the cursor and is reversed in code.
-const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id') => ({
+// Rows carry user_id, tweet_id, liked_at; `select` may add joined columns (the likes table is aliased `l`).
+const walk = (
+  key: 'user_id' | 'tweet_id',
+  other: 'tweet_id' | 'user_id',
+  select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l',
+  name = `likes_walk_${key}`,
+) => ({
   first: {
-    name: `likes_walk_${key}_first`,
-    text: `SELECT user_id, tweet_id, liked_at FROM likes
-      WHERE ${key} = $1 AND (liked_at, ${other}) >= ($2::bigint, $3::text)
-      ORDER BY liked_at DESC, ${other} DESC LIMIT $4`,
+    name: `${name}_first`,
+    text: `${select}
+      WHERE l.${key} = $1 AND (l.liked_at, l.${other}) >= ($2::bigint, $3::text)
+      ORDER BY l.liked_at DESC, l.${other} DESC LIMIT $4`,
   },
   older: {
-    name: `likes_walk_${key}_older`,
-    text: `SELECT user_id, tweet_id, liked_at FROM likes
-      WHERE ${key} = $1 AND (liked_at, ${other}) < ($2::bigint, $3::text) AND (liked_at, ${other}) >= ($4::bigint, $5::text)
-      ORDER BY liked_at DESC, ${other} DESC LIMIT $6`,
+    name: `${name}_older`,
+    text: `${select}
+      WHERE l.${key} = $1 AND (l.liked_at, l.${other}) < ($2::bigint, $3::text) AND (l.liked_at, l.${other}) >= ($4::bigint, $5::text)
+      ORDER BY l.liked_at DESC, l.${other} DESC LIMIT $6`,
   },
   newer: {
-    name: `likes_walk_${key}_newer`,
-    text: `SELECT user_id, tweet_id, liked_at FROM likes
-      WHERE ${key} = $1 AND (liked_at, ${other}) > ($2::bigint, $3::text) AND (liked_at, ${other}) >= ($4::bigint, $5::text)
-      ORDER BY liked_at ASC, ${other} ASC LIMIT $6`,
+    name: `${name}_newer`,
+    text: `${select}
+      WHERE l.${key} = $1 AND (l.liked_at, l.${other}) > ($2::bigint, $3::text) AND (l.liked_at, l.${other}) >= ($4::bigint, $5::text)
+      ORDER BY l.liked_at ASC, l.${other} ASC LIMIT $6`,
   },
 });
 type Walk = ReturnType<typeof walk>;
@@ -264,6 +270,14 @@ const S = {
   polls: byKeys('likes_polls_by_ids', 'polls', POLL_COLUMNS, 'id'),
   places: byKeys('likes_places_by_ids', 'places', PLACE_COLUMNS, 'id'),
   byUser: walk('user_id', 'tweet_id'),
+  likedTweets: walk(
+    'user_id',
+    'tweet_id',
+    `SELECT l.user_id, l.tweet_id, l.liked_at, u.id AS author_id_seen, u.protected AS author_protected,
+      u.suspended AS author_suspended, ${TWEET_COLUMNS.map((c) => `t.${c}`).join(', ')}
+      FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
+    'likes_liked_tweets',
+  ),
   ofTweet: walk('tweet_id', 'user_id'),
   atRank: {
     name: 'likes_at_rank',
@@ -544,7 +558,7 @@ export class PostgresStore implements LikesStore {
     return this.many(S.places, ids, placeFromRow);
   }
 
-  private async walk(w: Walk, key: string, page: KeysetPage): Promise<LikeRow[]> {
+  private async walk(w: Walk, key: string, page: KeysetPage): Promise<Row[]> {
     if (!storable(key)) return [];
     // Same floor as the SQLite store, inclusive. At +Infinity nothing is at or above it; at -Infinity (or NaN, or
     // absent) there is no floor: (BIGINT_MIN, '') is at or below every row.
@@ -556,14 +570,21 @@ export class PostgresStore implements LikesStore {
     if (!page.from) rows = await this.q(w.first, [key, ...floorArgs, limit]);
     else if (page.direction === 'older') rows = await this.q(w.older, [key, ...bound(page.from), ...floorArgs, limit]);
     else rows = (await this.q(w.newer, [key, ...bound(page.from), ...floorArgs, limit])).reverse();
-    return rows.map(likeFromRow);
+    return rows;
   }
 
-  likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
-    return this.walk(S.byUser, userId, page);
+  async likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
+    return (await this.walk(S.byUser, userId, page)).map(likeFromRow);
   }
-  likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
-    return this.walk(S.ofTweet, tweetId, page);
+  async likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow[]> {
+    return (await this.walk(S.likedTweets, userId, page)).map((r) => ({
+      like: likeFromRow(r),
+      tweet: r.id === null ? null : tweetFromRow(r),
+      author: r.author_id_seen === null ? null : { id: r.author_id_seen, protected: r.author_protected, suspended: r.author_suspended },
+    }));
+  }
+  async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
+    return (await this.walk(S.ofTweet, tweetId, page)).map(likeFromRow);
   }
   async likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null> {
     if (!storable(tweetId)) return null;

@@ -5,7 +5,7 @@ import type {
   AppRecord, BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../../domain/model.ts';
-import type { KeysetPage, LikesStore } from '../../ports/store.ts';
+import type { KeysetPage, LikedTweetRow, LikesStore } from '../../ports/store.ts';
 import {
   APP_COLUMNS, BEARER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, mediaFromRow, mediaToRow,
@@ -30,6 +30,8 @@ function rowKeepingLikeCount(cols: readonly string[], row: unknown[]): unknown[]
 }
 
 type Statement = Database.Statement<unknown[]>;
+
+const likeOfValues = (r: readonly any[]): LikeRow => ({ userId: r[0], tweetId: r[1], likedAt: r[2] });
 
 interface PendingWrite {
   kind: 'like' | 'unlike';
@@ -98,19 +100,20 @@ export class SqliteStore implements LikesStore {
          ON CONFLICT (id) DO UPDATE SET ${written.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`,
       );
     };
-    // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code.
-    const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id') => ({
+    // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code. Rows start
+    // with user_id, tweet_id, liked_at; `select` may add joined columns after them.
+    const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id', select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l') => ({
       newest: db.prepare(
-        `SELECT user_id, tweet_id, liked_at FROM likes WHERE ${key} = ? AND (liked_at, ${other}) >= (?, ?)
-         ORDER BY liked_at DESC, ${other} DESC LIMIT ?`,
+        `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) >= (?, ?)
+         ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ?`,
       ).raw(true),
       older: db.prepare(
-        `SELECT user_id, tweet_id, liked_at FROM likes WHERE ${key} = ? AND (liked_at, ${other}) < (?, ?)
-         AND (liked_at, ${other}) >= (?, ?) ORDER BY liked_at DESC, ${other} DESC LIMIT ?`,
+        `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) < (?, ?)
+         AND (l.liked_at, l.${other}) >= (?, ?) ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ?`,
       ).raw(true),
       newer: db.prepare(
-        `SELECT user_id, tweet_id, liked_at FROM likes WHERE ${key} = ? AND (liked_at, ${other}) > (?, ?)
-         AND (liked_at, ${other}) >= (?, ?) ORDER BY liked_at ASC, ${other} ASC LIMIT ?`,
+        `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) > (?, ?)
+         AND (l.liked_at, l.${other}) >= (?, ?) ORDER BY l.liked_at ASC, l.${other} ASC LIMIT ?`,
       ).raw(true),
     });
     return {
@@ -126,6 +129,12 @@ export class SqliteStore implements LikesStore {
       polls: byJsonIds('polls', POLL_COLUMNS, 'id'),
       places: byJsonIds('places', PLACE_COLUMNS, 'id'),
       byUser: walk('user_id', 'tweet_id'),
+      likedTweets: walk(
+        'user_id',
+        'tweet_id',
+        `SELECT l.user_id, l.tweet_id, l.liked_at, u.id, u.protected, u.suspended, ${TWEET_COLUMNS.map((c) => `t.${c}`).join(', ')}
+         FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
+      ),
       ofTweet: walk('tweet_id', 'user_id'),
       atRank: db.prepare(
         'SELECT user_id, tweet_id, liked_at FROM likes WHERE tweet_id = ? ORDER BY liked_at DESC, user_id DESC LIMIT 1 OFFSET ?',
@@ -207,24 +216,29 @@ export class SqliteStore implements LikesStore {
     return this.many(this.stmts.places, ids, placeFromRow);
   }
 
-  private walk(w: SqliteStore['stmts']['byUser'], key: string, page: KeysetPage): LikeRow[] {
+  private walk(w: SqliteStore['stmts']['byUser'], key: string, page: KeysetPage): any[][] {
     // The floor is inclusive. At +Infinity nothing is at or above it; at -Infinity (or NaN, or absent) there is no
     // floor: (INT64_MIN, '') is at or below every row.
     const floor = page.floor;
     if (floor?.likedAt === Infinity) return [];
     const floorArgs = floor && Number.isFinite(floor.likedAt) ? [floor.likedAt, floor.id] : [INT64_MIN, ''];
-    let rows: any[];
-    if (!page.from) rows = w.newest.all(key, ...floorArgs, page.limit) as any[];
-    else if (page.direction === 'older') rows = w.older.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[];
-    else rows = (w.newer.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[]).reverse();
-    return rows.map((r) => ({ userId: r[0], tweetId: r[1], likedAt: r[2] }));
+    if (!page.from) return w.newest.all(key, ...floorArgs, page.limit) as any[][];
+    if (page.direction === 'older') return w.older.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[][];
+    return (w.newer.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[][]).reverse();
   }
 
   async likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
-    return this.walk(this.stmts.byUser, userId, page);
+    return this.walk(this.stmts.byUser, userId, page).map(likeOfValues);
+  }
+  async likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow[]> {
+    return this.walk(this.stmts.likedTweets, userId, page).map((r) => ({
+      like: likeOfValues(r),
+      tweet: r[6] === null ? null : tweetFromValues(r.slice(6)),
+      author: r[3] === null ? null : { id: r[3], protected: r[4] === 1, suspended: r[5] === 1 },
+    }));
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
-    return this.walk(this.stmts.ofTweet, tweetId, page);
+    return this.walk(this.stmts.ofTweet, tweetId, page).map(likeOfValues);
   }
   async likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null> {
     const r = this.stmts.atRank.get(tweetId, rank) as any;
