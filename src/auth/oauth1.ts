@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from './secrets.ts';
-import { formDecode } from '../formEncoding.ts';
 
 /** RFC 3986 percent-encoding as RFC 5849 §3.6 requires: only unreserved characters stay. */
 export function percentEncode(value: string): string {

@@ -95,6 +95,9 @@ export async function hydrateTweets(
     includedTweets.push(presentTweet(ref, sel.tweet, viewerId));
   }
 
+  // Which expansion named a user, for its partial error.
+  const authorIds = new Set(tweets.map((t) => t.authorId));
+  const replyToIds = new Set(tweets.map((t) => t.inReplyToUserId));
   const includedUsers: Json[] = [];
   const shownUserIds = new Set<string>();
   const showUser = (u: UserRecord) => {
@@ -105,9 +108,9 @@ export async function hydrateTweets(
   };
   for (const id of userIds.items) {
     const u = users.get(id);
-    const parameter = tweets.some((t) => t.authorId === id) && x.has('author_id')
+    const parameter = x.has('author_id') && authorIds.has(id)
       ? 'author_id'
-      : x.has('in_reply_to_user_id') && tweets.some((t) => t.inReplyToUserId === id)
+      : x.has('in_reply_to_user_id') && replyToIds.has(id)
         ? 'in_reply_to_user_id'
         : 'referenced_tweets.id.author_id';
     if (!u) errors.push(resourceNotFound('user', parameter, id));

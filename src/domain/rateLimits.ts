@@ -63,7 +63,7 @@ export interface RateLimitOutcome {
 
 /** The limiter key of one window: per App for app-only requests, per (App, user) for user context. */
 export function rateLimitKey(win: LimitWindow, appId: string, userId: string | null): string {
-  return `rl:${win.bucket}:${win.windowMs}:${appId}${userId === null ? '' : `:${userId}`}`;
+  return `${win.bucket}:${win.windowMs}:${appId}${userId === null ? '' : `:${userId}`}`;
 }
 
 const seconds = (ms: number): string => String(Math.ceil(ms / 1000));

@@ -9,7 +9,7 @@ import { USAGE_FIELDS } from '../../http/routes/usage.ts';
 import type { RateLimiter } from '../../ports/rateLimiter.ts';
 import type { Services } from '../../services.ts';
 import {
-  AdminError, UsageError, checkId, commandGroup, iso, keyValues, table, type FlagKind, type Subcommand,
+  AdminError, UsageError, checkId, commandGroup, iso, keyValues, table, type Subcommand,
 } from './cli.ts';
 import { POLICY_FLAG_KINDS, POLICY_FLAG_NAMES, POLICY_HELP, applyPolicyChanges, describePolicy, readPolicyFlags } from './policy.ts';
 import { requireProject } from './project.ts';
