@@ -58,7 +58,7 @@ const RUN_DIR = join(RESULTS, `run-${STAMP}`);
 const PG_ADMIN = process.env.LIKES_API_BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.LIKES_API_BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 const REDIS_PREFIX = `likes-bench-${process.pid}-${randomBytes(3).toString('hex')}:`;
-const SPEC_FILE = join(ROOT, '..', 'shared', 'reference', 'x-openapi-likes-v2.159.json');
+const SPEC_FILE = join(ROOT, 'test', 'fixtures', 'x', 'x-openapi-likes-v2.159.json');
 
 const SIZES: SizeSpec[] = QUICK
   ? [

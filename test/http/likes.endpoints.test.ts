@@ -1,4 +1,4 @@
-// The Likes endpoints over raw HTTP (fetch), against /work/shared/spec/likes-api.md §2, §4, §5 and §6: request
+// The Likes endpoints over raw HTTP (fetch), against docs/reference/likes-api.md §2, §4, §5 and §6: request
 // validation with X's messages, pagination, response documents and expansions, missing and restricted
 // resources, like/unlike, authentication refusals, unknown routes and rate-limit headers.
 // Every 200 body is validated against both of X's OpenAPI documents and every error body against X's

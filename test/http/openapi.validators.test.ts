@@ -1,5 +1,5 @@
 // The schema validators every HTTP test relies on (test/support/openapi.ts): they accept the bodies real X
-// responses carried (shared/reference/recordings) and reject bodies that break X's schemas, in each of the
+// responses carried (test/fixtures/x/recordings) and reject bodies that break X's schemas, in each of the
 // two OpenAPI documents they load.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

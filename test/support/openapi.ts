@@ -1,6 +1,6 @@
 // Validators for response bodies, built with ajv from X's own OpenAPI documents (not from this project's
 // generated one): x-openapi-likes-v2.159.json (S2) and x-openapi-likes.json (v2.167, S1), kept beside the
-// repository in ../shared/reference.
+// repository in test/fixtures/x (see its README for their sources and versions).
 //
 // - assertValidSuccess(path, method, body): a 200 body must match that operation's 200 schema in BOTH files
 //   (for v2.167, after translating the few names v2.167 renamed and requires; see asV2167).
@@ -21,7 +21,7 @@ import formatsPlugin from 'ajv-formats';
 type Json = Record<string, unknown>;
 type Schema = Record<string, unknown>;
 
-export const REFERENCE_DIR = new URL('../../../shared/reference/', import.meta.url);
+export const REFERENCE_DIR = new URL('../fixtures/x/', import.meta.url);
 
 /** The two X documents: S2 (v2.159, the naming real responses use) and S1 (v2.167). */
 export const SPEC_FILES = { v2159: 'x-openapi-likes-v2.159.json', v2167: 'x-openapi-likes.json' } as const;
