@@ -151,6 +151,77 @@ export function sharedStateContract(name: string, factory: SharedStateFactory): 
           assert.equal(state.allowed, false);
           assert.equal(state.remaining, 0);
         }));
+
+      it('refund gives back one request of the running window, never below zero', () =>
+        withShared(async ({ rateLimiter }, clock) => {
+          await rateLimiter.refund('never', WINDOW, clock.now());
+          assert.equal((await rateLimiter.peek('never', 2, WINDOW, clock.now())).remaining, 2);
+          await rateLimiter.hit('k', 2, WINDOW, clock.now());
+          await rateLimiter.hit('k', 2, WINDOW, clock.now());
+          assert.equal((await rateLimiter.hit('k', 2, WINDOW, clock.now())).allowed, false);
+          await rateLimiter.refund('k', WINDOW, clock.now());
+          assert.deepEqual(await rateLimiter.hit('k', 2, WINDOW, clock.now()), { limit: 2, remaining: 0, resetAt: T0 + WINDOW, allowed: true });
+          for (let i = 0; i < 4; i++) await rateLimiter.refund('k', WINDOW, clock.now());
+          assert.equal((await rateLimiter.peek('k', 2, WINDOW, clock.now())).remaining, 2);
+          clock.set(T0 + WINDOW);
+          await rateLimiter.refund('k', WINDOW, clock.now());
+          assert.deepEqual(await rateLimiter.hit('k', 2, WINDOW, clock.now()), { limit: 2, remaining: 1, resetAt: T0 + 2 * WINDOW, allowed: true });
+        }));
+    });
+
+    describe('RateLimiter attempts', () => {
+      const policy = { limit: 6, windowMs: WINDOW, free: 2, delayMs: 1000 };
+
+      it('admits the free attempts at once, then each after a doubling delay, up to the limit', () =>
+        withShared(async ({ rateLimiter }, clock) => {
+          assert.deepEqual(await rateLimiter.attempt('u', policy, clock.now()), { allowed: true, count: 1, retryAt: T0 });
+          assert.deepEqual(await rateLimiter.attempt('u', policy, clock.now()), { allowed: true, count: 2, retryAt: T0 + 1000 });
+          assert.deepEqual(await rateLimiter.attempt('u', policy, clock.now()), { allowed: false, count: 2, retryAt: T0 + 1000 });
+          clock.advance(999);
+          assert.equal((await rateLimiter.attempt('u', policy, clock.now())).allowed, false, 'a refused attempt does not move the wait');
+          clock.advance(1);
+          assert.deepEqual(await rateLimiter.attempt('u', policy, clock.now()), { allowed: true, count: 3, retryAt: T0 + 1000 + 2000 });
+          clock.set(T0 + 3000);
+          assert.deepEqual(await rateLimiter.attempt('u', policy, clock.now()), { allowed: true, count: 4, retryAt: T0 + 3000 + 4000 });
+          clock.set(T0 + 7000);
+          assert.deepEqual(await rateLimiter.attempt('u', policy, clock.now()), { allowed: true, count: 5, retryAt: T0 + 7000 + 8000 });
+          clock.set(T0 + 15_000);
+          assert.deepEqual(await rateLimiter.attempt('u', policy, clock.now()), { allowed: true, count: 6, retryAt: T0 + WINDOW });
+          clock.set(T0 + WINDOW - 1);
+          assert.deepEqual(await rateLimiter.attempt('u', policy, clock.now()), { allowed: false, count: 6, retryAt: T0 + WINDOW });
+          clock.set(T0 + WINDOW);
+          assert.deepEqual(await rateLimiter.attempt('u', policy, clock.now()), { allowed: true, count: 1, retryAt: T0 + WINDOW });
+        }));
+
+      it('never waits past the end of the window', () =>
+        withShared(async ({ rateLimiter }, clock) => {
+          const slow = { limit: 10, windowMs: WINDOW, free: 0, delayMs: WINDOW * 4 };
+          assert.deepEqual(await rateLimiter.attempt('s', slow, clock.now()), { allowed: true, count: 1, retryAt: T0 + WINDOW });
+          clock.advance(MINUTE);
+          assert.deepEqual(await rateLimiter.attempt('s', slow, clock.now()), { allowed: false, count: 1, retryAt: T0 + WINDOW });
+        }));
+
+      it('is atomic: of 26 concurrent attempts exactly the limit are admitted', () =>
+        withShared(async ({ rateLimiter }, clock) => {
+          const flat = { limit: 10, windowMs: WINDOW, free: 10, delayMs: 1000 };
+          const states = await Promise.all(Array.from({ length: 26 }, () => rateLimiter.attempt('hot', flat, clock.now())));
+          const admitted = states.filter((s) => s.allowed);
+          assert.equal(admitted.length, 10);
+          assert.deepEqual(admitted.map((s) => s.count).sort((x, y) => x - y), Array.from({ length: 10 }, (_, i) => i + 1));
+          const paced = await Promise.all(Array.from({ length: 26 }, () => rateLimiter.attempt('paced', policy, clock.now())));
+          assert.equal(paced.filter((s) => s.allowed).length, policy.free, 'the delay also holds under concurrency');
+        }));
+
+      it('refund makes room for one more attempt, and a limit of 0 admits nothing', () =>
+        withShared(async ({ rateLimiter }, clock) => {
+          const flat = { limit: 2, windowMs: WINDOW, free: 2, delayMs: 0 };
+          await rateLimiter.attempt('r', flat, clock.now());
+          await rateLimiter.attempt('r', flat, clock.now());
+          assert.equal((await rateLimiter.attempt('r', flat, clock.now())).allowed, false);
+          await rateLimiter.refund('r', WINDOW, clock.now());
+          assert.deepEqual(await rateLimiter.attempt('r', flat, clock.now()), { allowed: true, count: 2, retryAt: T0 + WINDOW });
+          assert.equal((await rateLimiter.attempt('none', { ...flat, limit: 0 }, clock.now())).allowed, false);
+        }));
     });
 
     describe('NonceStore', () => {

@@ -1,10 +1,12 @@
-import type { RateLimiter, WindowState } from '../../ports/rateLimiter.ts';
+import { attemptDelay, type AttemptPolicy, type AttemptState, type RateLimiter, type WindowState } from '../../ports/rateLimiter.ts';
 
 interface Bucket {
   /** Epoch ms when the window ends (window start + windowMs). */
   resetAt: number;
   /** Requests counted in the window. */
   count: number;
+  /** Epoch ms of the last admitted attempt (attempt buckets only). */
+  last?: number;
 }
 
 /** Sweep expired buckets at most this often (caller time) unless the map grows first. */
@@ -45,6 +47,30 @@ export class MemoryRateLimiter implements RateLimiter {
     if (!bucket) return { limit, remaining: Math.max(0, limit), resetAt: now + windowMs, allowed: limit > 0 };
     const remaining = Math.max(0, limit - bucket.count);
     return { limit, remaining, resetAt: bucket.resetAt, allowed: remaining > 0 };
+  }
+
+  /** Synchronous from lookup to count, so concurrent callers cannot both take the last attempt. */
+  async attempt(key: string, policy: AttemptPolicy, now: number): Promise<AttemptState> {
+    this.maybePrune(now);
+    let bucket = this.live(key, now);
+    if (bucket) {
+      if (bucket.count >= policy.limit) return { allowed: false, count: bucket.count, retryAt: bucket.resetAt };
+      const ready = Math.min(bucket.resetAt, (bucket.last ?? 0) + attemptDelay(policy, bucket.count));
+      if (now < ready) return { allowed: false, count: bucket.count, retryAt: ready };
+    } else {
+      if (policy.limit <= 0) return { allowed: false, count: 0, retryAt: now + policy.windowMs };
+      bucket = { resetAt: now + policy.windowMs, count: 0 };
+      this.buckets.set(key, bucket);
+    }
+    bucket.count += 1;
+    bucket.last = now;
+    const retryAt = bucket.count >= policy.limit ? bucket.resetAt : Math.min(bucket.resetAt, now + attemptDelay(policy, bucket.count));
+    return { allowed: true, count: bucket.count, retryAt };
+  }
+
+  async refund(key: string, _windowMs: number, now: number): Promise<void> {
+    const bucket = this.live(key, now);
+    if (bucket && bucket.count > 0) bucket.count -= 1;
   }
 
   async close(): Promise<void> {
