@@ -20,6 +20,11 @@ export interface Config {
   responseCache: boolean;
   /** Memory the response cache may hold (`LIKES_API_CACHE_MB`, default 16). */
   responseCacheBytes: number;
+  /**
+   * Take the client address of the sign-in limits from the last X-Forwarded-For entry (`LIKES_API_TRUST_PROXY=1`,
+   * only behind a proxy that sets it); otherwise the socket's peer address.
+   */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -77,5 +82,6 @@ export function loadConfig(env: Env = process.env): Config {
     logRequests: choice(env, 'LIKES_API_LOG', ['0', '1'], '0') === '1',
     responseCache: choice(env, 'LIKES_API_CACHE', ['on', 'off'], 'on') === 'on',
     responseCacheBytes: megabytes(env, 'LIKES_API_CACHE_MB', 16),
+    trustProxy: choice(env, 'LIKES_API_TRUST_PROXY', ['0', '1'], '0') === '1',
   };
 }

@@ -6,7 +6,7 @@ import { OAuth1Flow } from './oauth1Flow.ts';
 import { OAuth2Flow } from './oauth2Flow.ts';
 import { setPassword } from './passwords.ts';
 import { FormTokens, PendingAuthorizations } from './pending.ts';
-import { SignIn } from './signIn.ts';
+import { SIGN_IN_ADDRESS_LIMIT, SignIn } from './signIn.ts';
 
 export interface AuthFlows {
   oauth2: OAuth2Flow;
@@ -16,16 +16,17 @@ export interface AuthFlows {
   forms: FormTokens;
 }
 
-type FlowServices = Pick<Services, 'store' | 'shared' | 'clock' | 'sealer' | 'credentials'>;
+type FlowServices = Pick<Services, 'store' | 'shared' | 'clock' | 'sealer' | 'credentials' | 'config'>;
 
 export async function openAuthFlows(services: FlowServices): Promise<AuthFlows> {
   const { store, shared, clock, sealer, credentials } = services;
-  const pending = new PendingAuthorizations(shared.ephemeral, clock);
+  const pending = new PendingAuthorizations(shared.ephemeral, clock, shared.rateLimiter);
   return {
     pending,
     oauth2: new OAuth2Flow(store, shared.ephemeral, credentials, pending, clock),
     oauth1: new OAuth1Flow(store, shared.ephemeral, shared.nonceStore, credentials, sealer, pending, clock),
-    signIn: new SignIn(store, shared.rateLimiter, clock),
+    // LIKES_API_LIMITS=off lifts the per-address limit; the per-username and per-authorization ones always hold.
+    signIn: new SignIn(store, shared.rateLimiter, clock, { addressLimit: services.config.limits ? SIGN_IN_ADDRESS_LIMIT : null }),
     forms: await FormTokens.open(store, sealer, clock),
   };
 }

@@ -6,14 +6,31 @@ import { createHmac } from 'node:crypto';
 import type { AppPermission } from '../../domain/model.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EphemeralStore } from '../../ports/ephemeral.ts';
+import type { RateLimiter } from '../../ports/rateLimiter.ts';
 import type { LikesStore } from '../../ports/store.ts';
 import { constantTimeEqual, randomString, type SecretSealer } from '../secrets.ts';
 import type { PkceMethod } from './pkce.ts';
 
 /** How long a user may take from opening the authorize page to clicking Authorize. */
 export const PENDING_TTL_MS = 15 * 60 * 1000;
-/** Wrong passwords allowed on one pending authorization before it is dropped. */
+/** Wrong passwords allowed on one pending authorization before it is dropped (counted by SignIn). */
 export const MAX_SIGN_IN_FAILURES = 5;
+/**
+ * Pending authorizations opened per PENDING_TTL_MS window by all clients together (counted in the shared rate
+ * limiter, so across instances). With the same TTL, at most twice this many are ever held. The per-address limit
+ * (AUTHORIZE_ADDRESS_LIMIT) keeps one client from using it all.
+ */
+export const PENDING_CREATION_LIMIT = 10_000;
+/** Authorize pages (pending authorizations opened) per client address and PENDING_TTL_MS window. */
+export const AUTHORIZE_ADDRESS_LIMIT = 100;
+
+/** Thrown by `create` when the global cap is reached: the page asks to try again later (503). */
+export class PendingCapacityError extends Error {
+  override name = 'PendingCapacityError';
+  constructor(readonly retryAt: number) {
+    super('too many authorizations in progress');
+  }
+}
 
 export interface OAuth2Grant {
   kind: 'oauth2';
@@ -44,7 +61,6 @@ export interface PendingAuthorization {
   grant: PendingGrant;
   /** Set once the user signed in on the first page. */
   userId: string | null;
-  failures: number;
   expiresAt: number;
 }
 
@@ -55,11 +71,16 @@ export class PendingAuthorizations {
   constructor(
     private readonly ephemeral: EphemeralStore,
     private readonly clock: Clock,
+    private readonly limiter: RateLimiter,
+    private readonly creationLimit = PENDING_CREATION_LIMIT,
   ) {}
 
+  /** Opens one (counted against the global cap: throws PendingCapacityError beyond it). */
   async create(grant: PendingGrant): Promise<PendingAuthorization> {
     const now = this.clock.now();
-    const pending: PendingAuthorization = { id: randomString(32), grant, userId: null, failures: 0, expiresAt: now + PENDING_TTL_MS };
+    const cap = await this.limiter.hit('pending-created', this.creationLimit, PENDING_TTL_MS, now);
+    if (!cap.allowed) throw new PendingCapacityError(cap.resetAt);
+    const pending: PendingAuthorization = { id: randomString(32), grant, userId: null, expiresAt: now + PENDING_TTL_MS };
     await this.ephemeral.put(key(pending.id), JSON.stringify(pending), PENDING_TTL_MS, now);
     return pending;
   }

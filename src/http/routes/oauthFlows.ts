@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthRequest } from '../../auth/authenticate.ts';
 import { openAuthFlows, type AuthFlows } from '../../auth/flows/index.ts';
 import type { LegacyReply, OAuth1Decision } from '../../auth/flows/oauth1Flow.ts';
-import { MAX_SIGN_IN_FAILURES, type PendingAuthorization } from '../../auth/flows/pending.ts';
+import { AUTHORIZE_ADDRESS_LIMIT, PENDING_TTL_MS, PendingCapacityError, type PendingAuthorization } from '../../auth/flows/pending.ts';
 import { randomString } from '../../auth/secrets.ts';
 import type { AppRecord } from '../../domain/model.ts';
 import { parseFormPairs } from '../../formEncoding.ts';
@@ -91,6 +91,29 @@ function sendPage(reply: FastifyReply, status: number, body: string): FastifyRep
   return reply.code(status).headers(PAGE_HEADERS).send(body);
 }
 
+/** A refusal that passes at `retryAt`: the page, with Retry-After in whole seconds. */
+function sendLater(reply: FastifyReply, status: 429 | 503, retryAt: number, now: number, body: string): FastifyReply {
+  return sendPage(reply.header('retry-after', String(Math.max(1, Math.ceil((retryAt - now) / 1000)))), status, body);
+}
+
+/** "in 5 seconds", "in 3 minutes": how long until `retryAt`, for the pages. */
+function waitInWords(retryAt: number, now: number): string {
+  const seconds = Math.max(1, Math.ceil((retryAt - now) / 1000));
+  if (seconds < 60) return `in ${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/**
+ * The client's address for the per-address limits: the socket's peer, or with LIKES_API_TRUST_PROXY=1 the last
+ * X-Forwarded-For entry (the one our proxy appended; earlier entries are whatever the client sent).
+ */
+function clientAddress(req: FastifyRequest, trustProxy: boolean): string {
+  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : '';
+  const address = forwarded || req.socket.remoteAddress || 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
 function redirect(reply: FastifyReply, location: string): FastifyReply {
   return reply.code(302).header('location', location).header('content-type', 'text/html; charset=utf-8').send('');
 }
@@ -124,6 +147,9 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
         return await fn(req, reply);
       } catch (e) {
         if (e instanceof ServiceUnavailableError) return sendPage(reply, 503, errorPage('The service is unavailable right now. Try again in a moment.'));
+        if (e instanceof PendingCapacityError) {
+          return sendLater(reply, 503, e.retryAt, services.clock.now(), errorPage('Too many authorizations are in progress right now.', 'Try again in a few minutes.'));
+        }
         log(e);
         return sendPage(reply, 500, errorPage('Something broke on our side. Try again in a moment.'));
       }
@@ -170,6 +196,22 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
     return sendPage(reply, 400, errorPage(GONE));
   };
 
+  /**
+   * Counts an authorize page against the client's address before it opens a pending authorization; refused
+   * beyond AUTHORIZE_ADDRESS_LIMIT per window (lifted by LIKES_API_LIMITS=off). A request that opened nothing
+   * (an error page or redirect) is given back.
+   */
+  const authorizeAllowance = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!services.config.limits) return { refused: null, giveBack: async () => {} };
+    const key = `authorize-addr:${clientAddress(req, services.config.trustProxy)}`;
+    const now = services.clock.now();
+    const state = await services.shared.rateLimiter.hit(key, AUTHORIZE_ADDRESS_LIMIT, PENDING_TTL_MS, now);
+    const refused = state.allowed
+      ? null
+      : sendLater(reply, 429, state.resetAt, now, errorPage('Too many authorization requests from your network.', `Try again ${waitInWords(state.resetAt, now)}.`));
+    return { refused, giveBack: () => services.shared.rateLimiter.refund(key, PENDING_TTL_MS, now) };
+  };
+
   // ---- pages ----
 
   const oauth2Authorize = pageHandler(async (req, reply) => {
@@ -178,7 +220,13 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
     const params = new Map<string, string>();
     for (const [k, v] of query) if (!params.has(k)) params.set(k, v);
     const f = await flows();
-    const outcome = await f.oauth2.authorize(params);
+    const allowance = await authorizeAllowance(req, reply);
+    if (allowance.refused) return allowance.refused;
+    const outcome = await f.oauth2.authorize(params).catch(async (e: unknown) => {
+      await allowance.giveBack();
+      throw e;
+    });
+    if (outcome.kind !== 'consent') await allowance.giveBack();
     if (outcome.kind === 'page') {
       return sendPage(reply, outcome.status, errorPage("You weren't able to give access to the App. Go back and try logging in again.", outcome.reason));
     }
@@ -192,7 +240,13 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
       const query = pairs(req, false) ?? [];
       const get = (name: string) => query.find(([k]) => k === name)?.[1];
       const f = await flows();
-      const outcome = await f.oauth1.authorize(get('oauth_token'), authenticate);
+      const allowance = await authorizeAllowance(req, reply);
+      if (allowance.refused) return allowance.refused;
+      const outcome = await f.oauth1.authorize(get('oauth_token'), authenticate).catch(async (e: unknown) => {
+        await allowance.giveBack();
+        throw e;
+      });
+      if (outcome.kind !== 'consent') await allowance.giveBack();
       if (outcome.kind === 'page') return sendPage(reply, outcome.status, errorPage(outcome.reason));
       const browser = ensureBrowser(req, reply);
       const screenName = get('screen_name');
@@ -229,19 +283,27 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
       if (step === 'signin') {
         if (pending.userId) return renderConsent(f, req, reply, pending, app, browser);
         const username = form.get('username') ?? '';
-        const result = await f.signIn.verify(username, form.get('password') ?? '');
+        const address = clientAddress(req, services.config.trustProxy);
+        const result = await f.signIn.verify(username, form.get('password') ?? '', { address, pendingId: pending.id });
         if (!result.ok) {
+          // None of these says whether the username or the password was wrong.
           const ctx = formContext(f, req, pending, app, browser, 'signin');
-          if (result.reason === 'locked') {
-            return sendPage(reply, 429, signInPage(ctx, { username, error: 'Too many failed sign-ins for this account. Try again in 15 minutes.' }));
+          const now = services.clock.now();
+          switch (result.reason) {
+            case 'locked':
+              return sendLater(reply, 429, result.retryAt, now, signInPage(ctx, { username, error: `Too many sign-in attempts for this account. Try again ${waitInWords(result.retryAt, now)}.` }));
+            case 'address':
+              return sendLater(reply, 429, result.retryAt, now, signInPage(ctx, { username, error: `Too many sign-in attempts from your network. Try again ${waitInWords(result.retryAt, now)}.` }));
+            case 'busy':
+              return sendLater(reply, 503, now + 2000, now, signInPage(ctx, { username, error: 'The service is busy. Try again in a moment.' }));
+            case 'invalid':
+              if (!result.exhausted) return sendPage(reply, 401, signInPage(ctx, { username, error: 'Wrong username or password.' }));
+              break; // that was the authorization's last guess
+            case 'exhausted':
+              break;
           }
-          pending.failures += 1;
-          if (pending.failures >= MAX_SIGN_IN_FAILURES) {
-            await f.pending.drop(pending.id);
-            return sendPage(reply, 401, errorPage('Too many failed sign-ins.', 'Go back to the App and start again.'));
-          }
-          await f.pending.save(pending);
-          return sendPage(reply, 401, signInPage(ctx, { username, error: 'Wrong username or password.' }));
+          await f.pending.drop(pending.id);
+          return sendPage(reply, 401, errorPage('Too many failed sign-ins.', 'Go back to the App and start again.'));
         }
         pending.userId = result.user.id;
         await f.pending.save(pending);
