@@ -17,6 +17,8 @@ export async function mintCredentialsDocument(
   const app = await credentials.createApp(names.app, project.id, 'read-write');
   const orphan = await credentials.createApp(names.orphanApp, null, 'read-write');
   const publicApp = await credentials.createApp(names.publicApp, project.id, 'read-write', {}, 'native');
+  // The document gives the public client no app-only Bearer, so none is kept: a credential nobody holds is only a risk.
+  await credentials.invalidateAppBearer(publicApp.app.id, publicApp.bearerToken);
   const users: DemoCredentials['users'] = [];
   for (const u of holders) {
     const tokens = await credentials.mintUserTokens(app.app, u.id);
