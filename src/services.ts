@@ -1,4 +1,5 @@
 // Wiring in one place: typed config in, adapters chosen by config, domain services out.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Authenticator } from './auth/authenticate.ts';
 import { CredentialIssuer } from './auth/credentials.ts';
@@ -9,6 +10,7 @@ import { LikesService } from './domain/likes.ts';
 import { UsageService } from './domain/usage.ts';
 import { trackChanges } from './adapters/trackChanges.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
+import { createPrivateFileExclusive, restrictFile } from './privateFiles.ts';
 import { VersionedMemo } from './versionedMemo.ts';
 import type { SharedState } from './ports/shared.ts';
 import type { LikesStore } from './ports/store.ts';
@@ -26,6 +28,8 @@ export interface Services {
   usage: UsageService;
   /** Credential and Project lookups remembered under the data version (shared by auth and the HTTP edge). */
   memo: VersionedMemo;
+  /** Things the operator must hear about at start-up (serve prints them). */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -53,23 +57,83 @@ export async function openShared(config: Config): Promise<SharedState> {
   return openMemoryShared();
 }
 
+/** The generated sealing key of a store on local disk, beside the database (0600). */
+export const SECRET_KEY_FILE = 'secret.key';
+/** Where older versions kept the generated key, in plaintext: moved out (SQLite) or kept (PostgreSQL demo). */
+const META_KEY = 'secret-key';
+const CANARY_KEY = 'secret-key-canary';
+const KEY_HEX = /^[0-9a-f]{64}$/i;
+
+export const PG_KEY_IN_STORE_WARNING =
+  'LIKES_API_SECRET_KEY is not set: the key sealing this PostgreSQL store\'s secrets is kept in the store itself ' +
+  '(meta \'secret-key\'), so anyone who can read the database can open them. Fine for a demo; set ' +
+  'LIKES_API_SECRET_KEY (64 hex digits, the same on every instance) for anything else.';
+
+function readKeyFile(file: string): string {
+  const key = readFileSync(file, 'utf8').trim();
+  if (!KEY_HEX.test(key)) throw new ConfigError(`${file} does not hold a sealing key (64 hex digits)`);
+  return key;
+}
+
 /**
- * The sealing key: from LIKES_API_SECRET_KEY, else generated once and kept in the store (first writer wins).
- * A canary sealed with the first key refuses start-up with a key that cannot open this store's secrets.
+ * The generated key of a store on local disk: its file, created once (the first process wins). A key an older
+ * version kept in meta is moved into the file.
  */
-async function sealerFor(config: Config, store: LikesStore): Promise<SecretSealer> {
-  const sealer = new SecretSealer(config.secretKey ?? (await store.setMetaIfAbsent('secret-key', SecretSealer.newKeyHex())));
-  const canary = await store.setMetaIfAbsent('secret-key-canary', sealer.seal('likes-api'));
-  try {
-    if (sealer.open(canary) === 'likes-api') return sealer;
-  } catch {
-    /* falls through to the refusal */
+async function localKey(store: LikesStore, dir: string, sealedBefore: boolean): Promise<string | null> {
+  const file = join(dir, SECRET_KEY_FILE);
+  const legacy = await store.getMeta(META_KEY);
+  if (!existsSync(file)) {
+    // Secrets sealed with a key that is neither here nor in meta: LIKES_API_SECRET_KEY's. Make no new key.
+    if (!legacy && sealedBefore) return null;
+    createPrivateFileExclusive(file, `${legacy ?? SecretSealer.newKeyHex()}\n`);
   }
-  throw new ConfigError(
-    config.secretKey
-      ? 'LIKES_API_SECRET_KEY does not match the key this store\'s secrets were sealed with'
-      : 'this store\'s secrets were sealed with LIKES_API_SECRET_KEY: set the same key',
-  );
+  restrictFile(file);
+  return readKeyFile(file);
+}
+
+/**
+ * The sealing key: LIKES_API_SECRET_KEY when set. Otherwise a generated one: in a file beside a SQLite store
+ * (never in the database), or, for PostgreSQL, whose instances share no disk, in the store itself, which is allowed
+ * only for the demo (with a warning). A canary sealed with the first key refuses start-up with a key that cannot
+ * open this store's secrets.
+ */
+async function sealerFor(config: Config, store: LikesStore, warnings: string[]): Promise<SecretSealer> {
+  const sealedBefore = (await store.getMeta(CANARY_KEY)) !== null;
+  let key: string | null;
+  let keyInStore = false;
+  if (config.secretKey) key = config.secretKey;
+  else if (store.localDir !== null) key = await localKey(store, store.localDir, sealedBefore);
+  else if (config.demo) {
+    key = await store.getMeta(META_KEY);
+    if (key === null && !sealedBefore) key = await store.setMetaIfAbsent(META_KEY, SecretSealer.newKeyHex());
+    keyInStore = true;
+    if (key !== null) warnings.push(PG_KEY_IN_STORE_WARNING);
+  } else {
+    throw new ConfigError(
+      'LIKES_API_SECRET_KEY is required with PostgreSQL (instances share no disk to keep a generated key on): ' +
+        'set it to 64 hex digits, the same on every instance (e.g. `openssl rand -hex 32`)',
+    );
+  }
+  let opens = false;
+  const sealer = key === null ? null : new SecretSealer(key);
+  if (sealer) {
+    const canary = await store.setMetaIfAbsent(CANARY_KEY, sealer.seal('likes-api'));
+    try {
+      opens = sealer.open(canary) === 'likes-api';
+    } catch {
+      /* falls through to the refusal */
+    }
+  }
+  if (!opens || !sealer) {
+    throw new ConfigError(
+      config.secretKey
+        ? 'LIKES_API_SECRET_KEY does not match the key this store\'s secrets were sealed with'
+        : 'this store\'s secrets were sealed with LIKES_API_SECRET_KEY: set the same key',
+    );
+  }
+  // The key now lives elsewhere (file or environment): a plaintext copy left in the store goes.
+  if (!keyInStore && (await store.getMeta(META_KEY)) === key) await store.deleteMeta(META_KEY);
+  return sealer;
 }
 
 export async function openServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
@@ -78,7 +142,16 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
   await rawStore.migrate();
   const shared = overrides.shared ?? (await openShared(config));
   const store = trackChanges(rawStore, shared.changes);
-  const sealer = await sealerFor(config, store);
+  const warnings: string[] = [];
+  let sealer: SecretSealer;
+  try {
+    sealer = await sealerFor(config, store, warnings);
+  } catch (error) {
+    // Close what was opened here (a store or shared state passed in stays the caller's).
+    if (!overrides.shared) await shared.close().catch(() => {});
+    if (!overrides.store) await rawStore.close().catch(() => {});
+    throw error;
+  }
   const ids = new SnowflakeIds(clock);
   const memo = new VersionedMemo();
   return {
@@ -90,6 +163,7 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
     ids,
     authenticator: new Authenticator(store, sealer, shared.nonceStore, clock, memo),
     memo,
+    warnings,
     credentials: new CredentialIssuer(store, sealer, ids, clock),
     likes: new LikesService(store, clock),
     usage: new UsageService(shared.usageMeter, config.limits),

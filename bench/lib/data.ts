@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { DemoCredentials } from '../../src/demo/demoSeed.ts';
-import { LIKES_BIN, runToEnd } from './proc.ts';
+import { BENCH_PG_SECRET_KEY, LIKES_BIN, runToEnd } from './proc.ts';
 
 export interface SizeSpec {
   label: string;
@@ -61,7 +61,13 @@ export async function seedStore(o: {
   const out = await runToEnd(
     process.execPath,
     [LIKES_BIN, 'seed', '--users', String(o.spec.users), '--tweets', String(o.spec.tweets), '--likes', String(o.spec.likes), '--seed', String(SEED), '--json', '--quiet'],
-    { env: { LIKES_API_DATA_DIR: o.dataDir, LIKES_API_DATABASE_URL: o.databaseUrl ?? '', LIKES_API_REDIS_URL: '' }, timeoutMs: 20 * 60_000 },
+    {
+      env: {
+        LIKES_API_DATA_DIR: o.dataDir, LIKES_API_DATABASE_URL: o.databaseUrl ?? '', LIKES_API_REDIS_URL: '',
+        ...(o.databaseUrl ? { LIKES_API_SECRET_KEY: BENCH_PG_SECRET_KEY } : {}),
+      },
+      timeoutMs: 20 * 60_000,
+    },
   );
   const wallMs = Math.round(performance.now() - t0);
   const report = JSON.parse(out.trim().split('\n').pop()!) as SeedOutcome['report'];

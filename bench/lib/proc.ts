@@ -7,6 +7,8 @@ import { join } from 'node:path';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 export const LIKES_BIN = join(ROOT, 'bin', 'likes-api.mjs');
+/** The sealing key of the throwaway PostgreSQL bench databases (required there without the demo). */
+export const BENCH_PG_SECRET_KEY = 'be9c'.repeat(16);
 
 const live = new Set<ChildProcess>();
 
@@ -169,6 +171,7 @@ export async function startLikesServer(o: LikesServerOptions): Promise<Proc> {
       HOST: '127.0.0.1',
       LIKES_API_DATA_DIR: o.dataDir,
       LIKES_API_DATABASE_URL: o.databaseUrl ?? '',
+      ...(o.databaseUrl ? { LIKES_API_SECRET_KEY: BENCH_PG_SECRET_KEY } : {}),
       LIKES_API_REDIS_URL: o.redisUrl ?? '',
       LIKES_API_REDIS_PREFIX: o.redisPrefix ?? 'likes-api:',
       LIKES_API_LIMITS: 'off',

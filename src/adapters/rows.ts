@@ -176,7 +176,7 @@ export function projectToRow(p: ProjectRecord): unknown[] {
 
 export const APP_COLUMNS = [
   'id', 'name', 'project_id', 'permission', 'suspended', 'consumer_key', 'consumer_secret_sealed', 'client_id',
-  'client_secret_hash', 'policy',
+  'client_secret_hash', 'policy', 'app_type',
 ] as const;
 
 export function appFromRow(r: Row): AppRecord {
@@ -191,13 +191,14 @@ export function appFromRow(r: Row): AppRecord {
     clientId: r.client_id,
     clientSecretHash: r.client_secret_hash,
     policy: json(r.policy, {}),
+    appType: r.app_type,
   };
 }
 
 export function appToRow(a: AppRecord, boolean: (b: boolean) => unknown): unknown[] {
   return [
     a.id, a.name, a.projectId, a.permission, boolean(a.suspended), a.consumerKey, a.consumerSecretSealed, a.clientId,
-    a.clientSecretHash, JSON.stringify(a.policy),
+    a.clientSecretHash, JSON.stringify(a.policy), a.appType,
   ];
 }
 

@@ -2,7 +2,7 @@
 // the caller that creates them; the store keeps hashes (or sealed values where HMAC needs the plaintext).
 import type { SnowflakeIds } from '../domain/ids.ts';
 import type {
-  AppPermission, AppRecord, OAuth2Scope, PolicyOverrides, ProjectRecord,
+  AppPermission, AppRecord, AppType, OAuth2Scope, PolicyOverrides, ProjectRecord,
 } from '../domain/model.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { LikesStore } from '../ports/store.ts';
@@ -54,6 +54,7 @@ export class CredentialIssuer {
     projectId: string | null,
     permission: AppPermission = 'read-write',
     policy: PolicyOverrides = {},
+    appType: AppType = 'web',
   ): Promise<AppSecrets> {
     const consumerKey = randomString(25);
     const consumerSecret = randomString(50);
@@ -70,6 +71,7 @@ export class CredentialIssuer {
       clientId,
       clientSecretHash: hashToken(clientSecret),
       policy,
+      appType,
     };
     await this.store.putApp(app);
     const bearerToken = await this.mintAppBearer(app.id);

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config.ts';
 import { ensureDemo, type DemoCredentials } from '../demo/demoSeed.ts';
 import { buildServer } from '../http/server.ts';
+import { ensurePrivateDir, restrictFile, writePrivateFile } from '../privateFiles.ts';
 import { openServices } from '../services.ts';
 import type { Command } from './main.ts';
 
@@ -19,15 +20,17 @@ async function writeDemoCredentials(dataDir: string, doc: DemoCredentials): Prom
     const current = JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
     if (current.baseUrl && current.baseUrl !== doc.baseUrl) {
       const alive = await fetch(`${current.baseUrl}/healthz`, { signal: AbortSignal.timeout(500) }).then((r) => r.ok, () => false);
-      if (alive) return file;
+      if (alive) {
+        restrictFile(file);
+        return file;
+      }
     }
   } catch {
     /* absent or unreadable: write it */
   }
-  mkdirSync(dataDir, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  // Secrets in plaintext: a 0700 directory, a 0600 file, whatever the umask.
+  ensurePrivateDir(dataDir);
+  writePrivateFile(file, `${JSON.stringify(doc, null, 2)}\n`);
   return file;
 }
 
@@ -40,6 +43,7 @@ export const serveCommand: Command = {
     }
     const config = loadConfig();
     const services = await openServices(config);
+    for (const warning of services.warnings) console.warn(`likes-api: WARNING: ${warning}`);
     let demo: DemoCredentials | null = null;
     try {
       demo = config.demo ? await ensureDemo(services, randomUUID()) : null;

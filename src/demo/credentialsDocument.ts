@@ -1,20 +1,24 @@
-// The credentials part of demo-credentials.json (and bench-credentials.json): a Project, an App in it, an App
-// outside any Project, and user tokens for the given users, minted once and shown in plaintext on purpose.
+// The credentials part of demo-credentials.json (and bench-credentials.json): a Project, a Web App (confidential
+// client) in it, an App outside any Project, a Native App (public client) in the Project, and user tokens for the
+// given users, minted once and shown in plaintext on purpose.
 import type { UserRecord } from '../domain/model.ts';
 import type { Services } from '../services.ts';
 import type { DemoCredentials } from './demoSeed.ts';
 
-export type CredentialsPart = Pick<DemoCredentials, 'project' | 'app' | 'appWithoutProject' | 'users'>;
+export type CredentialsPart = Pick<DemoCredentials, 'project' | 'app' | 'appWithoutProject' | 'publicApp' | 'users'>;
 
 export async function mintCredentialsDocument(
   services: Pick<Services, 'credentials'>,
-  names: { project: string; app: string; orphanApp: string; monthlyTweetCap: number },
+  names: { project: string; app: string; orphanApp: string; publicApp: string; monthlyTweetCap: number },
   holders: readonly UserRecord[],
 ): Promise<CredentialsPart> {
   const { credentials } = services;
   const project = await credentials.createProject(names.project, { monthlyTweetCap: names.monthlyTweetCap });
   const app = await credentials.createApp(names.app, project.id, 'read-write');
   const orphan = await credentials.createApp(names.orphanApp, null, 'read-write');
+  const publicApp = await credentials.createApp(names.publicApp, project.id, 'read-write', {}, 'native');
+  // The document gives the public client no app-only Bearer, so none is kept: a credential nobody holds is only a risk.
+  await credentials.invalidateAppBearer(publicApp.app.id, publicApp.bearerToken);
   const users: DemoCredentials['users'] = [];
   for (const u of holders) {
     const tokens = await credentials.mintUserTokens(app.app, u.id);
@@ -35,6 +39,7 @@ export async function mintCredentialsDocument(
       clientId: app.clientId, clientSecret: app.clientSecret,
     },
     appWithoutProject: { id: orphan.app.id, consumerKey: orphan.consumerKey, consumerSecret: orphan.consumerSecret, bearerToken: orphan.bearerToken },
+    publicApp: { id: publicApp.app.id, clientId: publicApp.clientId },
     users,
   };
 }

@@ -1,5 +1,5 @@
 // The deterministic demo world written on an empty store, and the demo credentials other tools rely on.
-import { seedDemoFlows } from '../auth/flows/index.ts';
+import { DEMO_PASSWORD, seedDemoFlows } from '../auth/flows/index.ts';
 import { snowflakeAt } from '../domain/ids.ts';
 import type { LikeRow, MediaRecord, PlaceRecord, PollRecord, TweetRecord, UserRecord } from '../domain/model.ts';
 import type { Services } from '../services.ts';
@@ -17,11 +17,16 @@ const DAY = 24 * 60 * 60 * 1000;
 export interface DemoCredentials {
   baseUrl: string;
   project: { id: string };
+  /** A Web App: a confidential OAuth 2.0 client (HTTP Basic with clientSecret on /2/oauth2/token). */
   app: { id: string; consumerKey: string; consumerSecret: string; bearerToken: string; clientId: string; clientSecret: string };
   appWithoutProject: { id: string; consumerKey: string; consumerSecret: string; bearerToken: string };
+  /** A Native App in the demo Project: a public OAuth 2.0 client (client_id alone), with the demo App's callbacks. */
+  publicApp: { id: string; clientId: string };
   users: {
     id: string; username: string; name: string; protected: boolean;
     accessToken: string; accessTokenSecret: string; oauth2AccessToken: string;
+    /** The sign-in password of the authorization pages (demo users only). */
+    password?: string;
   }[];
   tweets: { id: string; authorId: string }[];
   deletedTweetIds: string[];
@@ -188,8 +193,8 @@ const SEED_CLAIM_STALE_MS = 20_000;
  */
 export async function ensureDemo(services: Services, instanceId: string): Promise<DemoCredentials | null> {
   const { store } = services;
-  const existing = await store.getMeta(CREDENTIALS_KEY);
-  if (existing) return JSON.parse(existing) as DemoCredentials;
+  const existing = await storedDemoCredentials(services);
+  if (existing) return existing;
   if (!(await store.isEmpty()) && !(await store.getMeta(SEED_OWNER_KEY))) return null;
   // Wall-clock time: the claim is about whether a process is alive, not about the API's clock.
   const claim = `${instanceId}@${Date.now()}`;
@@ -200,8 +205,8 @@ export async function ensureDemo(services: Services, instanceId: string): Promis
     const claimedAt = Number(owner.split('@')[1]) || 0;
     const deadline = Math.min(Date.now(), claimedAt) + SEED_CLAIM_STALE_MS;
     do {
-      const done = await store.getMeta(CREDENTIALS_KEY);
-      if (done) return JSON.parse(done) as DemoCredentials;
+      const done = await storedDemoCredentials(services);
+      if (done) return done;
       await new Promise((r) => setTimeout(r, 100));
     } while (Date.now() < deadline);
   }
@@ -216,27 +221,37 @@ export async function ensureDemo(services: Services, instanceId: string): Promis
   const holders = world.users.slice(0, TOKEN_HOLDERS);
   const minted = await mintCredentialsDocument(
     services,
-    { project: 'Demo Project', app: 'Demo App', orphanApp: 'App outside any Project', monthlyTweetCap: 50_000_000 },
+    { project: 'Demo Project', app: 'Demo App', orphanApp: 'App outside any Project', publicApp: 'Demo Native App', monthlyTweetCap: 50_000_000 },
     holders,
   );
-  // The authorization pages: the demo App's loopback callbacks, and password `likes-api-demo` for the token holders.
-  await seedDemoFlows(services, minted.app.id, holders.map((u) => u.id));
+  // The authorization pages: the demo Apps' loopback callbacks, and password `likes-api-demo` for the token holders.
+  await seedDemoFlows(services, [minted.app.id, minted.publicApp.id], holders.map((u) => u.id));
   const doc: DemoCredentials = {
     baseUrl: '',
     ...minted,
+    users: minted.users.map((u) => ({ ...u, password: DEMO_PASSWORD })),
     // Tweets anyone may see and like: not deleted, author neither protected nor suspended.
     tweets: world.tweets.filter(world.likeable).map((t) => ({ id: t.id, authorId: t.authorId })),
     deletedTweetIds: world.tweets.filter((t) => t.deleted).map((t) => t.id),
     popularTweetId: world.popular.id,
     heavyLikerUserId: world.users[0].id,
   };
-  // The demo credentials are kept in plaintext on purpose (demo only), so every instance can write the same file.
+  // The store keeps the credentials sealed; every instance opens the same copy, so all write the same file.
   // Several instances may have seeded after a crashed one: the first credentials written win, for all.
-  const stored = await store.setMetaIfAbsent(CREDENTIALS_KEY, JSON.stringify(doc));
-  return JSON.parse(stored) as DemoCredentials;
+  await store.setMetaIfAbsent(CREDENTIALS_KEY, services.sealer.seal(JSON.stringify(doc)));
+  return (await storedDemoCredentials(services))!;
 }
 
-export async function storedDemoCredentials(services: Pick<Services, 'store'>): Promise<DemoCredentials | null> {
+/**
+ * The store's copy of the demo credentials (sealed with the store's key). A plaintext copy left by an older
+ * version is sealed in place on first read.
+ */
+export async function storedDemoCredentials(services: Pick<Services, 'store' | 'sealer'>): Promise<DemoCredentials | null> {
   const raw = await services.store.getMeta(CREDENTIALS_KEY);
-  return raw ? (JSON.parse(raw) as DemoCredentials) : null;
+  if (!raw) return null;
+  if (raw.startsWith('{')) {
+    await services.store.setMeta(CREDENTIALS_KEY, services.sealer.seal(raw));
+    return JSON.parse(raw) as DemoCredentials;
+  }
+  return JSON.parse(services.sealer.open(raw)) as DemoCredentials;
 }

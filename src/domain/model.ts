@@ -102,6 +102,19 @@ export type AppPermission = 'read' | 'read-write' | 'read-write-directmessages';
 export type OAuth2Scope = 'tweet.read' | 'users.read' | 'like.read' | 'like.write' | 'offline.access';
 export const OAUTH2_SCOPES: readonly OAuth2Scope[] = ['tweet.read', 'users.read', 'like.read', 'like.write', 'offline.access'];
 
+/**
+ * X's "Type of App" (developer portal, user authentication settings): Web App and Automated App or bot are
+ * confidential clients (the token endpoints require HTTP Basic with the client secret); Native App and Single page
+ * App are public clients (`client_id` alone).
+ */
+export type AppType = 'web' | 'bot' | 'native' | 'spa';
+export const APP_TYPES: readonly AppType[] = ['web', 'bot', 'native', 'spa'];
+export type OAuth2ClientType = 'confidential' | 'public';
+
+export function clientTypeOf(type: AppType): OAuth2ClientType {
+  return type === 'native' || type === 'spa' ? 'public' : 'confidential';
+}
+
 export type DeveloperAccountState = 'approved' | 'pending' | 'suspended';
 
 export interface ProjectRecord {
@@ -128,6 +141,8 @@ export interface AppRecord {
   /** SHA-256 of the OAuth 2.0 client secret. */
   clientSecretHash: string;
   policy: PolicyOverrides;
+  /** Decides how the App authenticates on /2/oauth2/token and /2/oauth2/revoke (see clientTypeOf). */
+  appType: AppType;
 }
 
 export interface OAuth1TokenRecord {

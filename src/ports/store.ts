@@ -45,6 +45,11 @@ export interface LikedTweetRow {
  */
 export interface LikesStore {
   readonly kind: string;
+  /**
+   * The directory holding the store's files when it lives on this machine's disk (SQLite), where files that go
+   * with the store (the generated sealing key) are kept; null when it has none (PostgreSQL: instances share no disk).
+   */
+  readonly localDir: string | null;
   migrate(): Promise<void>;
   close(): Promise<void>;
   /**
@@ -141,4 +146,5 @@ export interface LikesStore {
   /** Sets the value only if the key is absent; returns the value now stored (first writer wins). */
   setMetaIfAbsent(key: string, value: string): Promise<string>;
   setMeta(key: string, value: string): Promise<void>;
+  deleteMeta(key: string): Promise<void>;
 }

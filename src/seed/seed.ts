@@ -1,11 +1,11 @@
 // `likes-api seed`: the deterministic bulk world written into the configured store through its BulkLoader, then an
 // App in a Project with tokens for a few users, written to $LIKES_API_DATA_DIR/bench-credentials.json (the shape of
 // demo-credentials.json) so that benchmarks and SDK scripts can authenticate.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { DemoCredentials } from '../demo/demoSeed.ts';
 import type { BulkLoader, FinishStep } from '../ports/bulkLoader.ts';
+import { ensurePrivateDir, writePrivateFile } from '../privateFiles.ts';
 import { openServices } from '../services.ts';
 import { mintCredentialsDocument } from '../demo/credentialsDocument.ts';
 import { openBulkLoader } from './openBulkLoader.ts';
@@ -158,7 +158,7 @@ async function mintCredentials(config: Config, world: SeedWorld, popular: number
     const stored = new Map((await services.store.usersByIds(holders)).map((r) => [r.id, r]));
     const minted = await mintCredentialsDocument(
       services,
-      { project: 'Bench Project', app: 'Bench App', orphanApp: 'Bench App outside any Project', monthlyTweetCap: 1_000_000_000_000 },
+      { project: 'Bench Project', app: 'Bench App', orphanApp: 'Bench App outside any Project', publicApp: 'Bench Native App', monthlyTweetCap: 1_000_000_000_000 },
       holders.flatMap((id) => (stored.has(id) ? [stored.get(id)!] : [])),
     );
     const step = Math.max(1, Math.floor(world.spec.tweets / LISTED_TWEETS));
@@ -181,10 +181,8 @@ async function mintCredentials(config: Config, world: SeedWorld, popular: number
 }
 
 function writeCredentials(dataDir: string, doc: DemoCredentials): string {
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const file = join(dataDir, BENCH_CREDENTIALS_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  writePrivateFile(file, `${JSON.stringify(doc, null, 2)}\n`);
   return file;
 }

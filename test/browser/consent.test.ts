@@ -20,7 +20,6 @@ import { startTestServer, type TestServer } from '../support/harness.ts';
 
 const CHROMIUM = process.env.LIKES_API_CHROMIUM || '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PASSWORD = 'likes-api-demo';
 /** Without these, Chromium stalls on this closed network (background fetches, component updates). */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -44,9 +43,11 @@ function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
+/** Signs in as a demo user with the password demo-credentials.json gives for it. */
+async function signIn(page: Page, user: { username: string; password?: string }): Promise<void> {
+  assert.ok(user.password, `no password for @${user.username} in the credentials document`);
+  await page.fill('#username', user.username);
+  await page.fill('#password', user.password);
   await Promise.all([page.waitForLoadState('load'), page.click('button[value="signin"]')]);
 }
 
@@ -88,7 +89,7 @@ describe('consent pages in Chromium', () => {
       assert.match(await page.title(), /Sign in to authorize Demo App/);
       assert.equal(await page.locator('.app b').textContent(), 'Demo App');
 
-      await signIn(page, user.username);
+      await signIn(page, user);
       assert.equal((await page.locator('h1').textContent())?.trim(), 'Authorize Demo App to:');
       const scopes = await page.locator('ul.scopes code').allTextContents();
       assert.deepEqual(scopes, ['tweet.read', 'users.read', 'like.read', 'offline.access']);
@@ -109,9 +110,14 @@ describe('consent pages in Chromium', () => {
       assert.match((await page.textContent('p')) ?? '', /Back at the App/);
       assert.ok(callback.hits.some((h) => h.searchParams.get('code') === code));
 
+      // The Demo App is a Web App (confidential client): HTTP Basic with its client secret.
+      const { clientId, clientSecret } = server.creds.app;
       const tokenRes = await fetch(`${server.baseUrl}/2/oauth2/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        },
         body: new URLSearchParams({
           code, grant_type: 'authorization_code', client_id: server.creds.app.clientId, redirect_uri: callback.url, code_verifier: verifier,
         }).toString(),
@@ -136,7 +142,7 @@ describe('consent pages in Chromium', () => {
     try {
       const page = await context.newPage();
       await page.goto(authorizeUrl('cancel-state', challenge, 'tweet.read users.read'));
-      await signIn(page, server.creds.users[1].username);
+      await signIn(page, server.creds.users[1]);
       assert.deepEqual(await page.locator('ul.scopes code').allTextContents(), ['tweet.read', 'users.read']);
       await Promise.all([page.waitForURL((u) => u.toString().startsWith(callback.url)), page.click('button[value="cancel"]')]);
       const landed = new URL(page.url());
@@ -183,7 +189,7 @@ describe('consent pages in Chromium', () => {
     try {
       const page = await context.newPage();
       await page.goto(`${server.baseUrl}/oauth/authenticate?oauth_token=${token}`);
-      await signIn(page, server.creds.users[2].username);
+      await signIn(page, server.creds.users[2]);
       assert.equal((await page.locator('h1').textContent())?.trim(), 'Authorize Demo App to:');
       await Promise.all([page.waitForURL((u) => u.toString().startsWith(callback.url)), page.click('button[value="authorize"]')]);
       const landed = new URL(page.url());

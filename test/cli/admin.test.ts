@@ -218,6 +218,34 @@ describe('likes-api admin CLI against a server on the same data dir', () => {
     }
   });
 
+  it("sets X's type of App at creation and with app set, and the token endpoint follows it", async () => {
+    assert.equal(world.app.app.type, 'web');
+    assert.equal(world.app.app.clientType, 'confidential');
+    const spa = await cliJson(dir, ['app', 'create', '--name', 'Spa App', '--project', world.project.id, '--type', 'spa']);
+    assert.deepEqual([spa.app.type, spa.app.clientType], ['spa', 'public']);
+    const revoke = (clientId: string) => fetch(`${server.baseUrl}/2/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: 'not-a-token', client_id: clientId }).toString(),
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    assert.deepEqual(await revoke(spa.clientId), { status: 200, body: { revoked: true } });
+
+    const bot = await cliJson(dir, ['app', 'set', spa.app.id, '--type', 'bot']);
+    assert.deepEqual([bot.type, bot.clientType], ['bot', 'confidential']);
+    assert.deepEqual((await cliJson(dir, ['app', 'show', spa.app.id])).type, 'bot');
+    assert.match((await cli(dir, ['app', 'show', spa.app.id])).stdout, /Type of App: +Automated App or bot \(bot: confidential client\)/);
+    assert.deepEqual(await revoke(spa.clientId), {
+      status: 401, body: { error: 'unauthorized_client', error_description: 'Missing valid authorization header' },
+    });
+    const native = await cliJson(dir, ['app', 'set', spa.app.id, '--type', 'native']);
+    assert.equal(native.clientType, 'public');
+    assert.equal((await revoke(spa.clientId)).status, 200);
+
+    const bad = await cli(dir, ['app', 'set', spa.app.id, '--type', 'desktop']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--type/);
+  });
+
   it('reports the Project\'s usage and the App\'s app-only buckets, and says the memory state is not shared', async () => {
     const usage = await cliJson(dir, ['app', 'usage', world.app.app.id, '--days', '3']);
     assert.equal(usage.appId, world.app.app.id);

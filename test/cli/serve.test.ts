@@ -1,7 +1,7 @@
 // `likes-api serve` as `npm start` runs it: a real process, a fresh data dir, the start-up contract.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -78,6 +78,13 @@ describe('likes-api serve', () => {
     for (const k of ['id', 'consumerKey', 'consumerSecret', 'bearerToken', 'clientId', 'clientSecret']) assert.ok(creds.app[k], k);
     for (const k of ['id', 'consumerKey', 'consumerSecret', 'bearerToken']) assert.ok(creds.appWithoutProject[k], k);
     assert.ok(creds.users.length >= 5);
+    // Added fields: the public-client App and each user's sign-in password.
+    for (const k of ['id', 'clientId']) assert.ok(creds.publicApp[k], k);
+    assert.notEqual(creds.publicApp.clientId, creds.app.clientId);
+    assert.ok(creds.users.every((u: { password?: string }) => u.password === 'likes-api-demo'));
+    // Secrets at rest: owner-only directory and files.
+    assert.equal(statSync(dataDir).mode & 0o777, 0o700);
+    for (const f of ['demo-credentials.json', 'likes.db', 'secret.key']) assert.equal(statSync(join(dataDir, f)).mode & 0o777, 0o600, f);
     for (const u of creds.users) {
       assert.ok(u.accessToken.startsWith(`${u.id}-`));
       for (const k of ['username', 'name', 'accessTokenSecret', 'oauth2AccessToken']) assert.ok(u[k], k);

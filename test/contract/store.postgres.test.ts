@@ -170,6 +170,6 @@ describe('PostgresStore specifics', () => {
 function app(id: string, consumerKey: string) {
   return {
     id, name: id, projectId: null, permission: 'read' as const, suspended: false, consumerKey,
-    consumerSecretSealed: 's', clientId: `cid-${id}`, clientSecretHash: 'h', policy: {},
+    consumerSecretSealed: 's', clientId: `cid-${id}`, clientSecretHash: 'h', policy: {}, appType: 'web' as const,
   };
 }

@@ -723,6 +723,21 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.equal(await store.appById('a-c-4'), null);
       });
 
+      it("apps: X's type of App is stored and changed with the App", async () => {
+        const store = await ready();
+        for (const appType of ['web', 'bot', 'native', 'spa'] as const) {
+          const a = app(`a-t-${appType}`, { appType });
+          await store.putApp(a);
+          assert.equal((await store.appById(a.id))?.appType, appType);
+          assert.equal((await store.appByClientId(a.clientId))?.appType, appType);
+        }
+        await store.putApp({ ...app('a-t-web'), appType: 'spa' });
+        assert.equal((await store.appByConsumerKey('ck-a-t-web'))?.appType, 'spa');
+        assert.deepEqual((await store.listApps()).filter((a) => a.id.startsWith('a-t-')).map((a) => [a.id, a.appType]), [
+          ['a-t-bot', 'bot'], ['a-t-native', 'native'], ['a-t-spa', 'spa'], ['a-t-web', 'spa'],
+        ]);
+      });
+
       it('OAuth 1.0a tokens: put, get, update, delete all of one app', async () => {
         const store = await ready();
         const t1 = oauth1('tok-c-1', 'a-c-1', 'read');
@@ -785,6 +800,10 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.equal(await store.getMeta('contract.k'), '');
         await store.setMeta('contract.k', 'ünïcödé 🦜 {"json":true}');
         assert.equal(await store.getMeta('contract.k'), 'ünïcödé 🦜 {"json":true}');
+        await store.deleteMeta('contract.k');
+        assert.equal(await store.getMeta('contract.k'), null);
+        await store.deleteMeta('contract.k');
+        assert.equal(await store.setMetaIfAbsent('contract.k', 'after delete'), 'after delete');
       });
 
       it('setMetaIfAbsent: the first writer wins, also across instances at once', async () => {
@@ -880,6 +899,7 @@ function app(id: string, over: Partial<AppRecord> = {}): AppRecord {
     clientId: `cid-${id}`,
     clientSecretHash: `hash-${id}`,
     policy: {},
+    appType: 'web',
     ...over,
   };
 }

@@ -138,7 +138,7 @@ describe('two instances sharing one store and one Redis', () => {
     // The authorize page from A, the sign-in and consent forms posted to B.
     const url = new URL('/i/oauth2/authorize', a.baseUrl);
     url.search = new URLSearchParams({
-      response_type: 'code', client_id: a.creds.app.clientId, redirect_uri: redirectUri, scope: 'tweet.read users.read like.read offline.access',
+      response_type: 'code', client_id: a.creds.publicApp.clientId, redirect_uri: redirectUri, scope: 'tweet.read users.read like.read offline.access',
       state: 'multi', code_challenge: challenge, code_challenge_method: 'S256',
     }).toString();
     const first = await fetch(url);
@@ -164,7 +164,7 @@ describe('two instances sharing one store and one Redis', () => {
       fetch(`${server.baseUrl}/2/oauth2/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ client_id: a.creds.app.clientId, ...params }).toString(),
+        body: new URLSearchParams({ client_id: a.creds.publicApp.clientId, ...params }).toString(),
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, string> }));
     const codeParams = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier };
     const [onA, onB] = await Promise.all([exchange(a, codeParams), exchange(b, codeParams)]);
@@ -173,11 +173,15 @@ describe('two instances sharing one store and one Redis', () => {
 
     const refreshed = await exchange(b, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
     assert.equal(refreshed.status, 200);
+    const liked = await fetch(`${a.baseUrl}/2/users/${user.id}/liked_tweets`, { headers: { authorization: `Bearer ${refreshed.body.access_token}` } });
+    assert.equal(liked.status, 200);
+
     const reused = await exchange(a, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
     assert.equal(reused.status, 400);
     assert.deepEqual(reused.body, { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' });
-
-    const liked = await fetch(`${a.baseUrl}/2/users/${user.id}/liked_tweets`, { headers: { authorization: `Bearer ${refreshed.body.access_token}` } });
-    assert.equal(liked.status, 200);
+    // Reuse on A revoked the family B had rotated: B's newest tokens are dead too.
+    const killed = await fetch(`${b.baseUrl}/2/users/${user.id}/liked_tweets`, { headers: { authorization: `Bearer ${refreshed.body.access_token}` } });
+    assert.equal(killed.status, 401);
+    assert.equal((await exchange(b, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token })).status, 400);
   });
 });

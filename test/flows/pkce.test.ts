@@ -72,10 +72,16 @@ async function submit(b: Browser, extra: Record<string, string>, cookie = b.cook
 }
 
 /** Sign in as `username`, then press Authorize (or Cancel); returns where the browser is sent. */
-async function consent(baseUrl: string, authorizeUrl: string, username: string, decision: 'authorize' | 'cancel' = 'authorize'): Promise<URL> {
+async function consent(
+  baseUrl: string,
+  authorizeUrl: string,
+  username: string,
+  decision: 'authorize' | 'cancel' = 'authorize',
+  password = PASSWORD,
+): Promise<URL> {
   const first = await open(baseUrl, authorizeUrl);
   assert.equal(first.status, 200, first.page);
-  const consentPage = await submit(first, { username, password: PASSWORD, action: 'signin' });
+  const consentPage = await submit(first, { username, password, action: 'signin' });
   assert.equal(consentPage.status, 200, consentPage.page);
   const done = await submit(consentPage, { action: decision });
   assert.equal(done.status, 302, done.page);
@@ -107,7 +113,10 @@ async function likedTweets(server: TestServer, userId: string, token: string): P
 }
 
 /** A complete authorization for `user`: returns the code and what the exchange needs. */
-async function authorizeCode(server: TestServer, opts: { scope?: string; port?: number; method?: 'S256' | 's256' | 'plain'; user?: number } = {}) {
+async function authorizeCode(
+  server: TestServer,
+  opts: { scope?: string; port?: number; method?: 'S256' | 's256' | 'plain'; user?: number; client?: 'public' | 'confidential' } = {},
+) {
   const { verifier, challenge } = pkcePair();
   const method = opts.method ?? 'S256';
   const redirectUri = `http://127.0.0.1:${opts.port ?? 8765}/callback`;
@@ -115,7 +124,8 @@ async function authorizeCode(server: TestServer, opts: { scope?: string; port?: 
   const user = server.creds.users[opts.user ?? 0];
   const landed = await consent(server.baseUrl, authorizeUrl(server, {
     response_type: 'code',
-    client_id: server.creds.app.clientId,
+    // The demo's Native App (public client) unless the Web App (confidential client) is asked for.
+    client_id: opts.client === 'confidential' ? server.creds.app.clientId : server.creds.publicApp.clientId,
     redirect_uri: redirectUri,
     scope: opts.scope ?? 'tweet.read users.read like.read offline.access',
     state,
@@ -178,10 +188,11 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
     assert.equal(landed.searchParams.get('state'), 'state-123');
     const code = landed.searchParams.get('code')!;
 
+    const basic: [string, string] = [server.creds.app.clientId, server.creds.app.clientSecret];
     const token = await tokenRequest(server, '/2/oauth2/token', {
       code, grant_type: 'authorization_code', client_id: server.creds.app.clientId,
       redirect_uri: 'http://127.0.0.1:43210/callback', code_verifier: verifier,
-    });
+    }, basic);
     assert.equal(token.status, 200, JSON.stringify(token.body));
     assert.deepEqual(Object.keys(token.body), ['token_type', 'expires_in', 'access_token', 'scope', 'refresh_token']);
     assert.equal(token.body.token_type, 'bearer');
@@ -197,7 +208,7 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
     const again = await tokenRequest(server, '/2/oauth2/token', {
       code, grant_type: 'authorization_code', client_id: server.creds.app.clientId,
       redirect_uri: 'http://127.0.0.1:43210/callback', code_verifier: verifier,
-    });
+    }, basic);
     assert.equal(again.status, 400);
     assert.deepEqual(again.body, CODE_INVALID);
   });
@@ -205,7 +216,7 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
   it('issues no refresh token without offline.access, and grants like.write only when asked', async () => {
     const a = await authorizeCode(server, { scope: 'tweet.read users.read like.read like.write' });
     const token = await tokenRequest(server, '/2/oauth2/token', {
-      code: a.code, grant_type: 'authorization_code', client_id: server.creds.app.clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
+      code: a.code, grant_type: 'authorization_code', client_id: server.creds.publicApp.clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
     });
     assert.equal(token.status, 200);
     assert.deepEqual(Object.keys(token.body), ['token_type', 'expires_in', 'access_token', 'scope']);
@@ -221,7 +232,7 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
     // Without like.write the same request is X's generic 403.
     const readOnly = await authorizeCode(server, { scope: 'tweet.read users.read like.read' });
     const t2 = await tokenRequest(server, '/2/oauth2/token', {
-      code: readOnly.code, grant_type: 'authorization_code', client_id: server.creds.app.clientId, redirect_uri: readOnly.redirectUri, code_verifier: readOnly.verifier,
+      code: readOnly.code, grant_type: 'authorization_code', client_id: server.creds.publicApp.clientId, redirect_uri: readOnly.redirectUri, code_verifier: readOnly.verifier,
     });
     const refused = await fetch(`${server.baseUrl}/2/users/${a.user.id}/likes`, {
       method: 'POST',
@@ -235,25 +246,25 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
     for (const method of ['plain', 's256'] as const) {
       const a = await authorizeCode(server, { method });
       const ok = await tokenRequest(server, '/2/oauth2/token', {
-        code: a.code, grant_type: 'authorization_code', client_id: server.creds.app.clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
+        code: a.code, grant_type: 'authorization_code', client_id: server.creds.publicApp.clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
       });
       assert.equal(ok.status, 200, `${method}: ${JSON.stringify(ok.body)}`);
     }
     const a = await authorizeCode(server);
     const wrong = await tokenRequest(server, '/2/oauth2/token', {
-      code: a.code, grant_type: 'authorization_code', client_id: server.creds.app.clientId, redirect_uri: a.redirectUri, code_verifier: pkcePair().verifier,
+      code: a.code, grant_type: 'authorization_code', client_id: server.creds.publicApp.clientId, redirect_uri: a.redirectUri, code_verifier: pkcePair().verifier,
     });
     assert.equal(wrong.status, 400);
     assert.deepEqual(wrong.body, CODE_INVALID);
     const right = await tokenRequest(server, '/2/oauth2/token', {
-      code: a.code, grant_type: 'authorization_code', client_id: server.creds.app.clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
+      code: a.code, grant_type: 'authorization_code', client_id: server.creds.publicApp.clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
     });
     assert.deepEqual(right.body, CODE_INVALID);
 
     // Another redirect_uri than the authorize request's is refused the same way.
     const b = await authorizeCode(server);
     const other = await tokenRequest(server, '/2/oauth2/token', {
-      code: b.code, grant_type: 'authorization_code', client_id: server.creds.app.clientId, redirect_uri: 'http://127.0.0.1:1/callback', code_verifier: b.verifier,
+      code: b.code, grant_type: 'authorization_code', client_id: server.creds.publicApp.clientId, redirect_uri: 'http://127.0.0.1:1/callback', code_verifier: b.verifier,
     });
     assert.deepEqual(other.body, CODE_INVALID);
   });
@@ -262,7 +273,7 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
     const a = await authorizeCode(server);
     clock.advance(31_000);
     const late = await tokenRequest(server, '/2/oauth2/token', {
-      code: a.code, grant_type: 'authorization_code', client_id: server.creds.app.clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
+      code: a.code, grant_type: 'authorization_code', client_id: server.creds.publicApp.clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
     });
     assert.equal(late.status, 400);
     assert.deepEqual(late.body, CODE_INVALID);
@@ -270,7 +281,7 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
     const b = await authorizeCode(server);
     clock.advance(29_000);
     const token = await tokenRequest(server, '/2/oauth2/token', {
-      code: b.code, grant_type: 'authorization_code', client_id: server.creds.app.clientId, redirect_uri: b.redirectUri, code_verifier: b.verifier,
+      code: b.code, grant_type: 'authorization_code', client_id: server.creds.publicApp.clientId, redirect_uri: b.redirectUri, code_verifier: b.verifier,
     });
     assert.equal(token.status, 200);
     clock.advance(2 * 60 * 60 * 1000 - 1000);
@@ -282,19 +293,20 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
 
     // The refresh token outlives it and brings a fresh access token.
     const refreshed = await tokenRequest(server, '/2/oauth2/token', {
-      refresh_token: token.body.refresh_token, grant_type: 'refresh_token', client_id: server.creds.app.clientId,
+      refresh_token: token.body.refresh_token, grant_type: 'refresh_token', client_id: server.creds.publicApp.clientId,
     });
     assert.equal(refreshed.status, 200);
     assert.equal((await likedTweets(server, b.user.id, refreshed.body.access_token)).status, 200);
   });
 
   it('rotates refresh tokens: each is single-use', async () => {
+    const clientId = server.creds.publicApp.clientId;
     const a = await authorizeCode(server);
     const first = await tokenRequest(server, '/2/oauth2/token', {
-      code: a.code, grant_type: 'authorization_code', client_id: server.creds.app.clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
+      code: a.code, grant_type: 'authorization_code', client_id: clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
     });
     const second = await tokenRequest(server, '/2/oauth2/token', {
-      refresh_token: first.body.refresh_token, grant_type: 'refresh_token', client_id: server.creds.app.clientId,
+      refresh_token: first.body.refresh_token, grant_type: 'refresh_token', client_id: clientId,
     });
     assert.equal(second.status, 200);
     assert.deepEqual(Object.keys(second.body), ['token_type', 'expires_in', 'access_token', 'scope', 'refresh_token']);
@@ -302,27 +314,124 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
     assert.notEqual(second.body.access_token, first.body.access_token);
     assert.equal(second.body.scope, first.body.scope);
 
-    const reused = await tokenRequest(server, '/2/oauth2/token', {
-      refresh_token: first.body.refresh_token, grant_type: 'refresh_token', client_id: server.creds.app.clientId,
-    });
-    assert.equal(reused.status, 400);
-    assert.deepEqual(reused.body, TOKEN_INVALID);
-
     const third = await tokenRequest(server, '/2/oauth2/token', {
-      refresh_token: second.body.refresh_token, grant_type: 'refresh_token', client_id: server.creds.app.clientId,
+      refresh_token: second.body.refresh_token, grant_type: 'refresh_token', client_id: clientId,
     });
     assert.equal(third.status, 200);
 
     // Two refreshes racing with one token: exactly one wins.
     const race = await Promise.all([1, 2, 3].map(() => tokenRequest(server, '/2/oauth2/token', {
-      refresh_token: third.body.refresh_token, grant_type: 'refresh_token', client_id: server.creds.app.clientId,
+      refresh_token: third.body.refresh_token, grant_type: 'refresh_token', client_id: clientId,
     })));
     assert.deepEqual(race.map((r) => r.status).sort(), [200, 400, 400]);
+
+    // A spent token presented again is refused (and, below, revokes its family).
+    const reused = await tokenRequest(server, '/2/oauth2/token', {
+      refresh_token: first.body.refresh_token, grant_type: 'refresh_token', client_id: clientId,
+    });
+    assert.equal(reused.status, 400);
+    assert.deepEqual(reused.body, TOKEN_INVALID);
+  });
+
+  it('revokes the whole token family when a rotated refresh token is reused', async () => {
+    const clientId = server.creds.publicApp.clientId;
+    const refresh = (token: string) => tokenRequest(server, '/2/oauth2/token', { refresh_token: token, grant_type: 'refresh_token', client_id: clientId });
+    const a = await authorizeCode(server);
+    const t1 = await tokenRequest(server, '/2/oauth2/token', {
+      code: a.code, grant_type: 'authorization_code', client_id: clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
+    });
+    const t2 = await refresh(t1.body.refresh_token);
+    const t3 = await refresh(t2.body.refresh_token);
+    assert.deepEqual([t1.status, t2.status, t3.status], [200, 200, 200]);
+    // Another authorization of the same user and App: a family of its own.
+    const b = await authorizeCode(server);
+    const other = await tokenRequest(server, '/2/oauth2/token', {
+      code: b.code, grant_type: 'authorization_code', client_id: clientId, redirect_uri: b.redirectUri, code_verifier: b.verifier,
+    });
+    for (const t of [t1, t2, t3, other]) assert.equal((await likedTweets(server, a.user.id, t.body.access_token)).status, 200);
+
+    // t2's refresh token was spent making t3: presenting it again is reuse.
+    const reused = await refresh(t2.body.refresh_token);
+    assert.equal(reused.status, 400);
+    assert.deepEqual(reused.body, TOKEN_INVALID);
+    // Every access token of the family is dead, the newest included, and so is its live refresh token.
+    for (const t of [t1, t2, t3]) {
+      const refused = await likedTweets(server, a.user.id, t.body.access_token);
+      assert.equal(refused.status, 401);
+      assert.deepEqual(refused.body, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
+    }
+    const newest = await refresh(t3.body.refresh_token);
+    assert.equal(newest.status, 400);
+    assert.deepEqual(newest.body, TOKEN_INVALID);
+    // The other authorization is untouched.
+    assert.equal((await likedTweets(server, b.user.id, other.body.access_token)).status, 200);
+    assert.equal((await refresh(other.body.refresh_token)).status, 200);
+  });
+
+  it('refuses a confidential client (Web App) that sends only its client_id, on the token and revoke endpoints', async () => {
+    const { clientId, clientSecret } = server.creds.app;
+    const refusal = { error: 'unauthorized_client', error_description: 'Missing valid authorization header' };
+    const a = await authorizeCode(server, { client: 'confidential' });
+    const codeParams = { code: a.code, grant_type: 'authorization_code', redirect_uri: a.redirectUri, code_verifier: a.verifier };
+    const bare = await tokenRequest(server, '/2/oauth2/token', { ...codeParams, client_id: clientId });
+    assert.equal(bare.status, 401);
+    assert.deepEqual(bare.body, refusal);
+    // The refused request did not spend the code: with Basic it is exchanged.
+    const good = await tokenRequest(server, '/2/oauth2/token', codeParams, [clientId, clientSecret]);
+    assert.equal(good.status, 200, JSON.stringify(good.body));
+
+    const refresh = await tokenRequest(server, '/2/oauth2/token', { refresh_token: good.body.refresh_token, grant_type: 'refresh_token', client_id: clientId });
+    assert.equal(refresh.status, 401);
+    assert.deepEqual(refresh.body, refusal);
+    const revoke = await tokenRequest(server, '/2/oauth2/revoke', { token: good.body.access_token, client_id: clientId });
+    assert.equal(revoke.status, 401);
+    assert.deepEqual(revoke.body, refusal);
+    // Nothing was spent or revoked by the refused requests.
+    assert.equal((await likedTweets(server, a.user.id, good.body.access_token)).status, 200);
+    const refreshed = await tokenRequest(server, '/2/oauth2/token', { refresh_token: good.body.refresh_token, grant_type: 'refresh_token' }, [clientId, clientSecret]);
+    assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+
+    // An Automated App or bot is confidential too; a Native App or Single page App is public.
+    const app = (await server.services.store.appByClientId(clientId))!;
+    try {
+      for (const [appType, status] of [['bot', 401], ['spa', 200], ['native', 200]] as const) {
+        await server.services.store.putApp({ ...app, appType });
+        const r = await tokenRequest(server, '/2/oauth2/revoke', { token: 'not-a-token', client_id: clientId });
+        assert.equal(r.status, status, appType);
+      }
+    } finally {
+      await server.services.store.putApp(app);
+    }
+  });
+
+  it('serves a public client (Native App) by client_id alone, and refuses one that sends a Basic header that does not verify', async () => {
+    const clientId = server.creds.publicApp.clientId;
+    const a = await authorizeCode(server);
+    const params = { code: a.code, grant_type: 'authorization_code', redirect_uri: a.redirectUri, code_verifier: a.verifier };
+    const bogus = await tokenRequest(server, '/2/oauth2/token', { ...params, client_id: clientId }, [clientId, 'bogus-secret']);
+    assert.equal(bogus.status, 401);
+    assert.deepEqual(bogus.body, { error: 'unauthorized_client', error_description: 'Missing valid authorization header' });
+    const ok = await tokenRequest(server, '/2/oauth2/token', { ...params, client_id: clientId });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const revoke = await tokenRequest(server, '/2/oauth2/revoke', { token: ok.body.access_token, client_id: clientId }, [clientId, 'bogus-secret']);
+    assert.equal(revoke.status, 401);
+    assert.equal((await likedTweets(server, a.user.id, ok.body.access_token)).status, 200);
+  });
+
+  it("puts the demo users' sign-in password in the credentials document", async () => {
+    for (const user of server.creds.users) {
+      assert.equal(user.password, PASSWORD);
+      const landed = await consent(server.baseUrl, authorizeUrl(server, {
+        response_type: 'code', client_id: server.creds.publicApp.clientId, redirect_uri: 'http://127.0.0.1/callback',
+        scope: 'tweet.read', state: 'pw', code_challenge: 'challenge-challenge', code_challenge_method: 'plain',
+      }), user.username, 'authorize', user.password);
+      assert.ok(landed.searchParams.get('code'));
+    }
   });
 
   it('serves confidential clients with Basic auth, and refuses a wrong secret', async () => {
     const { clientId, clientSecret } = server.creds.app;
-    const a = await authorizeCode(server);
+    const a = await authorizeCode(server, { client: 'confidential' });
     const bad = await tokenRequest(server, '/2/oauth2/token', {
       code: a.code, grant_type: 'authorization_code', redirect_uri: a.redirectUri, code_verifier: a.verifier,
     }, [clientId, 'wrong-secret']);
@@ -338,7 +447,7 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
   });
 
   it("answers X's token-endpoint errors", async () => {
-    const clientId = server.creds.app.clientId;
+    const clientId = server.creds.publicApp.clientId;
     assert.deepEqual((await tokenRequest(server, '/2/oauth2/token', { client_id: clientId })).body, {
       error: 'invalid_request', error_description: 'Missing required parameter [grant_type].',
     });
@@ -363,32 +472,34 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
   });
 
   it('revokes access and refresh tokens', async () => {
+    // The Web App (confidential client): Basic on every call.
     const clientId = server.creds.app.clientId;
-    const a = await authorizeCode(server);
+    const basic: [string, string] = [clientId, server.creds.app.clientSecret];
+    const a = await authorizeCode(server, { client: 'confidential' });
     const t = await tokenRequest(server, '/2/oauth2/token', {
       code: a.code, grant_type: 'authorization_code', client_id: clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
-    });
-    const revoked = await tokenRequest(server, '/2/oauth2/revoke', { token: t.body.access_token, client_id: clientId, token_type_hint: 'access_token' });
+    }, basic);
+    const revoked = await tokenRequest(server, '/2/oauth2/revoke', { token: t.body.access_token, client_id: clientId, token_type_hint: 'access_token' }, basic);
     assert.equal(revoked.status, 200);
     assert.deepEqual(revoked.body, { revoked: true });
     assert.equal((await likedTweets(server, a.user.id, t.body.access_token)).status, 401);
 
     // Revoking the refresh token also ends the access token issued with it.
-    const refreshed = await tokenRequest(server, '/2/oauth2/token', { refresh_token: t.body.refresh_token, grant_type: 'refresh_token', client_id: clientId });
+    const refreshed = await tokenRequest(server, '/2/oauth2/token', { refresh_token: t.body.refresh_token, grant_type: 'refresh_token', client_id: clientId }, basic);
     assert.equal((await likedTweets(server, a.user.id, refreshed.body.access_token)).status, 200);
     const { clientSecret } = server.creds.app;
     const r2 = await tokenRequest(server, '/2/oauth2/revoke', { token: refreshed.body.refresh_token }, [clientId, clientSecret]);
     assert.deepEqual(r2.body, { revoked: true });
     assert.equal((await likedTweets(server, a.user.id, refreshed.body.access_token)).status, 401);
-    const dead = await tokenRequest(server, '/2/oauth2/token', { refresh_token: refreshed.body.refresh_token, grant_type: 'refresh_token', client_id: clientId });
+    const dead = await tokenRequest(server, '/2/oauth2/token', { refresh_token: refreshed.body.refresh_token, grant_type: 'refresh_token', client_id: clientId }, basic);
     assert.deepEqual(dead.body, TOKEN_INVALID);
 
     // Another App cannot revoke this App's tokens; a client must be named.
-    const b = await authorizeCode(server);
+    const b = await authorizeCode(server, { client: 'confidential' });
     const tb = await tokenRequest(server, '/2/oauth2/token', {
       code: b.code, grant_type: 'authorization_code', client_id: clientId, redirect_uri: b.redirectUri, code_verifier: b.verifier,
-    });
-    const other = await server.services.credentials.createApp('Other App', server.creds.project.id);
+    }, basic);
+    const other = await server.services.credentials.createApp('Other App', server.creds.project.id, 'read-write', {}, 'native');
     const foreign = await tokenRequest(server, '/2/oauth2/revoke', { token: tb.body.access_token, client_id: other.clientId });
     assert.equal(foreign.status, 400);
     assert.deepEqual(foreign.body, TOKEN_INVALID);
@@ -396,7 +507,7 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
     assert.deepEqual((await tokenRequest(server, '/2/oauth2/revoke', { token: 'x' })).body, {
       error: 'invalid_request', error_description: 'Missing required parameter [client_id].',
     });
-    assert.deepEqual((await tokenRequest(server, '/2/oauth2/revoke', { token: 'not-a-token', client_id: clientId })).body, { revoked: true });
+    assert.deepEqual((await tokenRequest(server, '/2/oauth2/revoke', { token: 'not-a-token', client_id: clientId }, basic)).body, { revoked: true });
   });
 
   it('shows an error page (never a redirect) for a bad client_id or an unregistered redirect_uri', async () => {
@@ -539,7 +650,8 @@ describe("the clients' own OAuth 2.0 helpers", () => {
 
   it('twitter-api-v2: generateOAuth2AuthLink, loginWithOAuth2, refreshOAuth2Token, revokeOAuth2Token', async () => {
     const user = server.creds.users[4];
-    const requestClient = new TwitterApi({ clientId: server.creds.app.clientId }, v2Settings(server.baseUrl));
+    // Client id alone: the demo's Native App (a public client).
+    const requestClient = new TwitterApi({ clientId: server.creds.publicApp.clientId }, v2Settings(server.baseUrl));
     const redirectUri = 'http://127.0.0.1:3000/callback';
     const link = requestClient.generateOAuth2AuthLink(redirectUri, { scope: ['tweet.read', 'users.read', 'like.read', 'like.write', 'offline.access'] });
     const published = new URL(link.url);
@@ -560,6 +672,13 @@ describe("the clients' own OAuth 2.0 helpers", () => {
 
     const refreshed = await requestClient.refreshOAuth2Token(login.refreshToken!);
     assert.notEqual(refreshed.refreshToken, login.refreshToken);
+    const stillGood = new TwitterApi(refreshed.accessToken, v2Settings(server.baseUrl));
+    assert.ok((await stillGood.v2.userLikedTweets(user.id, { max_results: 5 })).tweets.length > 0);
+
+    assert.deepEqual(await requestClient.revokeOAuth2Token(refreshed.accessToken, 'access_token'), { revoked: true });
+    await assert.rejects(stillGood.v2.userLikedTweets(user.id), (e: unknown) => e instanceof ApiResponseError && e.code === 401);
+
+    // The spent refresh token again: refused (and its family revoked).
     await assert.rejects(requestClient.refreshOAuth2Token(login.refreshToken!), (e: unknown) => {
       assert.ok(e instanceof ApiResponseError);
       assert.equal(e.code, 400);
@@ -568,11 +687,6 @@ describe("the clients' own OAuth 2.0 helpers", () => {
       assert.deepEqual({ error: data.error, error_description: data.error_description }, TOKEN_INVALID);
       return true;
     });
-    const stillGood = new TwitterApi(refreshed.accessToken, v2Settings(server.baseUrl));
-    assert.ok((await stillGood.v2.userLikedTweets(user.id, { max_results: 5 })).tweets.length > 0);
-
-    assert.deepEqual(await requestClient.revokeOAuth2Token(refreshed.accessToken, 'access_token'), { revoked: true });
-    await assert.rejects(stillGood.v2.userLikedTweets(user.id), (e: unknown) => e instanceof ApiResponseError && e.code === 401);
   });
 
   it('twitter-api-v2 as a confidential client (client id and secret)', async () => {
@@ -592,7 +706,7 @@ describe("the clients' own OAuth 2.0 helpers", () => {
       const callback = 'http://127.0.0.1:3001/callback';
       const request_options = { base_url: server.baseUrl };
       const authClient = new auth.OAuth2User({
-        client_id: server.creds.app.clientId,
+        client_id: server.creds.publicApp.clientId,
         callback,
         scopes: ['tweet.read', 'users.read', 'like.read', 'offline.access'],
         request_options,

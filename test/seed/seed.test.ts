@@ -36,7 +36,8 @@ const PG_DBS: TestDatabase[] = [];
 async function pgConfig(): Promise<Config> {
   const db = await createDatabase('seed_test');
   PG_DBS.push(db);
-  return loadConfig({ LIKES_API_DATA_DIR: join(tmp, `pg-${db.name}`), LIKES_API_DATABASE_URL: db.url, LIKES_API_DEMO: '0' });
+  // PostgreSQL without the demo needs the sealing key from the environment.
+  return loadConfig({ LIKES_API_DATA_DIR: join(tmp, `pg-${db.name}`), LIKES_API_DATABASE_URL: db.url, LIKES_API_DEMO: '0', LIKES_API_SECRET_KEY: 'c'.repeat(64) });
 }
 
 after(async () => {

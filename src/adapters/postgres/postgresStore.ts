@@ -384,6 +384,7 @@ const S = {
     name: 'likes_set_meta',
     text: 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   },
+  deleteMeta: { name: 'likes_delete_meta', text: 'DELETE FROM meta WHERE key = $1' },
 } satisfies Record<string, Stmt | Walk>;
 
 /**
@@ -393,6 +394,7 @@ const S = {
  */
 export class PostgresStore implements LikesStore {
   readonly kind = 'postgres';
+  readonly localDir = null;
   private readonly pool: pg.Pool;
   private readonly config: pg.PoolConfig;
   private readonly bulkTimeout: number;
@@ -762,5 +764,8 @@ export class PostgresStore implements LikesStore {
   }
   async setMeta(key: string, value: string): Promise<void> {
     await this.q(S.setMeta, [key, value]);
+  }
+  async deleteMeta(key: string): Promise<void> {
+    await this.q(S.deleteMeta, [key]);
   }
 }

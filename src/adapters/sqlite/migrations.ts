@@ -91,4 +91,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- Sign-in passwords for the authorization pages (src/auth/flows): scrypt hashes with their salt and cost.
   CREATE TABLE user_passwords (user_id TEXT PRIMARY KEY, password_hash TEXT NOT NULL) WITHOUT ROWID;
   `,
+  /* 3 */ `
+  -- X's "Type of App" (web|bot: confidential clients, native|spa: public clients). Apps made before are Web Apps.
+  ALTER TABLE apps ADD COLUMN app_type TEXT NOT NULL DEFAULT 'web';
+  `,
 ];

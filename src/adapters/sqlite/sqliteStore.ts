@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
   AppRecord, BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
@@ -12,6 +11,7 @@ import {
   oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow,
 } from '../rows.ts';
+import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
@@ -45,17 +45,29 @@ interface PendingWrite {
 /** The embedded store: one SQLite file in WAL mode, every statement prepared once. */
 export class SqliteStore implements LikesStore {
   readonly kind = 'sqlite';
+  readonly localDir: string | null;
   private readonly db: Database.Database;
   private stmts!: ReturnType<SqliteStore['prepare']>;
   private writeBatch!: Database.Transaction<(batch: PendingWrite[], results: ({ ok: boolean } | { error: unknown })[]) => void>;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const onDisk = file !== ':memory:' && file !== '';
+    this.localDir = onDisk ? dirname(file) : null;
+    // The database holds hashed and sealed credentials: 0700 directory, 0600 file. SQLite gives the -wal and -shm
+    // files the database file's mode when it creates them; ones left by older versions are tightened below.
+    if (onDisk) {
+      ensurePrivateDir(dirname(file));
+      touchPrivateFile(file);
+    }
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = OFF');
+    // Deleted or overwritten rows are zeroed where that costs no extra I/O: a secret moved out of the store (the key
+    // an older version kept in meta, a plaintext copy resealed) does not linger in the file's free space.
+    this.db.pragma('secure_delete = FAST');
+    if (onDisk) for (const suffix of ['-wal', '-shm', '-journal']) restrictFile(`${file}${suffix}`);
   }
 
   async migrate(): Promise<void> {
@@ -177,6 +189,7 @@ export class SqliteStore implements LikesStore {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMetaIfAbsent: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      deleteMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
     };
   }
 
@@ -414,5 +427,8 @@ export class SqliteStore implements LikesStore {
   }
   async setMeta(key: string, value: string): Promise<void> {
     this.stmts.setMeta.run(key, value);
+  }
+  async deleteMeta(key: string): Promise<void> {
+    this.stmts.deleteMeta.run(key);
   }
 }

@@ -36,9 +36,9 @@ export const DEMO_PASSWORD = 'likes-api-demo';
 /** Callback URLs of the demo App: loopback, so any port is accepted (RFC 8252 §7.3). */
 export const DEMO_CALLBACKS = ['http://127.0.0.1/callback', 'http://localhost/callback'];
 
-/** Registers the demo App's callbacks and gives the demo users the demo password. */
-export async function seedDemoFlows(services: Pick<Services, 'store'>, appId: string, userIds: readonly string[]): Promise<void> {
-  await setAppCallbacks(services.store, appId, DEMO_CALLBACKS);
+/** Registers the demo Apps' callbacks and gives the demo users the demo password. */
+export async function seedDemoFlows(services: Pick<Services, 'store'>, appIds: readonly string[], userIds: readonly string[]): Promise<void> {
+  for (const appId of appIds) await setAppCallbacks(services.store, appId, DEMO_CALLBACKS);
   await Promise.all(userIds.map((id) => setPassword(services.store, id, DEMO_PASSWORD)));
 }
 

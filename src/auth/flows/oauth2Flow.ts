@@ -1,7 +1,7 @@
 // OAuth 2.0 Authorization Code with PKCE as X serves it (spec §9.2): the authorize request, codes valid 30 s and
 // single-use, access tokens valid 2 hours, refresh tokens (with offline.access) that rotate on every use, and
 // revocation. HTTP-free: src/http/routes/oauthFlows.ts turns these results into responses.
-import type { AppRecord } from '../../domain/model.ts';
+import { clientTypeOf, type AppRecord } from '../../domain/model.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EphemeralStore } from '../../ports/ephemeral.ts';
 import type { LikesStore } from '../../ports/store.ts';
@@ -60,10 +60,34 @@ interface RefreshRecord {
   scopes: string[];
   /** The access token issued with this refresh token: revoking the refresh token revokes it too. */
   accessTokenHash: string;
+  /** The token family: every token descended from one authorization code (absent on records from before families). */
+  family?: string;
+}
+
+/**
+ * A token family (RFC 6819 §5.2.2.3, OAuth 2.0 Security BCP §4.14.2): the tokens descended from one authorization
+ * code. Rotation leaves one live refresh token; the access tokens are kept until they expire.
+ */
+interface FamilyRecord {
+  appId: string;
+  refreshHash: string | null;
+  /** [sha256, expiresAt] of each access token issued in the family and not yet expired. */
+  access: [string, number][];
+}
+
+/** Left where a refresh token was spent: presenting it again is reuse, and revokes its family. */
+interface SpentRecord {
+  appId: string;
+  family: string;
 }
 
 const codeKey = (code: string) => `code:${hashToken(code)}`;
 const refreshKey = (token: string) => `refresh:${hashToken(token)}`;
+const refreshHashKey = (hash: string) => `refresh:${hash}`;
+const spentKey = (token: string) => `refresh-spent:${hashToken(token)}`;
+const familyKey = (family: string) => `family:${family}`;
+/** Set once a family is revoked and never overwritten, so a refresh in flight learns of it (see `refresh`). */
+const familyRevokedKey = (family: string) => `family-revoked:${family}`;
 
 /** Client id and secret of `Authorization: Basic base64(client_id:client_secret)` (either part may be percent-encoded). */
 export function basicCredentials(header: string | undefined): [string, string] | null {
@@ -142,8 +166,10 @@ export class OAuth2Flow {
   }
 
   /**
-   * The client: Basic client_id:client_secret (confidential) or client_id alone (public). A Basic header that
-   * does not verify is refused even when a client_id is also given.
+   * The client, by its App's type: a confidential client (Web App, Automated App or bot) must authenticate with
+   * Basic client_id:client_secret, as on X (which answers `unauthorized_client` / `Missing valid authorization
+   * header` to one that sends only its client_id); a public client (Native App, Single page App) names itself with
+   * client_id. A Basic header that does not verify is refused from either kind, even when a client_id is also given.
    */
   private async client(params: ReadonlyMap<string, string>, authorization: string | undefined): Promise<AppRecord | JsonReply> {
     const bodyId = params.get('client_id');
@@ -159,6 +185,7 @@ export class OAuth2Flow {
     if (!bodyId) return missing('client_id');
     const app = await this.store.appByClientId(bodyId);
     if (!app || app.suspended) return oauthError(401, 'invalid_client', 'Value passed for the client_id was invalid.');
+    if (clientTypeOf(app.appType) === 'confidential') return oauthError(401, 'unauthorized_client', BAD_CLIENT_AUTH);
     return app;
   }
 
@@ -186,35 +213,86 @@ export class OAuth2Flow {
     if (record.appId !== app.id || record.redirectUri !== redirectUri || !verifyPkce(record.method, record.challenge, verifier)) {
       return oauthError(400, 'invalid_request', CODE_INVALID);
     }
-    return this.issue(app, record.userId, record.scopes);
+    return this.issue(app, record.userId, record.scopes, randomString(32), []);
   }
 
+  /**
+   * A refresh token is single-use. Before spending it, a marker is left under its hash; a token presented once it is
+   * spent (the marker is there, or a concurrent use won the take) is reuse: the token may have been stolen, so its
+   * whole family, the newest access and refresh tokens included, is revoked.
+   */
   private async refresh(app: AppRecord, params: ReadonlyMap<string, string>): Promise<JsonReply> {
     const token = params.get('refresh_token');
     if (!token) return missing('refresh_token');
     const now = this.clock.now();
     const current = await this.ephemeral.get(refreshKey(token), now);
-    if (!current || (JSON.parse(current) as RefreshRecord).appId !== app.id) return oauthError(400, 'invalid_request', TOKEN_INVALID);
-    // Single use: of two refreshes racing with one token, one wins.
+    if (!current) {
+      const spent = await this.ephemeral.get(spentKey(token), now);
+      if (spent) {
+        const marker = JSON.parse(spent) as SpentRecord;
+        if (marker.appId === app.id) await this.revokeFamily(marker.family);
+      }
+      return oauthError(400, 'invalid_request', TOKEN_INVALID);
+    }
+    const live = JSON.parse(current) as RefreshRecord;
+    if (live.appId !== app.id) return oauthError(400, 'invalid_request', TOKEN_INVALID);
+    const family = live.family ?? randomString(32);
+    const marker: SpentRecord = { appId: app.id, family };
+    await this.ephemeral.put(spentKey(token), JSON.stringify(marker), REFRESH_TOKEN_TTL_MS, now);
+    // Single use: of several refreshes racing with one token, one wins; the others are reuse.
     const raw = await this.ephemeral.take(refreshKey(token), now);
-    if (!raw) return oauthError(400, 'invalid_request', TOKEN_INVALID);
+    if (!raw) {
+      await this.revokeFamily(family);
+      return oauthError(400, 'invalid_request', TOKEN_INVALID);
+    }
+    if (await this.ephemeral.get(familyRevokedKey(family), now)) return oauthError(400, 'invalid_request', TOKEN_INVALID);
     const record = JSON.parse(raw) as RefreshRecord;
-    return this.issue(app, record.userId, record.scopes);
+    const known = await this.ephemeral.get(familyKey(family), now);
+    const access = known ? (JSON.parse(known) as FamilyRecord).access : [[record.accessTokenHash, now + ACCESS_TOKEN_TTL_MS] as [string, number]];
+    const reply = await this.issue(app, record.userId, record.scopes, family, access);
+    // A revocation that read the family before this refresh wrote it has set the revoked mark first: undo this one.
+    if (await this.ephemeral.get(familyRevokedKey(family), this.clock.now())) {
+      await this.revokeFamily(family);
+      return oauthError(400, 'invalid_request', TOKEN_INVALID);
+    }
+    return reply;
   }
 
-  /** A 2-hour access token, plus a refresh token when offline.access was granted. */
-  private async issue(app: AppRecord, userId: string, scopes: string[]): Promise<JsonReply> {
-    const access = await this.credentials.mintOAuth2AccessToken(app, userId, enforcedScopes(scopes), ACCESS_TOKEN_TTL_MS);
+  /** Revokes every token of a family: the live refresh token and the access tokens not yet expired. */
+  private async revokeFamily(family: string): Promise<void> {
+    const now = this.clock.now();
+    await this.ephemeral.put(familyRevokedKey(family), '1', REFRESH_TOKEN_TTL_MS, now);
+    const raw = await this.ephemeral.take(familyKey(family), now);
+    if (!raw) return;
+    const record = JSON.parse(raw) as FamilyRecord;
+    if (record.refreshHash) await this.ephemeral.delete(refreshHashKey(record.refreshHash));
+    for (const [hash] of record.access) await this.credentials.revokeOAuth2AccessToken(record.appId, hash);
+  }
+
+  /**
+   * A 2-hour access token, plus a refresh token when offline.access was granted; `access` lists the family's earlier
+   * access tokens (kept while they live, for revoking the family).
+   */
+  private async issue(app: AppRecord, userId: string, scopes: string[], family: string, access: [string, number][]): Promise<JsonReply> {
+    const minted = await this.credentials.mintOAuth2AccessToken(app, userId, enforcedScopes(scopes), ACCESS_TOKEN_TTL_MS);
     const body: Record<string, unknown> = {
       token_type: 'bearer',
       expires_in: ACCESS_TOKEN_TTL_MS / 1000,
-      access_token: access.accessToken,
+      access_token: minted.accessToken,
       scope: scopes.join(' '),
     };
     if (scopes.includes('offline.access')) {
+      const now = this.clock.now();
       const refreshToken = randomString(91);
-      const record: RefreshRecord = { appId: app.id, userId, scopes, accessTokenHash: access.tokenHash };
-      await this.ephemeral.put(refreshKey(refreshToken), JSON.stringify(record), REFRESH_TOKEN_TTL_MS, this.clock.now());
+      const record: RefreshRecord = { appId: app.id, userId, scopes, accessTokenHash: minted.tokenHash, family };
+      const members: FamilyRecord = {
+        appId: app.id,
+        refreshHash: hashToken(refreshToken),
+        access: [...access.filter(([, expiresAt]) => expiresAt > now), [minted.tokenHash, minted.expiresAt]],
+      };
+      // The token before the family record that names it: a revocation that reads the record finds the token.
+      await this.ephemeral.put(refreshKey(refreshToken), JSON.stringify(record), REFRESH_TOKEN_TTL_MS, now);
+      await this.ephemeral.put(familyKey(family), JSON.stringify(members), REFRESH_TOKEN_TTL_MS, now);
       body.refresh_token = refreshToken;
     }
     return { status: 200, body };

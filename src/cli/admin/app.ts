@@ -3,7 +3,7 @@
 import type { CredentialIssuer } from '../../auth/credentials.ts';
 import { appCallbacks, callbackUrlProblem, setAppCallbacks } from '../../auth/flows/callbacks.ts';
 import { effectivePolicy, type EndpointId } from '../../domain/access.ts';
-import type { AppPermission, AppRecord, ProjectRecord, RateLimitTier } from '../../domain/model.ts';
+import { APP_TYPES, clientTypeOf, type AppPermission, type AppRecord, type ProjectRecord, type RateLimitTier } from '../../domain/model.ts';
 import { RATE_LIMIT_TIERS, rateLimitKey } from '../../domain/rateLimits.ts';
 import { USAGE_FIELDS } from '../../http/routes/usage.ts';
 import type { RateLimiter } from '../../ports/rateLimiter.ts';
@@ -16,6 +16,11 @@ import { requireProject } from './project.ts';
 
 const PERMISSIONS: readonly AppPermission[] = ['read', 'read-write', 'read-write-directmessages'];
 const ONCE = 'Store these now: they are kept hashed or sealed and cannot be shown again.';
+/** X's names for the types of App (developer portal, user authentication settings). */
+const APP_TYPE_NAMES = { web: 'Web App', bot: 'Automated App or bot', native: 'Native App', spa: 'Single page App' } as const;
+const TYPE_HELP = `  --type T          The App's type, as on X: web (Web App) or bot (Automated App or bot) are confidential
+                     clients (HTTP Basic with the client secret on /2/oauth2/token and /2/oauth2/revoke);
+                     native (Native App) or spa (Single page App) are public clients (client_id alone)`;
 
 export async function requireApp(services: Services, id: string): Promise<AppRecord> {
   const app = await services.store.appById(id);
@@ -36,6 +41,8 @@ function appJson(app: AppRecord, project: ProjectRecord | null, bearerActive: bo
     permission: app.permission,
     suspended: app.suspended,
     clientId: app.clientId,
+    type: app.appType,
+    clientType: clientTypeOf(app.appType),
     bearerActive,
     policy: app.policy,
     effectivePolicy: effectivePolicy(project, app),
@@ -53,6 +60,7 @@ function appHuman(app: AppRecord, project: ProjectRecord | null, bearerActive: b
       ['Permission', app.permission],
       ['Suspended', app.suspended ? 'yes' : 'no'],
       ['OAuth 2.0 client id', app.clientId],
+      ['Type of App', `${APP_TYPE_NAMES[app.appType]} (${app.appType}: ${clientTypeOf(app.appType)} client)`],
       ['App-only Bearer', bearerActive ? 'active' : 'none (regenerate with --bearer)'],
     ]),
     'Policy:',
@@ -91,7 +99,7 @@ async function projectFlag(services: Services, raw: string | undefined): Promise
 }
 
 const create: Subcommand = {
-  synopsis: '--name N [--project ID] [--permission P] [policy options]',
+  synopsis: '--name N [--project ID] [--permission P] [--type T] [policy options]',
   summary: 'Create an App and print its credentials once',
   help: `Creates an App and prints its consumer key and secret (OAuth 1.0a), OAuth 2.0 client id and secret and
 app-only Bearer token. They are shown once: the store keeps them hashed or sealed.
@@ -101,17 +109,19 @@ Options:
   --name N           The App's name (required)
   --project ID       The Project the App belongs to
   --permission P     read|read-write|read-write-directmessages (default read-write)
+${TYPE_HELP} (default web)
 ${POLICY_HELP}`,
-  flags: { name: 'string', project: 'string', permission: 'string', ...POLICY_FLAG_KINDS },
+  flags: { name: 'string', project: 'string', permission: 'string', type: 'string', ...POLICY_FLAG_KINDS },
   async run({ flags, services }) {
     flags.required('name');
     const name = flags.text('name', 100)!;
     const projectId = flags.id('project');
     const permission = flags.choice('permission', PERMISSIONS) ?? 'read-write';
+    const appType = flags.choice('type', APP_TYPES) ?? 'web';
     const policy = applyPolicyChanges({}, readPolicyFlags(flags, false));
     const s = await services();
     const project = projectId === undefined ? null : await requireProject(s, projectId);
-    const secrets = await s.credentials.createApp(name, project?.id ?? null, permission, policy);
+    const secrets = await s.credentials.createApp(name, project?.id ?? null, permission, policy, appType);
     const credentials = {
       consumerKey: secrets.consumerKey,
       consumerSecret: secrets.consumerSecret,
@@ -159,9 +169,9 @@ const list: Subcommand = {
       human: apps.length === 0
         ? 'No Apps yet: likes-api app create --name NAME --project PROJECT_ID'
         : table(
-            ['ID', 'NAME', 'PROJECT', 'PERMISSION', 'SUSPENDED', 'BEARER', 'POLICY OVERRIDES'],
+            ['ID', 'NAME', 'PROJECT', 'PERMISSION', 'TYPE', 'SUSPENDED', 'BEARER', 'POLICY OVERRIDES'],
             rows.map(({ app, bearer }) => [
-              app.id, app.name, app.projectId ?? 'none', app.permission, app.suspended ? 'yes' : 'no', bearer ? 'active' : 'none',
+              app.id, app.name, app.projectId ?? 'none', app.permission, app.appType, app.suspended ? 'yes' : 'no', bearer ? 'active' : 'none',
               Object.entries(app.policy).map(([k, v]) => `${k}=${String(v)}`).join(' ') || '-',
             ]),
           ),
@@ -187,8 +197,8 @@ const showCmd: Subcommand = {
 };
 
 const set: Subcommand = {
-  synopsis: 'ID [--name N] [--project ID|none] [--permission P] [--suspended on|off] [--callback URL]… [policy options]',
-  summary: "Change an App's Project, permission, suspension, callback URLs or policies",
+  synopsis: 'ID [--name N] [--project ID|none] [--permission P] [--type T] [--suspended on|off] [--callback URL]… [policy options]',
+  summary: "Change an App's Project, permission, type, suspension, callback URLs or policies",
   help: `Changes the App with id ID. Policy options set an override on the App (it wins over its Project's); the
 value \`default\` removes it. Changes apply to the next request a server handles.
 User access tokens keep the permission they were issued with, as on X: mint new ones after changing it.
@@ -197,12 +207,13 @@ Options:
   --name N           A new name
   --project ID|none  Move the App to another Project, or out of any (the API then refuses it)
   --permission P     read|read-write|read-write-directmessages
+${TYPE_HELP}
   --suspended on|off A suspended App gets 401 on every request
   --callback URL     The App's callback URLs for the authorization flows (OAuth 2.0 redirect_uri, OAuth 1.0a
                      oauth_callback); repeat it for several. Replaces the list; \`--callback none\` clears it.
                      An http URL on 127.0.0.1, localhost or [::1] also matches on any port.
 ${POLICY_HELP}`,
-  flags: { name: 'string', project: 'string', permission: 'string', suspended: 'string', callback: 'string', ...POLICY_FLAG_KINDS },
+  flags: { name: 'string', project: 'string', permission: 'string', type: 'string', suspended: 'string', callback: 'string', ...POLICY_FLAG_KINDS },
   args: ['ID'],
   async run({ flags, args, services }) {
     const id = checkId(args.ID, 'ID');
@@ -210,10 +221,11 @@ ${POLICY_HELP}`,
     const projectRaw = flags.str('project');
     if (projectRaw !== undefined && projectRaw !== 'none') checkId(projectRaw, '--project');
     const permission = flags.choice('permission', PERMISSIONS);
+    const appType = flags.choice('type', APP_TYPES);
     const suspended = flags.onOff('suspended');
     const changes = readPolicyFlags(flags, true);
     const callbacks = callbackFlag(flags.str('callback'));
-    if (!flags.any(['name', 'project', 'permission', 'suspended', 'callback', ...POLICY_FLAG_NAMES])) {
+    if (!flags.any(['name', 'project', 'permission', 'type', 'suspended', 'callback', ...POLICY_FLAG_NAMES])) {
       throw new UsageError('nothing to change: give at least one option');
     }
     const s = await services();
@@ -224,6 +236,7 @@ ${POLICY_HELP}`,
       name: name ?? current.name,
       projectId: projectId === undefined ? current.projectId : projectId,
       permission: permission ?? current.permission,
+      appType: appType ?? current.appType,
       suspended: suspended ?? current.suspended,
       policy: applyPolicyChanges(current.policy, changes),
     };
