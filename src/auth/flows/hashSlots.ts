@@ -52,7 +52,6 @@ export class HashSlots {
         if (i >= 0) this.waiting.splice(i, 1);
         resolve(false);
       }, this.options.maxWaitMs);
-      timer.unref();
       this.waiting.push(waiter);
     });
   }
