@@ -3,7 +3,7 @@
 // `includes` through one gate applying the visibility rule of `data` (visibility.ts), and expansions are followed
 // only from objects that may be shown: nothing hangs off a Tweet the viewer may not see.
 import type { FieldSelection } from './fields.ts';
-import type { TweetRecord, UserRecord } from './model.ts';
+import type { MetricNames, TweetRecord, UserRecord } from './model.ts';
 import { presentMedia, presentPlace, presentPoll, presentTweet, presentUser } from './present.ts';
 import { includesRefusal, tweetVerdict, userVerdict, type AuthorFlags } from './visibility.ts';
 import type { LikesStore } from '../ports/store.ts';
@@ -62,6 +62,7 @@ export async function hydrateTweets(
   sel: FieldSelection,
   viewerId: string | null,
   now: number,
+  metricNames: MetricNames = 'both',
 ): Promise<Hydrated> {
   const x = sel.expansions;
   const gate = new IncludesGate(viewerId);
@@ -103,7 +104,7 @@ export async function hydrateTweets(
   for (const id of refIds.items) {
     const ref = refTweets.get(id);
     if (!gate.tweet(ref, ref && users.get(ref.authorId), 'referenced_tweets.id', id)) continue;
-    includedTweets.push(presentTweet(ref, sel.tweet, viewerId));
+    includedTweets.push(presentTweet(ref, sel.tweet, viewerId, metricNames));
     if (x.has('referenced_tweets.id.author_id')) userIds.add(ref.authorId);
     if (x.has('referenced_tweets.id.attachments.media_keys')) for (const k of ref.mediaKeys) mediaKeys.add(k);
   }
@@ -116,7 +117,7 @@ export async function hydrateTweets(
   const showUser = (u: UserRecord) => {
     if (!shownUserIds.has(u.id)) {
       shownUserIds.add(u.id);
-      includedUsers.push(presentUser(u, sel.user));
+      includedUsers.push(presentUser(u, sel.user, metricNames));
     }
   };
   for (const id of userIds.items) {
@@ -156,6 +157,7 @@ export async function hydrateUsers(
   users: readonly UserRecord[],
   sel: FieldSelection,
   viewerId: string | null,
+  metricNames: MetricNames = 'both',
 ): Promise<Hydrated> {
   const gate = new IncludesGate(viewerId);
   if (!sel.expansions.has('pinned_tweet_id')) return { errors: gate.errors };
@@ -170,7 +172,7 @@ export async function hydrateUsers(
   const out: Json[] = [];
   for (const id of pinned.items) {
     const t = tweets.get(id);
-    if (gate.tweet(t, t && authors.get(t.authorId), 'pinned_tweet_id', id)) out.push(presentTweet(t, sel.tweet, viewerId));
+    if (gate.tweet(t, t && authors.get(t.authorId), 'pinned_tweet_id', id)) out.push(presentTweet(t, sel.tweet, viewerId, metricNames));
   }
   return { includes: out.length ? { tweets: out } : undefined, errors: gate.errors };
 }

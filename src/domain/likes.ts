@@ -67,8 +67,8 @@ export class LikesService {
     const visible = rows.flatMap((r) => (tweetVerdict(r.tweet, r.author, viewer.userId) === 'visible' ? [r.tweet!] : []));
     const authors = new Map<string, AuthorFlags>(rows.flatMap((r) => (r.author ? [[r.author.id, r.author]] : [])));
     const viewerId = viewer.userId;
-    const data = visible.map((t) => presentTweet(t, req.selection.tweet, viewerId));
-    const hydrated = await hydrateTweets(this.store, visible, authors, req.selection, viewerId, this.clock.now());
+    const data = visible.map((t) => presentTweet(t, req.selection.tweet, viewerId, policy.metricNames));
+    const hydrated = await hydrateTweets(this.store, visible, authors, req.selection, viewerId, this.clock.now(), policy.metricNames);
     return { body: document(data, hydrated.includes, hydrated.errors, page), tweetCount: data.length };
   }
 
@@ -93,8 +93,8 @@ export class LikesService {
       const u = users.get(r.userId);
       return userVerdict(u) === 'visible' ? [u!] : [];
     });
-    const data = visible.map((u) => presentUser(u, req.selection.user));
-    const hydrated = await hydrateUsers(this.store, visible, req.selection, viewer.userId);
+    const data = visible.map((u) => presentUser(u, req.selection.user, policy.metricNames));
+    const hydrated = await hydrateUsers(this.store, visible, req.selection, viewer.userId, policy.metricNames);
     return document(data, hydrated.includes, hydrated.errors, page);
   }
 
