@@ -1,10 +1,14 @@
 // Expansions → `includes`, with partial `errors[]` for what cannot be shown. Every kind of object is fetched
-// in one batched store call per page, whatever the page size (no per-row queries).
+// in one batched store call per page, whatever the page size (no per-row queries). Every Tweet and user enters
+// `includes` through one gate applying the visibility rule of `data` (visibility.ts), and expansions are followed
+// only from objects that may be shown: nothing hangs off a Tweet the viewer may not see.
 import type { FieldSelection } from './fields.ts';
-import type { TweetRecord, UserRecord } from './model.ts';
+import type { MetricNames, TweetRecord, UserRecord } from './model.ts';
 import { presentMedia, presentPlace, presentPoll, presentTweet, presentUser } from './present.ts';
-import { notAuthorizedForResource, resourceNotFound, userSuspended } from './problems.ts';
+import { includesRefusal, tweetVerdict, userVerdict, type AuthorFlags } from './visibility.ts';
 import type { LikesStore } from '../ports/store.ts';
+
+export { canSeeAuthor } from './visibility.ts';
 
 type Json = Record<string, unknown>;
 
@@ -27,22 +31,42 @@ class IdList {
 
 const byKey = <T>(items: T[], key: (t: T) => string): Map<string, T> => new Map(items.map((i) => [key(i), i]));
 
-/** Whether `viewerId` may see Tweets of `author` (protected accounts show only to themselves here). */
-export function canSeeAuthor(author: Pick<UserRecord, 'id' | 'protected' | 'suspended'> | undefined, viewerId: string | null): boolean {
-  return !!author && !author.suspended && (!author.protected || author.id === viewerId);
+/** The one way into `includes` for Tweets and users: what the viewer may not see becomes X's partial error. */
+class IncludesGate {
+  readonly errors: Json[] = [];
+  constructor(private readonly viewerId: string | null) {}
+
+  tweet(t: TweetRecord | undefined, author: AuthorFlags | undefined, parameter: string, id: string): t is TweetRecord {
+    const verdict = tweetVerdict(t, author, this.viewerId);
+    if (verdict === 'visible') return true;
+    this.errors.push(includesRefusal('tweet', verdict, parameter, id));
+    return false;
+  }
+
+  user(u: UserRecord | undefined, parameter: string, value: string): u is UserRecord {
+    const verdict = userVerdict(u);
+    if (verdict === 'visible') return true;
+    this.errors.push(includesRefusal('user', verdict, parameter, value));
+    return false;
+  }
 }
 
-/** Includes for a page of Tweets (liked_tweets). `authors` must already hold the authors of `tweets`. */
+/**
+ * Includes for a page of Tweets (liked_tweets). `authors` must hold the visibility flags of the authors of
+ * `tweets`: a Tweet the viewer may not see is not expanded from (the caller leaves it out of `data`).
+ */
 export async function hydrateTweets(
   store: LikesStore,
   tweets: readonly TweetRecord[],
-  authors: ReadonlyMap<string, UserRecord>,
+  authors: ReadonlyMap<string, AuthorFlags>,
   sel: FieldSelection,
   viewerId: string | null,
   now: number,
+  metricNames: MetricNames = 'both',
 ): Promise<Hydrated> {
   const x = sel.expansions;
-  const errors: Json[] = [];
+  const gate = new IncludesGate(viewerId);
+  const sources = tweets.filter((t) => tweetVerdict(t, authors.get(t.authorId), viewerId) === 'visible');
   const userIds = new IdList();
   const usernames = new IdList();
   const refIds = new IdList();
@@ -50,7 +74,7 @@ export async function hydrateTweets(
   const pollIds = new IdList();
   const placeIds = new IdList();
 
-  for (const t of tweets) {
+  for (const t of sources) {
     if (x.has('author_id')) userIds.add(t.authorId);
     if (x.has('in_reply_to_user_id')) userIds.add(t.inReplyToUserId);
     if (x.has('entities.mentions.username')) for (const m of t.entities?.mentions ?? []) usernames.add(m.username);
@@ -61,70 +85,57 @@ export async function hydrateTweets(
   }
 
   const refTweets = refIds.items.length ? byKey(await store.tweetsByIds(refIds.items), (t) => t.id) : new Map<string, TweetRecord>();
-  const shownRefs: TweetRecord[] = [];
+  const existingRefs = [...refTweets.values()].filter((r) => !r.deleted);
+  // Authors of referenced Tweets are needed to decide visibility even when they are not expanded. Media of every
+  // existing referenced Tweet is read in the same round trip; only that of the ones that may be shown is used.
+  const wantedUsers = [...new Set([...userIds.items, ...existingRefs.map((r) => r.authorId)])];
+  const refMedia = x.has('referenced_tweets.id.attachments.media_keys') ? existingRefs.flatMap((r) => r.mediaKeys) : [];
+  const candidateMedia = [...new Set([...mediaKeys.items, ...refMedia])];
+  const [fetchedUsers, mentioned, media, polls, places] = await Promise.all([
+    wantedUsers.length ? store.usersByIds(wantedUsers) : [],
+    usernames.items.length ? store.usersByUsernames(usernames.items) : [],
+    candidateMedia.length ? store.mediaByKeys(candidateMedia) : [],
+    pollIds.items.length ? store.pollsByIds(pollIds.items) : [],
+    placeIds.items.length ? store.placesByIds(placeIds.items) : [],
+  ]);
+  const users = byKey(fetchedUsers, (u) => u.id);
+
+  const includedTweets: Json[] = [];
   for (const id of refIds.items) {
     const ref = refTweets.get(id);
-    if (!ref || ref.deleted) {
-      errors.push(resourceNotFound('tweet', 'referenced_tweets.id', id));
-      continue;
-    }
-    shownRefs.push(ref);
+    if (!gate.tweet(ref, ref && users.get(ref.authorId), 'referenced_tweets.id', id)) continue;
+    includedTweets.push(presentTweet(ref, sel.tweet, viewerId, metricNames));
     if (x.has('referenced_tweets.id.author_id')) userIds.add(ref.authorId);
     if (x.has('referenced_tweets.id.attachments.media_keys')) for (const k of ref.mediaKeys) mediaKeys.add(k);
   }
 
-  // Authors of referenced Tweets are needed to decide visibility even when they are not expanded.
-  const missingUsers = [...new Set([...userIds.items, ...shownRefs.map((r) => r.authorId)])].filter((id) => !authors.has(id));
-  const [moreUsers, mentioned, media, polls, places] = await Promise.all([
-    missingUsers.length ? store.usersByIds(missingUsers) : [],
-    usernames.items.length ? store.usersByUsernames(usernames.items) : [],
-    mediaKeys.items.length ? store.mediaByKeys(mediaKeys.items) : [],
-    pollIds.items.length ? store.pollsByIds(pollIds.items) : [],
-    placeIds.items.length ? store.placesByIds(placeIds.items) : [],
-  ]);
-  const users = new Map(authors);
-  for (const u of moreUsers) users.set(u.id, u);
-
-  // Referenced Tweets whose authors the viewer may not see are reported rather than included.
-  const includedTweets: Json[] = [];
-  for (const ref of shownRefs) {
-    if (!canSeeAuthor(users.get(ref.authorId), viewerId)) {
-      errors.push(notAuthorizedForResource('tweet', 'referenced_tweets.id', ref.id, 'includes'));
-      continue;
-    }
-    includedTweets.push(presentTweet(ref, sel.tweet, viewerId));
-  }
-
   // Which expansion named a user, for its partial error.
-  const authorIds = new Set(tweets.map((t) => t.authorId));
-  const replyToIds = new Set(tweets.map((t) => t.inReplyToUserId));
+  const authorIds = new Set(sources.map((t) => t.authorId));
+  const replyToIds = new Set(sources.map((t) => t.inReplyToUserId));
   const includedUsers: Json[] = [];
   const shownUserIds = new Set<string>();
   const showUser = (u: UserRecord) => {
     if (!shownUserIds.has(u.id)) {
       shownUserIds.add(u.id);
-      includedUsers.push(presentUser(u, sel.user));
+      includedUsers.push(presentUser(u, sel.user, metricNames));
     }
   };
   for (const id of userIds.items) {
-    const u = users.get(id);
     const parameter = x.has('author_id') && authorIds.has(id)
       ? 'author_id'
       : x.has('in_reply_to_user_id') && replyToIds.has(id)
         ? 'in_reply_to_user_id'
         : 'referenced_tweets.id.author_id';
-    if (!u) errors.push(resourceNotFound('user', parameter, id));
-    else if (u.suspended) errors.push(userSuspended(parameter, id));
-    else showUser(u);
+    const u = users.get(id);
+    if (gate.user(u, parameter, id)) showUser(u);
   }
   const mentionedByName = byKey(mentioned, (u) => u.username.toLowerCase());
   for (const name of usernames.items) {
     const u = mentionedByName.get(name.toLowerCase());
-    if (!u) errors.push(resourceNotFound('user', 'entities.mentions.username', name));
-    else if (u.suspended) errors.push(userSuspended('entities.mentions.username', name));
-    else showUser(u);
+    if (gate.user(u, 'entities.mentions.username', name)) showUser(u);
   }
 
+  // Media, polls and places show only through a Tweet that shows: the lists hold nothing else.
   const mediaByKey = byKey(media, (m) => m.mediaKey);
   const pollById = byKey(polls, (p) => p.id);
   const placeById = byKey(places, (p) => p.id);
@@ -137,27 +148,31 @@ export async function hydrateTweets(
   if (pollsOut.length) includes.polls = pollsOut;
   if (includedTweets.length) includes.tweets = includedTweets;
   if (includedUsers.length) includes.users = includedUsers;
-  return { includes: Object.keys(includes).length ? includes : undefined, errors };
+  return { includes: Object.keys(includes).length ? includes : undefined, errors: gate.errors };
 }
 
-/** Includes for a page of users (liking_users): their pinned Tweets. */
+/** Includes for a page of users (liking_users): their pinned Tweets, shown only where the viewer may see them. */
 export async function hydrateUsers(
   store: LikesStore,
   users: readonly UserRecord[],
   sel: FieldSelection,
   viewerId: string | null,
+  metricNames: MetricNames = 'both',
 ): Promise<Hydrated> {
-  const errors: Json[] = [];
-  if (!sel.expansions.has('pinned_tweet_id')) return { errors };
+  const gate = new IncludesGate(viewerId);
+  if (!sel.expansions.has('pinned_tweet_id')) return { errors: gate.errors };
   const pinned = new IdList();
-  for (const u of users) pinned.add(u.pinnedTweetId);
-  if (pinned.items.length === 0) return { errors };
+  for (const u of users) if (userVerdict(u) === 'visible') pinned.add(u.pinnedTweetId);
+  if (pinned.items.length === 0) return { errors: gate.errors };
   const tweets = byKey(await store.tweetsByIds(pinned.items), (t) => t.id);
+  // A pinned Tweet is normally its liker's own, so its author is usually on the page already.
+  const authors = byKey<AuthorFlags>([...users], (u) => u.id);
+  const unknown = [...new Set([...tweets.values()].map((t) => t.authorId))].filter((id) => !authors.has(id));
+  if (unknown.length) for (const u of await store.usersByIds(unknown)) authors.set(u.id, u);
   const out: Json[] = [];
   for (const id of pinned.items) {
     const t = tweets.get(id);
-    if (!t || t.deleted) errors.push(resourceNotFound('tweet', 'pinned_tweet_id', id));
-    else out.push(presentTweet(t, sel.tweet, viewerId));
+    if (gate.tweet(t, t && authors.get(t.authorId), 'pinned_tweet_id', id)) out.push(presentTweet(t, sel.tweet, viewerId, metricNames));
   }
-  return { includes: out.length ? { tweets: out } : undefined, errors };
+  return { includes: out.length ? { tweets: out } : undefined, errors: gate.errors };
 }

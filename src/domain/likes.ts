@@ -4,13 +4,14 @@ import type { Clock } from '../ports/clock.ts';
 import type { KeysetPage, LikeKey, LikesStore } from '../ports/store.ts';
 import { encodeCursor, type Cursor } from './cursor.ts';
 import type { FieldSelection } from './fields.ts';
-import { canSeeAuthor, hydrateTweets, hydrateUsers } from './hydrate.ts';
+import { hydrateTweets, hydrateUsers } from './hydrate.ts';
 import type { LikeRow, Policy, UserRecord } from './model.ts';
 import { presentTweet, presentUser } from './present.ts';
 import {
   ApiProblem, INVALID_REQUEST_DETAIL, PROBLEM_BASE, invalidRequest, notAuthorizedForResource, resourceNotFound,
   userSuspended,
 } from './problems.ts';
+import { tweetVerdict, userVerdict, type AuthorFlags } from './visibility.ts';
 
 type Json = Record<string, unknown>;
 
@@ -63,10 +64,11 @@ export class LikesService {
     // One read per page: the likes with their Tweets and the authors' visibility flags.
     const { rows, page } = await this.walk((p) => this.store.likedTweetsByUser(userId, p), (r) => r.like, tweetKey, req, undefined);
     // Deleted Tweets and Tweets the viewer may not see drop out of the page, as X's short pages show.
-    const visible = rows.flatMap((r) => (r.tweet && !r.tweet.deleted && canSeeAuthor(r.author ?? undefined, viewer.userId) ? [r.tweet] : []));
+    const visible = rows.flatMap((r) => (tweetVerdict(r.tweet, r.author, viewer.userId) === 'visible' ? [r.tweet!] : []));
+    const authors = new Map<string, AuthorFlags>(rows.flatMap((r) => (r.author ? [[r.author.id, r.author]] : [])));
     const viewerId = viewer.userId;
-    const data = visible.map((t) => presentTweet(t, req.selection.tweet, viewerId));
-    const hydrated = await hydrateTweets(this.store, visible, new Map(), req.selection, viewerId, this.clock.now());
+    const data = visible.map((t) => presentTweet(t, req.selection.tweet, viewerId, policy.metricNames));
+    const hydrated = await hydrateTweets(this.store, visible, authors, req.selection, viewerId, this.clock.now(), policy.metricNames);
     return { body: document(data, hydrated.includes, hydrated.errors, page), tweetCount: data.length };
   }
 
@@ -74,7 +76,7 @@ export class LikesService {
     const [tweet] = await this.store.tweetsByIds([tweetId]);
     if (!tweet || tweet.deleted) return { errors: [resourceNotFound('tweet', 'id', tweetId)] };
     const [author] = await this.store.usersByIds([tweet.authorId]);
-    if (!canSeeAuthor(author, viewer.userId)) {
+    if (tweetVerdict(tweet, author, viewer.userId) !== 'visible') {
       return { errors: [notAuthorizedForResource('tweet', 'id', tweetId, 'data')] };
     }
     // Private likes (X since June 2024): likers are shown only to the author of the Tweet.
@@ -89,10 +91,10 @@ export class LikesService {
     const users = new Map((await this.store.usersByIds(rows.map((r) => r.userId))).map((u) => [u.id, u]));
     const visible = rows.flatMap((r) => {
       const u = users.get(r.userId);
-      return u && !u.suspended ? [u] : [];
+      return userVerdict(u) === 'visible' ? [u!] : [];
     });
-    const data = visible.map((u) => presentUser(u, req.selection.user));
-    const hydrated = await hydrateUsers(this.store, visible, req.selection, viewer.userId);
+    const data = visible.map((u) => presentUser(u, req.selection.user, policy.metricNames));
+    const hydrated = await hydrateUsers(this.store, visible, req.selection, viewer.userId, policy.metricNames);
     return document(data, hydrated.includes, hydrated.errors, page);
   }
 
@@ -100,7 +102,7 @@ export class LikesService {
     LikesService.requireSelf(pathId, viewer);
     const [tweet] = await this.store.tweetsByIds([tweetId]);
     const author = tweet ? (await this.store.usersByIds([tweet.authorId]))[0] : undefined;
-    if (!tweet || tweet.deleted || !canSeeAuthor(author, viewer.userId)) {
+    if (tweetVerdict(tweet, author, viewer.userId) !== 'visible') {
       throw new ApiProblem(400, {
         errors: [{ message: 'This tweet cannot be found.' }],
         title: 'Invalid Request',

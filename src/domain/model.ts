@@ -172,6 +172,12 @@ export type AppOnlyOnLookups = 'accept' | 'refuse';
 export type LikesPrivacy = 'public' | 'private';
 export type RateLimitTier = 'classic' | 'pro' | 'basic' | 'free' | 'pay-per-use';
 export type AccessLevel = 'likes' | 'no-likes';
+/**
+ * Names of the renamed public metrics: X's v2.159 (`retweet_count`, `tweet_count`, what real responses carry), v2.167
+ * (`repost_count`, `post_count`), or both, each new name right after its old twin, so clients generated from either
+ * document work.
+ */
+export type MetricNames = 'both' | 'v2159' | 'v2167';
 
 export interface Policy {
   appOnlyOnLookups: AppOnlyOnLookups;
@@ -179,6 +185,7 @@ export interface Policy {
   likingUsersCap: boolean;
   rateLimitTier: RateLimitTier;
   accessLevel: AccessLevel;
+  metricNames: MetricNames;
 }
 
 export type PolicyOverrides = Partial<Policy>;
@@ -189,4 +196,5 @@ export const DEFAULT_POLICY: Policy = {
   likingUsersCap: true,
   rateLimitTier: 'classic',
   accessLevel: 'likes',
+  metricNames: 'both',
 };

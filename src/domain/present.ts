@@ -1,10 +1,26 @@
 // Turns records into X's JSON objects for the fields a request asked for. Members come out in
 // alphabetical order, as X's recorded objects show (edit_history_tweet_ids, id, text; id, name, username).
-import type { MediaRecord, PlaceRecord, PollRecord, TweetRecord, UserRecord } from './model.ts';
+import type { MediaRecord, MetricNames, PlaceRecord, PollRecord, TweetRecord, UserRecord } from './model.ts';
 
 type Json = Record<string, unknown>;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * Metrics in order, a renamed one under its v2.159 name, its v2.167 name, or both (the new twin right after the
+ * old): `[old, new, value]` entries for renamed metrics, `[name, value]` for the others.
+ */
+function metrics(entries: readonly ([string, number] | [string, string, number])[], names: MetricNames): Json {
+  const out: Json = {};
+  for (const e of entries) {
+    if (e.length === 2) out[e[0]] = e[1];
+    else {
+      if (names !== 'v2167') out[e[0]] = e[2];
+      if (names !== 'v2159') out[e[1]] = e[2];
+    }
+  }
+  return out;
+}
 
 function sorted(obj: Json): Json {
   const out: Json = {};
@@ -13,7 +29,7 @@ function sorted(obj: Json): Json {
 }
 
 /** `viewerId` may see the private metrics of their own Tweets only. */
-export function presentTweet(t: TweetRecord, fields: ReadonlySet<string>, viewerId: string | null): Json {
+export function presentTweet(t: TweetRecord, fields: ReadonlySet<string>, viewerId: string | null, metricNames: MetricNames = 'both'): Json {
   const own = viewerId !== null && viewerId === t.authorId;
   const o: Json = { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] };
   if (fields.size === 0) return sorted(o);
@@ -39,14 +55,14 @@ export function presentTweet(t: TweetRecord, fields: ReadonlySet<string>, viewer
     o.edit_controls = { edits_remaining: 5, is_edit_eligible: false, editable_until: iso(until) };
   }
   if (fields.has('public_metrics')) {
-    o.public_metrics = {
-      retweet_count: t.retweetCount,
-      reply_count: t.replyCount,
-      like_count: t.likeCount,
-      quote_count: t.quoteCount,
-      bookmark_count: t.bookmarkCount,
-      impression_count: t.impressionCount,
-    };
+    o.public_metrics = metrics([
+      ['retweet_count', 'repost_count', t.retweetCount],
+      ['reply_count', t.replyCount],
+      ['like_count', t.likeCount],
+      ['quote_count', t.quoteCount],
+      ['bookmark_count', t.bookmarkCount],
+      ['impression_count', t.impressionCount],
+    ], metricNames);
   }
   if (own && fields.has('non_public_metrics')) {
     o.non_public_metrics = { impression_count: t.impressionCount, url_link_clicks: 0, user_profile_clicks: 0 };
@@ -64,7 +80,7 @@ export function presentTweet(t: TweetRecord, fields: ReadonlySet<string>, viewer
   return sorted(o);
 }
 
-export function presentUser(u: UserRecord, fields: ReadonlySet<string>): Json {
+export function presentUser(u: UserRecord, fields: ReadonlySet<string>, metricNames: MetricNames = 'both'): Json {
   const o: Json = { id: u.id, name: u.name, username: u.username };
   if (fields.size === 0) return o;
   if (fields.has('created_at')) o.created_at = iso(u.createdAt);
@@ -77,13 +93,13 @@ export function presentUser(u: UserRecord, fields: ReadonlySet<string>): Json {
   if (fields.has('verified_type')) o.verified_type = u.verified ? 'blue' : 'none';
   if (fields.has('pinned_tweet_id') && u.pinnedTweetId) o.pinned_tweet_id = u.pinnedTweetId;
   if (fields.has('public_metrics')) {
-    o.public_metrics = {
-      followers_count: u.metrics.followers_count,
-      following_count: u.metrics.following_count,
-      tweet_count: u.metrics.tweet_count,
-      listed_count: u.metrics.listed_count,
-      like_count: u.metrics.like_count,
-    };
+    o.public_metrics = metrics([
+      ['followers_count', u.metrics.followers_count],
+      ['following_count', u.metrics.following_count],
+      ['tweet_count', 'post_count', u.metrics.tweet_count],
+      ['listed_count', u.metrics.listed_count],
+      ['like_count', u.metrics.like_count],
+    ], metricNames);
   }
   return sorted(o);
 }

@@ -343,6 +343,32 @@ describe('likes-api admin CLI against a server on the same data dir', () => {
     assert.equal(await status(url, { headers }), 200);
   });
 
+  it('--metric-names picks the names of the renamed metrics the server emits next', async () => {
+    const auth = { authorization: `Bearer ${world.tokens.oauth2AccessToken}` };
+    const like = await fetch(`${server.baseUrl}/2/users/${world.liker.id}/likes`, {
+      method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ tweet_id: world.tweet.id }),
+    });
+    assert.equal(like.status, 200);
+    const url = `${server.baseUrl}/2/users/${world.liker.id}/liked_tweets?tweet.fields=public_metrics`;
+    const metricKeys = async () => Object.keys(((await (await fetch(url, { headers: auth })).json()) as any).data[0].public_metrics);
+    assert.deepEqual((await metricKeys()).slice(0, 2), ['retweet_count', 'repost_count'], 'both names by default');
+
+    const project = await cliJson(dir, ['project', 'set', world.project.id, '--metric-names', 'v2167']);
+    assert.deepEqual(project.policy, { metricNames: 'v2167' });
+    assert.equal((await metricKeys())[0], 'repost_count');
+    assert.ok(!(await metricKeys()).includes('retweet_count'));
+    const app = await cliJson(dir, ['app', 'set', world.app.app.id, '--metric-names', 'v2159']);
+    assert.equal(app.effectivePolicy.metricNames, 'v2159', 'the App\'s override wins');
+    assert.ok(!(await metricKeys()).includes('repost_count'));
+
+    await cliJson(dir, ['app', 'set', world.app.app.id, '--metric-names', 'default']);
+    const reset = await cliJson(dir, ['project', 'set', world.project.id, '--metric-names', 'default']);
+    assert.deepEqual(reset.policy, {});
+    assert.equal(reset.effectivePolicy.metricNames, 'both');
+    const unlike = await fetch(`${server.baseUrl}/2/users/${world.liker.id}/likes/${world.tweet.id}`, { method: 'DELETE', headers: auth });
+    assert.equal(unlike.status, 200);
+  });
+
   it('user set and tweet delete change what the server answers next', async () => {
     const liker = await cliJson(dir, ['user', 'create', '--username', 'set_me', '--name', 'Set Me', '--protected']);
     assert.equal(liker.protected, true);

@@ -738,6 +738,18 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         ]);
       });
 
+      it('policies keep every override, metricNames included, on Projects and Apps', async () => {
+        const store = await ready();
+        for (const metricNames of ['both', 'v2159', 'v2167'] as const) {
+          const p = project('p-m-1', { policy: { metricNames, likesPrivacy: 'private' } });
+          const a = app('a-m-1', { projectId: 'p-m-1', policy: { metricNames } });
+          await store.putProject(p);
+          await store.putApp(a);
+          assert.deepEqual((await store.projectById('p-m-1'))?.policy, { metricNames, likesPrivacy: 'private' });
+          assert.deepEqual((await store.appById('a-m-1'))?.policy, { metricNames });
+        }
+      });
+
       it('OAuth 1.0a tokens: put, get, update, delete all of one app', async () => {
         const store = await ready();
         const t1 = oauth1('tok-c-1', 'a-c-1', 'read');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  assertValidError, assertValidSuccess, errorViolations, readReferenceJson, successViolations,
+  assertValidError, assertValidRecordedSuccess, assertValidSuccess, errorViolations, readReferenceJson, successViolations,
 } from '../support/openapi.ts';
 
 type Json = Record<string, any>;
@@ -47,7 +47,18 @@ describe('OpenAPI validators: real X bodies', () => {
       (body.data ?? []).some((t: Json) => t.public_metrics && 'retweet_count' in t.public_metrics && !('impression_count' in t.public_metrics));
     const successes = xRecordings.filter((r) => r.status === 200 && r.request && !predatesImpressions(r.body as Json));
     assert.ok(successes.length >= 5, `${successes.length} recorded success bodies`);
-    for (const r of successes) assertValidSuccess(r.request!.path, r.request!.method, r.body);
+    // X's bodies carry only retweet_count/tweet_count, which v2.167 renamed (and requires): see the next test.
+    for (const r of successes) assertValidRecordedSuccess(r.request!.path, r.request!.method, r.body);
+  });
+
+  it('read recorded bodies under v2.167 with the renamed metrics only through assertValidRecordedSuccess', () => {
+    const withMetrics = xRecordings.filter((r) => r.status === 200 && r.request?.path.endsWith('/liking_users') && JSON.stringify(r.body).includes('"tweet_count"'));
+    assert.ok(withMetrics.length > 0, 'a recorded liking_users page carries user public_metrics');
+    for (const r of withMetrics) {
+      const v = successViolations(r.request!.path, r.request!.method, r.body);
+      assert.equal(v.v2159, '');
+      assert.match(v.v2167, /post_count/, 'as sent, X\'s own body lacks the name v2.167 requires');
+    }
   });
 
   it('accept every recorded Likes error document (401, 403s, 400s, 429s)', () => {
@@ -93,6 +104,27 @@ describe('OpenAPI validators: what they reject', () => {
     const v = successViolations('/2/users/{id}/likes', 'POST', { data: {} });
     assert.equal(v.v2159, '');
     assert.match(v.v2167, /liked/);
+  });
+
+  it('checks the renamed metrics as sent: each document needs its own names, both names satisfy both', () => {
+    const tweet = (m: Json) => ({ data: [{ edit_history_tweet_ids: ['1'], id: '1', text: 'a', public_metrics: m }], meta: { result_count: 1 } });
+    const user = (m: Json) => ({ data: [{ id: '2', name: 'B', username: 'b', public_metrics: m }], meta: { result_count: 1 } });
+    const t = { reply_count: 1, like_count: 2, quote_count: 3, bookmark_count: 4, impression_count: 5 };
+    const u = { followers_count: 1, following_count: 2, listed_count: 3, like_count: 4 };
+    const oldT = successViolations(LIKED, 'GET', tweet({ retweet_count: 0, ...t }));
+    assert.equal(oldT.v2159, '');
+    assert.match(oldT.v2167, /repost_count/);
+    const newT = successViolations(LIKED, 'GET', tweet({ repost_count: 0, ...t }));
+    assert.match(newT.v2159, /retweet_count/);
+    assert.equal(newT.v2167, '');
+    assertValidSuccess(LIKED, 'GET', tweet({ retweet_count: 0, repost_count: 0, ...t }));
+    const oldU = successViolations(LIKING, 'GET', user({ tweet_count: 0, ...u }));
+    assert.equal(oldU.v2159, '');
+    assert.match(oldU.v2167, /post_count/);
+    const newU = successViolations(LIKING, 'GET', user({ post_count: 0, ...u }));
+    assert.match(newU.v2159, /tweet_count/);
+    assert.equal(newU.v2167, '');
+    assertValidSuccess(LIKING, 'GET', user({ tweet_count: 0, post_count: 0, ...u }));
   });
 
   it('checks partial errors through the discriminator mapping, in both documents', () => {

@@ -2,8 +2,10 @@
 // generated one): x-openapi-likes-v2.159.json (S2) and x-openapi-likes.json (v2.167, S1), kept beside the
 // repository in test/fixtures/x (see its README for their sources and versions).
 //
-// - assertValidSuccess(path, method, body): a 200 body must match that operation's 200 schema in BOTH files
-//   (for v2.167, after translating the few names v2.167 renamed and requires; see asV2167).
+// - assertValidSuccess(path, method, body): a 200 body must match that operation's 200 schema in BOTH files, as
+//   served (only partial errors' problem type URIs are read under their v2.167 spelling; see asV2167).
+// - assertValidRecordedSuccess(path, method, body): the same for bodies X itself sent, which carry only the
+//   v2.159 metric names (see asRecordedUnderV2167).
 // - assertValidError(body): an error document must match `Problem` of v2.159, dispatched through its
 //   discriminator mapping to the concrete schema of its `type` (v2.167 only knows https://api.x.com/2/problems/…
 //   URIs, which no real X response carries; see spec §6.2).
@@ -161,12 +163,10 @@ const preview = (body: unknown) => {
 };
 
 /**
- * The body as v2.167 names things (spec §10): v2.167 renamed the problem type URIs to
- * https://api.x.com/2/problems/… and the metrics `retweet_count` → `repost_count` (Tweets) and
- * `tweet_count` → `post_count` (users), and requires the new names. Real X bodies (and this service, which
- * keeps v2.159 names as X's recorded responses do) use the old ones. So the v2.167 check sees partial
- * errors under their v2.167 type URI and metrics with the v2.167 name added next to the old one; every
- * other member is checked as sent. The v2.159 check always sees the body exactly as sent.
+ * The body as v2.167 spells problem types (spec §10): v2.167 renamed the problem type URIs to
+ * https://api.x.com/2/problems/…, which no real X body carries. So the v2.167 check sees partial errors under
+ * their v2.167 type URI; every other member, the metric names included, is checked as sent. The v2.159 check
+ * always sees the body exactly as sent.
  */
 function asV2167(body: unknown): unknown {
   if (!body || typeof body !== 'object') return body;
@@ -176,6 +176,16 @@ function asV2167(body: unknown): unknown {
       e && typeof e.type === 'string' && e.type.startsWith(TWITTER_PROBLEMS) ? { ...e, type: X_PROBLEMS + e.type.slice(TWITTER_PROBLEMS.length) } : e,
     );
   }
+  return copy;
+}
+
+/**
+ * A body X itself sent, read under v2.167: X's recorded responses name the metrics `retweet_count` (Tweets) and
+ * `tweet_count` (users), which v2.167 renamed to `repost_count` and `post_count` and requires. For recordings
+ * only, the v2.167 name is added next to the old one; this service's own bodies get no such help.
+ */
+function asRecordedUnderV2167(body: unknown): unknown {
+  const copy = asV2167(body);
   const renameMetrics = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(renameMetrics);
     else if (node && typeof node === 'object') {
@@ -193,20 +203,33 @@ function asV2167(body: unknown): unknown {
 }
 
 /** Schema violations of a 200 body, per document (empty lists when it is valid). */
-export function successViolations(operationPath: string, method: string, body: unknown): Record<SpecName, string> {
+export function successViolations(
+  operationPath: string,
+  method: string,
+  body: unknown,
+  underV2167: (body: unknown) => unknown = asV2167,
+): Record<SpecName, string> {
   const specs = load();
   const out = { v2159: '', v2167: '' } as Record<SpecName, string>;
   for (const spec of [specs.v2159, specs.v2167]) {
     const validate = compile(spec, responseRef(spec, operationPath, method));
-    const ok = validate(spec.name === 'v2167' ? asV2167(body) : body);
+    const ok = validate(spec.name === 'v2167' ? underV2167(body) : body);
     if (!ok) out[spec.name] = describeErrors(validate.errors) || 'invalid';
   }
   return out;
 }
 
-/** Asserts `body` is a valid 200 body of `method operationPath` in both of X's OpenAPI documents. */
+/** Asserts `body` is a valid 200 body of `method operationPath` in both of X's OpenAPI documents, as served. */
 export function assertValidSuccess(operationPath: string, method: string, body: unknown): void {
-  const v = successViolations(operationPath, method, body);
+  failOn(operationPath, method, body, successViolations(operationPath, method, body));
+}
+
+/** assertValidSuccess for a body X sent (a recording): its v2.159 metric names also stand for v2.167's. */
+export function assertValidRecordedSuccess(operationPath: string, method: string, body: unknown): void {
+  failOn(operationPath, method, body, successViolations(operationPath, method, body, asRecordedUnderV2167));
+}
+
+function failOn(operationPath: string, method: string, body: unknown, v: Record<SpecName, string>): void {
   const failures = (Object.keys(v) as SpecName[]).filter((k) => v[k]).map((k) => `${SPEC_FILES[k]}:\n${v[k]}`);
   if (failures.length) {
     assert.fail(`${method.toUpperCase()} ${operationPath}: 200 body does not match X's schema\n${failures.join('\n')}\nbody: ${preview(body)}`);

@@ -33,6 +33,10 @@ const POLICY_FLAGS: Record<string, PolicyFlag> = {
     key: 'accessLevel', values: ['likes', 'no-likes'], toValue: same,
     describe: 'Access level (likes|no-likes: refused with code 453, as on the Free tier)',
   },
+  'metric-names': {
+    key: 'metricNames', values: ['both', 'v2159', 'v2167'], toValue: same,
+    describe: 'Renamed public metrics: retweet_count/tweet_count (v2159), repost_count/post_count (v2167) or both',
+  },
 };
 
 export const POLICY_FLAG_NAMES = Object.keys(POLICY_FLAGS);
