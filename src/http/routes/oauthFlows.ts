@@ -115,7 +115,7 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
       opened = undefined;
       throw e;
     }));
-  const log = (e: unknown) => app.log.error(e);
+  const log = (req: FastifyRequest) => (err: unknown) => req.log.error({ err }, 'request failed');
 
   /** Runs a page handler; outages and bugs become an error page rather than JSON. */
   const pageHandler = (fn: (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
@@ -124,7 +124,7 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
         return await fn(req, reply);
       } catch (e) {
         if (e instanceof ServiceUnavailableError) return sendPage(reply, 503, errorPage('The service is unavailable right now. Try again in a moment.'));
-        log(e);
+        log(req)(e);
         return sendPage(reply, 500, errorPage('Something broke on our side. Try again in a moment.'));
       }
     };
@@ -133,7 +133,7 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
       try {
         return await fn(req, reply);
       } catch (e) {
-        return sendProblem(reply, problemFor(e, log));
+        return sendProblem(reply, problemFor(e, log(req)));
       }
     };
 
