@@ -51,10 +51,20 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'likes_api_' });
   }
 
+  // Labelled children are looked up once per label set: hashing labels on every call is most of the cost.
+  private readonly requestChildren = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+  private readonly dependencyChildren = new Map<string, { observe(v: number): void }>();
+
   request(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) };
-    this.requests.inc(labels);
-    this.requestSeconds.observe(labels, seconds);
+    const key = `${method} ${status} ${route}`;
+    let child = this.requestChildren.get(key);
+    if (!child) {
+      const labels = { method, route, status: String(status) };
+      child = { count: this.requests.labels(labels), time: this.requestSeconds.labels(labels) };
+      this.requestChildren.set(key, child);
+    }
+    child.count.inc();
+    child.time.observe(seconds);
   }
 
   refused(kind: 'rate_limit' | 'usage_cap' | 'sign_in'): void {
@@ -62,7 +72,13 @@ export class Metrics {
   }
 
   dependencyCall(dependency: string, operation: string, outcome: Outcome, seconds: number): void {
-    this.dependencySeconds.observe({ dependency, operation, outcome }, seconds);
+    const key = `${dependency} ${operation} ${outcome}`;
+    let child = this.dependencyChildren.get(key);
+    if (!child) {
+      child = this.dependencySeconds.labels({ dependency, operation, outcome });
+      this.dependencyChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 
   /** Exposes a response cache's counters, read at scrape time. */
