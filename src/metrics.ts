@@ -47,8 +47,39 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly caches: CacheStats[] = [];
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'likes_api_' });
+    const caches = this.caches;
+    const total = (field: keyof CacheStats) => caches.reduce((sum, c) => sum + c[field], 0);
+    new Counter({
+      name: 'likes_api_response_cache_lookups_total',
+      help: 'Response cache lookups by result (hit, miss)',
+      labelNames: ['result'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ result: 'hit' }, total('hits'));
+        this.inc({ result: 'miss' }, total('misses'));
+      },
+    });
+    new Gauge({
+      name: 'likes_api_response_cache_entries',
+      help: 'Responses held by the response cache',
+      registers: [this.registry],
+      collect() {
+        this.set(total('size'));
+      },
+    });
+    new Gauge({
+      name: 'likes_api_response_cache_bytes',
+      help: 'Memory held by the response cache (bodies and keys)',
+      registers: [this.registry],
+      collect() {
+        this.set(total('bytesUsed'));
+      },
+    });
   }
 
   // Labelled children are looked up once per label set: hashing labels on every call is most of the cost.
@@ -81,36 +112,9 @@ export class Metrics {
     child.observe(seconds);
   }
 
-  /** Exposes a response cache's counters, read at scrape time. */
+  /** Exposes a response cache's counters, read at scrape time (summed when several servers share the services). */
   watchCache(stats: CacheStats): void {
-    const lookups = new Counter({
-      name: 'likes_api_response_cache_lookups_total',
-      help: 'Response cache lookups by result (hit, miss)',
-      labelNames: ['result'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc({ result: 'hit' }, stats.hits);
-        this.inc({ result: 'miss' }, stats.misses);
-      },
-    });
-    void lookups;
-    new Gauge({
-      name: 'likes_api_response_cache_entries',
-      help: 'Responses held by the response cache',
-      registers: [this.registry],
-      collect() {
-        this.set(stats.size);
-      },
-    });
-    new Gauge({
-      name: 'likes_api_response_cache_bytes',
-      help: 'Memory held by the response cache (bodies and keys)',
-      registers: [this.registry],
-      collect() {
-        this.set(stats.bytesUsed);
-      },
-    });
+    this.caches.push(stats);
   }
 
   text(): Promise<string> {
