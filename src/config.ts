@@ -15,7 +15,10 @@ export interface Config {
   limits: boolean;
   /** 64 hex digits sealing OAuth 1.0a secrets at rest; when absent a key is generated and kept in the store. */
   secretKey: string | null;
-  logRequests: boolean;
+  /** `LIKES_API_LOG`: warn (default: warnings and errors), info (`1`: one line per request too), or a level name. */
+  logLevel: LogLevel;
+  /** `LIKES_API_METRICS=off` removes GET /metrics. */
+  metrics: boolean;
   /** Reuse lookup responses and credential lookups while the data is unchanged (`LIKES_API_CACHE=off` disables it). */
   responseCache: boolean;
   /** Memory the response cache may hold (`LIKES_API_CACHE_MB`, default 16). */
@@ -32,6 +35,16 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `LIKES_API_LOG`: 0 (or unset) warnings and errors, 1 adds one line per request; a level name is taken as is. */
+function logLevelFrom(raw: string | undefined): LogLevel | null {
+  if (raw === undefined || raw === '' || raw === '0') return 'warn';
+  if (raw === '1') return 'info';
+  return (LOG_LEVELS as readonly string[]).includes(raw) ? (raw as LogLevel) : null;
+}
 
 function choice<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name];
@@ -69,6 +82,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (secretKey && !/^[0-9a-fA-F]{64}$/.test(secretKey)) {
     throw new ConfigError('LIKES_API_SECRET_KEY must be 64 hex digits (32 bytes)');
   }
+  const logLevel = logLevelFrom(env.LIKES_API_LOG);
+  if (!logLevel) throw new ConfigError(`LIKES_API_LOG must be 0, 1 or one of ${LOG_LEVELS.join(', ')} (got "${env.LIKES_API_LOG}")`);
   return {
     port: Number(portRaw),
     host,
@@ -79,7 +94,8 @@ export function loadConfig(env: Env = process.env): Config {
     demo: choice(env, 'LIKES_API_DEMO', ['0', '1'], '1') === '1',
     limits: choice(env, 'LIKES_API_LIMITS', ['on', 'off'], 'on') === 'on',
     secretKey,
-    logRequests: choice(env, 'LIKES_API_LOG', ['0', '1'], '0') === '1',
+    logLevel,
+    metrics: choice(env, 'LIKES_API_METRICS', ['on', 'off'], 'on') === 'on',
     responseCache: choice(env, 'LIKES_API_CACHE', ['on', 'off'], 'on') === 'on',
     responseCacheBytes: megabytes(env, 'LIKES_API_CACHE_MB', 16),
     trustProxy: choice(env, 'LIKES_API_TRUST_PROXY', ['0', '1'], '0') === '1',

@@ -9,9 +9,13 @@ import { SnowflakeIds } from './domain/ids.ts';
 import { LikesService } from './domain/likes.ts';
 import { UsageService } from './domain/usage.ts';
 import { trackChanges } from './adapters/trackChanges.ts';
+import { DependencyHealth, observed } from './adapters/observed.ts';
+import { createLogger, type AppLogger } from './logging.ts';
+import { Metrics } from './metrics.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import { createPrivateFileExclusive, restrictFile } from './privateFiles.ts';
 import { VersionedMemo } from './versionedMemo.ts';
+import type { Logger } from './ports/logger.ts';
 import type { SharedState } from './ports/shared.ts';
 import type { LikesStore } from './ports/store.ts';
 
@@ -30,6 +34,12 @@ export interface Services {
   memo: VersionedMemo;
   /** Things the operator must hear about at start-up (serve prints them). */
   warnings: string[];
+  /** The process's structured logger (the HTTP server logs through it too). */
+  log: AppLogger;
+  /** This instance's Prometheus registry and instruments. */
+  metrics: Metrics;
+  /** What backs the shared state: redis or memory (labels metrics and /readyz). */
+  sharedKind: string;
   close(): Promise<void>;
 }
 
@@ -37,21 +47,23 @@ export interface ServiceOverrides {
   clock?: Clock;
   store?: LikesStore;
   shared?: SharedState;
+  /** A logger of the caller's (tests capture lines with one); otherwise one on stdout at config.logLevel. */
+  log?: AppLogger;
 }
 
-export async function openStore(config: Config): Promise<LikesStore> {
+export async function openStore(config: Config, log?: Logger): Promise<LikesStore> {
   if (config.databaseUrl) {
     const { PostgresStore } = await import('./adapters/postgres/postgresStore.ts');
-    return new PostgresStore(config.databaseUrl);
+    return new PostgresStore(config.databaseUrl, { log });
   }
   const { SqliteStore } = await import('./adapters/sqlite/sqliteStore.ts');
   return new SqliteStore(join(config.dataDir, 'likes.db'));
 }
 
-export async function openShared(config: Config): Promise<SharedState> {
+export async function openShared(config: Config, log?: Logger): Promise<SharedState> {
   if (config.redisUrl) {
     const { openRedisShared } = await import('./adapters/redis/index.ts');
-    return openRedisShared({ url: config.redisUrl, prefix: config.redisPrefix });
+    return openRedisShared({ url: config.redisUrl, prefix: config.redisPrefix, log });
   }
   const { openMemoryShared } = await import('./adapters/memory/index.ts');
   return openMemoryShared();
@@ -138,17 +150,25 @@ async function sealerFor(config: Config, store: LikesStore, warnings: string[]):
 
 export async function openServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
-  const rawStore = overrides.store ?? (await openStore(config));
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const metrics = new Metrics();
+  const rawStore = overrides.store ?? (await openStore(config, log));
   await rawStore.migrate();
-  const shared = overrides.shared ?? (await openShared(config));
-  const store = trackChanges(rawStore, shared.changes);
+  const rawShared = overrides.shared ?? (await openShared(config, log));
+  const sharedKind = 'connection' in rawShared ? 'redis' : 'memory';
+  const shared = observeShared(rawShared, new DependencyHealth(sharedKind, log), metrics, sharedKind);
+  const storeHealth = new DependencyHealth(rawStore.kind, log);
+  const store = trackChanges(
+    observed(rawStore, storeHealth, (op, outcome, s) => metrics.dependencyCall(rawStore.kind, op, outcome, s)),
+    shared.changes,
+  );
   const warnings: string[] = [];
   let sealer: SecretSealer;
   try {
     sealer = await sealerFor(config, store, warnings);
   } catch (error) {
     // Close what was opened here (a store or shared state passed in stays the caller's).
-    if (!overrides.shared) await shared.close().catch(() => {});
+    if (!overrides.shared) await rawShared.close().catch(() => {});
     if (!overrides.store) await rawStore.close().catch(() => {});
     throw error;
   }
@@ -164,6 +184,9 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
     authenticator: new Authenticator(store, sealer, shared.nonceStore, clock, memo),
     memo,
     warnings,
+    log,
+    metrics,
+    sharedKind,
     credentials: new CredentialIssuer(store, sealer, ids, clock),
     likes: new LikesService(store, clock),
     usage: new UsageService(shared.usageMeter, config.limits),
@@ -171,5 +194,20 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
       await shared.close();
       await store.close();
     },
+  };
+}
+
+/** Each part of the shared state timed and watched under one dependency; `close` is left unobserved. */
+function observeShared(shared: SharedState, health: DependencyHealth, metrics: Metrics, kind: string): SharedState {
+  const watch = <T extends object>(part: T, name: string): T =>
+    observed(part, health, (op, outcome, s) => metrics.dependencyCall(kind, op, outcome, s), `${name}.`);
+  return {
+    rateLimiter: watch(shared.rateLimiter, 'rateLimiter'),
+    nonceStore: watch(shared.nonceStore, 'nonceStore'),
+    usageMeter: watch(shared.usageMeter, 'usageMeter'),
+    ephemeral: watch(shared.ephemeral, 'ephemeral'),
+    changes: watch(shared.changes, 'changes'),
+    ping: watch({ ping: () => shared.ping() }, '').ping,
+    close: () => shared.close(),
   };
 }

@@ -11,7 +11,16 @@ import type { Command } from './main.ts';
 const HELP = `Usage: likes-api serve
 
 Serves the X API v2 Likes endpoints. On an empty store it seeds deterministic demo data and writes
-$LIKES_API_DATA_DIR/demo-credentials.json before /healthz answers 200.`;
+$LIKES_API_DATA_DIR/demo-credentials.json before /healthz answers 200.
+
+SIGTERM or SIGINT: stop accepting connections, finish the requests in flight, close the stores, exit 0
+(forced, with exit code 1, after 10 s).`;
+
+/** How long in-flight requests may take to finish once a stop is asked for. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** A shell word that reads one field of the credentials file when the command runs (the token is never printed). */
+const fromFile = (file: string, field: string): string => `$(jq -r '${field}' '${file.replace(/'/g, `'\\''`)}')`;
 
 /** Writes the file atomically, unless it already names another instance that is still answering. */
 async function writeDemoCredentials(dataDir: string, doc: DemoCredentials): Promise<string> {
@@ -43,7 +52,7 @@ export const serveCommand: Command = {
     }
     const config = loadConfig();
     const services = await openServices(config);
-    for (const warning of services.warnings) console.warn(`likes-api: WARNING: ${warning}`);
+    for (const warning of services.warnings) services.log.warn(warning);
     let demo: DemoCredentials | null = null;
     try {
       demo = config.demo ? await ensureDemo(services, randomUUID()) : null;
@@ -52,7 +61,8 @@ export const serveCommand: Command = {
       throw error;
     }
     let ready = false;
-    const app = await buildServer(services, { ready: () => ready });
+    let draining = false;
+    const app = await buildServer(services, { ready: () => ready, draining: () => draining });
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (error) {
@@ -69,18 +79,39 @@ export const serveCommand: Command = {
     if (demo) {
       const file = await writeDemoCredentials(config.dataDir, { ...demo, baseUrl });
       console.log(`Demo credentials: ${file}`);
-      console.log('Try:');
-      console.log(`  curl -s -H 'Authorization: Bearer ${demo.app.bearerToken}' '${baseUrl}/2/users/${demo.heavyLikerUserId}/liked_tweets?max_results=5'`);
-      console.log(`  curl -s -H 'Authorization: Bearer ${demo.users[0].oauth2AccessToken}' '${baseUrl}/2/tweets/${demo.popularTweetId}/liking_users?max_results=5'`);
+      console.log('Try (the tokens are read from that file, never printed):');
+      console.log(`  curl -s -H "Authorization: Bearer ${fromFile(file, '.app.bearerToken')}" '${baseUrl}/2/users/${demo.heavyLikerUserId}/liked_tweets?max_results=5'`);
+      console.log(`  curl -s -H "Authorization: Bearer ${fromFile(file, '.users[0].oauth2AccessToken')}" '${baseUrl}/2/tweets/${demo.popularTweetId}/liking_users?max_results=5'`);
     }
     ready = true;
-    const stop = async () => {
-      await app.close();
-      await services.close();
-      process.exit(0);
+    const { log } = services;
+    // Stop listening (idle keep-alive connections are closed, in-flight requests finish), then close Redis and
+    // the store: nothing is using them any more. A stop that overruns the grace period is forced.
+    const stop = async (signal: NodeJS.Signals) => {
+      if (draining) {
+        // A second signal is an operator who does not want to wait.
+        log.warn({ signal }, 'second stop signal: exiting with requests still open');
+        process.exit(1);
+      }
+      draining = true;
+      log.info({ signal }, 'shutting down: finishing requests in flight');
+      const force = setTimeout(() => {
+        log.warn({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutdown did not finish in time: exiting with requests still open');
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS);
+      force.unref();
+      try {
+        await app.close();
+        await services.close();
+        log.info({ signal }, 'shut down');
+        process.exit(0);
+      } catch (err) {
+        log.error({ signal, err }, 'shutdown failed');
+        process.exit(1);
+      }
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     return 0;
   },
 };

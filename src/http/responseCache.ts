@@ -12,16 +12,24 @@ interface Entry {
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
+  /** Lookups answered from the cache and lookups that were not (absent or stale), for metrics. */
+  hits = 0;
+  misses = 0;
 
   constructor(private readonly maxBytes: number) {}
 
   get(key: string, version: string): Entry | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
+    if (!entry) {
+      this.misses++;
+      return undefined;
+    }
     if (entry.version !== version) {
+      this.misses++;
       this.delete(key, entry);
       return undefined;
     }
+    this.hits++;
     // Map order is insertion order: re-inserting marks the entry most recently used.
     this.entries.delete(key);
     this.entries.set(key, entry);
@@ -42,6 +50,10 @@ export class ResponseCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  get bytesUsed(): number {
+    return this.bytes;
   }
 
   private delete(key: string, entry: Entry): void {

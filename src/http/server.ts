@@ -1,6 +1,6 @@
 // The HTTP edge: routing, the request pipeline (authenticate → authorize → rate-limit → validate → handle)
 // and the one mapping from failures to X's error documents.
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { parseFormPairs } from '../formEncoding.ts';
@@ -10,10 +10,13 @@ import { ApiProblem, invalidRequest, serviceUnavailable } from '../domain/proble
 import { applyRateLimits } from '../domain/rateLimits.ts';
 import { ServiceUnavailableError } from '../ports/unavailable.ts';
 import type { Services } from '../services.ts';
+import { installMetrics } from './metrics.ts';
 import { buildOpenApi } from './openapi.ts';
 import { parseRequestParams } from './params.ts';
+import { RequestLog } from './requestLog.ts';
 import { ResponseCache } from './responseCache.ts';
 import type { ApiRoute } from './routeSpec.ts';
+import { healthRoutes, type Lifecycle } from './routes/health.ts';
 import { likesRoutes } from './routes/likes.ts';
 import { bearerTokenRoutes } from './routes/oauth2Bearer.ts';
 import { oauthFlowRoutes } from './routes/oauthFlows.ts';
@@ -24,7 +27,8 @@ type Json = Record<string, unknown>;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const BODY_LIMIT = 64 * 1024;
 
-// x-transaction-id values are cut from a pool of random bytes: one randomBytes call per 512 responses.
+// x-transaction-id values are cut from a pool of random bytes: one randomBytes call per 512 responses. Each is the
+// Fastify request id too, so a response's header names the log lines of its request.
 let idPool = randomBytes(4096);
 let idAt = 0;
 function transactionId(): string {
@@ -38,7 +42,7 @@ function transactionId(): string {
 
 /** Headers X sends on every API response. */
 function baseHeaders(reply: FastifyReply, started: bigint): void {
-  reply.header('x-transaction-id', transactionId());
+  reply.header('x-transaction-id', reply.request.id);
   reply.header('x-response-time', String(Number((process.hrtime.bigint() - started) / 1_000_000n)));
   reply.header('cache-control', 'no-cache, no-store, max-age=0');
   reply.header('x-content-type-options', 'nosniff');
@@ -106,15 +110,20 @@ export function problemFor(error: unknown, log: (e: unknown) => void): ApiProble
   return new ApiProblem(500, { title: 'Internal Server Error', type: 'about:blank', status: 500, detail: 'Internal Server Error' });
 }
 
-export interface ServerOptions {
-  /** /healthz answers 503 until this returns true (e.g. until demo credentials are written). */
-  ready?: () => boolean;
-}
+/** /healthz and /readyz answer 503 until `ready` returns true (e.g. until demo credentials are written); /readyz
+ * answers 503 again once `draining` does (shutdown has begun). */
+export type ServerOptions = Lifecycle;
 
 export async function buildServer(services: Services, options: ServerOptions = {}): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    logger: config.logRequests ? { level: 'info' } : false,
+    loggerInstance: services.log as FastifyBaseLogger,
+    logController: new RequestLog(),
+    genReqId: transactionId,
+    // The id is ours alone: a client-sent header never names log lines.
+    requestIdHeader: false,
+    // Shutdown closes idle keep-alive connections at once and lets in-flight requests finish.
+    forceCloseConnections: 'idle',
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 1000 },
     return503OnClosing: true,
@@ -128,7 +137,6 @@ export async function buildServer(services: Services, options: ServerOptions = {
       void sendProblem(reply, problemFor(error, () => undefined));
     },
   });
-  const logError = (e: unknown) => app.log.error(e);
   // Node hands CONNECT to a separate event and drops the socket when nobody listens.
   app.server.on('connect', (_req: unknown, socket: Duplex) => refuseUnparsable(socket));
 
@@ -145,13 +153,15 @@ export async function buildServer(services: Services, options: ServerOptions = {
     done(null, payload);
   });
 
-  app.setErrorHandler((error, _req, reply) => sendProblem(reply, problemFor(error, logError)));
+  app.setErrorHandler((error, req, reply) => sendProblem(reply, problemFor(error, (err) => req.log.error({ err }, 'request failed'))));
   // X answers unknown routes with an empty 404: no JSON, no rate-limit headers.
   app.setNotFoundHandler((_req, reply) => reply.code(404).send());
+  installMetrics(app, services);
 
   const routes: ApiRoute[] = [...likesRoutes(services.likes), ...usageRoutes(services.usage)];
   const versions = (await versioned(services)) ? versionReader(services) : null;
   const cache = versions ? new ResponseCache(services.config.responseCacheBytes) : null;
+  if (cache) services.metrics.watchCache(cache);
   for (const route of routes) registerApiRoute(app, services, route, versions, cache);
   bearerTokenRoutes(app, services);
   oauthFlowRoutes(app, services);
@@ -162,15 +172,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
     const doc = buildOpenApi(routes, `${scheme}://${req.headers.host ?? `${config.host}:${config.port}`}`);
     return reply.code(200).header('content-type', JSON_TYPE).send(JSON.stringify(doc));
   });
-  app.get('/healthz', async (_req, reply) => {
-    try {
-      if (options.ready && !options.ready()) return sendJson(reply, 503, { status: 'starting' });
-      await Promise.all([services.shared.ping(), services.store.isEmpty()]);
-      return sendJson(reply, 200, { status: 'ok', store: services.store.kind });
-    } catch (e) {
-      return sendProblem(reply, problemFor(e, logError));
-    }
-  });
+  healthRoutes(app, services, options);
   return app;
 }
 
@@ -279,7 +281,7 @@ function registerApiRoute(
         return reply.code(200).header('content-type', JSON_TYPE).send(body);
       } catch (error) {
         reply.headers(rateHeaders);
-        return sendProblem(reply, problemFor(error, (e) => app.log.error(e)));
+        return sendProblem(reply, problemFor(error, (err) => req.log.error({ err }, 'request failed')));
       }
     },
   });

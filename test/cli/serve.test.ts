@@ -107,7 +107,36 @@ describe('likes-api serve', () => {
   });
 
   it('prints a working curl line', () => {
-    assert.match(first.output(), /curl -s -H 'Authorization: Bearer [^']+' 'http:\/\/127\.0\.0\.1:\d+\/2\/users\/\d+\/liked_tweets/);
+    // The token is read from the credentials file when the line runs (start-up output carries no secret).
+    assert.match(first.output(), /curl -s -H "Authorization: Bearer \$\(jq -r '\.app\.bearerToken' '[^']+'\)" 'http:\/\/127\.0\.0\.1:\d+\/2\/users\/\d+\/liked_tweets/);
+  });
+
+  it('prints no token or secret of demo-credentials.json, and its curl lines work once the file is read', async () => {
+    const file = join(dataDir, 'demo-credentials.json');
+    const creds = JSON.parse(readFileSync(file, 'utf8'));
+    const secrets: string[] = [];
+    const collect = (v: unknown, key = ''): void => {
+      if (Array.isArray(v)) v.forEach((x) => collect(x, key));
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, k);
+      else if (typeof v === 'string' && /token|secret|key|clientid/i.test(key)) secrets.push(v);
+    };
+    collect(creds);
+    assert.ok(secrets.length >= 20, `found only ${secrets.length} secrets to look for`);
+    const out = first.output();
+    for (const secret of secrets) assert.ok(!out.includes(secret), `start-up output contains a secret of ${file}`);
+
+    const lines = out.split('\n').filter((l) => l.trim().startsWith('curl '));
+    assert.equal(lines.length, 2, out);
+    for (const line of lines) {
+      // What the shell does with $(jq -r 'FIELD' 'FILE'), for the simple paths printed.
+      const m = /^\s*curl -s -H "Authorization: Bearer \$\(jq -r '([^']+)' '([^']+)'\)" '([^']+)'$/.exec(line);
+      assert.ok(m, line);
+      assert.equal(m[2], file);
+      const token = m[1].split(/\.|\[(\d+)\]/).filter(Boolean).reduce((o: any, k) => o[k], creds);
+      assert.equal(typeof token, 'string', m[1]);
+      const res = await fetch(m[3], { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200, line);
+    }
   });
 
   it('a second instance on the same address exits with a clear message and leaves the first alone', async () => {
@@ -166,6 +195,8 @@ describe('invalid settings', () => {
     ['PORT', 'eighty'],
     ['LIKES_API_DATABASE_URL', 'mysql://localhost/x'],
     ['LIKES_API_LIMITS', 'maybe'],
+    ['LIKES_API_LOG', 'loud'],
+    ['LIKES_API_METRICS', 'maybe'],
   ]) {
     it(`${name}=${value} stops start-up with one line naming it`, () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'likes-bad-'));

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { ensureDemo, type DemoCredentials } from '../../src/demo/demoSeed.ts';
 import { buildServer } from '../../src/http/server.ts';
+import type { AppLogger } from '../../src/logging.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import type { SharedState } from '../../src/ports/shared.ts';
 import type { LikesStore } from '../../src/ports/store.ts';
@@ -29,12 +30,14 @@ export interface TestServerOptions {
   shared?: SharedState;
   /** Seed the demo world (default true). */
   demo?: boolean;
+  /** The server's logger (default: one on stdout at the configured level). */
+  log?: AppLogger;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'likes-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LIKES_API_DATA_DIR: dataDir, ...options.env });
-  const services = await openServices(config, { clock: options.clock, store: options.store, shared: options.shared });
+  const services = await openServices(config, { clock: options.clock, store: options.store, shared: options.shared, log: options.log });
   const creds = options.demo === false ? null : await ensureDemo(services, randomUUID());
   const app = await buildServer(services);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -3,6 +3,7 @@ import type {
   AppRecord, BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../../domain/model.ts';
+import type { Logger } from '../../ports/logger.ts';
 import type { KeysetPage, LikedTweetRow, LikeKey, LikesStore } from '../../ports/store.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import {
@@ -25,6 +26,8 @@ export interface PostgresStoreOptions {
   /** statement_timeout of the bulk writes (insertUsers, insertLikes, ...) and of migrations (default 120000 ms). */
   bulkTimeoutMillis?: number;
   applicationName?: string;
+  /** Where errors of idle pooled connections are reported (a server restart, a dropped connection). */
+  log?: Logger;
 }
 
 type Row = Record<string, any>;
@@ -417,7 +420,7 @@ export class PostgresStore implements LikesStore {
     };
     this.pool = new pg.Pool(this.config);
     // An idle client losing its connection (server restart, 57P01) is reported here; the next query reconnects.
-    this.pool.on('error', () => {});
+    this.pool.on('error', (err) => options.log?.warn({ dependency: DEPENDENCY, err }, 'postgres: an idle pooled connection failed; the next query reconnects'));
   }
 
   // ---- plumbing ----

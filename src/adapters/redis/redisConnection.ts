@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../../ports/logger.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 
 /** Environment variable the configuration reads the key prefix from. */
@@ -19,6 +20,8 @@ export interface RedisConnectionOptions {
   maxReconnectDelayMs?: number;
   /** Connection errors, for logging; they are otherwise swallowed (requests still get ServiceUnavailableError). */
   onError?: (err: Error) => void;
+  /** Told once when the connection fails (not at every reconnection attempt) and once when it is back. */
+  log?: Logger;
 }
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 1500;
@@ -90,10 +93,12 @@ export class RedisConnection {
     this.deadlineMs = (opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS) + 1000;
     this.client = createRedisClient(opts);
     this.client.on('error', (err: Error) => {
+      if (!this.lastError) opts.log?.warn({ dependency: 'redis', err }, 'redis connection failed; reconnecting');
       this.lastError = err;
       opts.onError?.(err);
     });
     this.client.on('ready', () => {
+      if (this.lastError) opts.log?.warn({ dependency: 'redis' }, 'redis connection re-established');
       this.lastError = undefined;
     });
   }

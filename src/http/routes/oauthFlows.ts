@@ -138,7 +138,7 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
       opened = undefined;
       throw e;
     }));
-  const log = (e: unknown) => app.log.error(e);
+  const log = (req: FastifyRequest) => (err: unknown) => req.log.error({ err }, 'request failed');
 
   /** Runs a page handler; outages and bugs become an error page rather than JSON. */
   const pageHandler = (fn: (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
@@ -150,7 +150,7 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
         if (e instanceof PendingCapacityError) {
           return sendLater(reply, 503, e.retryAt, services.clock.now(), errorPage('Too many authorizations are in progress right now.', 'Try again in a few minutes.'));
         }
-        log(e);
+        log(req)(e);
         return sendPage(reply, 500, errorPage('Something broke on our side. Try again in a moment.'));
       }
     };
@@ -159,7 +159,7 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
       try {
         return await fn(req, reply);
       } catch (e) {
-        return sendProblem(reply, problemFor(e, log));
+        return sendProblem(reply, problemFor(e, log(req)));
       }
     };
 

@@ -1,0 +1,78 @@
+// Watches every call through a port (the store, each part of the shared state): its duration and outcome go to
+// `record`, and the dependency going down or coming back is logged once per change rather than once per call.
+import type { Logger } from '../ports/logger.ts';
+import { ServiceUnavailableError } from '../ports/unavailable.ts';
+import type { Outcome } from '../metrics.ts';
+
+export type CallRecorder = (operation: string, outcome: Outcome, seconds: number) => void;
+
+/** Shared by every port of one dependency, so its outage is reported once whichever port noticed it. */
+export class DependencyHealth {
+  private down = false;
+
+  constructor(
+    readonly dependency: string,
+    private readonly log: Logger,
+  ) {}
+
+  failed(error: ServiceUnavailableError): void {
+    if (this.down) return;
+    this.down = true;
+    this.log.warn({ dependency: this.dependency, err: error }, `${this.dependency} unavailable: requests that need it answer 503`);
+  }
+
+  answered(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.log.warn({ dependency: this.dependency }, `${this.dependency} available again`);
+  }
+}
+
+const elapsed = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e9;
+
+export function observed<T extends object>(target: T, health: DependencyHealth, record: CallRecorder, prefix = ''): T {
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(target, {
+    get(obj, prop) {
+      const value = Reflect.get(obj, prop, obj);
+      if (typeof value !== 'function' || typeof prop !== 'string') return value;
+      let fn = wrapped.get(prop);
+      if (!fn) {
+        const operation = prefix + prop;
+        fn = function (this: unknown, ...args: unknown[]) {
+          const started = process.hrtime.bigint();
+          let result: unknown;
+          try {
+            result = value.apply(obj, args);
+          } catch (error) {
+            settle(operation, started, error);
+            throw error;
+          }
+          if (!(result instanceof Promise)) {
+            settle(operation, started, undefined);
+            return result;
+          }
+          return result.then(
+            (v) => {
+              settle(operation, started, undefined);
+              return v;
+            },
+            (error: unknown) => {
+              settle(operation, started, error);
+              throw error;
+            },
+          );
+        };
+        wrapped.set(prop, fn);
+      }
+      return fn;
+    },
+  });
+
+  function settle(operation: string, started: bigint, error: unknown): void {
+    const outcome: Outcome = error === undefined ? 'ok' : error instanceof ServiceUnavailableError ? 'unavailable' : 'error';
+    record(operation, outcome, elapsed(started));
+    if (outcome === 'ok') health.answered();
+    else if (error instanceof ServiceUnavailableError) health.failed(error);
+  }
+}

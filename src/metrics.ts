@@ -1,0 +1,123 @@
+// The Prometheus instruments of one service instance, on a registry of its own (several servers may share a
+// process, as tests do). Recorded at the HTTP edge and at the port boundary of the store and the shared state.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type Outcome = 'ok' | 'error' | 'unavailable';
+
+/** What a response cache exposes for scraping. */
+export interface CacheStats {
+  readonly hits: number;
+  readonly misses: number;
+  readonly size: number;
+  readonly bytesUsed: number;
+}
+
+// Store and Redis calls take a few hundred microseconds when healthy and up to the timeouts (seconds) when not.
+const DEPENDENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly contentType = this.registry.contentType;
+
+  private readonly requests = new Counter({
+    name: 'likes_api_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern (unmatched for unknown routes) and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly requestSeconds = new Histogram({
+    name: 'likes_api_http_request_duration_seconds',
+    help: 'Time from the request arriving to the response being written, by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: HTTP_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly refusals = new Counter({
+    name: 'likes_api_refusals_total',
+    help: '429 answers by kind: rate_limit (a 15-minute window), usage_cap (the monthly Tweet cap), sign_in (a locked sign-in)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly dependencySeconds = new Histogram({
+    name: 'likes_api_dependency_duration_seconds',
+    help: 'Calls through the store and shared-state ports, by dependency (sqlite, postgres, redis, memory), operation and outcome',
+    labelNames: ['dependency', 'operation', 'outcome'] as const,
+    buckets: DEPENDENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly caches: CacheStats[] = [];
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'likes_api_' });
+    const caches = this.caches;
+    const total = (field: keyof CacheStats) => caches.reduce((sum, c) => sum + c[field], 0);
+    new Counter({
+      name: 'likes_api_response_cache_lookups_total',
+      help: 'Response cache lookups by result (hit, miss)',
+      labelNames: ['result'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ result: 'hit' }, total('hits'));
+        this.inc({ result: 'miss' }, total('misses'));
+      },
+    });
+    new Gauge({
+      name: 'likes_api_response_cache_entries',
+      help: 'Responses held by the response cache',
+      registers: [this.registry],
+      collect() {
+        this.set(total('size'));
+      },
+    });
+    new Gauge({
+      name: 'likes_api_response_cache_bytes',
+      help: 'Memory held by the response cache (bodies and keys)',
+      registers: [this.registry],
+      collect() {
+        this.set(total('bytesUsed'));
+      },
+    });
+  }
+
+  // Labelled children are looked up once per label set: hashing labels on every call is most of the cost.
+  private readonly requestChildren = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+  private readonly dependencyChildren = new Map<string, { observe(v: number): void }>();
+
+  request(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let child = this.requestChildren.get(key);
+    if (!child) {
+      const labels = { method, route, status: String(status) };
+      child = { count: this.requests.labels(labels), time: this.requestSeconds.labels(labels) };
+      this.requestChildren.set(key, child);
+    }
+    child.count.inc();
+    child.time.observe(seconds);
+  }
+
+  refused(kind: 'rate_limit' | 'usage_cap' | 'sign_in'): void {
+    this.refusals.inc({ kind });
+  }
+
+  dependencyCall(dependency: string, operation: string, outcome: Outcome, seconds: number): void {
+    const key = `${dependency} ${operation} ${outcome}`;
+    let child = this.dependencyChildren.get(key);
+    if (!child) {
+      child = this.dependencySeconds.labels({ dependency, operation, outcome });
+      this.dependencyChildren.set(key, child);
+    }
+    child.observe(seconds);
+  }
+
+  /** Exposes a response cache's counters, read at scrape time (summed when several servers share the services). */
+  watchCache(stats: CacheStats): void {
+    this.caches.push(stats);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
