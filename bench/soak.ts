@@ -3,13 +3,13 @@
 // database and Redis prefix), drives a steady mix of reads (liked_tweets, liking_users; bearer, OAuth 2.0 user and
 // OAuth 1.0a tokens from the demo credentials; various fields, page sizes and pagination tokens) and writes
 // (likes/unlikes) at a fixed rate and concurrency, and samples the server every few seconds: RSS, V8 heap used,
-// p50/p99 latency, open file descriptors, established TCP connections, errors. It ends with a start/end table and
-// a verdict per metric (flat = the end is within a tolerance of the start, after warm-up), printed and written as a
-// markdown section. Bounded: at most `rate × seconds` requests (and MAX_REQUESTS), at most 60 minutes.
+// external memory (cached response Buffers), p50/p99 latency, server CPU per request, open file descriptors,
+// established TCP connections, errors. It ends with a start/end table and a verdict per metric (flat = the end is
+// within a tolerance of the start, after warm-up), printed and written as a markdown section. Bounded: at most `rate × seconds` requests (and MAX_REQUESTS), at most 60 minutes.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { buildDemoWorld, type DemoCredentials } from '../src/demo/demoSeed.ts';
@@ -66,9 +66,14 @@ interface Sample {
   atS: number;
   rssMiB: number;
   heapMiB: number;
+  externalMiB: number;
   p50: number;
   p99: number;
   requests: number;
+  /** Server CPU time (user + system) per request answered in the window. */
+  cpuMsPerReq: number;
+  /** The machine's 1-minute load average: latency on a shared machine follows it. */
+  load: number;
   fds: number;
   tcp: number;
   errors: number;
@@ -76,10 +81,23 @@ interface Sample {
 
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
-/** The server's last heap line (from bench/lib/heapProbe.mjs), in MiB. */
-function heapUsedMiB(proc: Proc): number {
-  const lines = proc.output().match(/soak-heap \d+ \d+/g);
-  return lines ? mib(Number(lines[lines.length - 1].split(' ')[1])) : Number.NaN;
+/** The server's last heap line (from bench/lib/heapProbe.mjs): used and external, in MiB. */
+function heapMiB(proc: Proc): { used: number; external: number } {
+  const lines = proc.output().match(/soak-heap \d+ \d+ \d+/g);
+  if (!lines) return { used: Number.NaN, external: Number.NaN };
+  const f = lines[lines.length - 1].split(' ');
+  return { used: mib(Number(f[1])), external: mib(Number(f[3])) };
+}
+
+/** CPU time the process has used (user + system), in ms; clock ticks are 10 ms on Linux (CLK_TCK = 100). */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function fdCount(pid: number): number {
@@ -219,8 +237,10 @@ interface Metric {
 const METRICS: Metric[] = [
   { key: 'rssMiB', label: 'RSS (MiB)', relative: 0.15, absolute: 16 },
   { key: 'heapMiB', label: 'heap used (MiB)', relative: 0.25, absolute: 8 },
+  { key: 'externalMiB', label: 'external memory (MiB)', relative: 0.25, absolute: 8 },
   { key: 'p50', label: 'p50 latency (ms)', relative: 0.5, absolute: 1 },
   { key: 'p99', label: 'p99 latency (ms)', relative: 1, absolute: 5 },
+  { key: 'cpuMsPerReq', label: 'server CPU per request (ms)', relative: 0.3, absolute: 0.1 },
   { key: 'fds', label: 'open file descriptors', relative: 0, absolute: 4 },
   { key: 'tcp', label: 'established TCP connections', relative: 0, absolute: 4 },
 ];
@@ -229,6 +249,16 @@ const median = (xs: number[]) => {
   const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)] : Number.NaN;
 };
+/** Least-squares slope of y over time, per minute. */
+function slopePerMinute(points: { atS: number; y: number }[]): number {
+  const p = points.filter((q) => !Number.isNaN(q.y));
+  if (p.length < 2) return Number.NaN;
+  const mx = p.reduce((a, q) => a + q.atS, 0) / p.length;
+  const my = p.reduce((a, q) => a + q.y, 0) / p.length;
+  const sxy = p.reduce((a, q) => a + (q.atS - mx) * (q.y - my), 0);
+  const sxx = p.reduce((a, q) => a + (q.atS - mx) ** 2, 0);
+  return sxx ? (sxy / sxx) * 60 : Number.NaN;
+}
 const fmt = (x: number) => (Number.isNaN(x) ? '–' : Number.isInteger(x) ? String(x) : x.toFixed(x < 10 ? 2 : 1));
 
 // ---- Run ----
@@ -300,25 +330,33 @@ async function main(): Promise<void> {
     };
 
     const samples: Sample[] = [];
+    let cpuBefore = cpuMs(pid);
     const sample = () => {
       const lat = Float64Array.from(window).sort();
+      const heap = heapMiB(server!);
+      const cpu = cpuMs(pid);
       samples.push({
         atS: Math.round((performance.now() - started) / 1000),
         rssMiB: Math.round((rssKiB(pid) / 1024) * 10) / 10,
-        heapMiB: heapUsedMiB(server!),
+        heapMiB: heap.used,
+        externalMiB: heap.external,
         p50: Math.round(percentile(lat, 50) * 100) / 100,
         p99: Math.round(percentile(lat, 99) * 100) / 100,
         requests: lat.length,
+        cpuMsPerReq: lat.length ? Math.round(((cpu - cpuBefore) / lat.length) * 100) / 100 : Number.NaN,
+        load: Math.round(loadavg()[0] * 100) / 100,
         fds: fdCount(pid),
         tcp: establishedTcp(pid),
         errors: windowErrors,
       });
       window = [];
       windowErrors = 0;
+      cpuBefore = cpu;
       const s = samples[samples.length - 1];
       console.log(
-        `  ${String(s.atS).padStart(4)} s  rss ${fmt(s.rssMiB)} MiB  heap ${fmt(s.heapMiB)} MiB  p50 ${fmt(s.p50)} ms  p99 ${fmt(s.p99)} ms  ` +
-          `${s.requests} req  fds ${s.fds}  tcp ${s.tcp}  errors ${s.errors}`,
+        `  ${String(s.atS).padStart(4)} s  rss ${fmt(s.rssMiB)} MiB  heap ${fmt(s.heapMiB)} MiB  ext ${fmt(s.externalMiB)} MiB  ` +
+          `p50 ${fmt(s.p50)} ms  p99 ${fmt(s.p99)} ms  ${s.requests} req  cpu ${fmt(s.cpuMsPerReq)} ms/req  load ${fmt(s.load)}  ` +
+          `fds ${s.fds}  tcp ${s.tcp}  errors ${s.errors}`,
       );
     };
     const timer = setInterval(sample, SAMPLE_S * 1000);
@@ -328,21 +366,29 @@ async function main(): Promise<void> {
     if (performance.now() - started - (samples.at(-1)?.atS ?? 0) * 1000 >= (SAMPLE_S * 1000) / 2) sample();
     const seconds = (performance.now() - started) / 1000;
 
-    // ---- Verdicts: the median of the first three samples after warm-up against the median of the last three ----
+    // ---- Verdicts: the median of the first third of the samples after warm-up against that of the last third
+    // (medians, so one sample disturbed by a neighbour on a shared machine does not decide) ----
     const warm = samples.filter((s) => s.atS * 1000 >= WARMUP_MS && s.requests > 0);
-    const head = warm.slice(0, 3);
-    const tail = warm.slice(-3);
+    const third = Math.max(1, Math.floor(warm.length / 3));
+    const head = warm.slice(0, third);
+    const tail = warm.slice(-third);
     const rows = METRICS.map((m) => {
       const start = median(head.map((s) => s[m.key] as number));
       const end = median(tail.map((s) => s[m.key] as number));
       const max = Math.max(...warm.map((s) => s[m.key] as number).filter((x) => !Number.isNaN(x)));
+      const slope = slopePerMinute(warm.map((s) => ({ atS: s.atS, y: s[m.key] as number })));
       const tolerance = Math.max(m.relative * start, m.absolute);
       const verdict = Number.isNaN(start) || Number.isNaN(end) ? 'unknown' : end - start > tolerance ? 'GROWING' : start - end > tolerance ? 'falling' : 'flat';
-      return { label: m.label, start, end, max, tolerance, verdict };
+      return { label: m.label, start, end, max, slope, tolerance: `±${fmt(tolerance)}`, verdict };
+    });
+    const load = { start: median(head.map((s) => s.load)), end: median(tail.map((s) => s.load)) };
+    rows.push({
+      label: 'machine load (1 min)', start: load.start, end: load.end, max: Math.max(...warm.map((s) => s.load)),
+      slope: slopePerMinute(warm.map((s) => ({ atS: s.atS, y: s.load }))), tolerance: '–', verdict: 'context',
     });
     rows.push({
-      label: 'errors', start: head.reduce((a, s) => a + s.errors, 0), end: tail.reduce((a, s) => a + s.errors, 0), max: errors, tolerance: 0,
-      verdict: errors === 0 ? 'none' : `${errors} in all`,
+      label: 'errors', start: head.reduce((a, s) => a + s.errors, 0), end: tail.reduce((a, s) => a + s.errors, 0), max: errors,
+      slope: Number.NaN, tolerance: '–', verdict: errors === 0 ? 'none' : `${errors} in all`,
     });
     const verdicts = rows.map((r) => r.verdict);
     const ok = warm.length >= 4 && !verdicts.includes('GROWING') && !verdicts.includes('unknown') && errors === 0;
@@ -353,11 +399,12 @@ async function main(): Promise<void> {
       `${sent.toLocaleString('en-US')} requests in ${seconds.toFixed(0)} s (${Math.round(sent / seconds)}/s asked ${RATE}/s; ${CONCURRENCY} in flight at most; ` +
         `${WRITE_SHARE * 100}% likes/unlikes, the rest liked_tweets and liking_users with bearer, OAuth 2.0 and OAuth 1.0a tokens, ` +
         `page sizes 5–100, fields, expansions and pagination tokens; ${FRESH_CONNECTION_SHARE * 100}% on a fresh connection). ` +
-        `Samples every ${SAMPLE_S} s; start = median of the first 3 samples after a ${Math.round(WARMUP_MS / 1000)} s warm-up, end = median of the last 3.`,
+        `Samples every ${SAMPLE_S} s; after a ${Math.round(WARMUP_MS / 1000)} s warm-up, start = median of the first third of the ` +
+        `${warm.length} samples, end = median of the last third; trend = least-squares slope over all of them.`,
       '',
-      '| metric | start | end | max after warm-up | flat within | verdict |',
-      '|---|---:|---:|---:|---:|---|',
-      ...rows.map((r) => `| ${r.label} | ${fmt(r.start)} | ${fmt(r.end)} | ${fmt(r.max)} | ${r.label === 'errors' ? '–' : `±${fmt(r.tolerance)}`} | ${r.verdict} |`),
+      '| metric | start | end | max after warm-up | trend per minute | flat within | verdict |',
+      '|---|---:|---:|---:|---:|---:|---|',
+      ...rows.map((r) => `| ${r.label} | ${fmt(r.start)} | ${fmt(r.end)} | ${fmt(r.max)} | ${fmt(r.slope)} | ${r.tolerance} | ${r.verdict} |`),
       '',
       errorKinds.size ? `Errors: ${[...errorKinds].map(([k, n]) => `${k} ×${n}`).join(', ')}.` : 'No errors.',
       '',
@@ -367,8 +414,8 @@ async function main(): Promise<void> {
     const md = lines.join('\n');
     console.log(`\n${md}`);
     mkdirSync(join(OUT, '..'), { recursive: true });
-    writeFileSync(OUT, `${md}\n<details><summary>Samples</summary>\n\n| s | RSS MiB | heap MiB | p50 ms | p99 ms | requests | fds | tcp | errors |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n${samples
-      .map((s) => `| ${s.atS} | ${fmt(s.rssMiB)} | ${fmt(s.heapMiB)} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${s.requests} | ${s.fds} | ${s.tcp} | ${s.errors} |`)
+    writeFileSync(OUT, `${md}\n<details><summary>Samples</summary>\n\n| s | RSS MiB | heap MiB | external MiB | p50 ms | p99 ms | requests | CPU ms/req | load | fds | tcp | errors |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n${samples
+      .map((s) => `| ${s.atS} | ${fmt(s.rssMiB)} | ${fmt(s.heapMiB)} | ${fmt(s.externalMiB)} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${s.requests} | ${fmt(s.cpuMsPerReq)} | ${fmt(s.load)} | ${s.fds} | ${s.tcp} | ${s.errors} |`)
       .join('\n')}\n\n</details>\n`);
     console.log(`written to ${OUT}`);
     agent.destroy();
