@@ -17,6 +17,7 @@ import {
   REDIS_URL, bearer, call, cleanup, createDatabase, deleteByPrefix, requireRedis, startInstance, stopAll, stopInstance, tempDir,
   uniquePrefix, waitHealthy, type Instance, type Reply, type TestDatabase,
 } from '../support/processes.ts';
+import { acknowledges, pairKey, pool, sendLikeOp, type LikeOp as Op } from '../support/likeTraffic.ts';
 
 const SECRET_KEY = randomBytes(32).toString('hex');
 const USERS = 300;
@@ -53,7 +54,6 @@ function tweetAt(i: number, authorId: string): TweetRecord {
   };
 }
 
-type Op = 'like' | 'unlike';
 type Page = { data?: { id: string; public_metrics?: { like_count: number } }[]; meta: { result_count: number; next_token?: string } };
 
 interface Fixture {
@@ -64,8 +64,6 @@ interface Fixture {
   initial: LikeRow[];
   app: AppSecrets;
 }
-
-const pairKey = (userId: string, tweetId: string) => `${userId}/${tweetId}`;
 
 /** Users, Tweets, seeded likes, a Project with the liker cap off, and one OAuth 2.0 user token per user, via the store. */
 async function seed(db: TestDatabase): Promise<Fixture> {
@@ -108,16 +106,6 @@ async function seed(db: TestDatabase): Promise<Fixture> {
   } finally {
     await store.close();
   }
-}
-
-/** Runs `total` jobs with at most `inFlight` at once; bounded by construction. */
-async function pool(total: number, inFlight: number, job: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(inFlight, total) }, async () => {
-      while (next < total) await job(next++);
-    }),
-  );
 }
 
 const rate = (n: number, ms: number) => (n / (ms / 1000)).toFixed(0);
@@ -177,16 +165,12 @@ describe('a like/unlike storm over two instances (limits off)', () => {
       const inst = pick(i);
       let r: Reply;
       try {
-        r = await call(`${inst.baseUrl}/2/users/${u.id}/likes${op === 'like' ? '' : `/${t.id}`}`, {
-          method: op === 'like' ? 'POST' : 'DELETE',
-          headers: { ...bearer(fx.tokens[user]), ...(op === 'like' ? { 'content-type': 'application/json' } : {}) },
-          body: op === 'like' ? JSON.stringify({ tweet_id: t.id }) : undefined,
-        });
+        r = await sendLikeOp(inst.baseUrl, fx.tokens[user], u.id, t.id, op);
       } catch (err) {
         failures.push(`${op} ${k} on ${inst.name}: ${String(err)}`);
         return;
       }
-      if (r.status !== 200 || r.body?.data?.liked !== (op === 'like')) failures.push(`${op} ${k} on ${inst.name}: ${r.status} ${r.text}`);
+      if (!acknowledges(r, op)) failures.push(`${op} ${k} on ${inst.name}: ${r.status} ${r.text}`);
     });
     return total / ((performance.now() - started) / 1000);
   }
