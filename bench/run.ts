@@ -18,7 +18,8 @@ import { oauth1Header, runLoad, sequentialLatency, type AcRequest, type LoadResu
 import { peerBin, startJsonServer, startPrism } from './lib/peers.ts';
 import { ROOT, freePort, runToEnd, sampleRss, startLikesServer, startProc, stopAllSync, type Proc } from './lib/proc.ts';
 import { summariseProfile, type ProfileSummary } from './lib/profile.ts';
-import { renderMarkdown, type BenchResults, type MainRow, type ScalingPoint } from './lib/report.ts';
+import { renderMarkdown } from './lib/report.ts';
+import type { BenchResults, MainRow, ScalingPoint } from './lib/results.ts';
 
 // ---- Options ----
 

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { ANALYSIS_END, ANALYSIS_START, renderMarkdown, type BenchResults } from '../../bench/lib/report.ts';
+import { ANALYSIS_END, ANALYSIS_START, renderMarkdown } from '../../bench/lib/report.ts';
+import type { BenchResults } from '../../bench/lib/results.ts';
 
 const fixture = (name: string) => new URL(`../fixtures/bench/${name}`, import.meta.url);
 const results = (name: string) => JSON.parse(readFileSync(fixture(name), 'utf8')) as BenchResults;
