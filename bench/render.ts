@@ -4,7 +4,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './lib/proc.ts';
-import { renderMarkdown, type BenchResults } from './lib/report.ts';
+import { renderMarkdown } from './lib/report.ts';
+import type { BenchResults } from './lib/results.ts';
 
 const args = process.argv.slice(2);
 const notes: string[] = [];

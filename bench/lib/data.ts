@@ -2,7 +2,7 @@
 // it), read back directly from SQLite or PostgreSQL for what the load needs (deep-page keys, Tweets a user has not
 // liked yet, like counts).
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { DemoCredentials } from '../../src/demo/demoSeed.ts';
@@ -84,6 +84,14 @@ export function readCreds(dataDir: string): DemoCredentials {
 }
 
 /** Read access to a seeded store, whichever kind. */
+/** A copy of a SQLite dataset, in `dataRoot`/work-sqlite, for workloads that write (the seeded originals stay as seeded). */
+export function workCopy(dataRoot: string, seed: SeedOutcome): string {
+  const dir = join(dataRoot, 'work-sqlite');
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(seed.dataDir, dir, { recursive: true });
+  return dir;
+}
+
 export interface StoreProbe {
   /** The (likedAt, tweetId) of the heavy liker's like at 0-based position `offset`, newest first. */
   likeKeyAt(userId: string, offset: number): Promise<{ likedAt: number; id: string }>;

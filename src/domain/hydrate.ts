@@ -8,8 +8,6 @@ import { presentMedia, presentPlace, presentPoll, presentTweet, presentUser } fr
 import { includesRefusal, tweetVerdict, userVerdict, type AuthorFlags } from './visibility.ts';
 import type { LikesStore } from '../ports/store.ts';
 
-export { canSeeAuthor } from './visibility.ts';
-
 type Json = Record<string, unknown>;
 
 export interface Hydrated {

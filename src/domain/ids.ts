@@ -27,10 +27,5 @@ export function snowflakeAt(ms: number, worker: number, sequence: number): strin
   return ((BigInt(ms - SNOWFLAKE_EPOCH) << 22n) | (BigInt(worker & 0x3ff) << 12n) | BigInt(sequence & 0xfff)).toString();
 }
 
-/** The creation time encoded in a snowflake id. */
-export function snowflakeTime(id: string): number {
-  return Number(BigInt(id) >> 22n) + SNOWFLAKE_EPOCH;
-}
-
 /** X's id pattern: 1 to 19 digits. */
 export const ID_PATTERN = /^[0-9]{1,19}$/;

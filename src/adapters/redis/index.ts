@@ -6,7 +6,7 @@ import { RedisNonceStore } from './redisNonceStore.ts';
 import { RedisRateLimiter } from './redisRateLimiter.ts';
 import { RedisUsageMeter } from './redisUsageMeter.ts';
 
-export { DEFAULT_REDIS_PREFIX, REDIS_PREFIX_ENV, RedisConnection, createRedisClient, parseRedisUrl } from './redisConnection.ts';
+export { RedisConnection } from './redisConnection.ts';
 export type { RedisConnectionOptions } from './redisConnection.ts';
 export { RedisEphemeral } from './redisEphemeral.ts';
 export { RedisNonceStore } from './redisNonceStore.ts';

@@ -2,8 +2,6 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../ports/logger.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 
-/** Environment variable the configuration reads the key prefix from. */
-export const REDIS_PREFIX_ENV = 'LIKES_API_REDIS_PREFIX';
 /** Prefix used when none is configured, so the service's keys never mix with others in a shared db. */
 export const DEFAULT_REDIS_PREFIX = 'likes-api:';
 

@@ -31,10 +31,7 @@ export class RedisEphemeral implements EphemeralStore {
   private readonly getScript: ScriptFn;
   private readonly takeScript: ScriptFn;
 
-  constructor(
-    private readonly conn: RedisConnection,
-    private readonly ownsConnection = false,
-  ) {
+  constructor(private readonly conn: RedisConnection) {
     this.getScript = conn.defineScript('likesApiEphemeralGet', GET_LUA, 1);
     this.takeScript = conn.defineScript('likesApiEphemeralTake', TAKE_LUA, 1);
   }
@@ -60,7 +57,6 @@ export class RedisEphemeral implements EphemeralStore {
     await this.conn.run((c) => c.del(KEY_PREFIX + key));
   }
 
-  async close(): Promise<void> {
-    if (this.ownsConnection) await this.conn.close();
-  }
+  /** Nothing to release: the connection is closed by whoever opened it (openRedisShared). */
+  async close(): Promise<void> {}
 }

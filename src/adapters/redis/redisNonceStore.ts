@@ -23,10 +23,7 @@ const KEY_PREFIX = 'nonce:';
 export class RedisNonceStore implements NonceStore {
   private readonly rememberScript: ScriptFn;
 
-  constructor(
-    private readonly conn: RedisConnection,
-    private readonly ownsConnection = false,
-  ) {
+  constructor(private readonly conn: RedisConnection) {
     this.rememberScript = conn.defineScript('likesApiNonceRemember', REMEMBER_LUA, 1);
   }
 
@@ -40,7 +37,6 @@ export class RedisNonceStore implements NonceStore {
     return Number(reply) === 1;
   }
 
-  async close(): Promise<void> {
-    if (this.ownsConnection) await this.conn.close();
-  }
+  /** Nothing to release: the connection is closed by whoever opened it (openRedisShared). */
+  async close(): Promise<void> {}
 }

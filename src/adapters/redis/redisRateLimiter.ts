@@ -103,10 +103,7 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly attemptScript: ScriptFn;
   private readonly refundScript: ScriptFn;
 
-  constructor(
-    private readonly conn: RedisConnection,
-    private readonly ownsConnection = false,
-  ) {
+  constructor(private readonly conn: RedisConnection) {
     this.hitScript = conn.defineScript('likesApiRateLimitHit', HIT_LUA, 1);
     this.attemptScript = conn.defineScript('likesApiRateLimitAttempt', ATTEMPT_LUA, 1);
     this.refundScript = conn.defineScript('likesApiRateLimitRefund', REFUND_LUA, 1);
@@ -141,9 +138,8 @@ export class RedisRateLimiter implements RateLimiter {
     await this.conn.run(() => this.refundScript(KEY_PREFIX + key, int(windowMs), int(now)));
   }
 
-  async close(): Promise<void> {
-    if (this.ownsConnection) await this.conn.close();
-  }
+  /** Nothing to release: the connection is closed by whoever opened it (openRedisShared). */
+  async close(): Promise<void> {}
 }
 
 /** Integral ms / counts as Lua reads them exactly (no exponent notation). */

@@ -34,10 +34,7 @@ const appsKey = (projectId: string) => `usage:${projectId}:apps`;
 export class RedisUsageMeter implements UsageMeter {
   private readonly addScript: ScriptFn;
 
-  constructor(
-    private readonly conn: RedisConnection,
-    private readonly ownsConnection = false,
-  ) {
+  constructor(private readonly conn: RedisConnection) {
     this.addScript = conn.defineScript('likesApiUsageAdd', ADD_LUA, 3);
   }
 
@@ -70,9 +67,8 @@ export class RedisUsageMeter implements UsageMeter {
     return apps.sort();
   }
 
-  async close(): Promise<void> {
-    if (this.ownsConnection) await this.conn.close();
-  }
+  /** Nothing to release: the connection is closed by whoever opened it (openRedisShared). */
+  async close(): Promise<void> {}
 
   /** One field of each day's hash, in one round trip. */
   private async daily(projectId: string, days: readonly string[], field: string): Promise<number[]> {

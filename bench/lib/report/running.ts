@@ -1,0 +1,23 @@
+// "Running it": how to run the bench and redraw this page.
+
+export function renderRunning(): string[] {
+  return [
+    '## Running it',
+    '',
+    '```sh',
+    'npm run bench             # full run (~10 min here): 10k / 1M / 10M likes, writes docs/benchmarks.md and docs/benchmarks-scaling.svg',
+    'npm run bench -- --quick  # smaller run (a few minutes): results in bench/results/ only',
+    'npm run bench -- --help   # --reseed, --no-pg, --no-peers, --keep-data, --only',
+    'npm run bench -- --only main,peers   # some sections only (results in bench/results/, docs/ untouched)',
+    'node scripts/bench-chart.mjs bench/results/latest.json docs/benchmarks-scaling.svg   # redraw the chart',
+    'node --import tsx bench/render.ts bench/results/latest.json   # rewrite this page from a full run\'s results, keeping the analysis',
+    '```',
+    '',
+    'The bench installs its own tools on first use (`npm ci --prefix bench`: autocannon, @stoplight/prism-cli, json-server), seeds ' +
+      'SQLite datasets under bench/results/data (reused by later runs; `--reseed` to seed again), creates PostgreSQL databases ' +
+      '(LIKES_API_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and a Redis key prefix ' +
+      '(LIKES_API_BENCH_REDIS_URL, default redis://127.0.0.1:6379) of its own and removes them at the end. Every server it starts ' +
+      'listens on 127.0.0.1 with LIKES_API_LIMITS=off, and every load is bounded in time and in request count.',
+    '',
+  ];
+}
