@@ -8,7 +8,7 @@ import { appOnlyRateLimits } from '../../domain/rateLimits.ts';
 import { USAGE_FIELDS } from '../../domain/usage.ts';
 import type { Services } from '../../services.ts';
 import {
-  AdminError, UsageError, checkId, commandGroup, iso, keyValues, table, type Subcommand,
+  AdminError, UsageError, checkId, commandGroup, keyValues, table, type Subcommand,
 } from './cli.ts';
 import { POLICY_FLAG_KINDS, POLICY_FLAG_NAMES, POLICY_HELP, applyPolicyChanges, describePolicy, readPolicyFlags } from './policy.ts';
 import { requireProject } from './project.ts';
