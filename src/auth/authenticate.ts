@@ -1,37 +1,15 @@
 // Who sent this request: verifies OAuth 1.0a signatures and looks up bearer tokens. Every failure is X's
 // generic 401; which check failed is never revealed.
-import type { AppPermission, AppRecord, OAuth2Scope, UserRecord } from '../domain/model.ts';
+import type { UserRecord } from '../domain/model.ts';
+import type { Principal } from '../domain/principal.ts';
 import { unauthorized } from '../domain/problems.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { NonceStore } from '../ports/nonceStore.ts';
 import type { LikesStore } from '../ports/store.ts';
-import { oauth1BaseUrl, parseOAuthAuthorization, verifyOAuth1Signature } from './oauth1.ts';
+import type { AuthRequest } from './authRequest.ts';
+import { verifyOAuth1Request } from './oauth1Verifier.ts';
 import { hashToken, type SecretSealer } from './secrets.ts';
 import { VersionedMemo } from '../versionedMemo.ts';
-
-export type Principal =
-  | { kind: 'app-only'; app: AppRecord }
-  | { kind: 'oauth1'; app: AppRecord; userId: string; permission: AppPermission }
-  | { kind: 'oauth2-user'; app: AppRecord; userId: string; scopes: ReadonlySet<OAuth2Scope> };
-
-/** The parts of an HTTP request authentication needs, independent of the HTTP framework. */
-export interface AuthRequest {
-  method: string;
-  authorization: string | undefined;
-  /** Scheme and host the client reached us by (from the Host and X-Forwarded-Proto headers). */
-  scheme: string;
-  host: string;
-  /** The path exactly as sent, without the query string. */
-  rawPath: string;
-  /** Query parameters plus form-encoded body parameters, decoded, in order. */
-  params: readonly [string, string][];
-}
-
-/** Hosts a client may have signed for instead of ours: X's public API hosts. */
-const PUBLIC_BASES = ['https://api.x.com', 'https://api.twitter.com'];
-
-/** Accepted OAuth 1.0a clock skew either way, and so how long nonces are remembered. */
-export const OAUTH1_TIMESTAMP_WINDOW_MS = 5 * 60 * 1000;
 
 export class Authenticator {
   constructor(
@@ -52,7 +30,7 @@ export class Authenticator {
     const header = req.authorization?.trim();
     if (!header) throw unauthorized();
     if (/^bearer\s/i.test(header)) return this.bearer(header.slice(6).trim(), version);
-    if (/^oauth\s/i.test(header)) return this.oauth1(req, header, version);
+    if (/^oauth\s/i.test(header)) return this.oauth1(req, version);
     throw unauthorized();
   }
 
@@ -76,55 +54,24 @@ export class Authenticator {
     return { kind: 'oauth2-user', app, userId: record.userId, scopes: new Set(record.scopes) };
   }
 
-  private async oauth1(req: AuthRequest, header: string, version: string | null): Promise<Principal> {
-    const oauth = parseOAuthAuthorization(header);
-    if (!oauth) throw unauthorized();
-    const consumerKey = oauth.get('oauth_consumer_key');
-    const token = oauth.get('oauth_token');
-    const signature = oauth.get('oauth_signature');
-    const nonce = oauth.get('oauth_nonce');
-    const timestamp = oauth.get('oauth_timestamp');
-    if (!consumerKey || !token || !signature || !nonce || !timestamp) throw unauthorized();
-    if (oauth.get('oauth_signature_method') !== 'HMAC-SHA1') throw unauthorized();
-    const oauthVersion = oauth.get('oauth_version');
-    if (oauthVersion !== undefined && oauthVersion !== '1.0') throw unauthorized();
-    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Number(timestamp) * 1000 - this.clock.now()) > OAUTH1_TIMESTAMP_WINDOW_MS) {
-      throw unauthorized();
-    }
-
-    const [app, tokenRecord] = await Promise.all([
-      this.memo.get(version, `consumer:${consumerKey}`, () => this.store.appByConsumerKey(consumerKey)),
-      this.memo.get(version, `oauth1:${token}`, () => this.store.oauth1Token(token)),
-    ]);
-    if (!app || !tokenRecord || tokenRecord.appId !== app.id) throw unauthorized();
-
-    const headerParams: [string, string][] = [...oauth].filter(([k]) => k !== 'oauth_signature' && k !== 'realm');
-    const params = [...req.params.filter(([k]) => !(k.startsWith('oauth_') && oauth.has(k))), ...headerParams];
-    const baseUrls = [
-      oauth1BaseUrl(req.scheme, req.host, req.rawPath),
-      ...PUBLIC_BASES.map((base) => `${base}${req.rawPath}`),
-    ];
-    const valid = verifyOAuth1Signature({
-      method: req.method,
-      baseUrls,
-      params,
-      consumerSecret: this.open(app.consumerSecretSealed),
-      tokenSecret: this.open(tokenRecord.secretSealed),
-      signature,
-    });
-    if (!valid) throw unauthorized();
-    // Only a verified request spends its nonce, so forged requests cannot burn a client's nonces.
-    // Remembered only while the timestamp is inside the window (past it the timestamp check refuses a replay),
-    // under a short digest of the request's identity, so memory stays small under heavy OAuth 1.0a load.
-    const now = this.clock.now();
-    const fresh = await this.nonces.remember(
-      `oauth1:${hashToken(`${consumerKey}\u0000${token}\u0000${timestamp}\u0000${nonce}`).slice(0, 32)}`,
-      Math.max(1, Number(timestamp) * 1000 + OAUTH1_TIMESTAMP_WINDOW_MS - now),
-      now,
+  private async oauth1(req: AuthRequest, version: string | null): Promise<Principal> {
+    const verified = await verifyOAuth1Request(
+      req,
+      {
+        consumer: (key) => this.memo.get(version, `consumer:${key}`, () => this.store.appByConsumerKey(key)),
+        token: async (token) => {
+          if (!token) return null;
+          const record = await this.memo.get(version, `oauth1:${token}`, () => this.store.oauth1Token(token));
+          return record && { appId: record.appId, secretSealed: record.secretSealed, record };
+        },
+      },
+      { nonces: this.nonces, clock: this.clock, open: (sealed) => this.open(sealed) },
     );
-    if (!fresh) throw unauthorized();
-    await this.requireActiveUser(tokenRecord.userId, version);
-    return { kind: 'oauth1', app, userId: tokenRecord.userId, permission: tokenRecord.permission };
+    // Which check failed is never revealed: X answers every one with the same 401.
+    if (!verified.ok || !verified.token) throw unauthorized();
+    const { userId, permission } = verified.token.record;
+    await this.requireActiveUser(userId, version);
+    return { kind: 'oauth1', app: verified.app, userId, permission };
   }
 
   /** Sealed secrets never change their plaintext, so each is decrypted once. */

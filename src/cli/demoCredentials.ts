@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config.ts';
 import { storedDemoCredentials } from '../demo/demoSeed.ts';
 import { openServices } from '../services.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 
 export const demoCredentialsCommand: Command = {
   summary: 'Print the demo credentials',

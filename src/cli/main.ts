@@ -1,10 +1,6 @@
 // `likes-api <command>`: one entry for serving, demo credentials, administration, seeding and benchmarks.
 import { ConfigError } from '../config.ts';
-
-interface Command {
-  summary: string;
-  run(args: string[]): Promise<number>;
-}
+import type { Command } from './command.ts';
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.ts')).serveCommand,
@@ -57,5 +53,3 @@ main(process.argv.slice(2)).then(
     process.exit(error instanceof ConfigError ? 2 : 1);
   },
 );
-
-export type { Command };

@@ -2,7 +2,7 @@ import { loadConfig } from '../config.ts';
 import { StoreNotEmptyError } from '../ports/bulkLoader.ts';
 import { createProgress, silentProgress } from '../seed/progress.ts';
 import { runSeed } from '../seed/seed.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 
 const HELP = `Usage: likes-api seed --likes N [--users N] [--tweets N] [--seed S] [--reset] [--json] [--quiet]
 

@@ -6,7 +6,7 @@ import { ensureDemo, type DemoCredentials } from '../demo/demoSeed.ts';
 import { buildServer } from '../http/server.ts';
 import { ensurePrivateDir, restrictFile, writePrivateFile } from '../privateFiles.ts';
 import { openServices } from '../services.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 
 const HELP = `Usage: likes-api serve
 

@@ -3,7 +3,7 @@
 // given users, minted once and shown in plaintext on purpose.
 import type { UserRecord } from '../domain/model.ts';
 import type { Services } from '../services.ts';
-import type { DemoCredentials } from './demoSeed.ts';
+import type { DemoCredentials } from './demoCredentials.ts';
 
 export type CredentialsPart = Pick<DemoCredentials, 'project' | 'app' | 'appWithoutProject' | 'publicApp' | 'users'>;
 

@@ -4,6 +4,7 @@ import { snowflakeAt } from '../domain/ids.ts';
 import type { LikeRow, MediaRecord, PlaceRecord, PollRecord, TweetRecord, UserRecord } from '../domain/model.ts';
 import type { Services } from '../services.ts';
 import { mintCredentialsDocument } from './credentialsDocument.ts';
+import type { DemoCredentials } from './demoCredentials.ts';
 import { Prng } from './prng.ts';
 
 export const DEMO_SEED = 20240611;
@@ -14,25 +15,8 @@ const TOKEN_HOLDERS = 5;
 const DEMO_NOW = Date.UTC(2026, 9, 1);
 const DAY = 24 * 60 * 60 * 1000;
 
-export interface DemoCredentials {
-  baseUrl: string;
-  project: { id: string };
-  /** A Web App: a confidential OAuth 2.0 client (HTTP Basic with clientSecret on /2/oauth2/token). */
-  app: { id: string; consumerKey: string; consumerSecret: string; bearerToken: string; clientId: string; clientSecret: string };
-  appWithoutProject: { id: string; consumerKey: string; consumerSecret: string; bearerToken: string };
-  /** A Native App in the demo Project: a public OAuth 2.0 client (client_id alone), with the demo App's callbacks. */
-  publicApp: { id: string; clientId: string };
-  users: {
-    id: string; username: string; name: string; protected: boolean;
-    accessToken: string; accessTokenSecret: string; oauth2AccessToken: string;
-    /** The sign-in password of the authorization pages (demo users only). */
-    password?: string;
-  }[];
-  tweets: { id: string; authorId: string }[];
-  deletedTweetIds: string[];
-  popularTweetId: string;
-  heavyLikerUserId: string;
-}
+// Kept importable from here, where its many users (CLI, seed, tests, bench) look for it.
+export type { DemoCredentials } from './demoCredentials.ts';
 
 const FIRST = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia', 'Guido', 'Hedy', 'Tim', 'Katherine', 'Niklaus', 'Sophie', 'Yukihiro', 'Annie', 'Bjarne'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Dijkstra', 'Perlman', 'Rossum', 'Lamarr', 'Berners', 'Johnson', 'Wirth', 'Wilson', 'Matsumoto', 'Easley', 'Stroustrup'];

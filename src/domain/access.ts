@@ -1,6 +1,6 @@
 // Platform rules deciding whether an authenticated caller may use an endpoint at all: Project enrolment,
 // developer account state, access level, which authentication each endpoint accepts, scopes, App permissions.
-import type { Principal } from '../auth/authenticate.ts';
+import type { Principal } from './principal.ts';
 import { DEFAULT_POLICY, type AppRecord, type OAuth2Scope, type Policy, type ProjectRecord } from './model.ts';
 import {
   ApiProblem, PROBLEM_BASE, clientNotEnrolled, forbidden, oauth1Permissions, unauthorized, unsupportedAuthentication,

@@ -108,3 +108,36 @@ export async function applyRateLimits(
   }
   return { headers, refusal };
 }
+
+export interface BucketState {
+  /** The endpoints sharing the bucket. */
+  endpoints: EndpointId[];
+  bucket: string;
+  windowSeconds: number;
+  limit: number;
+  remaining: number;
+  resetAt: string;
+}
+
+/** The App's app-only rate-limit buckets as they stand, without counting a request. */
+export async function appOnlyRateLimits(limiter: RateLimiter, tier: RateLimitTier, appId: string, now: number): Promise<BucketState[]> {
+  const windows = new Map<string, { endpoints: EndpointId[]; bucket: string; limit: number; windowMs: number }>();
+  for (const [endpoint, list] of Object.entries(RATE_LIMIT_TIERS[tier]) as [EndpointId, (typeof RATE_LIMIT_TIERS)[RateLimitTier][EndpointId]][]) {
+    for (const w of list) {
+      if (w.scope !== 'app') continue;
+      const key = rateLimitKey(w, appId, null);
+      const seen = windows.get(key);
+      if (seen) seen.endpoints.push(endpoint);
+      else windows.set(key, { endpoints: [endpoint], bucket: w.bucket, limit: w.limit, windowMs: w.windowMs });
+    }
+  }
+  const out: BucketState[] = [];
+  for (const [key, w] of windows) {
+    const state = await limiter.peek(key, w.limit, w.windowMs, now);
+    out.push({
+      endpoints: w.endpoints, bucket: w.bucket, windowSeconds: w.windowMs / 1000,
+      limit: state.limit, remaining: state.remaining, resetAt: new Date(state.resetAt).toISOString(),
+    });
+  }
+  return out;
+}

@@ -4,6 +4,26 @@ import type { ProjectRecord } from './model.ts';
 import type { UsageMeter } from '../ports/usageMeter.ts';
 import { usageCapped } from './problems.ts';
 
+/** The usage.fields of GET /2/usage/tweets. */
+export const USAGE_FIELDS = [
+  'cap_reset_day', 'daily_client_app_usage', 'daily_project_usage', 'project_cap', 'project_id', 'project_usage',
+] as const;
+
+/**
+ * GET /2/usage/tweets: each field present when asked for (cap_reset_day, project_* also when none is asked for).
+ * A type alias rather than an interface, so that it is assignable to the JSON body type.
+ */
+export type UsageReport = {
+  data: {
+    cap_reset_day?: number;
+    project_cap?: string;
+    project_id?: string;
+    project_usage?: string;
+    daily_project_usage?: { project_id: string; usage: { date: string; usage: string }[] };
+    daily_client_app_usage?: { client_app_id: string; usage: { date: string; usage: string }[]; usage_result_count: number }[];
+  };
+};
+
 const DAY = 24 * 60 * 60 * 1000;
 const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
@@ -38,13 +58,13 @@ export class UsageService {
   }
 
   /** GET /2/usage/tweets, shaped as X's documentation shows it (counts as strings). */
-  async report(project: ProjectRecord, days: number, fields: ReadonlySet<string>, now: number): Promise<Record<string, unknown>> {
+  async report(project: ProjectRecord, days: number, fields: ReadonlySet<string>, now: number): Promise<UsageReport> {
     const start = periodStart(project.capResetDay, now);
     const used = await this.meter.periodTotal(project.id, dayOf(start.getTime()));
     const dayList = Array.from({ length: days }, (_, i) => dayOf(now - (days - 1 - i) * DAY));
     const nextReset = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, project.capResetDay));
     const all = fields.size === 0;
-    const data: Record<string, unknown> = {};
+    const data: UsageReport['data'] = {};
     if (all || fields.has('cap_reset_day')) data.cap_reset_day = Math.max(0, Math.ceil((nextReset.getTime() - now) / DAY));
     if (fields.has('daily_client_app_usage')) {
       const apps = await this.meter.appsOf(project.id);

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/authenticate.ts';
+import type { Principal } from '../domain/principal.ts';
 import type { EndpointId } from '../domain/access.ts';
 import type { Policy, ProjectRecord } from '../domain/model.ts';
 import type { ParamSpec, ParsedQuery, PathParamSpec } from './params.ts';

@@ -4,7 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { parseFormPairs } from '../formEncoding.ts';
-import type { Principal } from '../auth/authenticate.ts';
+import type { Principal } from '../domain/principal.ts';
 import { authorize } from '../domain/access.ts';
 import { ApiProblem, invalidRequest, serviceUnavailable } from '../domain/problems.ts';
 import { applyRateLimits } from '../domain/rateLimits.ts';

@@ -11,8 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { MemoryRateLimiter } from '../../src/adapters/memory/index.ts';
-import { appOnlyRateLimits } from '../../src/cli/admin/app.ts';
-import { applyRateLimits } from '../../src/domain/rateLimits.ts';
+import { appOnlyRateLimits, applyRateLimits } from '../../src/domain/rateLimits.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -7,16 +7,16 @@ import type { Clock } from '../../ports/clock.ts';
 import type { EphemeralStore } from '../../ports/ephemeral.ts';
 import type { NonceStore } from '../../ports/nonceStore.ts';
 import type { LikesStore } from '../../ports/store.ts';
-import { OAUTH1_TIMESTAMP_WINDOW_MS, type AuthRequest } from '../authenticate.ts';
+import type { AuthRequest } from '../authRequest.ts';
 import type { CredentialIssuer } from '../credentials.ts';
-import { oauth1BaseUrl, parseOAuthAuthorization, percentEncode, verifyOAuth1Signature } from '../oauth1.ts';
+import { parseOAuthAuthorization, percentEncode } from '../oauth1.ts';
+import { verifyOAuth1Request, type OAuth1Keys, type OAuth1Refusal } from '../oauth1Verifier.ts';
 import { constantTimeEqual, hashToken, randomString, type SecretSealer } from '../secrets.ts';
 import { appCallbacks, callbackAllowed, withQuery } from './callbacks.ts';
 import type { OAuth1Grant, PendingAuthorization, PendingAuthorizations } from './pending.ts';
 
 /** Request tokens live 15 minutes, authorized or not. */
 export const REQUEST_TOKEN_TTL_MS = 15 * 60 * 1000;
-const PUBLIC_BASES = ['https://api.x.com', 'https://api.twitter.com'];
 
 /** What an /oauth/ endpoint answers: a form-encoded or plain-text body as text/html, or a v1.1 JSON error. */
 export interface LegacyReply {
@@ -32,6 +32,21 @@ const v1Error = (status: number, code: number, message: string): LegacyReply => 
   body: JSON.stringify({ errors: [{ code, message }] }),
 });
 const COULD_NOT_AUTHENTICATE = () => v1Error(401, 32, 'Could not authenticate you.');
+
+/** X's v1.1 answer to each reason the verifier refuses a request for. */
+function refusal(reason: OAuth1Refusal): LegacyReply {
+  switch (reason) {
+    case 'missing-header':
+    case 'missing-parameter':
+    case 'unsupported-signature-method':
+      return v1Error(400, 215, 'Bad Authentication data.');
+    case 'stale-timestamp':
+      return v1Error(401, 135, 'Timestamp out of bounds.');
+    default:
+      return COULD_NOT_AUTHENTICATE();
+  }
+}
+
 const form = (pairs: readonly (readonly [string, string])[]) =>
   pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&');
 
@@ -99,55 +114,25 @@ export class OAuth1Flow {
   ) {}
 
   /**
-   * Verifies an HMAC-SHA1 signature made with the consumer secret and `tokenSecret`, the timestamp window and the
-   * nonce. Returns the App, or the reply refusing the request.
+   * Verifies the request's signature (with the consumer secret and the secret of the token `token` finds, or an
+   * empty one without it), timestamp and nonce. Returns the App, or the reply refusing the request.
    */
-  private async verify(req: AuthRequest, parts: SignedParts, tokenSecret: (app: AppRecord) => string | null): Promise<AppRecord | LegacyReply> {
-    const oauth = parts.header;
-    if (!oauth) return v1Error(400, 215, 'Bad Authentication data.');
-    const consumerKey = oauth.get('oauth_consumer_key');
-    const signature = oauth.get('oauth_signature');
-    const nonce = oauth.get('oauth_nonce');
-    const timestamp = oauth.get('oauth_timestamp');
-    if (!consumerKey || !signature || !nonce || !timestamp || oauth.get('oauth_signature_method') !== 'HMAC-SHA1') {
-      return v1Error(400, 215, 'Bad Authentication data.');
-    }
-    const version = oauth.get('oauth_version');
-    if (version !== undefined && version !== '1.0') return COULD_NOT_AUTHENTICATE();
-    const now = this.clock.now();
-    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Number(timestamp) * 1000 - now) > OAUTH1_TIMESTAMP_WINDOW_MS) {
-      return v1Error(401, 135, 'Timestamp out of bounds.');
-    }
-    const app = await this.store.appByConsumerKey(consumerKey);
-    if (!app) return COULD_NOT_AUTHENTICATE();
-    const secret = tokenSecret(app);
-    if (secret === null) return COULD_NOT_AUTHENTICATE();
-    const headerParams: [string, string][] = [...oauth].filter(([k]) => k !== 'oauth_signature' && k !== 'realm');
-    const params = [...req.params.filter(([k]) => !(k.startsWith('oauth_') && oauth.has(k))), ...headerParams];
-    const valid = verifyOAuth1Signature({
-      method: req.method,
-      baseUrls: [oauth1BaseUrl(req.scheme, req.host, req.rawPath), ...PUBLIC_BASES.map((b) => `${b}${req.rawPath}`)],
-      params,
-      consumerSecret: this.sealer.open(app.consumerSecretSealed),
-      tokenSecret: secret,
-      signature,
-    });
-    if (!valid) return COULD_NOT_AUTHENTICATE();
-    const fresh = await this.nonces.remember(
-      `oauth1:${consumerKey}:${oauth.get('oauth_token') ?? ''}:${timestamp}:${nonce}`,
-      2 * OAUTH1_TIMESTAMP_WINDOW_MS,
-      now,
+  private async verify(req: AuthRequest, token?: OAuth1Keys<unknown>['token']): Promise<AppRecord | LegacyReply> {
+    const verified = await verifyOAuth1Request(
+      req,
+      { consumer: (key) => this.store.appByConsumerKey(key), token },
+      { nonces: this.nonces, clock: this.clock, open: (sealed) => this.sealer.open(sealed) },
     );
-    if (!fresh) return COULD_NOT_AUTHENTICATE();
-    if (app.suspended) return v1Error(401, 416, 'Invalid / suspended application');
-    return app;
+    if (!verified.ok) return refusal(verified.reason);
+    if (verified.app.suspended) return v1Error(401, 416, 'Invalid / suspended application');
+    return verified.app;
   }
 
   /** POST /oauth/request_token. */
   async requestToken(req: AuthRequest): Promise<LegacyReply> {
     const parts = signedParts(req);
     if (!parts) return COULD_NOT_AUTHENTICATE();
-    const verified = await this.verify(req, parts, () => '');
+    const verified = await this.verify(req);
     if (!('id' in verified)) return verified;
     const app = verified;
     const callback = parts.get('oauth_callback');
@@ -225,9 +210,7 @@ export class OAuth1Flow {
     if (!peeked) return text(401, 'Invalid request token.');
     const pendingRecord = JSON.parse(peeked) as RequestTokenRecord;
     if (parts.header) {
-      const verified = await this.verify(req, parts, (app) =>
-        app.id === pendingRecord.appId ? this.sealer.open(pendingRecord.secretSealed) : null,
-      );
+      const verified = await this.verify(req, async () => ({ appId: pendingRecord.appId, secretSealed: pendingRecord.secretSealed, record: null }));
       if (!('id' in verified)) return verified;
     }
     const raw = await this.ephemeral.take(requestTokenKey(token), now);
@@ -259,7 +242,7 @@ export class OAuth1Flow {
     if (!parts || !token) return v1Error(401, 89, 'Invalid or expired token.');
     const record = await this.store.oauth1Token(token);
     if (!record) return v1Error(401, 89, 'Invalid or expired token.');
-    const verified = await this.verify(req, parts, (app) => (app.id === record.appId ? this.sealer.open(record.secretSealed) : null));
+    const verified = await this.verify(req, async () => ({ appId: record.appId, secretSealed: record.secretSealed, record }));
     // A signature that does not verify with this token (revoked, or another App's) means the token is not valid.
     if (!('id' in verified)) return verified.body === COULD_NOT_AUTHENTICATE().body ? v1Error(401, 89, 'Invalid or expired token.') : verified;
     if (!(await this.credentials.revokeOAuth1AccessToken(verified.id, token))) return v1Error(401, 89, 'Invalid or expired token.');

@@ -2,14 +2,13 @@
 // policies, and what they used of their Project's Tweet cap and of their app-only rate limits.
 import type { CredentialIssuer } from '../../auth/credentials.ts';
 import { appCallbacks, callbackUrlProblem, setAppCallbacks } from '../../auth/flows/callbacks.ts';
-import { effectivePolicy, type EndpointId } from '../../domain/access.ts';
-import { APP_TYPES, clientTypeOf, type AppPermission, type AppRecord, type ProjectRecord, type RateLimitTier } from '../../domain/model.ts';
-import { RATE_LIMIT_TIERS, rateLimitKey } from '../../domain/rateLimits.ts';
-import { USAGE_FIELDS } from '../../http/routes/usage.ts';
-import type { RateLimiter } from '../../ports/rateLimiter.ts';
+import { effectivePolicy } from '../../domain/access.ts';
+import { APP_TYPES, clientTypeOf, type AppPermission, type AppRecord, type ProjectRecord } from '../../domain/model.ts';
+import { appOnlyRateLimits } from '../../domain/rateLimits.ts';
+import { USAGE_FIELDS } from '../../domain/usage.ts';
 import type { Services } from '../../services.ts';
 import {
-  AdminError, UsageError, checkId, commandGroup, iso, keyValues, table, type Subcommand,
+  AdminError, UsageError, checkId, commandGroup, keyValues, table, type Subcommand,
 } from './cli.ts';
 import { POLICY_FLAG_KINDS, POLICY_FLAG_NAMES, POLICY_HELP, applyPolicyChanges, describePolicy, readPolicyFlags } from './policy.ts';
 import { requireProject } from './project.ts';
@@ -297,50 +296,6 @@ Options (at least one):
   },
 };
 
-export interface BucketState {
-  /** The endpoints sharing the bucket. */
-  endpoints: EndpointId[];
-  bucket: string;
-  windowSeconds: number;
-  limit: number;
-  remaining: number;
-  resetAt: string;
-}
-
-/** The App's app-only rate-limit buckets as they stand, without counting a request. */
-export async function appOnlyRateLimits(limiter: RateLimiter, tier: RateLimitTier, appId: string, now: number): Promise<BucketState[]> {
-  const windows = new Map<string, { endpoints: EndpointId[]; bucket: string; limit: number; windowMs: number }>();
-  for (const [endpoint, list] of Object.entries(RATE_LIMIT_TIERS[tier]) as [EndpointId, (typeof RATE_LIMIT_TIERS)[RateLimitTier][EndpointId]][]) {
-    for (const w of list) {
-      if (w.scope !== 'app') continue;
-      const key = rateLimitKey(w, appId, null);
-      const seen = windows.get(key);
-      if (seen) seen.endpoints.push(endpoint);
-      else windows.set(key, { endpoints: [endpoint], bucket: w.bucket, limit: w.limit, windowMs: w.windowMs });
-    }
-  }
-  const out: BucketState[] = [];
-  for (const [key, w] of windows) {
-    const state = await limiter.peek(key, w.limit, w.windowMs, now);
-    out.push({
-      endpoints: w.endpoints, bucket: w.bucket, windowSeconds: w.windowMs / 1000,
-      limit: state.limit, remaining: state.remaining, resetAt: iso(state.resetAt),
-    });
-  }
-  return out;
-}
-
-interface UsageReport {
-  data: {
-    cap_reset_day?: number;
-    project_cap?: string;
-    project_id?: string;
-    project_usage?: string;
-    daily_project_usage?: { project_id: string; usage: { date: string; usage: string }[] };
-    daily_client_app_usage?: { client_app_id: string; usage: { date: string; usage: string }[]; usage_result_count: number }[];
-  };
-}
-
 const usage: Subcommand = {
   synopsis: 'ID [--days N]',
   summary: "Show the Tweet-cap usage of the App's Project and the App's rate-limit state",
@@ -361,7 +316,7 @@ Options:
     const project = await projectOf(s, app);
     const now = s.clock.now();
     const tier = effectivePolicy(project, app).rateLimitTier;
-    const report = project ? ((await s.usage.report(project, days, new Set(USAGE_FIELDS), now)) as unknown as UsageReport) : null;
+    const report = project ? await s.usage.report(project, days, new Set(USAGE_FIELDS), now) : null;
     const rateLimits = await appOnlyRateLimits(s.shared.rateLimiter, tier, app.id, now);
     const notes: string[] = [];
     if (!s.config.redisUrl) {

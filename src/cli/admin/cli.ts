@@ -4,7 +4,7 @@
 import { ConfigError, loadConfig } from '../../config.ts';
 import { ID_PATTERN } from '../../domain/ids.ts';
 import { openServices, type Services } from '../../services.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 
 /** The command line is wrong: exit code 2. */
 export class UsageError extends Error {

@@ -5,7 +5,7 @@
 // The authorize paths serve the sign-in and consent pages (src/http/pages) and take their form posts; the flow
 // logic lives in src/auth/flows.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthRequest } from '../../auth/authenticate.ts';
+import type { AuthRequest } from '../../auth/authRequest.ts';
 import { openAuthFlows, type AuthFlows } from '../../auth/flows/index.ts';
 import type { LegacyReply, OAuth1Decision } from '../../auth/flows/oauth1Flow.ts';
 import { AUTHORIZE_ADDRESS_LIMIT, PENDING_TTL_MS, PendingCapacityError, type PendingAuthorization } from '../../auth/flows/pending.ts';

@@ -1,10 +1,6 @@
-import type { UsageService } from '../../domain/usage.ts';
+import { USAGE_FIELDS, type UsageService } from '../../domain/usage.ts';
 import type { ApiRoute } from '../routeSpec.ts';
 import { ref } from '../schemas.ts';
-
-export const USAGE_FIELDS = [
-  'cap_reset_day', 'daily_client_app_usage', 'daily_project_usage', 'project_cap', 'project_id', 'project_usage',
-] as const;
 
 export function usageRoutes(usage: UsageService): ApiRoute[] {
   return [
