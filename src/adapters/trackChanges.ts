@@ -19,6 +19,7 @@ const WRITES: Readonly<Record<string, readonly ChangeKind[]>> = {
   putProject: ['credentials'],
   putApp: ['credentials'],
   putOAuth1Token: ['credentials'],
+  deleteOAuth1Token: ['credentials'],
   deleteOAuth1TokensOfApp: ['credentials'],
   putBearer: ['credentials'],
   deleteBearer: ['credentials'],

@@ -4,7 +4,8 @@ import type { AppPermission, AppRecord, OAuth2Scope, UserRecord } from '../domai
 import { unauthorized } from '../domain/problems.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { NonceStore } from '../ports/nonceStore.ts';
-import type { LikesStore } from '../ports/store.ts';
+import type { ContentStore } from '../ports/contentStore.ts';
+import type { CredentialStore } from '../ports/credentialStore.ts';
 import { oauth1BaseUrl, parseOAuthAuthorization, verifyOAuth1Signature } from './oauth1.ts';
 import { hashToken, type SecretSealer } from './secrets.ts';
 import { VersionedMemo } from '../versionedMemo.ts';
@@ -35,7 +36,7 @@ export const OAUTH1_TIMESTAMP_WINDOW_MS = 5 * 60 * 1000;
 
 export class Authenticator {
   constructor(
-    private readonly store: LikesStore,
+    private readonly store: CredentialStore & Pick<ContentStore, 'usersByIds'>,
     private readonly sealer: SecretSealer,
     private readonly nonces: NonceStore,
     private readonly clock: Clock,

@@ -199,6 +199,7 @@ export const S = {
   putApp: upsertOne('likes_put_app', 'apps', APP_COLUMNS, 'id'),
   oauth1Token: { name: 'likes_oauth1_token', text: `SELECT ${cols(OAUTH1_TOKEN_COLUMNS)} FROM oauth1_tokens WHERE token = $1` },
   putOAuth1Token: upsertOne('likes_put_oauth1_token', 'oauth1_tokens', OAUTH1_TOKEN_COLUMNS, 'token'),
+  deleteOAuth1Token: { name: 'likes_delete_oauth1_token', text: 'DELETE FROM oauth1_tokens WHERE token = $1' },
   deleteOAuth1TokensOfApp: { name: 'likes_delete_oauth1_of_app', text: 'DELETE FROM oauth1_tokens WHERE app_id = $1' },
   bearer: { name: 'likes_bearer', text: `SELECT ${cols(BEARER_COLUMNS)} FROM bearers WHERE token_hash = $1` },
   putBearer: upsertOne('likes_put_bearer', 'bearers', BEARER_COLUMNS, 'token_hash'),

@@ -9,6 +9,7 @@ import {
   bearerToRow, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
   pollToRow, projectFromRow, projectToRow, tweetFromRow, tweetToRow, userFromRow, userToRow,
 } from '../rows.ts';
+import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
 import { isPostgresUnavailable, isRetryable, MAX_ATTEMPTS, wrapUnavailable } from './postgresErrors.ts';
 import { S, type Stmt, type Walk } from './postgresStatements.ts';
@@ -132,7 +133,7 @@ const likeFromRow = (r: Row): LikeRow => ({ userId: r.user_id, tweetId: r.tweet_
  * a single atomic statement that also moves both counters, bulk writes go through UNNEST in chunks, and a database
  * that cannot be reached or does not answer in time surfaces as ServiceUnavailableError within a few seconds.
  */
-export class PostgresStore implements LikesStore {
+export class PostgresStore extends MetaSettings implements LikesStore {
   readonly kind = 'postgres';
   readonly localDir = null;
   private readonly pool: pg.Pool;
@@ -141,6 +142,7 @@ export class PostgresStore implements LikesStore {
   private ended = false;
 
   constructor(connectionString: string, options: PostgresStoreOptions = {}) {
+    super();
     const statementTimeout = options.statementTimeoutMillis ?? 5000;
     this.bulkTimeout = options.bulkTimeoutMillis ?? 120_000;
     this.config = {
@@ -466,6 +468,10 @@ export class PostgresStore implements LikesStore {
   }
   async putOAuth1Token(token: OAuth1TokenRecord): Promise<void> {
     await this.q(S.putOAuth1Token, oauth1TokenToRow(token));
+  }
+  async deleteOAuth1Token(token: string): Promise<void> {
+    if (!storable(token)) return;
+    await this.q(S.deleteOAuth1Token, [token]);
   }
   async deleteOAuth1TokensOfApp(appId: string): Promise<void> {
     await this.q(S.deleteOAuth1TokensOfApp, [appId]);
