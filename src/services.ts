@@ -71,9 +71,6 @@ export async function openShared(config: Config, log?: Logger): Promise<SharedSt
 
 /** The generated sealing key of a store on local disk, beside the database (0600). */
 export const SECRET_KEY_FILE = 'secret.key';
-/** Where older versions kept the generated key, in plaintext: moved out (SQLite) or kept (PostgreSQL demo). */
-const META_KEY = 'secret-key';
-const CANARY_KEY = 'secret-key-canary';
 const KEY_HEX = /^[0-9a-f]{64}$/i;
 
 export const PG_KEY_IN_STORE_WARNING =
@@ -93,7 +90,7 @@ function readKeyFile(file: string): string {
  */
 async function localKey(store: LikesStore, dir: string, sealedBefore: boolean): Promise<string | null> {
   const file = join(dir, SECRET_KEY_FILE);
-  const legacy = await store.getMeta(META_KEY);
+  const legacy = await store.storedSecretKey();
   if (!existsSync(file)) {
     // Secrets sealed with a key that is neither here nor in meta: LIKES_API_SECRET_KEY's. Make no new key.
     if (!legacy && sealedBefore) return null;
@@ -110,14 +107,14 @@ async function localKey(store: LikesStore, dir: string, sealedBefore: boolean): 
  * open this store's secrets.
  */
 async function sealerFor(config: Config, store: LikesStore, warnings: string[]): Promise<SecretSealer> {
-  const sealedBefore = (await store.getMeta(CANARY_KEY)) !== null;
+  const sealedBefore = (await store.secretKeyCanary()) !== null;
   let key: string | null;
   let keyInStore = false;
   if (config.secretKey) key = config.secretKey;
   else if (store.localDir !== null) key = await localKey(store, store.localDir, sealedBefore);
   else if (config.demo) {
-    key = await store.getMeta(META_KEY);
-    if (key === null && !sealedBefore) key = await store.setMetaIfAbsent(META_KEY, SecretSealer.newKeyHex());
+    key = await store.storedSecretKey();
+    if (key === null && !sealedBefore) key = await store.setStoredSecretKeyIfAbsent(SecretSealer.newKeyHex());
     keyInStore = true;
     if (key !== null) warnings.push(PG_KEY_IN_STORE_WARNING);
   } else {
@@ -129,7 +126,7 @@ async function sealerFor(config: Config, store: LikesStore, warnings: string[]):
   let opens = false;
   const sealer = key === null ? null : new SecretSealer(key);
   if (sealer) {
-    const canary = await store.setMetaIfAbsent(CANARY_KEY, sealer.seal('likes-api'));
+    const canary = await store.setSecretKeyCanaryIfAbsent(sealer.seal('likes-api'));
     try {
       opens = sealer.open(canary) === 'likes-api';
     } catch {
@@ -144,7 +141,7 @@ async function sealerFor(config: Config, store: LikesStore, warnings: string[]):
     );
   }
   // The key now lives elsewhere (file or environment): a plaintext copy left in the store goes.
-  if (!keyInStore && (await store.getMeta(META_KEY)) === key) await store.deleteMeta(META_KEY);
+  if (!keyInStore && (await store.storedSecretKey()) === key) await store.deleteStoredSecretKey();
   return sealer;
 }
 

@@ -3,26 +3,65 @@
 import type { ChangeCounter, ChangeKind } from '../ports/changes.ts';
 import type { LikesStore } from '../ports/store.ts';
 
-/** What each write changes: what lookups show, who credentials authenticate, or both. */
-const WRITES: Readonly<Record<string, readonly ChangeKind[]>> = {
-  like: ['data'],
-  unlike: ['data'],
-  insertTweets: ['data'],
-  insertMedia: ['data'],
-  insertPolls: ['data'],
-  insertPlaces: ['data'],
-  insertLikes: ['data'],
-  setTweetDeleted: ['data'],
+type StoreMethod = { [K in keyof LikesStore]: LikesStore[K] extends (...args: never[]) => unknown ? K : never }[keyof LikesStore];
+
+/** The methods that change nothing another request could have remembered: reads, and the store's own lifecycle. */
+const READS = [
+  'migrate', 'close', 'foreignWriteToken',
+  'isEmpty', 'usersByIds', 'usersByUsernames', 'tweetsByIds', 'mediaByKeys', 'pollsByIds', 'placesByIds', 'listUsers',
+  'likesByUser', 'likedTweetsByUser', 'likesOfTweet', 'likeOfTweetAtRank',
+  'projectById', 'listProjects', 'appById', 'appByConsumerKey', 'appByClientId', 'listApps', 'oauth1Token',
+  'bearerByHash', 'userPasswordHash',
+  'storedSecretKey', 'secretKeyCanary', 'callbackUrls', 'sealedAppBearer', 'demoCredentials', 'seedClaim', 'getMeta',
+] as const satisfies readonly StoreMethod[];
+
+/** Every other method of the store: each must say below what it bumps, or this file does not compile. */
+export type WriteMethod = Exclude<StoreMethod, (typeof READS)[number]>;
+
+/** What a write changes: what lookups show, who credentials authenticate, both, or neither (nothing is remembered). */
+type Bumps = 'data' | 'credentials' | 'both' | 'nothing';
+
+const WRITES = {
+  like: 'data',
+  unlike: 'data',
+  insertTweets: 'data',
+  insertMedia: 'data',
+  insertPolls: 'data',
+  insertPlaces: 'data',
+  insertLikes: 'data',
+  setTweetDeleted: 'data',
   // A user's suspension decides both what is shown and whether their tokens authenticate.
-  insertUsers: ['data', 'credentials'],
-  setUserFlags: ['data', 'credentials'],
-  putProject: ['credentials'],
-  putApp: ['credentials'],
-  putOAuth1Token: ['credentials'],
-  deleteOAuth1TokensOfApp: ['credentials'],
-  putBearer: ['credentials'],
-  deleteBearer: ['credentials'],
-  deleteBearersOfApp: ['credentials'],
+  insertUsers: 'both',
+  setUserFlags: 'both',
+  putProject: 'credentials',
+  putApp: 'credentials',
+  putOAuth1Token: 'credentials',
+  deleteOAuth1Token: 'credentials',
+  deleteOAuth1TokensOfApp: 'credentials',
+  putBearer: 'credentials',
+  deleteBearer: 'credentials',
+  deleteBearersOfApp: 'credentials',
+  // Read afresh on every use: passwords at sign-in, settings where they are needed.
+  setUserPassword: 'nothing',
+  setStoredSecretKeyIfAbsent: 'nothing',
+  deleteStoredSecretKey: 'nothing',
+  setSecretKeyCanaryIfAbsent: 'nothing',
+  setCallbackUrls: 'nothing',
+  setSealedAppBearer: 'nothing',
+  setSealedFormKeyIfAbsent: 'nothing',
+  setDemoCredentials: 'nothing',
+  setDemoCredentialsIfAbsent: 'nothing',
+  setSeedClaimIfAbsent: 'nothing',
+  setMeta: 'nothing',
+  setMetaIfAbsent: 'nothing',
+  deleteMeta: 'nothing',
+} as const satisfies Record<WriteMethod, Bumps>;
+
+const KINDS: Record<Bumps, readonly ChangeKind[]> = {
+  data: ['data'],
+  credentials: ['credentials'],
+  both: ['data', 'credentials'],
+  nothing: [],
 };
 
 const RETRY_MS = 100;
@@ -48,8 +87,9 @@ export function trackChanges(store: LikesStore, changes: ChangeCounter): LikesSt
       if (typeof value !== 'function') return value;
       let fn = wrapped.get(prop);
       if (!fn) {
-        const kinds = WRITES[String(prop)];
-        fn = kinds
+        const bumps = Object.hasOwn(WRITES, prop) ? WRITES[prop as WriteMethod] : 'nothing';
+        const kinds = KINDS[bumps];
+        fn = kinds.length > 0
           ? async (...args: unknown[]) => {
               const result = await value.apply(target, args);
               if (result !== false) {

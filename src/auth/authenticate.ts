@@ -5,7 +5,8 @@ import type { Principal } from '../domain/principal.ts';
 import { unauthorized } from '../domain/problems.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { NonceStore } from '../ports/nonceStore.ts';
-import type { LikesStore } from '../ports/store.ts';
+import type { ContentStore } from '../ports/contentStore.ts';
+import type { CredentialStore } from '../ports/credentialStore.ts';
 import type { AuthRequest } from './authRequest.ts';
 import { verifyOAuth1Request } from './oauth1Verifier.ts';
 import { hashToken, type SecretSealer } from './secrets.ts';
@@ -13,7 +14,7 @@ import { VersionedMemo } from '../versionedMemo.ts';
 
 export class Authenticator {
   constructor(
-    private readonly store: LikesStore,
+    private readonly store: CredentialStore & Pick<ContentStore, 'usersByIds'>,
     private readonly sealer: SecretSealer,
     private readonly nonces: NonceStore,
     private readonly clock: Clock,

@@ -5,7 +5,8 @@ import type {
   AppPermission, AppRecord, AppType, OAuth2Scope, PolicyOverrides, ProjectRecord,
 } from '../domain/model.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { LikesStore } from '../ports/store.ts';
+import type { CredentialStore } from '../ports/credentialStore.ts';
+import type { AppSettings } from '../ports/settingsStore.ts';
 import { constantTimeEqual, hashToken, randomString, type SecretSealer } from './secrets.ts';
 
 export interface AppSecrets {
@@ -25,12 +26,10 @@ export interface UserTokens {
 }
 
 const ALL_SCOPES: OAuth2Scope[] = ['tweet.read', 'users.read', 'like.read', 'like.write', 'offline.access'];
-/** Where the App's current app-only Bearer is kept sealed, so /oauth2/token can hand out the same one again. */
-const bearerMetaKey = (appId: string) => `app-bearer:${appId}`;
 
 export class CredentialIssuer {
   constructor(
-    private readonly store: LikesStore,
+    private readonly store: CredentialStore & Pick<AppSettings, 'sealedAppBearer' | 'setSealedAppBearer'>,
     private readonly sealer: SecretSealer,
     private readonly ids: SnowflakeIds,
     private readonly clock: Clock,
@@ -83,13 +82,14 @@ export class CredentialIssuer {
     await this.store.deleteBearersOfApp(appId, 'app');
     const token = `AAAAAAAAAAAAAAAAAAAAA${randomString(91)}`;
     await this.store.putBearer({ kind: 'app', tokenHash: hashToken(token), appId });
-    await this.store.setMeta(bearerMetaKey(appId), this.sealer.seal(token));
+    // Kept sealed, so /oauth2/token can hand out the same one again.
+    await this.store.setSealedAppBearer(appId, this.sealer.seal(token));
     return token;
   }
 
   /** The App's current Bearer token, or null when it was invalidated. */
   async currentAppBearer(appId: string): Promise<string | null> {
-    const sealed = await this.store.getMeta(bearerMetaKey(appId));
+    const sealed = await this.store.sealedAppBearer(appId);
     if (!sealed) return null;
     const token = this.sealer.open(sealed);
     return (await this.store.bearerByHash(hashToken(token))) ? token : null;
@@ -137,14 +137,11 @@ export class CredentialIssuer {
     return { accessToken, accessTokenSecret };
   }
 
-  /**
-   * Revokes one OAuth 1.0a access token of `appId`; false when it is not one. The store has no single-token delete,
-   * so the record is overwritten with a tombstone no App matches and a secret nobody knows.
-   */
+  /** Revokes one OAuth 1.0a access token of `appId`; false when it is not one. */
   async revokeOAuth1AccessToken(appId: string, token: string): Promise<boolean> {
     const record = await this.store.oauth1Token(token);
     if (!record || record.appId !== appId) return false;
-    await this.store.putOAuth1Token({ ...record, appId: `revoked:${appId}`, secretSealed: this.sealer.seal(randomString(45)) });
+    await this.store.deleteOAuth1Token(token);
     return true;
   }
 

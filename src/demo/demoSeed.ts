@@ -165,8 +165,6 @@ export function buildDemoWorld() {
   return { users, tweets, media, polls, places, likes, popular, likeable };
 }
 
-const CREDENTIALS_KEY = 'demo-credentials';
-const SEED_OWNER_KEY = 'demo-seed-owner';
 /** How long an unfinished seed claim is waited for before another instance seeds instead. */
 const SEED_CLAIM_STALE_MS = 20_000;
 
@@ -179,15 +177,14 @@ export async function ensureDemo(services: Services, instanceId: string): Promis
   const { store } = services;
   const existing = await storedDemoCredentials(services);
   if (existing) return existing;
-  if (!(await store.isEmpty()) && !(await store.getMeta(SEED_OWNER_KEY))) return null;
+  if (!(await store.isEmpty()) && !(await store.seedClaim())) return null;
   // Wall-clock time: the claim is about whether a process is alive, not about the API's clock.
-  const claim = `${instanceId}@${Date.now()}`;
-  const owner = await store.setMetaIfAbsent(SEED_OWNER_KEY, claim);
-  if (owner !== claim) {
+  const claim = { instanceId, claimedAt: Date.now() };
+  const owner = await store.setSeedClaimIfAbsent(claim);
+  if (owner.instanceId !== claim.instanceId || owner.claimedAt !== claim.claimedAt) {
     // Another instance is seeding: wait for its credentials. A claim still unfinished after
     // SEED_CLAIM_STALE_MS belongs to an instance that died mid-seed; the seed is idempotent, so seed again.
-    const claimedAt = Number(owner.split('@')[1]) || 0;
-    const deadline = Math.min(Date.now(), claimedAt) + SEED_CLAIM_STALE_MS;
+    const deadline = Math.min(Date.now(), owner.claimedAt) + SEED_CLAIM_STALE_MS;
     do {
       const done = await storedDemoCredentials(services);
       if (done) return done;
@@ -222,7 +219,7 @@ export async function ensureDemo(services: Services, instanceId: string): Promis
   };
   // The store keeps the credentials sealed; every instance opens the same copy, so all write the same file.
   // Several instances may have seeded after a crashed one: the first credentials written win, for all.
-  await store.setMetaIfAbsent(CREDENTIALS_KEY, services.sealer.seal(JSON.stringify(doc)));
+  await store.setDemoCredentialsIfAbsent(services.sealer.seal(JSON.stringify(doc)));
   return (await storedDemoCredentials(services))!;
 }
 
@@ -231,11 +228,11 @@ export async function ensureDemo(services: Services, instanceId: string): Promis
  * version is sealed in place on first read.
  */
 export async function storedDemoCredentials(services: Pick<Services, 'store' | 'sealer'>): Promise<DemoCredentials | null> {
-  const raw = await services.store.getMeta(CREDENTIALS_KEY);
-  if (!raw) return null;
-  if (raw.startsWith('{')) {
-    await services.store.setMeta(CREDENTIALS_KEY, services.sealer.seal(raw));
-    return JSON.parse(raw) as DemoCredentials;
+  const stored = await services.store.demoCredentials();
+  if (!stored) return null;
+  if ('plaintext' in stored) {
+    await services.store.setDemoCredentials(services.sealer.seal(stored.plaintext));
+    return JSON.parse(stored.plaintext) as DemoCredentials;
   }
-  return JSON.parse(services.sealer.open(raw)) as DemoCredentials;
+  return JSON.parse(services.sealer.open(stored.sealed)) as DemoCredentials;
 }

@@ -6,7 +6,7 @@ import type { FieldSelection } from './fields.ts';
 import type { MetricNames, TweetRecord, UserRecord } from './model.ts';
 import { presentMedia, presentPlace, presentPoll, presentTweet, presentUser } from './present.ts';
 import { includesRefusal, tweetVerdict, userVerdict, type AuthorFlags } from './visibility.ts';
-import type { LikesStore } from '../ports/store.ts';
+import type { ContentStore } from '../ports/contentStore.ts';
 
 type Json = Record<string, unknown>;
 
@@ -54,7 +54,7 @@ class IncludesGate {
  * `tweets`: a Tweet the viewer may not see is not expanded from (the caller leaves it out of `data`).
  */
 export async function hydrateTweets(
-  store: LikesStore,
+  store: ContentStore,
   tweets: readonly TweetRecord[],
   authors: ReadonlyMap<string, AuthorFlags>,
   sel: FieldSelection,
@@ -151,7 +151,7 @@ export async function hydrateTweets(
 
 /** Includes for a page of users (liking_users): their pinned Tweets, shown only where the viewer may see them. */
 export async function hydrateUsers(
-  store: LikesStore,
+  store: ContentStore,
   users: readonly UserRecord[],
   sel: FieldSelection,
   viewerId: string | null,

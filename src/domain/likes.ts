@@ -1,7 +1,7 @@
 // The Likes rules: who may read and write whose likes, idempotent like/unlike, newest-first keyset pages,
 // the 100-liking-accounts cap, and what a page shows when some objects cannot be shown.
 import type { Clock } from '../ports/clock.ts';
-import type { KeysetPage, LikeKey, LikesStore } from '../ports/store.ts';
+import type { ContentStore, KeysetPage, LikeKey } from '../ports/contentStore.ts';
 import { encodeCursor, type Cursor } from './cursor.ts';
 import type { FieldSelection } from './fields.ts';
 import { hydrateTweets, hydrateUsers } from './hydrate.ts';
@@ -36,7 +36,7 @@ export interface LikedTweetsResult {
 export const LIKING_USERS_CAP = 100;
 
 export class LikesService {
-  constructor(private readonly store: LikesStore, private readonly clock: Clock) {}
+  constructor(private readonly store: ContentStore, private readonly clock: Clock) {}
 
   /** POST/DELETE (and liked_tweets under private likes) act only as the authenticated user. */
   static requireSelf(pathId: string, viewer: Viewer): void {

@@ -1,49 +1,12 @@
-import type {
-  AppRecord, BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord,
-  ProjectRecord, TweetRecord, UserRecord,
-} from '../domain/model.ts';
+import type { ContentStore } from './contentStore.ts';
+import type { CredentialStore } from './credentialStore.ts';
+import type { MetaTable } from './metaTable.ts';
+import type { SettingsStore } from './settingsStore.ts';
 
-/** A position in a likes listing: the (likedAt, id) of a row, where id is the other side of the like. */
-export interface LikeKey {
-  likedAt: number;
-  id: string;
-}
+export type { KeysetPage, LikedTweetRow, LikeKey } from './contentStore.ts';
 
-/**
- * One page of a keyset walk over likes ordered newest first by (likedAt, id).
- * `older`: the `limit` rows strictly older than `from` (or the newest rows when `from` is absent).
- * `newer`: the `limit` rows strictly newer than `from` and closest to it.
- * Either way the rows come back newest first.
- *
- * `floor` is an inclusive lower bound, in every direction: rows strictly older than `floor` are never returned,
- * the row whose (likedAt, id) equals `floor` is. A floor with likedAt -Infinity is no floor at all (every row, however
- * old, is at or above it); one with likedAt +Infinity lets nothing through (the walk returns no rows).
- */
-export interface KeysetPage {
-  limit: number;
-  direction: 'older' | 'newer';
-  from?: LikeKey;
-  floor?: LikeKey;
-}
-
-export interface LikedTweetRow {
-  like: LikeRow;
-  tweet: TweetRecord | null;
-  author: { id: string; protected: boolean; suspended: boolean } | null;
-}
-
-/**
- * The port every storage adapter implements; one contract suite (test/contract) runs against each.
- *
- * Lookups by keys (usersByIds, usersByUsernames, tweetsByIds, mediaByKeys, pollsByIds, placesByIds) return each
- * stored record at most once, whatever the repeats in the keys, leave unknown keys out, and return the records in
- * an UNSPECIFIED order: callers index them by key, never by position.
- *
- * like_count of tweets and users is derived from the likes rows: like, unlike and insertLikes keep
- * tweets.like_count and users.like_count equal to the number of likes rows of the tweet / given by the user, and
- * no other write changes them.
- */
-export interface LikesStore {
+/** Opening, migrating and closing a store, and what the wiring needs to know about it. */
+export interface StoreLifecycle {
   readonly kind: string;
   /**
    * The directory holding the store's files when it lives on this machine's disk (SQLite), where files that go
@@ -57,94 +20,11 @@ export interface LikesStore {
    * (SQLite's data_version); null where it cannot (PostgreSQL), so callers must not rely on it.
    */
   foreignWriteToken(): Promise<string | null>;
-  /** True when the store has no users yet (a fresh store, ready for the demo seed). */
-  isEmpty(): Promise<boolean>;
-
-  usersByIds(ids: readonly string[]): Promise<UserRecord[]>;
-  usersByUsernames(usernames: readonly string[]): Promise<UserRecord[]>;
-  tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]>;
-  mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]>;
-  pollsByIds(ids: readonly string[]): Promise<PollRecord[]>;
-  placesByIds(ids: readonly string[]): Promise<PlaceRecord[]>;
-
-  /** Likes given by `userId`; `LikeKey.id` is the tweet id. */
-  likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]>;
-  /**
-   * The same walk as likesByUser, each like joined to its Tweet (null when no such Tweet exists) and the
-   * visibility flags of the Tweet's author (null when the author does not exist): one read per page.
-   */
-  likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow[]>;
-  /** Likes a tweet received; `LikeKey.id` is the liking user's id. */
-  likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]>;
-  /** The like of `tweetId` at 0-based position `rank` newest first, or null when it has fewer likes. */
-  likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null>;
-
-  /**
-   * Adds the like and bumps both the tweet's and the user's like_count, atomically. False (and nothing changes)
-   * when it already existed; the first like's time is kept.
-   */
-  like(userId: string, tweetId: string, likedAt: number): Promise<boolean>;
-  /**
-   * Removes the like and lowers both the tweet's and the user's like_count, atomically. False (and nothing
-   * changes) when there was none.
-   */
-  unlike(userId: string, tweetId: string): Promise<boolean>;
-
-  projectById(id: string): Promise<ProjectRecord | null>;
-  appById(id: string): Promise<AppRecord | null>;
-  appByConsumerKey(consumerKey: string): Promise<AppRecord | null>;
-  appByClientId(clientId: string): Promise<AppRecord | null>;
-  oauth1Token(token: string): Promise<OAuth1TokenRecord | null>;
-  bearerByHash(tokenHash: string): Promise<BearerRecord | null>;
-  listProjects(): Promise<ProjectRecord[]>;
-  listApps(): Promise<AppRecord[]>;
-  /** Users newest id first, at most `limit`, for admin listings. */
-  listUsers(limit: number): Promise<UserRecord[]>;
-
-  // Writes used by the demo seed, bulk seeding and the admin CLI.
-  /**
-   * Inserts each user, or updates the stored user with the same id in place, the rows applied in array order as
-   * one atomic batch (of two rows with one id, the later wins). `metrics.like_count` of the records is ignored: an
-   * existing user keeps its like_count, a new one gets the number of likes rows it already gave (normally 0).
-   * Rejects, writing nothing of the batch, when a row's username equals (ASCII case-insensitively) the username of
-   * a user with a different id at that point: a stored user, or one written by an earlier row of the batch (so two
-   * users cannot swap usernames in one batch). No other user is ever deleted or changed.
-   */
-  insertUsers(users: readonly UserRecord[]): Promise<void>;
-  /**
-   * Inserts each tweet, or updates the stored tweet with the same id in place (of two rows with one id, the later
-   * wins). `likeCount` of the records is ignored: an existing tweet keeps its like_count, a new one gets the number
-   * of likes rows that already reference it (normally 0).
-   */
-  insertTweets(tweets: readonly TweetRecord[]): Promise<void>;
-  insertMedia(media: readonly MediaRecord[]): Promise<void>;
-  insertPolls(polls: readonly PollRecord[]): Promise<void>;
-  insertPlaces(places: readonly PlaceRecord[]): Promise<void>;
-  /**
-   * Bulk-inserts likes that do not exist yet (the first of duplicates wins; an existing like keeps its time) and
-   * recounts like_count of the tweets and users touched.
-   */
-  insertLikes(likes: readonly LikeRow[]): Promise<void>;
-  setTweetDeleted(tweetId: string, deleted: boolean): Promise<void>;
-  setUserFlags(userId: string, flags: { protected?: boolean; suspended?: boolean }): Promise<void>;
-
-  putProject(project: ProjectRecord): Promise<void>;
-  putApp(app: AppRecord): Promise<void>;
-  putOAuth1Token(token: OAuth1TokenRecord): Promise<void>;
-  deleteOAuth1TokensOfApp(appId: string): Promise<void>;
-  putBearer(bearer: BearerRecord): Promise<void>;
-  deleteBearer(tokenHash: string): Promise<void>;
-  /** Removes every bearer of the app of the given kind (used when keys are regenerated). */
-  deleteBearersOfApp(appId: string, kind: BearerRecord['kind']): Promise<void>;
-
-  /** Sets (or, with null, removes) the user's sign-in password hash (src/auth/flows/passwords.ts makes it). */
-  setUserPassword(userId: string, hash: string | null): Promise<void>;
-  /** The user's sign-in password hash, or null when the user has none (and so cannot sign in). */
-  userPasswordHash(userId: string): Promise<string | null>;
-
-  getMeta(key: string): Promise<string | null>;
-  /** Sets the value only if the key is absent; returns the value now stored (first writer wins). */
-  setMetaIfAbsent(key: string, value: string): Promise<string>;
-  setMeta(key: string, value: string): Promise<void>;
-  deleteMeta(key: string): Promise<void>;
 }
+
+/**
+ * Everything a storage adapter implements, for the wiring (src/services.ts); one contract suite (test/contract) runs
+ * against each adapter. Everything else depends on the narrowest port it needs: ContentStore (contentStore.ts),
+ * CredentialStore (credentialStore.ts) or SettingsStore (settingsStore.ts).
+ */
+export interface LikesStore extends StoreLifecycle, ContentStore, CredentialStore, SettingsStore, MetaTable {}

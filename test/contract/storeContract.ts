@@ -768,6 +768,23 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         await store.deleteOAuth1TokensOfApp('a-c-none');
       });
 
+      it('OAuth 1.0a tokens: delete one token, leaving the others', async () => {
+        const store = await ready();
+        const t4 = oauth1('tok-d-4', 'a-d-1', 'read');
+        const t5 = oauth1('tok-d-5', 'a-d-1', 'read-write');
+        for (const t of [t4, t5]) await store.putOAuth1Token(t);
+        await store.deleteOAuth1Token('tok-d-4');
+        assert.equal(await store.oauth1Token('tok-d-4'), null);
+        assert.deepEqual(await store.oauth1Token('tok-d-5'), t5);
+        await store.deleteOAuth1Token('tok-d-4');
+        await store.deleteOAuth1Token('tok-d-none');
+        await store.deleteOAuth1Token('tok-d-\u0000');
+        assert.deepEqual(await store.oauth1Token('tok-d-5'), t5);
+        // A deleted token can be issued again.
+        await store.putOAuth1Token(t4);
+        assert.deepEqual(await store.oauth1Token('tok-d-4'), t4);
+      });
+
       it('bearers: put, get, delete one, delete one kind of one app', async () => {
         const store = await ready();
         const appBearer: BearerRecord = { kind: 'app', tokenHash: 'h-c-app-1', appId: 'a-c-1' };
@@ -799,6 +816,107 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         await store.deleteBearersOfApp('a-c-1', 'app');
         assert.equal(await store.bearerByHash('h-c-app-1'), null);
         assert.deepEqual(await store.bearerByHash('h-c-app-2'), otherAppBearer);
+      });
+    });
+
+    describe('settings', () => {
+      it('callback URLs: none by default, replaced as a whole, per App, in order', async () => {
+        const store = await ready();
+        assert.deepEqual(await store.callbackUrls('a-s-none'), []);
+        const urls = ['https://example.com/cb?x=1&y=ü', 'http://127.0.0.1/callback', 'myapp://auth'];
+        await store.setCallbackUrls('a-s-1', urls);
+        await store.setCallbackUrls('a-s-2', ['https://two.example/cb']);
+        assert.deepEqual(await store.callbackUrls('a-s-1'), urls);
+        assert.deepEqual(await store.callbackUrls('a-s-2'), ['https://two.example/cb']);
+        await store.setCallbackUrls('a-s-1', ['https://example.com/other']);
+        assert.deepEqual(await store.callbackUrls('a-s-1'), ['https://example.com/other']);
+        await store.setCallbackUrls('a-s-1', []);
+        assert.deepEqual(await store.callbackUrls('a-s-1'), []);
+      });
+
+      it('callback URLs: kept where earlier versions kept them; an unreadable list is empty', async () => {
+        const store = await ready();
+        await store.setCallbackUrls('a-s-3', ['https://three.example/cb']);
+        assert.equal(await store.getMeta('app-callbacks:a-s-3'), '["https://three.example/cb"]');
+        await store.setMeta('app-callbacks:a-s-4', '["https://four.example/cb", 7, null]');
+        assert.deepEqual(await store.callbackUrls('a-s-4'), ['https://four.example/cb']);
+        for (const raw of ['not json', '{"a":1}', '']) {
+          await store.setMeta('app-callbacks:a-s-5', raw);
+          assert.deepEqual(await store.callbackUrls('a-s-5'), [], raw);
+        }
+      });
+
+      it('sealed app Bearer: none by default, set and replaced per App', async () => {
+        const store = await ready();
+        assert.equal(await store.sealedAppBearer('a-s-1'), null);
+        await store.setSealedAppBearer('a-s-1', 'v1.sealed-one');
+        await store.setSealedAppBearer('a-s-2', 'v1.sealed-two');
+        assert.equal(await store.sealedAppBearer('a-s-1'), 'v1.sealed-one');
+        await store.setSealedAppBearer('a-s-1', 'v1.sealed-three');
+        assert.equal(await store.sealedAppBearer('a-s-1'), 'v1.sealed-three');
+        assert.equal(await store.sealedAppBearer('a-s-2'), 'v1.sealed-two');
+        assert.equal(await store.getMeta('app-bearer:a-s-1'), 'v1.sealed-three');
+      });
+
+      it('sealing key, canary and form key: the first writer wins; the stored key can be deleted', async () => {
+        const store = await ready();
+        assert.equal(await store.storedSecretKey(), null);
+        assert.equal(await store.secretKeyCanary(), null);
+        assert.equal(await store.setStoredSecretKeyIfAbsent('key-1'), 'key-1');
+        assert.equal(await store.setStoredSecretKeyIfAbsent('key-2'), 'key-1');
+        assert.equal(await store.storedSecretKey(), 'key-1');
+        assert.equal(await store.getMeta('secret-key'), 'key-1');
+        await store.deleteStoredSecretKey();
+        assert.equal(await store.storedSecretKey(), null);
+        await store.deleteStoredSecretKey();
+        assert.equal(await store.setSecretKeyCanaryIfAbsent('v1.canary-1'), 'v1.canary-1');
+        assert.equal(await store.setSecretKeyCanaryIfAbsent('v1.canary-2'), 'v1.canary-1');
+        assert.equal(await store.secretKeyCanary(), 'v1.canary-1');
+        assert.equal(await store.getMeta('secret-key-canary'), 'v1.canary-1');
+        assert.equal(await store.setSealedFormKeyIfAbsent('v1.form-1'), 'v1.form-1');
+        assert.equal(await store.setSealedFormKeyIfAbsent('v1.form-2'), 'v1.form-1');
+        assert.equal(await store.getMeta('flow-form-key'), 'v1.form-1');
+      });
+
+      it('demo credentials: the first sealed copy wins; a plaintext copy of an older version reads as such', async () => {
+        const store = await ready();
+        assert.equal(await store.demoCredentials(), null);
+        await store.setMeta('demo-credentials', '{"baseUrl":""}');
+        assert.deepEqual(await store.demoCredentials(), { plaintext: '{"baseUrl":""}' });
+        await store.setDemoCredentials('v1.sealed-doc');
+        assert.deepEqual(await store.demoCredentials(), { sealed: 'v1.sealed-doc' });
+        await store.setDemoCredentialsIfAbsent('v1.other-doc');
+        assert.deepEqual(await store.demoCredentials(), { sealed: 'v1.sealed-doc' });
+        await store.deleteMeta('demo-credentials');
+        await store.setDemoCredentialsIfAbsent('v1.first-doc');
+        assert.deepEqual(await store.demoCredentials(), { sealed: 'v1.first-doc' });
+        assert.equal(await store.getMeta('demo-credentials'), 'v1.first-doc');
+      });
+
+      it('seed claim: none by default; the first claim wins, also across instances at once', async () => {
+        const store = await ready();
+        assert.equal(await store.seedClaim(), null);
+        const first = { instanceId: '0b6b0c1e-7d1f-4a57-9b7e-3f7c1a2b9c01', claimedAt: 1_700_000_000_123 };
+        assert.deepEqual(await store.setSeedClaimIfAbsent(first), first);
+        assert.deepEqual(await store.setSeedClaimIfAbsent({ instanceId: 'other', claimedAt: 1 }), first);
+        assert.deepEqual(await store.seedClaim(), first);
+        // Kept as `<instance id>@<ms>`, as earlier versions (and their instances starting alongside) write it.
+        assert.equal(await store.getMeta('demo-seed-owner'), `${first.instanceId}@${first.claimedAt}`);
+        await store.setMeta('demo-seed-owner', 'unreadable');
+        assert.deepEqual(await store.seedClaim(), { instanceId: 'unreadable', claimedAt: 0 });
+
+        await store.deleteMeta('demo-seed-owner');
+        const other = await openStore();
+        await other.migrate();
+        try {
+          const claims = range(6).map((i) => ({ instanceId: `instance-${i}`, claimedAt: 1_700_000_000_000 + i }));
+          const owners = await Promise.all(claims.map((c, i) => (i % 2 ? store : other).setSeedClaimIfAbsent(c)));
+          assert.ok(claims.some((c) => c.instanceId === owners[0].instanceId && c.claimedAt === owners[0].claimedAt));
+          for (const o of owners) assert.deepEqual(o, owners[0]);
+          assert.deepEqual(await other.seedClaim(), owners[0]);
+        } finally {
+          await closeStore(other);
+        }
       });
     });
 

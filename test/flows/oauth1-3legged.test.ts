@@ -274,6 +274,8 @@ describe('OAuth 1.0a three-legged flow', () => {
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(JSON.parse(r.text), { access_token: access.key });
     await assert.rejects(client.v2.userLikedTweets(user.id), (e: unknown) => e instanceof ApiResponseError && e.code === 401);
+    // Revocation deletes the token: nothing of it (secret or record) stays in the store.
+    assert.equal(await server.services.store.oauth1Token(access.key), null);
     const again = await post(`${server.baseUrl}/oauth/invalidate_token`, oauthHeader('POST', `${server.baseUrl}/oauth/invalidate_token`, consumer, access));
     assert.equal(again.status, 401);
     assert.deepEqual(JSON.parse(again.text), { errors: [{ code: 89, message: 'Invalid or expired token.' }] });

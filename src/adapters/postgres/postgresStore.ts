@@ -5,14 +5,15 @@ import type {
 } from '../../domain/model.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { KeysetPage, LikedTweetRow, LikeKey, LikesStore } from '../../ports/store.ts';
-import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import {
-  APP_COLUMNS, BEARER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
-  TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, mediaFromRow, mediaToRow,
-  oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
-  tweetFromRow, tweetToRow, userFromRow, userToRow,
+  MEDIA_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow,
+  bearerToRow, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
+  pollToRow, projectFromRow, projectToRow, tweetFromRow, tweetToRow, userFromRow, userToRow,
 } from '../rows.ts';
+import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
+import { DEPENDENCY, isPostgresUnavailable, isRetryable, MAX_ATTEMPTS, wrapUnavailable } from './postgresErrors.ts';
+import { S, type Stmt, type Walk } from './postgresStatements.ts';
 
 export interface PostgresStoreOptions {
   /** Pool size (default 10). */
@@ -31,14 +32,9 @@ export interface PostgresStoreOptions {
 }
 
 type Row = Record<string, any>;
-interface Stmt {
-  name: string;
-  text: string;
-}
 /** Runs one prepared statement on the transaction's connection. */
 type Run = (stmt: Stmt, values?: unknown[]) => Promise<Row[]>;
 
-const DEPENDENCY = 'postgres';
 /** Rows per statement of the bulk paths (every column is one array parameter, so this only bounds statement size). */
 const CHUNK = 5000;
 
@@ -49,43 +45,6 @@ const TYPES: pg.CustomTypesConfig = {
     oid === 20 && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-// ---- Errors: the service being unreachable or too slow is a 503, anything else is a bug and propagates ----
-
-const UNAVAILABLE_CODES = new Set([
-  // node / libuv
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN',
-  'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
-  // SQLSTATE: shutdown / recovery / crash, statement_timeout or cancel, lock_timeout, idle-in-tx timeout, too many
-  // connections, out of memory/disk
-  '57P01', '57P02', '57P03', '57P05', '57014', '55P03', '25P03', '53300', '53100', '53200',
-]);
-const UNAVAILABLE_MESSAGES = [
-  'timeout exceeded when trying to connect',
-  'Connection terminated',
-  'Query read timeout',
-  'not queryable',
-  'timeout expired',
-];
-
-/** True for errors that mean "PostgreSQL cannot answer now" rather than "this query is wrong". */
-export function isPostgresUnavailable(err: unknown, depth = 0): boolean {
-  if (!(err instanceof Error) || depth > 4) return false;
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  if (UNAVAILABLE_MESSAGES.some((m) => err.message.includes(m))) return true;
-  if (err instanceof AggregateError && err.errors.some((e) => isPostgresUnavailable(e, depth + 1))) return true;
-  return isPostgresUnavailable(err.cause, depth + 1);
-}
-
-const wrap = (err: unknown): unknown =>
-  err instanceof ServiceUnavailableError || !isPostgresUnavailable(err) ? err : new ServiceUnavailableError(DEPENDENCY, err);
-
-/** Serialization failure (CockroachDB/YugabyteDB ask clients to retry on it) and deadlock: safe to run again. */
-const isRetryable = (err: unknown): boolean => {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '40001' || code === '40P01';
-};
-const MAX_ATTEMPTS = 5;
 
 // ---- Small helpers ----
 
@@ -171,231 +130,13 @@ function bound(k: LikeKey): [number | string | null, string] {
 
 const likeFromRow = (r: Row): LikeRow => ({ userId: r.user_id, tweetId: r.tweet_id, likedAt: Number(r.liked_at) });
 
-// ---- Statements: every query is a named prepared statement ----
-
-const cols = columnList;
-const byKeys = (name: string, table: string, c: readonly string[], key: string): Stmt => ({
-  name,
-  text: `SELECT ${cols(c)} FROM ${table} WHERE ${key} = ANY($1::text[]) ORDER BY ${key}`,
-});
-/** `unnest($1::text[], $2::bigint[], ...)` for the given column types. */
-const unnestOf = (types: readonly string[]): string =>
-  `unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
-const upsertMany = (name: string, table: string, c: readonly string[], types: readonly string[], key: string): Stmt => ({
-  name,
-  text: `INSERT INTO ${table} (${cols(c)}) SELECT * FROM ${unnestOf(types)}
-    ON CONFLICT (${key}) DO UPDATE SET ${c.filter((x) => x !== key).map((x) => `${x} = excluded.${x}`).join(', ')}`,
-});
-const upsertOne = (name: string, table: string, c: readonly string[], key: string): Stmt => ({
-  name,
-  text: `INSERT INTO ${table} (${cols(c)}) VALUES (${c.map((_, i) => `$${i + 1}`).join(', ')})
-    ON CONFLICT (${key}) DO UPDATE SET ${c.filter((x) => x !== key).map((x) => `${x} = excluded.${x}`).join(', ')}`,
-});
-
-// Column types for the UNNEST bulk paths, aligned with the *_COLUMNS lists of rows.ts.
-const PG_TYPES: Record<string, 'text' | 'bigint' | 'boolean'> = {
-  created_at: 'bigint', protected: 'boolean', verified: 'boolean', suspended: 'boolean', followers_count: 'bigint',
-  following_count: 'bigint', tweet_count: 'bigint', listed_count: 'bigint', like_count: 'bigint',
-  possibly_sensitive: 'boolean', deleted: 'boolean', retweet_count: 'bigint', reply_count: 'bigint',
-  quote_count: 'bigint', impression_count: 'bigint', bookmark_count: 'bigint', width: 'bigint', height: 'bigint',
-  duration_ms: 'bigint', view_count: 'bigint', duration_minutes: 'bigint', end_at: 'bigint',
-};
-const typesOf = (c: readonly string[]): string[] => c.map((x) => PG_TYPES[x] ?? 'text');
-
-/**
- * insertUsers / insertTweets: insert, or update the row with the same id in place, row after row in array order (a
- * unique index is checked as each row is written, so a username held by another id at that point is a 23505).
- * like_count belongs to like/unlike/insertLikes: never written on update; a new row starts with the number of likes
- * rows that already reference it. The parameters are the columns without like_count.
- */
-const upsertKeepingLikeCount = (name: string, table: 'users' | 'tweets', c: readonly string[], likesKey: 'user_id' | 'tweet_id'): Stmt => {
-  const written = c.filter((x) => x !== 'like_count');
-  return {
-    name,
-    text: `INSERT INTO ${table} (${cols(written)}, like_count)
-      SELECT ${written.map((x) => `v.${x}`).join(', ')}, (SELECT count(*) FROM likes WHERE likes.${likesKey} = v.id)
-      FROM ${unnestOf(typesOf(written))} WITH ORDINALITY AS v(${cols(written)}, ord) ORDER BY v.ord
-      ON CONFLICT (id) DO UPDATE SET ${written.filter((x) => x !== 'id').map((x) => `${x} = excluded.${x}`).join(', ')}`,
-  };
-};
-
-// Keyset walks over one of the two likes indexes; `newer` reads upwards from the cursor and is reversed in code.
-// Rows carry user_id, tweet_id, liked_at; `select` may add joined columns (the likes table is aliased `l`).
-const walk = (
-  key: 'user_id' | 'tweet_id',
-  other: 'tweet_id' | 'user_id',
-  select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l',
-  name = `likes_walk_${key}`,
-) => ({
-  first: {
-    name: `${name}_first`,
-    text: `${select}
-      WHERE l.${key} = $1 AND (l.liked_at, l.${other}) >= ($2::bigint, $3::text)
-      ORDER BY l.liked_at DESC, l.${other} DESC LIMIT $4`,
-  },
-  older: {
-    name: `${name}_older`,
-    text: `${select}
-      WHERE l.${key} = $1 AND (l.liked_at, l.${other}) < ($2::bigint, $3::text) AND (l.liked_at, l.${other}) >= ($4::bigint, $5::text)
-      ORDER BY l.liked_at DESC, l.${other} DESC LIMIT $6`,
-  },
-  newer: {
-    name: `${name}_newer`,
-    text: `${select}
-      WHERE l.${key} = $1 AND (l.liked_at, l.${other}) > ($2::bigint, $3::text) AND (l.liked_at, l.${other}) >= ($4::bigint, $5::text)
-      ORDER BY l.liked_at ASC, l.${other} ASC LIMIT $6`,
-  },
-});
-type Walk = ReturnType<typeof walk>;
-
-const S = {
-  begin: { name: 'likes_begin', text: 'BEGIN' },
-  commit: { name: 'likes_commit', text: 'COMMIT' },
-  rollback: { name: 'likes_rollback', text: 'ROLLBACK' },
-  localTimeout: { name: 'likes_local_timeout', text: `SELECT set_config('statement_timeout', $1, true)` },
-
-  lock: { name: 'likes_migrate_lock', text: 'SELECT pg_advisory_lock($1::bigint)' },
-  unlock: { name: 'likes_migrate_unlock', text: 'SELECT pg_advisory_unlock($1::bigint)' },
-  schemaVersion: { name: 'likes_schema_version', text: 'SELECT coalesce(max(version), 0) AS version FROM schema_migrations' },
-  recordVersion: {
-    name: 'likes_schema_record',
-    text: 'INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)',
-  },
-
-  isEmpty: { name: 'likes_is_empty', text: 'SELECT NOT EXISTS (SELECT 1 FROM users) AS empty' },
-  users: byKeys('likes_users_by_ids', 'users', USER_COLUMNS, 'id'),
-  usersByUsername: {
-    name: 'likes_users_by_usernames',
-    text: `SELECT ${cols(USER_COLUMNS)} FROM users WHERE lower(username) = ANY($1::text[]) ORDER BY lower(username)`,
-  },
-  tweets: byKeys('likes_tweets_by_ids', 'tweets', TWEET_COLUMNS, 'id'),
-  media: byKeys('likes_media_by_keys', 'media', MEDIA_COLUMNS, 'media_key'),
-  polls: byKeys('likes_polls_by_ids', 'polls', POLL_COLUMNS, 'id'),
-  places: byKeys('likes_places_by_ids', 'places', PLACE_COLUMNS, 'id'),
-  byUser: walk('user_id', 'tweet_id'),
-  likedTweets: walk(
-    'user_id',
-    'tweet_id',
-    `SELECT l.user_id, l.tweet_id, l.liked_at, u.id AS author_id_seen, u.protected AS author_protected,
-      u.suspended AS author_suspended, ${TWEET_COLUMNS.map((c) => `t.${c}`).join(', ')}
-      FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
-    'likes_liked_tweets',
-  ),
-  ofTweet: walk('tweet_id', 'user_id'),
-  atRank: {
-    name: 'likes_at_rank',
-    text: `SELECT user_id, tweet_id, liked_at FROM likes WHERE tweet_id = $1
-      ORDER BY liked_at DESC, user_id DESC LIMIT 1 OFFSET $2`,
-  },
-
-  // One statement each: the row change and both counters commit together. The counters are bumped relative to
-  // their latest committed value (an UPDATE re-reads a row changed concurrently), so no increment is lost. The
-  // tweet is always locked before the user (u waits on t), the same order as insertLikes, so they cannot deadlock.
-  like: {
-    name: 'likes_like',
-    text: `WITH ins AS (
-        INSERT INTO likes (user_id, tweet_id, liked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id, tweet_id
-      ), t AS (
-        UPDATE tweets SET like_count = like_count + 1 WHERE id = (SELECT tweet_id FROM ins) RETURNING 1
-      ), u AS (
-        UPDATE users SET like_count = like_count + 1
-        WHERE id = (SELECT user_id FROM ins) AND (SELECT count(*) FROM t) >= 0 RETURNING 1
-      )
-      SELECT count(*) AS changed FROM ins`,
-  },
-  unlike: {
-    name: 'likes_unlike',
-    text: `WITH del AS (
-        DELETE FROM likes WHERE user_id = $1 AND tweet_id = $2 RETURNING user_id, tweet_id
-      ), t AS (
-        UPDATE tweets SET like_count = like_count - 1 WHERE id = (SELECT tweet_id FROM del) RETURNING 1
-      ), u AS (
-        UPDATE users SET like_count = like_count - 1
-        WHERE id = (SELECT user_id FROM del) AND (SELECT count(*) FROM t) >= 0 RETURNING 1
-      )
-      SELECT count(*) AS changed FROM del`,
-  },
-
-  insertLikes: {
-    name: 'likes_insert_likes',
-    text: `INSERT INTO likes (user_id, tweet_id, liked_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
-      ON CONFLICT DO NOTHING RETURNING user_id, tweet_id`,
-  },
-  lockTweets: { name: 'likes_lock_tweets', text: 'SELECT id FROM tweets WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE' },
-  lockUsers: { name: 'likes_lock_users', text: 'SELECT id FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE' },
-  recountTweets: {
-    name: 'likes_recount_tweets',
-    text: `UPDATE tweets SET like_count = (SELECT count(*) FROM likes WHERE likes.tweet_id = tweets.id)
-      WHERE id = ANY($1::text[])`,
-  },
-  recountUsers: {
-    name: 'likes_recount_users',
-    text: `UPDATE users SET like_count = (SELECT count(*) FROM likes WHERE likes.user_id = users.id)
-      WHERE id = ANY($1::text[])`,
-  },
-
-  insertUsers: upsertKeepingLikeCount('likes_users_upsert', 'users', USER_COLUMNS, 'user_id'),
-  insertTweets: upsertKeepingLikeCount('likes_tweets_upsert_keeping_like_count', 'tweets', TWEET_COLUMNS, 'tweet_id'),
-  insertMedia: upsertMany('likes_media_upsert', 'media', MEDIA_COLUMNS, typesOf(MEDIA_COLUMNS), 'media_key'),
-  insertPolls: upsertMany('likes_polls_upsert', 'polls', POLL_COLUMNS, typesOf(POLL_COLUMNS), 'id'),
-  insertPlaces: upsertMany('likes_places_upsert', 'places', PLACE_COLUMNS, typesOf(PLACE_COLUMNS), 'id'),
-
-  setDeleted: { name: 'likes_set_deleted', text: 'UPDATE tweets SET deleted = $2 WHERE id = $1' },
-  setUserFlags: {
-    name: 'likes_set_user_flags',
-    text: `UPDATE users SET protected = coalesce($2::boolean, protected), suspended = coalesce($3::boolean, suspended)
-      WHERE id = $1`,
-  },
-
-  project: { name: 'likes_project', text: `SELECT ${cols(PROJECT_COLUMNS)} FROM projects WHERE id = $1` },
-  projects: { name: 'likes_projects', text: `SELECT ${cols(PROJECT_COLUMNS)} FROM projects ORDER BY id` },
-  app: { name: 'likes_app', text: `SELECT ${cols(APP_COLUMNS)} FROM apps WHERE id = $1` },
-  apps: { name: 'likes_apps', text: `SELECT ${cols(APP_COLUMNS)} FROM apps ORDER BY id` },
-  appByConsumerKey: { name: 'likes_app_by_consumer_key', text: `SELECT ${cols(APP_COLUMNS)} FROM apps WHERE consumer_key = $1` },
-  appByClientId: { name: 'likes_app_by_client_id', text: `SELECT ${cols(APP_COLUMNS)} FROM apps WHERE client_id = $1` },
-  listUsers: {
-    name: 'likes_list_users',
-    text: `SELECT ${cols(USER_COLUMNS)} FROM users ORDER BY length(id) DESC, id DESC LIMIT $1`,
-  },
-  putProject: upsertOne('likes_put_project', 'projects', PROJECT_COLUMNS, 'id'),
-  putApp: upsertOne('likes_put_app', 'apps', APP_COLUMNS, 'id'),
-  oauth1Token: { name: 'likes_oauth1_token', text: `SELECT ${cols(OAUTH1_TOKEN_COLUMNS)} FROM oauth1_tokens WHERE token = $1` },
-  putOAuth1Token: upsertOne('likes_put_oauth1_token', 'oauth1_tokens', OAUTH1_TOKEN_COLUMNS, 'token'),
-  deleteOAuth1TokensOfApp: { name: 'likes_delete_oauth1_of_app', text: 'DELETE FROM oauth1_tokens WHERE app_id = $1' },
-  bearer: { name: 'likes_bearer', text: `SELECT ${cols(BEARER_COLUMNS)} FROM bearers WHERE token_hash = $1` },
-  putBearer: upsertOne('likes_put_bearer', 'bearers', BEARER_COLUMNS, 'token_hash'),
-  deleteBearer: { name: 'likes_delete_bearer', text: 'DELETE FROM bearers WHERE token_hash = $1' },
-  deleteBearersOfApp: { name: 'likes_delete_bearers_of_app', text: 'DELETE FROM bearers WHERE app_id = $1 AND kind = $2' },
-
-  setPassword: {
-    name: 'likes_set_password',
-    text: `INSERT INTO user_passwords (user_id, password_hash) VALUES ($1, $2)
-      ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash`,
-  },
-  deletePassword: { name: 'likes_delete_password', text: 'DELETE FROM user_passwords WHERE user_id = $1' },
-  passwordHash: { name: 'likes_password_hash', text: 'SELECT password_hash FROM user_passwords WHERE user_id = $1' },
-
-  getMeta: { name: 'likes_get_meta', text: 'SELECT value FROM meta WHERE key = $1' },
-  // First writer wins: on conflict the row is locked (waiting for an in-flight insert to commit) and its committed
-  // value returned, in one statement.
-  setMetaIfAbsent: {
-    name: 'likes_set_meta_if_absent',
-    text: `INSERT INTO meta (key, value) VALUES ($1, $2)
-      ON CONFLICT (key) DO UPDATE SET value = meta.value RETURNING value`,
-  },
-  setMeta: {
-    name: 'likes_set_meta',
-    text: 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  },
-  deleteMeta: { name: 'likes_delete_meta', text: 'DELETE FROM meta WHERE key = $1' },
-} satisfies Record<string, Stmt | Walk>;
 
 /**
  * The server store: PostgreSQL through a `pg.Pool`. Every query is a named prepared statement, every like/unlike
  * a single atomic statement that also moves both counters, bulk writes go through UNNEST in chunks, and a database
  * that cannot be reached or does not answer in time surfaces as ServiceUnavailableError within a few seconds.
  */
-export class PostgresStore implements LikesStore {
+export class PostgresStore extends MetaSettings implements LikesStore {
   readonly kind = 'postgres';
   readonly localDir = null;
   private readonly pool: pg.Pool;
@@ -404,6 +145,7 @@ export class PostgresStore implements LikesStore {
   private ended = false;
 
   constructor(connectionString: string, options: PostgresStoreOptions = {}) {
+    super();
     const statementTimeout = options.statementTimeoutMillis ?? 5000;
     this.bulkTimeout = options.bulkTimeoutMillis ?? 120_000;
     this.config = {
@@ -431,7 +173,7 @@ export class PostgresStore implements LikesStore {
         return (await this.pool.query<Row>({ name: stmt.name, text: stmt.text, values })).rows;
       } catch (err) {
         if (isRetryable(err) && attempt < MAX_ATTEMPTS) continue;
-        throw wrap(err);
+        throw wrapUnavailable(err);
       }
     }
   }
@@ -443,7 +185,7 @@ export class PostgresStore implements LikesStore {
       try {
         client = await this.pool.connect();
       } catch (err) {
-        throw wrap(err);
+        throw wrapUnavailable(err);
       }
       // A connection lost between two statements is emitted as 'error' on the checked-out client.
       let broken: Error | undefined;
@@ -463,7 +205,7 @@ export class PostgresStore implements LikesStore {
       } catch (err) {
         if (isPostgresUnavailable(err)) {
           broken = err as Error;
-          throw wrap(err);
+          throw wrapUnavailable(err);
         }
         try {
           await run(S.rollback);
@@ -491,7 +233,7 @@ export class PostgresStore implements LikesStore {
       await client.connect();
     } catch (err) {
       await client.end().catch(() => {});
-      throw wrap(err);
+      throw wrapUnavailable(err);
     }
     try {
       const run = (stmt: Stmt, values: unknown[] = []) => client.query({ ...stmt, values });
@@ -515,7 +257,7 @@ export class PostgresStore implements LikesStore {
         await run(S.unlock, [PG_MIGRATION_LOCK_KEY]).catch(() => {});
       }
     } catch (err) {
-      throw wrap(err);
+      throw wrapUnavailable(err);
     } finally {
       await client.end().catch(() => {});
     }
@@ -729,6 +471,10 @@ export class PostgresStore implements LikesStore {
   }
   async putOAuth1Token(token: OAuth1TokenRecord): Promise<void> {
     await this.q(S.putOAuth1Token, oauth1TokenToRow(token));
+  }
+  async deleteOAuth1Token(token: string): Promise<void> {
+    if (!storable(token)) return;
+    await this.q(S.deleteOAuth1Token, [token]);
   }
   async deleteOAuth1TokensOfApp(appId: string): Promise<void> {
     await this.q(S.deleteOAuth1TokensOfApp, [appId]);

@@ -12,6 +12,7 @@ import {
   tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
+import { MetaSettings } from '../metaSettings.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
@@ -43,7 +44,7 @@ interface PendingWrite {
 }
 
 /** The embedded store: one SQLite file in WAL mode, every statement prepared once. */
-export class SqliteStore implements LikesStore {
+export class SqliteStore extends MetaSettings implements LikesStore {
   readonly kind = 'sqlite';
   readonly localDir: string | null;
   private readonly db: Database.Database;
@@ -51,6 +52,7 @@ export class SqliteStore implements LikesStore {
   private writeBatch!: Database.Transaction<(batch: PendingWrite[], results: ({ ok: boolean } | { error: unknown })[]) => void>;
 
   constructor(file: string) {
+    super();
     const onDisk = file !== ':memory:' && file !== '';
     this.localDir = onDisk ? dirname(file) : null;
     // The database holds hashed and sealed credentials: 0700 directory, 0600 file. SQLite gives the -wal and -shm
@@ -176,6 +178,7 @@ export class SqliteStore implements LikesStore {
       putApp: upsert('apps', APP_COLUMNS, 'id'),
       oauth1Token: db.prepare(`SELECT ${columnList(OAUTH1_TOKEN_COLUMNS)} FROM oauth1_tokens WHERE token = ?`),
       putOAuth1Token: upsert('oauth1_tokens', OAUTH1_TOKEN_COLUMNS, 'token'),
+      deleteOAuth1Token: db.prepare('DELETE FROM oauth1_tokens WHERE token = ?'),
       deleteOAuth1TokensOfApp: db.prepare('DELETE FROM oauth1_tokens WHERE app_id = ?'),
       bearer: db.prepare(`SELECT ${columnList(BEARER_COLUMNS)} FROM bearers WHERE token_hash = ?`),
       putBearer: upsert('bearers', BEARER_COLUMNS, 'token_hash'),
@@ -394,6 +397,9 @@ export class SqliteStore implements LikesStore {
   }
   async putOAuth1Token(token: OAuth1TokenRecord): Promise<void> {
     this.stmts.putOAuth1Token.run(...oauth1TokenToRow(token));
+  }
+  async deleteOAuth1Token(token: string): Promise<void> {
+    this.stmts.deleteOAuth1Token.run(token);
   }
   async deleteOAuth1TokensOfApp(appId: string): Promise<void> {
     this.stmts.deleteOAuth1TokensOfApp.run(appId);

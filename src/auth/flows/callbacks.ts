@@ -1,35 +1,26 @@
 // The callback URLs an App registered (X's "Callback URI / Redirect URL" list in the developer portal), kept in
-// meta as `app-callbacks:<appId>` = JSON array. Both flows accept only a registered URL: OAuth 2.0's
-// redirect_uri and OAuth 1.0a's oauth_callback (X answers 403 code 415 for an unregistered one).
-import type { LikesStore } from '../../ports/store.ts';
-
-export const appCallbacksKey = (appId: string): string => `app-callbacks:${appId}`;
+// the store's App settings. Both flows accept only a registered URL: OAuth 2.0's redirect_uri and OAuth 1.0a's
+// oauth_callback (X answers 403 code 415 for an unregistered one).
+import type { AppSettings } from '../../ports/settingsStore.ts';
 
 /** At most this many URLs per App (X's portal allows a short list). */
 export const MAX_CALLBACKS = 50;
 const MAX_URL_LENGTH = 2000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-export async function appCallbacks(store: LikesStore, appId: string): Promise<string[]> {
-  const raw = await store.getMeta(appCallbacksKey(appId));
-  if (!raw) return [];
-  try {
-    const list = JSON.parse(raw) as unknown;
-    return Array.isArray(list) ? list.filter((u): u is string => typeof u === 'string') : [];
-  } catch {
-    return [];
-  }
+export function appCallbacks(store: Pick<AppSettings, 'callbackUrls'>, appId: string): Promise<string[]> {
+  return store.callbackUrls(appId);
 }
 
 /** Replaces the App's list (each URL checked with `callbackUrlProblem` first; duplicates kept once). */
-export async function setAppCallbacks(store: LikesStore, appId: string, urls: readonly string[]): Promise<string[]> {
+export async function setAppCallbacks(store: Pick<AppSettings, 'setCallbackUrls'>, appId: string, urls: readonly string[]): Promise<string[]> {
   for (const url of urls) {
     const problem = callbackUrlProblem(url);
     if (problem) throw new Error(problem);
   }
   const list = [...new Set(urls)];
   if (list.length > MAX_CALLBACKS) throw new Error(`at most ${MAX_CALLBACKS} callback URLs per App`);
-  await store.setMeta(appCallbacksKey(appId), JSON.stringify(list));
+  await store.setCallbackUrls(appId, list);
   return list;
 }
 

@@ -6,7 +6,9 @@ import type { AppPermission, AppRecord } from '../../domain/model.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EphemeralStore } from '../../ports/ephemeral.ts';
 import type { NonceStore } from '../../ports/nonceStore.ts';
-import type { LikesStore } from '../../ports/store.ts';
+import type { ContentStore } from '../../ports/contentStore.ts';
+import type { CredentialStore } from '../../ports/credentialStore.ts';
+import type { AppSettings } from '../../ports/settingsStore.ts';
 import type { AuthRequest } from '../authRequest.ts';
 import type { CredentialIssuer } from '../credentials.ts';
 import { parseOAuthAuthorization, percentEncode } from '../oauth1.ts';
@@ -104,7 +106,7 @@ export type OAuth1Decision =
 
 export class OAuth1Flow {
   constructor(
-    private readonly store: LikesStore,
+    private readonly store: CredentialStore & Pick<ContentStore, 'usersByIds'> & Pick<AppSettings, 'callbackUrls'>,
     private readonly ephemeral: EphemeralStore,
     private readonly nonces: NonceStore,
     private readonly credentials: CredentialIssuer,

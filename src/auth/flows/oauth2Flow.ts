@@ -4,7 +4,8 @@
 import { clientTypeOf, type AppRecord } from '../../domain/model.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EphemeralStore } from '../../ports/ephemeral.ts';
-import type { LikesStore } from '../../ports/store.ts';
+import type { CredentialStore } from '../../ports/credentialStore.ts';
+import type { AppSettings } from '../../ports/settingsStore.ts';
 import type { CredentialIssuer } from '../credentials.ts';
 import { formDecode } from '../../formEncoding.ts';
 import { constantTimeEqual, hashToken, randomString } from '../secrets.ts';
@@ -103,7 +104,7 @@ export function basicCredentials(header: string | undefined): [string, string] |
 
 export class OAuth2Flow {
   constructor(
-    private readonly store: LikesStore,
+    private readonly store: CredentialStore & Pick<AppSettings, 'callbackUrls'>,
     private readonly ephemeral: EphemeralStore,
     private readonly credentials: CredentialIssuer,
     private readonly pending: PendingAuthorizations,

@@ -1,7 +1,7 @@
 // Sign-in passwords for the authorization pages: scrypt with a random salt per password, the cost parameters
 // kept in the hash string so they can be raised later, and a constant-time comparison.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { LikesStore } from '../../ports/store.ts';
+import type { CredentialStore } from '../../ports/credentialStore.ts';
 
 const PREFIX = 'scrypt';
 const COST = { N: 16384, r: 8, p: 1 } as const;
@@ -45,6 +45,6 @@ export async function verifyPassword(password: string, stored: string | null): P
 }
 
 /** Hashes and stores the user's password (null removes it: the user can no longer sign in). */
-export async function setPassword(store: LikesStore, userId: string, password: string | null): Promise<void> {
+export async function setPassword(store: Pick<CredentialStore, 'setUserPassword'>, userId: string, password: string | null): Promise<void> {
   await store.setUserPassword(userId, password === null ? null : await hashPassword(password));
 }

@@ -7,7 +7,7 @@ import type { AppPermission } from '../../domain/model.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EphemeralStore } from '../../ports/ephemeral.ts';
 import type { RateLimiter } from '../../ports/rateLimiter.ts';
-import type { LikesStore } from '../../ports/store.ts';
+import type { FlowSettings } from '../../ports/settingsStore.ts';
 import { constantTimeEqual, randomString, type SecretSealer } from '../secrets.ts';
 import type { PkceMethod } from './pkce.ts';
 
@@ -113,9 +113,6 @@ export class PendingAuthorizations {
 
 export type FormStep = 'signin' | 'consent';
 
-/** Where the form-signing key is kept, sealed with the service's secret key, so every instance signs alike. */
-const FORM_KEY_META = 'flow-form-key';
-
 /** Signs and checks the hidden `csrf` field of the sign-in and consent forms. */
 export class FormTokens {
   private constructor(
@@ -123,9 +120,9 @@ export class FormTokens {
     private readonly clock: Clock,
   ) {}
 
-  /** The key from meta (the first instance to need one creates it). */
-  static async open(store: LikesStore, sealer: SecretSealer, clock: Clock): Promise<FormTokens> {
-    const sealed = await store.setMetaIfAbsent(FORM_KEY_META, sealer.seal(randomString(64)));
+  /** The key from the store's settings, sealed with the service's secret key (the first instance to need one creates it). */
+  static async open(store: FlowSettings, sealer: SecretSealer, clock: Clock): Promise<FormTokens> {
+    const sealed = await store.setSealedFormKeyIfAbsent(sealer.seal(randomString(64)));
     return new FormTokens(Buffer.from(sealer.open(sealed), 'utf8'), clock);
   }
 

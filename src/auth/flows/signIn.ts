@@ -12,7 +12,8 @@
 import type { UserRecord } from '../../domain/model.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { AttemptPolicy, RateLimiter } from '../../ports/rateLimiter.ts';
-import type { LikesStore } from '../../ports/store.ts';
+import type { ContentStore } from '../../ports/contentStore.ts';
+import type { CredentialStore } from '../../ports/credentialStore.ts';
 import { HashSlots } from './hashSlots.ts';
 import { MAX_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { MAX_SIGN_IN_FAILURES, PENDING_TTL_MS } from './pending.ts';
@@ -61,7 +62,7 @@ export class SignIn {
   private readonly addressLimit: number | null;
 
   constructor(
-    private readonly store: LikesStore,
+    private readonly store: Pick<ContentStore, 'usersByUsernames'> & Pick<CredentialStore, 'userPasswordHash'>,
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
     options: SignInOptions = {},

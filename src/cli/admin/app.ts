@@ -6,6 +6,7 @@ import { effectivePolicy } from '../../domain/access.ts';
 import { APP_TYPES, clientTypeOf, type AppPermission, type AppRecord, type ProjectRecord } from '../../domain/model.ts';
 import { appOnlyRateLimits } from '../../domain/rateLimits.ts';
 import { USAGE_FIELDS } from '../../domain/usage.ts';
+import type { CredentialStore } from '../../ports/credentialStore.ts';
 import type { Services } from '../../services.ts';
 import {
   AdminError, UsageError, checkId, commandGroup, keyValues, table, type Subcommand,
@@ -21,13 +22,13 @@ const TYPE_HELP = `  --type T          The App's type, as on X: web (Web App) or
                      clients (HTTP Basic with the client secret on /2/oauth2/token and /2/oauth2/revoke);
                      native (Native App) or spa (Single page App) are public clients (client_id alone)`;
 
-export async function requireApp(services: Services, id: string): Promise<AppRecord> {
+export async function requireApp(services: { store: CredentialStore }, id: string): Promise<AppRecord> {
   const app = await services.store.appById(id);
   if (!app) throw new AdminError(`no App with id ${id}`);
   return app;
 }
 
-async function projectOf(services: Services, app: AppRecord): Promise<ProjectRecord | null> {
+async function projectOf(services: { store: CredentialStore }, app: AppRecord): Promise<ProjectRecord | null> {
   return app.projectId ? services.store.projectById(app.projectId) : null;
 }
 
@@ -91,7 +92,7 @@ function callbackFlag(raw: string | undefined): string[] | undefined {
 }
 
 /** `--project ID|none`: undefined when absent, null for `none`; the Project must exist. */
-async function projectFlag(services: Services, raw: string | undefined): Promise<string | null | undefined> {
+async function projectFlag(services: { store: CredentialStore }, raw: string | undefined): Promise<string | null | undefined> {
   if (raw === undefined) return undefined;
   if (raw === 'none') return null;
   return (await requireProject(services, raw)).id;

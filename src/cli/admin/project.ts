@@ -1,7 +1,7 @@
 // `likes-api project create|list|show|set`: Projects, their monthly Tweet cap, developer account state and
 // policy overrides.
 import { DEFAULT_POLICY, type AppRecord, type DeveloperAccountState, type ProjectRecord } from '../../domain/model.ts';
-import type { Services } from '../../services.ts';
+import type { CredentialStore } from '../../ports/credentialStore.ts';
 import { AdminError, UsageError, checkId, commandGroup, keyValues, table, type Flags, type FlagKind, type Subcommand } from './cli.ts';
 import { POLICY_FLAG_KINDS, POLICY_FLAG_NAMES, POLICY_HELP, applyPolicyChanges, describePolicy, readPolicyFlags } from './policy.ts';
 
@@ -63,7 +63,7 @@ function projectHuman(project: ProjectRecord, apps: readonly AppRecord[] | null)
   return lines.join('\n');
 }
 
-export async function requireProject(services: Services, id: string): Promise<ProjectRecord> {
+export async function requireProject(services: { store: CredentialStore }, id: string): Promise<ProjectRecord> {
   const project = await services.store.projectById(id);
   if (!project) throw new AdminError(`no Project with id ${id}`);
   return project;

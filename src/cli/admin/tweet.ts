@@ -1,13 +1,13 @@
 // `likes-api tweet create|delete`: Tweets to like, and deleting them (they then drop out of every listing).
 import type { TweetEntities, TweetRecord, UserRecord } from '../../domain/model.ts';
-import type { Services } from '../../services.ts';
+import type { ContentStore } from '../../ports/contentStore.ts';
 import { AdminError, checkId, commandGroup, iso, keyValues, type Subcommand } from './cli.ts';
 
 /** X's longest Post (Premium long posts). */
 const MAX_TEXT = 25_000;
 
 /** Hashtags and @mentions of `text`, with code-point offsets as X gives them; mentions of known users carry their id. */
-async function entitiesOf(services: Services, text: string): Promise<TweetEntities | null> {
+async function entitiesOf(services: { store: ContentStore }, text: string): Promise<TweetEntities | null> {
   const offset = (utf16: number) => Array.from(text.slice(0, utf16)).length;
   const entities: TweetEntities = {};
   const mentions = [...text.matchAll(/(^|[^A-Za-z0-9_])@([A-Za-z0-9_]{1,15})(?![A-Za-z0-9_])/g)];

@@ -2,7 +2,7 @@
 // (OAuth 1.0a and OAuth 2.0) for an App.
 import { MAX_PASSWORD_LENGTH, setPassword } from '../../auth/flows/passwords.ts';
 import { OAUTH2_SCOPES, type OAuth2Scope, type UserRecord } from '../../domain/model.ts';
-import type { Services } from '../../services.ts';
+import type { ContentStore } from '../../ports/contentStore.ts';
 import { requireApp } from './app.ts';
 import { AdminError, UsageError, checkId, commandGroup, iso, keyValues, table, type Subcommand } from './cli.ts';
 
@@ -10,7 +10,7 @@ import { AdminError, UsageError, checkId, commandGroup, iso, keyValues, table, t
 const USERNAME = /^[A-Za-z0-9_]{1,15}$/;
 const DEFAULT_PROFILE_IMAGE = 'https://abs.twimg.com/sticky/default_profile_images/default_profile_normal.png';
 
-async function requireUser(services: Services, id: string): Promise<UserRecord> {
+async function requireUser(services: { store: ContentStore }, id: string): Promise<UserRecord> {
   const [user] = await services.store.usersByIds([id]);
   if (!user) throw new AdminError(`no user with id ${id}`);
   return user;

@@ -1,0 +1,230 @@
+// The statements of PostgresStore: every query is a named prepared statement, built once from the column lists of
+// rows.ts.
+import {
+  APP_COLUMNS, BEARER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
+  TWEET_COLUMNS, USER_COLUMNS, columnList,
+} from '../rows.ts';
+
+export interface Stmt {
+  name: string;
+  text: string;
+}
+
+const cols = columnList;
+const byKeys = (name: string, table: string, c: readonly string[], key: string): Stmt => ({
+  name,
+  text: `SELECT ${cols(c)} FROM ${table} WHERE ${key} = ANY($1::text[]) ORDER BY ${key}`,
+});
+/** `unnest($1::text[], $2::bigint[], ...)` for the given column types. */
+const unnestOf = (types: readonly string[]): string =>
+  `unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
+const upsertMany = (name: string, table: string, c: readonly string[], types: readonly string[], key: string): Stmt => ({
+  name,
+  text: `INSERT INTO ${table} (${cols(c)}) SELECT * FROM ${unnestOf(types)}
+    ON CONFLICT (${key}) DO UPDATE SET ${c.filter((x) => x !== key).map((x) => `${x} = excluded.${x}`).join(', ')}`,
+});
+const upsertOne = (name: string, table: string, c: readonly string[], key: string): Stmt => ({
+  name,
+  text: `INSERT INTO ${table} (${cols(c)}) VALUES (${c.map((_, i) => `$${i + 1}`).join(', ')})
+    ON CONFLICT (${key}) DO UPDATE SET ${c.filter((x) => x !== key).map((x) => `${x} = excluded.${x}`).join(', ')}`,
+});
+
+// Column types for the UNNEST bulk paths, aligned with the *_COLUMNS lists of rows.ts.
+const PG_TYPES: Record<string, 'text' | 'bigint' | 'boolean'> = {
+  created_at: 'bigint', protected: 'boolean', verified: 'boolean', suspended: 'boolean', followers_count: 'bigint',
+  following_count: 'bigint', tweet_count: 'bigint', listed_count: 'bigint', like_count: 'bigint',
+  possibly_sensitive: 'boolean', deleted: 'boolean', retweet_count: 'bigint', reply_count: 'bigint',
+  quote_count: 'bigint', impression_count: 'bigint', bookmark_count: 'bigint', width: 'bigint', height: 'bigint',
+  duration_ms: 'bigint', view_count: 'bigint', duration_minutes: 'bigint', end_at: 'bigint',
+};
+const typesOf = (c: readonly string[]): string[] => c.map((x) => PG_TYPES[x] ?? 'text');
+
+/**
+ * insertUsers / insertTweets: insert, or update the row with the same id in place, row after row in array order (a
+ * unique index is checked as each row is written, so a username held by another id at that point is a 23505).
+ * like_count belongs to like/unlike/insertLikes: never written on update; a new row starts with the number of likes
+ * rows that already reference it. The parameters are the columns without like_count.
+ */
+const upsertKeepingLikeCount = (name: string, table: 'users' | 'tweets', c: readonly string[], likesKey: 'user_id' | 'tweet_id'): Stmt => {
+  const written = c.filter((x) => x !== 'like_count');
+  return {
+    name,
+    text: `INSERT INTO ${table} (${cols(written)}, like_count)
+      SELECT ${written.map((x) => `v.${x}`).join(', ')}, (SELECT count(*) FROM likes WHERE likes.${likesKey} = v.id)
+      FROM ${unnestOf(typesOf(written))} WITH ORDINALITY AS v(${cols(written)}, ord) ORDER BY v.ord
+      ON CONFLICT (id) DO UPDATE SET ${written.filter((x) => x !== 'id').map((x) => `${x} = excluded.${x}`).join(', ')}`,
+  };
+};
+
+// Keyset walks over one of the two likes indexes; `newer` reads upwards from the cursor and is reversed in code.
+// Rows carry user_id, tweet_id, liked_at; `select` may add joined columns (the likes table is aliased `l`).
+const walk = (
+  key: 'user_id' | 'tweet_id',
+  other: 'tweet_id' | 'user_id',
+  select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l',
+  name = `likes_walk_${key}`,
+) => ({
+  first: {
+    name: `${name}_first`,
+    text: `${select}
+      WHERE l.${key} = $1 AND (l.liked_at, l.${other}) >= ($2::bigint, $3::text)
+      ORDER BY l.liked_at DESC, l.${other} DESC LIMIT $4`,
+  },
+  older: {
+    name: `${name}_older`,
+    text: `${select}
+      WHERE l.${key} = $1 AND (l.liked_at, l.${other}) < ($2::bigint, $3::text) AND (l.liked_at, l.${other}) >= ($4::bigint, $5::text)
+      ORDER BY l.liked_at DESC, l.${other} DESC LIMIT $6`,
+  },
+  newer: {
+    name: `${name}_newer`,
+    text: `${select}
+      WHERE l.${key} = $1 AND (l.liked_at, l.${other}) > ($2::bigint, $3::text) AND (l.liked_at, l.${other}) >= ($4::bigint, $5::text)
+      ORDER BY l.liked_at ASC, l.${other} ASC LIMIT $6`,
+  },
+});
+export type Walk = ReturnType<typeof walk>;
+
+/** Every statement of PostgresStore, by what it does. */
+export const S = {
+  begin: { name: 'likes_begin', text: 'BEGIN' },
+  commit: { name: 'likes_commit', text: 'COMMIT' },
+  rollback: { name: 'likes_rollback', text: 'ROLLBACK' },
+  localTimeout: { name: 'likes_local_timeout', text: `SELECT set_config('statement_timeout', $1, true)` },
+
+  lock: { name: 'likes_migrate_lock', text: 'SELECT pg_advisory_lock($1::bigint)' },
+  unlock: { name: 'likes_migrate_unlock', text: 'SELECT pg_advisory_unlock($1::bigint)' },
+  schemaVersion: { name: 'likes_schema_version', text: 'SELECT coalesce(max(version), 0) AS version FROM schema_migrations' },
+  recordVersion: {
+    name: 'likes_schema_record',
+    text: 'INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)',
+  },
+
+  isEmpty: { name: 'likes_is_empty', text: 'SELECT NOT EXISTS (SELECT 1 FROM users) AS empty' },
+  users: byKeys('likes_users_by_ids', 'users', USER_COLUMNS, 'id'),
+  usersByUsername: {
+    name: 'likes_users_by_usernames',
+    text: `SELECT ${cols(USER_COLUMNS)} FROM users WHERE lower(username) = ANY($1::text[]) ORDER BY lower(username)`,
+  },
+  tweets: byKeys('likes_tweets_by_ids', 'tweets', TWEET_COLUMNS, 'id'),
+  media: byKeys('likes_media_by_keys', 'media', MEDIA_COLUMNS, 'media_key'),
+  polls: byKeys('likes_polls_by_ids', 'polls', POLL_COLUMNS, 'id'),
+  places: byKeys('likes_places_by_ids', 'places', PLACE_COLUMNS, 'id'),
+  byUser: walk('user_id', 'tweet_id'),
+  likedTweets: walk(
+    'user_id',
+    'tweet_id',
+    `SELECT l.user_id, l.tweet_id, l.liked_at, u.id AS author_id_seen, u.protected AS author_protected,
+      u.suspended AS author_suspended, ${TWEET_COLUMNS.map((c) => `t.${c}`).join(', ')}
+      FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
+    'likes_liked_tweets',
+  ),
+  ofTweet: walk('tweet_id', 'user_id'),
+  atRank: {
+    name: 'likes_at_rank',
+    text: `SELECT user_id, tweet_id, liked_at FROM likes WHERE tweet_id = $1
+      ORDER BY liked_at DESC, user_id DESC LIMIT 1 OFFSET $2`,
+  },
+
+  // One statement each: the row change and both counters commit together. The counters are bumped relative to
+  // their latest committed value (an UPDATE re-reads a row changed concurrently), so no increment is lost. The
+  // tweet is always locked before the user (u waits on t), the same order as insertLikes, so they cannot deadlock.
+  like: {
+    name: 'likes_like',
+    text: `WITH ins AS (
+        INSERT INTO likes (user_id, tweet_id, liked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id, tweet_id
+      ), t AS (
+        UPDATE tweets SET like_count = like_count + 1 WHERE id = (SELECT tweet_id FROM ins) RETURNING 1
+      ), u AS (
+        UPDATE users SET like_count = like_count + 1
+        WHERE id = (SELECT user_id FROM ins) AND (SELECT count(*) FROM t) >= 0 RETURNING 1
+      )
+      SELECT count(*) AS changed FROM ins`,
+  },
+  unlike: {
+    name: 'likes_unlike',
+    text: `WITH del AS (
+        DELETE FROM likes WHERE user_id = $1 AND tweet_id = $2 RETURNING user_id, tweet_id
+      ), t AS (
+        UPDATE tweets SET like_count = like_count - 1 WHERE id = (SELECT tweet_id FROM del) RETURNING 1
+      ), u AS (
+        UPDATE users SET like_count = like_count - 1
+        WHERE id = (SELECT user_id FROM del) AND (SELECT count(*) FROM t) >= 0 RETURNING 1
+      )
+      SELECT count(*) AS changed FROM del`,
+  },
+
+  insertLikes: {
+    name: 'likes_insert_likes',
+    text: `INSERT INTO likes (user_id, tweet_id, liked_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+      ON CONFLICT DO NOTHING RETURNING user_id, tweet_id`,
+  },
+  lockTweets: { name: 'likes_lock_tweets', text: 'SELECT id FROM tweets WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE' },
+  lockUsers: { name: 'likes_lock_users', text: 'SELECT id FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE' },
+  recountTweets: {
+    name: 'likes_recount_tweets',
+    text: `UPDATE tweets SET like_count = (SELECT count(*) FROM likes WHERE likes.tweet_id = tweets.id)
+      WHERE id = ANY($1::text[])`,
+  },
+  recountUsers: {
+    name: 'likes_recount_users',
+    text: `UPDATE users SET like_count = (SELECT count(*) FROM likes WHERE likes.user_id = users.id)
+      WHERE id = ANY($1::text[])`,
+  },
+
+  insertUsers: upsertKeepingLikeCount('likes_users_upsert', 'users', USER_COLUMNS, 'user_id'),
+  insertTweets: upsertKeepingLikeCount('likes_tweets_upsert_keeping_like_count', 'tweets', TWEET_COLUMNS, 'tweet_id'),
+  insertMedia: upsertMany('likes_media_upsert', 'media', MEDIA_COLUMNS, typesOf(MEDIA_COLUMNS), 'media_key'),
+  insertPolls: upsertMany('likes_polls_upsert', 'polls', POLL_COLUMNS, typesOf(POLL_COLUMNS), 'id'),
+  insertPlaces: upsertMany('likes_places_upsert', 'places', PLACE_COLUMNS, typesOf(PLACE_COLUMNS), 'id'),
+
+  setDeleted: { name: 'likes_set_deleted', text: 'UPDATE tweets SET deleted = $2 WHERE id = $1' },
+  setUserFlags: {
+    name: 'likes_set_user_flags',
+    text: `UPDATE users SET protected = coalesce($2::boolean, protected), suspended = coalesce($3::boolean, suspended)
+      WHERE id = $1`,
+  },
+
+  project: { name: 'likes_project', text: `SELECT ${cols(PROJECT_COLUMNS)} FROM projects WHERE id = $1` },
+  projects: { name: 'likes_projects', text: `SELECT ${cols(PROJECT_COLUMNS)} FROM projects ORDER BY id` },
+  app: { name: 'likes_app', text: `SELECT ${cols(APP_COLUMNS)} FROM apps WHERE id = $1` },
+  apps: { name: 'likes_apps', text: `SELECT ${cols(APP_COLUMNS)} FROM apps ORDER BY id` },
+  appByConsumerKey: { name: 'likes_app_by_consumer_key', text: `SELECT ${cols(APP_COLUMNS)} FROM apps WHERE consumer_key = $1` },
+  appByClientId: { name: 'likes_app_by_client_id', text: `SELECT ${cols(APP_COLUMNS)} FROM apps WHERE client_id = $1` },
+  listUsers: {
+    name: 'likes_list_users',
+    text: `SELECT ${cols(USER_COLUMNS)} FROM users ORDER BY length(id) DESC, id DESC LIMIT $1`,
+  },
+  putProject: upsertOne('likes_put_project', 'projects', PROJECT_COLUMNS, 'id'),
+  putApp: upsertOne('likes_put_app', 'apps', APP_COLUMNS, 'id'),
+  oauth1Token: { name: 'likes_oauth1_token', text: `SELECT ${cols(OAUTH1_TOKEN_COLUMNS)} FROM oauth1_tokens WHERE token = $1` },
+  putOAuth1Token: upsertOne('likes_put_oauth1_token', 'oauth1_tokens', OAUTH1_TOKEN_COLUMNS, 'token'),
+  deleteOAuth1Token: { name: 'likes_delete_oauth1_token', text: 'DELETE FROM oauth1_tokens WHERE token = $1' },
+  deleteOAuth1TokensOfApp: { name: 'likes_delete_oauth1_of_app', text: 'DELETE FROM oauth1_tokens WHERE app_id = $1' },
+  bearer: { name: 'likes_bearer', text: `SELECT ${cols(BEARER_COLUMNS)} FROM bearers WHERE token_hash = $1` },
+  putBearer: upsertOne('likes_put_bearer', 'bearers', BEARER_COLUMNS, 'token_hash'),
+  deleteBearer: { name: 'likes_delete_bearer', text: 'DELETE FROM bearers WHERE token_hash = $1' },
+  deleteBearersOfApp: { name: 'likes_delete_bearers_of_app', text: 'DELETE FROM bearers WHERE app_id = $1 AND kind = $2' },
+
+  setPassword: {
+    name: 'likes_set_password',
+    text: `INSERT INTO user_passwords (user_id, password_hash) VALUES ($1, $2)
+      ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash`,
+  },
+  deletePassword: { name: 'likes_delete_password', text: 'DELETE FROM user_passwords WHERE user_id = $1' },
+  passwordHash: { name: 'likes_password_hash', text: 'SELECT password_hash FROM user_passwords WHERE user_id = $1' },
+
+  getMeta: { name: 'likes_get_meta', text: 'SELECT value FROM meta WHERE key = $1' },
+  // First writer wins: on conflict the row is locked (waiting for an in-flight insert to commit) and its committed
+  // value returned, in one statement.
+  setMetaIfAbsent: {
+    name: 'likes_set_meta_if_absent',
+    text: `INSERT INTO meta (key, value) VALUES ($1, $2)
+      ON CONFLICT (key) DO UPDATE SET value = meta.value RETURNING value`,
+  },
+  setMeta: {
+    name: 'likes_set_meta',
+    text: 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  },
+  deleteMeta: { name: 'likes_delete_meta', text: 'DELETE FROM meta WHERE key = $1' },
+} satisfies Record<string, Stmt | Walk>;

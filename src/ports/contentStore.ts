@@ -1,0 +1,108 @@
+// What the API serves: users, Tweets and what hangs off them, and the likes between them.
+import type {
+  LikeRow, MediaRecord, PlaceRecord, PollRecord, TweetRecord, UserRecord,
+} from '../domain/model.ts';
+
+/** A position in a likes listing: the (likedAt, id) of a row, where id is the other side of the like. */
+export interface LikeKey {
+  likedAt: number;
+  id: string;
+}
+
+/**
+ * One page of a keyset walk over likes ordered newest first by (likedAt, id).
+ * `older`: the `limit` rows strictly older than `from` (or the newest rows when `from` is absent).
+ * `newer`: the `limit` rows strictly newer than `from` and closest to it.
+ * Either way the rows come back newest first.
+ *
+ * `floor` is an inclusive lower bound, in every direction: rows strictly older than `floor` are never returned,
+ * the row whose (likedAt, id) equals `floor` is. A floor with likedAt -Infinity is no floor at all (every row, however
+ * old, is at or above it); one with likedAt +Infinity lets nothing through (the walk returns no rows).
+ */
+export interface KeysetPage {
+  limit: number;
+  direction: 'older' | 'newer';
+  from?: LikeKey;
+  floor?: LikeKey;
+}
+
+export interface LikedTweetRow {
+  like: LikeRow;
+  tweet: TweetRecord | null;
+  author: { id: string; protected: boolean; suspended: boolean } | null;
+}
+
+/**
+ * Users, Tweets, media, polls, places and likes.
+ *
+ * Lookups by keys (usersByIds, usersByUsernames, tweetsByIds, mediaByKeys, pollsByIds, placesByIds) return each
+ * stored record at most once, whatever the repeats in the keys, leave unknown keys out, and return the records in
+ * an UNSPECIFIED order: callers index them by key, never by position.
+ *
+ * like_count of tweets and users is derived from the likes rows: like, unlike and insertLikes keep
+ * tweets.like_count and users.like_count equal to the number of likes rows of the tweet / given by the user, and
+ * no other write changes them.
+ */
+export interface ContentStore {
+  /** True when the store has no users yet (a fresh store, ready for the demo seed). */
+  isEmpty(): Promise<boolean>;
+
+  usersByIds(ids: readonly string[]): Promise<UserRecord[]>;
+  usersByUsernames(usernames: readonly string[]): Promise<UserRecord[]>;
+  tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]>;
+  mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]>;
+  pollsByIds(ids: readonly string[]): Promise<PollRecord[]>;
+  placesByIds(ids: readonly string[]): Promise<PlaceRecord[]>;
+  /** Users newest id first, at most `limit`, for admin listings. */
+  listUsers(limit: number): Promise<UserRecord[]>;
+
+  /** Likes given by `userId`; `LikeKey.id` is the tweet id. */
+  likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]>;
+  /**
+   * The same walk as likesByUser, each like joined to its Tweet (null when no such Tweet exists) and the
+   * visibility flags of the Tweet's author (null when the author does not exist): one read per page.
+   */
+  likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow[]>;
+  /** Likes a tweet received; `LikeKey.id` is the liking user's id. */
+  likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]>;
+  /** The like of `tweetId` at 0-based position `rank` newest first, or null when it has fewer likes. */
+  likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null>;
+
+  /**
+   * Adds the like and bumps both the tweet's and the user's like_count, atomically. False (and nothing changes)
+   * when it already existed; the first like's time is kept.
+   */
+  like(userId: string, tweetId: string, likedAt: number): Promise<boolean>;
+  /**
+   * Removes the like and lowers both the tweet's and the user's like_count, atomically. False (and nothing
+   * changes) when there was none.
+   */
+  unlike(userId: string, tweetId: string): Promise<boolean>;
+
+  // Writes used by the demo seed, bulk seeding and the admin CLI.
+  /**
+   * Inserts each user, or updates the stored user with the same id in place, the rows applied in array order as
+   * one atomic batch (of two rows with one id, the later wins). `metrics.like_count` of the records is ignored: an
+   * existing user keeps its like_count, a new one gets the number of likes rows it already gave (normally 0).
+   * Rejects, writing nothing of the batch, when a row's username equals (ASCII case-insensitively) the username of
+   * a user with a different id at that point: a stored user, or one written by an earlier row of the batch (so two
+   * users cannot swap usernames in one batch). No other user is ever deleted or changed.
+   */
+  insertUsers(users: readonly UserRecord[]): Promise<void>;
+  /**
+   * Inserts each tweet, or updates the stored tweet with the same id in place (of two rows with one id, the later
+   * wins). `likeCount` of the records is ignored: an existing tweet keeps its like_count, a new one gets the number
+   * of likes rows that already reference it (normally 0).
+   */
+  insertTweets(tweets: readonly TweetRecord[]): Promise<void>;
+  insertMedia(media: readonly MediaRecord[]): Promise<void>;
+  insertPolls(polls: readonly PollRecord[]): Promise<void>;
+  insertPlaces(places: readonly PlaceRecord[]): Promise<void>;
+  /**
+   * Bulk-inserts likes that do not exist yet (the first of duplicates wins; an existing like keeps its time) and
+   * recounts like_count of the tweets and users touched.
+   */
+  insertLikes(likes: readonly LikeRow[]): Promise<void>;
+  setTweetDeleted(tweetId: string, deleted: boolean): Promise<void>;
+  setUserFlags(userId: string, flags: { protected?: boolean; suspended?: boolean }): Promise<void>;
+}

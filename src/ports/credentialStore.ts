@@ -1,0 +1,31 @@
+// Who may call the API: Projects and Apps, OAuth 1.0a access tokens, Bearer tokens and sign-in passwords.
+import type { AppRecord, BearerRecord, OAuth1TokenRecord, ProjectRecord } from '../domain/model.ts';
+
+export interface CredentialStore {
+  projectById(id: string): Promise<ProjectRecord | null>;
+  listProjects(): Promise<ProjectRecord[]>;
+  putProject(project: ProjectRecord): Promise<void>;
+
+  appById(id: string): Promise<AppRecord | null>;
+  appByConsumerKey(consumerKey: string): Promise<AppRecord | null>;
+  appByClientId(clientId: string): Promise<AppRecord | null>;
+  listApps(): Promise<AppRecord[]>;
+  putApp(app: AppRecord): Promise<void>;
+
+  oauth1Token(token: string): Promise<OAuth1TokenRecord | null>;
+  putOAuth1Token(token: OAuth1TokenRecord): Promise<void>;
+  /** Removes one OAuth 1.0a access token (revocation); nothing happens when there is none. */
+  deleteOAuth1Token(token: string): Promise<void>;
+  deleteOAuth1TokensOfApp(appId: string): Promise<void>;
+
+  bearerByHash(tokenHash: string): Promise<BearerRecord | null>;
+  putBearer(bearer: BearerRecord): Promise<void>;
+  deleteBearer(tokenHash: string): Promise<void>;
+  /** Removes every bearer of the app of the given kind (used when keys are regenerated). */
+  deleteBearersOfApp(appId: string, kind: BearerRecord['kind']): Promise<void>;
+
+  /** Sets (or, with null, removes) the user's sign-in password hash (src/auth/flows/passwords.ts makes it). */
+  setUserPassword(userId: string, hash: string | null): Promise<void>;
+  /** The user's sign-in password hash, or null when the user has none (and so cannot sign in). */
+  userPasswordHash(userId: string): Promise<string | null>;
+}

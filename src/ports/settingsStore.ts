@@ -1,0 +1,56 @@
+// Small typed values the store keeps for the service itself (in its `meta` table): sealing-key bookkeeping,
+// per-App settings, the authorization pages' form key and the demo's state. Every instance on one store sees the
+// same values. The `…IfAbsent` writes are first-writer-wins, also across instances at once: they store the value
+// only when there is none and return the value now stored.
+
+/** The sealing key's bookkeeping (src/services.ts). */
+export interface SealingSettings {
+  /**
+   * A generated sealing key kept in the store in plaintext: PostgreSQL demo stores keep theirs here; older versions
+   * kept a SQLite store's here too, before it moved to a file. Null when there is none.
+   */
+  storedSecretKey(): Promise<string | null>;
+  setStoredSecretKeyIfAbsent(key: string): Promise<string>;
+  deleteStoredSecretKey(): Promise<void>;
+  /** A known text sealed with the store's first sealing key, or null: a key that cannot open it is refused. */
+  secretKeyCanary(): Promise<string | null>;
+  setSecretKeyCanaryIfAbsent(sealed: string): Promise<string>;
+}
+
+/** Settings of one App beyond its record. */
+export interface AppSettings {
+  /** The App's registered callback URLs (X's "Callback URI / Redirect URL" list); [] when it has none. */
+  callbackUrls(appId: string): Promise<string[]>;
+  /** Replaces the App's list (checking the URLs is the caller's job). */
+  setCallbackUrls(appId: string, urls: readonly string[]): Promise<void>;
+  /** The App's current app-only Bearer token, sealed, so /oauth2/token can hand out the same one again; or null. */
+  sealedAppBearer(appId: string): Promise<string | null>;
+  setSealedAppBearer(appId: string, sealed: string): Promise<void>;
+}
+
+/** The authorization pages' settings. */
+export interface FlowSettings {
+  /** The key signing the sign-in and consent forms, sealed, so every instance signs alike. */
+  setSealedFormKeyIfAbsent(sealed: string): Promise<string>;
+}
+
+/** Who is seeding the demo world: the instance that claimed it first, and when (wall-clock ms). */
+export interface SeedClaim {
+  instanceId: string;
+  claimedAt: number;
+}
+
+/** The demo credentials document as stored: sealed, or in plaintext as versions before sealing left it. */
+export type StoredDemoCredentials = { sealed: string } | { plaintext: string };
+
+/** The demo's state (src/demo/demoSeed.ts). */
+export interface DemoSettings {
+  demoCredentials(): Promise<StoredDemoCredentials | null>;
+  setDemoCredentials(sealed: string): Promise<void>;
+  /** The first credentials written win, for every instance. */
+  setDemoCredentialsIfAbsent(sealed: string): Promise<void>;
+  seedClaim(): Promise<SeedClaim | null>;
+  setSeedClaimIfAbsent(claim: SeedClaim): Promise<SeedClaim>;
+}
+
+export interface SettingsStore extends SealingSettings, AppSettings, FlowSettings, DemoSettings {}

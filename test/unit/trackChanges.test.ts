@@ -1,0 +1,73 @@
+// trackChanges: which versions each store write bumps (the table in src/adapters/trackChanges.ts), on a real store.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.ts';
+import { trackChanges } from '../../src/adapters/trackChanges.ts';
+import type { ChangeCounter, ChangeKind, Versions } from '../../src/ports/changes.ts';
+import type { LikesStore } from '../../src/ports/store.ts';
+
+/** Records every bump instead of counting. */
+class RecordingCounter implements ChangeCounter {
+  readonly shared = false;
+  bumps: ChangeKind[][] = [];
+  async current(): Promise<Versions> {
+    return { data: String(this.bumps.length), credentials: String(this.bumps.length) };
+  }
+  async bump(kinds: readonly ChangeKind[]): Promise<void> {
+    this.bumps.push([...kinds]);
+  }
+  take(): ChangeKind[][] {
+    const b = this.bumps;
+    this.bumps = [];
+    return b;
+  }
+}
+
+describe('trackChanges', () => {
+  const raw = new SqliteStore(':memory:');
+  const counter = new RecordingCounter();
+  let store: LikesStore;
+
+  before(async () => {
+    await raw.migrate();
+    store = trackChanges(raw, counter);
+  });
+  after(() => raw.close());
+
+  const user = (id: string) => ({
+    id, username: `u${id}`, name: id, createdAt: 0, description: '', location: null, url: null, profileImageUrl: '',
+    protected: false, verified: false, suspended: false, pinnedTweetId: null,
+    metrics: { followers_count: 0, following_count: 0, tweet_count: 0, listed_count: 0, like_count: 0 },
+  });
+
+  it('content writes bump data; a user write bumps both; a write that changed nothing bumps nothing', async () => {
+    await store.insertUsers([user('1')]);
+    assert.deepEqual(counter.take(), [['data', 'credentials']]);
+    await store.setUserFlags('1', { suspended: false });
+    assert.deepEqual(counter.take(), [['data', 'credentials']]);
+    assert.equal(await store.like('1', '9', 1000), true);
+    assert.equal(await store.like('1', '9', 2000), false);
+    assert.equal(await store.unlike('1', '9'), true);
+    assert.deepEqual(counter.take(), [['data'], ['data']]);
+  });
+
+  it('credential writes bump credentials, deleting one OAuth 1.0a token included', async () => {
+    const token = { token: '1-abc', appId: 'a1', userId: '1', secretSealed: 'v1.x', permission: 'read' as const };
+    await store.putOAuth1Token(token);
+    await store.deleteOAuth1Token(token.token);
+    await store.deleteBearer('none');
+    assert.deepEqual(counter.take(), [['credentials'], ['credentials'], ['credentials']]);
+    assert.equal(await raw.oauth1Token(token.token), null);
+  });
+
+  it('reads, settings and passwords bump nothing', async () => {
+    await store.usersByIds(['1']);
+    await store.oauth1Token('1-abc');
+    await store.setCallbackUrls('a1', ['https://example.com/cb']);
+    assert.deepEqual(await store.callbackUrls('a1'), ['https://example.com/cb']);
+    await store.setSealedAppBearer('a1', 'v1.y');
+    await store.setUserPassword('1', 'hash');
+    await store.setSeedClaimIfAbsent({ instanceId: 'i', claimedAt: 1 });
+    assert.deepEqual(counter.take(), []);
+  });
+});
