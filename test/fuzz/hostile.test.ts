@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const X_OPENAPI_V2159 = join(REPO_ROOT, '..', 'shared', 'reference', 'x-openapi-likes-v2.159.json');
+const X_OPENAPI_V2159 = join(REPO_ROOT, 'test', 'fixtures', 'x', 'x-openapi-likes-v2.159.json');
 
 /** Any single exchange taking longer than this is a hang. */
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -724,9 +724,25 @@ describe('hostile requests', { timeout: 300_000 }, () => {
       },
       expect,
     });
+    // Bodies within the size limit that are deep, wide or long enough to hurt anything that walks them.
+    const HUGE_JSON = [
+      `{"tweet_id":${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
+      `{"tweet_id":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`,
+      '['.repeat(60_000),
+      `{"tweet_id":[${'1,'.repeat(20_000)}1]}`,
+      `{${Array.from({ length: 3_000 }, (_, i) => `"k${i}":1`).join(',')},"tweet_id":"${likedTweetId}"}`,
+      `{"tweet_id":"${'1'.repeat(60_000)}"}`,
+      `{"tweet_id":${'9'.repeat(60_000)}}`,
+    ];
+    const hugeJson = fc.oneof(
+      fc.integer({ min: 5, max: 30_000 }).map((n) => `{"tweet_id":${'['.repeat(n)}"${likedTweetId}"${']'.repeat(n)}}`),
+      fc.integer({ min: 5, max: 30_000 }).map((n) => `{"tweet_id":${'['.repeat(n)}`),
+      fc.integer({ min: 300, max: 15_000 }).map((n) => `{"tweet_id":[${'"1",'.repeat(n)}"1"]}`),
+      fc.integer({ min: 4_100, max: 60_000 }).map((n) => `{"tweet_id":"${'7'.repeat(n)}"}`),
+    );
     const invalid = { status: [400], problemType: 'https://api.twitter.com/2/problems/invalid-request' };
     const arb = fc.oneof(
-      fc.tuple(jsonTypes, fc.oneof(badJson, wrongJson)).map(([ct, body]) => send(ct, body, invalid)),
+      fc.tuple(jsonTypes, fc.oneof(badJson, wrongJson, hugeJson)).map(([ct, body]) => send(ct, body, invalid)),
       fc.tuple(nonJsonTypes, fc.oneof(badJson, wrongJson, fc.constant(null).map(() => JSON.stringify({ tweet_id: tweet() })))).map(([ct, body]) => send(ct, body, invalid)),
       fc.tuple(jsonTypes, fc.integer({ min: BODY_LIMIT + 1, max: 4 * BODY_LIMIT })).map(([ct, size]) => {
         const prefix = `{"tweet_id":"${tweet()}","pad":"`;
@@ -735,6 +751,7 @@ describe('hostile requests', { timeout: 300_000 }, () => {
     );
     const valid = JSON.stringify({ tweet_id: tweet() });
     const examples = [
+      ...HUGE_JSON.map((body) => send('application/json', body, invalid)),
       ...[...BAD_JSON, ...WRONG_JSON].map((body, i) => send(['application/json', 'application/json; charset=utf-8'][i % 2], body, invalid)),
       ...NON_JSON_TYPES.map((ct) => send(ct, valid, invalid)),
       send('application/json', `{"tweet_id":"${tweet()}","pad":"${'x'.repeat(BODY_LIMIT)}"}`, { status: [413] }),

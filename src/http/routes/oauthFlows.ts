@@ -14,6 +14,7 @@ import type { AppRecord } from '../../domain/model.ts';
 import { parseFormPairs } from '../../formEncoding.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import type { Services } from '../../services.ts';
+import { parseJsonBody } from '../jsonBody.ts';
 import { consentPage, deniedPage, errorPage, pinPage, signInPage, type FormContext } from '../pages/consent.ts';
 import { PAGE_HEADERS } from '../pages/layout.ts';
 import { problemFor, sendJson, sendProblem } from '../server.ts';
@@ -48,13 +49,10 @@ function paramMap(req: FastifyRequest): Map<string, string> {
   for (const [k, v] of parseFormPairs(splitUrl(req.raw.url ?? req.url).rawQuery) ?? []) add(k, v);
   const body = typeof req.body === 'string' ? req.body : '';
   if (String(req.headers['content-type'] ?? '').toLowerCase().includes('json')) {
-    try {
-      const parsed = JSON.parse(body) as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') add(k, v);
-      }
-    } catch {
-      /* an unparsable body carries no parameters */
+    // An unparsable (or over-bounds) body carries no parameters.
+    const parsed = parseJsonBody(body)?.value;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') add(k, v);
     }
   } else {
     for (const [k, v] of parseFormPairs(body) ?? []) add(k, v);
