@@ -2,6 +2,8 @@
 // and the one mapping from failures to X's error documents.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { parseFormPairs } from '../formEncoding.ts';
 import type { Principal } from '../auth/authenticate.ts';
@@ -10,6 +12,7 @@ import { ApiProblem, invalidRequest, serviceUnavailable } from '../domain/proble
 import { applyRateLimits } from '../domain/rateLimits.ts';
 import { ServiceUnavailableError } from '../ports/unavailable.ts';
 import type { Services } from '../services.ts';
+import { capServer, serverTimeouts, tooManyHeaders } from './connectionLimits.ts';
 import { buildOpenApi } from './openapi.ts';
 import { parseRequestParams } from './params.ts';
 import { ResponseCache } from './responseCache.ts';
@@ -59,21 +62,33 @@ export function sendProblem(reply: FastifyReply, problem: ApiProblem): FastifyRe
   return reply.code(problem.status).header('content-type', type).send(Buffer.from(JSON.stringify(problem.body)));
 }
 
-/** Answers HTTP that never reaches a route (unparsable, or CONNECT) with an X-shaped error, then closes. */
-function refuseUnparsable(socket: Duplex, headerOverflow = false): void {
-  if (!socket.writable) {
+const headersTooLarge = (): ApiProblem =>
+  new ApiProblem(431, { title: 'Request Header Fields Too Large', type: 'about:blank', status: 431, detail: 'Request Header Fields Too Large' });
+const requestTimeout = (): ApiProblem =>
+  new ApiProblem(408, { title: 'Request Timeout', type: 'about:blank', status: 408, detail: 'Request Timeout' });
+
+/**
+ * Answers HTTP that never reaches a route (unparsable, too slow, or CONNECT) with an X-shaped error, then closes.
+ * A request that timed out after its answer began is cut off: bytes written now would corrupt that answer.
+ */
+function refuseUnparsable(socket: Duplex, code = ''): void {
+  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }
-  const [status, reason, type, body] = headerOverflow
-    ? [431, 'Request Header Fields Too Large', 'application/problem+json',
-       { title: 'Request Header Fields Too Large', type: 'about:blank', status: 431, detail: 'Request Header Fields Too Large' }]
-    : [400, 'Bad Request', JSON_TYPE, invalidRequest([{ parameters: {}, message: 'The request could not be parsed.' }]).body];
-  const text = JSON.stringify(body);
+  const problem =
+    code === 'HPE_HEADER_OVERFLOW' ? headersTooLarge()
+    : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? requestTimeout()
+    : invalidRequest([{ parameters: {}, message: 'The request could not be parsed.' }]);
+  const type = problem.status === 400 ? JSON_TYPE : 'application/problem+json';
+  const text = JSON.stringify(problem.body);
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${type}\r\ncontent-length: ${Buffer.byteLength(text)}\r\n` +
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\ncontent-type: ${type}\r\ncontent-length: ${Buffer.byteLength(text)}\r\n` +
       `connection: close\r\n\r\n${text}`,
   );
+  // Closed once the answer is flushed, whether or not the client ever closes its side.
+  (socket as Partial<Socket>).destroySoon?.();
 }
 
 const started = Symbol('started');
@@ -116,18 +131,20 @@ export async function buildServer(services: Services, options: ServerOptions = {
   const app = Fastify({
     logger: config.logRequests ? { level: 'info' } : false,
     bodyLimit: BODY_LIMIT,
+    ...serverTimeouts(config),
     routerOptions: { maxParamLength: 1000 },
     return503OnClosing: true,
     // HTTP the parser cannot read at all (bad bytes, broken framing) still gets an X-shaped 400, then the
     // connection closes.
     clientErrorHandler: (error, socket) => {
-      refuseUnparsable(socket, (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW');
+      refuseUnparsable(socket, (error as { code?: string }).code);
     },
     // Malformed URLs and similar framework-level failures become X's invalid-request document.
     frameworkErrors: (error, _req, reply) => {
       void sendProblem(reply, problemFor(error, () => undefined));
     },
   });
+  capServer(app.server, config);
   const logError = (e: unknown) => app.log.error(e);
   // Node hands CONNECT to a separate event and drops the socket when nobody listens.
   app.server.on('connect', (_req: unknown, socket: Duplex) => refuseUnparsable(socket));
@@ -136,8 +153,13 @@ export async function buildServer(services: Services, options: ServerOptions = {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  app.addHook('onRequest', (req, _reply, done) => {
+  app.addHook('onRequest', (req, reply, done) => {
     (req as Timed)[started] = process.hrtime.bigint();
+    // Node keeps only the first headers past its count limit: a request that had more is refused, not trimmed.
+    if (tooManyHeaders(req.raw.rawHeaders)) {
+      void sendProblem(reply.header('connection', 'close'), headersTooLarge());
+      return;
+    }
     done();
   });
   app.addHook('onSend', (req, reply, payload, done) => {
