@@ -83,8 +83,10 @@ function refuseUnparsable(socket: Duplex, code = ''): void {
     : invalidRequest([{ parameters: {}, message: 'The request could not be parsed.' }]);
   const type = problem.status === 400 ? JSON_TYPE : 'application/problem+json';
   const text = JSON.stringify(problem.body);
+  // The security headers of every other answer (baseHeaders) go on these too.
   socket.end(
     `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\ncontent-type: ${type}\r\ncontent-length: ${Buffer.byteLength(text)}\r\n` +
+      `cache-control: no-cache, no-store, max-age=0\r\nx-content-type-options: nosniff\r\nx-frame-options: SAMEORIGIN\r\n` +
       `connection: close\r\n\r\n${text}`,
   );
   // Closed once the answer is flushed, whether or not the client ever closes its side.
