@@ -40,11 +40,16 @@ function pairs(req: FastifyRequest, withBody: boolean): [string, string][] | nul
   return query && body ? [...query, ...body] : null;
 }
 
-/** First value of each name, from the query, a form body or a JSON body (X's clients use all three). */
-function paramMap(req: FastifyRequest): Map<string, string> {
+/**
+ * Each parameter's value, from the query, a form body or a JSON body (X's clients use all three). A name sent twice
+ * is refused (RFC 6749 §3.2): taking either copy would let one part of a request say what another part contradicts.
+ */
+function paramMap(req: FastifyRequest): { params: Map<string, string> } | { duplicate: string } {
   const out = new Map<string, string>();
+  let duplicate: string | null = null;
   const add = (k: string, v: string) => {
-    if (!out.has(k)) out.set(k, v);
+    if (out.has(k)) duplicate ??= k;
+    else out.set(k, v);
   };
   for (const [k, v] of parseFormPairs(splitUrl(req.raw.url ?? req.url).rawQuery) ?? []) add(k, v);
   const body = typeof req.body === 'string' ? req.body : '';
@@ -57,8 +62,10 @@ function paramMap(req: FastifyRequest): Map<string, string> {
   } else {
     for (const [k, v] of parseFormPairs(body) ?? []) add(k, v);
   }
-  return out;
+  return duplicate === null ? { params: out } : { duplicate };
 }
+
+const duplicateParameter = (name: string) => ({ error: 'invalid_request', error_description: `Duplicate parameter [${name}].` });
 
 function schemeOf(req: FastifyRequest): string {
   return String(req.headers['x-forwarded-proto'] ?? 'http').split(',')[0].trim() || 'http';
@@ -265,11 +272,15 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
   // ---- OAuth 2.0 token endpoints (JSON) ----
 
   app.post('/2/oauth2/token', apiHandler(async (req, reply) => {
-    const r = await (await flows()).oauth2.token(paramMap(req), req.headers.authorization);
+    const p = paramMap(req);
+    if ('duplicate' in p) return sendJson(reply, 400, duplicateParameter(p.duplicate));
+    const r = await (await flows()).oauth2.token(p.params, req.headers.authorization);
     return sendJson(reply, r.status, r.body);
   }));
   app.post('/2/oauth2/revoke', apiHandler(async (req, reply) => {
-    const r = await (await flows()).oauth2.revoke(paramMap(req), req.headers.authorization);
+    const p = paramMap(req);
+    if ('duplicate' in p) return sendJson(reply, 400, duplicateParameter(p.duplicate));
+    const r = await (await flows()).oauth2.revoke(p.params, req.headers.authorization);
     return sendJson(reply, r.status, r.body);
   }));
 
