@@ -18,7 +18,7 @@ const KEEP_ALIVE_TIMEOUT_MS = 72_000;
  * response, or a request whose answer never comes. Longer than keep-alive so that idle keep-alive closes cleanly.
  */
 const IDLE_SOCKET_TIMEOUT_MS = 120_000;
-/** How often Node checks open requests against the timeouts above: never more than a quarter of the bound late. */
+/** How often Node checks open requests against the timeouts: at most a quarter of the request timeout, and 1 s. */
 const MAX_CHECK_INTERVAL_MS = 1_000;
 /** Headers per request (Apache's LimitRequestFields); more answers 431, as more than 16 KiB of them does. */
 export const MAX_HEADER_COUNT = 100;

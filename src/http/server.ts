@@ -136,8 +136,8 @@ export async function buildServer(services: Services, options: ServerOptions = {
     ...serverTimeouts(config),
     routerOptions: { maxParamLength: 1000 },
     return503OnClosing: true,
-    // HTTP the parser cannot read at all (bad bytes, broken framing) still gets an X-shaped 400, then the
-    // connection closes.
+    // HTTP the parser cannot read at all (bad bytes, broken framing) still gets an X-shaped 400, too many
+    // header bytes a 431 and a request slower than the timeouts a 408, then the connection closes.
     clientErrorHandler: (error, socket) => {
       refuseUnparsable(socket, (error as { code?: string }).code);
     },
