@@ -28,6 +28,10 @@ export interface Config {
    * only behind a proxy that sets it); otherwise the socket's peer address.
    */
   trustProxy: boolean;
+  /** A request (headers and body) must arrive within this, or its connection is closed (`LIKES_API_REQUEST_TIMEOUT_MS`). */
+  requestTimeoutMs: number;
+  /** Open connections accepted at once; more are closed on arrival (`LIKES_API_MAX_CONNECTIONS`). */
+  maxConnections: number;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +64,15 @@ function megabytes(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback * 1024 * 1024;
   if (!/^\d{1,5}$/.test(raw)) throw new ConfigError(`${name} must be a whole number of megabytes (got "${raw}")`);
   return Number(raw) * 1024 * 1024;
+}
+
+function whole(env: Env, name: string, min: number, max: number, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -99,5 +112,9 @@ export function loadConfig(env: Env = process.env): Config {
     responseCache: choice(env, 'LIKES_API_CACHE', ['on', 'off'], 'on') === 'on',
     responseCacheBytes: megabytes(env, 'LIKES_API_CACHE_MB', 16),
     trustProxy: choice(env, 'LIKES_API_TRUST_PROXY', ['0', '1'], '0') === '1',
+    // 30 s carries a 64 KiB body over the slowest real link; src/http/connectionLimits.ts derives the rest from it.
+    requestTimeoutMs: whole(env, 'LIKES_API_REQUEST_TIMEOUT_MS', 100, 600_000, 30_000),
+    // Well below the usual 20k–64k descriptor limits, leaving room for the store and Redis.
+    maxConnections: whole(env, 'LIKES_API_MAX_CONNECTIONS', 1, 1_000_000, 10_000),
   };
 }

@@ -28,6 +28,9 @@ export function parseOAuthAuthorization(header: string): Map<string, string> | n
     const name = percentDecode(m[1]);
     const value = percentDecode(m[2]);
     if (name === null || value === null) return null;
+    // RFC 5849 §3.5.1: a parameter appears at most once. Keeping either copy would accept a header whose
+    // other copy is what a client (or a proxy log) shows.
+    if (params.has(name)) return null;
     params.set(name, value);
     consumed = re.lastIndex;
     if (consumed >= body.length) break;

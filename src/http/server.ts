@@ -2,6 +2,8 @@
 // and the one mapping from failures to X's error documents.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { parseFormPairs } from '../formEncoding.ts';
 import type { Principal } from '../domain/principal.ts';
@@ -11,6 +13,7 @@ import { applyRateLimits } from '../domain/rateLimits.ts';
 import { ServiceUnavailableError } from '../ports/unavailable.ts';
 import type { Services } from '../services.ts';
 import { installMetrics } from './metrics.ts';
+import { capServer, serverTimeouts, tooManyHeaders } from './connectionLimits.ts';
 import { buildOpenApi } from './openapi.ts';
 import { parseRequestParams } from './params.ts';
 import { RequestLog } from './requestLog.ts';
@@ -63,21 +66,35 @@ export function sendProblem(reply: FastifyReply, problem: ApiProblem): FastifyRe
   return reply.code(problem.status).header('content-type', type).send(Buffer.from(JSON.stringify(problem.body)));
 }
 
-/** Answers HTTP that never reaches a route (unparsable, or CONNECT) with an X-shaped error, then closes. */
-function refuseUnparsable(socket: Duplex, headerOverflow = false): void {
-  if (!socket.writable) {
+const headersTooLarge = (): ApiProblem =>
+  new ApiProblem(431, { title: 'Request Header Fields Too Large', type: 'about:blank', status: 431, detail: 'Request Header Fields Too Large' });
+const requestTimeout = (): ApiProblem =>
+  new ApiProblem(408, { title: 'Request Timeout', type: 'about:blank', status: 408, detail: 'Request Timeout' });
+
+/**
+ * Answers HTTP that never reaches a route (unparsable, too slow, or CONNECT) with an X-shaped error, then closes.
+ * A request that timed out after its answer began is cut off: bytes written now would corrupt that answer.
+ */
+function refuseUnparsable(socket: Duplex, code = ''): void {
+  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }
-  const [status, reason, type, body] = headerOverflow
-    ? [431, 'Request Header Fields Too Large', 'application/problem+json',
-       { title: 'Request Header Fields Too Large', type: 'about:blank', status: 431, detail: 'Request Header Fields Too Large' }]
-    : [400, 'Bad Request', JSON_TYPE, invalidRequest([{ parameters: {}, message: 'The request could not be parsed.' }]).body];
-  const text = JSON.stringify(body);
+  const problem =
+    code === 'HPE_HEADER_OVERFLOW' ? headersTooLarge()
+    : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? requestTimeout()
+    : invalidRequest([{ parameters: {}, message: 'The request could not be parsed.' }]);
+  const type = problem.status === 400 ? JSON_TYPE : 'application/problem+json';
+  const text = JSON.stringify(problem.body);
+  // The security headers of every other answer (baseHeaders) go on these too.
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${type}\r\ncontent-length: ${Buffer.byteLength(text)}\r\n` +
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\ncontent-type: ${type}\r\ncontent-length: ${Buffer.byteLength(text)}\r\n` +
+      `cache-control: no-cache, no-store, max-age=0\r\nx-content-type-options: nosniff\r\nx-frame-options: SAMEORIGIN\r\n` +
       `connection: close\r\n\r\n${text}`,
   );
+  // Closed once the answer is flushed, whether or not the client ever closes its side.
+  (socket as Partial<Socket>).destroySoon?.();
 }
 
 const started = Symbol('started');
@@ -125,18 +142,20 @@ export async function buildServer(services: Services, options: ServerOptions = {
     // Shutdown closes idle keep-alive connections at once and lets in-flight requests finish.
     forceCloseConnections: 'idle',
     bodyLimit: BODY_LIMIT,
+    ...serverTimeouts(config),
     routerOptions: { maxParamLength: 1000 },
     return503OnClosing: true,
-    // HTTP the parser cannot read at all (bad bytes, broken framing) still gets an X-shaped 400, then the
-    // connection closes.
+    // HTTP the parser cannot read at all (bad bytes, broken framing) still gets an X-shaped 400, too many
+    // header bytes a 431 and a request slower than the timeouts a 408, then the connection closes.
     clientErrorHandler: (error, socket) => {
-      refuseUnparsable(socket, (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW');
+      refuseUnparsable(socket, (error as { code?: string }).code);
     },
     // Malformed URLs and similar framework-level failures become X's invalid-request document.
     frameworkErrors: (error, _req, reply) => {
       void sendProblem(reply, problemFor(error, () => undefined));
     },
   });
+  capServer(app.server, config);
   // Node hands CONNECT to a separate event and drops the socket when nobody listens.
   app.server.on('connect', (_req: unknown, socket: Duplex) => refuseUnparsable(socket));
 
@@ -144,8 +163,13 @@ export async function buildServer(services: Services, options: ServerOptions = {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  app.addHook('onRequest', (req, _reply, done) => {
+  app.addHook('onRequest', (req, reply, done) => {
     (req as Timed)[started] = process.hrtime.bigint();
+    // Node keeps only the first headers past its count limit: a request that had more is refused, not trimmed.
+    if (tooManyHeaders(req.raw.rawHeaders)) {
+      void sendProblem(reply.header('connection', 'close'), headersTooLarge());
+      return;
+    }
     done();
   });
   app.addHook('onSend', (req, reply, payload, done) => {

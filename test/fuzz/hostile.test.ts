@@ -3,6 +3,10 @@
 // (never a 5xx, never silence, never a hang) carrying either nothing or one of X's error documents, never HTML
 // or a stack trace; unknown routes answer an empty 404. Afterwards the server must still be healthy and a like
 // made before the run must be untouched.
+//
+// How many generated requests a run sends is LIKES_API_FUZZ_RUNS (default 3,000 across all families, shared out
+// by the weights below; `npm run fuzz` sends 50,000). The listed edge cases are sent once on top of that. The
+// last test reports the count of requests sent and of server errors (5xx) seen.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -13,9 +17,22 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import fc from 'fast-check';
 import { startTestServer, type TestServer } from '../support/harness.ts';
+import { oauth1Authorization } from '../support/processes.ts';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const X_OPENAPI_V2159 = join(REPO_ROOT, '..', 'shared', 'reference', 'x-openapi-likes-v2.159.json');
+const X_OPENAPI_V2159 = join(REPO_ROOT, 'test', 'fixtures', 'x', 'x-openapi-likes-v2.159.json');
+
+/** Generated requests per run, over all families (the listed edge cases come on top). */
+const FUZZ_RUNS = Number(process.env.LIKES_API_FUZZ_RUNS || 3_000);
+if (!Number.isSafeInteger(FUZZ_RUNS) || FUZZ_RUNS < 1) throw new Error(`LIKES_API_FUZZ_RUNS must be a positive whole number (got "${process.env.LIKES_API_FUZZ_RUNS}")`);
+/** Each family's share of FUZZ_RUNS. */
+const WEIGHTS = {
+  rawPath: 30, rawOverlong: 10, rawMethod: 15, rawHeaders: 20, rawBodies: 30, badId: 30, badQuery: 60, badBody: 40, badCredentials: 40,
+  wrongMethod: 5, unknownRoute: 20, legacyOAuth2: 20, oauth1Params: 50, headers: 50, oauth2Params: 30, flowEndpoints: 20,
+} as const;
+type Family = keyof typeof WEIGHTS;
+const WEIGHT_TOTAL = Object.values(WEIGHTS).reduce((a, b) => a + b, 0);
+const runsOf = (family: Family) => Math.max(1, Math.round((FUZZ_RUNS * WEIGHTS[family]) / WEIGHT_TOTAL));
 
 /** Any single exchange taking longer than this is a hang. */
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -86,7 +103,7 @@ interface Hostile {
   path: string;
   fetch?: { method: string; headers?: Record<string, string>; body?: string | Uint8Array<ArrayBuffer> };
   raw?: Buffer;
-  expect?: { status?: readonly number[]; emptyNotFound?: boolean; problemType?: string };
+  expect?: { status?: readonly number[]; emptyNotFound?: boolean; problemType?: string; harmless200?: string };
 }
 
 function describeRequest(req: Hostile): string {
@@ -201,18 +218,32 @@ function sendRaw(port: number, req: Hostile): Promise<Exchange> {
 const STACK_TRACE = [/\n\s+at\s/, /\bat\s+\S*\s*\(?\/[^\s)]*\.(?:ts|js|mjs|cjs)/, /\.(?:ts|js|mjs|cjs):\d+:\d+/, /node:internal/, /node_modules/, /Error:/];
 const JSON_TYPE = /^application\/(?:problem\+)?json\s*(?:;|$)/i;
 
+/** Which family of answer a path gives: X's v2 documents, or one of the OAuth endpoints' own shapes. */
+function answerKind(path: string): 'x' | 'page' | 'oauth1-flow' | 'oauth2-token' {
+  const p = path.split('?')[0];
+  if (/^\/(?:i|2)\/oauth2\/authorize$|^\/oauth\/(?:authorize|authenticate)$/.test(p)) return 'page';
+  if (/^\/(?:1\.1\/)?oauth\/(?:request_token|access_token|invalidate_token)$/.test(p)) return 'oauth1-flow';
+  if (/^\/2\/oauth2\/(?:token|revoke)$/.test(p)) return 'oauth2-token';
+  return 'x';
+}
+
 function checkAnswer(validator: ErrorDocValidator, req: Hostile, res: Exchange): void {
   const where = () => `\n  request:  ${describeRequest(req)}\n  response: ${describeResponse(res)}`;
   const fail = (why: string): never => {
     throw new assert.AssertionError({ message: `${req.family}: ${why}${where()}` });
   };
   if (res.status === 0) fail('no HTTP response at all (expected a 4xx)');
+  // A success that changes nothing, where the protocol requires one (RFC 7009: revoking an unknown token).
+  if (res.status === 200 && req.expect?.harmless200 !== undefined && res.body.toString('utf8') === req.expect.harmless200) return;
   if (res.status < 400 || res.status > 499) fail(`status ${res.status} is not a 4xx`);
   if (req.expect?.status && !req.expect.status.includes(res.status)) fail(`status ${res.status}, expected one of ${req.expect.status.join(', ')}`);
 
   const contentType = res.headers['content-type'] ?? '';
   const text = res.body.toString('utf8');
-  if (/html/i.test(contentType) || /<\s*(?:!doctype|html|head|body|pre)\b/i.test(text)) fail('the answer is HTML');
+  const kind = answerKind(req.path);
+  const markup = /<\s*(?:!doctype|html|head|body|pre)\b/i.test(text);
+  // Pages answer browsers with HTML; X's OAuth 1.0a flow endpoints answer some refusals as text/html plain text.
+  if (kind !== 'page' && (markup || (/html/i.test(contentType) && kind !== 'oauth1-flow'))) fail('the answer is HTML');
   for (const pattern of STACK_TRACE) if (pattern.test(text)) fail(`the body looks like a stack trace (${pattern})`);
 
   if (res.status === 404 || req.expect?.emptyNotFound) {
@@ -221,7 +252,12 @@ function checkAnswer(validator: ErrorDocValidator, req: Hostile, res: Exchange):
     if (res.body.length !== 0) fail('a 404 must have an empty body');
     return;
   }
+  if (kind === 'page') {
+    if (!/^text\/html/i.test(contentType)) fail('a page route answered without text/html');
+    return;
+  }
   if (res.body.length === 0) return;
+  if (kind === 'oauth1-flow' && /^text\/html/i.test(contentType)) return;
   if (!JSON_TYPE.test(contentType)) fail('a body was sent without a JSON content type');
 
   let body: unknown;
@@ -232,7 +268,13 @@ function checkAnswer(validator: ErrorDocValidator, req: Hostile, res: Exchange):
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) fail('the body is not a JSON object');
   const doc = body as Json;
-  const legacyAllowed = /^\/(?:1\.1\/)?oauth2\//.test(req.path);
+  if (kind === 'oauth2-token') {
+    // RFC 6749 §5.2, as X's /2/oauth2/token and /2/oauth2/revoke answer.
+    if (typeof doc.error !== 'string' || !/^[a-z_]+$/.test(doc.error)) fail('not an RFC 6749 error (`error`)');
+    if (doc.error_description !== undefined && typeof doc.error_description !== 'string') fail('`error_description` must be a string');
+    return;
+  }
+  const legacyAllowed = /^\/(?:1\.1\/)?oauth2?\//.test(req.path);
   if ('title' in doc || 'type' in doc) {
     if (typeof doc.title !== 'string' || typeof doc.type !== 'string') fail('a problem needs string `title` and `type`');
     const invalid = validator.problem(doc);
@@ -291,8 +333,32 @@ const badId = fc.oneof(
   digits(1, 18).map((d) => `${d}\u0660`),
 );
 
-describe('hostile requests', { timeout: 300_000 }, () => {
+/** Ways to rewrite a query string that keep what it means: the same pairs, so the same defects. */
+const REENCODINGS = ['as sent', 'percent-encoded', 'lower-case hex', 'reordered', 'empty pairs', 'plus for space'] as const;
+function reencodeQuery(query: string, how: (typeof REENCODINGS)[number], salt: number): string {
+  const pairs = query.split('&');
+  const hex = (c: string, lower: boolean) => {
+    const h = Buffer.from(c, 'utf8').toString('hex');
+    return (lower ? h : h.toUpperCase()).replace(/../g, '%$&');
+  };
+  // Unreserved characters and '.', which decode to themselves: pair names and values stay the same.
+  const encodeSome = (s: string, lower: boolean) =>
+    s.replace(/%[0-9A-Fa-f]{2}|[A-Za-z0-9._~-]/g, (c: string, i: number) => (c.length === 1 && (i + salt) % 3 === 0 ? hex(c, lower) : c));
+  switch (how) {
+    case 'percent-encoded': return pairs.map((p) => encodeSome(p.replace('=', '\u0000'), false).replace('\u0000', '=')).join('&');
+    case 'lower-case hex': return pairs.map((p) => encodeSome(p.replace('=', '\u0000'), true).replace('\u0000', '=')).join('&');
+    case 'reordered': return pairs.map((p, i) => [p, (i * 7919 + salt) % 101] as const).sort((a, b) => a[1] - b[1]).map(([p]) => p).join('&');
+    case 'empty pairs': return `&${pairs.join('&&')}&`;
+    case 'plus for space': return query.replace(/%20/g, '+');
+    default: return query;
+  }
+}
+
+describe('hostile requests', { timeout: Math.max(300_000, FUZZ_RUNS * 20) }, () => {
   let server: TestServer;
+  /** Requests sent by the generated runs (edge cases included), and how many of them got a 5xx. */
+  let sent = 0;
+  let serverErrors = 0;
   let validator: ErrorDocValidator;
   let port: number;
   let uid: string;
@@ -326,17 +392,19 @@ describe('hostile requests', { timeout: 300_000 }, () => {
    * Sends every listed edge case once, then `randomRuns` generated requests, each through the transport it
    * needs, and checks every answer.
    */
-  async function run(arb: fc.Arbitrary<Hostile>, seed: number, randomRuns: number, examples: readonly Hostile[] = []): Promise<void> {
+  async function run(arb: fc.Arbitrary<Hostile>, seed: number, family: Family, examples: readonly Hostile[] = []): Promise<void> {
     // Counterexamples print as the request they are, not as a byte array.
     const readable = (h: Hostile): Hostile => Object.assign(h, { [fc.toStringMethod]: () => describeRequest(h) });
     await fc.assert(
       fc.asyncProperty(arb.map(readable), async (req) => {
+        sent++;
         const res = req.raw ? await sendRaw(port, req) : await sendFetch(server.baseUrl, req);
+        if (res.status >= 500) serverErrors++;
         checkAnswer(validator, req, res);
       }),
       {
         seed,
-        numRuns: examples.length + randomRuns,
+        numRuns: examples.length + runsOf(family),
         examples: examples.map((e) => [readable(e)] as [Hostile]),
         includeErrorInReport: true,
       },
@@ -422,7 +490,7 @@ describe('hostile requests', { timeout: 300_000 }, () => {
     const auths = ['', `Authorization: Bearer ${userToken}`, `Authorization: Bearer ${appBearer}`];
     const pieces = [...BAD_PERCENT, ...PUNCTUATION, '\x00', '\x01', '\x1f', '\x7f', '\x80', '\xc3', '\xff'];
     const examples = pieces.map((piece, i) => make(`1${piece}2`, i % 7, auths[i % 3]));
-    await run(arb, 1001, 30, examples);
+    await run(arb, 1001, 'rawPath', examples);
   });
 
   it('raw: overlong paths and query strings', async () => {
@@ -440,7 +508,7 @@ describe('hostile requests', { timeout: 300_000 }, () => {
         path,
         raw: rawRequest(`GET ${path} HTTP/1.1`, ['Host: 127.0.0.1', ...(auth ? [auth] : []), 'Connection: close']),
       })));
-    await run(arb, 1002, 15);
+    await run(arb, 1002, 'rawOverlong');
   });
 
   it('raw: bad HTTP methods', async () => {
@@ -467,7 +535,7 @@ describe('hostile requests', { timeout: 300_000 }, () => {
       ...METHODS.map((m, i) => make(m, TARGETS[i % (TARGETS.length - 1)], user)),
       make('CONNECT', '127.0.0.1:{port}', ''),
     ];
-    await run(arb, 1003, 15, examples);
+    await run(arb, 1003, 'rawMethod', examples);
   });
 
   it('raw: header injection attempts', async () => {
@@ -505,7 +573,7 @@ describe('hostile requests', { timeout: 300_000 }, () => {
       .tuple(fc.array(fc.constantFrom(...INJECTIONS), { minLength: 1, maxLength: 3 }), fc.nat(), authLine())
       .map(([injections, at, auth]) => make(injections, at, auth));
     const examples = INJECTIONS.map((inj, i) => make([inj], i, `Authorization: Bearer ${userToken}`));
-    await run(arb, 1004, 20, examples);
+    await run(arb, 1004, 'rawHeaders', examples);
   });
 
   it('raw: absurd Content-Length and truncated bodies', async () => {
@@ -553,7 +621,7 @@ describe('hostile requests', { timeout: 300_000 }, () => {
     });
     const truncatedChunked = fc.constantFrom(...CHUNKED).map(chunkedHostile);
     const examples = [...ABSURD.map(absurdHostile), ...CHUNKED.map(chunkedHostile)];
-    await run(fc.oneof(absurd, tooLarge, truncated, truncatedChunked), 1005, 30, examples);
+    await run(fc.oneof(absurd, tooLarge, truncated, truncatedChunked), 1005, 'rawBodies', examples);
   });
 
   // ---- fetch ----
@@ -578,7 +646,7 @@ describe('hostile requests', { timeout: 300_000 }, () => {
     };
     const arb = fc.tuple(badId, fc.nat({ max: 5 }), fc.boolean()).map(([id, shape, app]) => make(id, shape, app));
     const examples = BAD_IDS.flatMap((id, i) => [make(id, i % 6, i % 2 === 0), make(id, (i + 3) % 6, i % 2 === 1)]);
-    await run(arb, 2001, 30, examples);
+    await run(arb, 2001, 'badId', examples);
   });
 
   it('bad query parameters answer 400 invalid-request', async () => {
@@ -666,18 +734,18 @@ describe('hostile requests', { timeout: 300_000 }, () => {
         return parts.join('&');
       });
     };
-    const arb = fc
-      .constantFrom(0, 1, 2)
-      .chain((i) => {
-        const e = endpoints()[i];
-        return query(e).map((q): Hostile => ({
-          family: 'bad query',
-          path: `${e.path}?${q}`,
+    // One arbitrary per endpoint, built once (building them per sample costs more than sending the request).
+    const arb = fc.oneof(
+      ...endpoints().map((e) => {
+        return fc.tuple(query(e), fc.constantFrom(...REENCODINGS), fc.nat()).map(([raw, how, salt]): Hostile => ({
+          family: `bad query (${how})`,
+          path: `${e.path}?${reencodeQuery(raw, how, salt)}`,
           fetch: { method: 'GET', headers: { authorization: `Bearer ${e.auth}` } },
           expect: { status: [400], problemType: 'https://api.twitter.com/2/problems/invalid-request' },
         }));
-      });
-    await run(arb, 2002, 50);
+      }),
+    );
+    await run(arb, 2002, 'badQuery');
   });
 
   it('bad bodies on POST likes answer 400 invalid-request (413 when oversized)', async () => {
@@ -724,9 +792,25 @@ describe('hostile requests', { timeout: 300_000 }, () => {
       },
       expect,
     });
+    // Bodies within the size limit that are deep, wide or long enough to hurt anything that walks them.
+    const HUGE_JSON = [
+      `{"tweet_id":${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
+      `{"tweet_id":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`,
+      '['.repeat(60_000),
+      `{"tweet_id":[${'1,'.repeat(20_000)}1]}`,
+      `{${Array.from({ length: 3_000 }, (_, i) => `"k${i}":1`).join(',')},"tweet_id":"${likedTweetId}"}`,
+      `{"tweet_id":"${'1'.repeat(60_000)}"}`,
+      `{"tweet_id":${'9'.repeat(60_000)}}`,
+    ];
+    const hugeJson = fc.oneof(
+      fc.integer({ min: 5, max: 30_000 }).map((n) => `{"tweet_id":${'['.repeat(n)}"${likedTweetId}"${']'.repeat(n)}}`),
+      fc.integer({ min: 5, max: 30_000 }).map((n) => `{"tweet_id":${'['.repeat(n)}`),
+      fc.integer({ min: 300, max: 15_000 }).map((n) => `{"tweet_id":[${'"1",'.repeat(n)}"1"]}`),
+      fc.integer({ min: 4_100, max: 60_000 }).map((n) => `{"tweet_id":"${'7'.repeat(n)}"}`),
+    );
     const invalid = { status: [400], problemType: 'https://api.twitter.com/2/problems/invalid-request' };
     const arb = fc.oneof(
-      fc.tuple(jsonTypes, fc.oneof(badJson, wrongJson)).map(([ct, body]) => send(ct, body, invalid)),
+      fc.tuple(jsonTypes, fc.oneof(badJson, wrongJson, hugeJson)).map(([ct, body]) => send(ct, body, invalid)),
       fc.tuple(nonJsonTypes, fc.oneof(badJson, wrongJson, fc.constant(null).map(() => JSON.stringify({ tweet_id: tweet() })))).map(([ct, body]) => send(ct, body, invalid)),
       fc.tuple(jsonTypes, fc.integer({ min: BODY_LIMIT + 1, max: 4 * BODY_LIMIT })).map(([ct, size]) => {
         const prefix = `{"tweet_id":"${tweet()}","pad":"`;
@@ -735,11 +819,12 @@ describe('hostile requests', { timeout: 300_000 }, () => {
     );
     const valid = JSON.stringify({ tweet_id: tweet() });
     const examples = [
+      ...HUGE_JSON.map((body) => send('application/json', body, invalid)),
       ...[...BAD_JSON, ...WRONG_JSON].map((body, i) => send(['application/json', 'application/json; charset=utf-8'][i % 2], body, invalid)),
       ...NON_JSON_TYPES.map((ct) => send(ct, valid, invalid)),
       send('application/json', `{"tweet_id":"${tweet()}","pad":"${'x'.repeat(BODY_LIMIT)}"}`, { status: [413] }),
     ];
-    await run(arb, 2003, 30, examples);
+    await run(arb, 2003, 'badBody', examples);
   });
 
   it('bad or garbled credentials answer 401 on v2 paths and 403 (legacy code 99) on /oauth2/*', async () => {
@@ -828,7 +913,7 @@ describe('hostile requests', { timeout: 300_000 }, () => {
     };
     const arb = fc.tuple(credential, fc.constantFrom(...TARGETS)).map(([auth, t]) => make(auth, t));
     const examples = FIXED.map((auth, i) => make(auth, TARGETS[i % TARGETS.length]));
-    await run(arb, 2004, 30, examples);
+    await run(arb, 2004, 'badCredentials', examples);
   });
 
   it('wrong methods on known paths answer 4xx (an empty 404 when unrouted)', async () => {
@@ -861,7 +946,7 @@ describe('hostile requests', { timeout: 300_000 }, () => {
       .filter(([r, m]) => !routes()[r][1].includes(m))
       .map(([r, m, withBody]) => make(r, m, withBody));
     const examples = routes().flatMap(([, allowed], r) => METHODS.filter((m) => !allowed.includes(m)).map((m, i) => make(r, m, i % 2 === 0)));
-    await run(arb, 2005, 5, examples);
+    await run(arb, 2005, 'wrongMethod', examples);
   });
 
   it('unknown routes answer 404 with an empty body', async () => {
@@ -883,7 +968,7 @@ describe('hostile requests', { timeout: 300_000 }, () => {
       .tuple(fc.oneof(nearMiss, random), fc.constantFrom('GET', 'POST', 'DELETE', 'PUT'), fc.constantFrom('none', 'user', 'app'))
       .map(([template, method, auth]) => make(template, method, auth));
     const examples = NEAR_MISSES.map((t, i) => make(t, ['GET', 'POST', 'DELETE', 'PUT'][i % 4], ['none', 'user', 'app'][i % 3]));
-    await run(arb, 2006, 20, examples);
+    await run(arb, 2006, 'unknownRoute', examples);
   });
 
   it('bad requests to /oauth2/token and /oauth2/invalidate_token answer X\'s legacy errors', async () => {
@@ -937,11 +1022,227 @@ describe('hostile requests', { timeout: 300_000 }, () => {
       ...TOKEN_BODIES.map((b, i) => make('oauth2 bad body', i % 2 ? '/1.1/oauth2/token' : '/oauth2/token', b, 403)),
       ...INVALIDATE_BODIES.map((b, i) => make('oauth2 bad body', i % 2 ? '/1.1/oauth2/invalidate_token' : '/oauth2/invalidate_token', b, 403)),
     ];
-    await run(arb, 2007, 20, examples);
+    await run(arb, 2007, 'legacyOAuth2', examples);
+  });
+
+  it('OAuth 1.0a: a signed request with a duplicated, dropped, renamed, re-encoded or edited parameter answers 401', async () => {
+    const user = server.creds.users[1];
+    const keys = { consumerKey: server.creds.app.consumerKey, consumerSecret: server.creds.app.consumerSecret, token: user.accessToken, tokenSecret: user.accessTokenSecret };
+    const json = JSON.stringify({ tweet_id: likedTweetId });
+    const TARGETS = [
+      { method: 'GET', path: () => `/2/users/${uid}/liked_tweets?max_results=5&tweet.fields=id,lang` },
+      { method: 'GET', path: () => `/2/tweets/${server.creds.popularTweetId}/liking_users` },
+      { method: 'POST', path: () => `/2/users/${uid}/likes` },
+      // The like made before the run: a forged DELETE must leave it in place.
+      { method: 'DELETE', path: () => `/2/users/${uid}/likes/${likedTweetId}` },
+      { method: 'GET', path: () => '/2/usage/tweets' },
+    ];
+    const DEFECTS = ['duplicate', 'drop', 'rename', 'double-encode', 'timestamp', 'edit', 'extra', 'method', 'path', 'signature method', 'version'] as const;
+    const BAD_TIMESTAMPS = ['+{now}', ' {now}', '{now}.0', '0x{hex}', '١٢٣', '', '-{now}', '{now}0', '99999999999999'];
+    const split = (header: string) => header.slice('OAuth '.length).split(', ').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 2, -1)] as [string, string]);
+    const join = (pairs: [string, string][], sep: string) => `OAuth ${pairs.map(([k, v]) => `${k}="${v}"`).join(sep)}`;
+    let nonce = 0;
+    const make = (t: number, defect: (typeof DEFECTS)[number], at: number, shuffle: number, realm: boolean, sep: string): Hostile => {
+      const { method, path: pathOf } = TARGETS[t];
+      const path = pathOf();
+      const now = Math.floor(Date.now() / 1000);
+      const signedMethod = defect === 'method' ? (method === 'GET' ? 'DELETE' : 'GET') : method;
+      // Signed for another resource: another user, another Tweet, another query.
+      const signedPath = defect !== 'path' ? path
+        : path.includes(uid) ? path.replace(uid, server.creds.users[0].id)
+        : path.includes('/liking_users') ? path.replace(server.creds.popularTweetId, likedTweetId)
+        : `${path}?days=7`;
+      let pairs = split(oauth1Authorization(signedMethod, `${server.baseUrl}${signedPath}`, keys, { nonce: `fuzz${process.pid}n${nonce++}` }));
+      const i = at % pairs.length;
+      const [name, value] = pairs[i];
+      switch (defect) {
+        case 'duplicate': pairs.splice(at % (pairs.length + 1), 0, [name, `${value}x`]); break; // either copy may come last
+        case 'drop': pairs.splice(i, 1); break;
+        case 'rename': pairs[i] = [name.toUpperCase(), value]; break;
+        case 'double-encode': pairs = pairs.map(([k, v]) => [k, k === 'oauth_signature' ? encodeURIComponent(v) : v]); break;
+        case 'timestamp': {
+          const bad = at % 2 ? String(now + (at % 2 === 1 ? 1 : -1) * (301 + (at % 1_000_000))) : BAD_TIMESTAMPS[at % BAD_TIMESTAMPS.length].replace('{now}', String(now)).replace('{hex}', now.toString(16));
+          pairs = pairs.map(([k, v]) => [k, k === 'oauth_timestamp' ? encodeURIComponent(bad) : v]);
+          break;
+        }
+        case 'edit': pairs[i] = [name, `${value.slice(0, -1)}${value.endsWith('A') ? 'B' : 'A'}`]; break;
+        case 'extra': pairs.splice(i, 0, [at % 2 ? 'oauth_callback' : 'oauth_zz', 'oob']); break;
+        case 'signature method': pairs = pairs.map(([k, v]) => [k, k === 'oauth_signature_method' ? ['hmac-sha1', 'HMAC-SHA256', 'RSA-SHA1', 'PLAINTEXT', 'HMAC-SHA1%20'][at % 5] : v]); break;
+        case 'version': pairs = pairs.map(([k, v]) => [k, k === 'oauth_version' ? ['1.0a', '1', '2.0', '', '1.0%20'][at % 5] : v]); break;
+        default: break; // method, path: signed for another request
+      }
+      // Cosmetic changes a valid header may have: any order, a realm, any separator spacing.
+      pairs = pairs.map((p, j) => [p, (j * 7919 + shuffle) % 97] as const).sort((a, b) => a[1] - b[1]).map(([p]) => p);
+      if (realm) pairs.unshift(['realm', 'https://api.x.com/']);
+      const headers: Record<string, string> = { authorization: join(pairs, sep) };
+      if (method === 'POST') headers['content-type'] = 'application/json';
+      return { family: `oauth1 ${defect}`, path, fetch: { method, headers, body: method === 'POST' ? json : undefined }, expect: { status: [401] } };
+    };
+    const arb = fc
+      .tuple(fc.nat({ max: TARGETS.length - 1 }), fc.constantFrom(...DEFECTS), fc.nat(), fc.nat(), fc.boolean(), fc.constantFrom(', ', ',', ' ,\t', ',   '))
+      .map(([t, d, at, shuffle, realm, sep]) => make(t, d, at, shuffle, realm, sep));
+    // A request signed correctly, then sent again: the replayed nonce is refused.
+    const replayed = (): Hostile => {
+      const path = TARGETS[0].path();
+      return { family: 'oauth1 replay', path, fetch: { method: 'GET', headers: { authorization: oauth1Authorization('GET', `${server.baseUrl}${path}`, keys, { nonce: `fuzz${process.pid}replay` }) } }, expect: { status: [401] } };
+    };
+    const first = replayed();
+    const ok = await fetch(`${server.baseUrl}${first.path}`, { headers: first.fetch!.headers });
+    assert.equal(ok.status, 200, 'the signing in this test is right');
+    await ok.arrayBuffer();
+    const examples = [
+      first, replayed(),
+      ...DEFECTS.flatMap((d, k) => TARGETS.map((_, t) => make(t, d, k * 3 + t, k, k % 2 === 0, ', '))),
+      // A duplicated parameter where the right copy comes last.
+      ...TARGETS.map((_, t) => make(t, 'duplicate', 0, 0, false, ', ')),
+    ];
+    await run(arb, 3001, 'oauth1Params', examples);
+  });
+
+  it('hostile headers on every route leave each answer what the request alone deserves', async () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    // Each route with a request that is wrong by construction, and the statuses it may get.
+    const ROUTES = (): { method: string; path: string; auth: string; type?: string; body?: string; status: number[] }[] => [
+      { method: 'GET', path: `/2/users/${uid}/liked_tweets?max_results=0`, auth: `Bearer ${userToken}`, status: [400] },
+      { method: 'GET', path: `/2/tweets/x${likedTweetId}/liking_users`, auth: `Bearer ${appBearer}`, status: [400] },
+      { method: 'POST', path: `/2/users/${uid}/likes`, auth: `Bearer ${userToken}`, type: 'application/json', body: '{"tweet_id":"x"}', status: [400] },
+      { method: 'DELETE', path: `/2/users/${uid}/likes/x${likedTweetId}`, auth: `Bearer ${userToken}`, status: [400] },
+      { method: 'DELETE', path: `/2/users/${uid}/likes/${likedTweetId}`, auth: `Bearer ${appBearer}`, status: [403] },
+      { method: 'GET', path: '/2/usage/tweets', auth: `Bearer ${userToken}`, status: [403] },
+      { method: 'POST', path: '/oauth2/token', auth: `Basic ${b64('zz:zz')}`, type: 'application/x-www-form-urlencoded', body: 'grant_type=client_credentials', status: [403] },
+      { method: 'POST', path: '/oauth2/invalidate_token', auth: `Basic ${b64('zz:zz')}`, type: 'application/x-www-form-urlencoded', body: `access_token=${appBearer}`, status: [403] },
+      { method: 'POST', path: '/2/oauth2/token', auth: `Basic ${b64('zz:zz')}`, type: 'application/x-www-form-urlencoded', body: 'grant_type=authorization_code&code=zz', status: [400, 401] },
+      { method: 'POST', path: '/2/oauth2/revoke', auth: '', type: 'application/x-www-form-urlencoded', body: 'token=zz&client_id=zz', status: [400, 401] },
+      { method: 'POST', path: '/oauth/request_token', auth: 'OAuth oauth_consumer_key="zz"', status: [400, 401] },
+      { method: 'POST', path: '/oauth/access_token', auth: 'OAuth oauth_token="zz"', status: [400, 401] },
+      { method: 'POST', path: '/oauth/invalidate_token', auth: 'OAuth oauth_token="zz"', status: [400, 401] },
+      { method: 'GET', path: '/i/oauth2/authorize?response_type=code&client_id=zz&redirect_uri=https%3A%2F%2Fevil.example%2F', auth: '', status: [400] },
+      { method: 'POST', path: '/i/oauth2/authorize', auth: '', type: 'application/x-www-form-urlencoded', body: 'pending=zz&csrf=zz&action=authorize', status: [400, 403] },
+      { method: 'GET', path: '/oauth/authorize?oauth_token=zz', auth: '', status: [400] },
+      { method: 'POST', path: '/oauth/authenticate', auth: '', type: 'application/x-www-form-urlencoded', body: 'pending=zz&step=consent&action=authorize', status: [400, 403] },
+    ];
+    const junk = fc.stringMatching(/^[\x21-\x7e]{0,40}$/);
+    const HEADERS: [string, fc.Arbitrary<string>][] = [
+      ['x-http-method-override', fc.constantFrom('DELETE', 'POST', 'GET', 'PUT')],
+      ['x-forwarded-proto', fc.oneof(fc.constantFrom('https', 'https, http', 'ftp', '', 'HTTPS', 'javascript'), junk)],
+      ['x-forwarded-host', fc.oneof(fc.constantFrom('api.x.com', 'evil.example', '127.0.0.1:1'), junk)],
+      ['x-forwarded-for', fc.oneof(fc.constantFrom('127.0.0.1', '::1', 'unknown', '1.1.1.1, 2.2.2.2'), junk)],
+      ['x-original-url', fc.constantFrom('/2/usage/tweets', '/healthz', '/openapi.json')],
+      ['x-rewrite-url', fc.constantFrom('/2/usage/tweets', '/healthz')],
+      ['content-encoding', fc.constantFrom('gzip', 'br', 'deflate', 'identity', 'zz', 'gzip, gzip')],
+      ['accept', fc.oneof(fc.constantFrom('text/html', 'application/xml', '*/*;q=0', 'application/problem+json'), junk)],
+      ['accept-encoding', fc.constantFrom('gzip', 'br', '*', 'zz;q=2')],
+      ['accept-charset', fc.constantFrom('utf-16', 'latin1')],
+      ['range', fc.constantFrom('bytes=0-0', 'bytes=-1', 'bytes=abc')],
+      ['if-none-match', fc.constantFrom('*', '"x"', 'W/"x"')],
+      ['if-modified-since', fc.constantFrom('Thu, 01 Jan 1970 00:00:00 GMT', 'junk')],
+      ['origin', fc.constantFrom('https://evil.example', 'null', 'https://api.x.com')],
+      ['referer', fc.oneof(fc.constantFrom('https://evil.example/'), junk)],
+      ['cookie', fc.oneof(fc.constantFrom('likes_api_flow=zz', `likes_api_flow=${'a'.repeat(32)}; likes_api_flow=${'b'.repeat(32)}`, '=; ;;'), junk.map((j) => `zz=${j}`))],
+      ['x-transaction-id', junk],
+      ['x-access-level', fc.constantFrom('read-write', 'read-write-directmessages')],
+      ['user-agent', fc.oneof(fc.constantFrom('', '() { :; }; echo vulnerable', "' OR 1=1 --", '${jndi:ldap://x}'), junk)],
+      ['content-language', junk],
+      ['authorization', fc.constantFrom(`Bearer ${appBearer}, Bearer ${userToken}`, `Bearer ${userToken}, Basic zz`)],
+      ['content-type', fc.constantFrom('application/json; charset=utf-16', 'application/json;;', 'APPLICATION/JSON ; CHARSET="UTF-8"', 'application/json; charset=latin1', 'application/x-www-form-urlencoded; charset=utf-7', 'text/plain', 'multipart/form-data')],
+    ];
+    const header = fc.oneof(...HEADERS.map(([name, value]) => value.map((v) => [name, v] as [string, string])));
+    const make = (r: number, extra: [string, string][]): Hostile => {
+      const route = ROUTES()[r];
+      const headers: Record<string, string> = {};
+      if (route.auth) headers.authorization = route.auth;
+      if (route.type) headers['content-type'] = route.type;
+      const overrides = extra.filter(([k]) => k === 'authorization' || k === 'content-type');
+      for (const [k, v] of extra) headers[k] = headers[k] && !overrides.some(([o]) => o === k) ? `${headers[k]}, ${v}` : v;
+      // A replaced credential or content type can change which refusal comes first, never whether it is one.
+      const status = overrides.length ? [400, 401, 403, 404] : route.status;
+      return { family: `headers on ${route.method} ${route.path.split('?')[0]}`, path: route.path, fetch: { method: route.method, headers, body: route.body }, expect: { status } };
+    };
+    const arb = fc.tuple(fc.nat({ max: ROUTES().length - 1 }), fc.array(header, { minLength: 1, maxLength: 6 })).map(([r, extra]) => make(r, extra));
+    const examples = ROUTES().flatMap((_, r) => HEADERS.filter(([n]) => n !== 'authorization' && n !== 'content-type').map(([name], k) => make(r, [[name, ['DELETE', 'https', 'evil.example', 'gzip', 'text/html'][k % 5]]])));
+    await run(arb, 3002, 'headers', examples);
+  });
+
+  it('OAuth 2.0 token and revoke parameters: duplicates, encodings, JSON or form, wrong grants answer 4xx (RFC 6749 errors)', async () => {
+    const app = () => server.creds.app;
+    const PARAMS = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'client_id', 'refresh_token', 'token', 'token_type_hint', 'scope', 'client_secret'];
+    const VALUES = (): fc.Arbitrary<string>[] => [
+      fc.constantFrom('authorization_code', 'refresh_token', 'client_credentials', 'password', 'AUTHORIZATION_CODE', 'authorization_code ', ''),
+      fc.constantFrom(app().clientId, app().clientId.toLowerCase(), `${app().clientId} `, 'zz'),
+      fc.constantFrom('https://evil.example/cb', 'http://127.0.0.1/callback', 'javascript:alert(1)', '//evil.example', 'https://example.com/cb#frag'),
+      fc.stringMatching(/^[A-Za-z0-9._~-]{0,200}$/),
+      fc.string({ maxLength: 30 }),
+    ];
+    const value = fc.oneof(...VALUES());
+    const pairs = fc.array(fc.tuple(fc.constantFrom(...PARAMS), value), { minLength: 0, maxLength: 8 });
+    const encodings = fc.constantFrom('form', 'form-plus', 'form-lower-hex', 'json', 'json-nested', 'query');
+    const auths = fc.constantFrom('', `Basic ${Buffer.from(`${app().clientId}:wrong`).toString('base64')}`, `Basic ${Buffer.from(`${app().clientId}:`).toString('base64')}`, 'Basic !!', `Bearer ${appBearer}`);
+    const make = (path: string, ps: [string, string][], how: string, auth: string): Hostile => {
+      const form = (plus: boolean, lower: boolean) =>
+        ps.map(([k, v]) => {
+          let e = encodeURIComponent(v);
+          if (plus) e = e.replace(/%20/g, '+');
+          if (lower) e = e.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+          return `${k}=${e}`;
+        }).join('&');
+      const headers: Record<string, string> = auth ? { authorization: auth } : {};
+      let body: string | undefined;
+      let target = path;
+      switch (how) {
+        case 'json': headers['content-type'] = 'application/json'; body = JSON.stringify(Object.fromEntries(ps)); break;
+        case 'json-nested': headers['content-type'] = 'application/json'; body = JSON.stringify({ params: Object.fromEntries(ps), grant_type: [ps[0]?.[1] ?? ''] }); break;
+        case 'query': target = `${path}?${form(false, false)}`; break;
+        default: headers['content-type'] = 'application/x-www-form-urlencoded'; body = form(how === 'form-plus', how === 'form-lower-hex');
+      }
+      // A public client revoking a token that is not one gets RFC 7009's 200; the generated tokens never are real
+      // ones, and the last test checks that the real ones still work.
+      const harmless200 = path === '/2/oauth2/revoke' ? '{"revoked":true}' : undefined;
+      return { family: `oauth2 params (${how})`, path: target, fetch: { method: 'POST', headers, body }, expect: { status: [400, 401], harmless200 } };
+    };
+    const arb = fc
+      .tuple(fc.constantFrom('/2/oauth2/token', '/2/oauth2/revoke'), pairs, encodings, auths)
+      .map(([path, ps, how, auth]) => make(path, ps, how, auth));
+    const examples = [
+      make('/2/oauth2/token', [['grant_type', 'authorization_code'], ['grant_type', 'refresh_token'], ['code', 'zz'], ['client_id', app().clientId]], 'form', ''),
+      make('/2/oauth2/token', [['grant_type', 'authorization_code'], ['code', 'zz'], ['code', 'zz'], ['client_id', app().clientId], ['code_verifier', 'x'.repeat(43)]], 'form', ''),
+      // A real token with a duplicated client_id: refused, and the token keeps working.
+      { ...make('/2/oauth2/revoke', [['token', userToken], ['client_id', app().clientId], ['client_id', 'zz']], 'form', ''), expect: { status: [400] } },
+      make('/2/oauth2/token', [['grant_type', 'client_credentials'], ['client_id', app().clientId]], 'json', ''),
+      make('/2/oauth2/token', [['grant_type', 'refresh_token'], ['refresh_token', 'zz'], ['client_id', app().clientId]], 'query', ''),
+    ];
+    await run(arb, 3003, 'oauth2Params', examples);
+  });
+
+  it('OAuth 1.0a flow endpoints and the authorization pages refuse junk with 4xx (legacy errors, error pages)', async () => {
+    const junkHeader = fc.oneof(
+      fc.constantFrom('', 'OAuth', 'OAuth oauth_callback="oob"', `OAuth oauth_consumer_key="${server.creds.app.consumerKey}"`, `OAuth oauth_consumer_key="${server.creds.app.consumerKey}", oauth_consumer_key="zz"`, 'Basic zz'),
+      fc.stringMatching(/^[A-Za-z0-9_]{1,20}$/).map((v) => `OAuth oauth_token="${v}", oauth_verifier="${v}", oauth_consumer_key="${server.creds.app.consumerKey}", oauth_signature="zz", oauth_nonce="n", oauth_timestamp="${Math.floor(Date.now() / 1000)}", oauth_signature_method="HMAC-SHA1"`),
+    );
+    const junkQuery = fc.array(fc.tuple(fc.constantFrom('oauth_token', 'oauth_callback', 'screen_name', 'force_login', 'x_auth_access_type', 'client_id', 'redirect_uri', 'response_type', 'state', 'code_challenge', 'code_challenge_method', 'scope', 'pending', 'csrf', 'step', 'action'), fc.string({ maxLength: 20 })), { maxLength: 6 })
+      .map((ps) => ps.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'));
+    const TARGETS = [
+      ['POST', '/oauth/request_token'], ['POST', '/oauth/access_token'], ['POST', '/oauth/invalidate_token'], ['POST', '/1.1/oauth/invalidate_token'],
+      ['GET', '/oauth/authorize'], ['GET', '/oauth/authenticate'], ['POST', '/oauth/authorize'], ['POST', '/oauth/authenticate'],
+      ['GET', '/i/oauth2/authorize'], ['GET', '/2/oauth2/authorize'], ['POST', '/i/oauth2/authorize'], ['POST', '/2/oauth2/authorize'],
+    ] as const;
+    const make = (t: number, auth: string, query: string, formBody: boolean): Hostile => {
+      const [method, path] = TARGETS[t];
+      const headers: Record<string, string> = auth ? { authorization: auth } : {};
+      // A GET authorize page asked for something it can act on would redirect: the client id is never a real one.
+      const q = method === 'GET' ? query.replace(/(^|&)client_id=[^&]*/g, '$1client_id=zz') : query;
+      const body = method === 'POST' && formBody ? q : undefined;
+      if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+      return { family: `flow ${method} ${path}`, path: body === undefined && q ? `${path}?${q}` : path, fetch: { method, headers, body } };
+    };
+    const arb = fc.tuple(fc.nat({ max: TARGETS.length - 1 }), junkHeader, junkQuery, fc.boolean()).map(([t, a, q, f]) => make(t, a, q, f));
+    const examples = TARGETS.map((_, t) => make(t, '', '', false));
+    await run(arb, 3004, 'flowEndpoints', examples);
   });
 
   // Last: node:test runs the tests of a suite in order.
-  it('leaves the server healthy and the earlier like untouched', async () => {
+  it('leaves the server healthy and the earlier like untouched', async (t) => {
+    t.diagnostic(`${sent} hostile requests (LIKES_API_FUZZ_RUNS=${FUZZ_RUNS} generated, the rest listed edge cases), ${serverErrors} answered 5xx`);
+    assert.equal(serverErrors, 0);
     const health = await fetch(`${server.baseUrl}/healthz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     assert.equal(health.status, 200);
     assert.equal(((await health.json()) as { status: string }).status, 'ok');

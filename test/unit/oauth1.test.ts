@@ -240,6 +240,17 @@ describe('parseOAuthAuthorization', () => {
     }
   });
 
+  it('refuses a header naming a parameter twice (RFC 5849 §3.5.1), whichever copy comes last', () => {
+    for (const header of [
+      'OAuth oauth_consumer_key="ck", oauth_nonce="a", oauth_nonce="b"',
+      'OAuth oauth_nonce="b", oauth_consumer_key="ck", oauth_nonce="b"',
+      'OAuth realm="x", oauth_consumer_key="ck", realm="y"',
+      'OAuth oauth_consumer_key="ck", oauth%5Fconsumer%5Fkey="ck"',
+    ]) {
+      assert.equal(parseOAuthAuthorization(header), null, header);
+    }
+  });
+
   it('percent-decodes names and values as RFC 5849 §3.5.1 requires (a literal "+" stays "+")', () => {
     const parsed = parseOAuthAuthorization('OAuth oauth_callback="http%3A%2F%2Fexample.com%2Fcb%3Fa%3D1", oauth_signature="tnnArxj06cWHq44gCs1OSKk%2FjLY%3D"');
     assert.equal(parsed?.get('oauth_callback'), 'http://example.com/cb?a=1');

@@ -4,6 +4,7 @@ import { ACCEPTED, resolveAliases, type FieldSelection } from '../../domain/fiel
 import { ID_PATTERN } from '../../domain/ids.ts';
 import type { LikesService } from '../../domain/likes.ts';
 import { INVALID_REQUEST_DETAIL, PROBLEM_BASE, ApiProblem, invalidRequest } from '../../domain/problems.ts';
+import { parseJsonBody } from '../jsonBody.ts';
 import type { ParamSpec, ParsedQuery, PathParamSpec } from '../params.ts';
 import type { ApiContext, ApiRoute } from '../routeSpec.ts';
 import { ref } from '../schemas.ts';
@@ -69,12 +70,10 @@ const badBody = (message: string, parameters: Record<string, string[]> = {}): Ap
 function tweetIdFromBody(ctx: ApiContext): string {
   const type = (ctx.contentType ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') throw badBody('Requests with bodies must have content-type of application/json.');
-  let body: unknown;
-  try {
-    body = JSON.parse(ctx.rawBody ?? '');
-  } catch {
-    throw badBody('The request body is not valid JSON.');
-  }
+  // Bounded before parsing: a body nested or long past any real one is refused like unparsable JSON.
+  const parsed = parseJsonBody(ctx.rawBody ?? '');
+  if (!parsed) throw badBody('The request body is not valid JSON.');
+  const body = parsed.value;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badBody('The request body must be a JSON object.');
   const value = (body as Record<string, unknown>).tweet_id;
   if (value === undefined) throw badBody('The `tweet_id` body parameter is missing.', { tweet_id: [] });

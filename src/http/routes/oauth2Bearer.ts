@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formDecode, parseFormPairs } from '../../formEncoding.ts';
 import type { AppRecord } from '../../domain/model.ts';
 import type { Services } from '../../services.ts';
+import { parseJsonBody } from '../jsonBody.ts';
 import { sendJson } from '../server.ts';
 
 type LegacyError = { code: number; message: string; label?: string };
@@ -21,12 +22,9 @@ function requestParams(req: FastifyRequest): Map<string, string> {
   const body = typeof req.body === 'string' ? req.body : '';
   const type = String(req.headers['content-type'] ?? '').toLowerCase();
   if (type.includes('json')) {
-    try {
-      const parsed = JSON.parse(body) as Record<string, unknown>;
-      if (parsed && typeof parsed === 'object') for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out.set(k, v);
-    } catch {
-      /* an unparsable body simply carries no parameters */
-    }
+    // An unparsable (or over-bounds) body simply carries no parameters.
+    const parsed = parseJsonBody(body)?.value;
+    if (parsed && typeof parsed === 'object') for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out.set(k, v);
   } else {
     for (const [k, v] of parseFormPairs(body) ?? []) out.set(k, v);
   }

@@ -14,6 +14,7 @@ import type { AppRecord } from '../../domain/model.ts';
 import { parseFormPairs } from '../../formEncoding.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import type { Services } from '../../services.ts';
+import { parseJsonBody } from '../jsonBody.ts';
 import { consentPage, deniedPage, errorPage, pinPage, signInPage, type FormContext } from '../pages/consent.ts';
 import { PAGE_HEADERS } from '../pages/layout.ts';
 import { problemFor, sendJson, sendProblem } from '../server.ts';
@@ -39,28 +40,32 @@ function pairs(req: FastifyRequest, withBody: boolean): [string, string][] | nul
   return query && body ? [...query, ...body] : null;
 }
 
-/** First value of each name, from the query, a form body or a JSON body (X's clients use all three). */
-function paramMap(req: FastifyRequest): Map<string, string> {
+/**
+ * Each parameter's value, from the query, a form body or a JSON body (X's clients use all three). A name sent twice
+ * is refused (RFC 6749 §3.2): taking either copy would let one part of a request say what another part contradicts.
+ */
+function paramMap(req: FastifyRequest): { params: Map<string, string> } | { duplicate: string } {
   const out = new Map<string, string>();
+  let duplicate: string | null = null;
   const add = (k: string, v: string) => {
-    if (!out.has(k)) out.set(k, v);
+    if (out.has(k)) duplicate ??= k;
+    else out.set(k, v);
   };
   for (const [k, v] of parseFormPairs(splitUrl(req.raw.url ?? req.url).rawQuery) ?? []) add(k, v);
   const body = typeof req.body === 'string' ? req.body : '';
   if (String(req.headers['content-type'] ?? '').toLowerCase().includes('json')) {
-    try {
-      const parsed = JSON.parse(body) as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') add(k, v);
-      }
-    } catch {
-      /* an unparsable body carries no parameters */
+    // An unparsable (or over-bounds) body carries no parameters.
+    const parsed = parseJsonBody(body)?.value;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') add(k, v);
     }
   } else {
     for (const [k, v] of parseFormPairs(body) ?? []) add(k, v);
   }
-  return out;
+  return duplicate === null ? { params: out } : { duplicate };
 }
+
+const duplicateParameter = (name: string) => ({ error: 'invalid_request', error_description: `Duplicate parameter [${name}].` });
 
 function schemeOf(req: FastifyRequest): string {
   return String(req.headers['x-forwarded-proto'] ?? 'http').split(',')[0].trim() || 'http';
@@ -329,11 +334,15 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
   // ---- OAuth 2.0 token endpoints (JSON) ----
 
   app.post('/2/oauth2/token', apiHandler(async (req, reply) => {
-    const r = await (await flows()).oauth2.token(paramMap(req), req.headers.authorization);
+    const p = paramMap(req);
+    if ('duplicate' in p) return sendJson(reply, 400, duplicateParameter(p.duplicate));
+    const r = await (await flows()).oauth2.token(p.params, req.headers.authorization);
     return sendJson(reply, r.status, r.body);
   }));
   app.post('/2/oauth2/revoke', apiHandler(async (req, reply) => {
-    const r = await (await flows()).oauth2.revoke(paramMap(req), req.headers.authorization);
+    const p = paramMap(req);
+    if ('duplicate' in p) return sendJson(reply, 400, duplicateParameter(p.duplicate));
+    const r = await (await flows()).oauth2.revoke(p.params, req.headers.authorization);
     return sendJson(reply, r.status, r.body);
   }));
 
