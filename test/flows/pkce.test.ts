@@ -14,7 +14,7 @@ import { Agent } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { auth, Client } from 'twitter-api-sdk';
 import { ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
-import { ManualClock } from '../../src/ports/clock.ts';
+import { ManualClock } from '../support/clock.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 
 type Json = Record<string, any>;
