@@ -12,11 +12,13 @@ import { Redis } from 'ioredis';
 import { encodeCursor } from '../src/domain/cursor.ts';
 import type { DemoCredentials } from '../src/demo/demoSeed.ts';
 import {
-  SEED, postgresProbe, seedStore, sqliteProbe, urlWithDatabase, withPgAdmin, type SeedOutcome, type SizeSpec, type StoreProbe,
+  SEED, postgresProbe, seedStore, sqliteProbe, type SeedOutcome, type SizeSpec, type StoreProbe,
 } from './lib/data.ts';
 import { oauth1Header, runLoad, sequentialLatency, type AcRequest, type LoadResult, type OAuth1Keys } from './lib/load.ts';
 import { peerBin, startJsonServer, startPrism } from './lib/peers.ts';
-import { ROOT, freePort, runToEnd, sampleRss, startLikesServer, startProc, stopAllSync, type Proc } from './lib/proc.ts';
+import { ROOT, runToEnd, sampleRss, startLikesServer, startProc, stopAllSync, type Proc } from './lib/proc.ts';
+import { freePort } from '../test/support/net.ts';
+import { urlWithDatabase, withAdmin } from '../test/support/postgres.ts';
 import { summariseProfile, type ProfileSummary } from './lib/profile.ts';
 import { renderMarkdown, type BenchResults, type MainRow, type ScalingPoint } from './lib/report.ts';
 
@@ -294,7 +296,7 @@ function ensureBenchDeps(): void {
 
 async function reachable(what: 'pg' | 'redis'): Promise<string | null> {
   try {
-    if (what === 'pg') await withPgAdmin(PG_ADMIN, (c) => c.query('SELECT 1'));
+    if (what === 'pg') await withAdmin((c) => c.query('SELECT 1'), PG_ADMIN);
     else {
       const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
       try {
@@ -390,14 +392,14 @@ async function main(): Promise<void> {
   const needsPg = run('main') || run('scaling') || run('writes');
   if (!pgProblem && needsPg) {
     log(`[${elapsed()}] Seeding PostgreSQL datasets`);
-    results.versions.postgresql = await withPgAdmin(PG_ADMIN, async (c) => String((await c.query('SHOW server_version')).rows[0].server_version));
+    results.versions.postgresql = await withAdmin(async (c) => String((await c.query('SHOW server_version')).rows[0].server_version), PG_ADMIN);
     results.versions.redis = await redisVersion();
     for (const size of QUICK || !run('scaling') ? [MAIN] : [MAIN, LARGEST]) {
       const db = `likes_bench_${size.label.toLowerCase()}_${process.pid}`;
-      await withPgAdmin(PG_ADMIN, async (c) => {
+      await withAdmin(async (c) => {
         await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
         await c.query(`CREATE DATABASE ${db}`);
-      });
+      }, PG_ADMIN);
       pgDbs.push(db);
       const s = await seedStore({ spec: size, dataDir: join(RUN_DIR, `pg-${size.label}`), databaseUrl: urlWithDatabase(PG_ADMIN, db), reuse: false, log });
       pgSeeds.set(size.label, s);
@@ -419,9 +421,9 @@ async function main(): Promise<void> {
     stopAllSync();
     if (!pgProblem) await cleanRedis().catch(() => {});
     if (!has('--keep-data') && pgDbs.length) {
-      await withPgAdmin(PG_ADMIN, async (c) => {
+      await withAdmin(async (c) => {
         for (const db of pgDbs) await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-      }).catch((e) => log(`could not drop ${pgDbs.join(', ')}: ${(e as Error).message}`));
+      }, PG_ADMIN).catch((e) => log(`could not drop ${pgDbs.join(', ')}: ${(e as Error).message}`));
     }
     rmSync(join(DATA, 'work-sqlite'), { recursive: true, force: true });
   }
