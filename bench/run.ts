@@ -17,6 +17,7 @@ import {
 import { oauth1Header, runLoad, sequentialLatency, type AcRequest, type LoadResult, type OAuth1Keys } from './lib/load.ts';
 import { peerBin, startJsonServer, startPrism } from './lib/peers.ts';
 import { ROOT, runToEnd, sampleRss, startLikesServer, startProc, stopAllSync, type Proc } from './lib/proc.ts';
+import { readArgs } from '../src/cli/args.ts';
 import { freePort } from '../test/support/net.ts';
 import { urlWithDatabase, withAdmin } from '../test/support/postgres.ts';
 import { summariseProfile, type ProfileSummary } from './lib/profile.ts';
@@ -25,8 +26,7 @@ import { renderMarkdown, type BenchResults, type MainRow, type ScalingPoint } fr
 // ---- Options ----
 
 const argv = process.argv.slice(2);
-const has = (f: string) => argv.includes(f);
-if (has('--help') || has('-h')) {
+if (argv.includes('--help') || argv.includes('-h')) {
   console.log(`Usage: npm run bench [-- options]
   --quick       smaller datasets (10k/100k/1M likes) and 3 s loads: a few minutes
   --reseed      seed the SQLite datasets again even when bench/results/data has them
@@ -37,10 +37,19 @@ if (has('--help') || has('-h')) {
                 bench/results/ only, docs/ is left as it is`);
   process.exit(0);
 }
+const options = (() => {
+  try {
+    return readArgs(argv, { quick: 'boolean', reseed: 'boolean', 'no-pg': 'boolean', 'no-peers': 'boolean', 'keep-data': 'boolean', only: 'string' }, { lastWins: true }).values;
+  } catch (error) {
+    console.error(`npm run bench: ${(error as Error).message} (see --help)`);
+    process.exit(2);
+  }
+})();
+const has = (f: string) => options.has(f.replace(/^--/, ''));
 const QUICK = has('--quick');
 const SECTIONS = ['main', 'peers', 'scaling', 'writes', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
-const onlyArg = argv.indexOf('--only') >= 0 ? argv[argv.indexOf('--only') + 1] ?? '' : null;
+const onlyArg = (options.get('only') as string | undefined) ?? null;
 const ONLY = onlyArg === null ? null : new Set(onlyArg.split(',').map((x) => x.trim()).filter(Boolean));
 if (ONLY) {
   for (const x of ONLY) {
