@@ -10,7 +10,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext } from './lib/context.ts';
-import { SEED, seedStore, urlWithDatabase, withPgAdmin, type SeedOutcome, type SizeSpec } from './lib/data.ts';
+import { readArgs } from '../src/cli/args.ts';
+import { urlWithDatabase, withAdmin } from '../test/support/postgres.ts';
+import { SEED, seedStore, type SeedOutcome, type SizeSpec } from './lib/data.ts';
 import { cleanRedis, ensureBenchDeps, gitState, reachable, redisVersion, versions } from './lib/environment.ts';
 import { watchLoad } from './lib/loadWatch.ts';
 import { ROOT, runToEnd, stopAllSync } from './lib/proc.ts';
@@ -26,8 +28,7 @@ import { writes } from './sections/writes.ts';
 // ---- Options ----
 
 const argv = process.argv.slice(2);
-const has = (f: string) => argv.includes(f);
-if (has('--help') || has('-h')) {
+if (argv.includes('--help') || argv.includes('-h')) {
   console.log(`Usage: npm run bench [-- options]
   --quick       smaller datasets (10k/100k/1M likes) and 3 s loads: a few minutes
   --reseed      seed the SQLite datasets again even when bench/results/data has them
@@ -38,10 +39,19 @@ if (has('--help') || has('-h')) {
                 bench/results/ only, docs/ is left as it is`);
   process.exit(0);
 }
+const options = (() => {
+  try {
+    return readArgs(argv, { quick: 'boolean', reseed: 'boolean', 'no-pg': 'boolean', 'no-peers': 'boolean', 'keep-data': 'boolean', only: 'string' }, { lastWins: true }).values;
+  } catch (error) {
+    console.error(`npm run bench: ${(error as Error).message} (see --help)`);
+    process.exit(2);
+  }
+})();
+const has = (f: string) => options.has(f.replace(/^--/, ''));
 const QUICK = has('--quick');
 const SECTIONS = ['main', 'peers', 'scaling', 'writes', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
-const onlyArg = argv.indexOf('--only') >= 0 ? argv[argv.indexOf('--only') + 1] ?? '' : null;
+const onlyArg = (options.get('only') as string | undefined) ?? null;
 const ONLY = onlyArg === null ? null : new Set(onlyArg.split(',').map((x) => x.trim()).filter(Boolean));
 if (ONLY) {
   for (const x of ONLY) {
@@ -155,14 +165,14 @@ async function main(): Promise<void> {
   const needsPg = run('main') || run('scaling') || run('writes');
   if (!pgProblem && needsPg) {
     log(`[${elapsed()}] Seeding PostgreSQL datasets`);
-    results.versions.postgresql = await withPgAdmin(PG_ADMIN, async (c) => String((await c.query('SHOW server_version')).rows[0].server_version));
+    results.versions.postgresql = await withAdmin(async (c) => String((await c.query('SHOW server_version')).rows[0].server_version), PG_ADMIN);
     results.versions.redis = await redisVersion(REDIS_URL);
     for (const size of QUICK || !run('scaling') ? [MAIN] : [MAIN, LARGEST]) {
       const db = `likes_bench_${size.label.toLowerCase()}_${process.pid}`;
-      await withPgAdmin(PG_ADMIN, async (c) => {
+      await withAdmin(async (c) => {
         await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
         await c.query(`CREATE DATABASE ${db}`);
-      });
+      }, PG_ADMIN);
       pgDbs.push(db);
       const s = await seedStore({ spec: size, dataDir: join(RUN_DIR, `pg-${size.label}`), databaseUrl: urlWithDatabase(PG_ADMIN, db), reuse: false, log });
       pgSeeds.set(size.label, s);
@@ -184,9 +194,9 @@ async function main(): Promise<void> {
     stopAllSync();
     if (!pgProblem) await cleanRedis(REDIS_URL, REDIS_PREFIX).catch(() => {});
     if (!has('--keep-data') && pgDbs.length) {
-      await withPgAdmin(PG_ADMIN, async (c) => {
+      await withAdmin(async (c) => {
         for (const db of pgDbs) await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-      }).catch((e) => log(`could not drop ${pgDbs.join(', ')}: ${(e as Error).message}`));
+      }, PG_ADMIN).catch((e) => log(`could not drop ${pgDbs.join(', ')}: ${(e as Error).message}`));
     }
     rmSync(join(DATA, 'work-sqlite'), { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { buildDemoWorld, type DemoCredentials } from '../src/demo/demoSeed.ts';
 import { Prng } from '../src/demo/prng.ts';
-import { urlWithDatabase, withPgAdmin } from './lib/data.ts';
+import { urlWithDatabase, withAdmin } from '../test/support/postgres.ts';
 import { oauth1Header, percentile } from './lib/load.ts';
 import { ROOT, rssKiB, startLikesServer, stopAllSync, type Proc } from './lib/proc.ts';
 
@@ -269,7 +269,7 @@ async function main(): Promise<void> {
   const redisPrefix = `likes-soak-${process.pid}-${randomBytes(3).toString('hex')}:`;
   let server: Proc | null = null;
   try {
-    if (database) await withPgAdmin(PG_ADMIN, (c) => c.query(`CREATE DATABASE ${database}`));
+    if (database) await withAdmin((c) => c.query(`CREATE DATABASE ${database}`), PG_ADMIN);
     const t0 = performance.now();
     server = await startLikesServer({
       name: `likes-soak-${STORE}`,
@@ -427,7 +427,7 @@ async function main(): Promise<void> {
     agent.destroy();
     await server?.stop('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
-    if (database) await withPgAdmin(PG_ADMIN, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    if (database) await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`), PG_ADMIN);
     if (STORE === 'postgres') await deleteRedisPrefix(redisPrefix);
   }
 }

@@ -185,21 +185,3 @@ export async function postgresProbe(url: string): Promise<StoreProbe> {
   };
 }
 
-// ---- PostgreSQL databases of a run: created fresh, dropped at the end ----
-
-export function urlWithDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-export async function withPgAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { withPgAdmin } from './data.ts';
+import { withAdmin } from '../../test/support/postgres.ts';
 import { ROOT } from './proc.ts';
 
 /** The commit the servers ran from, with "+dirty" when src/, bin/ or package.json had uncommitted changes. */
@@ -55,7 +55,7 @@ export function ensureBenchDeps(log: (line: string) => void): void {
 /** Why PostgreSQL or Redis cannot be used, or null when it answers. */
 export async function reachable(what: 'pg' | 'redis', pgAdmin: string, redisUrl: string): Promise<string | null> {
   try {
-    if (what === 'pg') await withPgAdmin(pgAdmin, (c) => c.query('SELECT 1'));
+    if (what === 'pg') await withAdmin((c) => c.query('SELECT 1'), pgAdmin);
     else {
       const r = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
       try {

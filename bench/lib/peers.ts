@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ROOT, freePort, startProc, type Proc } from './proc.ts';
+import { freePort } from '../../test/support/net.ts';
+import { ROOT, startProc, type Proc } from './proc.ts';
 
 const benchRequire = createRequire(join(ROOT, 'bench', 'package.json'));
 

@@ -2,8 +2,8 @@
 // is remembered and stopped by its pid (never by name) when the run ends or is interrupted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../test/support/net.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 export const LIKES_BIN = join(ROOT, 'bin', 'likes-api.mjs');
@@ -22,14 +22,6 @@ export function stopAllSync(): void {
     }
   }
   live.clear();
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.listen(0, '127.0.0.1', resolve).on('error', reject));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Resident set size of a process in KiB (VmRSS), or 0 when it is gone. */

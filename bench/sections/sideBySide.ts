@@ -8,7 +8,8 @@ import type { BenchContext } from '../lib/context.ts';
 import { postgresProbe, sqliteProbe, workCopy, type SeedOutcome } from '../lib/data.ts';
 import type { AcRequest } from '../lib/load.ts';
 import { capture, measure, row, sha } from '../lib/measure.ts';
-import { ROOT, freePort, startLikesServer, startProc, type Proc } from '../lib/proc.ts';
+import { freePort } from '../../test/support/net.ts';
+import { ROOT, startLikesServer, startProc, type Proc } from '../lib/proc.ts';
 import { EXPANDED, likedPath, likingPath, pairPools, readRequests, toggleRequests, type Auth, type PairPool } from '../lib/requests.ts';
 import type { BenchResults } from '../lib/results.ts';
 

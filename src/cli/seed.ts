@@ -2,6 +2,7 @@ import { loadConfig } from '../config.ts';
 import { StoreNotEmptyError } from '../ports/bulkLoader.ts';
 import { createProgress, silentProgress } from '../seed/progress.ts';
 import { runSeed } from '../seed/seed.ts';
+import { ArgsError, readArgs, type ReadArgs } from './args.ts';
 import type { Command } from './command.ts';
 
 const HELP = `Usage: likes-api seed --likes N [--users N] [--tweets N] [--seed S] [--reset] [--json] [--quiet]
@@ -40,37 +41,35 @@ interface SeedArgs {
   quiet: boolean;
 }
 
-function parseArgs(args: string[]): SeedArgs | string {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (['--reset', '--json', '--quiet'].includes(name)) {
-      flags.add(name);
-      continue;
-    }
-    if (!['--likes', '--users', '--tweets', '--seed'].includes(name)) return `unknown option "${a}"`;
-    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
-    if (value === undefined) return `${name} needs a value`;
-    values.set(name, value);
+const SEED_OPTIONS = { likes: 'string', users: 'string', tweets: 'string', seed: 'string', reset: 'boolean', json: 'boolean', quiet: 'boolean' } as const;
+
+/** The options, or the message of what is wrong with them. Repeated options: the last one counts. */
+export function parseSeedArgs(args: readonly string[]): SeedArgs | string {
+  let read: ReadArgs;
+  try {
+    read = readArgs(args, SEED_OPTIONS, { lastWins: true });
+  } catch (error) {
+    if (!(error instanceof ArgsError)) throw error;
+    return error.problem.kind === 'unknown' ? `unknown option "${error.problem.arg}"` : error.message;
   }
-  if (!values.has('--likes')) return '--likes is required';
-  const count = (name: string, fallback: number): number | string => {
-    if (!values.has(name)) return fallback;
-    const n = parseCount(values.get(name));
-    return Number.isNaN(n) ? `${name} must be a whole number (got "${values.get(name)}")` : n;
+  if (read.positionals.length) return `unknown option "${read.positionals[0]}"`;
+  const { values } = read;
+  if (!values.has('likes')) return '--likes is required';
+  const count = (name: 'likes' | 'users' | 'tweets' | 'seed', fallback: number): number | string => {
+    const raw = values.get(name) as string | undefined;
+    if (raw === undefined) return fallback;
+    const n = parseCount(raw);
+    return Number.isNaN(n) ? `--${name} must be a whole number (got "${raw}")` : n;
   };
-  const likes = count('--likes', 0);
+  const likes = count('likes', 0);
   if (typeof likes === 'string') return likes;
-  const users = count('--users', Math.max(100, Math.round(likes / 100)));
-  const tweets = count('--tweets', Math.max(1000, Math.round(likes / 10)));
-  const seed = count('--seed', 1);
+  const users = count('users', Math.max(100, Math.round(likes / 100)));
+  const tweets = count('tweets', Math.max(1000, Math.round(likes / 10)));
+  const seed = count('seed', 1);
   for (const v of [users, tweets, seed]) if (typeof v === 'string') return v;
   return {
     likes, users: users as number, tweets: tweets as number, seed: seed as number,
-    reset: flags.has('--reset'), json: flags.has('--json'), quiet: flags.has('--quiet'),
+    reset: values.has('reset'), json: values.has('json'), quiet: values.has('quiet'),
   };
 }
 
@@ -81,7 +80,7 @@ export const seedCommand: Command = {
       console.log(HELP);
       return 0;
     }
-    const parsed = parseArgs(args);
+    const parsed = parseSeedArgs(args);
     if (typeof parsed === 'string') {
       console.error(`likes-api seed: ${parsed}\n\n${HELP}`);
       return 2;

@@ -2,43 +2,19 @@
 // data dir that a real server serves at the same time: the credentials it prints must work over HTTP, and
 // what it changes must show in the server's next answer.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { MemoryRateLimiter } from '../../src/adapters/memory/index.ts';
 import { appOnlyRateLimits, applyRateLimits } from '../../src/domain/rateLimits.ts';
+import { runCli as cli, type CliRun } from '../support/processes.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'likes-api.mjs');
 const REDIS_URL = process.env.LIKES_API_TEST_REDIS_URL || 'redis://127.0.0.1:6379/0';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `likes-api …args` on `dataDir`, with none of the caller's store or shared-state settings leaking in. */
-function cli(dataDir: string, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('LIKES_API_')) delete env[name];
-  Object.assign(env, { LIKES_API_DATA_DIR: dataDir }, extraEnv);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Runs `jobs` at most `width` at a time (each is a child process), results in order. */
 async function pool<T>(jobs: readonly (() => Promise<T>)[], width = 4): Promise<T[]> {
@@ -62,7 +38,7 @@ async function cliJson<T = any>(dataDir: string, args: readonly string[], extraE
 }
 
 /** A usage or operation error: the exit code, nothing on stdout, exactly one line on stderr. */
-function assertOneLineError(run: Run, code: number, includes: string): void {
+function assertOneLineError(run: CliRun, code: number, includes: string): void {
   assert.equal(run.code, code, `expected exit ${code}, got ${run.code}: ${run.stderr}`);
   assert.equal(run.stdout, '');
   assert.match(run.stderr, /^likes-api [^\n]+\n$/, `one line on stderr: ${JSON.stringify(run.stderr)}`);

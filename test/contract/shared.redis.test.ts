@@ -2,17 +2,17 @@
 // failing fast while Redis is away, and recovering without a restart once it is back.
 // Needs a Redis at LIKES_API_TEST_REDIS_URL (default redis://127.0.0.1:6379/0): the suite FAILS without it.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { openRedisShared } from '../../src/adapters/redis/index.ts';
 import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
 import type { SharedState } from '../../src/ports/shared.ts';
+import { freePort, startRedisServer, stopAll, stopRedisServer } from '../support/processes.ts';
 import { sharedStateContract } from './sharedStateContract.ts';
 
 const REDIS_URL = process.env.LIKES_API_TEST_REDIS_URL || 'redis://127.0.0.1:6379/0';
@@ -105,59 +105,8 @@ async function eventually<T>(fn: () => Promise<T>, attempts = 300): Promise<T> {
   }
 }
 
-// ---- redis-server children (each test kills what it starts; `after` is the backstop) ----
-
-const children = new Set<ChildProcess>();
-
-after(async () => {
-  await Promise.all([...children].map((child) => stopRedisServer(child, 'SIGKILL')));
-});
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  const port = address.port;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function startRedisServer(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', tmpdir()],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        child.off('exit', onExit);
-        resolve();
-      }
-    };
-    const onExit = (code: number | null) => reject(new Error(`redis-server exited (${code}): ${output}`));
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', onExit);
-    child.once('error', reject);
-  });
-  return child;
-}
-
-async function stopRedisServer(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGCONT');
-  child.kill(signal);
-  await exited;
-}
+// redis-server children: each test kills what it starts; stopAll is the backstop.
+after(() => stopAll());
 
 // ---- the contract ----
 
@@ -273,7 +222,7 @@ describe('redis: connection', () => {
       const first = await eventually(() => shared.rateLimiter.hit('k', 10, WINDOW, T0));
       assert.deepEqual(first, { limit: 10, remaining: 9, resetAt: T0 + WINDOW, allowed: true });
 
-      await stopRedisServer(child);
+      await stopRedisServer(child, 'SIGTERM');
       await assert.rejects(shared.rateLimiter.hit('k', 10, WINDOW, T0), isUnavailable);
       await assert.rejects(shared.ping(), isUnavailable);
 

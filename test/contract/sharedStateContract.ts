@@ -2,7 +2,7 @@
 // Each test gets a fresh fixture from the factory and a ManualClock; nothing sleeps.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../src/ports/clock.ts';
+import { ManualClock } from '../support/clock.ts';
 import type { SharedState } from '../../src/ports/shared.ts';
 
 export interface SharedStateFixture {

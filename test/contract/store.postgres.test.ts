@@ -3,7 +3,6 @@
 // cannot be reached. Needs PostgreSQL at LIKES_API_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test):
 // the suite FAILS, it does not skip, when there is none.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
@@ -11,46 +10,19 @@ import pg from 'pg';
 import { PG_MIGRATIONS } from '../../src/adapters/postgres/migrations.ts';
 import { PostgresStore } from '../../src/adapters/postgres/postgresStore.ts';
 import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
+import { createDatabase, withAdmin, type TestDatabase } from '../support/postgres.ts';
 import { storeContract } from './storeContract.ts';
 
-const BASE_URL = process.env.LIKES_API_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const DB_NAME = `likes_test_${randomBytes(8).toString('hex')}`;
-
-function urlWithDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: BASE_URL, connectionTimeoutMillis: 5000, query_timeout: 60_000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 // Created once, on first use; a failure (no PostgreSQL) is remembered, so every test fails at once with it.
-let created: Promise<string> | undefined;
-function database(): Promise<string> {
-  return (created ??= withAdmin(async (admin) => {
-    // With a locale whose order is not byte order where the server has ICU ('a' < 'B' there), so that the suite
-    // proves ids sort by COLLATE "C" and not by the database default; a plain database elsewhere.
-    try {
-      await admin.query(`CREATE DATABASE ${DB_NAME} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'`);
-    } catch {
-      await admin.query(`CREATE DATABASE ${DB_NAME}`);
-    }
-    return urlWithDatabase(BASE_URL, DB_NAME);
-  }));
-}
+// With a locale whose order is not byte order where the server has ICU ('a' < 'B' there), so that the suite
+// proves ids sort by COLLATE "C" and not by the database default; a plain database elsewhere.
+let created: Promise<TestDatabase> | undefined;
+const opened = () => (created ??= createDatabase('test', { icuLocale: 'en-US' }));
+const database = async (): Promise<string> => (await opened()).url;
 
 after(async () => {
-  if (!created || !(await created.then(() => true, () => false))) return;
-  await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`));
+  const db = await created?.catch(() => undefined);
+  await db?.drop();
 });
 
 storeContract('PostgresStore', async () => {
@@ -142,15 +114,15 @@ describe('PostgresStore specifics', () => {
   });
 
   it('a pooled connection terminated by the server (57P01) never escapes as a raw error, and the pool recovers', async () => {
-    const url = await database();
-    const store = new PostgresStore(url, { max: 1, applicationName: `likes-terminate-${DB_NAME}` });
+    const { url, name } = await opened();
+    const store = new PostgresStore(url, { max: 1, applicationName: `likes-terminate-${name}` });
     try {
       await store.migrate();
       await store.setMeta('pg.terminate', 'kept'); // the pool's one connection now exists, idle
       await withAdmin(async (admin) => {
         await admin.query(
           `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = $2`,
-          [`likes-terminate-${DB_NAME}`, DB_NAME],
+          [`likes-terminate-${name}`, name],
         );
       });
       // The idle connection is gone: the pool drops it (no unhandled 'error' event), or the query sees the

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type {
-  AppRecord, BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
-  TweetRecord, UserRecord,
+  BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord,
 } from '../../src/domain/model.ts';
 import type { KeysetPage, LikeKey, LikesStore } from '../../src/ports/store.ts';
+import { app, project, tweet, user } from '../support/records.ts';
 
 export interface OpenedStore {
   store: LikesStore;
@@ -965,74 +965,6 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
 }
 
 // ---- fixtures ----
-
-function user(id: string, over: Partial<UserRecord> = {}): UserRecord {
-  return {
-    id,
-    username: `u_${Buffer.from(id).toString('hex')}`,
-    name: `User ${id}`,
-    createdAt: 1_300_000_000_000,
-    description: '',
-    location: null,
-    url: null,
-    profileImageUrl: `https://pbs.example/profile/${id}.jpg`,
-    protected: false,
-    verified: false,
-    suspended: false,
-    pinnedTweetId: null,
-    metrics: { followers_count: 10, following_count: 20, tweet_count: 30, listed_count: 1, like_count: 0 },
-    ...over,
-  };
-}
-
-function tweet(id: string, authorId: string, over: Partial<TweetRecord> = {}): TweetRecord {
-  return {
-    id,
-    authorId,
-    text: `Tweet ${id}`,
-    createdAt: 1_600_000_000_000,
-    lang: 'en',
-    source: 'Twitter Web App',
-    conversationId: id,
-    inReplyToUserId: null,
-    referencedTweets: [],
-    mediaKeys: [],
-    pollIds: [],
-    placeId: null,
-    entities: null,
-    possiblySensitive: false,
-    replySettings: 'everyone',
-    deleted: false,
-    retweetCount: 0,
-    replyCount: 0,
-    quoteCount: 0,
-    impressionCount: 0,
-    bookmarkCount: 0,
-    likeCount: 0,
-    ...over,
-  };
-}
-
-function project(id: string, over: Partial<ProjectRecord> = {}): ProjectRecord {
-  return { id, name: `Project ${id}`, monthlyTweetCap: 2_000_000, capResetDay: 15, developerState: 'approved', policy: {}, ...over };
-}
-
-function app(id: string, over: Partial<AppRecord> = {}): AppRecord {
-  return {
-    id,
-    name: `App ${id}`,
-    projectId: null,
-    permission: 'read',
-    suspended: false,
-    consumerKey: `ck-${id}`,
-    consumerSecretSealed: `sealed-${id}`,
-    clientId: `cid-${id}`,
-    clientSecretHash: `hash-${id}`,
-    policy: {},
-    appType: 'web',
-    ...over,
-  };
-}
 
 function oauth1(token: string, appId: string, permission: OAuth1TokenRecord['permission']): OAuth1TokenRecord {
   return { token, appId, userId: '1001', secretSealed: `secret-${token}`, permission };

@@ -7,12 +7,11 @@
 // a sandbox does not have; X serves these replies as text/html).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Agent } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
+import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import { DEMO_CALLBACKS, setAppCallbacks } from '../../src/auth/flows/index.ts';
 import { oauth1BaseString, oauth1HmacSha1, percentEncode } from '../../src/auth/oauth1.ts';
-import { oauth1Client } from '../support/clients.ts';
+import { oauth1Client, sdkSettings } from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 
 const PASSWORD = 'likes-api-demo';
@@ -290,17 +289,6 @@ describe('OAuth 1.0a three-legged flow', () => {
   });
 });
 
-/** twitter-api-v2 against the local server; /oauth/ replies parsed as form-encoded, as on api.x.com. */
-function v2Settings(baseUrl: string) {
-  const plugin: ITwitterApiClientPlugin = {
-    onBeforeRequestConfig({ params }) {
-      params.url = params.url.replace(/^https:\/\/api\.(x|twitter)\.com/, baseUrl);
-      if (new URL(params.url).pathname.startsWith('/oauth/')) params.forceParseMode = 'url';
-    },
-  };
-  return { plugins: [plugin], httpAgent: new Agent({ keepAlive: false }) };
-}
-
 describe("twitter-api-v2's own OAuth 1.0a helpers", () => {
   let server: TestServer;
   before(async () => {
@@ -313,7 +301,7 @@ describe("twitter-api-v2's own OAuth 1.0a helpers", () => {
   for (const linkMode of ['authenticate', 'authorize'] as const) {
     it(`generateAuthLink (${linkMode}) and login`, async () => {
       const user = server.creds.users[3];
-      const app = new TwitterApi({ appKey: server.creds.app.consumerKey, appSecret: server.creds.app.consumerSecret }, v2Settings(server.baseUrl));
+      const app = new TwitterApi({ appKey: server.creds.app.consumerKey, appSecret: server.creds.app.consumerSecret }, sdkSettings(server.baseUrl));
       const callback = 'http://127.0.0.1:5173/callback';
       const link = await app.generateAuthLink(callback, { linkMode, screenName: user.username });
       assert.equal(link.oauth_callback_confirmed, 'true');
@@ -328,7 +316,7 @@ describe("twitter-api-v2's own OAuth 1.0a helpers", () => {
       const requestClient = new TwitterApi({
         appKey: server.creds.app.consumerKey, appSecret: server.creds.app.consumerSecret,
         accessToken: link.oauth_token, accessSecret: link.oauth_token_secret,
-      }, v2Settings(server.baseUrl));
+      }, sdkSettings(server.baseUrl));
       const login = await requestClient.login(landed.searchParams.get('oauth_verifier')!);
       assert.equal(login.userId, user.id);
       assert.equal(login.screenName, user.username);
@@ -340,7 +328,7 @@ describe("twitter-api-v2's own OAuth 1.0a helpers", () => {
 
   it("generateAuthLink('oob') and login with the PIN", async () => {
     const user = server.creds.users[4];
-    const app = new TwitterApi({ appKey: server.creds.app.consumerKey, appSecret: server.creds.app.consumerSecret }, v2Settings(server.baseUrl));
+    const app = new TwitterApi({ appKey: server.creds.app.consumerKey, appSecret: server.creds.app.consumerSecret }, sdkSettings(server.baseUrl));
     const link = await app.generateAuthLink('oob');
     const published = new URL(link.url);
     const { done } = await browse(server.baseUrl, new URL(`${published.pathname}${published.search}`, server.baseUrl).toString(), user.username);
@@ -348,7 +336,7 @@ describe("twitter-api-v2's own OAuth 1.0a helpers", () => {
     const requestClient = new TwitterApi({
       appKey: server.creds.app.consumerKey, appSecret: server.creds.app.consumerSecret,
       accessToken: link.oauth_token, accessSecret: link.oauth_token_secret,
-    }, v2Settings(server.baseUrl));
+    }, sdkSettings(server.baseUrl));
     const login = await requestClient.login(pin);
     assert.equal(login.userId, user.id);
     const tweet = server.creds.tweets.find((t) => t.authorId !== user.id)!;

@@ -4,23 +4,18 @@
 // that serves the same data directory. PostgreSQL comes from LIKES_API_TEST_DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/test): that part FAILS without it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import pg from 'pg';
 import { PostgresStore } from '../../src/adapters/postgres/postgresStore.ts';
 import { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.ts';
 import { callbackAllowed, callbackUrlProblem, hashPassword, verifyPassword } from '../../src/auth/flows/index.ts';
 import type { LikesStore } from '../../src/ports/store.ts';
+import { runCli as cli } from '../support/processes.ts';
 import { startTestServer } from '../support/harness.ts';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'likes-api.mjs');
-const PG_URL = process.env.LIKES_API_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+import { createDatabase } from '../support/postgres.ts';
 
 describe('password hashing', () => {
   it('hashes with scrypt and a fresh salt, and verifies', async () => {
@@ -97,50 +92,18 @@ describe('LikesStore passwords', () => {
   });
 
   passwordContract('PostgresStore', async () => {
-    const db = `likes_pw_${randomBytes(6).toString('hex')}`;
-    const admin = async (sql: string) => {
-      const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    await admin(`CREATE DATABASE ${db}`);
-    const url = new URL(PG_URL);
-    url.pathname = `/${db}`;
-    const store = new PostgresStore(url.toString(), { max: 2 });
+    const db = await createDatabase('pw');
+    const store = new PostgresStore(db.url, { max: 2 });
     return {
       store,
       async cleanup() {
         await store.close();
-        await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+        await db.drop();
       },
     };
   });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(dataDir: string, args: readonly string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('LIKES_API_')) delete env[name];
-  env.LIKES_API_DATA_DIR = dataDir;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function cliJson(dir: string, args: readonly string[]): Promise<any> {
   const run = await cli(dir, [...args, '--json']);

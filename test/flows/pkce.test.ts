@@ -10,11 +10,11 @@
 //   send their parameters in the query string.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { Agent } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { auth, Client } from 'twitter-api-sdk';
-import { ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
-import { ManualClock } from '../../src/ports/clock.ts';
+import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
+import { sdkSettings } from '../support/clients.ts';
+import { ManualClock } from '../support/clock.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 
 type Json = Record<string, any>;
@@ -629,16 +629,6 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
   });
 });
 
-/** twitter-api-v2 against the local server: API hosts become `baseUrl`; the authorize page host is rewritten by the test. */
-function v2Settings(baseUrl: string) {
-  const plugin: ITwitterApiClientPlugin = {
-    onBeforeRequestConfig({ params }) {
-      params.url = params.url.replace(/^https:\/\/api\.(x|twitter)\.com/, baseUrl);
-    },
-  };
-  return { plugins: [plugin], httpAgent: new Agent({ keepAlive: false }) };
-}
-
 describe("the clients' own OAuth 2.0 helpers", () => {
   let server: TestServer;
   before(async () => {
@@ -651,7 +641,7 @@ describe("the clients' own OAuth 2.0 helpers", () => {
   it('twitter-api-v2: generateOAuth2AuthLink, loginWithOAuth2, refreshOAuth2Token, revokeOAuth2Token', async () => {
     const user = server.creds.users[4];
     // Client id alone: the demo's Native App (a public client).
-    const requestClient = new TwitterApi({ clientId: server.creds.publicApp.clientId }, v2Settings(server.baseUrl));
+    const requestClient = new TwitterApi({ clientId: server.creds.publicApp.clientId }, sdkSettings(server.baseUrl));
     const redirectUri = 'http://127.0.0.1:3000/callback';
     const link = requestClient.generateOAuth2AuthLink(redirectUri, { scope: ['tweet.read', 'users.read', 'like.read', 'like.write', 'offline.access'] });
     const published = new URL(link.url);
@@ -666,13 +656,13 @@ describe("the clients' own OAuth 2.0 helpers", () => {
     assert.deepEqual(login.scope, ['tweet.read', 'users.read', 'like.read', 'like.write', 'offline.access']);
     assert.ok(login.refreshToken);
 
-    const userClient = new TwitterApi(login.accessToken, v2Settings(server.baseUrl));
+    const userClient = new TwitterApi(login.accessToken, sdkSettings(server.baseUrl));
     const page = await userClient.v2.userLikedTweets(user.id, { max_results: 5 });
     assert.ok(page.tweets.length > 0);
 
     const refreshed = await requestClient.refreshOAuth2Token(login.refreshToken!);
     assert.notEqual(refreshed.refreshToken, login.refreshToken);
-    const stillGood = new TwitterApi(refreshed.accessToken, v2Settings(server.baseUrl));
+    const stillGood = new TwitterApi(refreshed.accessToken, sdkSettings(server.baseUrl));
     assert.ok((await stillGood.v2.userLikedTweets(user.id, { max_results: 5 })).tweets.length > 0);
 
     assert.deepEqual(await requestClient.revokeOAuth2Token(refreshed.accessToken, 'access_token'), { revoked: true });
@@ -691,7 +681,7 @@ describe("the clients' own OAuth 2.0 helpers", () => {
 
   it('twitter-api-v2 as a confidential client (client id and secret)', async () => {
     const { clientId, clientSecret } = server.creds.app;
-    const requestClient = new TwitterApi({ clientId, clientSecret }, v2Settings(server.baseUrl));
+    const requestClient = new TwitterApi({ clientId, clientSecret }, sdkSettings(server.baseUrl));
     const link = requestClient.generateOAuth2AuthLink('http://localhost:4000/callback', { scope: 'tweet.read users.read like.read' });
     const published = new URL(link.url);
     const landed = await consent(server.baseUrl, new URL(`${published.pathname}${published.search}`, server.baseUrl).toString(), server.creds.users[0].username);

@@ -15,7 +15,7 @@ import { AUTHORIZE_ADDRESS_LIMIT, PendingAuthorizations, PendingCapacityError, t
 import { SIGN_IN_ADDRESS_LIMIT, SIGN_IN_USERNAME_POLICY, SIGN_IN_WINDOW_MS, SignIn, type SignInOptions, type SignInResult } from '../../src/auth/flows/signIn.ts';
 import type { DemoCredentials } from '../../src/demo/demoSeed.ts';
 import type { UserRecord } from '../../src/domain/model.ts';
-import { ManualClock } from '../../src/ports/clock.ts';
+import { ManualClock } from '../support/clock.ts';
 import type { RateLimiter } from '../../src/ports/rateLimiter.ts';
 import type { LikesStore } from '../../src/ports/store.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TweetRecord } from '../../src/domain/model.ts';
 import { assertValidError, assertValidSuccess } from '../support/openapi.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
+import { quietTweet, storedLikedTweets, storedLikers } from '../support/oracle.ts';
 
 type Json = Record<string, any>;
 
@@ -111,32 +112,6 @@ async function walk(server: TestServer, path: string, auth: string, maxPages = 4
     if (!token) return { pages, ids: pages.flatMap((p) => (p.data ?? []).map((o: Json) => o.id)) };
   }
   throw new Error(`${path}: still a next_token after ${maxPages} pages`);
-}
-
-/** Visible liked Tweets of `userId`, newest like first, as the store holds them (the test's oracle). */
-async function storedLikedTweets(server: TestServer, userId: string): Promise<string[]> {
-  const rows = await server.services.store.likesByUser(userId, { limit: 100_000, direction: 'older' });
-  for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1].likedAt >= rows[i].likedAt, 'store lists newest like first');
-  const tweets = new Map((await server.services.store.tweetsByIds(rows.map((r) => r.tweetId))).map((t) => [t.id, t]));
-  return rows.filter((r) => !tweets.get(r.tweetId)!.deleted).map((r) => r.tweetId);
-}
-
-async function storedLikers(server: TestServer, tweetId: string): Promise<string[]> {
-  const rows = await server.services.store.likesOfTweet(tweetId, { limit: 100_000, direction: 'older' });
-  return rows.map((r) => r.userId);
-}
-
-/** A visible Tweet with few likes that none of `userIds` has liked. */
-async function quietTweet(server: TestServer, userIds: string[], skip = 0): Promise<TweetRecord> {
-  const liked = new Set<string>();
-  for (const u of userIds) {
-    for (const r of await server.services.store.likesByUser(u, { limit: 100_000, direction: 'older' })) liked.add(r.tweetId);
-  }
-  const candidates = server.creds.tweets.filter((t) => !liked.has(t.id)).map((t) => t.id);
-  const tweets = await server.services.store.tweetsByIds(candidates);
-  const quiet = tweets.filter((t) => t.likeCount >= 1 && t.likeCount <= 20).sort((a, b) => (a.id < b.id ? -1 : 1));
-  assert.ok(quiet.length > skip, 'the demo world has quiet Tweets');
-  return quiet[skip];
 }
 
 async function withServer(): Promise<TestServer> {

@@ -10,12 +10,13 @@
 //   (auth.OAuth2User): usersIdLikedTweets, tweetsIdLikingUsers (paginated), usersIdLike, usersIdUnlike.
 // Every response body either client received is validated against X's OpenAPI documents.
 import assert from 'node:assert/strict';
-import { Agent } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Client, auth } from 'twitter-api-sdk';
 import { ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
+import { sdkSettings } from '../support/clients.ts';
 import { assertValidError, assertValidSuccess } from '../support/openapi.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
+import { storedLikedTweets, storedLikers, unlikedTweet } from '../support/oracle.ts';
 
 type Json = Record<string, any>;
 
@@ -38,12 +39,9 @@ interface Exchange {
   body: unknown;
 }
 
-/** A twitter-api-v2 plugin: sends every request to `baseUrl` and records what came back. */
-function localServer(baseUrl: string, log: Exchange[]): ITwitterApiClientPlugin {
+/** A twitter-api-v2 plugin that records what came back. */
+function recorder(log: Exchange[]): ITwitterApiClientPlugin {
   return {
-    onBeforeRequestConfig({ params }) {
-      params.url = params.url.replace(/^https:\/\/api\.(x|twitter)\.com/, baseUrl);
-    },
     onAfterRequest({ computedParams, response }) {
       log.push({
         host: computedParams.url.host,
@@ -61,7 +59,7 @@ function localServer(baseUrl: string, log: Exchange[]): ITwitterApiClientPlugin 
 }
 
 function v2Client(server: TestServer, log: Exchange[], credentials: 'app' | { accessToken: string; accessTokenSecret: string }): TwitterApi {
-  const settings = { plugins: [localServer(server.baseUrl, log)], httpAgent: new Agent({ keepAlive: false }) };
+  const settings = sdkSettings(server.baseUrl, recorder(log));
   if (credentials === 'app') return new TwitterApi(server.creds.app.bearerToken, settings);
   return new TwitterApi(
     {
@@ -82,29 +80,6 @@ function assertAllValid(server: TestServer, log: Exchange[], atLeast: number): v
     if (x.status === 200) assertValidSuccess(x.path, x.method, x.body);
     else assertValidError(x.body);
   }
-}
-
-/** Visible liked Tweets of `userId`, newest like first, as the store holds them (the test's oracle). */
-async function storedLikedTweets(server: TestServer, userId: string): Promise<string[]> {
-  const rows = await server.services.store.likesByUser(userId, { limit: 100_000, direction: 'older' });
-  for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1].likedAt >= rows[i].likedAt, 'store lists newest like first');
-  const tweets = new Map((await server.services.store.tweetsByIds(rows.map((r) => r.tweetId))).map((t) => [t.id, t]));
-  return rows.filter((r) => !tweets.get(r.tweetId)!.deleted).map((r) => r.tweetId);
-}
-
-async function storedLikers(server: TestServer, tweetId: string): Promise<string[]> {
-  return (await server.services.store.likesOfTweet(tweetId, { limit: 100_000, direction: 'older' })).map((r) => r.userId);
-}
-
-/** A visible Tweet none of `userIds` has liked (the `skip`-th such, for distinct Tweets per test). */
-async function unlikedTweet(server: TestServer, userIds: string[], skip = 0): Promise<string> {
-  const liked = new Set<string>();
-  for (const u of userIds) {
-    for (const r of await server.services.store.likesByUser(u, { limit: 100_000, direction: 'older' })) liked.add(r.tweetId);
-  }
-  const free = server.creds.tweets.filter((t) => !liked.has(t.id));
-  assert.ok(free.length > skip);
-  return free[skip].id;
 }
 
 /** Whatever a promise rejects with (fails when it resolves). */

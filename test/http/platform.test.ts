@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiResponseError } from 'twitter-api-v2';
-import { ManualClock } from '../../src/ports/clock.ts';
+import { ManualClock } from '../support/clock.ts';
 import { bearerClient, oauth1Client } from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 

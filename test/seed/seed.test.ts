@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { PostgresStore } from '../../src/adapters/postgres/postgresStore.ts';
 import { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.ts';
-import { parseCount } from '../../src/cli/seed.ts';
+import { parseCount, parseSeedArgs } from '../../src/cli/seed.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { DemoCredentials } from '../../src/demo/demoSeed.ts';
 import type { LikeRow } from '../../src/domain/model.ts';
@@ -187,6 +187,27 @@ describe('seed world', () => {
     assert.equal(parseCount('1e6'), 1_000_000);
     assert.ok(Number.isNaN(parseCount('ten')));
     assert.ok(Number.isNaN(parseCount('1.5')));
+  });
+
+  it('reads its options: defaults from --likes, = or a space before values, the last of a repeated option', () => {
+    assert.deepEqual(parseSeedArgs(['--likes', '10k']), { likes: 10_000, users: 100, tweets: 1000, seed: 1, reset: false, json: false, quiet: false });
+    assert.deepEqual(
+      parseSeedArgs(['--likes=1M', '--users', '5k', '--tweets=20k', '--seed', '7', '--seed', '9', '--reset', '--json', '--quiet']),
+      { likes: 1_000_000, users: 5000, tweets: 20_000, seed: 9, reset: true, json: true, quiet: true },
+    );
+  });
+
+  it('says what is wrong with a command line', () => {
+    const cases: [string[], string][] = [
+      [[], '--likes is required'],
+      [['--likes', '10', '--bogus'], 'unknown option "--bogus"'],
+      [['--likes', '10', '--bogus=1'], 'unknown option "--bogus=1"'],
+      [['--likes', '10', 'extra'], 'unknown option "extra"'],
+      [['--likes'], '--likes needs a value'],
+      [['--likes', 'ten'], '--likes must be a whole number (got "ten")'],
+      [['--likes', '10', '--seed', '1.5'], '--seed must be a whole number (got "1.5")'],
+    ];
+    for (const [args, message] of cases) assert.equal(parseSeedArgs(args), message, args.join(' '));
   });
 });
 

@@ -14,15 +14,23 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Runs `fn` with a client on the base database (for CREATE / DROP DATABASE). */
-export async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_BASE_URL, connectionTimeoutMillis: 5000, query_timeout: 60_000 });
+/** `url` naming `database` instead (user, host and options kept). */
+export function urlWithDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Runs `fn` with a client on the base database at `url` (for CREATE / DROP DATABASE); bench/ uses it too. */
+export async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>, url: string = PG_BASE_URL): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, query_timeout: 60_000 });
   client.on('error', () => {});
   try {
     await client.connect();
   } catch (err) {
     await client.end().catch(() => {});
-    throw new Error(`PostgreSQL at ${PG_BASE_URL} is unreachable: start it or set LIKES_API_TEST_DATABASE_URL`, { cause: err });
+    const hint = url === PG_BASE_URL ? ' or set LIKES_API_TEST_DATABASE_URL' : '';
+    throw new Error(`PostgreSQL at ${url} is unreachable: start it${hint}`, { cause: err });
   }
   try {
     return await fn(client);
@@ -31,9 +39,23 @@ export async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promi
   }
 }
 
-export async function createDatabase(label: string): Promise<TestDatabase> {
+/**
+ * A new, empty database. `icuLocale`: with that ICU locale where the server has ICU (so an order that is not byte
+ * order shows up), a plain database elsewhere.
+ */
+export async function createDatabase(label: string, opts: { icuLocale?: string } = {}): Promise<TestDatabase> {
   const name = `likes_${label}_${randomBytes(6).toString('hex')}`;
-  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
+  await withAdmin(async (admin) => {
+    if (opts.icuLocale) {
+      try {
+        await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${opts.icuLocale}'`);
+        return;
+      } catch {
+        /* no ICU on this server: a plain database */
+      }
+    }
+    await admin.query(`CREATE DATABASE ${name}`);
+  });
   const base = new URL(PG_BASE_URL);
   const url = `postgres://${base.username || 'postgres'}@${base.host}/${name}`;
   let pool: pg.Pool | undefined;

@@ -6,13 +6,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { oauth1BaseString, oauth1HmacSha1, percentEncode } from '../../src/auth/oauth1.ts';
 import { parseFormPairs } from '../../src/formEncoding.ts';
+export { freePort } from './net.ts';
 export { PG_BASE_URL, createDatabase, type TestDatabase } from './postgres.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -79,21 +79,33 @@ export async function cleanup(...steps: (() => unknown)[]): Promise<void> {
   if (first !== undefined) throw first;
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  const port = address.port;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 export function tempDir(label: string): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), `likes-${label}-`));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+// ---- likes-api <command> ----
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `likes-api …args` to the end on `dataDir`, with none of the caller's LIKES_API_* settings leaking in. */
+export function runCli(dataDir: string, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('LIKES_API_')) delete env[name];
+  Object.assign(env, { LIKES_API_DATA_DIR: dataDir }, extraEnv);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 // ---- likes-api serve ----

@@ -18,7 +18,7 @@ import { loadConfig } from '../../src/config.ts';
 import { ensureDemo, type DemoCredentials } from '../../src/demo/demoSeed.ts';
 import type { AppRecord } from '../../src/domain/model.ts';
 import { ApiProblem } from '../../src/domain/problems.ts';
-import { ManualClock } from '../../src/ports/clock.ts';
+import { ManualClock } from '../support/clock.ts';
 import type { NonceStore } from '../../src/ports/nonceStore.ts';
 import { openServices, type Services } from '../../src/services.ts';
 

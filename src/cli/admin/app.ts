@@ -76,13 +76,9 @@ function callbacksHuman(callbacks: readonly string[]): string {
   return callbacks.length ? `Callback URLs:\n${callbacks.map((u) => `  ${u}`).join('\n')}` : 'Callback URLs: none (the authorization flows refuse every redirect_uri / oauth_callback)';
 }
 
-/** Separates the values of a repeated `--callback` inside the one value the strict flag parser sees. */
-const CALLBACK_SEPARATOR = '\n';
-
 /** `--callback URL` (repeatable; `none` clears the list): undefined when absent. */
-function callbackFlag(raw: string | undefined): string[] | undefined {
-  if (raw === undefined) return undefined;
-  const urls = raw.split(CALLBACK_SEPARATOR);
+function callbackFlag(urls: string[] | undefined): string[] | undefined {
+  if (urls === undefined) return undefined;
   if (urls.length === 1 && urls[0] === 'none') return [];
   for (const url of urls) {
     const problem = callbackUrlProblem(url);
@@ -213,7 +209,7 @@ ${TYPE_HELP}
                      oauth_callback); repeat it for several. Replaces the list; \`--callback none\` clears it.
                      An http URL on 127.0.0.1, localhost or [::1] also matches on any port.
 ${POLICY_HELP}`,
-  flags: { name: 'string', project: 'string', permission: 'string', type: 'string', suspended: 'string', callback: 'string', ...POLICY_FLAG_KINDS },
+  flags: { name: 'string', project: 'string', permission: 'string', type: 'string', suspended: 'string', callback: 'strings', ...POLICY_FLAG_KINDS },
   args: ['ID'],
   async run({ flags, args, services }) {
     const id = checkId(args.ID, 'ID');
@@ -224,7 +220,7 @@ ${POLICY_HELP}`,
     const appType = flags.choice('type', APP_TYPES);
     const suspended = flags.onOff('suspended');
     const changes = readPolicyFlags(flags, true);
-    const callbacks = callbackFlag(flags.str('callback'));
+    const callbacks = callbackFlag(flags.list('callback'));
     if (!flags.any(['name', 'project', 'permission', 'type', 'suspended', 'callback', ...POLICY_FLAG_NAMES])) {
       throw new UsageError('nothing to change: give at least one option');
     }
@@ -362,7 +358,7 @@ Options:
   },
 };
 
-const appGroup = commandGroup('app', 'Manage Apps and their credentials', {
+export const appCommand = commandGroup('app', 'Manage Apps and their credentials', {
   create,
   list,
   show: showCmd,
@@ -370,29 +366,3 @@ const appGroup = commandGroup('app', 'Manage Apps and their credentials', {
   regenerate,
   usage,
 });
-
-/**
- * `app set` takes `--callback` repeatedly; the strict parser refuses repeated options, so the values are joined
- * into one before it sees them (a URL cannot contain the separator).
- */
-function joinRepeatedCallbacks(argv: readonly string[]): string[] {
-  if (argv[0] !== 'set') return [...argv];
-  const values: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    if (arg.startsWith('--callback=')) values.push(arg.slice('--callback='.length));
-    else if (arg === '--callback' && i + 1 < argv.length && !argv[i + 1].startsWith('--')) values.push(argv[++i]);
-    else rest.push(arg);
-  }
-  return values.length ? [...rest, `--callback=${values.join(CALLBACK_SEPARATOR)}`] : rest;
-}
-
-export const appCommand: typeof appGroup = {
-  ...appGroup,
-  run: (argv) => appGroup.run(joinRepeatedCallbacks(argv)),
-};

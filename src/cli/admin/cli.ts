@@ -1,9 +1,10 @@
-// The frame every admin command shares: `likes-api <group> <subcommand> [options]`, a strict flag parser,
+// The frame every admin command shares: `likes-api <group> <subcommand> [options]`, strict options (args.ts),
 // `--help` and `--json`, one-line errors (exit 1 when the operation fails, exit 2 when the command line is
 // wrong), and services opened from the same environment as `serve` and always closed before returning.
 import { ConfigError, loadConfig } from '../../config.ts';
 import { ID_PATTERN } from '../../domain/ids.ts';
 import { openServices, type Services } from '../../services.ts';
+import { ArgsError, readArgs, type OptionKind, type OptionValue } from '../args.ts';
 import type { Command } from '../command.ts';
 
 /** The command line is wrong: exit code 2. */
@@ -16,11 +17,11 @@ export class AdminError extends Error {
   override name = 'AdminError';
 }
 
-export type FlagKind = 'string' | 'boolean';
+export type FlagKind = OptionKind;
 
 /** The options given on the command line, with typed, validating accessors (they throw UsageError). */
 export class Flags {
-  constructor(private readonly values: ReadonlyMap<string, string | true>) {}
+  constructor(private readonly values: ReadonlyMap<string, OptionValue>) {}
 
   has(name: string): boolean {
     return this.values.has(name);
@@ -38,6 +39,12 @@ export class Flags {
   str(name: string): string | undefined {
     const v = this.values.get(name);
     return typeof v === 'string' ? v : undefined;
+  }
+
+  /** Every value of a repeatable (`strings`) option, in order; undefined when absent. */
+  list(name: string): string[] | undefined {
+    const v = this.values.get(name);
+    return Array.isArray(v) ? v : undefined;
   }
 
   required(name: string): string {
@@ -91,38 +98,12 @@ export function checkId(value: string, what: string): string {
 
 /** Parses `args` strictly: unknown options, repeated options and missing values are usage errors. */
 export function parseArgs(args: readonly string[], kinds: Readonly<Record<string, FlagKind>>): { flags: Flags; positionals: string[] } {
-  const values = new Map<string, string | true>();
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') {
-      positionals.push(...args.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-      const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-      const kind = Object.hasOwn(kinds, name) ? kinds[name] : undefined;
-      if (!kind) throw new UsageError(`unknown option --${name}`);
-      if (values.has(name)) throw new UsageError(`--${name} given more than once`);
-      if (kind === 'boolean') {
-        if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
-        values.set(name, true);
-        continue;
-      }
-      const value = inline ?? args[i + 1];
-      if (value === undefined || (inline === undefined && value.startsWith('--'))) {
-        throw new UsageError(`--${name} needs a value`);
-      }
-      if (inline === undefined) i += 1;
-      values.set(name, value);
-      continue;
-    }
-    if (arg.startsWith('-') && arg.length > 1) throw new UsageError(`unknown option ${arg}`);
-    positionals.push(arg);
+  try {
+    const { values, positionals } = readArgs(args, kinds);
+    return { flags: new Flags(values), positionals };
+  } catch (error) {
+    throw error instanceof ArgsError ? new UsageError(error.message) : error;
   }
-  return { flags: new Flags(values), positionals };
 }
 
 /** What a subcommand printed: `json` for --json, `human` otherwise. */
