@@ -488,12 +488,16 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
 
   // ---------------------------------------------------------------------------------------------------------
   describe('API9 improper inventory management', () => {
-    /** Non-API routes, each on purpose: OAuth flows X serves beside v2, the health check and the document itself. */
+    /**
+     * Non-API routes, each on purpose: OAuth flows X serves beside v2, the liveness and readiness probes, the
+     * Prometheus metrics and the document itself.
+     */
     const NOT_IN_OPENAPI: Record<string, string[]> = {
       '/oauth2/token': ['POST'], '/oauth2/invalidate_token': ['POST'], '/1.1/oauth2/token': ['POST'], '/1.1/oauth2/invalidate_token': ['POST'],
       '/i/oauth2/authorize': ['GET', 'POST'], '/2/oauth2/authorize': ['GET', 'POST'], '/2/oauth2/token': ['POST'], '/2/oauth2/revoke': ['POST'],
       '/oauth/request_token': ['POST'], '/oauth/authorize': ['GET', 'POST'], '/oauth/authenticate': ['GET', 'POST'], '/oauth/access_token': ['POST'],
       '/oauth/invalidate_token': ['POST'], '/1.1/oauth/invalidate_token': ['POST'], '/healthz': ['GET'], '/openapi.json': ['GET'],
+      '/readyz': ['GET'], '/metrics': ['GET'],
     };
 
     /** Every route the server serves, from Fastify's own route tree: path → methods (HEAD left out: it follows GET). */
