@@ -12,7 +12,7 @@ import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import { DEMO_CALLBACKS, setAppCallbacks } from '../../src/auth/flows/index.ts';
 import { oauth1BaseString, oauth1HmacSha1, percentEncode } from '../../src/auth/oauth1.ts';
 import { oauth1Client, sdkSettings } from '../support/clients.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { serverForSuite, startTestServer, type TestServer } from '../support/harness.ts';
 
 const PASSWORD = 'likes-api-demo';
 
@@ -290,13 +290,7 @@ describe('OAuth 1.0a three-legged flow', () => {
 });
 
 describe("twitter-api-v2's own OAuth 1.0a helpers", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server?.close();
-  });
+  const server = serverForSuite();
 
   for (const linkMode of ['authenticate', 'authorize'] as const) {
     it(`generateAuthLink (${linkMode}) and login`, async () => {

@@ -15,7 +15,7 @@ import { auth, Client } from 'twitter-api-sdk';
 import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import { sdkSettings } from '../support/clients.ts';
 import { ManualClock } from '../support/clock.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { serverForSuite, startTestServer, type TestServer } from '../support/harness.ts';
 
 type Json = Record<string, any>;
 
@@ -630,13 +630,7 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
 });
 
 describe("the clients' own OAuth 2.0 helpers", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server?.close();
-  });
+  const server = serverForSuite();
 
   it('twitter-api-v2: generateOAuth2AuthLink, loginWithOAuth2, refreshOAuth2Token, revokeOAuth2Token', async () => {
     const user = server.creds.users[4];

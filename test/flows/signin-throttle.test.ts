@@ -18,7 +18,7 @@ import type { UserRecord } from '../../src/domain/model.ts';
 import { ManualClock } from '../support/clock.ts';
 import type { RateLimiter } from '../../src/ports/rateLimiter.ts';
 import type { LikesStore } from '../../src/ports/store.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { serverForSuite } from '../support/harness.ts';
 import {
   REDIS_URL, cleanup, createDatabase, deleteByPrefix, requireRedis, startInstance, stopAll, tempDir, uniquePrefix, waitHealthy,
   type Instance, type TestDatabase,
@@ -287,14 +287,8 @@ const WRONG = /Wrong username or password/;
 const LOCKED = /Too many sign-in attempts for this account/;
 
 describe('over HTTP', () => {
-  let server: TestServer;
   const clock = new ManualClock(Date.now());
-  before(async () => {
-    server = await startTestServer({ clock, env: { LIKES_API_TRUST_PROXY: '1' } });
-  });
-  after(async () => {
-    await server?.close();
-  });
+  const server = serverForSuite({ clock, env: { LIKES_API_TRUST_PROXY: '1' } });
 
   it('26 concurrent sign-ins for one account: at most 10 evaluated; once spent, the right password does not win', async () => {
     const user = server.creds.users[2].username;
@@ -362,13 +356,7 @@ describe('over HTTP', () => {
 });
 
 describe('without LIKES_API_TRUST_PROXY, X-Forwarded-For is ignored', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server?.close();
-  });
+  const server = serverForSuite();
 
   it('a client cannot escape the per-address limit by inventing addresses', async () => {
     const url = new URL(authorizeUrl(server.baseUrl, server.creds.app.clientId));

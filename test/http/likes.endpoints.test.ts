@@ -5,7 +5,6 @@
 // Problem schema (test/support/openapi.ts); only the empty 404 has no body to validate.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { TweetRecord } from '../../src/domain/model.ts';
 import { assertValidError, assertValidSuccess } from '../support/openapi.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 import { quietTweet, storedLikedTweets, storedLikers } from '../support/oracle.ts';

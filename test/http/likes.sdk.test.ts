@@ -10,12 +10,12 @@
 //   (auth.OAuth2User): usersIdLikedTweets, tweetsIdLikingUsers (paginated), usersIdLike, usersIdUnlike.
 // Every response body either client received is validated against X's OpenAPI documents.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Client, auth } from 'twitter-api-sdk';
 import { ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
 import { sdkSettings } from '../support/clients.ts';
 import { assertValidError, assertValidSuccess } from '../support/openapi.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { serverForSuite, type TestServer } from '../support/harness.ts';
 import { storedLikedTweets, storedLikers, unlikedTweet } from '../support/oracle.ts';
 
 type Json = Record<string, any>;
@@ -95,11 +95,7 @@ async function rejection(p: Promise<unknown>): Promise<any> {
 // ---------------------------------------------------------------------------------------------------------
 
 describe('twitter-api-v2 (OAuth 1.0a user context and app-only bearer)', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => server.close());
+  const server = serverForSuite();
 
   it('likes a Tweet, pages through every like exactly once newest first, then unlikes it', async () => {
     const log: Exchange[] = [];
@@ -202,11 +198,7 @@ describe('twitter-api-v2 (OAuth 1.0a user context and app-only bearer)', () => {
 // ---------------------------------------------------------------------------------------------------------
 
 describe('twitter-api-sdk (app bearer and OAuth 2.0 user token)', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => server.close());
+  const server = serverForSuite();
 
   const userAuth = (user: { oauth2AccessToken: string }) =>
     new auth.OAuth2User({

@@ -3,9 +3,9 @@
 // gets, nonce replay, the timestamp window (real clock), and which bodies are part of the signature.
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { assertValidError, assertValidSuccess } from '../support/openapi.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { serverForSuite, type TestServer } from '../support/harness.ts';
 
 type Json = Record<string, any>;
 
@@ -89,11 +89,7 @@ function assertUnauthorized(r: Reply, what: string): void {
 }
 
 describe('OAuth 1.0a user context over HTTP (§8.2)', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => server.close());
+  const server = serverForSuite();
 
   const keysOf = (i: number): Keys => ({
     consumerKey: server.creds.app.consumerKey,

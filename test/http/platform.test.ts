@@ -1,11 +1,11 @@
 // X's platform rules around the Likes endpoints: rate limits in 15-minute windows (moved with a manual
 // clock), Projects and Apps, Bearer token endpoints, the monthly Tweet cap and per-Project policies.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ApiResponseError } from 'twitter-api-v2';
 import { ManualClock } from '../support/clock.ts';
 import { bearerClient, oauth1Client } from '../support/clients.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { serverForSuite, type TestServer } from '../support/harness.ts';
 
 type Json = Record<string, any>;
 
@@ -20,12 +20,8 @@ async function call(server: TestServer, method: string, path: string, token: str
 }
 
 describe('rate limits', () => {
-  let server: TestServer;
   const clock = new ManualClock(Date.now());
-  before(async () => {
-    server = await startTestServer({ clock });
-  });
-  after(async () => server.close());
+  const server = serverForSuite({ clock });
 
   it('allows 50 likes per user per 15 minutes, refuses the 51st with 429 until the window ends', async () => {
     const user = server.creds.users[1];
@@ -96,11 +92,7 @@ describe('rate limits', () => {
 });
 
 describe('Projects, Apps and Bearer tokens', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => server.close());
+  const server = serverForSuite();
 
   it('refuses an App outside a Project with client-not-enrolled, exactly as X', async () => {
     const orphan = server.creds.appWithoutProject;
@@ -195,12 +187,8 @@ describe('Projects, Apps and Bearer tokens', () => {
 });
 
 describe('monthly Tweet cap', () => {
-  let server: TestServer;
   const clock = new ManualClock(Date.UTC(2026, 10, 20, 12));
-  before(async () => {
-    server = await startTestServer({ clock });
-  });
-  after(async () => server.close());
+  const server = serverForSuite({ clock });
 
   it('counts the Tweets liked_tweets returns, reports them on /2/usage/tweets and refuses past the cap', async () => {
     const { credentials } = server.services;
@@ -256,11 +244,7 @@ describe('monthly Tweet cap', () => {
 });
 
 describe('policies per Project and App', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => server.close());
+  const server = serverForSuite();
 
   const appWith = async (policy: Json) => {
     const { credentials } = server.services;
@@ -330,11 +314,7 @@ describe('policies per Project and App', () => {
 });
 
 describe('LIKES_API_LIMITS=off', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ env: { LIKES_API_LIMITS: 'off' } });
-  });
-  after(async () => server.close());
+  const server = serverForSuite({ env: { LIKES_API_LIMITS: 'off' } });
 
   it('never refuses, and still sends the rate-limit headers', async () => {
     const user = server.creds.users[1];

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { ensureDemo, type DemoCredentials } from '../../src/demo/demoSeed.ts';
@@ -56,4 +57,24 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One server for the enclosing `describe`: started in its `before`, closed in its `after`. The object returned stands
+ * for that server (its properties are read from it once started), so suites declare it in one line.
+ */
+export function serverForSuite(options: TestServerOptions = {}): TestServer {
+  let started: TestServer | undefined;
+  before(async () => {
+    started = await startTestServer(options);
+  });
+  after(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as TestServer, {
+    get(_target, key) {
+      if (!started) throw new Error('the suite server is used before its before() hook ran');
+      return started[key as keyof TestServer];
+    },
+  });
 }
