@@ -20,8 +20,8 @@ import type { RateLimiter } from '../../src/ports/rateLimiter.ts';
 import type { LikesStore } from '../../src/ports/store.ts';
 import { serverForSuite } from '../support/harness.ts';
 import {
-  REDIS_URL, cleanup, createDatabase, deleteByPrefix, requireRedis, startInstance, stopAll, tempDir, uniquePrefix, waitHealthy,
-  type Instance, type TestDatabase,
+  REDIS_URL, cleanup, createDatabase, deleteByPrefix, requireRedis, startHealthyInstances, stopAll, tempDir,
+  uniquePrefix, type Instance, type TestDatabase,
 } from '../support/processes.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
@@ -381,10 +381,7 @@ describe('two instances (processes) on one PostgreSQL database and one Redis', (
     await requireRedis();
     db = await createDatabase('signin');
     const env = { LIKES_API_DATABASE_URL: db.url, LIKES_API_REDIS_URL: REDIS_URL, LIKES_API_REDIS_PREFIX: prefix, LIKES_API_SECRET_KEY: randomBytes(32).toString('hex') };
-    a = await startInstance({ name: 'A', dataDir: dirs[0].path, env });
-    b = await startInstance({ name: 'B', dataDir: dirs[1].path, env });
-    assert.ok(await waitHealthy(a.baseUrl), a.output());
-    assert.ok(await waitHealthy(b.baseUrl), b.output());
+    [a, b] = await startHealthyInstances(dirs, env);
     creds = JSON.parse(readFileSync(join(a.dataDir, 'demo-credentials.json'), 'utf8')) as DemoCredentials;
   }, { timeout: 180_000 });
   after(() => cleanup(stopAll, () => db?.drop(), () => deleteByPrefix(REDIS_URL, prefix), () => dirs.forEach((d) => d.remove())), { timeout: 120_000 });

@@ -17,8 +17,9 @@ import { buildDemoWorld, type DemoCredentials } from '../../src/demo/demoSeed.ts
 import { SnowflakeIds } from '../../src/domain/ids.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import {
-  REDIS_URL, bearer, call, cleanup, createDatabase, deleteByPrefix, oauth1Authorization, requireRedis, startInstance, stopAll,
-  stopInstance, tempDir, uniquePrefix, waitHealthy, type Instance, type Reply, type TestDatabase,
+  REDIS_URL, bearer, call, cleanup, createDatabase, deleteByPrefix, oauth1Authorization, requireRedis,
+  startHealthyInstances, startInstance, stopAll, stopInstance, tempDir, uniquePrefix, waitHealthy, type Instance,
+  type Reply, type TestDatabase,
 } from '../support/processes.ts';
 
 const SECRET_KEY = randomBytes(32).toString('hex');
@@ -66,12 +67,7 @@ describe('two instances on one PostgreSQL database and one Redis prefix', () => 
     await requireRedis();
     db = await createDatabase('multi');
     // Both at once: they race for the migration lock and for the demo seed.
-    [a, b] = await Promise.all([
-      startInstance({ name: 'A', dataDir: dirs[0].path, env: env() }),
-      startInstance({ name: 'B', dataDir: dirs[1].path, env: env() }),
-    ]);
-    assert.ok(await waitHealthy(a.baseUrl), a.output());
-    assert.ok(await waitHealthy(b.baseUrl), b.output());
+    [a, b] = await startHealthyInstances(dirs.slice(0, 2), env());
     creds = readCreds(a.dataDir);
   }, { timeout: 180_000 });
 

@@ -14,8 +14,8 @@ import { SnowflakeIds, snowflakeAt } from '../../src/domain/ids.ts';
 import type { LikeRow, TweetRecord, UserRecord } from '../../src/domain/model.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import {
-  REDIS_URL, bearer, call, cleanup, createDatabase, deleteByPrefix, requireRedis, startInstance, stopAll, stopInstance, tempDir,
-  uniquePrefix, waitHealthy, type Instance, type Reply, type TestDatabase,
+  REDIS_URL, bearer, call, cleanup, createDatabase, deleteByPrefix, requireRedis, startHealthyInstances, stopAll,
+  stopInstance, tempDir, uniquePrefix, type Instance, type Reply, type TestDatabase,
 } from '../support/processes.ts';
 import { acknowledges, pairKey, pool, sendLikeOp, type LikeOp as Op } from '../support/likeTraffic.ts';
 
@@ -133,12 +133,7 @@ describe('a like/unlike storm over two instances (limits off)', () => {
       LIKES_API_LIMITS: 'off',
       LIKES_API_DEMO: '0',
     };
-    [a, b] = await Promise.all([
-      startInstance({ name: 'A', dataDir: dirs[0].path, env }),
-      startInstance({ name: 'B', dataDir: dirs[1].path, env }),
-    ]);
-    assert.ok(await waitHealthy(a.baseUrl), a.output());
-    assert.ok(await waitHealthy(b.baseUrl), b.output());
+    [a, b] = await startHealthyInstances(dirs, env);
   }, { timeout: 180_000 });
 
   after(
@@ -305,12 +300,7 @@ describe('rate limits across instances (limits on)', () => {
       LIKES_API_SECRET_KEY: SECRET_KEY,
       LIKES_API_DEMO: '0',
     };
-    [a, b] = await Promise.all([
-      startInstance({ name: 'A', dataDir: dirs[0].path, env }),
-      startInstance({ name: 'B', dataDir: dirs[1].path, env }),
-    ]);
-    assert.ok(await waitHealthy(a.baseUrl), a.output());
-    assert.ok(await waitHealthy(b.baseUrl), b.output());
+    [a, b] = await startHealthyInstances(dirs, env);
   }, { timeout: 180_000 });
 
   after(

@@ -225,6 +225,18 @@ export async function waitHealthy(baseUrl: string, attempts = 300): Promise<bool
   return false;
 }
 
+/**
+ * Instances named A, B, … (one per data directory) on the same settings, started at once (they race for the
+ * migration lock and the demo seed, as a real deployment does), each answering /healthz before this resolves.
+ */
+export async function startHealthyInstances(dirs: readonly { path: string }[], env: Record<string, string>): Promise<Instance[]> {
+  const instances = await Promise.all(
+    dirs.map((dir, i) => startInstance({ name: String.fromCharCode(65 + i), dataDir: dir.path, env })),
+  );
+  for (const instance of instances) assert.ok(await waitHealthy(instance.baseUrl), instance.output());
+  return instances;
+}
+
 // ---- HTTP ----
 
 export interface Reply {
