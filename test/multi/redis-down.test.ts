@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { DemoCredentials } from '../../src/demo/demoSeed.ts';
 import {
@@ -118,12 +117,7 @@ describe('an instance whose Redis goes away', () => {
     redis = await startRedisServer(port);
 
     // The connection comes back on its own (bounded wait: ~30 s).
-    let back = false;
-    for (let i = 0; i < 150 && !back; i++) {
-      back = (await answered(`${inst.baseUrl}/healthz`)).status === 200;
-      if (!back) await sleep(200);
-    }
-    assert.ok(back, `/healthz never answered 200 again:\n${inst.output()}`);
+    assert.ok(await waitHealthy(inst.baseUrl), `/healthz never answered 200 again:\n${inst.output()}`);
     for (const r of requests()) {
       const reply = await answered(r.url, r.init);
       assert.equal(reply.status, 200, `${r.what} after Redis came back: ${reply.text}`);
@@ -150,12 +144,7 @@ describe('an instance whose Redis goes away', () => {
     } finally {
       redis.kill('SIGCONT');
     }
-    let back = false;
-    for (let i = 0; i < 150 && !back; i++) {
-      back = (await answered(`${inst.baseUrl}/healthz`)).status === 200;
-      if (!back) await sleep(200);
-    }
-    assert.ok(back, `/healthz never answered 200 again:\n${inst.output()}`);
+    assert.ok(await waitHealthy(inst.baseUrl), `/healthz never answered 200 again:\n${inst.output()}`);
     for (const r of requests()) {
       const reply = await answered(r.url, r.init);
       assert.equal(reply.status, 200, `${r.what} after Redis resumed: ${reply.text}`);
