@@ -96,6 +96,18 @@ export const usageCapped = (accountId: string, productName: string): ApiProblem 
     type: `${PROBLEM_BASE}usage-capped`,
   });
 
+// ---- v1.1 errors (the /oauth/ and /oauth2/ endpoints) ----
+
+/** One entry of X's v1.1 error document; /oauth2/token's also carry a label. */
+export interface V1Error {
+  code: number;
+  message: string;
+  label?: string;
+}
+
+/** X's v1.1 error document as sent: `{"errors":[{"code":…,"message":…}]}`. */
+export const v1ErrorBody = (error: V1Error): string => JSON.stringify({ errors: [error] });
+
 // ---- partial errors (inside a 200) ----
 
 export function resourceNotFound(resourceType: 'user' | 'tweet', parameter: string, value: string): Json {

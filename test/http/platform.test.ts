@@ -149,6 +149,29 @@ describe('Projects, Apps and Bearer tokens', () => {
     assert.equal(likers.meta.result_count, likers.data.length);
   });
 
+  it('refuses a parameter sent twice to /oauth2/token and /oauth2/invalidate_token, and invalidates nothing', async () => {
+    const { consumerKey, consumerSecret } = server.creds.app;
+    const basic = `Basic ${Buffer.from(`${consumerKey}:${consumerSecret}`).toString('base64')}`;
+    const post = (path: string, body: string) =>
+      fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const current = await post('/oauth2/token', 'grant_type=client_credentials');
+    assert.equal(current.status, 200);
+    const bearerToken = ((await current.json()) as Json).access_token as string;
+    const unverified = { errors: [{ code: 99, message: 'Unable to verify your credentials', label: 'authenticity_token_error' }] };
+    for (const [path, body] of [
+      ['/oauth2/token', 'grant_type=password&grant_type=client_credentials'],
+      ['/oauth2/token?grant_type=client_credentials', 'grant_type=client_credentials'],
+      ['/1.1/oauth2/invalidate_token', `access_token=zz&access_token=${encodeURIComponent(bearerToken)}`],
+      [`/oauth2/invalidate_token?access_token=${encodeURIComponent(bearerToken)}`, `access_token=${encodeURIComponent(bearerToken)}`],
+    ]) {
+      const res = await post(path, body);
+      assert.equal(res.status, 403, `${path} ${body}`);
+      assert.deepEqual(await res.json(), unverified);
+    }
+    const still = await call(server, 'GET', `/2/tweets/${server.creds.popularTweetId}/liking_users`, bearerToken);
+    assert.equal(still.status, 200, 'the Bearer was not invalidated');
+  });
+
   it('refuses writes with OAuth 1.0a tokens of a read-only App (oauth1-permissions)', async () => {
     const { credentials, store } = server.services;
     const project = await store.projectById(server.creds.project.id);

@@ -3,6 +3,7 @@
 // invalidation. Replies use the legacy shapes of X's /oauth/ endpoints: form-encoded bodies served as text/html,
 // v1.1 `{"errors":[{"code","message"}]}` documents and the plain-text refusals X's clients match on.
 import type { AppPermission, AppRecord } from '../../domain/model.ts';
+import { v1ErrorBody } from '../../domain/problems.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { EphemeralStore } from '../../ports/ephemeral.ts';
 import type { NonceStore } from '../../ports/nonceStore.ts';
@@ -31,7 +32,7 @@ const text = (status: number, body: string): LegacyReply => ({ status, kind: 'te
 const v1Error = (status: number, code: number, message: string): LegacyReply => ({
   status,
   kind: 'json',
-  body: JSON.stringify({ errors: [{ code, message }] }),
+  body: v1ErrorBody({ code, message }),
 });
 const COULD_NOT_AUTHENTICATE = () => v1Error(401, 32, 'Could not authenticate you.');
 

@@ -7,7 +7,7 @@ import type { EphemeralStore } from '../../ports/ephemeral.ts';
 import type { CredentialStore } from '../../ports/credentialStore.ts';
 import type { AppSettings } from '../../ports/settingsStore.ts';
 import type { CredentialIssuer } from '../credentials.ts';
-import { formDecode } from '../../formEncoding.ts';
+import { basicCredentials } from '../basic.ts';
 import { constantTimeEqual, hashToken, randomString } from '../secrets.ts';
 import { appCallbacks, callbackAllowed, withQuery } from './callbacks.ts';
 import type { OAuth2Grant, PendingAuthorization, PendingAuthorizations } from './pending.ts';
@@ -89,18 +89,6 @@ const spentKey = (token: string) => `refresh-spent:${hashToken(token)}`;
 const familyKey = (family: string) => `family:${family}`;
 /** Set once a family is revoked and never overwritten, so a refresh in flight learns of it (see `refresh`). */
 const familyRevokedKey = (family: string) => `family-revoked:${family}`;
-
-/** Client id and secret of `Authorization: Basic base64(client_id:client_secret)` (either part may be percent-encoded). */
-export function basicCredentials(header: string | undefined): [string, string] | null {
-  const m = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? '');
-  if (!m) return null;
-  const text = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = text.indexOf(':');
-  if (colon < 0) return null;
-  const id = formDecode(text.slice(0, colon));
-  const secret = formDecode(text.slice(colon + 1));
-  return id === null || secret === null ? null : [id, secret];
-}
 
 export class OAuth2Flow {
   constructor(

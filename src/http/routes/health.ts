@@ -1,8 +1,8 @@
 // /healthz (kept as it always was: 200 when the store and the shared state answer) and /readyz (whether this
 // instance should be sent traffic: not while starting, not while shutting down, not while a dependency is down).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../services.ts';
-import { problemFor, sendJson, sendProblem } from '../server.ts';
+import { problemFor, sendJson, sendProblem } from '../reply.ts';
 
 export interface Lifecycle {
   /** False until the instance is ready to serve (e.g. until demo credentials are written). */
@@ -23,7 +23,7 @@ function answers(check: () => Promise<unknown>): Promise<boolean> {
   return Promise.race([check().then(() => true, () => false), deadline]).finally(() => clearTimeout(timer));
 }
 
-export function healthRoutes(app: FastifyInstance, services: Services, lifecycle: Lifecycle): void {
+export const healthRoutes: FastifyPluginAsync<{ services: Services; lifecycle: Lifecycle }> = async (app, { services, lifecycle }) => {
   app.get('/healthz', async (req, reply) => {
     try {
       if (lifecycle.ready && !lifecycle.ready()) return sendJson(reply, 503, { status: 'starting' });
@@ -45,4 +45,4 @@ export function healthRoutes(app: FastifyInstance, services: Services, lifecycle
       redis: services.sharedKind === 'redis' ? up(shared) : 'unused',
     });
   });
-}
+};

@@ -4,20 +4,18 @@
 //              POST /oauth/access_token, POST /oauth/invalidate_token (also under /1.1)
 // The authorize paths serve the sign-in and consent pages (src/http/pages) and take their form posts; the flow
 // logic lives in src/auth/flows.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthRequest } from '../../auth/authRequest.ts';
 import { openAuthFlows, type AuthFlows } from '../../auth/flows/index.ts';
 import type { LegacyReply, OAuth1Decision } from '../../auth/flows/oauth1Flow.ts';
 import { AUTHORIZE_ADDRESS_LIMIT, PENDING_TTL_MS, PendingCapacityError, type PendingAuthorization } from '../../auth/flows/pending.ts';
 import { randomString } from '../../auth/secrets.ts';
 import type { AppRecord } from '../../domain/model.ts';
-import { parseFormPairs } from '../../formEncoding.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import type { Services } from '../../services.ts';
-import { parseJsonBody } from '../jsonBody.ts';
 import { consentPage, deniedPage, errorPage, pinPage, signInPage, type FormContext } from '../pages/consent.ts';
-import { PAGE_HEADERS } from '../pages/layout.ts';
-import { problemFor, sendJson, sendProblem } from '../server.ts';
+import { JSON_TYPE, problemFor, sendJson, sendPage, sendProblem, sendV1Error } from '../reply.ts';
+import { authRequest, clientAddress, formPairs, paramMap, queryPairs, schemeOf, splitUrl, tokenParams } from '../request.ts';
 
 const OAUTH2_AUTHORIZE = ['/i/oauth2/authorize', '/2/oauth2/authorize'];
 const OAUTH1_AUTHORIZE = ['/oauth/authorize', '/oauth/authenticate'];
@@ -25,63 +23,13 @@ const OAUTH1_AUTHORIZE = ['/oauth/authorize', '/oauth/authenticate'];
 const BROWSER_COOKIE = 'likes_api_flow';
 const GONE = 'This authorization request has expired or was already used. Go back to the App and start again.';
 
-function splitUrl(url: string): { rawPath: string; rawQuery: string } {
-  const q = url.indexOf('?');
-  return q < 0 ? { rawPath: url, rawQuery: '' } : { rawPath: url.slice(0, q), rawQuery: url.slice(q + 1) };
-}
-
-const isForm = (req: FastifyRequest) =>
-  String(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
-
-/** Query pairs, then form-body pairs; null when either is malformed. */
-function pairs(req: FastifyRequest, withBody: boolean): [string, string][] | null {
-  const query = parseFormPairs(splitUrl(req.raw.url ?? req.url).rawQuery);
-  const body = withBody && isForm(req) && typeof req.body === 'string' ? parseFormPairs(req.body) : [];
-  return query && body ? [...query, ...body] : null;
-}
-
-/**
- * Each parameter's value, from the query, a form body or a JSON body (X's clients use all three). A name sent twice
- * is refused (RFC 6749 §3.2): taking either copy would let one part of a request say what another part contradicts.
- */
-function paramMap(req: FastifyRequest): { params: Map<string, string> } | { duplicate: string } {
-  const out = new Map<string, string>();
-  let duplicate: string | null = null;
-  const add = (k: string, v: string) => {
-    if (out.has(k)) duplicate ??= k;
-    else out.set(k, v);
-  };
-  for (const [k, v] of parseFormPairs(splitUrl(req.raw.url ?? req.url).rawQuery) ?? []) add(k, v);
-  const body = typeof req.body === 'string' ? req.body : '';
-  if (String(req.headers['content-type'] ?? '').toLowerCase().includes('json')) {
-    // An unparsable (or over-bounds) body carries no parameters.
-    const parsed = parseJsonBody(body)?.value;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') add(k, v);
-    }
-  } else {
-    for (const [k, v] of parseFormPairs(body) ?? []) add(k, v);
-  }
-  return duplicate === null ? { params: out } : { duplicate };
-}
-
 const duplicateParameter = (name: string) => ({ error: 'invalid_request', error_description: `Duplicate parameter [${name}].` });
 
-function schemeOf(req: FastifyRequest): string {
-  return String(req.headers['x-forwarded-proto'] ?? 'http').split(',')[0].trim() || 'http';
-}
-
-function authRequest(req: FastifyRequest, services: Services): AuthRequest | null {
-  const params = pairs(req, true);
-  if (!params) return null;
-  return {
-    method: req.method,
-    authorization: req.headers.authorization,
-    scheme: schemeOf(req),
-    host: req.headers.host ?? `${services.config.host}:${services.config.port}`,
-    rawPath: splitUrl(req.raw.url ?? req.url).rawPath,
-    params,
-  };
+/** The OAuth 1.0a endpoints' request: query and form-body pairs (what signatures cover); null when either is malformed. */
+function signedRequest(req: FastifyRequest, services: Services): AuthRequest | null {
+  const query = queryPairs(req);
+  const body = formPairs(req);
+  return query && body ? authRequest(req, services.config, [...query, ...body]) : null;
 }
 
 function browserCookie(req: FastifyRequest): string | null {
@@ -90,10 +38,6 @@ function browserCookie(req: FastifyRequest): string | null {
     if (name === BROWSER_COOKIE && /^[A-Za-z0-9]{32}$/.test(rest.join('='))) return rest.join('=');
   }
   return null;
-}
-
-function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply.code(status).headers(PAGE_HEADERS).send(body);
 }
 
 /** A refusal that passes at `retryAt`: the page, with Retry-After in whole seconds. */
@@ -109,22 +53,12 @@ function waitInWords(retryAt: number, now: number): string {
   return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
-/**
- * The client's address for the per-address limits: the socket's peer, or with LIKES_API_TRUST_PROXY=1 the last
- * X-Forwarded-For entry (the one our proxy appended; earlier entries are whatever the client sent).
- */
-function clientAddress(req: FastifyRequest, trustProxy: boolean): string {
-  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').pop()?.trim() : '';
-  const address = forwarded || req.socket.remoteAddress || 'unknown';
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
-}
-
 function redirect(reply: FastifyReply, location: string): FastifyReply {
   return reply.code(302).header('location', location).header('content-type', 'text/html; charset=utf-8').send('');
 }
 
 function sendLegacy(reply: FastifyReply, r: LegacyReply): FastifyReply {
-  const type = r.kind === 'json' ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8';
+  const type = r.kind === 'json' ? JSON_TYPE : 'text/html; charset=utf-8';
   return reply.code(r.status).header('content-type', type).send(r.body);
 }
 
@@ -136,7 +70,7 @@ function hostOf(url: string): string | null {
   }
 }
 
-export function oauthFlowRoutes(app: FastifyInstance, services: Services): void {
+export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   let opened: Promise<AuthFlows> | undefined;
   const flows = (): Promise<AuthFlows> =>
     (opened ??= openAuthFlows(services).catch((e: unknown) => {
@@ -179,7 +113,7 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
   };
 
   const formContext = (f: AuthFlows, req: FastifyRequest, pending: PendingAuthorization, app: AppRecord, browser: string, step: 'signin' | 'consent'): FormContext => ({
-    action: splitUrl(req.raw.url ?? req.url).rawPath,
+    action: splitUrl(req).rawPath,
     pendingId: pending.id,
     csrf: f.forms.issue(pending, step, browser),
     appName: app.name,
@@ -220,10 +154,9 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
   // ---- pages ----
 
   const oauth2Authorize = pageHandler(async (req, reply) => {
-    const query = pairs(req, false);
+    const query = queryPairs(req);
     if (!query) return sendPage(reply, 400, errorPage("You weren't able to give access to the App.", 'The request could not be read.'));
-    const params = new Map<string, string>();
-    for (const [k, v] of query) if (!params.has(k)) params.set(k, v);
+    const { params } = paramMap(query);
     const f = await flows();
     const allowance = await authorizeAllowance(req, reply);
     if (allowance.refused) return allowance.refused;
@@ -242,8 +175,8 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
 
   const oauth1Authorize = (authenticate: boolean) =>
     pageHandler(async (req, reply) => {
-      const query = pairs(req, false) ?? [];
-      const get = (name: string) => query.find(([k]) => k === name)?.[1];
+      const query = paramMap(queryPairs(req) ?? []).params;
+      const get = (name: string) => query.get(name);
       const f = await flows();
       const allowance = await authorizeAllowance(req, reply);
       if (allowance.refused) return allowance.refused;
@@ -261,10 +194,7 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
   /** The forms of both page kinds: sign in, then Authorize or Cancel. */
   const consentPost = (family: 'oauth2' | 'oauth1') =>
     pageHandler(async (req, reply) => {
-      const form = new Map<string, string>();
-      for (const [k, v] of (isForm(req) && typeof req.body === 'string' ? parseFormPairs(req.body) : null) ?? []) {
-        if (!form.has(k)) form.set(k, v);
-      }
+      const form = paramMap(formPairs(req) ?? []).params;
       const f = await flows();
       const pending = await f.pending.load(form.get('pending') ?? '');
       if (!pending || pending.grant.kind !== family) return sendPage(reply, 400, errorPage(GONE));
@@ -334,14 +264,14 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
   // ---- OAuth 2.0 token endpoints (JSON) ----
 
   app.post('/2/oauth2/token', apiHandler(async (req, reply) => {
-    const p = paramMap(req);
-    if ('duplicate' in p) return sendJson(reply, 400, duplicateParameter(p.duplicate));
+    const p = tokenParams(req);
+    if (p.duplicate !== null) return sendJson(reply, 400, duplicateParameter(p.duplicate));
     const r = await (await flows()).oauth2.token(p.params, req.headers.authorization);
     return sendJson(reply, r.status, r.body);
   }));
   app.post('/2/oauth2/revoke', apiHandler(async (req, reply) => {
-    const p = paramMap(req);
-    if ('duplicate' in p) return sendJson(reply, 400, duplicateParameter(p.duplicate));
+    const p = tokenParams(req);
+    if (p.duplicate !== null) return sendJson(reply, 400, duplicateParameter(p.duplicate));
     const r = await (await flows()).oauth2.revoke(p.params, req.headers.authorization);
     return sendJson(reply, r.status, r.body);
   }));
@@ -350,8 +280,8 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
 
   const legacy = (op: (f: AuthFlows, r: AuthRequest) => Promise<LegacyReply>) =>
     apiHandler(async (req, reply) => {
-      const r = authRequest(req, services);
-      if (!r) return sendLegacy(reply, { status: 400, kind: 'json', body: JSON.stringify({ errors: [{ code: 215, message: 'Bad Authentication data.' }] }) });
+      const r = signedRequest(req, services);
+      if (!r) return sendV1Error(reply, 400, { code: 215, message: 'Bad Authentication data.' });
       return sendLegacy(reply, await op(await flows(), r));
     });
   app.post('/oauth/request_token', legacy((f, r) => f.oauth1.requestToken(r)));
@@ -359,4 +289,4 @@ export function oauthFlowRoutes(app: FastifyInstance, services: Services): void 
   for (const path of ['/oauth/invalidate_token', '/1.1/oauth/invalidate_token']) {
     app.post(path, legacy((f, r) => f.oauth1.invalidate(r)));
   }
-}
+};

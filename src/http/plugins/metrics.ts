@@ -1,6 +1,7 @@
 // Request metrics at the edge (by route pattern, never the raw path) and GET /metrics for Prometheus.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../services.ts';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../services.ts';
+import { serverWide } from './serverWide.ts';
 
 /** Requests that matched no route share one label, so scanners cannot grow the series without bound. */
 const UNMATCHED = 'unmatched';
@@ -12,7 +13,7 @@ function refusalKind(reply: FastifyReply, payload: unknown): 'rate_limit' | 'usa
   return text.includes('UsageCapExceeded') ? 'usage_cap' : 'rate_limit';
 }
 
-export function installMetrics(app: FastifyInstance, services: Services): void {
+export const requestMetrics: FastifyPluginAsync<{ services: Services }> = serverWide('requestMetrics', async (app, { services }) => {
   const { metrics } = services;
   app.addHook('onSend', (_req, reply, payload, done) => {
     if (reply.statusCode === 429) metrics.refused(refusalKind(reply, payload));
@@ -26,4 +27,4 @@ export function installMetrics(app: FastifyInstance, services: Services): void {
   if (services.config.metrics) {
     app.get('/metrics', async (_req, reply) => reply.code(200).header('content-type', metrics.contentType).send(await metrics.text()));
   }
-}
+});
