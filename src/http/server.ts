@@ -15,7 +15,6 @@ import type { Services } from '../services.ts';
 import { installMetrics } from './metrics.ts';
 import { capServer, serverTimeouts, tooManyHeaders } from './connectionLimits.ts';
 import { buildOpenApi } from './openapi.ts';
-import { parseRequestParams } from './params.ts';
 import { RequestLog } from './requestLog.ts';
 import { ResponseCache } from './responseCache.ts';
 import type { ApiRoute } from './routeSpec.ts';
@@ -276,10 +275,10 @@ function registerApiRoute(
         rateHeaders = limits.headers;
         if (limits.refusal) throw limits.refusal;
         const path = req.params as Record<string, string>;
-        const query = parseRequestParams(route.pathParams, path, route.query, rawQuery);
+        const handle = route.validate(path, rawQuery);
         if (route.countsTweets) await services.usage.assertUnderCap(project!, now);
 
-        const run = () => route.handle({ principal, project: project!, policy, userId, path, query, rawBody, contentType, now });
+        const run = () => handle({ principal, project: project!, policy, userId, rawBody, contentType, now });
         let body: Buffer;
         let tweetCount: number;
         if (cached && version) {
