@@ -2,11 +2,13 @@
 // components.schemas, and the presenters return the types derived from them (json-schema-to-ts, types only: nothing
 // of it is loaded at run time), so a member a presenter emits is one the document describes.
 import type { FromSchema } from 'json-schema-to-ts';
+import { ID_PATTERN } from './ids.ts';
 
 /** `{ $ref }` to a schema of the document's components, typed so that derived types can follow it. */
 export const ref = <const N extends string>(name: N) => ({ $ref: `#/components/schemas/${name}` }) as const;
 
-const id = { type: 'string', pattern: '^[0-9]{1,19}$' } as const;
+/** An id as X writes it: the pattern the path parameters are checked against too. */
+export const id = { type: 'string', pattern: ID_PATTERN.source } as const;
 export const arrayOf = <const I>(items: I) => ({ type: 'array', minItems: 1, items }) as const;
 const object = { type: 'object' } as const;
 const string = { type: 'string' } as const;

@@ -1,14 +1,14 @@
 // POST /2/users/:id/likes: the authenticated user likes a Tweet; its body is read against its own schema.
 import { ID_PATTERN } from '../../../domain/ids.ts';
 import type { LikesService } from '../../../domain/likes.ts';
-import { arrayOf, ref } from '../../../domain/schemas.ts';
+import { arrayOf, id, ref } from '../../../domain/schemas.ts';
 import { apiRoute } from '../../routeSpec.ts';
 import { viewerOf } from './common.ts';
 
 export const UsersLikesCreateRequest = {
   type: 'object',
   required: ['tweet_id'],
-  properties: { tweet_id: { type: 'string', pattern: '^[0-9]{1,19}$' } },
+  properties: { tweet_id: id },
 } as const;
 
 export const UsersLikesCreateResponse = {
