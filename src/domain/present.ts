@@ -1,6 +1,7 @@
 // Turns records into X's JSON objects for the fields a request asked for. Members come out in
 // alphabetical order, as X's recorded objects show (edit_history_tweet_ids, id, text; id, name, username).
 import type { MediaRecord, MetricNames, PlaceRecord, PollRecord, TweetRecord, UserRecord } from './model.ts';
+import type { MediaObject, PlaceObject, PollObject, TweetObject, UserObject } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 
@@ -22,16 +23,17 @@ function metrics(entries: readonly ([string, number] | [string, string, number])
   return out;
 }
 
-function sorted(obj: Json): Json {
+function sorted<T extends Json>(obj: T): T {
   const out: Json = {};
   for (const key of Object.keys(obj).sort()) if (obj[key] !== undefined) out[key] = obj[key];
-  return out;
+  // The same members, reordered (undefined ones dropped, as JSON.stringify would).
+  return out as T;
 }
 
 /** `viewerId` may see the private metrics of their own Tweets only. */
-export function presentTweet(t: TweetRecord, fields: ReadonlySet<string>, viewerId: string | null, metricNames: MetricNames = 'both'): Json {
+export function presentTweet(t: TweetRecord, fields: ReadonlySet<string>, viewerId: string | null, metricNames: MetricNames = 'both'): TweetObject {
   const own = viewerId !== null && viewerId === t.authorId;
-  const o: Json = { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] };
+  const o: TweetObject = { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] };
   if (fields.size === 0) return sorted(o);
   if (fields.has('author_id')) o.author_id = t.authorId;
   if (fields.has('created_at')) o.created_at = iso(t.createdAt);
@@ -80,8 +82,8 @@ export function presentTweet(t: TweetRecord, fields: ReadonlySet<string>, viewer
   return sorted(o);
 }
 
-export function presentUser(u: UserRecord, fields: ReadonlySet<string>, metricNames: MetricNames = 'both'): Json {
-  const o: Json = { id: u.id, name: u.name, username: u.username };
+export function presentUser(u: UserRecord, fields: ReadonlySet<string>, metricNames: MetricNames = 'both'): UserObject {
+  const o: UserObject = { id: u.id, name: u.name, username: u.username };
   if (fields.size === 0) return o;
   if (fields.has('created_at')) o.created_at = iso(u.createdAt);
   if (fields.has('description')) o.description = u.description;
@@ -104,8 +106,8 @@ export function presentUser(u: UserRecord, fields: ReadonlySet<string>, metricNa
   return sorted(o);
 }
 
-export function presentMedia(m: MediaRecord, fields: ReadonlySet<string>): Json {
-  const o: Json = { media_key: m.mediaKey, type: m.type };
+export function presentMedia(m: MediaRecord, fields: ReadonlySet<string>): MediaObject {
+  const o: MediaObject = { media_key: m.mediaKey, type: m.type };
   if (fields.has('url') && m.url) o.url = m.url;
   if (fields.has('preview_image_url') && m.previewImageUrl) o.preview_image_url = m.previewImageUrl;
   if (fields.has('width')) o.width = m.width;
@@ -116,16 +118,16 @@ export function presentMedia(m: MediaRecord, fields: ReadonlySet<string>): Json 
   return sorted(o);
 }
 
-export function presentPoll(p: PollRecord, fields: ReadonlySet<string>, now: number): Json {
-  const o: Json = { id: p.id, options: p.options };
+export function presentPoll(p: PollRecord, fields: ReadonlySet<string>, now: number): PollObject {
+  const o: PollObject = { id: p.id, options: p.options };
   if (fields.has('duration_minutes')) o.duration_minutes = p.durationMinutes;
   if (fields.has('end_datetime')) o.end_datetime = iso(p.endAt);
   if (fields.has('voting_status')) o.voting_status = p.endAt > now ? 'open' : 'closed';
   return sorted(o);
 }
 
-export function presentPlace(p: PlaceRecord, fields: ReadonlySet<string>): Json {
-  const o: Json = { full_name: p.fullName, id: p.id };
+export function presentPlace(p: PlaceRecord, fields: ReadonlySet<string>): PlaceObject {
+  const o: PlaceObject = { full_name: p.fullName, id: p.id };
   if (fields.has('name')) o.name = p.name;
   if (fields.has('country')) o.country = p.country;
   if (fields.has('country_code')) o.country_code = p.countryCode;

@@ -1,7 +1,7 @@
 // The service's own OpenAPI 3 document, generated from the same route schemas that validate requests.
+import { OBJECT_SCHEMAS, ref } from '../domain/schemas.ts';
 import type { ParamSpec } from './params.ts';
 import type { ApiRoute } from './routeSpec.ts';
-import { COMPONENT_SCHEMAS, ref } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 
@@ -21,6 +21,19 @@ const SECURITY: Record<string, Json[]> = {
   app: [{ BearerToken: [] }],
 };
 
+/**
+ * components.schemas: X's objects, then each route's body and response schemas, all the very objects that type the
+ * presenters and handlers and check request bodies. Operations refer to them by name.
+ */
+function componentSchemas(routes: readonly ApiRoute[]): Record<string, object> {
+  const schemas: Record<string, object> = { ...OBJECT_SCHEMAS };
+  for (const r of routes) {
+    if (r.body) schemas[r.body.name] = r.body.schema;
+    schemas[r.response.name] = r.response.schema;
+  }
+  return schemas;
+}
+
 export function buildOpenApi(routes: readonly ApiRoute[], serverUrl: string): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const r of routes) {
@@ -35,11 +48,11 @@ export function buildOpenApi(routes: readonly ApiRoute[], serverUrl: string): Js
         ...r.query.map(queryParameter),
       ],
       responses: {
-        '200': { description: 'The request has succeeded.', content: { 'application/json': { schema: r.response } } },
+        '200': { description: 'The request has succeeded.', content: { 'application/json': { schema: ref(r.response.name) } } },
         default: { description: 'The request has failed.', content: { 'application/problem+json': { schema: ref('Problem') } } },
       },
     };
-    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: r.body } } };
+    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: ref(r.body.name) } } };
     (paths[path] ??= {})[r.method.toLowerCase()] = op;
   }
   return {
@@ -48,7 +61,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], serverUrl: string): Js
     servers: [{ url: serverUrl }],
     paths,
     components: {
-      schemas: COMPONENT_SCHEMAS,
+      schemas: componentSchemas(routes),
       securitySchemes: {
         BearerToken: { type: 'http', scheme: 'bearer' },
         UserToken: { type: 'http', scheme: 'OAuth' },

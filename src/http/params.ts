@@ -4,17 +4,28 @@ import { parseFormPairs } from '../formEncoding.ts';
 import { invalidRequest, type InvalidParameter } from '../domain/problems.ts';
 
 export type ParamSpec =
-  | { kind: 'int'; name: string; min: number; max: number; default?: number; description: string }
-  | { kind: 'list'; name: string; values: readonly string[]; description: string }
-  | { kind: 'token'; name: string; description: string };
+  | { readonly kind: 'int'; readonly name: string; readonly min: number; readonly max: number; readonly default?: number; readonly description: string }
+  | { readonly kind: 'list'; readonly name: string; readonly values: readonly string[]; readonly description: string }
+  | { readonly kind: 'token'; readonly name: string; readonly description: string };
 
 export interface PathParamSpec {
-  name: string;
-  pattern: RegExp;
-  description: string;
+  readonly name: string;
+  readonly pattern: RegExp;
+  readonly description: string;
 }
 
-export type ParsedQuery = Record<string, number | string | string[] | undefined>;
+/** What one parameter parses to: an int with a default is always there, anything else only when sent. */
+export type ParamValue<S extends ParamSpec> =
+  S extends { kind: 'int'; default: number } ? number
+  : S extends { kind: 'int' } ? number | undefined
+  : S extends { kind: 'list'; values: readonly (infer V)[] } ? V[] | undefined
+  : string | undefined;
+
+/** The parsed query of a route, typed from its spec list: `{ max_results: number; 'tweet.fields': string[] | undefined; … }`. */
+export type QueryOf<Q extends readonly ParamSpec[]> = { [S in Q[number] as S['name']]: ParamValue<S> };
+
+/** Any route's parsed query. */
+export type ParsedQuery = QueryOf<readonly ParamSpec[]>;
 
 const err = (name: string, values: string[], message: string): InvalidParameter => ({
   parameters: { [name]: values },
@@ -27,12 +38,12 @@ const err = (name: string, values: string[], message: string): InvalidParameter 
  * Parameters named `oauth_*` are OAuth 1.0a credentials some clients send in the query; they are not
  * request parameters.
  */
-export function parseRequestParams(
+export function parseRequestParams<const Q extends readonly ParamSpec[]>(
   pathSpecs: readonly PathParamSpec[],
   pathValues: Record<string, string>,
-  querySpecs: readonly ParamSpec[],
+  querySpecs: Q,
   rawQuery: string,
-): ParsedQuery {
+): QueryOf<Q> {
   const errors: InvalidParameter[] = [];
   const parsed = parseFormPairs(rawQuery);
   if (parsed === null) errors.push(err('query', [rawQuery], 'The query string is not valid percent-encoding'));
@@ -44,7 +55,7 @@ export function parseRequestParams(
     }
   }
 
-  const known = new Map(querySpecs.map((s) => [s.name, s]));
+  const known = new Map<string, ParamSpec>(querySpecs.map((s) => [s.name, s]));
   const allowedNames = [...pathSpecs.map((p) => p.name), ...querySpecs.map((s) => s.name)];
   const grouped = new Map<string, string[]>();
   for (const [name, value] of pairs) {
@@ -54,7 +65,7 @@ export function parseRequestParams(
     else grouped.set(name, [value]);
   }
 
-  const out: ParsedQuery = {};
+  const out: Record<string, number | string | string[]> = {};
   for (const [name, values] of grouped) {
     const spec = known.get(name);
     if (!spec) {
@@ -95,5 +106,6 @@ export function parseRequestParams(
     }
   }
   if (errors.length) throw invalidRequest(errors);
-  return out;
+  // Each value was checked against the spec of its name just above: that is what QueryOf<Q> states.
+  return out as QueryOf<Q>;
 }

@@ -1,23 +1,29 @@
 import type { Principal } from '../domain/principal.ts';
 import type { EndpointId } from '../domain/access.ts';
 import type { Policy, ProjectRecord } from '../domain/model.ts';
-import type { ParamSpec, ParsedQuery, PathParamSpec } from './params.ts';
+import { readJsonBody, type BodyOf, type BodySchema } from './bodySchema.ts';
+import { parseRequestParams, type ParamSpec, type PathParamSpec, type QueryOf } from './params.ts';
 
 type Json = Record<string, unknown>;
 
-/** What a handler of an X API route is given once the request has passed auth, limits and validation. */
-export interface ApiContext {
+/** What the pipeline knows of a request once it has passed auth and limits. */
+export interface RequestContext {
   principal: Principal;
   project: ProjectRecord;
   policy: Policy;
   /** The authenticated user, or null for app-only requests. */
   userId: string | null;
-  path: Record<string, string>;
-  query: ParsedQuery;
-  /** The request body as sent (routes with a body schema parse it themselves). */
+  /** The request body as sent (read against the route's body schema, if it has one). */
   rawBody: string | undefined;
   contentType: string | undefined;
   now: number;
+}
+
+/** What a route's handler is given: the request's query and body typed from the route's own specs. */
+export interface ApiContext<Q = QueryOf<readonly ParamSpec[]>, B = undefined> extends Omit<RequestContext, 'rawBody' | 'contentType'> {
+  path: Record<string, string>;
+  query: Q;
+  body: B;
 }
 
 export interface ApiResult {
@@ -26,8 +32,13 @@ export interface ApiResult {
   tweetCount?: number;
 }
 
-/** One X API route: its schema (validation + OpenAPI) and its handler. */
-export interface ApiRoute {
+/** A schema as /openapi.json lists it: under `components.schemas[name]`, the same object that types and checks. */
+export interface NamedSchema<S = Json> {
+  name: string;
+  schema: S;
+}
+
+interface RouteInfo {
   method: 'GET' | 'POST' | 'DELETE';
   /** Fastify-style path, e.g. /2/users/:id/liked_tweets */
   path: string;
@@ -36,14 +47,54 @@ export interface ApiRoute {
   tag: string;
   endpoint: EndpointId;
   pathParams: readonly PathParamSpec[];
-  query: readonly ParamSpec[];
-  /** JSON schema of the request body, for routes that take one. */
-  body?: Json;
   /** JSON schema of the 200 response, for the OpenAPI document. */
-  response: Json;
+  response: NamedSchema<object>;
   /** Tweets it returns count against the Project's monthly Tweet cap. */
   countsTweets?: boolean;
   /** Its answer depends only on path, query, viewer, policy and the data: it may be served from the response cache. */
   cacheable?: boolean;
-  handle(ctx: ApiContext): Promise<ApiResult>;
+}
+
+/** The body a handler is given: none for a route without a body schema (B = never). */
+type BodyValue<B extends BodySchema> = [B] extends [never] ? undefined : BodyOf<B>;
+
+/**
+ * One X API route as written: its schemas (validation, types and OpenAPI) and its handler. `Body` is the body's
+ * type, `BodyValue<B>` (a parameter of its own, so that generic code never expands the schema's type).
+ */
+export interface RouteSpec<Q extends readonly ParamSpec[], B extends BodySchema, Body> extends RouteInfo {
+  query: Q;
+  /** JSON schema of the request body, for routes that take one. */
+  body?: NamedSchema<B>;
+  handle(ctx: ApiContext<QueryOf<Q>, NoInfer<Body>>): Promise<ApiResult>;
+}
+
+/** A route as the server runs it, whatever its parameters. */
+export interface ApiRoute extends RouteInfo {
+  query: readonly ParamSpec[];
+  body?: NamedSchema<BodySchema>;
+  /**
+   * Checks path and query (every problem at once, X's messages) and returns the handler bound to the typed values.
+   * The body is read when the handler runs, as it always was: after path, query, auth and limits.
+   */
+  validate(pathValues: Record<string, string>, rawQuery: string): (ctx: RequestContext) => Promise<ApiResult>;
+}
+
+/** Types a route from its specs: the handler sees the query (and body) its specs describe. */
+export function apiRoute<const Q extends readonly ParamSpec[], const B extends BodySchema = never, Body = BodyValue<B>>(
+  spec: RouteSpec<Q, B, Body>,
+): ApiRoute {
+  const { handle, ...info } = spec;
+  const bodySchema = spec.body?.schema;
+  return {
+    ...info,
+    validate(path, rawQuery) {
+      const query = parseRequestParams(spec.pathParams, path, spec.query, rawQuery);
+      return ({ rawBody, contentType, ...ctx }) => {
+        // With a schema, B is its type and the body was read against it; without one, B is never and the body undefined.
+        const body = (bodySchema ? readJsonBody(bodySchema, contentType, rawBody) : undefined) as Body;
+        return handle({ ...ctx, path, query, body });
+      };
+    },
+  };
 }

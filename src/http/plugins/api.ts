@@ -5,7 +5,6 @@ import { authorize } from '../../domain/access.ts';
 import type { Principal } from '../../domain/principal.ts';
 import { applyRateLimits } from '../../domain/rateLimits.ts';
 import type { Services } from '../../services.ts';
-import { parseRequestParams } from '../params.ts';
 import { JSON_TYPE, problemFor, sendProblem } from '../reply.ts';
 import { authRequest, bodyText, formPairs, queryPairs, splitUrl } from '../request.ts';
 import { ResponseCache } from '../responseCache.ts';
@@ -93,10 +92,10 @@ function registerApiRoute(
         rateHeaders = limits.headers;
         if (limits.refusal) throw limits.refusal;
         const path = req.params as Record<string, string>;
-        const query = parseRequestParams(route.pathParams, path, route.query, rawQuery);
+        const handle = route.validate(path, rawQuery);
         if (route.countsTweets) await services.usage.assertUnderCap(project!, now);
 
-        const run = () => route.handle({ principal, project: project!, policy, userId, path, query, rawBody, contentType, now });
+        const run = () => handle({ principal, project: project!, policy, userId, rawBody, contentType, now });
         let body: Buffer;
         let tweetCount: number;
         if (cached && version) {

@@ -1,10 +1,28 @@
 import { USAGE_FIELDS, type UsageService } from '../../domain/usage.ts';
-import type { ApiRoute } from '../routeSpec.ts';
-import { ref } from '../schemas.ts';
+import { arrayOf, ref } from '../../domain/schemas.ts';
+import { apiRoute, type ApiRoute } from '../routeSpec.ts';
+
+export const Get2UsageTweetsResponse = {
+  type: 'object',
+  properties: {
+    data: {
+      type: 'object',
+      properties: {
+        cap_reset_day: { type: 'integer' },
+        project_cap: { type: 'string' },
+        project_id: { type: 'string' },
+        project_usage: { type: 'string' },
+        daily_project_usage: { type: 'object' },
+        daily_client_app_usage: { type: 'array' },
+      },
+    },
+    errors: arrayOf(ref('Problem')),
+  },
+} as const;
 
 export function usageRoutes(usage: UsageService): ApiRoute[] {
   return [
-    {
+    apiRoute({
       method: 'GET',
       path: '/2/usage/tweets',
       operationId: 'getUsage',
@@ -16,10 +34,10 @@ export function usageRoutes(usage: UsageService): ApiRoute[] {
         { kind: 'int', name: 'days', min: 1, max: 90, default: 7, description: 'The number of days for which you need usage for.' },
         { kind: 'list', name: 'usage.fields', values: USAGE_FIELDS, description: 'A comma separated list of Usage fields to display.' },
       ],
-      response: ref('Get2UsageTweetsResponse'),
+      response: { name: 'Get2UsageTweetsResponse', schema: Get2UsageTweetsResponse },
       async handle(ctx) {
-        return { body: await usage.report(ctx.project, ctx.query.days as number, new Set((ctx.query['usage.fields'] as string[]) ?? []), ctx.now) };
+        return { body: await usage.report(ctx.project, ctx.query.days, new Set(ctx.query['usage.fields'] ?? []), ctx.now) };
       },
-    },
+    }),
   ];
 }
