@@ -26,7 +26,8 @@ Commands:
 Run \`likes-api <command> --help\` for a command's options.
 Settings come from the environment: PORT, HOST, LIKES_API_DATA_DIR, LIKES_API_DATABASE_URL,
 LIKES_API_REDIS_URL, LIKES_API_REDIS_PREFIX, LIKES_API_DEMO, LIKES_API_LIMITS, LIKES_API_SECRET_KEY,
-LIKES_API_LOG, LIKES_API_METRICS.`;
+LIKES_API_CACHE, LIKES_API_CACHE_MB, LIKES_API_LOG, LIKES_API_METRICS, LIKES_API_TRUST_PROXY,
+LIKES_API_REQUEST_TIMEOUT_MS, LIKES_API_MAX_CONNECTIONS (README: Settings).`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
