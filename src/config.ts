@@ -13,7 +13,10 @@ export interface Config {
   demo: boolean;
   /** false (`LIKES_API_LIMITS=off`) lifts every rate limit and cap, for load tests and benchmarks. */
   limits: boolean;
-  /** 64 hex digits sealing OAuth 1.0a secrets at rest; when absent a key is generated and kept in the store. */
+  /**
+   * 64 hex digits sealing secrets at rest; when absent a key is generated and kept in `secret.key` beside the SQLite
+   * file (PostgreSQL: required unless the demo is on, when it is kept in the database with a warning).
+   */
   secretKey: string | null;
   /** `LIKES_API_LOG`: warn (default: warnings and errors), info (`1`: one line per request too), or a level name. */
   logLevel: LogLevel;
