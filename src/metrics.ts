@@ -1,8 +1,22 @@
 // The Prometheus instruments of one service instance, on a registry of its own (several servers may share a
 // process, as tests do). Recorded at the HTTP edge and at the port boundary of the store and the shared state.
+// Node's default process metrics are the process's, not an instance's: collected once, shown in every scrape.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type Outcome = 'ok' | 'error' | 'unavailable';
+
+/** Why a 429 was answered, recorded by the code that refused (see src/http/plugins/metrics.ts). */
+export type RefusalKind = 'rate_limit' | 'usage_cap' | 'sign_in' | 'authorize';
+
+// Each collection starts a GC observer and an event-loop-delay monitor that are never stopped: one per process.
+let processMetrics: Registry | null = null;
+function defaultMetrics(): Registry {
+  if (!processMetrics) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics, prefix: 'likes_api_' });
+  }
+  return processMetrics;
+}
 
 /** What a response cache exposes for scraping. */
 export interface CacheStats {
@@ -35,7 +49,7 @@ export class Metrics {
   });
   private readonly refusals = new Counter({
     name: 'likes_api_refusals_total',
-    help: '429 answers by kind: rate_limit (a 15-minute window), usage_cap (the monthly Tweet cap), sign_in (a locked sign-in)',
+    help: '429 answers by kind: rate_limit (a 15-minute window), usage_cap (the monthly Tweet cap), sign_in (a locked sign-in), authorize (authorization requests from one address)',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
@@ -50,7 +64,7 @@ export class Metrics {
   private readonly caches: CacheStats[] = [];
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'likes_api_' });
+    defaultMetrics();
     const caches = this.caches;
     const total = (field: keyof CacheStats) => caches.reduce((sum, c) => sum + c[field], 0);
     new Counter({
@@ -98,7 +112,7 @@ export class Metrics {
     child.time.observe(seconds);
   }
 
-  refused(kind: 'rate_limit' | 'usage_cap' | 'sign_in'): void {
+  refused(kind: RefusalKind): void {
     this.refusals.inc({ kind });
   }
 
@@ -117,7 +131,8 @@ export class Metrics {
     this.caches.push(stats);
   }
 
+  /** This instance's instruments and the process's default metrics. */
   text(): Promise<string> {
-    return this.registry.metrics();
+    return Registry.merge([defaultMetrics(), this.registry]).metrics();
   }
 }

@@ -150,22 +150,26 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
   const log = overrides.log ?? createLogger(config.logLevel);
   const metrics = new Metrics();
   const rawStore = overrides.store ?? (await openStore(config, log));
-  await rawStore.migrate();
-  const rawShared = overrides.shared ?? (await openShared(config, log));
-  const sharedKind = 'connection' in rawShared ? 'redis' : 'memory';
-  const shared = observeShared(rawShared, new DependencyHealth(sharedKind, log), metrics, sharedKind);
-  const storeHealth = new DependencyHealth(rawStore.kind, log);
-  const store = trackChanges(
-    observed(rawStore, storeHealth, (op, outcome, s) => metrics.dependencyCall(rawStore.kind, op, outcome, s)),
-    shared.changes,
-  );
+  let rawShared: SharedState | null = null;
+  let sharedKind: string;
+  let shared: SharedState;
+  let store: LikesStore;
   const warnings: string[] = [];
   let sealer: SecretSealer;
   try {
+    await rawStore.migrate();
+    rawShared = overrides.shared ?? (await openShared(config, log));
+    sharedKind = 'connection' in rawShared ? 'redis' : 'memory';
+    shared = observeShared(rawShared, new DependencyHealth(sharedKind, log), metrics, sharedKind);
+    const storeHealth = new DependencyHealth(rawStore.kind, log);
+    store = trackChanges(
+      observed(rawStore, storeHealth, (op, outcome, s) => metrics.dependencyCall(rawStore.kind, op, outcome, s)),
+      shared.changes,
+    );
     sealer = await sealerFor(config, store, warnings);
   } catch (error) {
     // Close what was opened here (a store or shared state passed in stays the caller's).
-    if (!overrides.shared) await rawShared.close().catch(() => {});
+    if (rawShared && !overrides.shared) await rawShared.close().catch(() => {});
     if (!overrides.store) await rawStore.close().catch(() => {});
     throw error;
   }
@@ -188,8 +192,11 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
     likes: new LikesService(store, clock),
     usage: new UsageService(shared.usageMeter, config.limits),
     async close() {
-      await shared.close();
-      await store.close();
+      try {
+        await shared.close();
+      } finally {
+        await store.close();
+      }
     },
   };
 }

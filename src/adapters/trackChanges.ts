@@ -68,23 +68,34 @@ const RETRY_MS = 100;
 
 export function trackChanges(store: LikesStore, changes: ChangeCounter): LikesStore {
   // A bump that failed (shared counter unreachable) is retried until it lands, so no instance keeps serving
-  // responses older than a committed write once the counter is back.
+  // responses older than a committed write once the counter is back; closing the store ends the retrying.
   let retrying = false;
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const later = (attempt: () => void) => {
+    timer = closed ? null : setTimeout(attempt, RETRY_MS).unref();
+  };
   const retry = () => {
-    if (retrying) return;
+    if (retrying || closed) return;
     retrying = true;
     const attempt = () =>
       changes.bump(['data', 'credentials']).then(
         () => (retrying = false),
-        () => setTimeout(attempt, RETRY_MS).unref(),
+        () => later(attempt),
       );
-    setTimeout(attempt, RETRY_MS).unref();
+    later(attempt);
+  };
+  const close = async () => {
+    closed = true;
+    if (timer) clearTimeout(timer);
+    await store.close();
   };
   const wrapped = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target);
       if (typeof value !== 'function') return value;
+      if (prop === 'close') return close;
       let fn = wrapped.get(prop);
       if (!fn) {
         const bumps = Object.hasOwn(WRITES, prop) ? WRITES[prop as WriteMethod] : 'nothing';

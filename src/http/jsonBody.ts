@@ -7,7 +7,10 @@
 export const MAX_JSON_DEPTH = 4;
 /** Structural tokens ({ [ , :): bounds element and key counts; a real body has a handful. */
 export const MAX_JSON_TOKENS = 256;
-/** Characters in one string or number literal, as sent (escapes uncounted): ids are 19 digits, URIs a few hundred. */
+/**
+ * Characters in one string or number literal, as sent, an escape's backslash not counted (\" and \n count 1, \u00e9
+ * counts 5): ids are 19 digits, URIs a few hundred.
+ */
 export const MAX_JSON_LITERAL = 4096;
 
 const OPEN_BRACE = 0x7b;

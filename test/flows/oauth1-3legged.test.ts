@@ -10,8 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import { DEMO_CALLBACKS, setAppCallbacks } from '../../src/auth/flows/index.ts';
+import { OAuth1Flow } from '../../src/auth/flows/oauth1Flow.ts';
+import { PendingAuthorizations, type OAuth1Grant } from '../../src/auth/flows/pending.ts';
 import { oauth1BaseString, oauth1HmacSha1, percentEncode } from '../../src/auth/oauth1.ts';
+import { hashToken } from '../../src/auth/secrets.ts';
+import type { EphemeralStore } from '../../src/ports/ephemeral.ts';
 import { oauth1Client, sdkSettings } from '../support/clients.ts';
+import { ManualClock } from '../support/clock.ts';
 import { serverForSuite, startTestServer, type TestServer } from '../support/harness.ts';
 
 const PASSWORD = 'likes-api-demo';
@@ -175,6 +180,62 @@ describe('OAuth 1.0a three-legged flow', () => {
     assert.equal(new URLSearchParams(access.text).get('user_id'), server.creds.users[1].id);
   });
 
+  it('a second approval of an authorized request token (two tabs, a reload) leaves it to the first approver', async () => {
+    const [first, second] = server.creds.users;
+    const { token, secret } = await requestToken('http://127.0.0.1:8124/callback');
+    // Both tabs open the page and sign in before either approves.
+    const signedIn = async (username: string): Promise<Step> => {
+      const res = await fetch(`${server.baseUrl}/oauth/authorize?oauth_token=${token}`, { redirect: 'manual' });
+      const page: Step = { status: res.status, page: await res.text(), location: null, cookie: /likes_api_flow=[A-Za-z0-9]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '' };
+      assert.equal(page.status, 200, page.page);
+      const consent = await submit(server.baseUrl, page, { username, password: PASSWORD, action: 'signin' });
+      assert.equal(consent.status, 200, consent.page);
+      return consent;
+    };
+    const tab1 = await signedIn(first.username);
+    const tab2 = await signedIn(second.username);
+    const approved = await submit(server.baseUrl, tab1, { action: 'authorize' });
+    assert.equal(approved.status, 302);
+    const late = await submit(server.baseUrl, tab2, { action: 'authorize' });
+    assert.equal(late.status, 400);
+    assert.match(late.page, /expired or was already used/);
+
+    const url = `${server.baseUrl}/oauth/access_token`;
+    const form: [string, string][] = [['oauth_verifier', new URL(approved.location!).searchParams.get('oauth_verifier')!]];
+    const access = await post(url, oauthHeader('POST', url, consumer, { key: token, secret }, {}, form), form);
+    assert.equal(access.status, 200, access.text);
+    assert.equal(new URLSearchParams(access.text).get('user_id'), first.id);
+  });
+
+  it('an approval that lost a race to another leaves the token the other authorized', async () => {
+    const [first, second] = server.creds.users;
+    const callback = 'http://127.0.0.1:8126/callback';
+    const { token, secret } = await requestToken(callback);
+    const { store, shared, credentials, sealer, clock } = server.services;
+    const key = `rtoken:${hashToken(token)}`;
+    const before = await shared.ephemeral.get(key, clock.now());
+    const flow = (ephemeral: EphemeralStore) =>
+      new OAuth1Flow(store, ephemeral, shared.nonceStore, credentials, sealer, new PendingAuthorizations(ephemeral, clock, shared.rateLimiter), clock);
+    const grant: OAuth1Grant = { kind: 'oauth1', appId: server.creds.app.id, requestToken: token, callback, permission: 'read-write', authenticate: false };
+    const won = await flow(shared.ephemeral).approve(grant, first.id);
+    assert.equal(won.kind, 'redirect');
+    // The loser looked at the token before the winner authorized it, and takes it after.
+    const stale: EphemeralStore = {
+      put: (...args) => shared.ephemeral.put(...args),
+      get: async (k, now) => (k === key ? before : shared.ephemeral.get(k, now)),
+      take: (...args) => shared.ephemeral.take(...args),
+      delete: (...args) => shared.ephemeral.delete(...args),
+      close: async () => {},
+    };
+    assert.deepEqual(await flow(stale).approve(grant, second.id), { kind: 'expired' });
+
+    const url = `${server.baseUrl}/oauth/access_token`;
+    const form: [string, string][] = [['oauth_verifier', new URL(won.kind === 'redirect' ? won.location : '').searchParams.get('oauth_verifier')!]];
+    const access = await post(url, oauthHeader('POST', url, consumer, { key: token, secret }, {}, form), form);
+    assert.equal(access.status, 200, access.text);
+    assert.equal(new URLSearchParams(access.text).get('user_id'), first.id);
+  });
+
   it('refuses a wrong verifier and spends the request token', async () => {
     const { token, secret } = await requestToken('http://localhost:9000/callback');
     const { done } = await browse(server.baseUrl, `${server.baseUrl}/oauth/authorize?oauth_token=${token}`, server.creds.users[0].username);
@@ -336,5 +397,38 @@ describe("twitter-api-v2's own OAuth 1.0a helpers", () => {
     const tweet = server.creds.tweets.find((t) => t.authorId !== user.id)!;
     assert.deepEqual((await login.client.v2.like(user.id, tweet.id)).data, { liked: true });
     await assert.rejects(requestClient.login(pin), (e: unknown) => e instanceof ApiResponseError && e.code === 401);
+  });
+});
+
+describe('OAuth 1.0a request token lifetime', () => {
+  const clock = new ManualClock(Date.now());
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ clock });
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  it('lives 15 minutes from its issue, authorized or not: approving it late does not extend it', async () => {
+    const consumer = { key: server.creds.app.consumerKey, secret: server.creds.app.consumerSecret };
+    const url = `${server.baseUrl}/oauth/request_token`;
+    const callback = 'http://127.0.0.1:8125/callback';
+    const issued = await post(url, oauthHeader('POST', url, consumer, null, { oauth_callback: callback }));
+    assert.equal(issued.status, 200, issued.text);
+    const token = new URLSearchParams(issued.text).get('oauth_token')!;
+    const res = await fetch(`${server.baseUrl}/oauth/authorize?oauth_token=${token}`, { redirect: 'manual' });
+    const page: Step = { status: res.status, page: await res.text(), location: null, cookie: /likes_api_flow=[A-Za-z0-9]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '' };
+    assert.equal(page.status, 200, page.page);
+    clock.advance(14 * 60 * 1000);
+    const consent = await submit(server.baseUrl, page, { username: server.creds.users[0].username, password: PASSWORD, action: 'signin' });
+    const approved = await submit(server.baseUrl, consent, { action: 'authorize' });
+    assert.equal(approved.status, 302, approved.page);
+    const verifier = new URL(approved.location!).searchParams.get('oauth_verifier')!;
+    clock.advance(60 * 1000 + 1);
+    // Unsigned, as X's example sends it (the verifier is the proof): the manual clock would make a signature stale.
+    const exchange = await post(`${server.baseUrl}/oauth/access_token?oauth_token=${token}&oauth_verifier=${verifier}`, undefined);
+    assert.equal(exchange.status, 401);
+    assert.equal(exchange.text, 'Invalid request token.');
   });
 });

@@ -13,6 +13,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { auth, Client } from 'twitter-api-sdk';
 import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
+import { FAMILY_ACCESS_LIMIT, OAuth2Flow } from '../../src/auth/flows/oauth2Flow.ts';
+import { PendingAuthorizations } from '../../src/auth/flows/pending.ts';
+import type { EphemeralStore } from '../../src/ports/ephemeral.ts';
+import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
 import { sdkSettings } from '../support/clients.ts';
 import { ManualClock } from '../support/clock.ts';
 import { serverForSuite, startTestServer, type TestServer } from '../support/harness.ts';
@@ -366,6 +370,115 @@ describe('OAuth 2.0 Authorization Code with PKCE', () => {
     // The other authorization is untouched.
     assert.equal((await likedTweets(server, b.user.id, other.body.access_token)).status, 200);
     assert.equal((await refresh(other.body.refresh_token)).status, 200);
+  });
+
+  it('puts a refresh token back when the refresh fails: the client retries it and the grant lives on', async () => {
+    const clientId = server.creds.publicApp.clientId;
+    const refresh = (token: string) => tokenRequest(server, '/2/oauth2/token', { refresh_token: token, grant_type: 'refresh_token', client_id: clientId });
+    const a = await authorizeCode(server);
+    const t1 = await tokenRequest(server, '/2/oauth2/token', {
+      code: a.code, grant_type: 'authorization_code', client_id: clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
+    });
+    // The store fails once, while the new access token is minted.
+    const { credentials } = server.services;
+    credentials.mintOAuth2AccessToken = async () => {
+      delete (credentials as Partial<typeof credentials>).mintOAuth2AccessToken;
+      throw new ServiceUnavailableError('sqlite');
+    };
+    const failed = await fetch(`${server.baseUrl}/2/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ refresh_token: t1.body.refresh_token, grant_type: 'refresh_token', client_id: clientId }).toString(),
+    });
+    assert.equal(failed.status, 503);
+    await failed.arrayBuffer();
+    // The retry is a refresh, not reuse: it succeeds, and the access token it replaces still works meanwhile.
+    assert.equal((await likedTweets(server, a.user.id, t1.body.access_token)).status, 200);
+    const retried = await refresh(t1.body.refresh_token);
+    assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    for (const t of [t1, retried]) assert.equal((await likedTweets(server, a.user.id, t.body.access_token)).status, 200);
+    assert.equal((await refresh(retried.body.refresh_token)).status, 200);
+  });
+
+  it('revoking a refresh token revokes its whole grant, the access tokens issued before it included (RFC 7009 §2.1)', async () => {
+    const clientId = server.creds.publicApp.clientId;
+    const refresh = (token: string) => tokenRequest(server, '/2/oauth2/token', { refresh_token: token, grant_type: 'refresh_token', client_id: clientId });
+    const exchange = async () => {
+      const a = await authorizeCode(server);
+      return tokenRequest(server, '/2/oauth2/token', {
+        code: a.code, grant_type: 'authorization_code', client_id: clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
+      });
+    };
+    const userId = server.creds.users[0].id;
+    const t1 = await exchange();
+    const t2 = await refresh(t1.body.refresh_token);
+    const other = await exchange();
+    const revoked = await tokenRequest(server, '/2/oauth2/revoke', { token: t2.body.refresh_token, client_id: clientId });
+    assert.equal(revoked.status, 200);
+    assert.deepEqual(revoked.body, { revoked: true });
+    for (const t of [t1, t2]) assert.equal((await likedTweets(server, userId, t.body.access_token)).status, 401);
+    assert.deepEqual((await refresh(t2.body.refresh_token)).body, TOKEN_INVALID);
+    // Another grant of the same user and App is untouched.
+    assert.equal((await likedTweets(server, userId, other.body.access_token)).status, 200);
+
+    // A refresh token already rotated away names its grant too: revoking it ends the tokens that replaced it.
+    const t3 = await refresh(other.body.refresh_token);
+    const late = await tokenRequest(server, '/2/oauth2/revoke', { token: other.body.refresh_token, client_id: clientId });
+    assert.deepEqual(late.body, { revoked: true });
+    assert.equal((await likedTweets(server, userId, t3.body.access_token)).status, 401);
+    assert.deepEqual((await refresh(t3.body.refresh_token)).body, TOKEN_INVALID);
+  });
+
+  it('a revocation landing while a refresh with the same token is in flight stops the refresh', async () => {
+    const clientId = server.creds.publicApp.clientId;
+    const a = await authorizeCode(server);
+    const t1 = await tokenRequest(server, '/2/oauth2/token', {
+      code: a.code, grant_type: 'authorization_code', client_id: clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
+    });
+    // A second flow on the server's state whose take of the refresh token is followed, before it goes on, by a
+    // revocation of that token through the server.
+    const { store, shared, credentials } = server.services;
+    let revoked: { status: number; body: Json } | null = null;
+    const racing: EphemeralStore = {
+      put: (...args) => shared.ephemeral.put(...args),
+      get: (...args) => shared.ephemeral.get(...args),
+      delete: (...args) => shared.ephemeral.delete(...args),
+      close: async () => {},
+      async take(key, now) {
+        const taken = await shared.ephemeral.take(key, now);
+        if (taken && key.startsWith('refresh:') && !revoked) {
+          revoked = await tokenRequest(server, '/2/oauth2/revoke', { token: t1.body.refresh_token, client_id: clientId });
+        }
+        return taken;
+      },
+    };
+    const flow = new OAuth2Flow(store, racing, credentials, new PendingAuthorizations(racing, clock, shared.rateLimiter), clock);
+    const refreshed = await flow.token(new Map([['refresh_token', t1.body.refresh_token], ['grant_type', 'refresh_token'], ['client_id', clientId]]), undefined);
+    assert.deepEqual(revoked, { status: 200, body: { revoked: true } });
+    assert.equal(refreshed.status, 400);
+    assert.deepEqual(refreshed.body, TOKEN_INVALID);
+    assert.equal((await likedTweets(server, a.user.id, t1.body.access_token)).status, 401);
+  });
+
+  it(`keeps at most ${FAMILY_ACCESS_LIMIT} live access tokens per grant, revoking the oldest`, async () => {
+    const clientId = server.creds.publicApp.clientId;
+    const refresh = (token: string) => tokenRequest(server, '/2/oauth2/token', { refresh_token: token, grant_type: 'refresh_token', client_id: clientId });
+    const a = await authorizeCode(server);
+    const tokens = [await tokenRequest(server, '/2/oauth2/token', {
+      code: a.code, grant_type: 'authorization_code', client_id: clientId, redirect_uri: a.redirectUri, code_verifier: a.verifier,
+    })];
+    for (let i = 0; i < FAMILY_ACCESS_LIMIT + 1; i++) {
+      const next = await refresh(tokens[tokens.length - 1].body.refresh_token);
+      assert.equal(next.status, 200);
+      tokens.push(next);
+    }
+    const live = [];
+    for (const t of tokens) live.push((await likedTweets(server, a.user.id, t.body.access_token)).status);
+    assert.deepEqual(live, [401, 401, ...Array(FAMILY_ACCESS_LIMIT).fill(200)]);
+    // The grant still revokes as a whole.
+    const reused = await refresh(tokens[0].body.refresh_token);
+    assert.deepEqual(reused.body, TOKEN_INVALID);
+    for (const t of tokens) assert.equal((await likedTweets(server, a.user.id, t.body.access_token)).status, 401);
   });
 
   it('refuses a confidential client (Web App) that sends only its client_id, on the token and revoke endpoints', async () => {

@@ -108,6 +108,52 @@ describe('GET /metrics', () => {
     assert.equal(refusals(after, 'rate_limit'), refusals(before, 'rate_limit') + 1);
   });
 
+  it('counts a locked sign-in and the authorize page refusing an address each under its own kind', async () => {
+    const refusals = (all: Awaited<ReturnType<typeof scrape>>, kind: string) => value(all, 'likes_api_refusals_total', { kind });
+    const authorize = new URL('/i/oauth2/authorize', server.baseUrl);
+    for (const [k, v] of Object.entries({
+      response_type: 'code', client_id: server.creds.publicApp.clientId, redirect_uri: 'http://127.0.0.1:1/callback',
+      scope: 'tweet.read users.read', state: 'metrics', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256',
+    })) authorize.searchParams.set(k, v);
+    const open = async () => {
+      const res = await fetch(authorize, { redirect: 'manual' });
+      return { status: res.status, page: await res.text(), cookie: /likes_api_flow=[A-Za-z0-9]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '' };
+    };
+
+    // Wrong passwords for one username, over as many authorizations as it takes, until the username is locked.
+    const before = await scrape(server);
+    let page = await open();
+    let status = 0;
+    for (let i = 0; i < 20 && status !== 429; i++) {
+      const action = /<form method="post" action="([^"]+)"/.exec(page.page)?.[1];
+      if (!action || !/name="password"/.test(page.page)) {
+        page = await open();
+        continue;
+      }
+      const fields = Object.fromEntries([...page.page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]));
+      const res = await fetch(new URL(action, server.baseUrl), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: page.cookie },
+        body: new URLSearchParams({ ...fields, username: server.creds.users[0].username, password: 'wrong', action: 'signin' }).toString(),
+      });
+      status = res.status;
+      page = { status, page: await res.text(), cookie: page.cookie };
+    }
+    assert.equal(status, 429);
+    const locked = await scrape(server);
+    assert.equal(refusals(locked, 'sign_in'), refusals(before, 'sign_in') + 1);
+    assert.equal(refusals(locked, 'authorize'), refusals(before, 'authorize'));
+
+    // The authorize page refuses an address that opened too many authorizations: its own kind, not a sign-in.
+    status = 0;
+    for (let i = 0; i < 200 && status !== 429; i++) status = (await open()).status;
+    assert.equal(status, 429);
+    const after = await scrape(server);
+    assert.equal(refusals(after, 'authorize'), refusals(locked, 'authorize') + 1);
+    assert.equal(refusals(after, 'sign_in'), refusals(locked, 'sign_in'));
+  });
+
   it('keeps one registry per server', async () => {
     const own = await scrape(other);
     assert.equal(value(own, 'likes_api_http_requests_total', { route: '/2/users/:id/liked_tweets' }), 0);

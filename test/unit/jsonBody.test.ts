@@ -44,6 +44,12 @@ describe('JSON body bounds', () => {
     // An escaped quote does not end the string: the brackets after it are string content, not depth.
     const escaped = `{"a":"\\"${'['.repeat(40)}"}`;
     assert.deepEqual(parseJsonBody(escaped), { value: { a: `"${'['.repeat(40)}` } });
+    // An escape pair counts as one character, a \u escape as five.
+    assert.ok(withinJsonBounds(`"${'\\n'.repeat(MAX_JSON_LITERAL)}"`));
+    assert.equal(withinJsonBounds(`"${'\\n'.repeat(MAX_JSON_LITERAL + 1)}"`), false);
+    const fits = Math.floor(MAX_JSON_LITERAL / 5);
+    assert.ok(withinJsonBounds(`"${'\\u00e9'.repeat(fits)}"`));
+    assert.equal(withinJsonBounds(`"${'\\u00e9'.repeat(fits + 1)}"`), false);
   });
 
   it('refuses what is not JSON, including unbalanced closers', () => {

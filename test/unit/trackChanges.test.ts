@@ -71,3 +71,53 @@ describe('trackChanges', () => {
     assert.deepEqual(counter.take(), []);
   });
 });
+
+describe('trackChanges retrying a failed bump', () => {
+  /** A counter that is unreachable until `up` is set. */
+  const flaky = () => {
+    const c = { up: false, calls: 0, shared: true, current: async (): Promise<Versions> => ({ data: '0', credentials: '0' }) } as ChangeCounter & { up: boolean; calls: number };
+    c.bump = async () => {
+      c.calls++;
+      if (!c.up) throw new Error('counter unreachable');
+    };
+    return c;
+  };
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('retries every 100 ms until the bump lands, then stops', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const raw = new SqliteStore(':memory:');
+    await raw.migrate();
+    const counter = flaky();
+    const store = trackChanges(raw, counter);
+    await assert.rejects(store.like('1', '9', 1000), /counter unreachable/);
+    for (const expected of [2, 3]) {
+      t.mock.timers.tick(100);
+      await settle();
+      assert.equal(counter.calls, expected);
+    }
+    counter.up = true;
+    t.mock.timers.tick(100);
+    await settle();
+    t.mock.timers.tick(1000);
+    await settle();
+    assert.equal(counter.calls, 4);
+    await store.close();
+  });
+
+  it('stops retrying once the store is closed', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const raw = new SqliteStore(':memory:');
+    await raw.migrate();
+    const counter = flaky();
+    const store = trackChanges(raw, counter);
+    await assert.rejects(store.like('1', '9', 1000), /counter unreachable/);
+    t.mock.timers.tick(100);
+    await settle();
+    assert.equal(counter.calls, 2);
+    await store.close();
+    t.mock.timers.tick(1000);
+    await settle();
+    assert.equal(counter.calls, 2);
+  });
+});

@@ -58,6 +58,8 @@ interface RequestTokenRecord {
   secretSealed: string;
   callback: string;
   permission: AppPermission;
+  /** When the token lapses (ms): authorizing it keeps this (absent on records from before it was kept). */
+  expiresAt?: number;
   /** Set when the user authorized: who, and the hash of the verifier handed to the App. */
   userId?: string;
   verifierHash?: string;
@@ -145,13 +147,15 @@ export class OAuth1Flow {
     }
     const token = randomString(27);
     const secret = randomString(32);
+    const now = this.clock.now();
     const record: RequestTokenRecord = {
       appId: app.id,
       secretSealed: this.sealer.seal(secret),
       callback,
       permission: requestedPermission(app.permission, parts.get('x_auth_access_type')),
+      expiresAt: now + REQUEST_TOKEN_TTL_MS,
     };
-    await this.ephemeral.put(requestTokenKey(token), JSON.stringify(record), REQUEST_TOKEN_TTL_MS, this.clock.now());
+    await this.ephemeral.put(requestTokenKey(token), JSON.stringify(record), REQUEST_TOKEN_TTL_MS, now);
     return text(200, form([['oauth_token', token], ['oauth_token_secret', secret], ['oauth_callback_confirmed', 'true']]));
   }
 
@@ -175,18 +179,31 @@ export class OAuth1Flow {
     return { kind: 'consent', pending: await this.pending.create(grant), app };
   }
 
-  /** The user clicked Authorize: the request token is bound to the user and a verifier goes back to the App. */
+  /**
+   * The user clicked Authorize: the request token is bound to the user and a verifier goes back to the App. Of two
+   * approvals (two tabs, a reload) the first wins; the token it authorized is left for the App's exchange.
+   */
   async approve(grant: OAuth1Grant, userId: string): Promise<OAuth1Decision> {
     const now = this.clock.now();
-    const raw = await this.ephemeral.take(requestTokenKey(grant.requestToken), now);
+    const key = requestTokenKey(grant.requestToken);
+    // Looked at first, so a second approval of an authorized token does not take it from the App even briefly.
+    const seen = await this.ephemeral.get(key, now);
+    if (!seen || (JSON.parse(seen) as RequestTokenRecord).userId) return { kind: 'expired' };
+    const raw = await this.ephemeral.take(key, now);
     if (!raw) return { kind: 'expired' };
     const record = JSON.parse(raw) as RequestTokenRecord;
-    if (record.userId) return { kind: 'expired' };
+    const ttl = (record.expiresAt ?? now + REQUEST_TOKEN_TTL_MS) - now;
+    if (record.userId) {
+      // Authorized by an approval that won a race with this one: put back, unchanged, for the App's exchange.
+      if (ttl > 0) await this.ephemeral.put(key, raw, ttl, now);
+      return { kind: 'expired' };
+    }
+    if (ttl <= 0) return { kind: 'expired' };
     const oob = record.callback === 'oob';
     // X shows a 7-digit PIN for oob; a callback gets a longer random verifier.
     const verifier = oob ? randomString(7, '0123456789') : randomString(32);
     const authorized: RequestTokenRecord = { ...record, userId, verifierHash: hashToken(verifier) };
-    await this.ephemeral.put(requestTokenKey(grant.requestToken), JSON.stringify(authorized), REQUEST_TOKEN_TTL_MS, now);
+    await this.ephemeral.put(key, JSON.stringify(authorized), ttl, now);
     if (oob) return { kind: 'pin', pin: verifier };
     return { kind: 'redirect', location: withQuery(record.callback, [['oauth_token', grant.requestToken], ['oauth_verifier', verifier]]) };
   }

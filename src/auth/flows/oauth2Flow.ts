@@ -20,6 +20,11 @@ export const CODE_TTL_MS = 30 * 1000;
 export const ACCESS_TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
 /** X documents no refresh-token lifetime ("until you revoke access"); ours lapse after 180 days unused. */
 export const REFRESH_TOKEN_TTL_MS = 180 * 24 * 60 * 60 * 1000;
+/**
+ * Live access tokens kept per token family: a refresh rotation normally leaves one or two, so a family past this is
+ * a client refreshing far more often than its tokens expire; its oldest are revoked to keep the record small.
+ */
+export const FAMILY_ACCESS_LIMIT = 20;
 const MAX_STATE_LENGTH = 500;
 
 export const CODE_INVALID = 'Value passed for the authorization code was invalid.';
@@ -234,17 +239,31 @@ export class OAuth2Flow {
       await this.revokeFamily(family);
       return oauthError(400, 'invalid_request', TOKEN_INVALID);
     }
-    if (await this.ephemeral.get(familyRevokedKey(family), now)) return oauthError(400, 'invalid_request', TOKEN_INVALID);
-    const record = JSON.parse(raw) as RefreshRecord;
-    const known = await this.ephemeral.get(familyKey(family), now);
-    const access = known ? (JSON.parse(known) as FamilyRecord).access : [[record.accessTokenHash, now + ACCESS_TOKEN_TTL_MS] as [string, number]];
-    const reply = await this.issue(app, record.userId, record.scopes, family, access);
+    let reply: JsonReply;
+    try {
+      if (await this.ephemeral.get(familyRevokedKey(family), now)) return oauthError(400, 'invalid_request', TOKEN_INVALID);
+      const record = JSON.parse(raw) as RefreshRecord;
+      const known = await this.ephemeral.get(familyKey(family), now);
+      const access = known ? (JSON.parse(known) as FamilyRecord).access : [[record.accessTokenHash, now + ACCESS_TOKEN_TTL_MS] as [string, number]];
+      reply = await this.issue(app, record.userId, record.scopes, family, access);
+    } catch (error) {
+      // The store or Redis failed: the client gets its 503, and its retry must be a refresh, not reuse.
+      await this.unspend(token, raw, family, now).catch(() => {});
+      throw error;
+    }
     // A revocation that read the family before this refresh wrote it has set the revoked mark first: undo this one.
     if (await this.ephemeral.get(familyRevokedKey(family), this.clock.now())) {
       await this.revokeFamily(family);
       return oauthError(400, 'invalid_request', TOKEN_INVALID);
     }
     return reply;
+  }
+
+  /** Puts a refresh token back as it was before a refresh that failed; a family revoked meanwhile stays revoked. */
+  private async unspend(token: string, raw: string, family: string, now: number): Promise<void> {
+    await this.ephemeral.put(refreshKey(token), raw, REFRESH_TOKEN_TTL_MS, now);
+    await this.ephemeral.delete(spentKey(token));
+    if (await this.ephemeral.get(familyRevokedKey(family), now)) await this.ephemeral.delete(refreshKey(token));
   }
 
   /** Revokes every token of a family: the live refresh token and the access tokens not yet expired. */
@@ -274,14 +293,20 @@ export class OAuth2Flow {
       const now = this.clock.now();
       const refreshToken = randomString(91);
       const record: RefreshRecord = { appId: app.id, userId, scopes, accessTokenHash: minted.tokenHash, family };
-      const members: FamilyRecord = {
-        appId: app.id,
-        refreshHash: hashToken(refreshToken),
-        access: [...access.filter(([, expiresAt]) => expiresAt > now), [minted.tokenHash, minted.expiresAt]],
-      };
-      // The token before the family record that names it: a revocation that reads the record finds the token.
-      await this.ephemeral.put(refreshKey(refreshToken), JSON.stringify(record), REFRESH_TOKEN_TTL_MS, now);
-      await this.ephemeral.put(familyKey(family), JSON.stringify(members), REFRESH_TOKEN_TTL_MS, now);
+      const live: [string, number][] = [...access.filter(([, expiresAt]) => expiresAt > now), [minted.tokenHash, minted.expiresAt]];
+      const dropped = live.splice(0, Math.max(0, live.length - FAMILY_ACCESS_LIMIT));
+      const members: FamilyRecord = { appId: app.id, refreshHash: hashToken(refreshToken), access: live };
+      try {
+        // The oldest, left out of the record, are revoked first: no token outlives the family's power to revoke it.
+        for (const [hash] of dropped) await this.credentials.revokeOAuth2AccessToken(app.id, hash);
+        // The token before the family record that names it: a revocation that reads the record finds the token.
+        await this.ephemeral.put(refreshKey(refreshToken), JSON.stringify(record), REFRESH_TOKEN_TTL_MS, now);
+        await this.ephemeral.put(familyKey(family), JSON.stringify(members), REFRESH_TOKEN_TTL_MS, now);
+      } catch (error) {
+        // Nothing reaches the client: the access token it would have had goes too (the family record may not name it).
+        await this.credentials.revokeOAuth2AccessToken(app.id, minted.tokenHash).catch(() => {});
+        throw error;
+      }
       body.refresh_token = refreshToken;
     }
     return { status: 200, body };
@@ -289,8 +314,9 @@ export class OAuth2Flow {
 
   /**
    * POST /2/oauth2/revoke: an access or refresh token of the calling App (token_type_hint is not needed). Revoking
-   * a refresh token revokes the access token issued with it. An unknown token is answered like a revoked one
-   * (RFC 7009 §2.2); a token of another App is refused.
+   * a refresh token revokes its whole family (RFC 7009 §2.1: the access tokens of the same grant), a spent one
+   * included: its marker names the family, and the family's revoked mark stops a refresh in flight with it. An
+   * unknown token is answered like a revoked one (RFC 7009 §2.2); a token of another App is refused.
    */
   async revoke(params: ReadonlyMap<string, string>, authorization: string | undefined): Promise<JsonReply> {
     const client = await this.client(params, authorization);
@@ -302,8 +328,15 @@ export class OAuth2Flow {
     if (refresh) {
       const record = JSON.parse(refresh) as RefreshRecord;
       if (record.appId !== client.id) return oauthError(400, 'invalid_request', TOKEN_INVALID);
+      if (record.family) await this.revokeFamily(record.family);
       await this.ephemeral.delete(refreshKey(token));
       await this.credentials.revokeOAuth2AccessToken(client.id, record.accessTokenHash);
+      return { status: 200, body: { revoked: true } };
+    }
+    const spent = await this.ephemeral.get(spentKey(token), now);
+    if (spent) {
+      const marker = JSON.parse(spent) as SpentRecord;
+      if (marker.appId === client.id) await this.revokeFamily(marker.family);
       return { status: 200, body: { revoked: true } };
     }
     const bearer = await this.store.bearerByHash(hashToken(token));

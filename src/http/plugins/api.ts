@@ -90,10 +90,19 @@ function registerApiRoute(
         const now = clock.now();
         const limits = await applyRateLimits(services.shared.rateLimiter, config.limits, policy.rateLimitTier, route.endpoint, principal.app.id, userId, now);
         rateHeaders = limits.headers;
-        if (limits.refusal) throw limits.refusal;
+        if (limits.refusal) {
+          req.refusal = 'rate_limit';
+          throw limits.refusal;
+        }
         const path = req.params as Record<string, string>;
         const handle = route.validate(path, rawQuery);
-        if (route.countsTweets) await services.usage.assertUnderCap(project!, now);
+        if (route.countsTweets) {
+          // What it throws is the cap's 429 (or a 503 when the meter cannot answer, which is no 429 to count).
+          await services.usage.assertUnderCap(project!, now).catch((error: unknown) => {
+            req.refusal = 'usage_cap';
+            throw error;
+          });
+        }
 
         const run = () => handle({ principal, project: project!, policy, userId, rawBody, contentType, now });
         let body: Buffer;

@@ -1,22 +1,24 @@
 // Request metrics at the edge (by route pattern, never the raw path) and GET /metrics for Prometheus.
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { RefusalKind } from '../../metrics.ts';
 import type { Services } from '../../services.ts';
 import { serverWide } from './serverWide.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the code that answers 429, saying what it refused: counted by kind (a 429 without it is not). */
+    refusal: RefusalKind | null;
+  }
+}
 
 /** Requests that matched no route share one label, so scanners cannot grow the series without bound. */
 const UNMATCHED = 'unmatched';
 
-/** What a 429 refused: the sign-in lockout is an HTML page, the Tweet cap X's UsageCapExceeded document. */
-function refusalKind(reply: FastifyReply, payload: unknown): 'rate_limit' | 'usage_cap' | 'sign_in' {
-  if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return 'sign_in';
-  const text = Buffer.isBuffer(payload) ? payload : typeof payload === 'string' ? payload : '';
-  return text.includes('UsageCapExceeded') ? 'usage_cap' : 'rate_limit';
-}
-
 export const requestMetrics: FastifyPluginAsync<{ services: Services }> = serverWide('requestMetrics', async (app, { services }) => {
   const { metrics } = services;
-  app.addHook('onSend', (_req, reply, payload, done) => {
-    if (reply.statusCode === 429) metrics.refused(refusalKind(reply, payload));
+  app.decorateRequest('refusal', null);
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (reply.statusCode === 429 && req.refusal) metrics.refused(req.refusal);
     done(null, payload);
   });
   app.addHook('onResponse', (req: FastifyRequest, reply, done) => {

@@ -145,6 +145,7 @@ export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async
     const key = `authorize-addr:${clientAddress(req, services.config.trustProxy)}`;
     const now = services.clock.now();
     const state = await services.shared.rateLimiter.hit(key, AUTHORIZE_ADDRESS_LIMIT, PENDING_TTL_MS, now);
+    if (!state.allowed) req.refusal = 'authorize';
     const refused = state.allowed
       ? null
       : sendLater(reply, 429, state.resetAt, now, errorPage('Too many authorization requests from your network.', `Try again ${waitInWords(state.resetAt, now)}.`));
@@ -224,6 +225,7 @@ export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async
           // None of these says whether the username or the password was wrong.
           const ctx = formContext(f, req, pending, app, browser, 'signin');
           const now = services.clock.now();
+          if (result.reason === 'locked' || result.reason === 'address') req.refusal = 'sign_in';
           switch (result.reason) {
             case 'locked':
               return sendLater(reply, 429, result.retryAt, now, signInPage(ctx, { username, error: `Too many sign-in attempts for this account. Try again ${waitInWords(result.retryAt, now)}.` }));
