@@ -9,6 +9,7 @@ import { baseHeaders, transactionId } from './plugins/baseHeaders.ts';
 import { connectionLimits, refuseUnparsable } from './plugins/connections.ts';
 import { errors } from './plugins/errors.ts';
 import { requestMetrics } from './plugins/metrics.ts';
+import { refusals } from './plugins/refusals.ts';
 import { textBodies } from './plugins/textBodies.ts';
 import { problemFor, sendProblem } from './reply.ts';
 import { RequestLog } from './requestLog.ts';
@@ -55,6 +56,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
   await app.register(connectionLimits, { limits: config });
   await app.register(textBodies);
   await app.register(errors);
+  await app.register(refusals);
   await app.register(requestMetrics, { services });
 
   // The routes, each group in its own (encapsulated) plugin.
