@@ -2,7 +2,7 @@
 // the Project's billing day.
 import type { ProjectRecord } from './model.ts';
 import type { UsageMeter } from '../ports/usageMeter.ts';
-import { usageCapped } from './problems.ts';
+import { usageCapped, type ApiProblem } from './problems.ts';
 
 /** The usage.fields of GET /2/usage/tweets. */
 export const USAGE_FIELDS = [
@@ -45,11 +45,11 @@ export function periodStart(capResetDay: number, now: number): Date {
 export class UsageService {
   constructor(private readonly meter: UsageMeter, private readonly enabled: boolean) {}
 
-  /** Refuses with X's usage-capped 429 once the Project has read its monthly cap. */
-  async assertUnderCap(project: ProjectRecord, now: number): Promise<void> {
-    if (!this.enabled) return;
+  /** X's usage-capped 429 once the Project has read its monthly cap, else null (returned, so the edge can name it). */
+  async capRefusal(project: ProjectRecord, now: number): Promise<ApiProblem | null> {
+    if (!this.enabled) return null;
     const used = await this.meter.periodTotal(project.id, dayOf(periodStart(project.capResetDay, now).getTime()));
-    if (used >= project.monthlyTweetCap) throw usageCapped(project.id, 'standard-basic');
+    return used >= project.monthlyTweetCap ? usageCapped(project.id, 'standard-basic') : null;
   }
 
   async record(project: ProjectRecord, appId: string, tweets: number, now: number): Promise<void> {

@@ -1,0 +1,40 @@
+// May they: the app's Project is loaded and the endpoint authorized for it (suspension, enrolment, access level),
+// then the answer names the access level the credentials carry.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authorize, type EndpointId } from '../../../domain/access.ts';
+import type { Policy, ProjectRecord } from '../../../domain/model.ts';
+import type { Principal } from '../../../domain/principal.ts';
+import type { Services } from '../../../services.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The API request's Project, once authorized (authorization refuses a request without one). */
+    project: ProjectRecord | null;
+    /** What the Project and app may do, once authorized. */
+    policy: Policy | null;
+  }
+}
+
+export function decorateAccess(app: FastifyInstance): void {
+  app.decorateRequest('project', null);
+  app.decorateRequest('policy', null);
+}
+
+function accessLevel(p: Principal): string {
+  if (p.kind === 'oauth1') return p.permission;
+  if (p.kind === 'oauth2-user') return p.scopes.has('like.write') ? 'read-write' : 'read';
+  return 'read';
+}
+
+/** The preHandler that authorizes `endpoint`; a refusal (403) comes before x-access-level is set. */
+export function authorization(services: Services, endpoint: EndpointId) {
+  return async function authorizeRequest(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const principal = req.principal!;
+    const credentials = req.versions?.credentials ?? null;
+    const projectId = principal.app.projectId;
+    const project = projectId ? await services.memo.get(credentials, `project:${projectId}`, () => services.store.projectById(projectId)) : null;
+    req.policy = authorize(principal, project, endpoint);
+    req.project = project;
+    reply.header('x-access-level', accessLevel(principal));
+  };
+}

@@ -1,0 +1,36 @@
+// Who is asking: the versions the request runs under are read first (what is remembered under them is never older
+// than they are), then the credentials (OAuth 1.0a, OAuth 2.0 user token or app-only bearer) are checked.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../../../domain/principal.ts';
+import type { Services } from '../../../services.ts';
+import { authRequest, formPairs, queryPairs } from '../../request.ts';
+import type { RequestVersions, VersionReader } from './versions.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The versions the API request runs under (null when nothing is reused across requests). */
+    versions: RequestVersions | null;
+    /** Who sent the API request, once authenticated. */
+    principal: Principal | null;
+  }
+}
+
+export function decorateAuth(app: FastifyInstance): void {
+  app.decorateRequest('versions', null);
+  app.decorateRequest('principal', null);
+}
+
+/** The authenticated user, or null for app-only requests. */
+export const userIdOf = (principal: Principal): string | null => (principal.kind === 'app-only' ? null : principal.userId);
+
+/** The preHandler that authenticates; a failure (401) carries neither x-access-level nor rate-limit headers. */
+export function authentication(services: Services, versions: VersionReader | null) {
+  const { config } = services;
+  return async function authenticate(req: FastifyRequest): Promise<void> {
+    // A malformed query or form body carries no parameters here: validation refuses a malformed query later.
+    const params = [...(queryPairs(req) ?? []), ...(formPairs(req) ?? [])];
+    const version = versions ? await versions() : null;
+    req.versions = version;
+    req.principal = await services.authenticator.authenticate(authRequest(req, config, params), version?.credentials ?? null);
+  };
+}
