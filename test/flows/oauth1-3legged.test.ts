@@ -17,6 +17,7 @@ import { hashToken } from '../../src/auth/secrets.ts';
 import type { EphemeralStore } from '../../src/ports/ephemeral.ts';
 import { oauth1Client, sdkSettings } from '../support/clients.ts';
 import { ManualClock } from '../support/clock.ts';
+import { formOf } from '../support/forms.ts';
 import { serverForSuite, startTestServer, type TestServer } from '../support/harness.ts';
 
 const PASSWORD = 'likes-api-demo';
@@ -62,14 +63,6 @@ async function post(url: string, authorization: string | undefined, form: [strin
     body: form.length ? new URLSearchParams(form).toString() : undefined,
   });
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
-}
-
-function formOf(html: string): { action: string; fields: Record<string, string> } {
-  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-  assert.ok(action, `no form in page:\n${html.slice(0, 500)}`);
-  const fields: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1]] = m[2];
-  return { action, fields };
 }
 
 interface Step {

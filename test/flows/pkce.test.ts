@@ -19,6 +19,7 @@ import type { EphemeralStore } from '../../src/ports/ephemeral.ts';
 import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
 import { sdkSettings } from '../support/clients.ts';
 import { ManualClock } from '../support/clock.ts';
+import { formOf } from '../support/forms.ts';
 import { serverForSuite, startTestServer, type TestServer } from '../support/harness.ts';
 
 type Json = Record<string, any>;
@@ -31,15 +32,6 @@ const b64url = (buf: Buffer) => buf.toString('base64url');
 function pkcePair(): { verifier: string; challenge: string } {
   const verifier = b64url(randomBytes(32));
   return { verifier, challenge: b64url(createHash('sha256').update(verifier).digest()) };
-}
-
-/** Hidden inputs and the action of the (only) form of a page. */
-function formOf(html: string): { action: string; fields: Record<string, string> } {
-  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-  assert.ok(action, `no form in page:\n${html.slice(0, 500)}`);
-  const fields: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1]] = m[2];
-  return { action, fields };
 }
 
 function cookieOf(res: Response): string {

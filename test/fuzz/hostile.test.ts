@@ -9,15 +9,15 @@
 // last test reports the count of requests sent and of server errors (5xx) seen.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { dirname, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import fc from 'fast-check';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { serverForSuite } from '../support/harness.ts';
 import { oauth1Authorization } from '../support/processes.ts';
+import { RawTimeoutError, exchange, parseResponse, type RawResponse } from '../support/rawHttp.ts';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const X_OPENAPI_V2159 = join(REPO_ROOT, 'test', 'fixtures', 'x', 'x-openapi-likes-v2.159.json');
@@ -32,7 +32,14 @@ const WEIGHTS = {
 } as const;
 type Family = keyof typeof WEIGHTS;
 const WEIGHT_TOTAL = Object.values(WEIGHTS).reduce((a, b) => a + b, 0);
-const runsOf = (family: Family) => Math.max(1, Math.round((FUZZ_RUNS * WEIGHTS[family]) / WEIGHT_TOTAL));
+/** Generated requests per family: each its share rounded down, what rounding left over to the heaviest, so they sum to FUZZ_RUNS. */
+const RUNS: Record<Family, number> = (() => {
+  const families = Object.keys(WEIGHTS) as Family[];
+  const runs = Object.fromEntries(families.map((f) => [f, Math.floor((FUZZ_RUNS * WEIGHTS[f]) / WEIGHT_TOTAL)])) as Record<Family, number>;
+  const heaviest = families.reduce((a, b) => (WEIGHTS[b] > WEIGHTS[a] ? b : a));
+  runs[heaviest] += FUZZ_RUNS - families.reduce((sum, f) => sum + runs[f], 0);
+  return runs;
+})();
 
 /** Any single exchange taking longer than this is a hang. */
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -90,12 +97,8 @@ function buildErrorDocValidator(): ErrorDocValidator {
 // ---------------------------------------------------------------------------------------------------------------
 // Sending: fetch, and raw bytes over TCP.
 
-interface Exchange {
-  /** 0 when the connection closed without any HTTP response. */
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
+/** status 0 when the connection closed without any HTTP response. */
+type Exchange = RawResponse;
 
 interface Hostile {
   family: string;
@@ -145,71 +148,15 @@ async function sendFetch(baseUrl: string, req: Hostile): Promise<Exchange> {
   return { status: res.status, headers: Object.fromEntries(res.headers), body };
 }
 
-/** Splits one HTTP/1.x response off the bytes received (interim 1xx responses skipped). */
-function parseRawResponse(data: Buffer): Exchange {
-  let rest = data;
-  for (;;) {
-    const end = rest.indexOf('\r\n\r\n');
-    if (end < 0) return { status: 0, headers: {}, body: Buffer.alloc(0) };
-    const head = rest.subarray(0, end).toString('latin1').split('\r\n');
-    const m = /^HTTP\/1\.[01] (\d{3})/.exec(head[0]);
-    if (!m) return { status: 0, headers: {}, body: Buffer.alloc(0) };
-    const headers: Record<string, string> = {};
-    for (const line of head.slice(1)) {
-      const colon = line.indexOf(':');
-      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-    }
-    rest = rest.subarray(end + 4);
-    const status = Number(m[1]);
-    if (status >= 100 && status < 200) continue;
-    let body = rest;
-    if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
-      const chunks: Buffer[] = [];
-      let at = 0;
-      for (;;) {
-        const lineEnd = body.indexOf('\r\n', at);
-        if (lineEnd < 0) break;
-        const size = parseInt(body.subarray(at, lineEnd).toString('latin1'), 16);
-        if (!Number.isFinite(size) || size === 0) break;
-        chunks.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
-        at = lineEnd + 2 + size + 2;
-      }
-      body = Buffer.concat(chunks);
-    } else if (headers['content-length'] !== undefined) {
-      body = body.subarray(0, Number(headers['content-length']));
-    }
-    return { status, headers, body };
-  }
-}
-
 /** Writes the bytes, half-closes (so a truncated body is final), and reads until the server closes. */
-function sendRaw(port: number, req: Hostile): Promise<Exchange> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    const chunks: Buffer[] = [];
-    let settled = false;
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      socket.destroy();
-      resolve(parseRawResponse(Buffer.concat(chunks)));
-    };
-    socket.setTimeout(REQUEST_TIMEOUT_MS, () => {
-      if (settled) return;
-      settled = true;
-      socket.destroy();
-      const got = Buffer.concat(chunks).toString('latin1').slice(0, 300);
-      reject(new assert.AssertionError({ message: `hang: no complete answer within ${REQUEST_TIMEOUT_MS} ms (got ${JSON.stringify(got)}) for ${describeRequest(req)}` }));
-    });
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('end', finish);
-    socket.on('close', finish);
-    socket.on('error', finish); // a reset after (or instead of) the answer: judge what arrived
-    socket.on('connect', () => {
-      socket.write(req.raw!);
-      socket.end();
-    });
-  });
+async function sendRaw(port: number, req: Hostile): Promise<Exchange> {
+  try {
+    return parseResponse(await exchange(port, req.raw!, { halfClose: true, timeoutMs: REQUEST_TIMEOUT_MS }));
+  } catch (e) {
+    if (!(e instanceof RawTimeoutError)) throw e;
+    const got = e.received.toString('latin1').slice(0, 300);
+    throw new assert.AssertionError({ message: `hang: no complete answer within ${REQUEST_TIMEOUT_MS} ms (got ${JSON.stringify(got)}) for ${describeRequest(req)}` });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -355,9 +302,12 @@ function reencodeQuery(query: string, how: (typeof REENCODINGS)[number], salt: n
 }
 
 describe('hostile requests', { timeout: Math.max(300_000, FUZZ_RUNS * 20) }, () => {
-  let server: TestServer;
+  // Limits off: the point is to reach validation, not to be turned away with 429s.
+  const server = serverForSuite({ env: { LIKES_API_LIMITS: 'off' } });
   /** Requests sent by the generated runs (edge cases included), and how many of them got a 5xx. */
   let sent = 0;
+  /** Listed edge cases handed to the runs (sent on top of the FUZZ_RUNS generated ones). */
+  let listed = 0;
   let serverErrors = 0;
   let validator: ErrorDocValidator;
   let port: number;
@@ -393,6 +343,7 @@ describe('hostile requests', { timeout: Math.max(300_000, FUZZ_RUNS * 20) }, () 
    * needs, and checks every answer.
    */
   async function run(arb: fc.Arbitrary<Hostile>, seed: number, family: Family, examples: readonly Hostile[] = []): Promise<void> {
+    listed += examples.length;
     // Counterexamples print as the request they are, not as a byte array.
     const readable = (h: Hostile): Hostile => Object.assign(h, { [fc.toStringMethod]: () => describeRequest(h) });
     await fc.assert(
@@ -404,7 +355,7 @@ describe('hostile requests', { timeout: Math.max(300_000, FUZZ_RUNS * 20) }, () 
       }),
       {
         seed,
-        numRuns: examples.length + runsOf(family),
+        numRuns: examples.length + RUNS[family],
         examples: examples.map((e) => [readable(e)] as [Hostile]),
         includeErrorInReport: true,
       },
@@ -413,8 +364,6 @@ describe('hostile requests', { timeout: Math.max(300_000, FUZZ_RUNS * 20) }, () 
 
   before(async () => {
     validator = buildErrorDocValidator();
-    // Limits off: the point is to reach validation, not to be turned away with 429s.
-    server = await startTestServer({ env: { LIKES_API_LIMITS: 'off' } });
     port = Number(new URL(server.baseUrl).port);
     const user = server.creds.users[1];
     uid = user.id;
@@ -441,10 +390,6 @@ describe('hostile requests', { timeout: Math.max(300_000, FUZZ_RUNS * 20) }, () 
     assert.equal(page.status, 200);
     realPaginationToken = ((await page.json()) as { meta: { next_token: string } }).meta.next_token;
     assert.match(realPaginationToken, /^[0-9a-z]+$/);
-  });
-
-  after(async () => {
-    await server?.close();
   });
 
   const authLine = () => fc.constantFrom('', `Authorization: Bearer ${userToken}`, `Authorization: Bearer ${appBearer}`);
@@ -1052,7 +997,10 @@ describe('hostile requests', { timeout: Math.max(300_000, FUZZ_RUNS * 20) }, () 
         : path.includes(uid) ? path.replace(uid, server.creds.users[0].id)
         : path.includes('/liking_users') ? path.replace(server.creds.popularTweetId, likedTweetId)
         : `${path}?days=7`;
-      let pairs = split(oauth1Authorization(signedMethod, `${server.baseUrl}${signedPath}`, keys, { nonce: `fuzz${process.pid}n${nonce++}` }));
+      // Odd `at`: a well-formed timestamp outside the window, in the future or in the past, signed as it is (only the
+      // time is wrong); even `at`: a malformed one put in after signing.
+      const outOfWindow = defect === 'timestamp' && at % 2 ? now + (Math.floor(at / 2) % 2 ? 1 : -1) * (301 + (at % 1_000_000)) : undefined;
+      let pairs = split(oauth1Authorization(signedMethod, `${server.baseUrl}${signedPath}`, keys, { nonce: `fuzz${process.pid}n${nonce++}`, timestamp: outOfWindow }));
       const i = at % pairs.length;
       const [name, value] = pairs[i];
       switch (defect) {
@@ -1061,7 +1009,8 @@ describe('hostile requests', { timeout: Math.max(300_000, FUZZ_RUNS * 20) }, () 
         case 'rename': pairs[i] = [name.toUpperCase(), value]; break;
         case 'double-encode': pairs = pairs.map(([k, v]) => [k, k === 'oauth_signature' ? encodeURIComponent(v) : v]); break;
         case 'timestamp': {
-          const bad = at % 2 ? String(now + (at % 2 === 1 ? 1 : -1) * (301 + (at % 1_000_000))) : BAD_TIMESTAMPS[at % BAD_TIMESTAMPS.length].replace('{now}', String(now)).replace('{hex}', now.toString(16));
+          if (outOfWindow !== undefined) break;
+          const bad = BAD_TIMESTAMPS[at % BAD_TIMESTAMPS.length].replace('{now}', String(now)).replace('{hex}', now.toString(16));
           pairs = pairs.map(([k, v]) => [k, k === 'oauth_timestamp' ? encodeURIComponent(bad) : v]);
           break;
         }
@@ -1168,7 +1117,7 @@ describe('hostile requests', { timeout: Math.max(300_000, FUZZ_RUNS * 20) }, () 
     const PARAMS = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'client_id', 'refresh_token', 'token', 'token_type_hint', 'scope', 'client_secret'];
     const VALUES = (): fc.Arbitrary<string>[] => [
       fc.constantFrom('authorization_code', 'refresh_token', 'client_credentials', 'password', 'AUTHORIZATION_CODE', 'authorization_code ', ''),
-      fc.constantFrom(app().clientId, app().clientId.toLowerCase(), `${app().clientId} `, 'zz'),
+      fc.constantFrom(app().clientId, app().clientId.toLowerCase(), `${app().clientId} `, 'zz', server.creds.publicApp.clientId),
       fc.constantFrom('https://evil.example/cb', 'http://127.0.0.1/callback', 'javascript:alert(1)', '//evil.example', 'https://example.com/cb#frag'),
       fc.stringMatching(/^[A-Za-z0-9._~-]{0,200}$/),
       fc.string({ maxLength: 30 }),
@@ -1194,9 +1143,11 @@ describe('hostile requests', { timeout: Math.max(300_000, FUZZ_RUNS * 20) }, () 
         case 'query': target = `${path}?${form(false, false)}`; break;
         default: headers['content-type'] = 'application/x-www-form-urlencoded'; body = form(how === 'form-plus', how === 'form-lower-hex');
       }
-      // A public client revoking a token that is not one gets RFC 7009's 200; the generated tokens never are real
-      // ones, and the last test checks that the real ones still work.
-      const harmless200 = path === '/2/oauth2/revoke' ? '{"revoked":true}' : undefined;
+      // A public client (it has no secret to send) revoking a token that is not one gets RFC 7009's 200: allowed only
+      // when the request names the public client. The generated tokens never are real ones, and the last test checks
+      // that the real ones still work. The confidential App's client_id never revokes without its secret.
+      const namesPublicClient = ps.some(([k, v]) => k === 'client_id' && v === server.creds.publicApp.clientId);
+      const harmless200 = path === '/2/oauth2/revoke' && namesPublicClient ? '{"revoked":true}' : undefined;
       return { family: `oauth2 params (${how})`, path: target, fetch: { method: 'POST', headers, body }, expect: { status: [400, 401], harmless200 } };
     };
     const arb = fc
@@ -1242,6 +1193,7 @@ describe('hostile requests', { timeout: Math.max(300_000, FUZZ_RUNS * 20) }, () 
   // Last: node:test runs the tests of a suite in order.
   it('leaves the server healthy and the earlier like untouched', async (t) => {
     t.diagnostic(`${sent} hostile requests (LIKES_API_FUZZ_RUNS=${FUZZ_RUNS} generated, the rest listed edge cases), ${serverErrors} answered 5xx`);
+    assert.equal(sent, FUZZ_RUNS + listed, 'as many generated requests as asked for');
     assert.equal(serverErrors, 0);
     const health = await fetch(`${server.baseUrl}/healthz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     assert.equal(health.status, 200);

@@ -4,61 +4,20 @@
 // server closed the connection while the client was still going (a client that trickles for 20 times the
 // bound), never how long it took.
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_HEADER_COUNT } from '../../src/http/connectionLimits.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { serverForSuite } from '../support/harness.ts';
+import { exchange, openConnection as connect, type RawConnection } from '../support/rawHttp.ts';
 
 const BOUND_MS = 1_000;
 /** A client that keeps going this long would hold its connection forever if nothing stopped it. */
 const CLIENT_PATIENCE_MS = 20 * BOUND_MS;
 const TRICKLE_EVERY_MS = 100;
 
-interface Watched {
-  socket: net.Socket;
-  /** Everything the server sent. */
-  received(): string;
-  closed(): boolean;
-  /** Resolves when the server closes the connection, or after `ms` with false. */
-  closedWithin(ms: number): Promise<boolean>;
-}
-
-function connect(port: number): Promise<Watched> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    const chunks: Buffer[] = [];
-    let isClosed = false;
-    const waiters: (() => void)[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', () => undefined); // a reset is a close too
-    socket.on('close', () => {
-      isClosed = true;
-      for (const w of waiters.splice(0)) w();
-    });
-    socket.once('connect', () =>
-      resolve({
-        socket,
-        received: () => Buffer.concat(chunks).toString('latin1'),
-        closed: () => isClosed,
-        closedWithin: (ms) =>
-          isClosed
-            ? Promise.resolve(true)
-            : new Promise((done) => {
-                const timer = setTimeout(() => done(false), ms);
-                waiters.push(() => {
-                  clearTimeout(timer);
-                  done(true);
-                });
-              }),
-      }),
-    );
-    socket.once('error', reject);
-  });
-}
-
 /** Writes `bytes` one at a time until the server closes the connection or the client's patience runs out. */
-async function trickle(conn: Watched, bytes: string): Promise<{ closedByServer: boolean; sent: number }> {
+async function trickle(conn: RawConnection, bytes: string): Promise<{ closedByServer: boolean; sent: number }> {
   const started = Date.now();
   let sent = 0;
   while (!conn.closed() && Date.now() - started < CLIENT_PATIENCE_MS) {
@@ -82,15 +41,10 @@ function answerOf(text: string): { status: number; body: Record<string, unknown>
 const TIMEOUT_DOC = { title: 'Request Timeout', type: 'about:blank', status: 408, detail: 'Request Timeout' };
 
 describe('slow clients', { timeout: 120_000 }, () => {
-  let server: TestServer;
+  const server = serverForSuite({ env: { LIKES_API_REQUEST_TIMEOUT_MS: String(BOUND_MS), LIKES_API_LIMITS: 'off' } });
   let port: number;
-
-  before(async () => {
-    server = await startTestServer({ env: { LIKES_API_REQUEST_TIMEOUT_MS: String(BOUND_MS), LIKES_API_LIMITS: 'off' } });
+  before(() => {
     port = Number(new URL(server.baseUrl).port);
-  });
-  after(async () => {
-    await server?.close();
   });
 
   it('closes a connection whose headers arrive a byte at a time, with a 408 document', async () => {
@@ -124,9 +78,12 @@ describe('slow clients', { timeout: 120_000 }, () => {
     assert.ok(!ids.includes(user.id), 'a request that never finished arriving must not act');
   });
 
-  it('closes a connection that never sends anything', async () => {
+  it('closes a connection that never sends anything, with a 408 document', async () => {
     const conn = await connect(port);
     assert.equal(await conn.closedWithin(CLIENT_PATIENCE_MS), true, 'a silent connection stayed open');
+    const answer = answerOf(conn.received());
+    assert.equal(answer.status, 408);
+    assert.deepEqual(answer.body, TIMEOUT_DOC);
   });
 
   it('keeps answering while many idle connections are open, then closes every one of them', async () => {
@@ -146,14 +103,7 @@ describe('slow clients', { timeout: 120_000 }, () => {
       // authorization is one of the `count` headers; fetch adds a few of its own, which raw bytes do not.
       const lines = ['Host: 127.0.0.1', `Authorization: Bearer ${token}`, 'Connection: close'];
       for (let i = lines.length; i < count; i++) lines.push(`X-Extra-${i}: ${i}`);
-      return new Promise<string>((resolve) => {
-        const socket = net.connect({ port, host: '127.0.0.1' });
-        const chunks: Buffer[] = [];
-        socket.on('data', (c: Buffer) => chunks.push(c));
-        socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-        socket.on('error', () => undefined);
-        socket.write(`GET /2/usage/tweets HTTP/1.1\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`);
-      });
+      return exchange(port, `GET /2/usage/tweets HTTP/1.1\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`).then((b) => b.toString('latin1'));
     };
     assert.equal(answerOf(await send(MAX_HEADER_COUNT)).status, 200);
     const refused = answerOf(await send(MAX_HEADER_COUNT + 1));
@@ -166,21 +116,22 @@ describe('slow clients', { timeout: 120_000 }, () => {
 
 describe('connection cap', { timeout: 120_000 }, () => {
   const CAP = 20;
-  let server: TestServer;
+  const server = serverForSuite({ env: { LIKES_API_REQUEST_TIMEOUT_MS: String(BOUND_MS), LIKES_API_MAX_CONNECTIONS: String(CAP) } });
   let port: number;
-
-  before(async () => {
-    server = await startTestServer({ env: { LIKES_API_REQUEST_TIMEOUT_MS: String(BOUND_MS), LIKES_API_MAX_CONNECTIONS: String(CAP) } });
+  before(() => {
     port = Number(new URL(server.baseUrl).port);
-  });
-  after(async () => {
-    await server?.close();
   });
 
   it('closes connections past the cap on arrival and serves again once idle ones are closed', async () => {
     const held = await Promise.all(Array.from({ length: CAP }, () => connect(port)));
-    // Let the server register every held connection before the extra ones arrive.
-    await sleep(50);
+    // The extra ones must arrive once the server has registered every held connection (polled, bounded).
+    const connections = promisify(server.app.server.getConnections.bind(server.app.server));
+    let open = 0;
+    for (let i = 0; i < 200 && open < CAP; i++) {
+      open = await connections();
+      if (open < CAP) await sleep(10);
+    }
+    assert.equal(open, CAP, 'the server registered every held connection');
     const extra = await Promise.all(Array.from({ length: 5 }, () => connect(port)));
     for (const c of extra) assert.equal(await c.closedWithin(CLIENT_PATIENCE_MS), true, 'a connection past the cap was kept');
     for (const c of extra) assert.equal(c.received(), '', 'nothing is written on a refused connection');

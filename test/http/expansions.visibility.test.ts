@@ -4,14 +4,14 @@
 // a visible, a protected, a suspended-author and a deleted object, for app-only and user-context callers, and
 // the protected account itself sees its own objects. Every 200 body is validated against X's documents.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { MediaRecord, TweetRecord, UserRecord } from '../../src/domain/model.ts';
 import { assertValidSuccess } from '../support/openapi.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { serverForSuite, type TestServer } from '../support/harness.ts';
+import { PROBLEMS } from '../support/problems.ts';
 
 type Json = Record<string, any>;
 
-const PROBLEMS = 'https://api.twitter.com/2/problems/';
 const T0 = 1_700_000_000_000;
 
 async function get(server: TestServer, path: string, token: string): Promise<Json> {
@@ -40,7 +40,7 @@ function assertRefused(page: Json, parameter: string, id: string, type: 'not-aut
 }
 
 describe('expansions never show what the caller may not see', () => {
-  let server: TestServer;
+  const server = serverForSuite();
   let bearer: string;
   /** A user-context caller who is none of the accounts below. */
   let stranger: string;
@@ -55,7 +55,6 @@ describe('expansions never show what the caller may not see', () => {
   const mediaOf = new Map<string, string>();
 
   before(async () => {
-    server = await startTestServer();
     const { store } = server.services;
     bearer = server.creds.app.bearerToken;
     stranger = server.creds.users[0].oauth2AccessToken;
@@ -124,7 +123,6 @@ describe('expansions never show what the caller may not see', () => {
     for (const t of [w.root, w.lockedLiked, w.likedTweet]) await store.like(w.visible.id, t.id, (at += 1000));
     for (const u of [w.visible, w.locked, w.gone, deletedPinner, w.owner]) await store.like(u.id, w.root.id, (at += 1000));
   });
-  after(async () => server.close());
 
   const ALL_TWEET_EXPANSIONS = [
     'author_id', 'in_reply_to_user_id', 'entities.mentions.username', 'referenced_tweets.id',

@@ -8,10 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import { assertValidError, assertValidSuccess } from '../support/openapi.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 import { quietTweet, storedLikedTweets, storedLikers } from '../support/oracle.ts';
+import { PROBLEMS } from '../support/problems.ts';
 
 type Json = Record<string, any>;
 
-const PROBLEMS = 'https://api.twitter.com/2/problems/';
 const INVALID_REQUEST = {
   title: 'Invalid Request',
   detail: 'One or more parameters to your request was invalid.',

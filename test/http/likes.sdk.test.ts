@@ -17,10 +17,10 @@ import { sdkSettings } from '../support/clients.ts';
 import { assertValidError, assertValidSuccess } from '../support/openapi.ts';
 import { serverForSuite, type TestServer } from '../support/harness.ts';
 import { storedLikedTweets, storedLikers, unlikedTweet } from '../support/oracle.ts';
+import { PROBLEMS } from '../support/problems.ts';
 
 type Json = Record<string, any>;
 
-const PROBLEMS = 'https://api.twitter.com/2/problems/';
 const UNSUPPORTED_AUTH = {
   title: 'Unsupported Authentication',
   detail:

@@ -3,15 +3,12 @@
 // and a failure (a store that throws) is logged at error level under that id.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.ts';
 import { createLogger, redactUrl } from '../../src/logging.ts';
-import type { LikesStore } from '../../src/ports/store.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { faultyStore } from '../support/faultyStore.ts';
+import { formOf } from '../support/forms.ts';
+import { serverForSuite } from '../support/harness.ts';
 import { oauth1Authorization } from '../support/processes.ts';
 
 type Json = Record<string, any>;
@@ -29,23 +26,10 @@ describe('logs', () => {
       done();
     },
   });
-  const dir = mkdtempSync(join(tmpdir(), 'likes-logging-'));
-  let failing = false;
-  const real = new SqliteStore(join(dir, 'likes.db'));
   // A store that breaks (a bug, not an outage) on demand: the request answers 500.
-  const store = new Proxy(real, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (prop === 'likedTweetsByUser') {
-        return async (...args: unknown[]) => {
-          if (failing) throw new Error('store exploded');
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      }
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  }) as LikesStore;
-  let server: TestServer;
+  const faulty = faultyStore('likedTweetsByUser', () => new Error('store exploded'));
+  const server = serverForSuite({ store: faulty.store, log: createLogger('info', sink) });
+  after(() => faulty.remove());
   /** Every secret a request below sends. */
   const secrets: string[] = [];
   /** x-transaction-id of every response. */
@@ -65,7 +49,6 @@ describe('logs', () => {
   const basic = (id: string, pass: string) => `Basic ${Buffer.from(`${id}:${pass}`).toString('base64')}`;
 
   before(async () => {
-    server = await startTestServer({ store, log: createLogger('info', sink) });
     const { creds } = server;
     const app = creds.app as Json;
     const user = creds.users[0] as Json;
@@ -111,9 +94,7 @@ describe('logs', () => {
     const cookie = /likes_api_flow=([A-Za-z0-9]+)/.exec(page.headers.get('set-cookie') ?? '')![0];
     secrets.push(cookie.split('=')[1]);
     const submit = async (html: string, extra: Record<string, string>) => {
-      const action = /<form method="post" action="([^"]+)"/.exec(html)![1];
-      const fields: Record<string, string> = {};
-      for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1]] = m[2];
+      const { action, fields } = formOf(html);
       const res = await fetch(new URL(action, server.baseUrl), { method: 'POST', redirect: 'manual', headers: formHeaders({ cookie }), body: form({ ...fields, ...extra }) });
       ids.push(res.headers.get('x-transaction-id')!);
       return res;
@@ -133,29 +114,29 @@ describe('logs', () => {
     const tokens = (await token.json()) as Json;
     assert.equal(token.status, 200, JSON.stringify(tokens));
     secrets.push(tokens.access_token, tokens.refresh_token);
+    // A confidential client authenticates with HTTP Basic on refresh and revoke as on the code exchange.
+    const clientAuth = { authorization: basic(app.clientId, app.clientSecret) };
     const refreshed = await fetch(`${server.baseUrl}/2/oauth2/token`, {
       method: 'POST',
-      headers: formHeaders(),
-      body: form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: app.clientId, client_secret: app.clientSecret }),
+      headers: formHeaders(clientAuth),
+      body: form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: app.clientId }),
     });
     ids.push(refreshed.headers.get('x-transaction-id')!);
     const next = (await refreshed.json()) as Json;
-    secrets.push(next.access_token ?? '', next.refresh_token ?? '');
-    await send('/2/oauth2/revoke', { method: 'POST', headers: formHeaders(), body: form({ token: next.access_token ?? tokens.access_token, client_id: app.clientId }) });
+    assert.equal(refreshed.status, 200, JSON.stringify(next));
+    assert.ok(next.access_token && next.refresh_token, JSON.stringify(next));
+    secrets.push(next.access_token, next.refresh_token);
+    const revoked = await send('/2/oauth2/revoke', { method: 'POST', headers: formHeaders(clientAuth), body: form({ token: next.access_token, client_id: app.clientId }) });
+    assert.equal(revoked.status, 200);
     // App-only bearer minted with the consumer secret in Basic auth.
     await send('/oauth2/token', { method: 'POST', headers: formHeaders({ authorization: basic(app.consumerKey, app.consumerSecret) }), body: 'grant_type=client_credentials' });
 
     // A bug: the store throws, the request answers 500.
-    failing = true;
+    faulty.failing = true;
     const broken = await send(`/2/users/${creds.heavyLikerUserId}/liked_tweets?max_results=7`, { headers: { authorization: `Bearer ${app.bearerToken}` } });
-    failing = false;
+    faulty.failing = false;
     assert.equal(broken.status, 500);
     failedId = broken.headers.get('x-transaction-id')!;
-  });
-
-  after(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const parsed = () => lines.map((l) => JSON.parse(l) as Json);

@@ -2,10 +2,10 @@
 // v2.159 twin and every other key where it was; the `metricNames` policy (Project, App override) picks one set.
 // Bodies are checked as served against both of X's OpenAPI documents, with no renaming.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { PolicyOverrides } from '../../src/domain/model.ts';
 import { assertValidSuccess, successViolations } from '../support/openapi.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { serverForSuite } from '../support/harness.ts';
 
 type Json = Record<string, any>;
 
@@ -17,11 +17,10 @@ const TWEET_V2167 = TWEET_BOTH.filter((k) => k !== 'retweet_count');
 const USER_V2167 = USER_BOTH.filter((k) => k !== 'tweet_count');
 
 describe('renamed public metrics', () => {
-  let server: TestServer;
+  const server = serverForSuite();
   let liked: string;
   let likers: string;
   before(async () => {
-    server = await startTestServer();
     const heavy = server.creds.heavyLikerUserId;
     liked = `/2/users/${heavy}/liked_tweets?max_results=30&tweet.fields=public_metrics&expansions=author_id,referenced_tweets.id&user.fields=public_metrics`;
     // The popular Tweet's likers with their pinned Tweets: the demo world pins none, so one liker pins its own.
@@ -37,7 +36,6 @@ describe('renamed public metrics', () => {
     assert.ok(pins.length > 0, 'a listed liker has a Tweet of its own to pin');
     await store.insertUsers([pins[0]]);
   });
-  after(async () => server.close());
 
   async function get(path: string, token: string): Promise<{ body: Json; text: string }> {
     const res = await fetch(`${server.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });

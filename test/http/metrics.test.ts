@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../support/harness.ts';
+import { cleanup } from '../support/processes.ts';
 
 /** `name{labels} value` samples of a Prometheus text exposition. */
 function samples(text: string): { name: string; labels: Record<string, string>; value: number }[] {
@@ -39,10 +40,7 @@ describe('GET /metrics', () => {
     server = await startTestServer();
     other = await startTestServer({ demo: false });
   });
-  after(async () => {
-    await server.close();
-    await other.close();
-  });
+  after(() => cleanup(() => server?.close(), () => other?.close()));
 
   const get = (path: string, token = server.creds.app.bearerToken) =>
     fetch(`${server.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => {
@@ -155,8 +153,10 @@ describe('GET /metrics', () => {
   });
 
   it('keeps one registry per server', async () => {
-    const own = await scrape(other);
-    assert.equal(value(own, 'likes_api_http_requests_total', { route: '/2/users/:id/liked_tweets' }), 0);
+    const route = { route: '/2/users/:id/liked_tweets' };
+    assert.equal(await get(`/2/users/${server.creds.heavyLikerUserId}/liked_tweets?max_results=5`), 200);
+    assert.ok(value(await scrape(server), 'likes_api_http_requests_total', route) > 0, 'the request is counted where it was served');
+    assert.equal(value(await scrape(other), 'likes_api_http_requests_total', route), 0, 'and nowhere else');
   });
 
   it('is absent with LIKES_API_METRICS=off', async () => {

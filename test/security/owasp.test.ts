@@ -9,27 +9,20 @@
 // API10 Unsafe Consumption of APIs does not apply: the service consumes no third-party API. Its only upstreams
 // are its own PostgreSQL and Redis, whose outages are answered with 503 (test/multi/redis-down.test.ts).
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { hashToken } from '../../src/auth/secrets.ts';
 import { setPassword } from '../../src/auth/flows/passwords.ts';
 import { ACCEPTED } from '../../src/domain/fields.ts';
 import type { TweetRecord } from '../../src/domain/model.ts';
 import { MAX_HEADER_COUNT } from '../../src/http/connectionLimits.ts';
 import { assertValidError } from '../support/openapi.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
-import { oauth1Authorization } from '../support/processes.ts';
+import { serverForSuite, startTestServer, type TestServer } from '../support/harness.ts';
+import { PROBLEMS } from '../support/problems.ts';
+import { call as fetchReply, oauth1Authorization, type Reply } from '../support/processes.ts';
+import { exchange, parseResponse } from '../support/rawHttp.ts';
 
 type Json = Record<string, any>;
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: Json | null;
-}
-
-const PROBLEMS = 'https://api.twitter.com/2/problems/';
 const UNAUTHORIZED_PRETTY = '{\n  "title": "Unauthorized",\n  "type": "about:blank",\n  "status": 401,\n  "detail": "Unauthorized"\n}';
 const FORBIDDEN_PRETTY = '{\n  "title": "Forbidden",\n  "type": "about:blank",\n  "status": 403,\n  "detail": "Forbidden"\n}';
 
@@ -37,7 +30,7 @@ const FORBIDDEN_PRETTY = '{\n  "title": "Forbidden",\n  "type": "about:blank",\n
 const seen: { what: string; status: number; headers: Record<string, string>; text: string }[] = [];
 
 describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
-  let server: TestServer;
+  const server = serverForSuite();
   let port: number;
   /** users[0] and users[1] are public token holders; users[2] is a protected one. */
   let me: TestServer['creds']['users'][number];
@@ -49,17 +42,14 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
   const secrets: string[] = [];
 
   async function call(method: string, path: string, auth?: string, body?: { type: string; text: string }, headers: Record<string, string> = {}): Promise<Reply> {
-    const res = await fetch(`${server.baseUrl}${path}`, {
+    const r = await fetchReply(`${server.baseUrl}${path}`, {
       method,
       headers: { ...(auth ? { authorization: auth } : {}), ...(body ? { 'content-type': body.type } : {}), ...headers },
       body: body?.text,
       redirect: 'manual',
     });
-    const text = await res.text();
-    seen.push({ what: `${method} ${path}`, status: res.status, headers: Object.fromEntries(res.headers), text });
-    let parsed: Json | null = null;
-    if (text && /json/.test(res.headers.get('content-type') ?? '')) parsed = JSON.parse(text) as Json;
-    return { status: res.status, headers: res.headers, text, body: parsed };
+    seen.push({ what: `${method} ${path}`, status: r.status, headers: Object.fromEntries(r.headers), text: r.text });
+    return r;
   }
   const bearer = (token: string) => `Bearer ${token}`;
   const json = (value: unknown) => ({ type: 'application/json', text: JSON.stringify(value) });
@@ -72,25 +62,14 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
     }, opts);
 
   /** Sends raw bytes, reads until the server closes; the text of what came back. */
-  const raw = (bytes: string, to = port) =>
-    new Promise<string>((resolve) => {
-      const socket = net.connect({ port: to, host: '127.0.0.1' });
-      const chunks: Buffer[] = [];
-      socket.on('data', (c: Buffer) => chunks.push(c));
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        const text = Buffer.concat(chunks).toString('latin1');
-        const [head, ...rest] = text.split('\r\n\r\n');
-        const lines = head.split('\r\n');
-        const headers = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-        seen.push({ what: `raw ${bytes.slice(0, 40)}`, status: Number(lines[0].split(' ')[1] ?? 0), headers, text: rest.join('\r\n\r\n') });
-        resolve(text);
-      });
-      socket.write(bytes);
-    });
+  const raw = async (bytes: string, to = port) => {
+    const received = await exchange(to, bytes);
+    const answer = parseResponse(received);
+    seen.push({ what: `raw ${bytes.slice(0, 40)}`, status: answer.status, headers: answer.headers, text: answer.body.toString('latin1') });
+    return received.toString('latin1');
+  };
 
   before(async () => {
-    server = await startTestServer();
     port = Number(new URL(server.baseUrl).port);
     [me, other, locked] = server.creds.users;
     assert.equal(locked.protected, true, 'users[2] of the demo world is protected');
@@ -118,10 +97,6 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
       hashToken(server.creds.app.bearerToken), (await store.userPasswordHash(me.id))!, 'correct horse battery staple',
     );
     for (const u of server.creds.users) secrets.push(u.accessTokenSecret, hashToken(u.oauth2AccessToken));
-  });
-
-  after(async () => {
-    await server?.close();
   });
 
   // ---------------------------------------------------------------------------------------------------------
@@ -183,9 +158,8 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
       assert.equal(r.body!.errors[0].message, 'This tweet cannot be found.');
     });
 
-    // Expansions: only what holds on this branch is asserted. Another branch is fixing leaks in hydration
-    // (e.g. pinned_tweet_id of protected users in liking_users, media of a protected referenced Tweet under
-    // referenced_tweets.id.attachments.media_keys); add those assertions here once it lands.
+    // Expansions: every path is covered by test/http/expansions.visibility.test.ts; here the two leaks of objects
+    // (a referenced Tweet, a pinned Tweet) a caller may not ask for directly.
     it('a referenced Tweet of a protected author is reported, not included, under referenced_tweets.id', async () => {
       const q = `/2/users/${other.id}/liked_tweets?max_results=100&expansions=referenced_tweets.id,referenced_tweets.id.author_id&tweet.fields=referenced_tweets`;
       const r = await call('GET', q, bearer(me.oauth2AccessToken));
@@ -196,6 +170,25 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
       const error = (r.body!.errors as Json[]).find((e) => e.resource_id === protectedTweet);
       assert.equal(error?.type, `${PROBLEMS}not-authorized-for-resource`);
       assert.equal(error?.section, 'includes');
+    });
+
+    it("a protected liker's pinned Tweet is reported, not included, for an app-only caller under pinned_tweet_id", async () => {
+      const { store } = server.services;
+      const [lockedRecord] = await store.usersByIds([locked.id]);
+      await store.insertUsers([{ ...lockedRecord, pinnedTweetId: protectedTweet }]);
+      try {
+        const q = `/2/tweets/${server.creds.tweets[3].id}/liking_users?max_results=100&expansions=pinned_tweet_id&user.fields=pinned_tweet_id,protected`;
+        const r = await call('GET', q, bearer(server.creds.app.bearerToken));
+        assert.equal(r.status, 200, r.text);
+        assert.ok(r.body!.data.some((u: Json) => u.id === locked.id), 'the protected liker is listed (profiles are public)');
+        assert.ok(!(r.body!.includes?.tweets ?? []).some((t: Json) => t.id === protectedTweet), 'the pinned Tweet is not included');
+        assert.ok(!r.text.includes('protected words'), "the pinned Tweet's text appears nowhere");
+        const error = (r.body!.errors as Json[]).find((e) => e.resource_id === protectedTweet);
+        assert.equal(error?.type, `${PROBLEMS}not-authorized-for-resource`);
+        assert.equal(error?.parameter, 'pinned_tweet_id');
+      } finally {
+        await store.insertUsers([lockedRecord]);
+      }
     });
   });
 
@@ -281,6 +274,8 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
       assert.deepEqual(keysOutside(b.data, [...DEFAULTS.tweet, ...ACCEPTED.tweetFields]), []);
       assert.deepEqual(keysOutside(b.includes?.tweets, [...DEFAULTS.tweet, ...ACCEPTED.tweetFields]), []);
       assert.deepEqual(keysOutside(b.includes?.users, [...DEFAULTS.user, ...ACCEPTED.userFields]), []);
+      // Every kind of object is on the page, so each check below looks at something.
+      for (const kind of ['tweets', 'users', 'media', 'polls', 'places']) assert.ok(b.includes?.[kind]?.length > 0, `includes.${kind} is empty`);
       assert.deepEqual(keysOutside(b.includes?.media, [...DEFAULTS.media, ...ACCEPTED.mediaFields]), []);
       assert.deepEqual(keysOutside(b.includes?.polls, [...DEFAULTS.poll, ...ACCEPTED.pollFields]), []);
       assert.deepEqual(keysOutside(b.includes?.places, [...DEFAULTS.place, ...ACCEPTED.placeFields]), []);
@@ -380,7 +375,7 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
 
     // Request, header and idle timeouts and the connection cap: test/http/connectionLimits.test.ts (it needs its
     // own server with a one-second bound). What it shows is summed up here with a connection that never sends.
-    it('closes a connection that never sends a request (headers timeout)', async () => {
+    it('closes a connection whose request headers never finish (headers timeout)', async () => {
       const short = await startTestServer({ env: { LIKES_API_REQUEST_TIMEOUT_MS: '500' }, demo: false });
       try {
         // Headers started and never finished.

@@ -37,26 +37,44 @@ export interface TestServerOptions {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'likes-test-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LIKES_API_DATA_DIR: dataDir, ...options.env });
-  const services = await openServices(config, { clock: options.clock, store: options.store, shared: options.shared, log: options.log });
-  const creds = options.demo === false ? null : await ensureDemo(services, randomUUID());
-  const app = await buildServer(services);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const baseUrl = `http://127.0.0.1:${port}`;
-  return {
-    baseUrl,
-    creds: { ...(creds as DemoCredentials), baseUrl },
-    services,
-    app,
-    config,
-    async close() {
-      await app.close();
-      await services.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
+  let config: Config;
+  let services: Services;
+  try {
+    config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LIKES_API_DATA_DIR: dataDir, ...options.env });
+    services = await openServices(config, { clock: options.clock, store: options.store, shared: options.shared, log: options.log });
+  } catch (err) {
+    removeDir();
+    throw err;
+  }
+  let app: FastifyInstance | undefined;
+  try {
+    const creds = options.demo === false ? null : await ensureDemo(services, randomUUID());
+    app = await buildServer(services);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const started = app;
+    return {
+      baseUrl,
+      creds: { ...(creds as DemoCredentials), baseUrl },
+      services,
+      app: started,
+      config,
+      async close() {
+        await started.close();
+        await services.close();
+        removeDir();
+      },
+    };
+  } catch (err) {
+    // Seeding or listening failed: nothing of this server may outlive the error.
+    await app?.close().catch(() => {});
+    await services.close().catch(() => {});
+    removeDir();
+    throw err;
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ export const PG_BASE_URL = process.env.LIKES_API_TEST_DATABASE_URL || 'postgres:
 
 export interface TestDatabase {
   name: string;
-  /** postgres://user@host:port/name, without a password. */
+  /** The base URL (PG_BASE_URL) naming this database instead. */
   url: string;
   /** Runs `fn` with a plain client on the test database. */
   query<T extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<T[]>;
@@ -56,8 +56,7 @@ export async function createDatabase(label: string, opts: { icuLocale?: string }
     }
     await admin.query(`CREATE DATABASE ${name}`);
   });
-  const base = new URL(PG_BASE_URL);
-  const url = `postgres://${base.username || 'postgres'}@${base.host}/${name}`;
+  const url = urlWithDatabase(PG_BASE_URL, name);
   let pool: pg.Pool | undefined;
   return {
     name,

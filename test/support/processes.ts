@@ -18,7 +18,7 @@ export { PG_BASE_URL, createDatabase, type TestDatabase } from './postgres.ts';
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const BIN = join(ROOT, 'bin/likes-api.mjs');
 
-/** Admin connection for creating and dropping databases (trust auth, no password). */
+/** The shared Redis the tests use (each run keeps to a prefix of its own: uniquePrefix). */
 export const REDIS_URL = process.env.LIKES_API_TEST_REDIS_URL || 'redis://127.0.0.1:6379/0';
 
 /** Every fetch a test makes gets this deadline, so a hung server fails the test instead of stalling it. */
@@ -92,19 +92,38 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `likes-api …args` to the end on `dataDir`, with none of the caller's LIKES_API_* settings leaking in. */
-export function runCli(dataDir: string, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * Runs `likes-api …args` to the end on `dataDir`, with none of the caller's LIKES_API_* settings leaking in. The
+ * child is tracked (stopAll and the exit backstop kill it) and killed, failing the run, after `timeoutMs`.
+ */
+export function runCli(
+  dataDir: string,
+  args: readonly string[],
+  extraEnv: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith('LIKES_API_')) delete env[name];
   Object.assign(env, { LIKES_API_DATA_DIR: dataDir }, extraEnv);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    track(child);
     let stdout = '';
     let stderr = '';
+    const timer = setTimeout(() => {
+      killNow(child);
+      reject(new Error(`likes-api ${args.join(' ')}: still running after ${timeoutMs} ms\n${stdout}${stderr}`));
+    }, timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -297,8 +316,6 @@ export function oauth1Authorization(
   const signature = oauth1HmacSha1(base, creds.consumerSecret, creds.tokenSecret);
   return `OAuth ${[...oauth, ['oauth_signature', signature]].map(([k, v]) => `${percentEncode(k)}="${percentEncode(v)}"`).join(', ')}`;
 }
-
-// ---- PostgreSQL: one fresh database per test file ----
 
 // ---- Redis ----
 

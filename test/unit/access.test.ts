@@ -6,10 +6,9 @@ import { describe, it } from 'node:test';
 import type { Principal } from '../../src/domain/principal.ts';
 import { ENDPOINT_ACCESS, authorize, effectivePolicy, type EndpointId } from '../../src/domain/access.ts';
 import { DEFAULT_POLICY, OAUTH2_SCOPES, type AppRecord, type OAuth2Scope, type ProjectRecord } from '../../src/domain/model.ts';
-import { ApiProblem } from '../../src/domain/problems.ts';
+import { PROBLEMS, problemOf } from '../support/problems.ts';
 import { app as appRecord, project as projectRecord } from '../support/records.ts';
 
-const PROBLEMS = 'https://api.twitter.com/2/problems/';
 const ENDPOINTS = Object.keys(ENDPOINT_ACCESS) as EndpointId[];
 const LOOKUPS: EndpointId[] = ['liked_tweets', 'liking_users'];
 const WRITES: EndpointId[] = ['like', 'unlike'];
@@ -20,16 +19,6 @@ const appOnly = (a = app()): Principal => ({ kind: 'app-only', app: a });
 const oauth1 = (permission: 'read' | 'read-write' = 'read-write', a = app()): Principal => ({ kind: 'oauth1', app: a, userId: '11', permission });
 const oauth2 = (scopes: readonly OAuth2Scope[] = OAUTH2_SCOPES, a = app()): Principal => ({ kind: 'oauth2-user', app: a, userId: '11', scopes: new Set(scopes) });
 
-function refusal(run: () => unknown): ApiProblem {
-  try {
-    run();
-  } catch (e) {
-    assert.ok(e instanceof ApiProblem, `expected an ApiProblem, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a refusal');
-}
-
 const UNSUPPORTED_APP_ONLY = {
   title: 'Unsupported Authentication',
   detail: 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].',
@@ -38,30 +27,30 @@ const UNSUPPORTED_APP_ONLY = {
 };
 
 describe('which authentication each endpoint accepts', () => {
-  it('lookups: user context always; app-only unless the policy refuses it (R6)', () => {
+  it('lookups: user context always; app-only unless the policy refuses it (R6)', async () => {
     for (const endpoint of LOOKUPS) {
       assert.deepEqual(authorize(oauth1('read'), project(), endpoint), DEFAULT_POLICY);
       assert.deepEqual(authorize(oauth2(), project(), endpoint), DEFAULT_POLICY);
       assert.deepEqual(authorize(appOnly(), project(), endpoint), DEFAULT_POLICY, 'default: accepted, as the Likes introduction states');
       const refusing = project({ policy: { appOnlyOnLookups: 'refuse' } });
-      const problem = refusal(() => authorize(appOnly(), refusing, endpoint));
+      const problem = await problemOf(() => authorize(appOnly(), refusing, endpoint));
       assert.equal(problem.status, 403);
       assert.deepEqual(problem.body, UNSUPPORTED_APP_ONLY);
     }
   });
 
-  it('like and unlike: user context only, whatever the policy', () => {
+  it('like and unlike: user context only, whatever the policy', async () => {
     for (const endpoint of WRITES) {
-      const problem = refusal(() => authorize(appOnly(), project(), endpoint));
+      const problem = await problemOf(() => authorize(appOnly(), project(), endpoint));
       assert.equal(problem.status, 403);
       assert.deepEqual(problem.body, UNSUPPORTED_APP_ONLY);
     }
   });
 
-  it('usage/tweets: app-only only', () => {
+  it('usage/tweets: app-only only', async () => {
     assert.deepEqual(authorize(appOnly(), project(), 'usage_tweets'), DEFAULT_POLICY);
     for (const principal of [oauth1(), oauth2()]) {
-      const problem = refusal(() => authorize(principal, project(), 'usage_tweets'));
+      const problem = await problemOf(() => authorize(principal, project(), 'usage_tweets'));
       assert.equal(problem.status, 403);
       assert.equal(problem.body.type, `${PROBLEMS}unsupported-authentication`);
       assert.match(String(problem.body.detail), /Supported authentication types are \[OAuth 2\.0 Application-Only\]/);
@@ -70,7 +59,7 @@ describe('which authentication each endpoint accepts', () => {
 });
 
 describe('OAuth 2.0 scopes and OAuth 1.0a permissions', () => {
-  it('each scope the endpoint lists is required; a missing one gets the generic pretty-printed 403 (§3.3)', () => {
+  it('each scope the endpoint lists is required; a missing one gets the generic pretty-printed 403 (§3.3)', async () => {
     const expected: Record<EndpointId, OAuth2Scope[]> = {
       liked_tweets: ['tweet.read', 'users.read', 'like.read'],
       liking_users: ['tweet.read', 'users.read', 'like.read'],
@@ -83,7 +72,7 @@ describe('OAuth 2.0 scopes and OAuth 1.0a permissions', () => {
       const needed = expected[endpoint];
       assert.deepEqual(authorize(oauth2(needed), project(), endpoint), DEFAULT_POLICY, `${endpoint} with exactly its scopes`);
       for (const missing of needed) {
-        const problem = refusal(() => authorize(oauth2(needed.filter((s) => s !== missing)), project(), endpoint));
+        const problem = await problemOf(() => authorize(oauth2(needed.filter((s) => s !== missing)), project(), endpoint));
         assert.equal(problem.status, 403);
         assert.equal(problem.style, 'problem+json-pretty');
         assert.deepEqual(problem.body, { title: 'Forbidden', type: 'about:blank', status: 403, detail: 'Forbidden' }, `${endpoint} without ${missing}`);
@@ -91,10 +80,10 @@ describe('OAuth 2.0 scopes and OAuth 1.0a permissions', () => {
     }
   });
 
-  it('an OAuth 1.0a token of a read-only App may read but not like or unlike (oauth1-permissions)', () => {
+  it('an OAuth 1.0a token of a read-only App may read but not like or unlike (oauth1-permissions)', async () => {
     for (const endpoint of LOOKUPS) assert.deepEqual(authorize(oauth1('read'), project(), endpoint), DEFAULT_POLICY);
     for (const endpoint of WRITES) {
-      const problem = refusal(() => authorize(oauth1('read'), project(), endpoint));
+      const problem = await problemOf(() => authorize(oauth1('read'), project(), endpoint));
       assert.equal(problem.status, 403);
       assert.deepEqual(problem.body, {
         title: 'Forbidden',
@@ -108,9 +97,9 @@ describe('OAuth 2.0 scopes and OAuth 1.0a permissions', () => {
 });
 
 describe('Apps, Projects and developer accounts', () => {
-  it('an App outside a Project: client-forbidden / client-not-enrolled naming the App (§3.5)', () => {
+  it('an App outside a Project: client-forbidden / client-not-enrolled naming the App (§3.5)', async () => {
     for (const endpoint of ENDPOINTS) {
-      const problem = refusal(() => authorize(appOnly(app({ projectId: null })), null, endpoint));
+      const problem = await problemOf(() => authorize(appOnly(app({ projectId: null })), null, endpoint));
       assert.equal(problem.status, 403);
       assert.deepEqual(problem.body, {
         client_id: '501',
@@ -124,18 +113,18 @@ describe('Apps, Projects and developer accounts', () => {
     }
   });
 
-  it('a suspended App: the generic 401, before anything else', () => {
-    const problem = refusal(() => authorize(oauth1('read-write', app({ suspended: true })), null, 'like'));
+  it('a suspended App: the generic 401, before anything else', async () => {
+    const problem = await problemOf(() => authorize(oauth1('read-write', app({ suspended: true })), null, 'like'));
     assert.equal(problem.status, 401);
     assert.deepEqual(problem.body, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
   });
 
-  it('a developer account that is pending or suspended: client-forbidden with the reason in detail', () => {
+  it('a developer account that is pending or suspended: client-forbidden with the reason in detail', async () => {
     for (const [state, detail] of [
       ['pending', 'This developer account has not been approved for access to the X API.'],
       ['suspended', 'This developer account has been suspended.'],
     ] as const) {
-      const problem = refusal(() => authorize(oauth2(), project({ developerState: state }), 'liked_tweets'));
+      const problem = await problemOf(() => authorize(oauth2(), project({ developerState: state }), 'liked_tweets'));
       assert.equal(problem.status, 403);
       assert.equal(problem.body.detail, detail);
       assert.equal(problem.body.type, `${PROBLEMS}client-forbidden`);
@@ -143,10 +132,10 @@ describe('Apps, Projects and developer accounts', () => {
     }
   });
 
-  it('access level no-likes: code 453 on the Likes endpoints, usage/tweets still served', () => {
+  it('access level no-likes: code 453 on the Likes endpoints, usage/tweets still served', async () => {
     const limited = project({ policy: { accessLevel: 'no-likes' } });
     for (const endpoint of [...LOOKUPS, ...WRITES]) {
-      const problem = refusal(() => authorize(oauth1(), limited, endpoint));
+      const problem = await problemOf(() => authorize(oauth1(), limited, endpoint));
       assert.equal(problem.status, 403);
       assert.equal((problem.body.errors as { code: number }[])[0].code, 453);
     }
@@ -165,10 +154,10 @@ describe('policies', () => {
     assert.deepEqual(authorize(oauth1('read', a), p, 'liked_tweets'), effectivePolicy(p, a), 'authorize returns the policy in force');
   });
 
-  it('an App may refuse app-only lookups its Project accepts, and accept what its Project refuses', () => {
+  it('an App may refuse app-only lookups its Project accepts, and accept what its Project refuses', async () => {
     const refusingProject = project({ policy: { appOnlyOnLookups: 'refuse' } });
     assert.equal(authorize(appOnly(app({ policy: { appOnlyOnLookups: 'accept' } })), refusingProject, 'liking_users').appOnlyOnLookups, 'accept');
-    const problem = refusal(() => authorize(appOnly(app({ policy: { appOnlyOnLookups: 'refuse' } })), project(), 'liking_users'));
+    const problem = await problemOf(() => authorize(appOnly(app({ policy: { appOnlyOnLookups: 'refuse' } })), project(), 'liking_users'));
     assert.equal(problem.body.type, `${PROBLEMS}unsupported-authentication`);
   });
 });

@@ -7,11 +7,11 @@ import { hydrateTweets, hydrateUsers } from '../../src/domain/hydrate.ts';
 import type { MediaRecord, TweetRecord, UserRecord } from '../../src/domain/model.ts';
 import { canSeeAuthor, tweetVerdict, userVerdict } from '../../src/domain/visibility.ts';
 import { memoryStore, selection } from '../support/memoryStore.ts';
+import { PROBLEMS } from '../support/problems.ts';
 import { tweet, user } from '../support/records.ts';
 
 type Json = Record<string, any>;
 
-const PROBLEMS = 'https://api.twitter.com/2/problems/';
 const NOW = Date.UTC(2026, 0, 1);
 const ALICE = user('11', { username: 'alice' });
 const BOB = user('12', { username: 'bob' });

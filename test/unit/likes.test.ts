@@ -7,14 +7,13 @@ import type { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.ts';
 import { decodeCursor } from '../../src/domain/cursor.ts';
 import { LIKING_USERS_CAP, LikesService, type Viewer } from '../../src/domain/likes.ts';
 import { DEFAULT_POLICY, type Policy } from '../../src/domain/model.ts';
-import { ApiProblem } from '../../src/domain/problems.ts';
 import { ManualClock } from '../support/clock.ts';
 import { memoryStore, selection } from '../support/memoryStore.ts';
+import { PROBLEMS, problemOf } from '../support/problems.ts';
 import { tweet, user } from '../support/records.ts';
 
 type Json = Record<string, any>;
 
-const PROBLEMS = 'https://api.twitter.com/2/problems/';
 const T0 = Date.UTC(2026, 0, 1);
 const ALICE = '11';
 const BOB = '12';
@@ -77,16 +76,6 @@ async function walkForward(first: (token?: string) => Promise<Json>): Promise<Js
     if (!token) return pages;
   }
   throw new Error('no end after 200 pages');
-}
-
-async function problemOf(p: Promise<unknown>): Promise<ApiProblem> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ApiProblem, `expected an ApiProblem, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected X\'s error document');
 }
 
 const idMismatch = (pathId: string, userId: string) => {

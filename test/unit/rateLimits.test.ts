@@ -137,7 +137,7 @@ describe('applyRateLimits', () => {
     assert.ok(!Object.keys(lookup.headers).some((h) => h.includes('24hour')), 'no 24-hour headers without a 24-hour window');
   });
 
-  it('when the day is used up the 15-minute window is not spent by refused requests', async () => {
+  it('a used-up day refuses (Basic: the day is the only window); a full 15-minute window refuses without spending the day (classic)', async () => {
     const limiter = new MemoryRateLimiter();
     // Basic: POST likes only have 200 a day.
     for (let i = 0; i < 200; i++) assert.equal((await applyRateLimits(limiter, true, 'basic', 'like', APP, USER, T0 + i)).refusal, null);
