@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   app: async () => (await import('./admin/app.ts')).appCommand,
   user: async () => (await import('./admin/user.ts')).userCommand,
   tweet: async () => (await import('./admin/tweet.ts')).tweetCommand,
+  sandbox: async () => (await import('./sandbox.ts')).sandboxCommand,
 };
 
 const HELP = `Usage: likes-api <command> [options]
@@ -22,6 +23,7 @@ Commands:
   app                Manage Apps: create, list, show, set, regenerate (credentials), usage
   user               Manage users: create, list, set, tokens (mint OAuth 1.0a / OAuth 2.0 user tokens)
   tweet              Manage Tweets: create, delete
+  sandbox            Import and export a user's likes as an X archive's data/like.js (import-likes, export-likes)
 
 Run \`likes-api <command> --help\` for a command's options.
 Settings come from the environment: PORT, HOST, LIKES_API_DATA_DIR, LIKES_API_DATABASE_URL,

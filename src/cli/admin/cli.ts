@@ -110,6 +110,8 @@ export function parseArgs(args: readonly string[], kinds: Readonly<Record<string
 export interface Output {
   json: unknown;
   human: string;
+  /** Where it goes (default stdout); stderr when stdout carries the command's data (an export). */
+  stream?: 'stdout' | 'stderr';
 }
 
 export interface Context {
@@ -191,7 +193,7 @@ Run \`likes-api ${group} <subcommand> --help\` for its options.`;
           },
         };
         const out = await sub.run(ctx);
-        console.log(flags.bool('json') ? JSON.stringify(out.json, null, 2) : out.human);
+        (out.stream === 'stderr' ? console.error : console.log)(flags.bool('json') ? JSON.stringify(out.json, null, 2) : out.human);
         return 0;
       } catch (error) {
         if (error instanceof UsageError) {
