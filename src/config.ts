@@ -35,6 +35,11 @@ export interface Config {
   requestTimeoutMs: number;
   /** Open connections accepted at once; more are closed on arrival (`LIKES_API_MAX_CONNECTIONS`). */
   maxConnections: number;
+  /**
+   * The bearer token of the control API under /__admin/ (`LIKES_API_ADMIN_TOKEN`); null leaves it to the demo's
+   * generated token (demo-credentials.json `adminToken`), or, without the demo, turns the control API off.
+   */
+  adminToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +103,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (secretKey && !/^[0-9a-fA-F]{64}$/.test(secretKey)) {
     throw new ConfigError('LIKES_API_SECRET_KEY must be 64 hex digits (32 bytes)');
   }
+  const adminToken = env.LIKES_API_ADMIN_TOKEN || null;
+  // It guards every sandbox's data: a short or guessable one is refused rather than trusted.
+  if (adminToken && !/^[\x21-\x7e]{24,512}$/.test(adminToken)) {
+    throw new ConfigError('LIKES_API_ADMIN_TOKEN must be 24 to 512 printable characters, without spaces');
+  }
   const logLevel = logLevelFrom(env.LIKES_API_LOG);
   if (!logLevel) throw new ConfigError(`LIKES_API_LOG must be 0, 1 or one of ${LOG_LEVELS.join(', ')} (got "${env.LIKES_API_LOG}")`);
   return {
@@ -119,5 +129,6 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs: whole(env, 'LIKES_API_REQUEST_TIMEOUT_MS', 100, 600_000, 30_000),
     // Well below the usual 20k–64k descriptor limits, leaving room for the store and Redis.
     maxConnections: whole(env, 'LIKES_API_MAX_CONNECTIONS', 1, 1_000_000, 10_000),
+    adminToken,
   };
 }

@@ -77,7 +77,9 @@ export const serveCommand: Command = {
     const where = config.databaseUrl ? 'PostgreSQL' : `SQLite ${join(config.dataDir, 'likes.db')}`;
     console.log(`Likes API listening on ${baseUrl} (${where}; shared state: ${config.redisUrl ? 'Redis' : 'memory'}; limits ${config.limits ? 'on' : 'off'})`);
     if (demo) {
-      const file = await writeDemoCredentials(config.dataDir, { ...demo, baseUrl });
+      // A configured admin token is the operator's and is never written; the demo's own would not be accepted then.
+      const { adminToken, ...rest } = demo;
+      const file = await writeDemoCredentials(config.dataDir, { ...rest, baseUrl, ...(config.adminToken ? {} : { adminToken }) });
       console.log(`Demo credentials: ${file}`);
       console.log('Try (the tokens are read from that file, never printed):');
       console.log(`  curl -s -H "Authorization: Bearer ${fromFile(file, '.app.bearerToken')}" '${baseUrl}/2/users/${demo.heavyLikerUserId}/liked_tweets?max_results=5'`);

@@ -18,4 +18,9 @@ export interface DemoCredentials {
   deletedTweetIds: string[];
   popularTweetId: string;
   heavyLikerUserId: string;
+  /**
+   * The bearer token of the control API (/__admin/), generated with the demo world. Absent from the file when
+   * LIKES_API_ADMIN_TOKEN is set (that one is the operator's, and is never written anywhere).
+   */
+  adminToken?: string;
 }

@@ -1,5 +1,6 @@
 // The deterministic demo world written on an empty store, and the demo credentials other tools rely on.
 import { DEMO_PASSWORD, seedDemoFlows } from '../auth/flows/index.ts';
+import { randomString } from '../auth/secrets.ts';
 import { snowflakeAt } from '../domain/ids.ts';
 import type { LikeRow, MediaRecord, PlaceRecord, PollRecord, TweetRecord, UserRecord } from '../domain/model.ts';
 import type { Services } from '../services.ts';
@@ -176,7 +177,7 @@ const SEED_CLAIM_STALE_MS = 20_000;
 export async function ensureDemo(services: Services, instanceId: string): Promise<DemoCredentials | null> {
   const { store } = services;
   const existing = await storedDemoCredentials(services);
-  if (existing) return existing;
+  if (existing) return existing.adminToken ? existing : withAdminToken(services, existing);
   if (!(await store.isEmpty()) && !(await store.seedClaim())) return null;
   // Wall-clock time: the claim is about whether a process is alive, not about the API's clock.
   const claim = { instanceId, claimedAt: Date.now() };
@@ -216,10 +217,23 @@ export async function ensureDemo(services: Services, instanceId: string): Promis
     deletedTweetIds: world.tweets.filter((t) => t.deleted).map((t) => t.id),
     popularTweetId: world.popular.id,
     heavyLikerUserId: world.users[0].id,
+    adminToken: newAdminToken(),
   };
   // The store keeps the credentials sealed; every instance opens the same copy, so all write the same file.
   // Several instances may have seeded after a crashed one: the first credentials written win, for all.
   await store.setDemoCredentialsIfAbsent(services.sealer.seal(JSON.stringify(doc)));
+  return (await storedDemoCredentials(services))!;
+}
+
+/** The control API's token: 48 random alphanumerics (285 bits). */
+const newAdminToken = (): string => randomString(48);
+
+/**
+ * Demo credentials stored before the control API existed gain an admin token. Instances starting together on such
+ * a store may each write one; the one read back after writing is what every later start sees.
+ */
+async function withAdminToken(services: Pick<Services, 'store' | 'sealer'>, doc: DemoCredentials): Promise<DemoCredentials> {
+  await services.store.setDemoCredentials(services.sealer.seal(JSON.stringify({ ...doc, adminToken: newAdminToken() })));
   return (await storedDemoCredentials(services))!;
 }
 

@@ -1,9 +1,11 @@
 // The HTTP edge: the Fastify server and, in one place, the order its parts are registered in. The cross-cutting
 // plugins (src/http/plugins) come first, as their hooks reach only the routes registered after them; then the
-// route groups: the X API behind its pipeline, the OAuth endpoints and pages, the OpenAPI document, the probes.
+// route groups: the X API behind its pipeline, the OAuth endpoints and pages, the OpenAPI document, the probes, the
+// control API (/__admin/).
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Services } from '../services.ts';
 import { serverTimeouts } from './connectionLimits.ts';
+import { ADMIN_PREFIX, adminApi } from './plugins/admin.ts';
 import { apiRoutes } from './plugins/api.ts';
 import { baseHeaders, transactionId } from './plugins/baseHeaders.ts';
 import { connectionLimits, refuseUnparsable } from './plugins/connections.ts';
@@ -64,5 +66,6 @@ export async function buildServer(services: Services, options: ServerOptions = {
   await app.register(oauthFlowRoutes, { services });
   await app.register(openApiRoute, { routes, config });
   await app.register(healthRoutes, { services, lifecycle: options });
+  await app.register(adminApi, { services, prefix: ADMIN_PREFIX });
   return app;
 }

@@ -485,7 +485,7 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
   describe('API9 improper inventory management', () => {
     /**
      * Non-API routes, each on purpose: OAuth flows X serves beside v2, the liveness and readiness probes, the
-     * Prometheus metrics and the document itself.
+     * Prometheus metrics, the document itself, and the control API (/__admin/, for operators, not X clients).
      */
     const NOT_IN_OPENAPI: Record<string, string[]> = {
       '/oauth2/token': ['POST'], '/oauth2/invalidate_token': ['POST'], '/1.1/oauth2/token': ['POST'], '/1.1/oauth2/invalidate_token': ['POST'],
@@ -493,6 +493,8 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
       '/oauth/request_token': ['POST'], '/oauth/authorize': ['GET', 'POST'], '/oauth/authenticate': ['GET', 'POST'], '/oauth/access_token': ['POST'],
       '/oauth/invalidate_token': ['POST'], '/1.1/oauth/invalidate_token': ['POST'], '/healthz': ['GET'], '/openapi.json': ['GET'],
       '/readyz': ['GET'], '/metrics': ['GET'],
+      '/__admin/sandboxes': ['GET'], '/__admin/sandboxes/:id': ['GET'],
+      '/__admin/sandboxes/:id/users/:user_id/likes/import': ['POST'], '/__admin/sandboxes/:id/users/:user_id/likes/export': ['GET'],
     };
 
     /** Every route the server serves, from Fastify's own route tree: path → methods (HEAD left out: it follows GET). */
