@@ -23,11 +23,11 @@ Commands:
   app                Manage Apps: create, list, show, set, regenerate (credentials), usage
   user               Manage users: create, list, set, tokens (mint OAuth 1.0a / OAuth 2.0 user tokens)
   tweet              Manage Tweets: create, delete
-  sandbox            Import and export a user's likes as an X archive's data/like.js (import-likes, export-likes)
+  sandbox            List sandboxes; import and export a user's likes as an X archive's data/like.js (list, import-likes, export-likes)
 
 Run \`likes-api <command> --help\` for a command's options.
 Settings come from the environment: PORT, HOST, LIKES_API_DATA_DIR, LIKES_API_DATABASE_URL,
-LIKES_API_REDIS_URL, LIKES_API_REDIS_PREFIX, LIKES_API_DEMO, LIKES_API_LIMITS, LIKES_API_SECRET_KEY,
+LIKES_API_REDIS_URL, LIKES_API_REDIS_PREFIX, LIKES_API_DEMO, LIKES_API_LIMITS, LIKES_API_SECRET_KEY, LIKES_API_ADMIN_TOKEN,
 LIKES_API_CACHE, LIKES_API_CACHE_MB, LIKES_API_LOG, LIKES_API_METRICS, LIKES_API_TRUST_PROXY,
 LIKES_API_REQUEST_TIMEOUT_MS, LIKES_API_MAX_CONNECTIONS (README: Settings).`;
 

@@ -1,4 +1,5 @@
-// `likes-api sandbox import-likes|export-likes`: a user's likes in and out of X's archive format (data/like.js).
+// `likes-api sandbox list|import-likes|export-likes`: the sandboxes, and a user's likes in and out of X's archive
+// format (data/like.js).
 // Only the `default` sandbox (the configured store itself) exists for now; the sandbox work will add others.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
@@ -7,8 +8,10 @@ import { pipeline } from 'node:stream/promises';
 import { exportLikes } from '../domain/archive/exportLikes.ts';
 import { importLikes, type ImportReport } from '../domain/archive/importLikes.ts';
 import { parseLikeArchive } from '../domain/archive/likeArchive.ts';
+import { listSandboxes } from '../domain/sandboxes.ts';
+import { storedDemoCredentials } from '../demo/demoSeed.ts';
 import { createProgress } from '../seed/progress.ts';
-import { AdminError, UsageError, commandGroup, keyValues, type Flags, type Subcommand } from './admin/cli.ts';
+import { AdminError, UsageError, commandGroup, keyValues, table, type Flags, type Subcommand } from './admin/cli.ts';
 
 const SANDBOX_HELP = '  --sandbox ID       The sandbox (default: default, the store itself; no other exists yet)';
 
@@ -117,7 +120,21 @@ ${SANDBOX_HELP}`,
   },
 };
 
-export const sandboxCommand = commandGroup('sandbox', "Sandboxes: import and export a user's likes (X archive format)", {
+const listCmd: Subcommand = {
+  synopsis: '',
+  summary: 'List the sandboxes (what GET /__admin/sandboxes answers)',
+  help: `Lists the sandboxes of the configured store. Only "default" exists for now: the store itself, seeded with the
+demo world when demo credentials were written for it.`,
+  flags: {},
+  async run({ services }) {
+    const s = await services();
+    const data = listSandboxes({ store: s.store.kind, demo: (await storedDemoCredentials(s)) !== null });
+    return { json: { data }, human: table(['ID', 'DEFAULT', 'SEED', 'STORE'], data.map((x) => [x.id, x.default ? 'yes' : 'no', x.seed, x.store])) };
+  },
+};
+
+export const sandboxCommand = commandGroup('sandbox', "Sandboxes: list them, import and export a user's likes (X archive format)", {
+  list: listCmd,
   'import-likes': importCmd,
   'export-likes': exportCmd,
 });

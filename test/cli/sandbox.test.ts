@@ -1,4 +1,4 @@
-// `likes-api sandbox import-likes|export-likes` as the real command (needs `npm run build`), on a temp data dir:
+// `likes-api sandbox list|import-likes|export-likes` as the real command (needs `npm run build`), on a temp data dir:
 // the --json report, a re-import that changes nothing, an export the importer reads back, and one-line usage and
 // operation errors.
 import assert from 'node:assert/strict';
@@ -37,6 +37,13 @@ describe('likes-api sandbox', () => {
       formatEntry({ tweetId: '1790000000000000001' }),
     ];
     writeFileSync(archive, `window.YTD.like.part0 = [\n${entries.join(',\n')}\n]`);
+  });
+
+  it('lists the one sandbox there is, default (the store itself), as JSON and as a table', async () => {
+    const run = ok(await runCli(dir.path, ['sandbox', 'list', '--json']));
+    assert.deepEqual(JSON.parse(run.stdout), { data: [{ id: 'default', default: true, seed: 'none', store: 'sqlite' }] });
+    const human = ok(await runCli(dir.path, ['sandbox', 'list']));
+    assert.match(human.stdout, /^ID\s+DEFAULT\s+SEED\s+STORE\ndefault\s+yes\s+none\s+sqlite\n$/);
   });
 
   it('imports an archive and reports it as JSON; a second import changes nothing', async () => {

@@ -82,6 +82,8 @@ describe('likes-api serve', () => {
     for (const k of ['id', 'clientId']) assert.ok(creds.publicApp[k], k);
     assert.notEqual(creds.publicApp.clientId, creds.app.clientId);
     assert.ok(creds.users.every((u: { password?: string }) => u.password === 'likes-api-demo'));
+    // Added field: the control API's bearer token (/__admin/).
+    assert.match(creds.adminToken, /^[A-Za-z0-9]{48}$/);
     // Secrets at rest: owner-only directory and files.
     assert.equal(statSync(dataDir).mode & 0o777, 0o700);
     for (const f of ['demo-credentials.json', 'likes.db', 'secret.key']) assert.equal(statSync(join(dataDir, f)).mode & 0o777, 0o600, f);

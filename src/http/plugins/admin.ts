@@ -18,9 +18,10 @@ export const ADMIN_PREFIX = '/__admin';
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 
 export const adminApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  // Read once: the demo credentials are written before the server is built (src/cli/serve.ts, ensureDemo).
-  const demo = services.config.demo ? await storedDemoCredentials(services) : null;
-  const token = services.config.adminToken ?? demo?.adminToken ?? null;
+  // Read once: the demo credentials are written before the server is built (src/cli/serve.ts, ensureDemo). The
+  // demo's token counts only while the demo is on; a configured one always wins.
+  const demo = await storedDemoCredentials(services);
+  const token = services.config.adminToken ?? (services.config.demo ? demo?.adminToken : null) ?? null;
   if (!token) return;
   const expected = hashToken(token);
   const world: World = { store: services.store.kind, demo: demo !== null };
