@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { randomUUID } from 'node:crypto';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ensureDemo, storedDemoCredentials } from '../../src/demo/demoSeed.ts';
 import { createLogger } from '../../src/logging.ts';
 import { serverForSuite } from '../support/harness.ts';
 
@@ -188,5 +191,29 @@ describe('control API in demo mode', () => {
     assert.ok(lines.some((l) => l.includes('/__admin/')), 'admin requests are logged');
     const found = lines.find((l) => l.includes(server.creds.adminToken!));
     assert.equal(found, undefined, `the admin token reached the log: ${found}`);
+  });
+});
+
+describe('the admin token', () => {
+  const server = serverForSuite();
+
+  it('LIKES_API_ADMIN_TOKEN must be long and printable', () => {
+    for (const bad of ['short', 'has a space in it, and it is long enough', `${'x'.repeat(30)}\u00e9`]) {
+      assert.throws(() => loadConfig({ LIKES_API_ADMIN_TOKEN: bad }), ConfigError, bad);
+    }
+    assert.equal(loadConfig({ LIKES_API_ADMIN_TOKEN: 'a'.repeat(24) }).adminToken, 'a'.repeat(24));
+    assert.equal(loadConfig({}).adminToken, null);
+  });
+
+  it('demo credentials stored before the control API gain one, every other field kept', async () => {
+    const { services } = server;
+    const { adminToken, ...old } = (await storedDemoCredentials(services))!;
+    assert.ok(adminToken);
+    await services.store.setDemoCredentials(services.sealer.seal(JSON.stringify(old)));
+    const upgraded = await ensureDemo(services, randomUUID());
+    assert.match(upgraded?.adminToken ?? '', /^[A-Za-z0-9]{48}$/);
+    assert.notEqual(upgraded!.adminToken, adminToken);
+    assert.deepEqual({ ...upgraded, adminToken: undefined }, { ...old, adminToken: undefined });
+    assert.deepEqual(await storedDemoCredentials(services), upgraded);
   });
 });
