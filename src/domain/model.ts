@@ -62,6 +62,42 @@ export interface TweetRecord {
   likeCount: number;
 }
 
+/**
+ * A new, plain Tweet: no reply, reference, media, poll or place, nothing counted yet. Callers give what makes it
+ * theirs (id, author, text, time, language, source, entities) and override anything else.
+ */
+export function newTweet(
+  fields: Pick<TweetRecord, 'id' | 'authorId' | 'text' | 'createdAt' | 'lang' | 'source'> & Partial<TweetRecord>,
+): TweetRecord {
+  const { id, authorId, text, createdAt, lang, source, ...rest } = fields;
+  // Keys in TweetRecord's order (the spread below keeps their places), so records compare equal as JSON.
+  return {
+    id,
+    authorId,
+    text,
+    createdAt,
+    lang,
+    source,
+    conversationId: id,
+    inReplyToUserId: null,
+    referencedTweets: [],
+    mediaKeys: [],
+    pollIds: [],
+    placeId: null,
+    entities: null,
+    possiblySensitive: false,
+    replySettings: 'everyone',
+    deleted: false,
+    retweetCount: 0,
+    replyCount: 0,
+    quoteCount: 0,
+    impressionCount: 0,
+    bookmarkCount: 0,
+    likeCount: 0,
+    ...rest,
+  };
+}
+
 export interface MediaRecord {
   mediaKey: string;
   type: 'photo' | 'video' | 'animated_gif';

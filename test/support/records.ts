@@ -1,5 +1,5 @@
 // Plain records for tests that fill a store by hand: every field set to an ordinary value, `over` changes some.
-import type { AppRecord, ProjectRecord, TweetRecord, UserRecord } from '../../src/domain/model.ts';
+import { newTweet, type AppRecord, type ProjectRecord, type TweetRecord, type UserRecord } from '../../src/domain/model.ts';
 
 export function user(id: string, over: Partial<UserRecord> = {}): UserRecord {
   return {
@@ -21,31 +21,7 @@ export function user(id: string, over: Partial<UserRecord> = {}): UserRecord {
 }
 
 export function tweet(id: string, authorId: string, over: Partial<TweetRecord> = {}): TweetRecord {
-  return {
-    id,
-    authorId,
-    text: `Tweet ${id}`,
-    createdAt: 1_600_000_000_000,
-    lang: 'en',
-    source: 'Twitter Web App',
-    conversationId: id,
-    inReplyToUserId: null,
-    referencedTweets: [],
-    mediaKeys: [],
-    pollIds: [],
-    placeId: null,
-    entities: null,
-    possiblySensitive: false,
-    replySettings: 'everyone',
-    deleted: false,
-    retweetCount: 0,
-    replyCount: 0,
-    quoteCount: 0,
-    impressionCount: 0,
-    bookmarkCount: 0,
-    likeCount: 0,
-    ...over,
-  };
+  return newTweet({ id, authorId, text: `Tweet ${id}`, createdAt: 1_600_000_000_000, lang: 'en', source: 'Twitter Web App', ...over });
 }
 
 export function project(id: string, over: Partial<ProjectRecord> = {}): ProjectRecord {

@@ -1,5 +1,5 @@
 // `likes-api tweet create|delete`: Tweets to like, and deleting them (they then drop out of every listing).
-import type { TweetEntities, TweetRecord, UserRecord } from '../../domain/model.ts';
+import { newTweet, type TweetEntities, type TweetRecord, type UserRecord } from '../../domain/model.ts';
 import type { ContentStore } from '../../ports/contentStore.ts';
 import { AdminError, checkId, commandGroup, iso, keyValues, type Subcommand } from './cli.ts';
 
@@ -75,30 +75,15 @@ Options:
     const id = wantedId ?? s.ids.next();
     // The store replaces a Tweet with the same id (and its like count), so an existing id is refused here.
     if ((await s.store.tweetsByIds([id])).length) throw new AdminError(`a Tweet with id ${id} already exists`);
-    const tweet: TweetRecord = {
+    const tweet = newTweet({
       id,
       authorId,
       text,
       createdAt: s.clock.now(),
       lang: 'en',
       source: 'Likes API admin',
-      conversationId: id,
-      inReplyToUserId: null,
-      referencedTweets: [],
-      mediaKeys: [],
-      pollIds: [],
-      placeId: null,
       entities: await entitiesOf(s, text),
-      possiblySensitive: false,
-      replySettings: 'everyone',
-      deleted: false,
-      retweetCount: 0,
-      replyCount: 0,
-      quoteCount: 0,
-      impressionCount: 0,
-      bookmarkCount: 0,
-      likeCount: 0,
-    };
+    });
     await s.store.insertTweets([tweet]);
     return { json: tweetJson(tweet), human: `Created Tweet ${tweet.id}\n${tweetHuman(tweet, author)}` };
   },

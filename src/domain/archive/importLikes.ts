@@ -1,7 +1,7 @@
 // Importing a user's likes from an X archive (data/like.js) into a store: each Tweet the store lacks is created, then
 // liked as the user, in batches through the store's bulk writes. Re-importing the same file changes nothing: the
 // store keeps one like per (user, Tweet) and the first like's time.
-import type { TweetRecord, UserRecord } from '../model.ts';
+import { newTweet, type TweetRecord, type UserRecord } from '../model.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { ContentStore } from '../../ports/contentStore.ts';
 import { SNOWFLAKE_EPOCH } from '../ids.ts';
@@ -99,30 +99,14 @@ async function archiveAuthor(store: ContentStore, clock: Clock, ids: { next(): s
 function archiveTweet(like: ArchiveLike, authorId: string, likedAt: number): TweetRecord {
   // A Tweet exists before it is liked: its snowflake time, unless that is later than the like's invented time.
   const minted = snowflakeTime(like.tweetId);
-  return {
+  return newTweet({
     id: like.tweetId,
     authorId,
     text: like.fullText ?? MISSING_TEXT,
     createdAt: minted !== undefined ? Math.min(minted, likedAt) : likedAt,
     lang: 'und',
     source: 'X archive import',
-    conversationId: like.tweetId,
-    inReplyToUserId: null,
-    referencedTweets: [],
-    mediaKeys: [],
-    pollIds: [],
-    placeId: null,
-    entities: null,
-    possiblySensitive: false,
-    replySettings: 'everyone',
-    deleted: false,
-    retweetCount: 0,
-    replyCount: 0,
-    quoteCount: 0,
-    impressionCount: 0,
-    bookmarkCount: 0,
-    likeCount: 0,
-  };
+  });
 }
 
 /**
