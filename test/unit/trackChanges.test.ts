@@ -1,6 +1,6 @@
 // trackChanges: which versions each store write bumps (the table in src/adapters/trackChanges.ts), on a real store.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.ts';
 import { trackChanges } from '../../src/adapters/trackChanges.ts';
 import type { ChangeCounter, ChangeKind, Versions } from '../../src/ports/changes.ts';
@@ -83,14 +83,19 @@ describe('trackChanges retrying a failed bump', () => {
     return c;
   };
   const settle = () => new Promise((resolve) => setImmediate(resolve));
-
-  it('retries every 100 ms until the bump lands, then stops', async (t) => {
+  /** A store on mocked timers whose first like has just failed to bump an unreachable counter (one call so far). */
+  const likeWithUnreachableCounter = async (t: TestContext) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const raw = new SqliteStore(':memory:');
     await raw.migrate();
     const counter = flaky();
     const store = trackChanges(raw, counter);
     await assert.rejects(store.like('1', '9', 1000), /counter unreachable/);
+    return { counter, store };
+  };
+
+  it('retries every 100 ms until the bump lands, then stops', async (t) => {
+    const { counter, store } = await likeWithUnreachableCounter(t);
     for (const expected of [2, 3]) {
       t.mock.timers.tick(100);
       await settle();
@@ -106,12 +111,7 @@ describe('trackChanges retrying a failed bump', () => {
   });
 
   it('stops retrying once the store is closed', async (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
-    const raw = new SqliteStore(':memory:');
-    await raw.migrate();
-    const counter = flaky();
-    const store = trackChanges(raw, counter);
-    await assert.rejects(store.like('1', '9', 1000), /counter unreachable/);
+    const { counter, store } = await likeWithUnreachableCounter(t);
     t.mock.timers.tick(100);
     await settle();
     assert.equal(counter.calls, 2);
