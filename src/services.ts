@@ -1,37 +1,26 @@
 // Wiring in one place: typed config in, adapters chosen by config, domain services out.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Authenticator } from './auth/authenticate.ts';
-import { CredentialIssuer } from './auth/credentials.ts';
 import { SecretSealer } from './auth/secrets.ts';
 import { ConfigError, type Config } from './config.ts';
-import { SnowflakeIds } from './domain/ids.ts';
-import { LikesService } from './domain/likes.ts';
-import { UsageService } from './domain/usage.ts';
-import { trackChanges } from './adapters/trackChanges.ts';
-import { DependencyHealth, observed } from './adapters/observed.ts';
+import { DEFAULT_SANDBOX } from './domain/sandboxes/sandboxIds.ts';
+import { DependencyHealth } from './adapters/observed.ts';
 import { createLogger, type AppLogger } from './logging.ts';
 import { Metrics } from './metrics.ts';
 import { systemClock, type Clock } from './ports/clock.ts';
 import { createPrivateFileExclusive, restrictFile } from './privateFiles.ts';
-import { VersionedMemo } from './versionedMemo.ts';
 import type { Logger } from './ports/logger.ts';
 import type { SharedState } from './ports/shared.ts';
 import type { LikesStore } from './ports/store.ts';
+import type { WorldStorage } from './ports/worldStorage.ts';
+import { assembleWorld, Worlds, type World, type WorldParts } from './worlds.ts';
 
-export interface Services {
+/** The process's services: the default world's (src/worlds.ts), and what serves every world. */
+export interface Services extends World {
   config: Config;
-  clock: Clock;
-  store: LikesStore;
-  shared: SharedState;
   sealer: SecretSealer;
-  ids: SnowflakeIds;
-  authenticator: Authenticator;
-  credentials: CredentialIssuer;
-  likes: LikesService;
-  usage: UsageService;
-  /** Credential and Project lookups remembered under the data version (shared by auth and the HTTP edge). */
-  memo: VersionedMemo;
+  /** Every world served: the default one (these services') and the sandboxes. */
+  worlds: Worlds;
   /** Things the operator must hear about at start-up (serve prints them). */
   warnings: string[];
   /** The process's structured logger (the HTTP server logs through it too). */
@@ -151,67 +140,63 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
   const metrics = new Metrics();
   const rawStore = overrides.store ?? (await openStore(config, log));
   let rawShared: SharedState | null = null;
-  let sharedKind: string;
-  let shared: SharedState;
-  let store: LikesStore;
+  let storage: WorldStorage | null = null;
   const warnings: string[] = [];
-  let sealer: SecretSealer;
   try {
     await rawStore.migrate();
     rawShared = overrides.shared ?? (await openShared(config, log));
-    sharedKind = 'connection' in rawShared ? 'redis' : 'memory';
-    shared = observeShared(rawShared, new DependencyHealth(sharedKind, log), metrics, sharedKind);
-    const storeHealth = new DependencyHealth(rawStore.kind, log);
-    store = trackChanges(
-      observed(rawStore, storeHealth, (op, outcome, s) => metrics.dependencyCall(rawStore.kind, op, outcome, s)),
-      shared.changes,
-    );
-    sealer = await sealerFor(config, store, warnings);
+    const sharedKind = 'connection' in rawShared ? 'redis' : 'memory';
+    const sealer = await sealerFor(config, rawStore, warnings);
+    storage = await openWorldStorage(rawStore, log);
+    const parts: WorldParts = {
+      config,
+      sealer,
+      metrics,
+      clock,
+      storeHealth: new DependencyHealth(rawStore.kind, log),
+      sharedHealth: new DependencyHealth(sharedKind, log),
+      sharedKind,
+    };
+    const world = assembleWorld(parts, DEFAULT_SANDBOX, rawStore, rawShared);
+    const worlds = new Worlds(parts, world, storage, rawShared);
+    return {
+      ...world,
+      config,
+      sealer,
+      warnings,
+      log,
+      metrics,
+      sharedKind,
+      worlds,
+      async close() {
+        try {
+          await worlds.close();
+          await world.shared.close();
+        } finally {
+          await world.store.close();
+        }
+      },
+    };
   } catch (error) {
     // Close what was opened here (a store or shared state passed in stays the caller's).
+    await storage?.close().catch(() => {});
     if (rawShared && !overrides.shared) await rawShared.close().catch(() => {});
     if (!overrides.store) await rawStore.close().catch(() => {});
     throw error;
   }
-  const ids = new SnowflakeIds(clock);
-  const memo = new VersionedMemo();
-  return {
-    config,
-    clock,
-    store,
-    shared,
-    sealer,
-    ids,
-    authenticator: new Authenticator(store, sealer, shared.nonceStore, clock, memo),
-    memo,
-    warnings,
-    log,
-    metrics,
-    sharedKind,
-    credentials: new CredentialIssuer(store, sealer, ids, clock),
-    likes: new LikesService(store, clock),
-    usage: new UsageService(shared.usageMeter, config.limits),
-    async close() {
-      try {
-        await shared.close();
-      } finally {
-        await store.close();
-      }
-    },
-  };
 }
 
-/** Each part of the shared state timed and watched under one dependency; `close` is left unobserved. */
-function observeShared(shared: SharedState, health: DependencyHealth, metrics: Metrics, kind: string): SharedState {
-  const watch = <T extends object>(part: T, name: string): T =>
-    observed(part, health, (op, outcome, s) => metrics.dependencyCall(kind, op, outcome, s), `${name}.`);
-  return {
-    rateLimiter: watch(shared.rateLimiter, 'rateLimiter'),
-    nonceStore: watch(shared.nonceStore, 'nonceStore'),
-    usageMeter: watch(shared.usageMeter, 'usageMeter'),
-    ephemeral: watch(shared.ephemeral, 'ephemeral'),
-    changes: watch(shared.changes, 'changes'),
-    ping: watch({ ping: () => shared.ping() }, '').ping,
-    close: () => shared.close(),
-  };
+/** Where sandbox worlds are kept beside a store of one of ours; null for any other (a test's in-memory store). */
+async function openWorldStorage(store: LikesStore, log: Logger): Promise<WorldStorage | null> {
+  const { SqliteStore } = await import('./adapters/sqlite/sqliteStore.ts');
+  if (store instanceof SqliteStore && store.localDir !== null) {
+    const { SqliteWorlds } = await import('./adapters/sqlite/sqliteWorlds.ts');
+    return new SqliteWorlds(store.localDir, store.file, store);
+  }
+  const { PostgresStore } = await import('./adapters/postgres/postgresStore.ts');
+  if (store instanceof PostgresStore) {
+    const { PostgresWorlds } = await import('./adapters/postgres/postgresWorlds.ts');
+    return new PostgresWorlds(store.connectionString, store, log);
+  }
+  return null;
 }

@@ -19,6 +19,8 @@ export class Authenticator {
     private readonly nonces: NonceStore,
     private readonly clock: Clock,
     private readonly memo: VersionedMemo = new VersionedMemo(),
+    /** Real time, for the OAuth 1.0a timestamp window (clients sign with their own clock, not a sandbox's). */
+    private readonly signingClock: Clock = clock,
   ) {}
 
   private readonly opened = new Map<string, string>();
@@ -66,7 +68,7 @@ export class Authenticator {
           return record && { appId: record.appId, secretSealed: record.secretSealed, record };
         },
       },
-      { nonces: this.nonces, clock: this.clock, open: (sealed) => this.open(sealed) },
+      { nonces: this.nonces, clock: this.signingClock, open: (sealed) => this.open(sealed) },
     );
     // Which check failed is never revealed: X answers every one with the same 401.
     if (!verified.ok || !verified.token) throw unauthorized();

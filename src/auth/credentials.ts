@@ -33,6 +33,8 @@ export class CredentialIssuer {
     private readonly sealer: SecretSealer,
     private readonly ids: SnowflakeIds,
     private readonly clock: Clock,
+    /** What every routable credential minted here begins with: a sandbox's tag (src/domain/sandboxes), '' by default. */
+    private readonly tag = '',
   ) {}
 
   async createProject(name: string, opts: Partial<Omit<ProjectRecord, 'id' | 'name'>> = {}): Promise<ProjectRecord> {
@@ -55,9 +57,9 @@ export class CredentialIssuer {
     policy: PolicyOverrides = {},
     appType: AppType = 'web',
   ): Promise<AppSecrets> {
-    const consumerKey = randomString(25);
+    const consumerKey = this.tag + randomString(25);
     const consumerSecret = randomString(50);
-    const clientId = randomString(34);
+    const clientId = this.tag + randomString(34);
     const clientSecret = randomString(50);
     const app: AppRecord = {
       id: this.ids.next(),
@@ -80,7 +82,7 @@ export class CredentialIssuer {
   /** A new app-only Bearer token; any previous one stops working. */
   async mintAppBearer(appId: string): Promise<string> {
     await this.store.deleteBearersOfApp(appId, 'app');
-    const token = `AAAAAAAAAAAAAAAAAAAAA${randomString(91)}`;
+    const token = `${this.tag}AAAAAAAAAAAAAAAAAAAAA${randomString(91)}`;
     await this.store.putBearer({ kind: 'app', tokenHash: hashToken(token), appId });
     // Kept sealed, so /oauth2/token can hand out the same one again.
     await this.store.setSealedAppBearer(appId, this.sealer.seal(token));
@@ -113,7 +115,7 @@ export class CredentialIssuer {
       secretSealed: this.sealer.seal(accessTokenSecret),
       permission: app.permission,
     });
-    const oauth2AccessToken = randomString(91);
+    const oauth2AccessToken = this.tag + randomString(91);
     await this.store.putBearer({
       kind: 'user',
       tokenHash: hashToken(oauth2AccessToken),
@@ -152,7 +154,7 @@ export class CredentialIssuer {
     scopes: OAuth2Scope[],
     ttlMs: number,
   ): Promise<{ accessToken: string; tokenHash: string; expiresAt: number }> {
-    const accessToken = randomString(91);
+    const accessToken = this.tag + randomString(91);
     const tokenHash = hashToken(accessToken);
     const expiresAt = this.clock.now() + ttlMs;
     await this.store.putBearer({ kind: 'user', tokenHash, appId: app.id, userId, scopes, expiresAt });
@@ -169,7 +171,7 @@ export class CredentialIssuer {
 
   /** New consumer key and secret; every OAuth 1.0a token of the App stops working, as on X. */
   async regenerateConsumerKeys(app: AppRecord): Promise<{ consumerKey: string; consumerSecret: string }> {
-    const consumerKey = randomString(25);
+    const consumerKey = this.tag + randomString(25);
     const consumerSecret = randomString(50);
     await this.store.putApp({ ...app, consumerKey, consumerSecretSealed: this.sealer.seal(consumerSecret) });
     await this.store.deleteOAuth1TokensOfApp(app.id);

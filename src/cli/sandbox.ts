@@ -8,8 +8,6 @@ import { pipeline } from 'node:stream/promises';
 import { exportLikes } from '../domain/archive/exportLikes.ts';
 import { importLikes, type ImportReport } from '../domain/archive/importLikes.ts';
 import { parseLikeArchive } from '../domain/archive/likeArchive.ts';
-import { listSandboxes } from '../domain/sandboxes.ts';
-import { storedDemoCredentials } from '../demo/demoSeed.ts';
 import { createProgress } from '../seed/progress.ts';
 import { AdminError, UsageError, commandGroup, keyValues, table, type Flags, type Subcommand } from './admin/cli.ts';
 
@@ -128,8 +126,11 @@ demo world when demo credentials were written for it.`,
   flags: {},
   async run({ services }) {
     const s = await services();
-    const data = listSandboxes({ store: s.store.kind, demo: (await storedDemoCredentials(s)) !== null });
-    return { json: { data }, human: table(['ID', 'DEFAULT', 'SEED', 'STORE'], data.map((x) => [x.id, x.default ? 'yes' : 'no', x.seed, x.store])) };
+    const data = await s.worlds.list();
+    return {
+      json: { data },
+      human: table(['ID', 'DEFAULT', 'SEED', 'STORE', 'CREATED', 'SNAPSHOTS'], data.map((x) => [x.id, x.default ? 'yes' : 'no', x.seed, x.store, x.created_at ?? '-', x.snapshots.join(',') || '-'])),
+    };
   },
 };
 

@@ -1,5 +1,5 @@
 // The deterministic demo world written on an empty store, and the demo credentials other tools rely on.
-import { DEMO_PASSWORD, seedDemoFlows } from '../auth/flows/index.ts';
+import { DEMO_CALLBACKS, DEMO_PASSWORD, setAppCallbacks, setPassword } from '../auth/flows/index.ts';
 import { randomString } from '../auth/secrets.ts';
 import { snowflakeAt } from '../domain/ids.ts';
 import type { LikeRow, MediaRecord, PlaceRecord, PollRecord, TweetRecord, UserRecord } from '../domain/model.ts';
@@ -192,37 +192,98 @@ export async function ensureDemo(services: Services, instanceId: string): Promis
       await new Promise((r) => setTimeout(r, 100));
     } while (Date.now() < deadline);
   }
-  const world = buildDemoWorld();
+  const content = await seedDemoContent(store);
+  const doc: DemoCredentials = { ...(await mintDemoCredentials(services, content)), adminToken: newAdminToken() };
+  // The store keeps the credentials sealed; every instance opens the same copy, so all write the same file.
+  // Several instances may have seeded after a crashed one: the first credentials written win, for all.
+  await store.setDemoCredentialsIfAbsent(services.sealer.seal(JSON.stringify(doc)));
+  return (await storedDemoCredentials(services))!;
+}
+
+/** The demo world's content, and what demo-credentials.json says of it. */
+export interface DemoContent {
+  /** The users given tokens (and the demo password). */
+  holders: UserRecord[];
+  landmarks: Pick<DemoCredentials, 'tweets' | 'deletedTweetIds' | 'popularTweetId' | 'heavyLikerUserId'>;
+}
+
+let built: ReturnType<typeof buildDemoWorld> | undefined;
+/** The demo world, built once per process (it is the same every time). */
+const demoWorld = () => (built ??= buildDemoWorld());
+
+/** What the demo world holds that the credentials document names (the same every time). */
+export function demoContent(): DemoContent {
+  const world = demoWorld();
+  return {
+    holders: world.users.slice(0, TOKEN_HOLDERS),
+    landmarks: {
+      // Tweets anyone may see and like: not deleted, author neither protected nor suspended.
+      tweets: world.tweets.filter(world.likeable).map((t) => ({ id: t.id, authorId: t.authorId })),
+      deletedTweetIds: world.tweets.filter((t) => t.deleted).map((t) => t.id),
+      popularTweetId: world.popular.id,
+      heavyLikerUserId: world.users[0].id,
+    },
+  };
+}
+
+/**
+ * The demo's accounts without anything they wrote or liked: the token holders alone (nothing pinned, no counts).
+ * A world to start from nothing in.
+ */
+export function demoAccountsContent(): DemoContent {
+  const holders = demoWorld().users.slice(0, TOKEN_HOLDERS).map((u) => ({
+    ...u,
+    pinnedTweetId: null,
+    metrics: { ...u.metrics, tweet_count: 0, like_count: 0 },
+  }));
+  return { holders, landmarks: { tweets: [], deletedTweetIds: [], popularTweetId: '', heavyLikerUserId: holders[0].id } };
+}
+
+type SeedStore = Pick<Services, 'store'>['store'];
+
+/** Writes the demo world's users, Tweets, media, polls, places and likes, and the token holders' password. */
+export async function seedDemoContent(store: SeedStore): Promise<DemoContent> {
+  const world = demoWorld();
   await store.insertUsers(world.users);
   await store.insertPlaces(world.places);
   await store.insertMedia(world.media);
   await store.insertPolls(world.polls);
   await store.insertTweets(world.tweets);
   await store.insertLikes(world.likes);
+  const content = demoContent();
+  await setDemoPasswords(store, content);
+  return content;
+}
 
-  const holders = world.users.slice(0, TOKEN_HOLDERS);
+/** Writes the demo's accounts alone (demoAccountsContent) with the demo password. */
+export async function seedDemoAccounts(store: SeedStore): Promise<DemoContent> {
+  const content = demoAccountsContent();
+  await store.insertUsers(content.holders);
+  await setDemoPasswords(store, content);
+  return content;
+}
+
+/** The authorization pages' sign-in: password `likes-api-demo` for the token holders. */
+const setDemoPasswords = (store: SeedStore, content: DemoContent) =>
+  Promise.all(content.holders.map((u) => setPassword(store, u.id, DEMO_PASSWORD)));
+
+/**
+ * Mints the demo credentials for a world holding `content`: the Project, the Apps with their loopback callbacks,
+ * and the holders' tokens. baseUrl is left for whoever serves the world to fill in.
+ */
+export async function mintDemoCredentials(services: Pick<Services, 'store' | 'credentials'>, content: DemoContent): Promise<DemoCredentials> {
   const minted = await mintCredentialsDocument(
     services,
     { project: 'Demo Project', app: 'Demo App', orphanApp: 'App outside any Project', publicApp: 'Demo Native App', monthlyTweetCap: 50_000_000 },
-    holders,
+    content.holders,
   );
-  // The authorization pages: the demo Apps' loopback callbacks, and password `likes-api-demo` for the token holders.
-  await seedDemoFlows(services, [minted.app.id, minted.publicApp.id], holders.map((u) => u.id));
-  const doc: DemoCredentials = {
+  for (const appId of [minted.app.id, minted.publicApp.id]) await setAppCallbacks(services.store, appId, DEMO_CALLBACKS);
+  return {
     baseUrl: '',
     ...minted,
     users: minted.users.map((u) => ({ ...u, password: DEMO_PASSWORD })),
-    // Tweets anyone may see and like: not deleted, author neither protected nor suspended.
-    tweets: world.tweets.filter(world.likeable).map((t) => ({ id: t.id, authorId: t.authorId })),
-    deletedTweetIds: world.tweets.filter((t) => t.deleted).map((t) => t.id),
-    popularTweetId: world.popular.id,
-    heavyLikerUserId: world.users[0].id,
-    adminToken: newAdminToken(),
+    ...content.landmarks,
   };
-  // The store keeps the credentials sealed; every instance opens the same copy, so all write the same file.
-  // Several instances may have seeded after a crashed one: the first credentials written win, for all.
-  await store.setDemoCredentialsIfAbsent(services.sealer.seal(JSON.stringify(doc)));
-  return (await storedDemoCredentials(services))!;
 }
 
 /** The control API's token: 48 random alphanumerics (285 bits). */

@@ -1,4 +1,5 @@
 import type { Principal } from '../domain/principal.ts';
+import type { World } from '../worlds.ts';
 import type { EndpointId } from '../domain/access.ts';
 import type { Policy, ProjectRecord } from '../domain/model.ts';
 import { readJsonBody, type BodyOf, type BodySchema } from './bodySchema.ts';
@@ -8,6 +9,8 @@ type Json = Record<string, unknown>;
 
 /** What the pipeline knows of a request once it has passed auth and limits. */
 export interface RequestContext {
+  /** The world the request is served in: the services its handler uses. */
+  world: World;
   principal: Principal;
   project: ProjectRecord;
   policy: Policy;

@@ -12,6 +12,7 @@ import { connectionLimits, refuseUnparsable } from './plugins/connections.ts';
 import { errors } from './plugins/errors.ts';
 import { requestMetrics } from './plugins/metrics.ts';
 import { textBodies } from './plugins/textBodies.ts';
+import { worldRouting } from './plugins/worldRouting.ts';
 import { problemFor, sendProblem } from './reply.ts';
 import { RequestLog } from './requestLog.ts';
 import { healthRoutes, type Lifecycle } from './routes/health.ts';
@@ -58,9 +59,10 @@ export async function buildServer(services: Services, options: ServerOptions = {
   await app.register(textBodies);
   await app.register(errors);
   await app.register(requestMetrics, { services });
+  await app.register(worldRouting, { services });
 
   // The routes, each group in its own (encapsulated) plugin.
-  const routes = [...likesRoutes(services.likes), ...usageRoutes(services.usage)];
+  const routes = [...likesRoutes, ...usageRoutes];
   await app.register(apiRoutes, { services, routes });
   await app.register(bearerTokenRoutes, { services });
   await app.register(oauthFlowRoutes, { services });

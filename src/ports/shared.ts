@@ -16,6 +16,16 @@ export interface SharedState {
   readonly ephemeral: EphemeralStore;
   /** The data version lookup responses are cached under. */
   readonly changes: ChangeCounter;
+  /**
+   * The same state for a sandbox world (src/worlds.ts), apart from every other world's: its own rate-limit windows,
+   * nonces, usage, flow state and versions. Over the same connection; calling it again for a world gives the same.
+   */
+  forWorld(world: string): SharedState;
+  /**
+   * Forgets everything `forWorld(world)` holds: the sandbox was deleted, or reset (`keepVersions`: its data versions
+   * only ever go up, so nothing remembered under an older one is mistaken for current).
+   */
+  forgetWorld(world: string, options?: { keepVersions?: boolean }): Promise<void>;
   /** Resolves when the backing service answers; rejects with ServiceUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Releases the backing connection. Idempotent. */

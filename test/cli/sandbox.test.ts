@@ -41,7 +41,7 @@ describe('likes-api sandbox', () => {
 
   it('lists the one sandbox there is, default (the store itself), as JSON and as a table', async () => {
     const run = ok(await runCli(dir.path, ['sandbox', 'list', '--json']));
-    assert.deepEqual(JSON.parse(run.stdout), { data: [{ id: 'default', default: true, seed: 'none', store: 'sqlite' }] });
+    assert.deepEqual(JSON.parse(run.stdout), { data: [{ id: 'default', default: true, seed: 'none', store: 'sqlite', created_at: null, snapshots: [] }] });
     const human = ok(await runCli(dir.path, ['sandbox', 'list']));
     assert.match(human.stdout, /^ID\s+DEFAULT\s+SEED\s+STORE\ndefault\s+yes\s+none\s+sqlite\n$/);
   });

@@ -68,7 +68,7 @@ describe('control API with LIKES_API_ADMIN_TOKEN and no demo', () => {
   it('lists the default world, not seeded with the demo', async () => {
     const res = await fetch(`${server.baseUrl}/__admin/sandboxes`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { data: [{ id: 'default', default: true, seed: 'none', store: 'sqlite' }] });
+    assert.deepEqual(await res.json(), { data: [{ id: 'default', default: true, seed: 'none', store: 'sqlite', created_at: null, snapshots: [] }] });
     const wrong = await fetch(`${server.baseUrl}/__admin/sandboxes`, { headers: { authorization: `Bearer ${token}x` } });
     assert.equal(wrong.status, 401);
   });
@@ -107,9 +107,13 @@ describe('control API in demo mode', () => {
     assert.equal(list.status, 200);
     assert.match(list.headers.get('content-type') ?? '', /^application\/json/);
     assert.match(list.headers.get('cache-control') ?? '', /no-store/);
-    assert.deepEqual(await list.json(), { data: [{ id: 'default', default: true, seed: 'demo', store: 'sqlite' }] });
+    assert.deepEqual(await list.json(), { data: [{ id: 'default', default: true, seed: 'demo', store: 'sqlite', created_at: null, snapshots: [] }] });
     const one = await admin('/__admin/sandboxes/default');
-    assert.deepEqual(await one.json(), { data: { id: 'default', default: true, seed: 'demo', store: 'sqlite' } });
+    const world = (await one.json()) as { data: unknown; credentials: { baseUrl: string; app: { id: string } } };
+    assert.deepEqual(world.data, { id: 'default', default: true, seed: 'demo', store: 'sqlite', created_at: null, snapshots: [] });
+    // The demo world's credentials document, with the base URL the control API was reached by.
+    assert.equal(world.credentials.app.id, server.creds.app.id);
+    assert.equal(world.credentials.baseUrl, server.baseUrl);
     for (const path of ['/__admin/sandboxes/other', '/__admin/nothing/here', '/__admin/sandboxes/other/users/1/likes/export']) {
       const res = await admin(path);
       assert.equal(res.status, 404, path);

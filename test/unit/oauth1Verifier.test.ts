@@ -216,7 +216,7 @@ describe('the API and the /oauth/ endpoints share one nonce scheme', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'likes-verifier-'));
     services = await openServices(loadConfig({ PORT: '0', HOST: '127.0.0.1', LIKES_API_DATA_DIR: dataDir }));
     creds = (await ensureDemo(services, randomUUID()))!;
-    flows = await openAuthFlows(services);
+    flows = await openAuthFlows(services, services);
   });
 
   after(async () => {

@@ -2,19 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ID_PATTERN } from '../../src/domain/ids.ts';
-import type { LikesService } from '../../src/domain/likes.ts';
 import { ApiProblem, INVALID_REQUEST_DETAIL, PROBLEM_BASE } from '../../src/domain/problems.ts';
-import type { UsageService } from '../../src/domain/usage.ts';
 import { parseRequestParams, type ParamSpec, type PathParamSpec } from '../../src/http/params.ts';
 import { likesRoutes } from '../../src/http/routes/likes.ts';
 import { usageRoutes } from '../../src/http/routes/usage.ts';
 import type { ApiRoute } from '../../src/http/routeSpec.ts';
 
 // The real route schemas; their handlers are never called here.
-const routes: ApiRoute[] = [
-  ...likesRoutes({} as LikesService),
-  ...usageRoutes({} as UsageService),
-];
+const routes: ApiRoute[] = [...likesRoutes, ...usageRoutes];
 const route = (path: string): ApiRoute => {
   const found = routes.find((r) => r.path === path);
   assert.ok(found, path);

@@ -5,11 +5,9 @@ import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import { ACCEPTED } from '../../src/domain/fields.ts';
-import type { LikesService } from '../../src/domain/likes.ts';
 import { presentMedia, presentPlace, presentPoll, presentTweet, presentUser } from '../../src/domain/present.ts';
 import { ApiProblem } from '../../src/domain/problems.ts';
 import { Media, OBJECT_SCHEMAS, Place, Poll, Tweet, User } from '../../src/domain/schemas.ts';
-import type { UsageService } from '../../src/domain/usage.ts';
 import { readJsonBody } from '../../src/http/bodySchema.ts';
 import { buildOpenApi } from '../../src/http/openapi.ts';
 import { UsersLikesCreateRequest, UsersLikesCreateResponse } from '../../src/http/routes/likes/like.ts';
@@ -20,7 +18,7 @@ import { tweet, user } from '../support/records.ts';
 
 type Json = Record<string, any>;
 
-const routes = [...likesRoutes({} as LikesService), ...usageRoutes({} as UsageService)];
+const routes = [...likesRoutes, ...usageRoutes];
 const doc = buildOpenApi(routes, 'http://localhost') as Json;
 
 /** The document X answers a refused body with, as sent. */

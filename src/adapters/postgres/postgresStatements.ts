@@ -90,6 +90,12 @@ export const S = {
   begin: { name: 'likes_begin', text: 'BEGIN' },
   commit: { name: 'likes_commit', text: 'COMMIT' },
   rollback: { name: 'likes_rollback', text: 'ROLLBACK' },
+  /** One snapshot of every table for the whole transaction (a world copied table by table). */
+  beginRepeatableRead: { name: 'likes_begin_repeatable_read', text: 'BEGIN ISOLATION LEVEL REPEATABLE READ' },
+  contentTables: {
+    name: 'likes_content_tables',
+    text: `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations' ORDER BY tablename`,
+  },
   localTimeout: { name: 'likes_local_timeout', text: `SELECT set_config('statement_timeout', $1, true)` },
 
   lock: { name: 'likes_migrate_lock', text: 'SELECT pg_advisory_lock($1::bigint)' },

@@ -29,7 +29,14 @@ export interface PostgresStoreOptions {
   applicationName?: string;
   /** Where errors of idle pooled connections are reported (a server restart, a dropped connection). */
   log?: Logger;
+  /** The schema the store's tables live in (a sandbox world's); the connection's default search_path when absent. */
+  schema?: string;
+  /** How long an unused pooled connection stays open (default 30000 ms). */
+  idleTimeoutMillis?: number;
 }
+
+/** An identifier quoted for SQL text (schema names are built by us, but quoted all the same). */
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 type Row = Record<string, any>;
 /** Runs one prepared statement on the transaction's connection. */
@@ -144,7 +151,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   private readonly bulkTimeout: number;
   private ended = false;
 
-  constructor(connectionString: string, options: PostgresStoreOptions = {}) {
+  constructor(readonly connectionString: string, options: PostgresStoreOptions = {}) {
     super();
     const statementTimeout = options.statementTimeoutMillis ?? 5000;
     this.bulkTimeout = options.bulkTimeoutMillis ?? 120_000;
@@ -155,7 +162,8 @@ export class PostgresStore extends MetaSettings implements LikesStore {
       statement_timeout: statementTimeout,
       query_timeout: options.queryTimeoutMillis ?? statementTimeout + 2000,
       idle_in_transaction_session_timeout: 60_000,
-      idleTimeoutMillis: 30_000,
+      idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
+      ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
       keepAlive: true,
       application_name: options.applicationName ?? 'likes-api',
       types: TYPES,
@@ -179,7 +187,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   }
 
   /** Runs `fn` in one transaction on one pooled connection; retried from scratch on 40001/40P01. */
-  private async tx<T>(fn: (run: Run) => Promise<T>, bulk = false): Promise<T> {
+  private async tx<T>(fn: (run: Run) => Promise<T>, bulk = false, begin: Stmt = S.begin): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let client: pg.PoolClient;
       try {
@@ -197,7 +205,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
       const run: Run = async (stmt, values = []) =>
         (await client.query<Row>({ name: stmt.name, text: stmt.text, values, ...timeout } as pg.QueryConfig)).rows;
       try {
-        await run(S.begin);
+        await run(begin);
         if (bulk) await run(S.localTimeout, [`${this.bulkTimeout}ms`]);
         const result = await fn(run);
         await run(S.commit);
@@ -267,6 +275,34 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     if (this.ended) return;
     this.ended = true;
     await this.pool.end();
+  }
+
+  /** The tables a world's contents are, in the store's schema (the migrations' own table is not content). */
+  private async contentTables(run: Run): Promise<string[]> {
+    const rows = await run(S.contentTables);
+    return rows.map((r) => r.tablename as string);
+  }
+
+  /** A consistent copy of every table into the new schema `target` (dropped first if it exists): a snapshot. */
+  async copyTo(target: string): Promise<void> {
+    await this.tx(async (run) => {
+      const tables = await this.contentTables(run);
+      await run({ name: '', text: `DROP SCHEMA IF EXISTS ${quoteIdent(target)} CASCADE` });
+      await run({ name: '', text: `CREATE SCHEMA ${quoteIdent(target)}` });
+      for (const t of tables) await run({ name: '', text: `CREATE TABLE ${quoteIdent(target)}.${quoteIdent(t)} AS TABLE ${quoteIdent(t)}` });
+    }, true, S.beginRepeatableRead);
+  }
+
+  /**
+   * Replaces every table's rows with those of schema `source` (a snapshot or a template), in one transaction:
+   * readers see the old world or the new one, never a mix.
+   */
+  async replaceContentsFrom(source: string): Promise<void> {
+    await this.tx(async (run) => {
+      const tables = await this.contentTables(run);
+      await run({ name: '', text: `TRUNCATE ${tables.map(quoteIdent).join(', ')}` });
+      for (const t of tables) await run({ name: '', text: `INSERT INTO ${quoteIdent(t)} SELECT * FROM ${quoteIdent(source)}.${quoteIdent(t)}` });
+    }, true);
   }
 
   /** PostgreSQL offers no cheap signal of other sessions' commits. */

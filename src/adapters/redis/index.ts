@@ -1,6 +1,6 @@
 import type { SharedState } from '../../ports/shared.ts';
 import { RedisConnection, type RedisConnectionOptions } from './redisConnection.ts';
-import { RedisChangeCounter } from './redisChangeCounter.ts';
+import { CHANGE_COUNTER_KEYS, RedisChangeCounter } from './redisChangeCounter.ts';
 import { RedisEphemeral } from './redisEphemeral.ts';
 import { RedisNonceStore } from './redisNonceStore.ts';
 import { RedisRateLimiter } from './redisRateLimiter.ts';
@@ -13,6 +13,9 @@ export { RedisNonceStore } from './redisNonceStore.ts';
 export { RedisRateLimiter } from './redisRateLimiter.ts';
 export { RedisUsageMeter } from './redisUsageMeter.ts';
 
+/** A sandbox world's keys: behind the connection prefix, under `world:{id}:` (the default world has no namespace). */
+const worldNamespace = (world: string): string => `world:${world}:`;
+
 /**
  * Shared state in Redis for every instance, over one connection. Returns at once: the connection is
  * established in the background and re-established forever; until then calls fail with
@@ -20,14 +23,22 @@ export { RedisUsageMeter } from './redisUsageMeter.ts';
  */
 export function openRedisShared(opts: RedisConnectionOptions): SharedState & { readonly connection: RedisConnection } {
   const connection = new RedisConnection(opts);
+  return { connection, ...redisWorld(connection, ''), close: () => connection.close() };
+}
+
+/** The adapters of one world over `connection`, their keys under `ns`. */
+function redisWorld(connection: RedisConnection, ns: string): SharedState {
   return {
-    connection,
-    rateLimiter: new RedisRateLimiter(connection),
-    nonceStore: new RedisNonceStore(connection),
-    usageMeter: new RedisUsageMeter(connection),
-    ephemeral: new RedisEphemeral(connection),
-    changes: new RedisChangeCounter(connection),
+    rateLimiter: new RedisRateLimiter(connection, ns),
+    nonceStore: new RedisNonceStore(connection, ns),
+    usageMeter: new RedisUsageMeter(connection, ns),
+    ephemeral: new RedisEphemeral(connection, ns),
+    changes: new RedisChangeCounter(connection, ns),
+    forWorld: (world) => redisWorld(connection, worldNamespace(world)),
+    forgetWorld: (world, options = {}) =>
+      connection.deleteNamespace(worldNamespace(world), options.keepVersions ? Object.values(CHANGE_COUNTER_KEYS) : []),
     ping: () => connection.ping(),
-    close: () => connection.close(),
+    // The connection is the opener's to close.
+    close: async () => {},
   };
 }

@@ -118,6 +118,22 @@ export class RedisConnection {
     }
   }
 
+  /** Deletes every key under `ns` (behind the prefix) but `ns + k` for k in `keep`, a batch at a time. */
+  async deleteNamespace(ns: string, keep: readonly string[] = []): Promise<void> {
+    const kept = new Set(keep.map((k) => this.prefix + ns + k));
+    const pattern = `${this.prefix}${ns.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    await this.run(async (c) => {
+      let cursor = '0';
+      do {
+        const [next, keys] = await c.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        // SCAN answers full key names; commands add the prefix again, so it comes off first.
+        const doomed = keys.filter((k) => !kept.has(k)).map((k) => k.slice(this.prefix.length));
+        if (doomed.length > 0) await c.del(...doomed);
+      } while (cursor !== '0');
+    });
+  }
+
   async ping(): Promise<void> {
     await this.run((c) => c.ping());
   }

@@ -31,7 +31,11 @@ export class RedisEphemeral implements EphemeralStore {
   private readonly getScript: ScriptFn;
   private readonly takeScript: ScriptFn;
 
-  constructor(private readonly conn: RedisConnection) {
+  /** `ns` is the world's key namespace (empty for the default world; see src/worlds.ts). */
+  constructor(
+    private readonly conn: RedisConnection,
+    private readonly ns = '',
+  ) {
     this.getScript = conn.defineScript('likesApiEphemeralGet', GET_LUA, 1);
     this.takeScript = conn.defineScript('likesApiEphemeralTake', TAKE_LUA, 1);
   }
@@ -40,21 +44,21 @@ export class RedisEphemeral implements EphemeralStore {
     const ttl = Math.floor(ttlMs);
     if (ttl <= 0) return this.delete(key);
     const expiresAt = Math.floor(now) + ttl;
-    await this.conn.run((c) => c.set(KEY_PREFIX + key, `${expiresAt}:${value}`, 'PX', ttl));
+    await this.conn.run((c) => c.set(this.ns + KEY_PREFIX + key, `${expiresAt}:${value}`, 'PX', ttl));
   }
 
   async get(key: string, now: number): Promise<string | null> {
-    const reply = await this.conn.run(() => this.getScript(KEY_PREFIX + key, Math.floor(now).toFixed(0)));
+    const reply = await this.conn.run(() => this.getScript(this.ns + KEY_PREFIX + key, Math.floor(now).toFixed(0)));
     return typeof reply === 'string' ? reply : null;
   }
 
   async take(key: string, now: number): Promise<string | null> {
-    const reply = await this.conn.run(() => this.takeScript(KEY_PREFIX + key, Math.floor(now).toFixed(0)));
+    const reply = await this.conn.run(() => this.takeScript(this.ns + KEY_PREFIX + key, Math.floor(now).toFixed(0)));
     return typeof reply === 'string' ? reply : null;
   }
 
   async delete(key: string): Promise<void> {
-    await this.conn.run((c) => c.del(KEY_PREFIX + key));
+    await this.conn.run((c) => c.del(this.ns + KEY_PREFIX + key));
   }
 
   /** Nothing to release: the connection is closed by whoever opened it (openRedisShared). */

@@ -23,7 +23,11 @@ const KEY_PREFIX = 'nonce:';
 export class RedisNonceStore implements NonceStore {
   private readonly rememberScript: ScriptFn;
 
-  constructor(private readonly conn: RedisConnection) {
+  /** `ns` is the world's key namespace (empty for the default world; see src/worlds.ts). */
+  constructor(
+    private readonly conn: RedisConnection,
+    private readonly ns = '',
+  ) {
     this.rememberScript = conn.defineScript('likesApiNonceRemember', REMEMBER_LUA, 1);
   }
 
@@ -32,7 +36,7 @@ export class RedisNonceStore implements NonceStore {
     const ttl = Math.max(1, Math.floor(ttlMs));
     const until = ttlMs > 0 ? t + ttl : t;
     const reply = await this.conn.run(() =>
-      this.rememberScript(KEY_PREFIX + key, t.toFixed(0), until.toFixed(0), ttl.toFixed(0)),
+      this.rememberScript(this.ns + KEY_PREFIX + key, t.toFixed(0), until.toFixed(0), ttl.toFixed(0)),
     );
     return Number(reply) === 1;
   }

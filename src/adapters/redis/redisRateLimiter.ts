@@ -103,21 +103,25 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly attemptScript: ScriptFn;
   private readonly refundScript: ScriptFn;
 
-  constructor(private readonly conn: RedisConnection) {
+  /** `ns` is the world's key namespace (empty for the default world; see src/worlds.ts). */
+  constructor(
+    private readonly conn: RedisConnection,
+    private readonly ns = '',
+  ) {
     this.hitScript = conn.defineScript('likesApiRateLimitHit', HIT_LUA, 1);
     this.attemptScript = conn.defineScript('likesApiRateLimitAttempt', ATTEMPT_LUA, 1);
     this.refundScript = conn.defineScript('likesApiRateLimitRefund', REFUND_LUA, 1);
   }
 
   async hit(key: string, limit: number, windowMs: number, now: number): Promise<WindowState> {
-    const reply = await this.conn.run(() => this.hitScript(KEY_PREFIX + key, int(limit), int(windowMs), int(now)));
+    const reply = await this.conn.run(() => this.hitScript(this.ns + KEY_PREFIX + key, int(limit), int(windowMs), int(now)));
     const [allowed, count, start] = reply as [number | string, number | string, string | null];
     const resetAt = start ? Number(start) + windowMs : now + windowMs;
     return { limit, remaining: Math.max(0, limit - Number(count)), resetAt, allowed: Number(allowed) === 1 };
   }
 
   async peek(key: string, limit: number, windowMs: number, now: number): Promise<WindowState> {
-    const [s, c] = await this.conn.run((client) => client.hmget(KEY_PREFIX + key, 's', 'c'));
+    const [s, c] = await this.conn.run((client) => client.hmget(this.ns + KEY_PREFIX + key, 's', 'c'));
     const start = s == null ? Number.NaN : Number(s);
     if (!Number.isFinite(start) || now >= start + windowMs) {
       return { limit, remaining: Math.max(0, limit), resetAt: now + windowMs, allowed: limit > 0 };
@@ -128,14 +132,14 @@ export class RedisRateLimiter implements RateLimiter {
 
   async attempt(key: string, policy: AttemptPolicy, now: number): Promise<AttemptState> {
     const reply = await this.conn.run(() =>
-      this.attemptScript(KEY_PREFIX + key, int(policy.limit), int(policy.windowMs), int(now), int(policy.free), int(policy.delayMs)),
+      this.attemptScript(this.ns + KEY_PREFIX + key, int(policy.limit), int(policy.windowMs), int(now), int(policy.free), int(policy.delayMs)),
     );
     const [allowed, count, retryAt] = reply as [number | string, number | string, number | string];
     return { allowed: Number(allowed) === 1, count: Number(count), retryAt: Number(retryAt) };
   }
 
   async refund(key: string, windowMs: number, now: number): Promise<void> {
-    await this.conn.run(() => this.refundScript(KEY_PREFIX + key, int(windowMs), int(now)));
+    await this.conn.run(() => this.refundScript(this.ns + KEY_PREFIX + key, int(windowMs), int(now)));
   }
 
   /** Nothing to release: the connection is closed by whoever opened it (openRedisShared). */

@@ -34,7 +34,11 @@ const appsKey = (projectId: string) => `usage:${projectId}:apps`;
 export class RedisUsageMeter implements UsageMeter {
   private readonly addScript: ScriptFn;
 
-  constructor(private readonly conn: RedisConnection) {
+  /** `ns` is the world's key namespace (empty for the default world; see src/worlds.ts). */
+  constructor(
+    private readonly conn: RedisConnection,
+    private readonly ns = '',
+  ) {
     this.addScript = conn.defineScript('likesApiUsageAdd', ADD_LUA, 3);
   }
 
@@ -43,14 +47,14 @@ export class RedisUsageMeter implements UsageMeter {
     if (n === 0) return;
     await this.conn.run(() =>
       this.addScript(
-        dayKey(projectId, day), periodKey(projectId, period), appsKey(projectId),
+        this.ns + dayKey(projectId, day), this.ns + periodKey(projectId, period), this.ns + appsKey(projectId),
         appId, n.toFixed(0), USAGE_DAY_TTL_SECONDS, USAGE_PERIOD_TTL_SECONDS,
       ),
     );
   }
 
   async periodTotal(projectId: string, period: string): Promise<number> {
-    const v = await this.conn.run((client) => client.get(periodKey(projectId, period)));
+    const v = await this.conn.run((client) => client.get(this.ns + periodKey(projectId, period)));
     return v == null ? 0 : Number(v);
   }
 
@@ -63,7 +67,7 @@ export class RedisUsageMeter implements UsageMeter {
   }
 
   async appsOf(projectId: string): Promise<string[]> {
-    const apps = await this.conn.run((client) => client.smembers(appsKey(projectId)));
+    const apps = await this.conn.run((client) => client.smembers(this.ns + appsKey(projectId)));
     return apps.sort();
   }
 
@@ -75,7 +79,7 @@ export class RedisUsageMeter implements UsageMeter {
     if (days.length === 0) return [];
     return this.conn.run(async (client) => {
       const pipeline = client.pipeline();
-      for (const day of days) pipeline.hget(dayKey(projectId, day), field);
+      for (const day of days) pipeline.hget(this.ns + dayKey(projectId, day), field);
       const results = await pipeline.exec();
       if (!results) throw new Error('pipeline was discarded');
       return results.map(([err, value]) => {

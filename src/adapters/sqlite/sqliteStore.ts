@@ -51,7 +51,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   private stmts!: ReturnType<SqliteStore['prepare']>;
   private writeBatch!: Database.Transaction<(batch: PendingWrite[], results: ({ ok: boolean } | { error: unknown })[]) => void>;
 
-  constructor(file: string) {
+  constructor(readonly file: string) {
     super();
     const onDisk = file !== ':memory:' && file !== '';
     this.localDir = onDisk ? dirname(file) : null;
@@ -198,6 +198,36 @@ export class SqliteStore extends MetaSettings implements LikesStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  /** The tables a world's contents are (the schema's version lives in user_version, not in a table). */
+  private contentTables(schema = 'main'): string[] {
+    return (this.db.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+  }
+
+  /** A consistent copy of the whole database into `file` (which must not exist): a snapshot. */
+  async copyTo(file: string): Promise<void> {
+    this.db.prepare('VACUUM INTO ?').run(file);
+  }
+
+  /**
+   * Replaces every table's rows with those of the database in `file` (a snapshot or a template, of the same schema
+   * version), in one transaction: readers see the old world or the new one, never a mix.
+   */
+  async replaceContentsFrom(file: string): Promise<void> {
+    this.db.prepare("ATTACH DATABASE ? AS source").run(file);
+    try {
+      const version = this.db.pragma('source.user_version', { simple: true });
+      if (version !== this.db.pragma('user_version', { simple: true })) throw new Error(`${file} has another schema version (${version})`);
+      const tables = this.contentTables();
+      this.db.transaction(() => {
+        for (const t of tables) {
+          this.db.exec(`DELETE FROM main.${t}; INSERT INTO main.${t} SELECT * FROM source.${t}`);
+        }
+      }).immediate();
+    } finally {
+      this.db.exec('DETACH DATABASE source');
+    }
   }
 
   async foreignWriteToken(): Promise<string | null> {

@@ -116,6 +116,10 @@ export class OAuth1Flow {
     private readonly sealer: SecretSealer,
     private readonly pending: PendingAuthorizations,
     private readonly clock: Clock,
+    /** The world's credential tag: request tokens carry it, so the authorize page reaches the same world. */
+    private readonly tag = '',
+    /** Real time, for the signature timestamp window (clients sign with their own clock, not a sandbox's). */
+    private readonly signingClock: Clock = clock,
   ) {}
 
   /**
@@ -126,7 +130,7 @@ export class OAuth1Flow {
     const verified = await verifyOAuth1Request(
       req,
       { consumer: (key) => this.store.appByConsumerKey(key), token },
-      { nonces: this.nonces, clock: this.clock, open: (sealed) => this.sealer.open(sealed) },
+      { nonces: this.nonces, clock: this.signingClock, open: (sealed) => this.sealer.open(sealed) },
     );
     if (!verified.ok) return refusal(verified.reason);
     if (verified.app.suspended) return v1Error(401, 416, 'Invalid / suspended application');
@@ -145,7 +149,7 @@ export class OAuth1Flow {
     if (callback !== 'oob' && !callbackAllowed(await appCallbacks(this.store, app.id), callback)) {
       return v1Error(403, 415, 'Callback URL not approved for this client application. Approved callback URLs can be adjusted in your application settings');
     }
-    const token = randomString(27);
+    const token = this.tag + randomString(27);
     const secret = randomString(32);
     const now = this.clock.now();
     const record: RequestTokenRecord = {

@@ -8,6 +8,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { EphemeralStore } from '../../ports/ephemeral.ts';
 import type { RateLimiter } from '../../ports/rateLimiter.ts';
 import type { FlowSettings } from '../../ports/settingsStore.ts';
+import { OPTIONAL_TAG } from '../../domain/sandboxes/sandboxIds.ts';
 import { constantTimeEqual, randomString, type SecretSealer } from '../secrets.ts';
 import type { PkceMethod } from './pkce.ts';
 
@@ -65,7 +66,8 @@ export interface PendingAuthorization {
 }
 
 const key = (id: string) => `consent:${id}`;
-const ID = /^[A-Za-z0-9]{32}$/;
+// A sandbox's pending authorizations carry its tag, so the form posts reach the same world.
+const ID = new RegExp(`^${OPTIONAL_TAG}[A-Za-z0-9]{32}$`);
 
 export class PendingAuthorizations {
   constructor(
@@ -73,6 +75,8 @@ export class PendingAuthorizations {
     private readonly clock: Clock,
     private readonly limiter: RateLimiter,
     private readonly creationLimit = PENDING_CREATION_LIMIT,
+    /** The world's credential tag (src/domain/sandboxes/sandboxIds.ts). */
+    private readonly tag = '',
   ) {}
 
   /** Opens one (counted against the global cap: throws PendingCapacityError beyond it). */
@@ -80,7 +84,7 @@ export class PendingAuthorizations {
     const now = this.clock.now();
     const cap = await this.limiter.hit('pending-created', this.creationLimit, PENDING_TTL_MS, now);
     if (!cap.allowed) throw new PendingCapacityError(cap.resetAt);
-    const pending: PendingAuthorization = { id: randomString(32), grant, userId: null, expiresAt: now + PENDING_TTL_MS };
+    const pending: PendingAuthorization = { id: this.tag + randomString(32), grant, userId: null, expiresAt: now + PENDING_TTL_MS };
     await this.ephemeral.put(key(pending.id), JSON.stringify(pending), PENDING_TTL_MS, now);
     return pending;
   }

@@ -6,7 +6,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import { constantTimeEqual, hashToken } from '../../auth/secrets.ts';
 import { storedDemoCredentials } from '../../demo/demoSeed.ts';
 import { unauthorized } from '../../domain/problems.ts';
-import type { World } from '../../domain/sandboxes.ts';
 import type { Services } from '../../services.ts';
 import { sendProblem } from '../reply.ts';
 import { adminNotFound } from '../routes/admin/problems.ts';
@@ -24,7 +23,6 @@ export const adminApi: FastifyPluginAsync<{ services: Services }> = async (app, 
   const token = services.config.adminToken ?? (services.config.demo ? demo?.adminToken : null) ?? null;
   if (!token) return;
   const expected = hashToken(token);
-  const world: World = { store: services.store.kind, demo: demo !== null };
 
   app.addHook('onRequest', async (req, reply) => {
     const presented = BEARER.exec(req.headers.authorization ?? '')?.[1];
@@ -33,6 +31,6 @@ export const adminApi: FastifyPluginAsync<{ services: Services }> = async (app, 
   // Past the guard, an unknown path under the prefix is the control API's own JSON 404.
   app.setNotFoundHandler((req, reply) => sendProblem(reply, adminNotFound(`no route ${req.method} ${req.url.split('?')[0]}`)));
 
-  await app.register(sandboxRoutes, { world });
-  await app.register(likeArchiveRoutes, { services, world });
+  await app.register(sandboxRoutes, { services, adminToken: token });
+  await app.register(likeArchiveRoutes, { services });
 };

@@ -14,7 +14,7 @@ import { decorateLimits, rateLimiting } from './api/limits.ts';
 import { versioned, versionReader } from './api/versions.ts';
 
 export const apiRoutes: FastifyPluginAsync<{ services: Services; routes: readonly ApiRoute[] }> = async (app, { services, routes }) => {
-  const versions = (await versioned(services)) ? versionReader(services) : null;
+  const versions = (await versioned(services)) ? versionReader() : null;
   const cache = versions ? new ResponseCache(services.config.responseCacheBytes) : null;
   if (cache) services.metrics.watchCache(cache);
   decorateAuth(app);
@@ -26,8 +26,8 @@ export const apiRoutes: FastifyPluginAsync<{ services: Services; routes: readonl
       method: route.method,
       url: route.path,
       // In this order: which refusal wins, and which headers an error carries, follow from it.
-      preHandler: [authenticate, authorization(services, route.endpoint), rateLimiting(services, route.endpoint)],
-      handler: apiHandler(services, route, route.cacheable ? cache : null),
+      preHandler: [authenticate, authorization(route.endpoint), rateLimiting(services, route.endpoint)],
+      handler: apiHandler(route, route.cacheable ? cache : null),
     });
   }
 };

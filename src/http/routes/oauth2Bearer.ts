@@ -14,7 +14,7 @@ export const bearerTokenRoutes: FastifyPluginAsync<{ services: Services }> = asy
   const verifyApp = async (req: FastifyRequest): Promise<AppRecord | null> => {
     const creds = basicCredentials(req.headers.authorization);
     if (!creds) return null;
-    const found = await services.credentials.verifyConsumer(creds[0], creds[1]);
+    const found = await req.world.credentials.verifyConsumer(creds[0], creds[1]);
     return found && !found.suspended ? found : null;
   };
 
@@ -29,7 +29,7 @@ export const bearerTokenRoutes: FastifyPluginAsync<{ services: Services }> = asy
         return sendV1Error(reply, 403, { code: 170, message: 'Missing required parameter: grant_type', label: 'forbidden_missing_parameter' });
       }
       if (grant !== 'client_credentials') return sendV1Error(reply, 403, UNVERIFIED);
-      const token = (await services.credentials.currentAppBearer(found.id)) ?? (await services.credentials.mintAppBearer(found.id));
+      const token = (await req.world.credentials.currentAppBearer(found.id)) ?? (await req.world.credentials.mintAppBearer(found.id));
       return sendJson(reply, 200, { token_type: 'bearer', access_token: token });
     });
 
@@ -44,7 +44,7 @@ export const bearerTokenRoutes: FastifyPluginAsync<{ services: Services }> = asy
       } catch {
         /* keep the token as sent */
       }
-      if (!raw || !(await services.credentials.invalidateAppBearer(found.id, token))) {
+      if (!raw || !(await req.world.credentials.invalidateAppBearer(found.id, token))) {
         return sendV1Error(reply, 403, { code: 348, message: 'Client application is not permitted to to invalidate this token.' });
       }
       return sendJson(reply, 200, { access_token: raw });

@@ -13,6 +13,7 @@ import { randomString } from '../../auth/secrets.ts';
 import type { AppRecord } from '../../domain/model.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import type { Services } from '../../services.ts';
+import type { World } from '../../worlds.ts';
 import { consentPage, deniedPage, errorPage, pinPage, signInPage, type FormContext } from '../pages/consent.ts';
 import { JSON_TYPE, problemFor, sendJson, sendPage, sendProblem, sendV1Error } from '../reply.ts';
 import { authRequest, clientAddress, formPairs, paramMap, queryPairs, schemeOf, splitUrl, tokenParams } from '../request.ts';
@@ -71,12 +72,17 @@ function hostOf(url: string): string | null {
 }
 
 export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  let opened: Promise<AuthFlows> | undefined;
-  const flows = (): Promise<AuthFlows> =>
-    (opened ??= openAuthFlows(services).catch((e: unknown) => {
-      opened = undefined;
-      throw e;
-    }));
+  // Each world's flows, opened on its first use.
+  const opened = new WeakMap<World, Promise<AuthFlows>>();
+  const flows = (world: World): Promise<AuthFlows> => {
+    let f = opened.get(world);
+    if (!f) {
+      f = openAuthFlows(world, services);
+      opened.set(world, f);
+      f.catch(() => opened.delete(world));
+    }
+    return f;
+  };
   const log = (req: FastifyRequest) => (err: unknown) => req.log.error({ err }, 'request failed');
 
   /** Runs a page handler; outages and bugs become an error page rather than JSON. */
@@ -120,7 +126,7 @@ export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async
   });
 
   const renderConsent = async (f: AuthFlows, req: FastifyRequest, reply: FastifyReply, pending: PendingAuthorization, app: AppRecord, browser: string) => {
-    const [user] = await services.store.usersByIds([pending.userId!]);
+    const [user] = await req.world.store.usersByIds([pending.userId!]);
     if (!user) return sendPage(reply, 400, errorPage(GONE));
     const grant = pending.grant;
     const what = grant.kind === 'oauth2' ? { kind: 'scopes' as const, scopes: grant.scopes } : { kind: 'permission' as const, permission: grant.permission };
@@ -158,7 +164,7 @@ export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async
     const query = queryPairs(req);
     if (!query) return sendPage(reply, 400, errorPage("You weren't able to give access to the App.", 'The request could not be read.'));
     const { params } = paramMap(query);
-    const f = await flows();
+    const f = await flows(req.world);
     const allowance = await authorizeAllowance(req, reply);
     if (allowance.refused) return allowance.refused;
     const outcome = await f.oauth2.authorize(params).catch(async (e: unknown) => {
@@ -178,7 +184,7 @@ export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async
     pageHandler(async (req, reply) => {
       const query = paramMap(queryPairs(req) ?? []).params;
       const get = (name: string) => query.get(name);
-      const f = await flows();
+      const f = await flows(req.world);
       const allowance = await authorizeAllowance(req, reply);
       if (allowance.refused) return allowance.refused;
       const outcome = await f.oauth1.authorize(get('oauth_token'), authenticate).catch(async (e: unknown) => {
@@ -196,7 +202,7 @@ export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async
   const consentPost = (family: 'oauth2' | 'oauth1') =>
     pageHandler(async (req, reply) => {
       const form = paramMap(formPairs(req) ?? []).params;
-      const f = await flows();
+      const f = await flows(req.world);
       const pending = await f.pending.load(form.get('pending') ?? '');
       if (!pending || pending.grant.kind !== family) return sendPage(reply, 400, errorPage(GONE));
       const step = form.get('step') === 'consent' ? 'consent' : 'signin';
@@ -204,7 +210,7 @@ export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async
       if (!browser || !f.forms.check(form.get('csrf') ?? '', pending.id, step, browser)) {
         return sendPage(reply, 403, errorPage('This form has expired or did not come from this page.', 'Go back to the App and start again (cookies must be enabled).'));
       }
-      const app = await services.store.appById(pending.grant.appId);
+      const app = await req.world.store.appById(pending.grant.appId);
       if (!app || app.suspended) return sendPage(reply, 400, errorPage(GONE));
       const action = form.get('action');
       const grant = pending.grant;
@@ -224,7 +230,7 @@ export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async
         if (!result.ok) {
           // None of these says whether the username or the password was wrong.
           const ctx = formContext(f, req, pending, app, browser, 'signin');
-          const now = services.clock.now();
+          const now = req.world.clock.now();
           if (result.reason === 'locked' || result.reason === 'address') req.refusal = 'sign_in';
           switch (result.reason) {
             case 'locked':
@@ -268,13 +274,13 @@ export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async
   app.post('/2/oauth2/token', apiHandler(async (req, reply) => {
     const p = tokenParams(req);
     if (p.duplicate !== null) return sendJson(reply, 400, duplicateParameter(p.duplicate));
-    const r = await (await flows()).oauth2.token(p.params, req.headers.authorization);
+    const r = await (await flows(req.world)).oauth2.token(p.params, req.headers.authorization);
     return sendJson(reply, r.status, r.body);
   }));
   app.post('/2/oauth2/revoke', apiHandler(async (req, reply) => {
     const p = tokenParams(req);
     if (p.duplicate !== null) return sendJson(reply, 400, duplicateParameter(p.duplicate));
-    const r = await (await flows()).oauth2.revoke(p.params, req.headers.authorization);
+    const r = await (await flows(req.world)).oauth2.revoke(p.params, req.headers.authorization);
     return sendJson(reply, r.status, r.body);
   }));
 
@@ -284,7 +290,7 @@ export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async
     apiHandler(async (req, reply) => {
       const r = signedRequest(req, services);
       if (!r) return sendV1Error(reply, 400, { code: 215, message: 'Bad Authentication data.' });
-      return sendLegacy(reply, await op(await flows(), r));
+      return sendLegacy(reply, await op(await flows(req.world), r));
     });
   app.post('/oauth/request_token', legacy((f, r) => f.oauth1.requestToken(r)));
   app.post('/oauth/access_token', legacy((f, r) => f.oauth1.accessToken(r)));

@@ -1,4 +1,4 @@
-import { USAGE_FIELDS, type UsageService } from '../../domain/usage.ts';
+import { USAGE_FIELDS } from '../../domain/usage.ts';
 import { arrayOf, ref } from '../../domain/schemas.ts';
 import { apiRoute, type ApiRoute } from '../routeSpec.ts';
 
@@ -20,24 +20,22 @@ export const Get2UsageTweetsResponse = {
   },
 } as const;
 
-export function usageRoutes(usage: UsageService): ApiRoute[] {
-  return [
-    apiRoute({
-      method: 'GET',
-      path: '/2/usage/tweets',
-      operationId: 'getUsage',
-      summary: 'Returns the Tweet usage of the Project of the authenticating App',
-      tag: 'Usage',
-      endpoint: 'usage_tweets',
-      pathParams: [],
-      query: [
-        { kind: 'int', name: 'days', min: 1, max: 90, default: 7, description: 'The number of days for which you need usage for.' },
-        { kind: 'list', name: 'usage.fields', values: USAGE_FIELDS, description: 'A comma separated list of Usage fields to display.' },
-      ],
-      response: { name: 'Get2UsageTweetsResponse', schema: Get2UsageTweetsResponse },
-      async handle(ctx) {
-        return { body: await usage.report(ctx.project, ctx.query.days, new Set(ctx.query['usage.fields'] ?? []), ctx.now) };
-      },
-    }),
-  ];
-}
+export const usageRoutes: readonly ApiRoute[] = [
+  apiRoute({
+    method: 'GET',
+    path: '/2/usage/tweets',
+    operationId: 'getUsage',
+    summary: 'Returns the Tweet usage of the Project of the authenticating App',
+    tag: 'Usage',
+    endpoint: 'usage_tweets',
+    pathParams: [],
+    query: [
+      { kind: 'int', name: 'days', min: 1, max: 90, default: 7, description: 'The number of days for which you need usage for.' },
+      { kind: 'list', name: 'usage.fields', values: USAGE_FIELDS, description: 'A comma separated list of Usage fields to display.' },
+    ],
+    response: { name: 'Get2UsageTweetsResponse', schema: Get2UsageTweetsResponse },
+    async handle(ctx) {
+      return { body: await ctx.world.usage.report(ctx.project, ctx.query.days, new Set(ctx.query['usage.fields'] ?? []), ctx.now) };
+    },
+  }),
+];

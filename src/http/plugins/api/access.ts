@@ -4,7 +4,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, type EndpointId } from '../../../domain/access.ts';
 import type { Policy, ProjectRecord } from '../../../domain/model.ts';
 import type { Principal } from '../../../domain/principal.ts';
-import type { Services } from '../../../services.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,12 +26,13 @@ function accessLevel(p: Principal): string {
 }
 
 /** The preHandler that authorizes `endpoint`; a refusal (403) comes before x-access-level is set. */
-export function authorization(services: Services, endpoint: EndpointId) {
+export function authorization(endpoint: EndpointId) {
   return async function authorizeRequest(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const { memo, store } = req.world;
     const principal = req.principal!;
     const credentials = req.versions?.credentials ?? null;
     const projectId = principal.app.projectId;
-    const project = projectId ? await services.memo.get(credentials, `project:${projectId}`, () => services.store.projectById(projectId)) : null;
+    const project = projectId ? await memo.get(credentials, `project:${projectId}`, () => store.projectById(projectId)) : null;
     req.policy = authorize(principal, project, endpoint);
     req.project = project;
     reply.header('x-access-level', accessLevel(principal));

@@ -29,8 +29,8 @@ export function authentication(services: Services, versions: VersionReader | nul
   return async function authenticate(req: FastifyRequest): Promise<void> {
     // A malformed query or form body carries no parameters here: validation refuses a malformed query later.
     const params = [...(queryPairs(req) ?? []), ...(formPairs(req) ?? [])];
-    const version = versions ? await versions() : null;
+    const version = versions ? await versions(req.world) : null;
     req.versions = version;
-    req.principal = await services.authenticator.authenticate(authRequest(req, config, params), version?.credentials ?? null);
+    req.principal = await req.world.authenticator.authenticate(authRequest(req, config, params), version?.credentials ?? null);
   };
 }

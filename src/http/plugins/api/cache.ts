@@ -1,5 +1,5 @@
 // Lookups answered from the response cache (src/http/responseCache.ts) while the data is unchanged. The key is
-// everything a cacheable answer depends on besides the data: the route, path and query as sent, the viewer and
+// everything a cacheable answer depends on besides the data: the world, the route, path and query as sent, the viewer and
 // the policy.
 import type { Policy } from '../../../domain/model.ts';
 import type { ApiResult, ApiRoute } from '../../routeSpec.ts';
@@ -12,5 +12,5 @@ export interface Answer {
 
 export const serialised = (result: ApiResult): Answer => ({ body: Buffer.from(JSON.stringify(result.body)), tweetCount: result.tweetCount ?? 0 });
 
-export const responseKey = (route: ApiRoute, path: Record<string, string>, rawQuery: string, userId: string | null, policy: Policy): string =>
-  `${route.operationId}\u0000${JSON.stringify(path)}\u0000${rawQuery}\u0000${userId ?? ''}\u0000${JSON.stringify(policy)}`;
+export const responseKey = (world: string, route: ApiRoute, path: Record<string, string>, rawQuery: string, userId: string | null, policy: Policy): string =>
+  `${world}\u0000${route.operationId}\u0000${JSON.stringify(path)}\u0000${rawQuery}\u0000${userId ?? ''}\u0000${JSON.stringify(policy)}`;

@@ -1,7 +1,6 @@
 // The API route handler, once the request is authenticated, authorized and within its rate limits: it validates
 // path and query, checks the Tweet cap, answers (from the response cache when it may) and counts the Tweets.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../../services.ts';
 import { JSON_TYPE } from '../../reply.ts';
 import { bodyText, splitUrl } from '../../request.ts';
 import type { ResponseCache } from '../../responseCache.ts';
@@ -10,8 +9,9 @@ import { userIdOf } from './auth.ts';
 import { responseKey, serialised, type Answer } from './cache.ts';
 
 /** `cache` is null for a route that may not be served from it, or when nothing is reused across requests. */
-export function apiHandler(services: Services, route: ApiRoute, cache: ResponseCache | null) {
+export function apiHandler(route: ApiRoute, cache: ResponseCache | null) {
   return async function handleApiRequest(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const { world } = req;
     const principal = req.principal!;
     const project = req.project!;
     const policy = req.policy!;
@@ -20,19 +20,19 @@ export function apiHandler(services: Services, route: ApiRoute, cache: ResponseC
     const path = req.params as Record<string, string>;
     const handle = route.validate(path, rawQuery);
     if (route.countsTweets) {
-      const capped = await services.usage.capRefusal(project, now);
+      const capped = await world.usage.capRefusal(project, now);
       if (capped) {
         req.refusal = 'usage_cap';
         throw capped;
       }
     }
     const userId = userIdOf(principal);
-    const ctx: RequestContext = { principal, project, policy, userId, rawBody: bodyText(req), contentType: req.headers['content-type'], now };
+    const ctx: RequestContext = { world, principal, project, policy, userId, rawBody: bodyText(req), contentType: req.headers['content-type'], now };
     const version = req.versions;
     let answer: Answer | undefined;
     if (cache && version) {
       // The version was read before the answer is built: a write landing meanwhile leaves the entry stale, never wrong.
-      const key = responseKey(route, path, rawQuery, userId, policy);
+      const key = responseKey(world.id, route, path, rawQuery, userId, policy);
       answer = cache.get(key, version.data);
       if (!answer) {
         answer = serialised(await handle(ctx));
@@ -41,7 +41,7 @@ export function apiHandler(services: Services, route: ApiRoute, cache: ResponseC
     } else {
       answer = serialised(await handle(ctx));
     }
-    if (route.countsTweets) await services.usage.record(project, principal.app.id, answer.tweetCount, now);
+    if (route.countsTweets) await world.usage.record(project, principal.app.id, answer.tweetCount, now);
     return reply.code(200).header('content-type', JSON_TYPE).send(answer.body);
   };
 }

@@ -20,11 +20,12 @@ export function decorateLimits(app: FastifyInstance): void {
 
 /** The preHandler that applies `endpoint`'s rate limits; a refused request is named `rate_limit`. */
 export function rateLimiting(services: Services, endpoint: EndpointId) {
-  const { clock, config } = services;
+  const { config } = services;
   return async function limit(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const principal = req.principal!;
+    const { clock, shared } = req.world;
     const now = (req.now = clock.now());
-    const limits = await applyRateLimits(services.shared.rateLimiter, config.limits, req.policy!.rateLimitTier, endpoint, principal.app.id, userIdOf(principal), now);
+    const limits = await applyRateLimits(shared.rateLimiter, config.limits, req.policy!.rateLimitTier, endpoint, principal.app.id, userIdOf(principal), now);
     // On the reply now, they stay on whatever answers: Fastify's error path drops only content-type and -length.
     reply.headers(limits.headers);
     if (limits.refusal) {

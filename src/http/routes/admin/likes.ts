@@ -7,35 +7,35 @@ import { exportLikes } from '../../../domain/archive/exportLikes.ts';
 import { ImportError, importLikes } from '../../../domain/archive/importLikes.ts';
 import { ArchiveFormatError, parseLikeArchive } from '../../../domain/archive/likeArchive.ts';
 import { ID_PATTERN } from '../../../domain/ids.ts';
-import { findSandbox, type World } from '../../../domain/sandboxes.ts';
 import type { Services } from '../../../services.ts';
 import { sendJson } from '../../reply.ts';
+import type { World } from '../../../worlds.ts';
 import { adminBadRequest, adminNotFound } from './problems.ts';
+import { worldOf } from './sandboxes.ts';
 
 type Params = { id: string; user_id: string };
 
-export const likeArchiveRoutes: FastifyPluginAsync<{ services: Services; world: World }> = async (app, { services, world }) => {
-  const { store } = services;
+export const likeArchiveRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   // Here (this plugin's context only) a body is not buffered as text, as textBodies.ts does server-wide: the route
   // gets the request stream itself, whatever its type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
-  /** The user the path names, in the one sandbox there is; a 404 otherwise. */
-  async function userOf(params: Params): Promise<string> {
-    if (!findSandbox(world, params.id)) throw adminNotFound(`no sandbox "${params.id}"`);
+  /** The sandbox and the user the path names; a 404 otherwise. */
+  async function userOf(params: Params): Promise<{ world: World; userId: string }> {
+    const world = await worldOf(services, params.id);
     if (!ID_PATTERN.test(params.user_id)) throw adminBadRequest('user_id must be an id of 1 to 19 digits');
-    const [user] = await store.usersByIds([params.user_id]);
+    const [user] = await world.store.usersByIds([params.user_id]);
     if (!user) throw adminNotFound(`no user with id ${params.user_id}`);
-    return user.id;
+    return { world, userId: user.id };
   }
 
   // No body limit: the file is read as it arrives, one entry at a time (src/domain/archive/likeArchive.ts).
   app.post<{ Params: Params }>('/sandboxes/:id/users/:user_id/likes/import', { bodyLimit: Number.MAX_SAFE_INTEGER }, async (req, reply) => {
     const body = req.body instanceof Readable ? req.body : Readable.from([]);
     try {
-      const userId = await userOf(req.params);
-      const report = await importLikes(store, services.clock, { userId, ids: services.ids, rows: parseLikeArchive(body) });
+      const { world, userId } = await userOf(req.params);
+      const report = await importLikes(world.store, world.clock, { userId, ids: world.ids, rows: parseLikeArchive(body) });
       return sendJson(reply, 200, report);
     } catch (error) {
       // What is left of a refused body is not read: the connection closes after the answer.
@@ -47,10 +47,10 @@ export const likeArchiveRoutes: FastifyPluginAsync<{ services: Services; world: 
   });
 
   app.get<{ Params: Params }>('/sandboxes/:id/users/:user_id/likes/export', async (req, reply) => {
-    const userId = await userOf(req.params);
+    const { world, userId } = await userOf(req.params);
     return reply
       .header('content-type', 'application/javascript; charset=utf-8')
       .header('content-disposition', 'attachment; filename="like.js"')
-      .send(Readable.from(exportLikes(store, userId)));
+      .send(Readable.from(exportLikes(world.store, userId)));
   });
 };

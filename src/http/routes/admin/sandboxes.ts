@@ -1,15 +1,83 @@
-// GET /__admin/sandboxes and /__admin/sandboxes/{id}: the worlds this store holds (only `default` for now).
-import type { FastifyPluginAsync } from 'fastify';
-import { findSandbox, listSandboxes, type World } from '../../../domain/sandboxes.ts';
+// The sandboxes through the control API: list, make (from the demo or empty seed, with credentials of their own),
+// read, delete, reset to the seed, snapshot and restore. Every world, `default` included, is named by its id.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { DemoCredentials } from '../../../demo/demoCredentials.ts';
+import { DEFAULT_SANDBOX } from '../../../domain/sandboxes/sandboxIds.ts';
+import { SANDBOX_SEEDS, USER_SNAPSHOT_NAME, type SandboxSeed } from '../../../domain/sandboxes/sandboxes.ts';
+import type { Services } from '../../../services.ts';
+import type { World } from '../../../worlds.ts';
 import { sendJson } from '../../reply.ts';
-import { adminNotFound } from './problems.ts';
+import { requestHost, schemeOf } from '../../request.ts';
+import { adminBadRequest, adminConflict, adminNotFound, jsonObjectBody } from './problems.ts';
 
-export const sandboxRoutes: FastifyPluginAsync<{ world: World }> = async (app, { world }) => {
-  app.get('/sandboxes', async (_req, reply) => sendJson(reply, 200, { data: listSandboxes(world) }));
+type IdParams = { id: string };
 
-  app.get<{ Params: { id: string } }>('/sandboxes/:id', async (req, reply) => {
-    const sandbox = findSandbox(world, req.params.id);
-    if (!sandbox) throw adminNotFound(`no sandbox "${req.params.id}"`);
-    return sendJson(reply, 200, { data: sandbox });
+/** The world the path names; a 404 otherwise. */
+export async function worldOf(services: Services, id: string): Promise<World> {
+  const world = await services.worlds.get(id);
+  if (!world) throw adminNotFound(`no sandbox "${id}"`);
+  return world;
+}
+
+/** The base URL the control API was reached by: what the sandbox's SDK clients should use too. */
+const baseUrlOf = (req: FastifyRequest, services: Services): string => `${schemeOf(req)}://${requestHost(req, services.config)}`;
+
+export const sandboxRoutes: FastifyPluginAsync<{ services: Services; adminToken: string }> = async (app, { services, adminToken }) => {
+  const { worlds } = services;
+  /** The world's credentials document as a client should use it: this server's base URL, the control API's token. */
+  const withBase = (req: FastifyRequest, doc: DemoCredentials): DemoCredentials => ({ ...doc, baseUrl: baseUrlOf(req, services), adminToken });
+
+  app.get('/sandboxes', async (_req, reply) => sendJson(reply, 200, { data: await worlds.list() }));
+
+  app.post('/sandboxes', async (req, reply) => {
+    const body = jsonObjectBody(req.body);
+    const seed = body.seed ?? 'demo';
+    if (typeof seed !== 'string' || !(SANDBOX_SEEDS as readonly string[]).includes(seed)) {
+      throw adminBadRequest(`seed must be one of ${SANDBOX_SEEDS.map((s) => `"${s}"`).join(', ')}`);
+    }
+    const extra = Object.keys(body).filter((k) => k !== 'seed');
+    if (extra.length > 0) throw adminBadRequest(`unknown member ${extra[0]}`);
+    const made = await worlds.create(seed as SandboxSeed, Date.now());
+    return sendJson(reply.header('location', `/__admin/sandboxes/${made.id}`), 201, { id: made.id, credentials: withBase(req, made.credentials) });
+  });
+
+  app.get<{ Params: IdParams }>('/sandboxes/:id', async (req, reply) => {
+    const world = await worldOf(services, req.params.id);
+    const credentials = await worlds.credentialsOf(world);
+    return sendJson(reply, 200, { data: await worlds.summary(world), ...(credentials ? { credentials: withBase(req, credentials) } : {}) });
+  });
+
+  app.delete<{ Params: IdParams }>('/sandboxes/:id', async (req, reply) => {
+    if (req.params.id === DEFAULT_SANDBOX) throw adminConflict('the default world is the store itself and cannot be deleted');
+    if (!(await worlds.delete(req.params.id))) throw adminNotFound(`no sandbox "${req.params.id}"`);
+    return reply.code(204).send();
+  });
+
+  app.post<{ Params: IdParams }>('/sandboxes/:id/reset', async (req, reply) => {
+    const world = await worldOf(services, req.params.id);
+    if (!(await worlds.reset(world))) throw adminConflict(`sandbox "${world.id}" has no seed to go back to (only sandboxes made here have one)`);
+    return sendJson(reply, 200, { data: await worlds.summary((await worlds.get(world.id))!) });
+  });
+
+  app.get<{ Params: IdParams }>('/sandboxes/:id/snapshots', async (req, reply) => {
+    const world = await worldOf(services, req.params.id);
+    return sendJson(reply, 200, { data: (await worlds.summary(world)).snapshots.map((name) => ({ name })) });
+  });
+
+  app.post<{ Params: IdParams }>('/sandboxes/:id/snapshots', async (req, reply) => {
+    const world = await worldOf(services, req.params.id);
+    const { name } = jsonObjectBody(req.body);
+    if (typeof name !== 'string' || !USER_SNAPSHOT_NAME.test(name)) {
+      throw adminBadRequest('name must be 1 to 40 letters, digits, _ or -, starting with a letter or digit');
+    }
+    await worlds.snapshot(world, name);
+    return sendJson(reply, 201, { data: { name } });
+  });
+
+  app.post<{ Params: IdParams & { name: string } }>('/sandboxes/:id/snapshots/:name/restore', async (req, reply) => {
+    const world = await worldOf(services, req.params.id);
+    const { name } = req.params;
+    if (!USER_SNAPSHOT_NAME.test(name) || !(await worlds.restore(world, name))) throw adminNotFound(`sandbox "${world.id}" has no snapshot "${name}"`);
+    return sendJson(reply, 200, { data: { name } });
   });
 };

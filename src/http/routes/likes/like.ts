@@ -1,6 +1,5 @@
 // POST /2/users/:id/likes: the authenticated user likes a Tweet; its body is read against its own schema.
 import { ID_PATTERN } from '../../../domain/ids.ts';
-import type { LikesService } from '../../../domain/likes.ts';
 import { arrayOf, id, ref } from '../../../domain/schemas.ts';
 import { apiRoute } from '../../routeSpec.ts';
 import { viewerOf } from './common.ts';
@@ -16,8 +15,7 @@ export const UsersLikesCreateResponse = {
   properties: { data: { type: 'object', properties: { liked: { type: 'boolean' } } }, errors: arrayOf(ref('Problem')) },
 } as const;
 
-export const like = (likes: LikesService) =>
-  apiRoute({
+export const like = apiRoute({
     method: 'POST',
     path: '/2/users/:id/likes',
     operationId: 'usersIdLike',
@@ -29,6 +27,6 @@ export const like = (likes: LikesService) =>
     body: { name: 'UsersLikesCreateRequest', schema: UsersLikesCreateRequest },
     response: { name: 'UsersLikesCreateResponse', schema: UsersLikesCreateResponse },
     async handle(ctx) {
-      return { body: await likes.like(viewerOf(ctx), ctx.path.id, ctx.body.tweet_id) };
+      return { body: await ctx.world.likes.like(viewerOf(ctx), ctx.path.id, ctx.body.tweet_id) };
     },
   });

@@ -1,6 +1,5 @@
 // GET /2/users/:id/liked_tweets: the Tweets a user liked, newest first.
 import { ACCEPTED } from '../../../domain/fields.ts';
-import type { LikesService } from '../../../domain/likes.ts';
 import { arrayOf, ref } from '../../../domain/schemas.ts';
 import { apiRoute } from '../../routeSpec.ts';
 import { cursorOf, list, maxResults, meta, paginationToken, selection, userIdPath, viewerOf } from './common.ts';
@@ -10,8 +9,7 @@ export const Get2UsersIdLikedTweetsResponse = {
   properties: { data: arrayOf(ref('Tweet')), includes: ref('Expansions'), errors: arrayOf(ref('Problem')), meta },
 } as const;
 
-export const likedTweets = (likes: LikesService) =>
-  apiRoute({
+export const likedTweets = apiRoute({
     method: 'GET',
     path: '/2/users/:id/liked_tweets',
     operationId: 'usersIdLikedTweets',
@@ -34,7 +32,7 @@ export const likedTweets = (likes: LikesService) =>
     countsTweets: true,
     cacheable: true,
     async handle(ctx) {
-      return likes.likedTweets(viewerOf(ctx), ctx.policy, ctx.path.id, {
+      return ctx.world.likes.likedTweets(viewerOf(ctx), ctx.policy, ctx.path.id, {
         maxResults: ctx.query.max_results,
         cursor: cursorOf(ctx.query),
         selection: selection(ctx.query),

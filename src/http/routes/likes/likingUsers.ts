@@ -1,6 +1,5 @@
 // GET /2/tweets/:id/liking_users: the users who liked a Tweet, newest like first.
 import { ACCEPTED } from '../../../domain/fields.ts';
-import type { LikesService } from '../../../domain/likes.ts';
 import { arrayOf, ref } from '../../../domain/schemas.ts';
 import { apiRoute } from '../../routeSpec.ts';
 import { cursorOf, list, maxResults, meta, paginationToken, selection, tweetIdPath, viewerOf } from './common.ts';
@@ -10,8 +9,7 @@ export const Get2TweetsIdLikingUsersResponse = {
   properties: { data: arrayOf(ref('User')), includes: ref('Expansions'), errors: arrayOf(ref('Problem')), meta },
 } as const;
 
-export const likingUsers = (likes: LikesService) =>
-  apiRoute({
+export const likingUsers = apiRoute({
     method: 'GET',
     path: '/2/tweets/:id/liking_users',
     operationId: 'tweetsIdLikingUsers',
@@ -30,7 +28,7 @@ export const likingUsers = (likes: LikesService) =>
     response: { name: 'Get2TweetsIdLikingUsersResponse', schema: Get2TweetsIdLikingUsersResponse },
     cacheable: true,
     async handle(ctx) {
-      const body = await likes.likingUsers(viewerOf(ctx), ctx.policy, ctx.path.id, {
+      const body = await ctx.world.likes.likingUsers(viewerOf(ctx), ctx.policy, ctx.path.id, {
         maxResults: ctx.query.max_results,
         cursor: cursorOf(ctx.query),
         selection: selection(ctx.query),

@@ -1,6 +1,5 @@
 // DELETE /2/users/:id/likes/:tweet_id: the authenticated user unlikes a Tweet.
 import { ID_PATTERN } from '../../../domain/ids.ts';
-import type { LikesService } from '../../../domain/likes.ts';
 import { arrayOf, ref } from '../../../domain/schemas.ts';
 import { apiRoute } from '../../routeSpec.ts';
 import { viewerOf } from './common.ts';
@@ -10,8 +9,7 @@ export const UsersLikesDeleteResponse = {
   properties: { data: { type: 'object', properties: { liked: { type: 'boolean' } } }, errors: arrayOf(ref('Problem')) },
 } as const;
 
-export const unlike = (likes: LikesService) =>
-  apiRoute({
+export const unlike = apiRoute({
     method: 'DELETE',
     path: '/2/users/:id/likes/:tweet_id',
     operationId: 'usersIdUnlike',
@@ -25,6 +23,6 @@ export const unlike = (likes: LikesService) =>
     query: [],
     response: { name: 'UsersLikesDeleteResponse', schema: UsersLikesDeleteResponse },
     async handle(ctx) {
-      return { body: await likes.unlike(viewerOf(ctx), ctx.path.id, ctx.path.tweet_id) };
+      return { body: await ctx.world.likes.unlike(viewerOf(ctx), ctx.path.id, ctx.path.tweet_id) };
     },
   });

@@ -1,0 +1,59 @@
+// Which world a request is for: the sandbox whose tag its credentials carry (src/domain/sandboxes/sandboxIds.ts),
+// else the default world. Looked at, in order: the Authorization header (a Bearer token, OAuth 1.0a's consumer
+// key, Basic's client id or consumer key), then the parameters that name a client or a flow in progress
+// (client_id, oauth_consumer_key, oauth_token, the forms' pending id). A tag of a sandbox that does not exist
+// (deleted) leads to the default world, where no such credential exists: the request is refused as X refuses
+// unknown credentials. The control API (/__admin/) names its world in the path instead.
+import type { FastifyRequest } from 'fastify';
+import { basicCredentials } from '../../auth/basic.ts';
+import { parseOAuthAuthorization } from '../../auth/oauth1.ts';
+import { sandboxOfCredential } from '../../domain/sandboxes/sandboxIds.ts';
+import type { Services } from '../../services.ts';
+import type { World } from '../../worlds.ts';
+import { formPairs, queryPairs } from '../request.ts';
+import { serverWide } from './serverWide.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The world the request is served in (set before any route's own hooks run). */
+    world: World;
+  }
+}
+
+const ROUTING_PARAMS = new Set(['client_id', 'oauth_consumer_key', 'oauth_token', 'pending']);
+
+/**
+ * The credentials a request carries: the Authorization header's, when it has one (then the parameters are not read:
+ * API requests pay nothing more), else the parameters naming a client or a flow in progress.
+ */
+function presented(req: FastifyRequest): string[] {
+  const out: string[] = [];
+  const header = req.headers.authorization?.trim() ?? '';
+  if (/^bearer\s/i.test(header)) {
+    const token = header.slice(6).trim();
+    try {
+      out.push(decodeURIComponent(token));
+    } catch {
+      out.push(token);
+    }
+  } else if (/^oauth\s/i.test(header)) {
+    const key = parseOAuthAuthorization(header)?.get('oauth_consumer_key');
+    if (key) out.push(key);
+  } else if (/^basic\s/i.test(header)) {
+    const basic = basicCredentials(header);
+    if (basic) out.push(basic[0]);
+  }
+  if (out.length > 0) return out;
+  for (const [k, v] of [...(queryPairs(req) ?? []), ...(formPairs(req) ?? [])]) if (ROUTING_PARAMS.has(k)) out.push(v);
+  return out;
+}
+
+export const worldRouting = serverWide<{ services: Services }>('worldRouting', async (app, { services }) => {
+  app.decorateRequest('world', null as unknown as World);
+  // preHandler: form bodies are parsed by then. Untagged requests (the default world's) cost a header read.
+  app.addHook('preHandler', async (req) => {
+    let sandbox: string | null = null;
+    for (const credential of presented(req)) if ((sandbox = sandboxOfCredential(credential))) break;
+    req.world = (sandbox ? await services.worlds.get(sandbox) : null) ?? services.worlds.defaultWorld;
+  });
+});

@@ -1,0 +1,33 @@
+// Where the sandbox worlds live beside the default one: one store per world (a SQLite file, a PostgreSQL schema),
+// copied whole to make a sandbox from a template, to take a snapshot and to restore one. The default world is the
+// configured store itself, registered here so that it can be snapshotted and restored like any other.
+import type { LikesStore } from './store.ts';
+
+/** A world's store as the storage opened it (unwrapped: the wiring adds metrics and change tracking). */
+export type WorldStore = LikesStore;
+
+export interface WorldStorage {
+  readonly kind: string;
+  /** The worlds kept besides the default one, by id (templates included; the caller knows its id patterns). */
+  list(): Promise<string[]>;
+  /** World `id`'s store, opened once and kept; `create` makes an empty migrated one when there is none; null: none. */
+  open(id: string, create?: boolean): Promise<WorldStore | null>;
+  /** Closes world `id`'s store, if open, and removes it with its snapshots. */
+  drop(id: string): Promise<void>;
+  /** Closes world `id`'s store if it is open (it stays stored). */
+  release(id: string): Promise<void>;
+  /** Saves world `id`'s whole contents as its snapshot `name`, replacing one of that name. */
+  saveSnapshot(id: string, name: string): Promise<void>;
+  /**
+   * Replaces world `id`'s contents with world `from`'s snapshot `name`, or with `from`'s live contents when `name`
+   * is null (a template). False when there is no such snapshot or world.
+   */
+  restore(id: string, from: string, name: string | null): Promise<boolean>;
+  /** World `id`'s snapshot names. */
+  listSnapshots(id: string): Promise<string[]>;
+  /** Closes every store it opened but the default one (the wiring closes that). */
+  close(): Promise<void>;
+}
+
+/** Snapshot names: short and plain, as they become file and schema names. */
+export const SNAPSHOT_NAME = /^[A-Za-z0-9_-]{1,40}$/;

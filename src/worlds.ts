@@ -1,0 +1,275 @@
+// The X worlds one process serves: the default one (the configured store) and the sandboxes, each a whole world of
+// its own: its store, its part of the shared state (rate-limit windows, usage, nonces, flow state, versions), its
+// clock and the domain services over them. A sandbox's world is opened on first use and kept; it is made from a
+// template (a world seeded once per store and copied whole), reset to the snapshot taken as it was made, and
+// snapshotted and restored through the storage (src/ports/worldStorage.ts).
+import { Authenticator } from './auth/authenticate.ts';
+import { CredentialIssuer } from './auth/credentials.ts';
+import type { SecretSealer } from './auth/secrets.ts';
+import type { Config } from './config.ts';
+import { demoAccountsContent, demoContent, DEMO_SEED, mintDemoCredentials, seedDemoAccounts, seedDemoContent, type DemoContent, type DemoCredentials } from './demo/demoSeed.ts';
+import { SnowflakeIds } from './domain/ids.ts';
+import { LikesService } from './domain/likes.ts';
+import { credentialTag, DEFAULT_SANDBOX, newSandboxId, SANDBOX_ID } from './domain/sandboxes/sandboxIds.ts';
+import { SEED_SNAPSHOT, type SandboxRecord, type SandboxSeed, type SandboxSummary } from './domain/sandboxes/sandboxes.ts';
+import { UsageService } from './domain/usage.ts';
+import { trackChanges } from './adapters/trackChanges.ts';
+import { observed, type DependencyHealth } from './adapters/observed.ts';
+import type { Metrics } from './metrics.ts';
+import type { Clock } from './ports/clock.ts';
+import type { SharedState } from './ports/shared.ts';
+import type { LikesStore } from './ports/store.ts';
+import type { WorldStorage } from './ports/worldStorage.ts';
+import { VersionedMemo } from './versionedMemo.ts';
+
+/** A world's time: real time moved by the sandbox's offset (set through its clock control). */
+export class WorldClock implements Clock {
+  offsetMs = 0;
+
+  /** `real`: what the offset moves (real time, or a test's clock); signatures are checked against it. */
+  constructor(readonly real: Clock) {}
+
+  now(): number {
+    return this.real.now() + this.offsetMs;
+  }
+}
+
+/** One X world and the services over it. */
+export interface World {
+  readonly id: string;
+  /** What credentials minted here begin with ('' in the default world). */
+  readonly tag: string;
+  readonly store: LikesStore;
+  readonly shared: SharedState;
+  readonly clock: WorldClock;
+  readonly ids: SnowflakeIds;
+  readonly authenticator: Authenticator;
+  readonly credentials: CredentialIssuer;
+  readonly likes: LikesService;
+  readonly usage: UsageService;
+  /** Credential and Project lookups remembered under the world's data version. */
+  readonly memo: VersionedMemo;
+}
+
+/** What every world is assembled with. */
+export interface WorldParts {
+  config: Config;
+  sealer: SecretSealer;
+  metrics: Metrics;
+  /** Real time (or a test's clock): what world clocks are offset from, and what signatures are checked against. */
+  clock: Clock;
+  storeHealth: DependencyHealth;
+  sharedHealth: DependencyHealth;
+  sharedKind: string;
+}
+
+/** Assembles world `id` over its raw store and its (unobserved) shared state. */
+export function assembleWorld(parts: WorldParts, id: string, rawStore: LikesStore, rawShared: SharedState): World {
+  const { config, sealer, metrics } = parts;
+  const shared = observeShared(rawShared, parts.sharedHealth, metrics, parts.sharedKind);
+  const store = trackChanges(
+    observed(rawStore, parts.storeHealth, (op, outcome, s) => metrics.dependencyCall(rawStore.kind, op, outcome, s)),
+    shared.changes,
+  );
+  const clock = new WorldClock(parts.clock);
+  const ids = new SnowflakeIds(clock);
+  const memo = new VersionedMemo();
+  const tag = credentialTag(id);
+  return {
+    id,
+    tag,
+    store,
+    shared,
+    clock,
+    ids,
+    memo,
+    authenticator: new Authenticator(store, sealer, shared.nonceStore, clock, memo, parts.clock),
+    credentials: new CredentialIssuer(store, sealer, ids, clock, tag),
+    likes: new LikesService(store, clock),
+    usage: new UsageService(shared.usageMeter, config.limits),
+  };
+}
+
+/** Each part of the shared state timed and watched under one dependency; `close` is left unobserved. */
+export function observeShared(shared: SharedState, health: DependencyHealth, metrics: Metrics, kind: string): SharedState {
+  const watch = <T extends object>(part: T, name: string): T =>
+    observed(part, health, (op, outcome, s) => metrics.dependencyCall(kind, op, outcome, s), `${name}.`);
+  return {
+    rateLimiter: watch(shared.rateLimiter, 'rateLimiter'),
+    nonceStore: watch(shared.nonceStore, 'nonceStore'),
+    usageMeter: watch(shared.usageMeter, 'usageMeter'),
+    ephemeral: watch(shared.ephemeral, 'ephemeral'),
+    changes: watch(shared.changes, 'changes'),
+    forWorld: (world) => shared.forWorld(world),
+    forgetWorld: (world, options) => shared.forgetWorld(world, options),
+    ping: watch({ ping: () => shared.ping() }, '').ping,
+    close: () => shared.close(),
+  };
+}
+
+/** Sandboxes need a store that can copy worlds (SQLite or PostgreSQL); a store passed in by a test may not. */
+export class SandboxesUnsupportedError extends Error {
+  constructor() {
+    super('sandboxes need the SQLite or PostgreSQL store');
+  }
+}
+
+/** Templates are rebuilt when what they hold changes: the demo seed and this version. */
+const TEMPLATE_VERSION = 1;
+const templateId = (seed: SandboxSeed): string => `tpl_${seed}_${DEMO_SEED}_${TEMPLATE_VERSION}`;
+const TEMPLATES: Record<SandboxSeed, { seed: (store: LikesStore) => Promise<DemoContent>; content: () => DemoContent }> = {
+  demo: { seed: seedDemoContent, content: demoContent },
+  empty: { seed: seedDemoAccounts, content: demoAccountsContent },
+};
+const SANDBOX_META = 'sandbox';
+const TEMPLATE_READY_META = 'template-ready';
+
+/** A sandbox just made: its id and the credentials document of its world (baseUrl left for the caller). */
+export interface CreatedSandbox {
+  id: string;
+  credentials: DemoCredentials;
+}
+
+export class Worlds {
+  private readonly opened = new Map<string, Promise<World | null>>();
+  private readonly templates = new Map<SandboxSeed, Promise<string>>();
+
+  constructor(
+    private readonly parts: WorldParts,
+    readonly defaultWorld: World,
+    private readonly storage: WorldStorage | null,
+    /** The root shared state, whose forWorld gives each sandbox its part. */
+    private readonly rootShared: SharedState,
+  ) {}
+
+  /** The world `id`, opened on first use; null when there is no such world. */
+  get(id: string): Promise<World | null> {
+    if (id === DEFAULT_SANDBOX) return Promise.resolve(this.defaultWorld);
+    if (!SANDBOX_ID.test(id) || !this.storage) return Promise.resolve(null);
+    let world = this.opened.get(id);
+    if (!world) {
+      const storage = this.storage;
+      world = storage.open(id).then((raw) => (raw ? assembleWorld(this.parts, id, raw, this.rootShared.forWorld(id)) : null));
+      this.opened.set(id, world);
+      // Not kept when absent or failed: it may be made later, or come back.
+      world.then((w) => w ?? this.opened.delete(id), () => this.opened.delete(id));
+    }
+    return world;
+  }
+
+  private requireStorage(): WorldStorage {
+    if (!this.storage) throw new SandboxesUnsupportedError();
+    return this.storage;
+  }
+
+  /** The template world for `seed`: seeded once per store (by whichever process gets there first), then kept. */
+  private template(seed: SandboxSeed): Promise<string> {
+    let made = this.templates.get(seed);
+    if (!made) {
+      made = (async () => {
+        const id = templateId(seed);
+        const store = (await this.requireStorage().open(id, true))!;
+        // Seeding is idempotent (the same rows each time), so processes racing here write the same world.
+        if ((await store.getMeta(TEMPLATE_READY_META)) === null) {
+          await TEMPLATES[seed].seed(store);
+          await store.setMeta(TEMPLATE_READY_META, '1');
+        }
+        return id;
+      })();
+      this.templates.set(seed, made);
+      made.catch(() => this.templates.delete(seed));
+    }
+    return made;
+  }
+
+  /** Makes a sandbox from `seed`'s template, with credentials of its own, and snapshots it for reset. */
+  async create(seed: SandboxSeed, now: number): Promise<CreatedSandbox> {
+    const storage = this.requireStorage();
+    const template = await this.template(seed);
+    const id = newSandboxId();
+    await storage.open(id, true);
+    await storage.restore(id, template, null);
+    const world = (await this.get(id))!;
+    const record: SandboxRecord = { seed, createdAt: now };
+    await world.store.setMeta(SANDBOX_META, JSON.stringify(record));
+    const credentials = await mintDemoCredentials(world, TEMPLATES[seed].content());
+    await world.store.setDemoCredentials(this.parts.sealer.seal(JSON.stringify(credentials)));
+    await storage.saveSnapshot(id, SEED_SNAPSHOT);
+    return { id, credentials };
+  }
+
+  /** The credentials document world `id` was made with; null for a world without one. */
+  async credentialsOf(world: World): Promise<DemoCredentials | null> {
+    const stored = await world.store.demoCredentials();
+    if (!stored) return null;
+    return JSON.parse('plaintext' in stored ? stored.plaintext : this.parts.sealer.open(stored.sealed)) as DemoCredentials;
+  }
+
+  async summary(world: World): Promise<SandboxSummary> {
+    const isDefault = world.id === DEFAULT_SANDBOX;
+    const raw = isDefault ? null : await world.store.getMeta(SANDBOX_META);
+    const record = raw ? (JSON.parse(raw) as SandboxRecord) : null;
+    const seed = record?.seed ?? ((await world.store.demoCredentials()) ? 'demo' : 'none');
+    return {
+      id: world.id,
+      default: isDefault,
+      seed,
+      store: world.store.kind,
+      created_at: record ? new Date(record.createdAt).toISOString() : null,
+      snapshots: this.storage ? (await this.storage.listSnapshots(world.id)).filter((n) => !n.startsWith('_')) : [],
+    };
+  }
+
+  /** Every world: the default one first, then the sandboxes by id. */
+  async list(): Promise<SandboxSummary[]> {
+    const ids = this.storage ? (await this.storage.list()).filter((id) => SANDBOX_ID.test(id)) : [];
+    const worlds = await Promise.all(ids.map((id) => this.get(id)));
+    return Promise.all([this.defaultWorld, ...worlds.filter((w): w is World => w !== null)].map((w) => this.summary(w)));
+  }
+
+  /** Deletes sandbox `id` with its data, snapshots and shared state; false when there is none. */
+  async delete(id: string): Promise<boolean> {
+    const world = await this.get(id);
+    if (!world || world.id === DEFAULT_SANDBOX) return false;
+    this.opened.delete(id);
+    await this.requireStorage().drop(id);
+    await this.rootShared.forgetWorld(id);
+    return true;
+  }
+
+  /** Saves world `id`'s data as snapshot `name`. */
+  async snapshot(world: World, name: string): Promise<void> {
+    await this.requireStorage().saveSnapshot(world.id, name);
+  }
+
+  /**
+   * Puts world `id`'s data back as snapshot `name` left it; false when there is no such snapshot. Everything
+   * remembered under the data version is dropped (the versions move on).
+   */
+  async restore(world: World, name: string): Promise<boolean> {
+    if (!(await this.requireStorage().restore(world.id, world.id, name))) return false;
+    await world.shared.changes.bump(['data', 'credentials']);
+    return true;
+  }
+
+  /**
+   * Back to how the sandbox was made: its data as the seed snapshot holds it (credentials included), and its
+   * shared state (rate-limit windows, usage, flow state) forgotten. False for a world without a seed snapshot.
+   */
+  async reset(world: World): Promise<boolean> {
+    if (!(await this.requireStorage().restore(world.id, world.id, SEED_SNAPSHOT))) return false;
+    if (world.id !== DEFAULT_SANDBOX) {
+      await this.rootShared.forgetWorld(world.id, { keepVersions: true });
+      // Assembled afresh on next use, over its new shared state.
+      this.opened.delete(world.id);
+    }
+    await world.shared.changes.bump(['data', 'credentials']);
+    return true;
+  }
+
+  /** Closes the sandboxes' stores (the default world's is the wiring's to close). */
+  async close(): Promise<void> {
+    this.opened.clear();
+    await this.storage?.close();
+  }
+}
