@@ -47,6 +47,19 @@ export const tooManyRequests = (): ApiProblem =>
 export const serviceUnavailable = (): ApiProblem =>
   new ApiProblem(503, { title: 'Service Unavailable', type: 'about:blank', status: 503, detail: 'Service Unavailable' });
 
+/**
+ * X's 500 as captured from api.x.com in March 2025 (xdevplatform/xurl#23): the about:blank problem, its members in
+ * this order, the detail X's error page gives for a 500, trailing space included.
+ */
+export const internalServerError = (): ApiProblem =>
+  new ApiProblem(500, {
+    title: 'Internal Server Error',
+    detail:
+      'Something is broken. This is usually a temporary error, for example in a high load situation or if an endpoint is temporarily having issues. Check in the developer forums in case others are having similar issues, or try again later. ',
+    type: 'about:blank',
+    status: 500,
+  });
+
 export const unsupportedAuthentication = (): ApiProblem =>
   new ApiProblem(403, {
     title: 'Unsupported Authentication',

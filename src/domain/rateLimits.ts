@@ -68,6 +68,29 @@ export function rateLimitKey(win: LimitWindow, appId: string, userId: string | n
 
 const seconds = (ms: number): string => String(Math.ceil(ms / 1000));
 
+/** The headers one window's state shows: `x-rate-limit-*` for the endpoint's first window, and the 24-hour ones. */
+export function windowHeaders(win: LimitWindow, state: Pick<WindowState, 'limit' | 'remaining' | 'resetAt'>, first: boolean): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (first) {
+    headers['x-rate-limit-limit'] = String(state.limit);
+    headers['x-rate-limit-remaining'] = String(state.remaining);
+    headers['x-rate-limit-reset'] = seconds(state.resetAt);
+  }
+  if (win.windowMs === DAY) {
+    const prefix = win.scope === 'user' ? 'x-user-limit-24hour' : 'x-app-limit-24hour';
+    headers[`${prefix}-limit`] = String(state.limit);
+    headers[`${prefix}-remaining`] = String(state.remaining);
+    headers[`${prefix}-reset`] = seconds(state.resetAt);
+  }
+  return headers;
+}
+
+/** The windows a request is counted against: the App's for app-only requests (`userId` null), else the user's. */
+export function windowsFor(tier: RateLimitTier, endpoint: EndpointId, userId: string | null): LimitWindow[] {
+  const scope = userId === null ? 'app' : 'user';
+  return RATE_LIMIT_TIERS[tier][endpoint].filter((x) => x.scope === scope);
+}
+
 /**
  * Counts one request. `x-rate-limit-*` describe the endpoint's first window; 24-hour windows add
  * `x-user-limit-24hour-*` / `x-app-limit-24hour-*`. With limits off nothing is counted and the headers
@@ -82,8 +105,7 @@ export async function applyRateLimits(
   userId: string | null,
   now: number,
 ): Promise<RateLimitOutcome> {
-  const scope = userId === null ? 'app' : 'user';
-  const windows = RATE_LIMIT_TIERS[tier][endpoint].filter((x) => x.scope === scope);
+  const windows = windowsFor(tier, endpoint, userId);
   const headers: Record<string, string> = {};
   let refusal: ApiProblem | null = null;
   for (const [i, win] of windows.entries()) {
@@ -93,17 +115,7 @@ export async function applyRateLimits(
       : refusal
         ? await limiter.peek(key, win.limit, win.windowMs, now)
         : await limiter.hit(key, win.limit, win.windowMs, now);
-    if (i === 0) {
-      headers['x-rate-limit-limit'] = String(state.limit);
-      headers['x-rate-limit-remaining'] = String(state.remaining);
-      headers['x-rate-limit-reset'] = seconds(state.resetAt);
-    }
-    if (win.windowMs === DAY) {
-      const prefix = scope === 'user' ? 'x-user-limit-24hour' : 'x-app-limit-24hour';
-      headers[`${prefix}-limit`] = String(state.limit);
-      headers[`${prefix}-remaining`] = String(state.remaining);
-      headers[`${prefix}-reset`] = seconds(state.resetAt);
-    }
+    Object.assign(headers, windowHeaders(win, state, i === 0));
     if (!state.allowed) refusal = tooManyRequests();
   }
   return { headers, refusal };

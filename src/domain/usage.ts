@@ -24,6 +24,9 @@ export type UsageReport = {
   };
 };
 
+/** The product X's usage-capped document names for the Likes endpoints' Tweet cap. */
+export const CAPPED_PRODUCT = 'standard-basic';
+
 const DAY = 24 * 60 * 60 * 1000;
 const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
@@ -49,7 +52,7 @@ export class UsageService {
   async capRefusal(project: ProjectRecord, now: number): Promise<ApiProblem | null> {
     if (!this.enabled) return null;
     const used = await this.meter.periodTotal(project.id, dayOf(periodStart(project.capResetDay, now).getTime()));
-    return used >= project.monthlyTweetCap ? usageCapped(project.id, 'standard-basic') : null;
+    return used >= project.monthlyTweetCap ? usageCapped(project.id, CAPPED_PRODUCT) : null;
   }
 
   async record(project: ProjectRecord, appId: string, tweets: number, now: number): Promise<void> {
