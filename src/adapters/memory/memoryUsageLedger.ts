@@ -1,0 +1,76 @@
+import {
+  compareUsageRows, utcDay, zeroByEndpoint, type UsageDayRow, type UsageEntry, type UsageLedger,
+} from '../../ports/usageLedger.ts';
+
+/** Days are kept this long before the newest day recorded (the Redis adapter keeps them alike). */
+export const LEDGER_RETENTION_DAYS = 100;
+
+const DAY_MS = 86_400_000;
+
+interface DayBucket {
+  row: UsageDayRow;
+  /** Ids seen this day by this App: what makes a repeat free. */
+  posts: Set<string>;
+  users: Set<string>;
+}
+
+/**
+ * The usage ledger of one world in one process. Memory is bounded by the retention: old days go as newer ones
+ * are recorded, and a day's id sets hold at most the world's Posts and users.
+ */
+export class MemoryUsageLedger implements UsageLedger {
+  /** By `${day}:${appId}`. */
+  private readonly buckets = new Map<string, DayBucket>();
+  /** Newest day recorded, as epoch ms: retention counts back from it (the port carries no clock). */
+  private latestDayMs = Number.NEGATIVE_INFINITY;
+
+  async record(entry: UsageEntry): Promise<void> {
+    const day = utcDay(entry.at);
+    const key = `${day}:${entry.appId}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = {
+        row: {
+          appId: entry.appId, day, requests: 0, requestsByEndpoint: zeroByEndpoint(), writes: 0,
+          postsRead: 0, postsUnique: 0, usersRead: 0, usersUnique: 0,
+        },
+        posts: new Set(),
+        users: new Set(),
+      };
+      this.buckets.set(key, bucket);
+      const ms = Date.parse(`${day}T00:00:00Z`);
+      if (ms > this.latestDayMs) {
+        this.latestDayMs = ms;
+        this.prune();
+      }
+    }
+    const { row } = bucket;
+    row.requests += 1;
+    row.requestsByEndpoint[entry.endpoint] += 1;
+    if (entry.operation === 'write') row.writes += 1;
+    row.postsRead += entry.resources.posts.length;
+    for (const id of entry.resources.posts) bucket.posts.add(id);
+    row.postsUnique = bucket.posts.size;
+    row.usersRead += entry.resources.users.length;
+    for (const id of entry.resources.users) bucket.users.add(id);
+    row.usersUnique = bucket.users.size;
+  }
+
+  async report(): Promise<UsageDayRow[]> {
+    return [...this.buckets.values()]
+      .map(({ row }) => ({ ...row, requestsByEndpoint: { ...row.requestsByEndpoint } }))
+      .sort(compareUsageRows);
+  }
+
+  async clear(): Promise<void> {
+    this.buckets.clear();
+    this.latestDayMs = Number.NEGATIVE_INFINITY;
+  }
+
+  private prune(): void {
+    const cutoff = this.latestDayMs - LEDGER_RETENTION_DAYS * DAY_MS;
+    for (const [key, bucket] of this.buckets) {
+      if (Date.parse(`${bucket.row.day}T00:00:00Z`) < cutoff) this.buckets.delete(key);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Every billable request of one world (one ledger per sandbox), per App and per UTC day, with the ids of the
+ * resources it returned so that each resource is billed once per App per UTC day, as X deduplicates
+ * (docs/reference/x-pricing.md). Record only requests X would bill: successful ones.
+ */
+
+export const LEDGER_ENDPOINTS = ['liked_tweets', 'liking_users', 'like', 'unlike'] as const;
+export type LedgerEndpoint = (typeof LEDGER_ENDPOINTS)[number];
+
+/** The operation each endpoint is: lookups read resources, likes and unlikes are write requests. */
+export const ENDPOINT_OPERATION: Readonly<Record<LedgerEndpoint, 'read' | 'write'>> = {
+  liked_tweets: 'read',
+  liking_users: 'read',
+  like: 'write',
+  unlike: 'write',
+};
+
+export interface UsageEntry {
+  appId: string;
+  /** Epoch ms on the sandbox's clock; its UTC day is the day the request is billed on. */
+  at: number;
+  endpoint: LedgerEndpoint;
+  operation: 'read' | 'write';
+  /** Ids of the Posts and users the response returned (empty for writes). */
+  resources: { posts: readonly string[]; users: readonly string[] };
+}
+
+/** What one App did on one UTC day. */
+export interface UsageDayRow {
+  appId: string;
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  requests: number;
+  requestsByEndpoint: Record<LedgerEndpoint, number>;
+  /** Requests recorded with operation `write`. */
+  writes: number;
+  /** Every Post id returned, repeats included. */
+  postsRead: number;
+  /** Distinct Post ids returned to this App this day: the billable ones. */
+  postsUnique: number;
+  usersRead: number;
+  usersUnique: number;
+}
+
+export interface UsageLedger {
+  record(entry: UsageEntry): Promise<void>;
+  /**
+   * One row per (App, day) with anything recorded, oldest day first, then by App id (numerically for X's digit
+   * ids: shorter first, then lexicographically). Days older than the adapter's retention (counted back from the
+   * newest day recorded) are gone.
+   */
+  report(): Promise<UsageDayRow[]>;
+  /** Forgets everything recorded. */
+  clear(): Promise<void>;
+}
+
+/** The UTC day (YYYY-MM-DD) of an epoch-ms instant. */
+export function utcDay(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
+
+/** A zero count for each endpoint. */
+export function zeroByEndpoint(): Record<LedgerEndpoint, number> {
+  return { liked_tweets: 0, liking_users: 0, like: 0, unlike: 0 };
+}
+
+/** The order of `report()`: day, then App id (shorter first, then lexicographically). */
+export function compareUsageRows(a: UsageDayRow, b: UsageDayRow): number {
+  if (a.day !== b.day) return a.day < b.day ? -1 : 1;
+  if (a.appId.length !== b.appId.length) return a.appId.length - b.appId.length;
+  return a.appId < b.appId ? -1 : a.appId > b.appId ? 1 : 0;
+}
