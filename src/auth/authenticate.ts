@@ -1,5 +1,7 @@
 // Who sent this request: verifies OAuth 1.0a signatures and looks up bearer tokens. Every failure is X's
-// generic 401; which check failed is never revealed.
+// generic 401; which check failed is never revealed to the client, only carried on the 401 (`refusal`) for the
+// sandbox request inspector.
+import { authSchemeOfHeader, type AuthRefusal, type AuthScheme } from '../domain/authRefusal.ts';
 import type { UserRecord } from '../domain/model.ts';
 import type { Principal } from '../domain/principal.ts';
 import { unauthorized } from '../domain/problems.ts';
@@ -31,29 +33,34 @@ export class Authenticator {
    */
   async authenticate(req: AuthRequest, version: string | null = null): Promise<Principal> {
     const header = req.authorization?.trim();
-    if (!header) throw unauthorized();
+    if (!header) throw unauthorized({ scheme: 'none', reason: 'missing-header' });
     if (/^bearer\s/i.test(header)) return this.bearer(header.slice(6).trim(), version);
     if (/^oauth\s/i.test(header)) return this.oauth1(req, version);
-    throw unauthorized();
+    throw unauthorized({ scheme: authSchemeOfHeader(header), reason: 'unsupported-scheme' });
   }
 
   private async bearer(token: string, version: string | null): Promise<Principal> {
-    if (!token || token.length > 2048) throw unauthorized();
+    // Until the token is found, it may be an App's or a user's.
+    if (!token || token.length > 2048) throw unauthorized({ scheme: 'unknown', reason: 'malformed-bearer-token' });
     // Percent-encoded bearer tokens (as X issues them) and their decoded form are the same credential.
     let decoded = token;
     try {
       decoded = decodeURIComponent(token);
     } catch {
-      throw unauthorized();
+      throw unauthorized({ scheme: 'unknown', reason: 'malformed-bearer-token' });
     }
     const hash = hashToken(decoded);
     const record = await this.memo.get(version, `bearer:${hash}`, () => this.store.bearerByHash(hash));
-    if (!record) throw unauthorized();
+    if (!record) throw unauthorized({ scheme: 'unknown', reason: 'unknown-bearer-token' });
+    const scheme: AuthScheme = record.kind === 'app' ? 'app_only' : 'oauth2_user';
+    const named = { app_id: record.appId, ...(record.kind === 'app' ? {} : { user_id: record.userId }) };
     const app = await this.memo.get(version, `app:${record.appId}`, () => this.store.appById(record.appId));
-    if (!app) throw unauthorized();
+    if (!app) throw unauthorized({ scheme, reason: 'unknown-app', ...named });
     if (record.kind === 'app') return { kind: 'app-only', app };
-    if (record.expiresAt !== null && record.expiresAt <= this.clock.now()) throw unauthorized();
-    await this.requireActiveUser(record.userId, version);
+    if (record.expiresAt !== null && record.expiresAt <= this.clock.now()) {
+      throw unauthorized({ scheme, reason: 'expired-token', ...named });
+    }
+    await this.requireActiveUser(record.userId, version, { scheme, ...named });
     return { kind: 'oauth2-user', app, userId: record.userId, scopes: new Set(record.scopes) };
   }
 
@@ -71,9 +78,12 @@ export class Authenticator {
       { nonces: this.nonces, clock: this.signingClock, open: (sealed) => this.open(sealed) },
     );
     // Which check failed is never revealed: X answers every one with the same 401.
-    if (!verified.ok || !verified.token) throw unauthorized();
+    if (!verified.ok) {
+      throw unauthorized({ scheme: 'oauth1', reason: verified.reason, ...(verified.diagnosis && { oauth1: verified.diagnosis }) });
+    }
+    if (!verified.token) throw unauthorized({ scheme: 'oauth1', reason: 'unknown-token', app_id: verified.app.id });
     const { userId, permission } = verified.token.record;
-    await this.requireActiveUser(userId, version);
+    await this.requireActiveUser(userId, version, { scheme: 'oauth1', app_id: verified.app.id, user_id: userId });
     return { kind: 'oauth1', app: verified.app, userId, permission };
   }
 
@@ -88,9 +98,11 @@ export class Authenticator {
     return plain;
   }
 
-  private async requireActiveUser(userId: string, version: string | null): Promise<UserRecord> {
+  /** `refused` names the credentials, should the user be gone or suspended. */
+  private async requireActiveUser(userId: string, version: string | null, refused: Omit<AuthRefusal, 'reason'>): Promise<UserRecord> {
     const [user] = await this.memo.get(version, `user:${userId}`, () => this.store.usersByIds([userId]));
-    if (!user || user.suspended) throw unauthorized();
+    if (!user) throw unauthorized({ ...refused, reason: 'unknown-user' });
+    if (user.suspended) throw unauthorized({ ...refused, reason: 'suspended-user' });
     return user;
   }
 }

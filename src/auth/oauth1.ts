@@ -39,13 +39,16 @@ export function parseOAuthAuthorization(header: string): Map<string, string> | n
   return params;
 }
 
+/** RFC 5849 §3.4.1.3.2: each name and value percent-encoded, then sorted by name, then value. */
+export function oauth1NormalizedParams(params: readonly [string, string][]): [string, string][] {
+  return params
+    .map(([k, v]): [string, string] => [percentEncode(k), percentEncode(v)])
+    .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+}
+
 /** RFC 5849 §3.4.1: METHOD & enc(base URL) & enc(sorted, encoded parameters). */
 export function oauth1BaseString(method: string, baseUrl: string, params: readonly [string, string][]): string {
-  const normalized = params
-    .map(([k, v]) => [percentEncode(k), percentEncode(v)] as const)
-    .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
+  const normalized = oauth1NormalizedParams(params).map(([k, v]) => `${k}=${v}`).join('&');
   return `${method.toUpperCase()}&${percentEncode(baseUrl)}&${percentEncode(normalized)}`;
 }
 
@@ -72,27 +75,48 @@ export interface OAuth1SignedRequest {
   signature: string;
 }
 
+/** A base string the client may have signed. */
+export interface OAuth1Candidate {
+  baseUrl: string;
+  /** The variant with identical repeated parameters counted once. */
+  repeatsOnce: boolean;
+  baseString: string;
+}
+
 /**
- * Verifies an HMAC-SHA1 signature against each candidate base URL, as sent and with identical repeated
- * parameters counted once (some clients dedupe before signing). Constant-time comparison throughout.
+ * Every base string a client may have signed: one per base URL, with the parameters as sent and, when some repeat
+ * identically, with each counted once (some clients dedupe before signing).
  */
-export function verifyOAuth1Signature(req: OAuth1SignedRequest): boolean {
-  const variants: (readonly [string, string][])[] = [req.params];
+export function oauth1Candidates(method: string, baseUrls: readonly string[], params: readonly [string, string][]): OAuth1Candidate[] {
   const seen = new Set<string>();
-  const deduped = req.params.filter(([k, v]) => {
+  const deduped = params.filter(([k, v]) => {
     const key = `${k}\u0000${v}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
-  if (deduped.length !== req.params.length) variants.push(deduped);
+  return baseUrls.flatMap((baseUrl) => [
+    { baseUrl, repeatsOnce: false, baseString: oauth1BaseString(method, baseUrl, params) },
+    ...(deduped.length !== params.length ? [{ baseUrl, repeatsOnce: true, baseString: oauth1BaseString(method, baseUrl, deduped) }] : []),
+  ]);
+}
+
+/** Whether `signature` is the HMAC-SHA1 of any candidate. Constant-time comparison, and no early exit. */
+export function oauth1SignsAny(
+  candidates: readonly OAuth1Candidate[],
+  consumerSecret: string,
+  tokenSecret: string,
+  signature: string,
+): boolean {
   let ok = false;
-  for (const baseUrl of req.baseUrls) {
-    for (const params of variants) {
-      const expected = oauth1HmacSha1(oauth1BaseString(req.method, baseUrl, params), req.consumerSecret, req.tokenSecret);
-      // No early exit: every candidate is computed and compared, whatever matched.
-      if (constantTimeEqual(expected, req.signature)) ok = true;
-    }
+  for (const { baseString } of candidates) {
+    // Every candidate is computed and compared, whatever matched.
+    if (constantTimeEqual(oauth1HmacSha1(baseString, consumerSecret, tokenSecret), signature)) ok = true;
   }
   return ok;
+}
+
+/** Verifies an HMAC-SHA1 signature against every base string the client may have signed (oauth1Candidates). */
+export function verifyOAuth1Signature(req: OAuth1SignedRequest): boolean {
+  return oauth1SignsAny(oauth1Candidates(req.method, req.baseUrls, req.params), req.consumerSecret, req.tokenSecret, req.signature);
 }

@@ -1,11 +1,13 @@
 // The one OAuth 1.0a request verifier, for the API and the three-legged /oauth/ endpoints alike: it says who
 // signed a request or why it is refused, and each caller words the refusal its own way (the API answers X's
-// generic 401 whatever the reason; the /oauth/ endpoints answer X's v1.1 documents).
+// generic 401 whatever the reason; the /oauth/ endpoints answer X's v1.1 documents). A refusal comes with a
+// diagnosis for the sandbox request inspector: what the server saw and computed, never a secret.
+import type { OAuth1Diagnosis } from '../domain/authRefusal.ts';
 import type { AppRecord } from '../domain/model.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { NonceStore } from '../ports/nonceStore.ts';
 import type { AuthRequest } from './authRequest.ts';
-import { oauth1BaseUrl, parseOAuthAuthorization, verifyOAuth1Signature } from './oauth1.ts';
+import { oauth1BaseUrl, oauth1Candidates, oauth1NormalizedParams, oauth1SignsAny, parseOAuthAuthorization } from './oauth1.ts';
 import { hashToken } from './secrets.ts';
 
 /** Accepted OAuth 1.0a clock skew either way; a nonce is remembered until its timestamp leaves this window. */
@@ -70,9 +72,35 @@ export type OAuth1Verification<T> =
       /** The header's parameters, decoded (oauth_signature and realm included). */
       oauth: ReadonlyMap<string, string>;
     }
-  | { ok: false; reason: OAuth1Refusal };
+  | OAuth1Rejection;
 
-const refuse = (reason: OAuth1Refusal) => ({ ok: false, reason }) as const;
+export interface OAuth1Rejection {
+  ok: false;
+  reason: OAuth1Refusal;
+  /** What the server saw and computed, for the request inspector; absent when the header did not parse. */
+  diagnosis?: OAuth1Diagnosis;
+}
+
+const refuse = (reason: OAuth1Refusal, diagnosis?: OAuth1Diagnosis): OAuth1Rejection => ({
+  ok: false,
+  reason,
+  ...(diagnosis && { diagnosis }),
+});
+
+/** The header's public identifiers, as received (oauth_signature is left out: it is no help once refused). */
+function identifiers(oauth: ReadonlyMap<string, string>): OAuth1Diagnosis {
+  const fields = {
+    consumer_key: oauth.get('oauth_consumer_key'),
+    token: oauth.get('oauth_token'),
+    signature_method: oauth.get('oauth_signature_method'),
+    version: oauth.get('oauth_version'),
+    timestamp: oauth.get('oauth_timestamp'),
+    nonce: oauth.get('oauth_nonce'),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
+
+const REQUIRED = ['oauth_consumer_key', 'oauth_signature', 'oauth_nonce', 'oauth_timestamp'] as const;
 
 /**
  * Verifies an HMAC-SHA1 signed request: header, signature method and version, timestamp window, consumer and
@@ -92,12 +120,19 @@ export async function verifyOAuth1Request<T>(
   const signature = oauth.get('oauth_signature');
   const nonce = oauth.get('oauth_nonce');
   const timestamp = oauth.get('oauth_timestamp');
-  if (!consumerKey || !signature || !nonce || !timestamp) return refuse('missing-parameter');
-  if (oauth.get('oauth_signature_method') !== 'HMAC-SHA1') return refuse('unsupported-signature-method');
+  const seen = identifiers(oauth);
+  if (!consumerKey || !signature || !nonce || !timestamp) {
+    return refuse('missing-parameter', { ...seen, missing: REQUIRED.filter((name) => !oauth.get(name)) });
+  }
+  if (oauth.get('oauth_signature_method') !== 'HMAC-SHA1') return refuse('unsupported-signature-method', seen);
   const version = oauth.get('oauth_version');
-  if (version !== undefined && version !== '1.0') return refuse('unsupported-version');
+  if (version !== undefined && version !== '1.0') return refuse('unsupported-version', seen);
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Number(timestamp) * 1000 - deps.clock.now()) > OAUTH1_TIMESTAMP_WINDOW_MS) {
-    return refuse('stale-timestamp');
+    return refuse('stale-timestamp', {
+      ...seen,
+      server_time: Math.floor(deps.clock.now() / 1000),
+      window_seconds: OAUTH1_TIMESTAMP_WINDOW_MS / 1000,
+    });
   }
 
   const oauthToken = oauth.get('oauth_token');
@@ -105,20 +140,23 @@ export async function verifyOAuth1Request<T>(
     keys.consumer(consumerKey),
     keys.token ? keys.token(oauthToken) : Promise.resolve(null),
   ]);
-  if (!app) return refuse('unknown-consumer');
-  if (keys.token && (!token || token.appId !== app.id)) return refuse('unknown-token');
+  if (!app) return refuse('unknown-consumer', seen);
+  if (keys.token && (!token || token.appId !== app.id)) return refuse('unknown-token', seen);
 
   const headerParams: [string, string][] = [...oauth].filter(([k]) => k !== 'oauth_signature' && k !== 'realm');
   const params = [...req.params.filter(([k]) => !(k.startsWith('oauth_') && oauth.has(k))), ...headerParams];
-  const valid = verifyOAuth1Signature({
-    method: req.method,
-    baseUrls: [oauth1BaseUrl(req.scheme, req.host, req.rawPath), ...PUBLIC_BASES.map((base) => `${base}${req.rawPath}`)],
-    params,
-    consumerSecret: deps.open(app.consumerSecretSealed),
-    tokenSecret: token ? deps.open(token.secretSealed) : '',
-    signature,
-  });
-  if (!valid) return refuse('bad-signature');
+  const baseUrls = [oauth1BaseUrl(req.scheme, req.host, req.rawPath), ...PUBLIC_BASES.map((base) => `${base}${req.rawPath}`)];
+  const candidates = oauth1Candidates(req.method, baseUrls, params);
+  const consumerSecret = deps.open(app.consumerSecretSealed);
+  const tokenSecret = token ? deps.open(token.secretSealed) : '';
+  if (!oauth1SignsAny(candidates, consumerSecret, tokenSecret, signature)) {
+    // What the client can compare with its own base string; what was signed with, and the signature expected, stay here.
+    return refuse('bad-signature', {
+      ...seen,
+      base_strings: candidates.map((c) => ({ base_url: c.baseUrl, repeats_once: c.repeatsOnce, base_string: c.baseString })),
+      parameters: oauth1NormalizedParams(params).map(([name, value]) => ({ name, value })),
+    });
+  }
 
   // One key and lifetime for every caller, so a request accepted anywhere is a replay everywhere. Remembered only
   // while the timestamp is inside the window (past it the timestamp check refuses a replay), under a short digest
@@ -129,7 +167,7 @@ export async function verifyOAuth1Request<T>(
     Math.max(1, Number(timestamp) * 1000 + OAUTH1_TIMESTAMP_WINDOW_MS - now),
     now,
   );
-  if (!fresh) return refuse('replayed-nonce');
+  if (!fresh) return refuse('replayed-nonce', seen);
   return { ok: true, app, consumerKey, token, oauth };
 }
 

@@ -1,5 +1,6 @@
 // Platform rules deciding whether an authenticated caller may use an endpoint at all: Project enrolment,
 // developer account state, access level, which authentication each endpoint accepts, scopes, App permissions.
+import { authSchemeOf } from './authRefusal.ts';
 import type { Principal } from './principal.ts';
 import { DEFAULT_POLICY, type AppRecord, type OAuth2Scope, type Policy, type ProjectRecord } from './model.ts';
 import {
@@ -59,7 +60,10 @@ export const developerAccountRefused = (state: string): ApiProblem =>
 /** Throws X's refusal when `principal` may not call `endpoint`; returns the policy in force otherwise. */
 export function authorize(principal: Principal, project: ProjectRecord | null, endpoint: EndpointId): Policy {
   const app = principal.app;
-  if (app.suspended) throw unauthorized();
+  if (app.suspended) {
+    const user = principal.kind === 'app-only' ? {} : { user_id: principal.userId };
+    throw unauthorized({ scheme: authSchemeOf(principal), reason: 'suspended-app', app_id: app.id, ...user });
+  }
   if (!project) throw clientNotEnrolled(app.id);
   if (project.developerState !== 'approved') throw developerAccountRefused(project.developerState);
   const policy = effectivePolicy(project, app);

@@ -1,5 +1,6 @@
 // X's problem documents, built in one place. Request failures are thrown as `ApiProblem` and written out by
 // the HTTP edge; partial errors inside a 200 are plain objects placed in `errors[]`.
+import type { AuthRefusal } from './authRefusal.ts';
 
 export const PROBLEM_BASE = 'https://api.twitter.com/2/problems/';
 
@@ -35,8 +36,17 @@ export function invalidRequest(errors: InvalidParameter[] | Json[]): ApiProblem 
   });
 }
 
-export const unauthorized = (): ApiProblem =>
-  new ApiProblem(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }, 'problem+json-pretty');
+/**
+ * X's generic 401. `refusal` says why, for the sandbox request inspector only: it is never part of the answer, so
+ * a client cannot tell which check failed.
+ */
+export class Unauthorized extends ApiProblem {
+  constructor(readonly refusal: AuthRefusal | null = null) {
+    super(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }, 'problem+json-pretty');
+  }
+}
+
+export const unauthorized = (refusal?: AuthRefusal): Unauthorized => new Unauthorized(refusal ?? null);
 
 export const forbidden = (): ApiProblem =>
   new ApiProblem(403, { title: 'Forbidden', type: 'about:blank', status: 403, detail: 'Forbidden' }, 'problem+json-pretty');

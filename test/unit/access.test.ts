@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import type { Principal } from '../../src/domain/principal.ts';
 import { ENDPOINT_ACCESS, authorize, effectivePolicy, type EndpointId } from '../../src/domain/access.ts';
 import { DEFAULT_POLICY, OAUTH2_SCOPES, type AppRecord, type OAuth2Scope, type ProjectRecord } from '../../src/domain/model.ts';
+import { Unauthorized } from '../../src/domain/problems.ts';
 import { PROBLEMS, problemOf } from '../support/problems.ts';
 import { app as appRecord, project as projectRecord } from '../support/records.ts';
 
@@ -117,6 +118,11 @@ describe('Apps, Projects and developer accounts', () => {
     const problem = await problemOf(() => authorize(oauth1('read-write', app({ suspended: true })), null, 'like'));
     assert.equal(problem.status, 401);
     assert.deepEqual(problem.body, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
+    // Why, for the request inspector only.
+    assert.ok(problem instanceof Unauthorized);
+    assert.deepEqual(problem.refusal, { scheme: 'oauth1', reason: 'suspended-app', app_id: '501', user_id: '11' });
+    const appOnlyRefused = await problemOf(() => authorize(appOnly(app({ suspended: true })), null, 'like'));
+    assert.deepEqual((appOnlyRefused as Unauthorized).refusal, { scheme: 'app_only', reason: 'suspended-app', app_id: '501' });
   });
 
   it('a developer account that is pending or suspended: client-forbidden with the reason in detail', async () => {

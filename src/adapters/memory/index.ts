@@ -8,6 +8,7 @@ import { MemoryUsageMeter } from './memoryUsageMeter.ts';
 export { MemoryEphemeral } from './memoryEphemeral.ts';
 export { MemoryNonceStore } from './memoryNonceStore.ts';
 export { MemoryRateLimiter } from './memoryRateLimiter.ts';
+export { MemoryRequestJournal } from './memoryRequestJournal.ts';
 export { MemoryUsageMeter } from './memoryUsageMeter.ts';
 
 type MemoryShared = SharedState & {

@@ -11,6 +11,7 @@ export type { RedisConnectionOptions } from './redisConnection.ts';
 export { RedisEphemeral } from './redisEphemeral.ts';
 export { RedisNonceStore } from './redisNonceStore.ts';
 export { RedisRateLimiter } from './redisRateLimiter.ts';
+export { RedisRequestJournal } from './redisRequestJournal.ts';
 export { RedisUsageMeter } from './redisUsageMeter.ts';
 
 /** A sandbox world's keys: behind the connection prefix, under `world:{id}:` (the default world has no namespace). */

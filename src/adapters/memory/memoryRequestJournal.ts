@@ -1,0 +1,35 @@
+import type { InspectedRequest } from '../../domain/sandboxes/inspection.ts';
+import { DEFAULT_JOURNAL_CAPACITY, type RequestJournal } from '../../ports/requestJournal.ts';
+
+/** The request journal of one process: a ring buffer, so recording never allocates beyond the capacity. */
+export class MemoryRequestJournal implements RequestJournal {
+  private readonly ring: (InspectedRequest | undefined)[];
+  /** Where the next entry goes. */
+  private next = 0;
+  private count = 0;
+
+  constructor(readonly capacity = DEFAULT_JOURNAL_CAPACITY) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`journal capacity must be a positive integer (got ${capacity})`);
+    this.ring = new Array(capacity);
+  }
+
+  async record(entry: InspectedRequest): Promise<void> {
+    // A copy, as Redis would keep it: a caller changing its object later does not rewrite history.
+    this.ring[this.next] = structuredClone(entry);
+    this.next = (this.next + 1) % this.capacity;
+    this.count = Math.min(this.count + 1, this.capacity);
+  }
+
+  async latest(limit: number): Promise<InspectedRequest[]> {
+    const n = Math.min(Math.max(0, Math.floor(limit)), this.count);
+    const out: InspectedRequest[] = [];
+    for (let i = 1; i <= n; i++) out.push(structuredClone(this.ring[(this.next - i + this.capacity) % this.capacity]!));
+    return out;
+  }
+
+  async clear(): Promise<void> {
+    this.ring.fill(undefined);
+    this.next = 0;
+    this.count = 0;
+  }
+}

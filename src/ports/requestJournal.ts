@@ -1,0 +1,16 @@
+import type { InspectedRequest } from '../domain/sandboxes/inspection.ts';
+
+/** Entries kept per sandbox world unless the adapter is told otherwise: the oldest go first. */
+export const DEFAULT_JOURNAL_CAPACITY = 500;
+
+/**
+ * The latest requests of one sandbox world, for the request inspector: one journal per world, bounded, newest
+ * first. In memory for one process; in Redis, shared by every instance.
+ */
+export interface RequestJournal {
+  /** Adds an entry, dropping the oldest beyond the capacity. */
+  record(entry: InspectedRequest): Promise<void>;
+  /** Up to `limit` entries (at most the capacity), newest first. */
+  latest(limit: number): Promise<InspectedRequest[]>;
+  clear(): Promise<void>;
+}

@@ -1,0 +1,110 @@
+// The RequestJournal contract against Redis, plus what only Redis has: the connection's prefix and the world's
+// namespace on the key, the journal forgotten after a day without requests, and failing fast while Redis is away.
+// Needs a Redis at LIKES_API_TEST_REDIS_URL (default redis://127.0.0.1:6379/0): the suite FAILS without it.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { RedisConnection } from '../../src/adapters/redis/redisConnection.ts';
+import { RedisRequestJournal } from '../../src/adapters/redis/redisRequestJournal.ts';
+import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
+import { entry, requestJournalContract, type RequestJournalFixture } from './requestJournalContract.ts';
+
+const REDIS_URL = process.env.LIKES_API_TEST_REDIS_URL || 'redis://127.0.0.1:6379/0';
+
+const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&');
+
+/** A plain client (no prefix) for looking at what the adapter wrote. */
+const rawClient = () => new Redis(REDIS_URL, { commandTimeout: 5000, connectTimeout: 5000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+
+async function keysUnder(client: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await client.scan(cursor, 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  return keys;
+}
+
+/** A connection on a fresh prefix; throws (failing the test) when Redis is unreachable. */
+async function openFixture(): Promise<RequestJournalFixture & { prefix: string; conn: RedisConnection }> {
+  const prefix = `likes-api-test:${randomUUID()}:`;
+  const conn = new RedisConnection({ url: REDIS_URL, prefix });
+  try {
+    await conn.ping();
+  } catch (err) {
+    await conn.close();
+    throw new Error(`Redis at ${REDIS_URL} is unreachable: start redis-server or set LIKES_API_TEST_REDIS_URL`, { cause: err });
+  }
+  return {
+    prefix,
+    conn,
+    open: (namespace, capacity) => new RedisRequestJournal(conn, `sbx:${namespace}:`, capacity),
+    async cleanup() {
+      await conn.close();
+      const raw = rawClient();
+      try {
+        const keys = await keysUnder(raw, prefix);
+        if (keys.length) await raw.del(...keys);
+      } finally {
+        raw.disconnect();
+      }
+    },
+  };
+}
+
+requestJournalContract('redis', openFixture);
+
+describe('redis: request journal', () => {
+  it('writes one list under the connection prefix and the world namespace, forgotten after a day', async () => {
+    const fixture = await openFixture();
+    const raw = rawClient();
+    try {
+      await fixture.open('a').record(entry(1));
+      await fixture.open('b').record(entry(2));
+      assert.deepEqual((await keysUnder(raw, fixture.prefix)).sort(), [`${fixture.prefix}sbx:a:requests`, `${fixture.prefix}sbx:b:requests`]);
+      const ttl = await raw.ttl(`${fixture.prefix}sbx:a:requests`);
+      assert.ok(ttl > 23 * 3600 && ttl <= 24 * 3600, `ttl ${ttl}`);
+      assert.deepEqual(JSON.parse((await raw.lindex(`${fixture.prefix}sbx:a:requests`, 0))!), entry(1));
+    } finally {
+      raw.disconnect();
+      await fixture.cleanup();
+    }
+  });
+
+  it('takes no namespace as the bare key (a connection for one world)', async () => {
+    const fixture = await openFixture();
+    const raw = rawClient();
+    try {
+      await new RedisRequestJournal(fixture.conn).record(entry(1));
+      assert.deepEqual(await keysUnder(raw, fixture.prefix), [`${fixture.prefix}requests`]);
+    } finally {
+      raw.disconnect();
+      await fixture.cleanup();
+    }
+  });
+
+  it('rejects every call with ServiceUnavailableError when Redis is unreachable', { timeout: 60_000 }, async () => {
+    const conn = new RedisConnection({ url: 'redis://127.0.0.1:1/0', prefix: `likes-api-test:${randomUUID()}:` });
+    const journal = new RedisRequestJournal(conn, 'w:');
+    const unavailable = (err: unknown) => err instanceof ServiceUnavailableError && err.dependency === 'redis';
+    try {
+      await assert.rejects(journal.record(entry(1)), unavailable);
+      await assert.rejects(journal.latest(10), unavailable);
+      await assert.rejects(journal.clear(), unavailable);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('refuses a capacity that is not a positive integer', async () => {
+    const fixture = await openFixture();
+    try {
+      for (const capacity of [0, -1, 2.5]) assert.throws(() => fixture.open('w', capacity), /capacity/);
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+});
