@@ -6,7 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export type Outcome = 'ok' | 'error' | 'unavailable';
 
 /** Why a 429 was answered, recorded by the code that refused (see src/http/plugins/metrics.ts). */
-export type RefusalKind = 'rate_limit' | 'usage_cap' | 'sign_in' | 'authorize';
+export type RefusalKind = 'rate_limit' | 'usage_cap' | 'sign_in' | 'authorize' | 'fault';
 
 // Each collection starts a GC observer and an event-loop-delay monitor that are never stopped: one per process.
 let processMetrics: Registry | null = null;

@@ -9,6 +9,7 @@ import type { SecretSealer } from './auth/secrets.ts';
 import type { Config } from './config.ts';
 import { demoAccountsContent, demoContent, DEMO_SEED, mintDemoCredentials, seedDemoAccounts, seedDemoContent, type DemoContent, type DemoCredentials } from './demo/demoSeed.ts';
 import { SnowflakeIds } from './domain/ids.ts';
+import { SandboxClock } from './domain/sandboxes/sandboxClock.ts';
 import { LikesService } from './domain/likes.ts';
 import { credentialTag, DEFAULT_SANDBOX, newSandboxId, SANDBOX_ID } from './domain/sandboxes/sandboxIds.ts';
 import { SEED_SNAPSHOT, type SandboxRecord, type SandboxSeed, type SandboxSummary } from './domain/sandboxes/sandboxes.ts';
@@ -22,18 +23,6 @@ import type { LikesStore } from './ports/store.ts';
 import type { WorldStorage } from './ports/worldStorage.ts';
 import { VersionedMemo } from './versionedMemo.ts';
 
-/** A world's time: real time moved by the sandbox's offset (set through its clock control). */
-export class WorldClock implements Clock {
-  offsetMs = 0;
-
-  /** `real`: what the offset moves (real time, or a test's clock); signatures are checked against it. */
-  constructor(readonly real: Clock) {}
-
-  now(): number {
-    return this.real.now() + this.offsetMs;
-  }
-}
-
 /** One X world and the services over it. */
 export interface World {
   readonly id: string;
@@ -41,7 +30,7 @@ export interface World {
   readonly tag: string;
   readonly store: LikesStore;
   readonly shared: SharedState;
-  readonly clock: WorldClock;
+  readonly clock: SandboxClock;
   readonly ids: SnowflakeIds;
   readonly authenticator: Authenticator;
   readonly credentials: CredentialIssuer;
@@ -71,7 +60,7 @@ export function assembleWorld(parts: WorldParts, id: string, rawStore: LikesStor
     observed(rawStore, parts.storeHealth, (op, outcome, s) => metrics.dependencyCall(rawStore.kind, op, outcome, s)),
     shared.changes,
   );
-  const clock = new WorldClock(parts.clock);
+  const clock = new SandboxClock(parts.clock);
   const ids = new SnowflakeIds(clock);
   const memo = new VersionedMemo();
   const tag = credentialTag(id);
@@ -100,6 +89,9 @@ export function observeShared(shared: SharedState, health: DependencyHealth, met
     usageMeter: watch(shared.usageMeter, 'usageMeter'),
     ephemeral: watch(shared.ephemeral, 'ephemeral'),
     changes: watch(shared.changes, 'changes'),
+    controls: watch(shared.controls, 'controls'),
+    journal: watch(shared.journal, 'journal'),
+    ledger: watch(shared.ledger, 'ledger'),
     forWorld: (world) => shared.forWorld(world),
     forgetWorld: (world, options) => shared.forgetWorld(world, options),
     ping: watch({ ping: () => shared.ping() }, '').ping,
@@ -195,6 +187,7 @@ export class Worlds {
     const credentials = await mintDemoCredentials(world, TEMPLATES[seed].content());
     await world.store.setDemoCredentials(this.parts.sealer.seal(JSON.stringify(credentials)));
     await storage.saveSnapshot(id, SEED_SNAPSHOT);
+    await this.markLive(world);
     return { id, credentials };
   }
 
@@ -225,6 +218,26 @@ export class Worlds {
     const ids = this.storage ? (await this.storage.list()).filter((id) => SANDBOX_ID.test(id)) : [];
     const worlds = await Promise.all(ids.map((id) => this.get(id)));
     return Promise.all([this.defaultWorld, ...worlds.filter((w): w is World => w !== null)].map((w) => this.summary(w)));
+  }
+
+  /**
+   * Whether `world` still exists, asked when its controls were found unset: it was deleted (by another instance), or
+   * its controls were lost (a Redis flushed). A world that is gone is forgotten here; one that is not is marked again.
+   */
+  async confirm(world: World): Promise<boolean> {
+    if (world.id === DEFAULT_SANDBOX) return true;
+    if (this.storage && (await this.storage.exists(world.id))) {
+      await this.markLive(world);
+      return true;
+    }
+    this.opened.delete(world.id);
+    await this.storage?.release(world.id);
+    return false;
+  }
+
+  /** Sets the world's controls, so that their being unset says it is gone (see confirm). */
+  private async markLive(world: World): Promise<void> {
+    await world.shared.controls.setClockOffsetMs(await world.shared.controls.clockOffsetMs());
   }
 
   /** Deletes sandbox `id` with its data, snapshots and shared state; false when there is none. */
@@ -262,6 +275,7 @@ export class Worlds {
       await this.rootShared.forgetWorld(world.id, { keepVersions: true });
       // Assembled afresh on next use, over its new shared state.
       this.opened.delete(world.id);
+      await this.markLive((await this.get(world.id))!);
     }
     await world.shared.changes.bump(['data', 'credentials']);
     return true;

@@ -2,15 +2,18 @@
 // tagged with the data version read BEFORE the response was computed, so a write that lands while it is
 // being computed makes the entry stale rather than wrong.
 
-interface Entry {
-  version: string;
+/** A cached answer: its serialised body (what the byte budget counts) and whatever goes with it. */
+interface Cached {
   body: Buffer;
-  /** Tweets the response returned, which still count against the Tweet cap on every hit. */
-  tweetCount: number;
 }
 
-export class ResponseCache {
-  private readonly entries = new Map<string, Entry>();
+interface Entry<A extends Cached> {
+  version: string;
+  answer: A;
+}
+
+export class ResponseCache<A extends Cached = Cached> {
+  private readonly entries = new Map<string, Entry<A>>();
   private bytes = 0;
   /** Lookups answered from the cache and lookups that were not (absent or stale), for metrics. */
   hits = 0;
@@ -18,7 +21,7 @@ export class ResponseCache {
 
   constructor(private readonly maxBytes: number) {}
 
-  get(key: string, version: string): Entry | undefined {
+  get(key: string, version: string): A | undefined {
     const entry = this.entries.get(key);
     if (!entry) {
       this.misses++;
@@ -33,15 +36,15 @@ export class ResponseCache {
     // Map order is insertion order: re-inserting marks the entry most recently used.
     this.entries.delete(key);
     this.entries.set(key, entry);
-    return entry;
+    return entry.answer;
   }
 
-  set(key: string, version: string, body: Buffer, tweetCount: number): void {
+  set(key: string, version: string, answer: A): void {
     const old = this.entries.get(key);
     if (old) this.delete(key, old);
-    if (body.length > this.maxBytes / 16) return;
-    this.entries.set(key, { version, body, tweetCount });
-    this.bytes += body.length + key.length;
+    if (answer.body.length > this.maxBytes / 16) return;
+    this.entries.set(key, { version, answer });
+    this.bytes += answer.body.length + key.length;
     for (const [k, e] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.delete(k, e);
@@ -56,8 +59,8 @@ export class ResponseCache {
     return this.bytes;
   }
 
-  private delete(key: string, entry: Entry): void {
+  private delete(key: string, entry: Entry<A>): void {
     this.entries.delete(key);
-    this.bytes -= entry.body.length + key.length;
+    this.bytes -= entry.answer.body.length + key.length;
   }
 }

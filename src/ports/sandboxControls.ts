@@ -1,5 +1,8 @@
 import type { Fault, NewFault } from '../domain/sandboxes/faults.ts';
 
+/** The version of controls nothing was ever set on (or that were cleared: a deleted sandbox's). */
+export const UNSET_CONTROLS = '0';
+
 /** Everything a request needs from a sandbox's controls, read in one go. */
 export interface ControlsSnapshot {
   /** See SandboxControls.version. */

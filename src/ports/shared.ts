@@ -1,4 +1,7 @@
 import type { ChangeCounter } from './changes.ts';
+import type { RequestJournal } from './requestJournal.ts';
+import type { SandboxControls } from './sandboxControls.ts';
+import type { UsageLedger } from './usageLedger.ts';
 import type { EphemeralStore } from './ephemeral.ts';
 import type { NonceStore } from './nonceStore.ts';
 import type { RateLimiter } from './rateLimiter.ts';
@@ -16,6 +19,12 @@ export interface SharedState {
   readonly ephemeral: EphemeralStore;
   /** The data version lookup responses are cached under. */
   readonly changes: ChangeCounter;
+  /** The world's clock offset and injected faults (src/domain/sandboxes). */
+  readonly controls: SandboxControls;
+  /** The world's latest requests, for the inspector. */
+  readonly journal: RequestJournal;
+  /** The world's billable requests and resources, for the cost estimate. */
+  readonly ledger: UsageLedger;
   /**
    * The same state for a sandbox world (src/worlds.ts), apart from every other world's: its own rate-limit windows,
    * nonces, usage, flow state and versions. Over the same connection; calling it again for a world gives the same.

@@ -7,6 +7,8 @@
 export const LEDGER_ENDPOINTS = ['liked_tweets', 'liking_users', 'like', 'unlike'] as const;
 export type LedgerEndpoint = (typeof LEDGER_ENDPOINTS)[number];
 
+export const isLedgerEndpoint = (endpoint: string): endpoint is LedgerEndpoint => (LEDGER_ENDPOINTS as readonly string[]).includes(endpoint);
+
 /** The operation each endpoint is: lookups read resources, likes and unlikes are write requests. */
 export const ENDPOINT_OPERATION: Readonly<Record<LedgerEndpoint, 'read' | 'write'>> = {
   liked_tweets: 'read',

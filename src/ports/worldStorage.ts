@@ -10,6 +10,8 @@ export interface WorldStorage {
   readonly kind: string;
   /** The worlds kept besides the default one, by id (templates included; the caller knows its id patterns). */
   list(): Promise<string[]>;
+  /** Whether world `id` is stored (asked afresh: another process may have dropped it). */
+  exists(id: string): Promise<boolean>;
   /** World `id`'s store, opened once and kept; `create` makes an empty migrated one when there is none; null: none. */
   open(id: string, create?: boolean): Promise<WorldStore | null>;
   /** Closes world `id`'s store, if open, and removes it with its snapshots. */

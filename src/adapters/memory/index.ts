@@ -3,6 +3,9 @@ import { MemoryChangeCounter } from './memoryChangeCounter.ts';
 import { MemoryEphemeral } from './memoryEphemeral.ts';
 import { MemoryNonceStore } from './memoryNonceStore.ts';
 import { MemoryRateLimiter } from './memoryRateLimiter.ts';
+import { MemoryRequestJournal } from './memoryRequestJournal.ts';
+import { MemorySandboxControls } from './memorySandboxControls.ts';
+import { MemoryUsageLedger } from './memoryUsageLedger.ts';
 import { MemoryUsageMeter } from './memoryUsageMeter.ts';
 
 export { MemoryEphemeral } from './memoryEphemeral.ts';
@@ -37,6 +40,9 @@ function memoryWorld(worlds: Map<string, MemoryShared>, changes = new MemoryChan
     usageMeter,
     ephemeral,
     changes,
+    controls: new MemorySandboxControls(),
+    journal: new MemoryRequestJournal(),
+    ledger: new MemoryUsageLedger(),
     forWorld(world) {
       let state = worlds.get(world);
       if (!state) worlds.set(world, (state = memoryWorld(worlds)));

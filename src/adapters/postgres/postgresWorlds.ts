@@ -40,6 +40,10 @@ export class PostgresWorlds implements WorldStorage {
     return rows.map((r) => (r.nspname as string).slice('likes_'.length)).filter((id) => id !== DEFAULT);
   }
 
+  exists(id: string): Promise<boolean> {
+    return this.schemaExists(schemaOf(id));
+  }
+
   open(id: string, create = false): Promise<PostgresStore | null> {
     const opened = this.open_.get(id);
     if (opened) return opened;

@@ -4,6 +4,9 @@ import { CHANGE_COUNTER_KEYS, RedisChangeCounter } from './redisChangeCounter.ts
 import { RedisEphemeral } from './redisEphemeral.ts';
 import { RedisNonceStore } from './redisNonceStore.ts';
 import { RedisRateLimiter } from './redisRateLimiter.ts';
+import { RedisRequestJournal } from './redisRequestJournal.ts';
+import { RedisSandboxControls } from './redisSandboxControls.ts';
+import { RedisUsageLedger } from './redisUsageLedger.ts';
 import { RedisUsageMeter } from './redisUsageMeter.ts';
 
 export { RedisConnection } from './redisConnection.ts';
@@ -35,6 +38,9 @@ function redisWorld(connection: RedisConnection, ns: string): SharedState {
     usageMeter: new RedisUsageMeter(connection, ns),
     ephemeral: new RedisEphemeral(connection, ns),
     changes: new RedisChangeCounter(connection, ns),
+    controls: new RedisSandboxControls(connection, ns),
+    journal: new RedisRequestJournal(connection, ns),
+    ledger: new RedisUsageLedger(connection, ns),
     forWorld: (world) => redisWorld(connection, worldNamespace(world)),
     forgetWorld: (world, options = {}) =>
       connection.deleteNamespace(worldNamespace(world), options.keepVersions ? Object.values(CHANGE_COUNTER_KEYS) : []),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { newFaultId, type Fault, type NewFault } from '../../domain/sandboxes/faults.ts';
-import type { ControlsSnapshot, SandboxControls } from '../../ports/sandboxControls.ts';
+import { UNSET_CONTROLS, type ControlsSnapshot, type SandboxControls } from '../../ports/sandboxControls.ts';
 import type { RedisConnection, ScriptFn } from './redisConnection.ts';
 
 /*
@@ -124,7 +124,7 @@ export class RedisSandboxControls implements SandboxControls {
     const stored = hash(faults);
     const counts = hash(times);
     return {
-      version: version ?? '0',
+      version: version ?? UNSET_CONTROLS,
       clockOffsetMs: offset === null ? 0 : Number(offset),
       // The order set and the hash change together; the filter only guards against a key edited by hand.
       faults: order.filter((id) => stored[id] !== undefined).map((id) => faultOf(stored[id], counts[id])),
@@ -132,7 +132,7 @@ export class RedisSandboxControls implements SandboxControls {
   }
 
   async version(): Promise<string> {
-    return (await this.conn.run((c) => c.get(this.keys.version))) ?? '0';
+    return (await this.conn.run((c) => c.get(this.keys.version))) ?? UNSET_CONTROLS;
   }
 
   async clockOffsetMs(): Promise<number> {

@@ -37,6 +37,10 @@ export class SqliteWorlds implements WorldStorage {
     return readdirSync(this.root).filter((id) => id !== DEFAULT && existsSync(this.file(id))).sort();
   }
 
+  async exists(id: string): Promise<boolean> {
+    return existsSync(this.file(id));
+  }
+
   open(id: string, create = false): Promise<SqliteStore | null> {
     const opened = this.open_.get(id);
     if (opened) return opened;

@@ -30,7 +30,7 @@ export async function openAuthFlows(world: FlowWorld, services: Pick<Services, '
   return {
     pending,
     oauth2: new OAuth2Flow(store, shared.ephemeral, credentials, pending, clock),
-    oauth1: new OAuth1Flow(store, shared.ephemeral, shared.nonceStore, credentials, sealer, pending, clock, tag, clock.real),
+    oauth1: new OAuth1Flow(store, shared.ephemeral, shared.nonceStore, credentials, sealer, pending, clock, tag, clock.base),
     // LIKES_API_LIMITS=off lifts the per-address limit; the per-username and per-authorization ones always hold.
     signIn: new SignIn(store, shared.rateLimiter, clock, { addressLimit: services.config.limits ? SIGN_IN_ADDRESS_LIMIT : null }),
     forms: await FormTokens.open(store, sealer, clock),

@@ -8,7 +8,8 @@ import { ControlRequestError } from './controlRequestError.ts';
 
 /** Base time plus an offset that can be changed at any moment (the HTTP edge sets it from the stored one). */
 export class SandboxClock implements Clock {
-  constructor(private readonly base: Clock, private offset: number = 0) {}
+  /** `base`: real time (or a test's clock); the OAuth 1.0a timestamp window is checked against it. */
+  constructor(readonly base: Clock, private offset: number = 0) {}
 
   now(): number {
     return this.base.now() + this.offset;

@@ -9,6 +9,8 @@ import { unauthorized } from '../../domain/problems.ts';
 import type { Services } from '../../services.ts';
 import { sendProblem } from '../reply.ts';
 import { adminNotFound } from '../routes/admin/problems.ts';
+import { controlRoutes } from '../routes/admin/controls.ts';
+import { inspectionRoutes } from '../routes/admin/inspection.ts';
 import { likeArchiveRoutes } from '../routes/admin/likes.ts';
 import { sandboxRoutes } from '../routes/admin/sandboxes.ts';
 
@@ -32,5 +34,7 @@ export const adminApi: FastifyPluginAsync<{ services: Services }> = async (app, 
   app.setNotFoundHandler((req, reply) => sendProblem(reply, adminNotFound(`no route ${req.method} ${req.url.split('?')[0]}`)));
 
   await app.register(sandboxRoutes, { services, adminToken: token });
+  await app.register(controlRoutes, { services });
+  await app.register(inspectionRoutes, { services });
   await app.register(likeArchiveRoutes, { services });
 };

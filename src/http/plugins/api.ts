@@ -1,5 +1,5 @@
 // The X API routes (src/http/routes/likes.ts, usage.ts) behind one pipeline, each concern a preHandler of its own
-// (src/http/plugins/api/): authenticate → authorize → rate-limit, then the handler validates, checks the Tweet cap
+// (src/http/plugins/api/): authenticate → authorize → rate-limit → injected faults, then the handler validates, checks the Tweet cap
 // and answers, lookups from the response cache while the data is unchanged. Each concern keeps what it learns on
 // the request (typed decorations, null until its hook has run). Anything thrown, refusals included, is answered
 // by the server-wide error handler (plugins/errors.ts) with X's document, and keeps the headers already set.
@@ -9,24 +9,27 @@ import { ResponseCache } from '../responseCache.ts';
 import type { ApiRoute } from '../routeSpec.ts';
 import { authorization, decorateAccess } from './api/access.ts';
 import { authentication, decorateAuth } from './api/auth.ts';
+import type { Answer } from './api/cache.ts';
 import { apiHandler } from './api/handler.ts';
+import { decorateFaults, faultInjection } from './api/faults.ts';
 import { decorateLimits, rateLimiting } from './api/limits.ts';
 import { versioned, versionReader } from './api/versions.ts';
 
 export const apiRoutes: FastifyPluginAsync<{ services: Services; routes: readonly ApiRoute[] }> = async (app, { services, routes }) => {
   const versions = (await versioned(services)) ? versionReader() : null;
-  const cache = versions ? new ResponseCache(services.config.responseCacheBytes) : null;
+  const cache = versions ? new ResponseCache<Answer>(services.config.responseCacheBytes) : null;
   if (cache) services.metrics.watchCache(cache);
   decorateAuth(app);
   decorateAccess(app);
   decorateLimits(app);
+  decorateFaults(app);
   const authenticate = authentication(services, versions);
   for (const route of routes) {
     app.route({
       method: route.method,
       url: route.path,
       // In this order: which refusal wins, and which headers an error carries, follow from it.
-      preHandler: [authenticate, authorization(route.endpoint), rateLimiting(services, route.endpoint)],
+      preHandler: [authenticate, authorization(route.endpoint), rateLimiting(services, route.endpoint), faultInjection(route.endpoint)],
       handler: apiHandler(route, route.cacheable ? cache : null),
     });
   }

@@ -7,18 +7,27 @@
 import type { FastifyRequest } from 'fastify';
 import { basicCredentials } from '../../auth/basic.ts';
 import { parseOAuthAuthorization } from '../../auth/oauth1.ts';
+import { inspectRequest } from '../../domain/sandboxes/inspection.ts';
 import { sandboxOfCredential } from '../../domain/sandboxes/sandboxIds.ts';
+import { UNSET_CONTROLS, type ControlsSnapshot } from '../../ports/sandboxControls.ts';
 import type { Services } from '../../services.ts';
 import type { World } from '../../worlds.ts';
-import { formPairs, queryPairs } from '../request.ts';
+import { formPairs, queryPairs, splitUrl } from '../request.ts';
 import { serverWide } from './serverWide.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The world the request is served in (set before any route's own hooks run). */
     world: World;
+    /** The world's clock offset and faults as they stood when the request arrived. */
+    controls: ControlsSnapshot | null;
+    /** What the request failed with, if it did (the inspector shows why). */
+    failure: unknown;
   }
 }
+
+/** Paths that belong to no world: the probes, the metrics, the OpenAPI document and the control API. */
+const WORLDLESS = /^\/(?:__admin|healthz|readyz|metrics|openapi\.json)(?:[/?]|$)/;
 
 const ROUTING_PARAMS = new Set(['client_id', 'oauth_consumer_key', 'oauth_token', 'pending']);
 
@@ -48,12 +57,54 @@ function presented(req: FastifyRequest): string[] {
   return out;
 }
 
+/** The sandbox's world, unless another instance deleted it (then its controls are gone: see Worlds.confirm). */
+async function sandboxWorld(services: Services, id: string): Promise<{ world: World; controls: ControlsSnapshot } | null> {
+  const world = await services.worlds.get(id);
+  if (!world) return null;
+  const controls = await world.shared.controls.snapshot();
+  if (controls.version === UNSET_CONTROLS && !(await services.worlds.confirm(world))) return null;
+  return { world, controls };
+}
+
 export const worldRouting = serverWide<{ services: Services }>('worldRouting', async (app, { services }) => {
   app.decorateRequest('world', null as unknown as World);
+  app.decorateRequest('controls', null);
+  app.decorateRequest('failure', null);
   // preHandler: form bodies are parsed by then. Untagged requests (the default world's) cost a header read.
   app.addHook('preHandler', async (req) => {
+    if (WORLDLESS.test(req.url)) return;
     let sandbox: string | null = null;
     for (const credential of presented(req)) if ((sandbox = sandboxOfCredential(credential))) break;
-    req.world = (sandbox ? await services.worlds.get(sandbox) : null) ?? services.worlds.defaultWorld;
+    const found = sandbox ? await sandboxWorld(services, sandbox) : null;
+    const world = found?.world ?? services.worlds.defaultWorld;
+    const controls = found?.controls ?? (await world.shared.controls.snapshot());
+    // The sandbox's time as its operator set it, for this request and every one after it.
+    world.clock.setOffsetMs(controls.clockOffsetMs);
+    req.world = world;
+    req.controls = controls;
+  });
+
+  // The inspector: every request a world served, newest first, with why its credentials were refused. Written
+  // after the answer, so it never delays one; an outage of the journal costs only the entry.
+  app.addHook('onError', async (req, _reply, error) => {
+    req.failure = error;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    if (!req.world) return;
+    const { rawPath, rawQuery } = splitUrl(req);
+    const entry = inspectRequest({
+      time: Date.now() - reply.elapsedTime,
+      method: req.method,
+      rawPath,
+      rawQuery,
+      status: reply.statusCode,
+      durationMs: reply.elapsedTime,
+      transactionId: String(req.id),
+      authorization: req.headers.authorization,
+      principal: req.principal ?? null,
+      error: req.failure ?? undefined,
+      fault: req.fault ?? null,
+    });
+    req.world.shared.journal.record(entry).catch((err: unknown) => req.log.warn({ err }, 'request journal unavailable'));
   });
 });

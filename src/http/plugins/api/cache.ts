@@ -2,15 +2,24 @@
 // everything a cacheable answer depends on besides the data: the world, the route, path and query as sent, the viewer and
 // the policy.
 import type { Policy } from '../../../domain/model.ts';
+import { billedResources, type BilledResources } from '../../../domain/sandboxes/billedResources.ts';
 import type { ApiResult, ApiRoute } from '../../routeSpec.ts';
 
-/** An answer as written: the serialised body, and the Tweets it returned (they count against the cap on every hit). */
+/**
+ * An answer as written: the serialised body, the Tweets it returned (they count against the cap on every hit) and
+ * the resources X would bill for it (on every hit too).
+ */
 export interface Answer {
   body: Buffer;
   tweetCount: number;
+  resources: BilledResources;
 }
 
-export const serialised = (result: ApiResult): Answer => ({ body: Buffer.from(JSON.stringify(result.body)), tweetCount: result.tweetCount ?? 0 });
+export const serialised = (route: ApiRoute, result: ApiResult): Answer => ({
+  body: Buffer.from(JSON.stringify(result.body)),
+  tweetCount: result.tweetCount ?? 0,
+  resources: billedResources(route.endpoint, result.body),
+});
 
 export const responseKey = (world: string, route: ApiRoute, path: Record<string, string>, rawQuery: string, userId: string | null, policy: Policy): string =>
   `${world}\u0000${route.operationId}\u0000${JSON.stringify(path)}\u0000${rawQuery}\u0000${userId ?? ''}\u0000${JSON.stringify(policy)}`;

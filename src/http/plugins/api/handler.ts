@@ -5,11 +5,13 @@ import { JSON_TYPE } from '../../reply.ts';
 import { bodyText, splitUrl } from '../../request.ts';
 import type { ResponseCache } from '../../responseCache.ts';
 import type { ApiRoute, RequestContext } from '../../routeSpec.ts';
+import type { EndpointId } from '../../../domain/access.ts';
+import { ENDPOINT_OPERATION, isLedgerEndpoint } from '../../../ports/usageLedger.ts';
 import { userIdOf } from './auth.ts';
 import { responseKey, serialised, type Answer } from './cache.ts';
 
 /** `cache` is null for a route that may not be served from it, or when nothing is reused across requests. */
-export function apiHandler(route: ApiRoute, cache: ResponseCache | null) {
+export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null) {
   return async function handleApiRequest(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const { world } = req;
     const principal = req.principal!;
@@ -35,13 +37,25 @@ export function apiHandler(route: ApiRoute, cache: ResponseCache | null) {
       const key = responseKey(world.id, route, path, rawQuery, userId, policy);
       answer = cache.get(key, version.data);
       if (!answer) {
-        answer = serialised(await handle(ctx));
-        cache.set(key, version.data, answer.body, answer.tweetCount);
+        answer = serialised(route, await handle(ctx));
+        cache.set(key, version.data, answer);
       }
     } else {
-      answer = serialised(await handle(ctx));
+      answer = serialised(route, await handle(ctx));
     }
     if (route.countsTweets) await world.usage.record(project, principal.app.id, answer.tweetCount, now);
+    await recordBilling(req, route.endpoint, answer);
     return reply.code(200).header('content-type', JSON_TYPE).send(answer.body);
   };
+}
+
+/**
+ * What X would bill for a successful request, in the world's ledger (GET /__admin/sandboxes/{id}/usage). Only the
+ * Likes endpoints are priced; a ledger outage loses the entry, never the answer (X's own deduplication is a soft
+ * guarantee too).
+ */
+async function recordBilling(req: FastifyRequest, endpoint: EndpointId, answer: Answer): Promise<void> {
+  if (!isLedgerEndpoint(endpoint)) return;
+  const entry = { appId: req.principal!.app.id, at: req.now, endpoint, operation: ENDPOINT_OPERATION[endpoint], resources: answer.resources };
+  await req.world.shared.ledger.record(entry).catch((err: unknown) => req.log.warn({ err }, 'usage ledger unavailable'));
 }
