@@ -1,6 +1,5 @@
 // `likes-api sandbox list|import-likes|export-likes`: the sandboxes, and a user's likes in and out of X's archive
 // format (data/like.js).
-// Only the `default` sandbox (the configured store itself) exists for now; the sandbox work will add others.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
@@ -9,16 +8,10 @@ import { exportLikes } from '../domain/archive/exportLikes.ts';
 import { importLikes, type ImportReport } from '../domain/archive/importLikes.ts';
 import { parseLikeArchive } from '../domain/archive/likeArchive.ts';
 import { createProgress } from '../seed/progress.ts';
-import { AdminError, UsageError, commandGroup, keyValues, table, type Flags, type Subcommand } from './admin/cli.ts';
+import { AdminError, commandGroup, keyValues, table, type Subcommand } from './admin/cli.ts';
+import { sandboxControlCommands, worldNamed } from './sandboxControl.ts';
 
-const SANDBOX_HELP = '  --sandbox ID       The sandbox (default: default, the store itself; no other exists yet)';
-
-function checkSandbox(flags: Flags): void {
-  const id = flags.str('sandbox');
-  if (id !== undefined && id !== 'default') {
-    throw new UsageError(`no sandbox "${id}": sandboxes are not built yet, only "default" (the store itself) exists`);
-  }
-}
+const SANDBOX_HELP = '  --sandbox ID       The sandbox (default: default, the store itself)';
 
 function importHuman(r: ImportReport): string {
   const lines = keyValues([
@@ -36,7 +29,7 @@ function importHuman(r: ImportReport): string {
 }
 
 const importCmd: Subcommand = {
-  synopsis: 'FILE --user ID [--sandbox default]',
+  synopsis: 'FILE --user ID [--sandbox ID]',
   summary: "Import a user's likes from an X archive's data/like.js",
   help: `Reads FILE (an X archive's data/like.js, any size: it is streamed) and likes each Tweet in it as the user
 with id ID. Tweets the store lacks are created under one placeholder account, @x_archive, with the archive's text
@@ -52,11 +45,11 @@ ${SANDBOX_HELP}`,
   async run({ flags, args, services }) {
     flags.required('user');
     const userId = flags.id('user')!;
-    checkSandbox(flags);
     const size = await stat(args.FILE).then((s) => s.size, (error: NodeJS.ErrnoException) => {
       throw new AdminError(`cannot read ${args.FILE}: ${error.code ?? error.message}`);
     });
     const s = await services();
+    const world = await worldNamed(s, flags.str('sandbox') ?? 'default');
     const progress = createProgress();
     let read = 0;
     const counted = createReadStream(args.FILE).pipe(new Transform({
@@ -66,9 +59,9 @@ ${SANDBOX_HELP}`,
       },
     }));
     progress.start('import-likes (bytes)', size);
-    const report = await importLikes(s.store, s.clock, {
+    const report = await importLikes(world.store, world.clock, {
       userId,
-      ids: s.ids,
+      ids: world.ids,
       rows: parseLikeArchive(counted),
       onProgress: () => progress.update(read),
     }).finally(() => counted.destroy());
@@ -78,7 +71,7 @@ ${SANDBOX_HELP}`,
 };
 
 const exportCmd: Subcommand = {
-  synopsis: '--user ID [--sandbox default] [--out FILE]',
+  synopsis: '--user ID [--sandbox ID] [--out FILE]',
   summary: "Export a user's likes as an X archive's data/like.js",
   help: `Writes the likes of the user with id ID, newest first, in the format of an X archive's data/like.js (what
 import-likes reads). Tweets deleted or without known text are written without fullText, as X does.
@@ -91,15 +84,15 @@ ${SANDBOX_HELP}`,
   async run({ flags, services }) {
     flags.required('user');
     const userId = flags.id('user')!;
-    checkSandbox(flags);
     const out = flags.str('out');
     const s = await services();
-    const [user] = await s.store.usersByIds([userId]);
+    const world = await worldNamed(s, flags.str('sandbox') ?? 'default');
+    const [user] = await world.store.usersByIds([userId]);
     if (!user) throw new AdminError(`no user with id ${userId}`);
     const progress = createProgress();
     progress.start('export-likes', user.metrics.like_count);
     let written = 0;
-    const text = Readable.from(exportLikes(s.store, userId, { onProgress: (n) => progress.update((written = n)) }));
+    const text = Readable.from(exportLikes(world.store, userId, { onProgress: (n) => progress.update((written = n)) }));
     if (out) {
       const partial = `${out}.partial`;
       try {
@@ -121,8 +114,8 @@ ${SANDBOX_HELP}`,
 const listCmd: Subcommand = {
   synopsis: '',
   summary: 'List the sandboxes (what GET /__admin/sandboxes answers)',
-  help: `Lists the sandboxes of the configured store. Only "default" exists for now: the store itself, seeded with the
-demo world when demo credentials were written for it.`,
+  help: `Lists the worlds of the configured store: "default" (the store itself, the demo world when demo credentials
+were written for it) and the sandboxes.`,
   flags: {},
   async run({ services }) {
     const s = await services();
@@ -134,8 +127,9 @@ demo world when demo credentials were written for it.`,
   },
 };
 
-export const sandboxCommand = commandGroup('sandbox', "Sandboxes: list them, import and export a user's likes (X archive format)", {
+export const sandboxCommand = commandGroup('sandbox', "Sandboxes: make, list, reset and control them; import and export a user's likes", {
   list: listCmd,
+  ...sandboxControlCommands,
   'import-likes': importCmd,
   'export-likes': exportCmd,
 });

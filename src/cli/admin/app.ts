@@ -6,6 +6,8 @@ import { effectivePolicy } from '../../domain/access.ts';
 import { APP_TYPES, clientTypeOf, type AppPermission, type AppRecord, type ProjectRecord } from '../../domain/model.ts';
 import { appOnlyRateLimits } from '../../domain/rateLimits.ts';
 import { USAGE_FIELDS } from '../../domain/usage.ts';
+import { estimateLedger } from '../../domain/sandboxes/costs.ts';
+import { costRows } from '../sandboxControl.ts';
 import type { CredentialStore } from '../../ports/credentialStore.ts';
 import type { Services } from '../../services.ts';
 import {
@@ -301,6 +303,9 @@ its app-only rate-limit buckets under the rate-limit tier in force.
 Counts live in the shared state: without LIKES_API_REDIS_URL each server keeps them in its own memory, so this
 command (a separate process) sees none.
 
+Also what the App's requests would cost on X's pay-per-use pricing, per UTC day (as GET
+/__admin/sandboxes/default/usage shows; \`likes-api sandbox usage ID\` for a sandbox).
+
 Options:
   --days N           Days of daily usage (1-90, default 7)`,
   flags: { days: 'string' },
@@ -310,6 +315,9 @@ Options:
     const days = flags.int('days', 1, 90) ?? 7;
     const s = await services();
     const app = await requireApp(s, id);
+    // What the App's requests would cost on X (the default world's ledger: GET /__admin/sandboxes/default/usage).
+    const estimate = await estimateLedger(s.shared.ledger);
+    const cost = estimate.data.filter((r) => r.app_id === app.id);
     const project = await projectOf(s, app);
     const now = s.clock.now();
     const tier = effectivePolicy(project, app).rateLimitTier;
@@ -341,10 +349,13 @@ Options:
       ['BUCKET', 'ENDPOINTS', 'WINDOW', 'LIMIT', 'REMAINING', 'RESETS AT'],
       rateLimits.map((r) => [r.bucket, r.endpoints.join(','), `${r.windowSeconds / 60} min`, r.limit, r.remaining, r.resetAt]),
     ));
+    human.push('What it would cost on X (pay-per-use, resources deduplicated per UTC day):');
+    human.push(costRows(cost));
     if (notes.length) human.push(...notes.map((n) => `Note: ${n}`));
     return {
       json: {
         appId: app.id,
+        cost: { data: cost, prices: estimate.prices, currency: estimate.currency, note: estimate.note },
         projectId: project?.id ?? null,
         usage: report,
         rateLimitTier: tier,

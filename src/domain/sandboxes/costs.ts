@@ -1,8 +1,8 @@
 // "What would it cost": a sandbox's usage ledger priced with X's pay-per-use table, per App and per UTC day, in the
 // control API's snake_case. Money is summed in whole micro-dollars so that totals are exact, and shown in USD.
-import type { LedgerEndpoint, UsageDayRow } from '../../ports/usageLedger.ts';
+import type { LedgerEndpoint, UsageDayRow, UsageLedger } from '../../ports/usageLedger.ts';
 import { zeroByEndpoint } from '../../ports/usageLedger.ts';
-import type { PriceTable } from './pricing.ts';
+import { X_PRICE_TABLE, type PriceTable } from './pricing.ts';
 
 export interface CostUsd {
   posts: number;
@@ -111,4 +111,9 @@ export function estimateUsage(rows: readonly UsageDayRow[], prices: PriceTable):
     currency: 'USD',
     note: ESTIMATE_NOTE,
   };
+}
+
+/** What a world's ledger says its requests would cost, at X's prices unless told otherwise. */
+export async function estimateLedger(ledger: Pick<UsageLedger, 'report'>, prices: PriceTable = X_PRICE_TABLE): Promise<UsageEstimate> {
+  return estimateUsage(await ledger.report(), prices);
 }

@@ -1,8 +1,7 @@
 // What a sandbox saw and what it would cost: GET …/requests (the inspector: latest requests, newest first, with
 // why credentials were refused) and GET …/usage (requests, resources and X's price per App and UTC day).
 import type { FastifyPluginAsync } from 'fastify';
-import { estimateUsage } from '../../../domain/sandboxes/costs.ts';
-import { X_PRICE_TABLE } from '../../../domain/sandboxes/pricing.ts';
+import { estimateLedger } from '../../../domain/sandboxes/costs.ts';
 import { DEFAULT_JOURNAL_CAPACITY } from '../../../ports/requestJournal.ts';
 import type { Services } from '../../../services.ts';
 import { sendJson } from '../../reply.ts';
@@ -25,6 +24,6 @@ export const inspectionRoutes: FastifyPluginAsync<{ services: Services }> = asyn
 
   app.get<{ Params: IdParams }>('/sandboxes/:id/usage', async (req, reply) => {
     const world = await worldOf(services, req.params.id);
-    return sendJson(reply, 200, estimateUsage(await world.shared.ledger.report(), X_PRICE_TABLE));
+    return sendJson(reply, 200, await estimateLedger(world.shared.ledger));
   });
 };
