@@ -2,13 +2,13 @@
 // client) in it, an App outside any Project, a Native App (public client) in the Project, and user tokens for the
 // given users, minted once and shown in plaintext on purpose.
 import type { UserRecord } from '../domain/model.ts';
-import type { Services } from '../services.ts';
+import type { CredentialIssuer } from '../auth/credentials.ts';
 import type { DemoCredentials } from './demoCredentials.ts';
 
 export type CredentialsPart = Pick<DemoCredentials, 'project' | 'app' | 'appWithoutProject' | 'publicApp' | 'users'>;
 
 export async function mintCredentialsDocument(
-  services: Pick<Services, 'credentials'>,
+  services: { credentials: CredentialIssuer },
   names: { project: string; app: string; orphanApp: string; publicApp: string; monthlyTweetCap: number },
   holders: readonly UserRecord[],
 ): Promise<CredentialsPart> {

@@ -3,7 +3,16 @@ import { DEMO_CALLBACKS, DEMO_PASSWORD, setAppCallbacks, setPassword } from '../
 import { randomString } from '../auth/secrets.ts';
 import { snowflakeAt } from '../domain/ids.ts';
 import type { LikeRow, MediaRecord, PlaceRecord, PollRecord, TweetRecord, UserRecord } from '../domain/model.ts';
-import type { Services } from '../services.ts';
+import type { CredentialIssuer } from '../auth/credentials.ts';
+import type { SecretSealer } from '../auth/secrets.ts';
+import type { LikesStore } from '../ports/store.ts';
+
+/** What seeding a world and minting its credentials need (a world's services: src/worlds.ts). */
+interface DemoServices {
+  store: LikesStore;
+  sealer: SecretSealer;
+  credentials: CredentialIssuer;
+}
 import { mintCredentialsDocument } from './credentialsDocument.ts';
 import type { DemoCredentials } from './demoCredentials.ts';
 import { Prng } from './prng.ts';
@@ -174,7 +183,7 @@ const SEED_CLAIM_STALE_MS = 20_000;
  * to claim the seed writes it, the others wait for its credentials. Returns the stored credentials
  * (baseUrl still unset), or null when the store holds other data and no demo credentials.
  */
-export async function ensureDemo(services: Services, instanceId: string): Promise<DemoCredentials | null> {
+export async function ensureDemo(services: DemoServices, instanceId: string): Promise<DemoCredentials | null> {
   const { store } = services;
   const existing = await storedDemoCredentials(services);
   if (existing) return existing.adminToken ? existing : withAdminToken(services, existing);
@@ -239,7 +248,7 @@ export function demoAccountsContent(): DemoContent {
   return { holders, landmarks: { tweets: [], deletedTweetIds: [], popularTweetId: '', heavyLikerUserId: holders[0].id } };
 }
 
-type SeedStore = Pick<Services, 'store'>['store'];
+type SeedStore = LikesStore;
 
 /** Writes the demo world's users, Tweets, media, polls, places and likes, and the token holders' password. */
 export async function seedDemoContent(store: SeedStore): Promise<DemoContent> {
@@ -271,7 +280,7 @@ const setDemoPasswords = (store: SeedStore, content: DemoContent) =>
  * Mints the demo credentials for a world holding `content`: the Project, the Apps with their loopback callbacks,
  * and the holders' tokens. baseUrl is left for whoever serves the world to fill in.
  */
-export async function mintDemoCredentials(services: Pick<Services, 'store' | 'credentials'>, content: DemoContent): Promise<DemoCredentials> {
+export async function mintDemoCredentials(services: Pick<DemoServices, 'store' | 'credentials'>, content: DemoContent): Promise<DemoCredentials> {
   const minted = await mintCredentialsDocument(
     services,
     { project: 'Demo Project', app: 'Demo App', orphanApp: 'App outside any Project', publicApp: 'Demo Native App', monthlyTweetCap: 50_000_000 },
@@ -293,7 +302,7 @@ const newAdminToken = (): string => randomString(48);
  * Demo credentials stored before the control API existed gain an admin token. Instances starting together on such
  * a store may each write one; the one read back after writing is what every later start sees.
  */
-async function withAdminToken(services: Pick<Services, 'store' | 'sealer'>, doc: DemoCredentials): Promise<DemoCredentials> {
+async function withAdminToken(services: Pick<DemoServices, 'store' | 'sealer'>, doc: DemoCredentials): Promise<DemoCredentials> {
   await services.store.setDemoCredentials(services.sealer.seal(JSON.stringify({ ...doc, adminToken: newAdminToken() })));
   return (await storedDemoCredentials(services))!;
 }
@@ -302,7 +311,7 @@ async function withAdminToken(services: Pick<Services, 'store' | 'sealer'>, doc:
  * The store's copy of the demo credentials (sealed with the store's key). A plaintext copy left by an older
  * version is sealed in place on first read.
  */
-export async function storedDemoCredentials(services: Pick<Services, 'store' | 'sealer'>): Promise<DemoCredentials | null> {
+export async function storedDemoCredentials(services: Pick<DemoServices, 'store' | 'sealer'>): Promise<DemoCredentials | null> {
   const stored = await services.store.demoCredentials();
   if (!stored) return null;
   if ('plaintext' in stored) {

@@ -43,7 +43,7 @@ describe('likes-api sandbox', () => {
     const run = ok(await runCli(dir.path, ['sandbox', 'list', '--json']));
     assert.deepEqual(JSON.parse(run.stdout), { data: [{ id: 'default', default: true, seed: 'none', store: 'sqlite', created_at: null, snapshots: [] }] });
     const human = ok(await runCli(dir.path, ['sandbox', 'list']));
-    assert.match(human.stdout, /^ID\s+DEFAULT\s+SEED\s+STORE\ndefault\s+yes\s+none\s+sqlite\n$/);
+    assert.match(human.stdout, /^ID\s+DEFAULT\s+SEED\s+STORE\s+CREATED\s+SNAPSHOTS\ndefault\s+yes\s+none\s+sqlite\s+-\s+-\n$/);
   });
 
   it('imports an archive and reports it as JSON; a second import changes nothing', async () => {
@@ -78,8 +78,8 @@ describe('likes-api sandbox', () => {
   });
 
   it('refuses a wrong command line (exit 2) and a failed operation (exit 1) in one line', async () => {
-    oneLineError(await runCli(dir.path, ['sandbox', 'import-likes', archive, '--user', alice, '--sandbox', 'other']), 2, 'sandboxes are not built yet');
-    oneLineError(await runCli(dir.path, ['sandbox', 'export-likes', '--user', alice, '--sandbox', 'x']), 2, 'sandboxes are not built yet');
+    oneLineError(await runCli(dir.path, ['sandbox', 'import-likes', archive, '--user', alice, '--sandbox', 'other']), 1, 'no sandbox "other"');
+    oneLineError(await runCli(dir.path, ['sandbox', 'export-likes', '--user', alice, '--sandbox', 'sb0000000000']), 1, 'no sandbox "sb0000000000"');
     oneLineError(await runCli(dir.path, ['sandbox', 'import-likes', archive]), 2, 'missing --user');
     oneLineError(await runCli(dir.path, ['sandbox', 'import-likes', '--user', alice]), 2, 'missing FILE');
     oneLineError(await runCli(dir.path, ['sandbox', 'import-likes', archive, '--user', 'abc']), 2, '--user must be an id');

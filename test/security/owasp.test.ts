@@ -493,7 +493,11 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
       '/oauth/request_token': ['POST'], '/oauth/authorize': ['GET', 'POST'], '/oauth/authenticate': ['GET', 'POST'], '/oauth/access_token': ['POST'],
       '/oauth/invalidate_token': ['POST'], '/1.1/oauth/invalidate_token': ['POST'], '/healthz': ['GET'], '/openapi.json': ['GET'],
       '/readyz': ['GET'], '/metrics': ['GET'],
-      '/__admin/sandboxes': ['GET'], '/__admin/sandboxes/:id': ['GET'],
+      '/__admin/sandboxes': ['GET', 'POST'], '/__admin/sandboxes/:id': ['DELETE', 'GET'],
+      '/__admin/sandboxes/:id/reset': ['POST'], '/__admin/sandboxes/:id/snapshots': ['GET', 'POST'],
+      '/__admin/sandboxes/:id/snapshots/:name/restore': ['POST'], '/__admin/sandboxes/:id/clock': ['GET', 'POST'],
+      '/__admin/sandboxes/:id/faults': ['DELETE', 'GET', 'POST'], '/__admin/sandboxes/:id/faults/:fault': ['DELETE'],
+      '/__admin/sandboxes/:id/requests': ['GET'], '/__admin/sandboxes/:id/usage': ['GET'],
       '/__admin/sandboxes/:id/users/:user_id/likes/import': ['POST'], '/__admin/sandboxes/:id/users/:user_id/likes/export': ['GET'],
     };
 

@@ -1,7 +1,11 @@
 // The user-authorization flows wired from the services: OAuth 2.0 Authorization Code with PKCE, OAuth 1.0a
 // three-legged, the sign-in step they share, and the demo's callbacks and passwords.
-import type { Services } from '../../services.ts';
-import type { World } from '../../worlds.ts';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { LikesStore } from '../../ports/store.ts';
+import type { SharedState } from '../../ports/shared.ts';
+import type { CredentialIssuer } from '../credentials.ts';
+import type { SecretSealer } from '../secrets.ts';
 import { setAppCallbacks } from './callbacks.ts';
 import { OAuth1Flow } from './oauth1Flow.ts';
 import { OAuth2Flow } from './oauth2Flow.ts';
@@ -17,13 +21,21 @@ export interface AuthFlows {
   forms: FormTokens;
 }
 
-type FlowWorld = Pick<World, 'store' | 'shared' | 'clock' | 'credentials' | 'tag'>;
+/** What the flows use of a world (src/worlds.ts). */
+interface FlowWorld {
+  store: LikesStore;
+  shared: SharedState;
+  /** The world's clock, and under it the real one signatures are checked against. */
+  clock: Clock & { base: Clock };
+  credentials: CredentialIssuer;
+  tag: string;
+}
 
 /**
  * The flows of one world (src/worlds.ts): its store, flow state and clock; its tag on the request tokens and
  * pending authorizations (so the pages reach the same world); signatures checked against real time.
  */
-export async function openAuthFlows(world: FlowWorld, services: Pick<Services, 'sealer' | 'config'>): Promise<AuthFlows> {
+export async function openAuthFlows(world: FlowWorld, services: { sealer: SecretSealer; config: Config }): Promise<AuthFlows> {
   const { store, shared, clock, credentials, tag } = world;
   const { sealer } = services;
   const pending = new PendingAuthorizations(shared.ephemeral, clock, shared.rateLimiter, undefined, tag);
