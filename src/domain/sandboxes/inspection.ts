@@ -22,6 +22,7 @@ export interface InspectedRequest {
   path: string;
   /** The raw query string (no `?`), with the values of oauth_signature and of secret-like parameters removed. */
   query: string;
+  /** The HTTP status answered; 0 when none was (a `drop` fault closed the connection). */
   status: number;
   duration_ms: number;
   transaction_id: string;

@@ -84,27 +84,33 @@ export const worldRouting = serverWide<{ services: Services }>('worldRouting', a
     req.controls = controls;
   });
 
-  // The inspector: every request a world served, newest first, with why its credentials were refused. Written
-  // after the answer, so it never delays one; an outage of the journal costs only the entry.
+  // The inspector: every request a world served, newest first, with why its credentials were refused.
   app.addHook('onError', async (req, _reply, error) => {
     req.failure = error;
   });
   app.addHook('onResponse', async (req, reply) => {
-    if (!req.world) return;
-    const { rawPath, rawQuery } = splitUrl(req);
-    const entry = inspectRequest({
-      time: Date.now() - reply.elapsedTime,
-      method: req.method,
-      rawPath,
-      rawQuery,
-      status: reply.statusCode,
-      durationMs: reply.elapsedTime,
-      transactionId: String(req.id),
-      authorization: req.headers.authorization,
-      principal: req.principal ?? null,
-      error: req.failure ?? undefined,
-      fault: req.fault ?? null,
-    });
-    req.world.shared.journal.record(entry).catch((err: unknown) => req.log.warn({ err }, 'request journal unavailable'));
+    if (req.world) inspect(req, reply.statusCode, reply.elapsedTime);
   });
 });
+
+/**
+ * Writes the request into its world's journal (the inspector), after the answer: it never delays one, and an outage
+ * of the journal costs only the entry. `status` 0: no answer was sent (a dropped connection).
+ */
+export function inspect(req: FastifyRequest, status: number, elapsedMs: number): void {
+  const { rawPath, rawQuery } = splitUrl(req);
+  const entry = inspectRequest({
+    time: Date.now() - elapsedMs,
+    method: req.method,
+    rawPath,
+    rawQuery,
+    status,
+    durationMs: elapsedMs,
+    transactionId: String(req.id),
+    authorization: req.headers.authorization,
+    principal: req.principal ?? null,
+    error: req.failure ?? undefined,
+    fault: req.fault ?? null,
+  });
+  req.world.shared.journal.record(entry).catch((err: unknown) => req.log.warn({ err }, 'request journal unavailable'));
+}

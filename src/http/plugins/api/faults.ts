@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EndpointId } from '../../../domain/access.ts';
 import { windowsFor } from '../../../domain/rateLimits.ts';
 import { faultAnswer, matchFault, type Fault } from '../../../domain/sandboxes/faults.ts';
+import { inspect } from '../worldRouting.ts';
 import { userIdOf } from './auth.ts';
 
 declare module 'fastify' {
@@ -50,9 +51,11 @@ export function faultInjection(endpoint: EndpointId) {
         await new Promise((resolve) => setTimeout(resolve, answer.ms));
         return;
       case 'drop':
-        // No answer at all: the connection closes under the client, as when X's edge drops it.
+        // No answer at all: the connection closes under the client, as when X's edge drops it. No answer means no
+        // onResponse either, so the inspector hears of it here.
         reply.hijack();
         req.raw.socket.destroy();
+        inspect(req, 0, reply.elapsedTime);
         return;
       case 'refuse':
         reply.headers(answer.headers);
