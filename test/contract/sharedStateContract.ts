@@ -310,5 +310,47 @@ export function sharedStateContract(name: string, factory: SharedStateFactory): 
           assert.deepEqual([...(await usageMeter.appsOf('p1'))].sort(), ['even', 'odd']);
         }));
     });
+
+    describe('worlds (forWorld, forgetWorld)', () => {
+      it("keeps each world's state apart from the default's and from each other's", () =>
+        withShared(async (shared, clock) => {
+          const a = shared.forWorld('sbaaaaaaaaaa');
+          const b = shared.forWorld('sbbbbbbbbbbb');
+          await a.rateLimiter.hit('user:1', 3, WINDOW, clock.now());
+          await a.rateLimiter.hit('user:1', 3, WINDOW, clock.now());
+          await a.changes.bump(['data']);
+          await a.ephemeral.put('code:x', 'in a', MINUTE, clock.now());
+          assert.equal((await a.rateLimiter.peek('user:1', 3, WINDOW, clock.now())).remaining, 1);
+          assert.equal((await b.rateLimiter.peek('user:1', 3, WINDOW, clock.now())).remaining, 3);
+          assert.equal((await shared.rateLimiter.peek('user:1', 3, WINDOW, clock.now())).remaining, 3);
+          assert.equal(await b.ephemeral.get('code:x', clock.now()), null);
+          assert.equal(await shared.ephemeral.get('code:x', clock.now()), null);
+          assert.notEqual((await a.changes.current()).data, (await b.changes.current()).data);
+          // The same world asked for again is the same state.
+          assert.equal(await shared.forWorld('sbaaaaaaaaaa').ephemeral.get('code:x', clock.now()), 'in a');
+          await shared.forgetWorld('sbaaaaaaaaaa');
+          await shared.forgetWorld('sbbbbbbbbbbb');
+        }));
+
+      it('forgets a world whole, or all but its versions, which never go back', () =>
+        withShared(async (shared, clock) => {
+          const a = shared.forWorld('sbcccccccccc');
+          await a.rateLimiter.hit('user:1', 3, WINDOW, clock.now());
+          await a.changes.bump(['data', 'credentials']);
+          await a.changes.bump(['data']);
+          const before = await a.changes.current();
+          await a.controls.setClockOffsetMs(5000);
+          await shared.forgetWorld('sbcccccccccc', { keepVersions: true });
+          const kept = shared.forWorld('sbcccccccccc');
+          assert.equal((await kept.rateLimiter.peek('user:1', 3, WINDOW, clock.now())).remaining, 3);
+          assert.equal(await kept.controls.clockOffsetMs(), 0);
+          assert.deepEqual(await kept.changes.current(), before);
+          await kept.changes.bump(['data']);
+          assert.notEqual((await kept.changes.current()).data, before.data);
+          await shared.forgetWorld('sbcccccccccc');
+          assert.deepEqual(await shared.forWorld('sbcccccccccc').changes.current(), { data: '0', credentials: '0' });
+          await shared.forgetWorld('sbcccccccccc');
+        }));
+    });
   });
 }
