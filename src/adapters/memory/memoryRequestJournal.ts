@@ -13,9 +13,9 @@ export class MemoryRequestJournal implements RequestJournal {
     this.ring = new Array(capacity);
   }
 
+  /** The entry is handed over (the edge builds one per request and never touches it again): kept as is. */
   async record(entry: InspectedRequest): Promise<void> {
-    // A copy, as Redis would keep it: a caller changing its object later does not rewrite history.
-    this.ring[this.next] = structuredClone(entry);
+    this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);
   }
@@ -23,6 +23,7 @@ export class MemoryRequestJournal implements RequestJournal {
   async latest(limit: number): Promise<InspectedRequest[]> {
     const n = Math.min(Math.max(0, Math.floor(limit)), this.count);
     const out: InspectedRequest[] = [];
+    // Copies, as Redis would give: a reader changing what it got does not rewrite history.
     for (let i = 1; i <= n; i++) out.push(structuredClone(this.ring[(this.next - i + this.capacity) % this.capacity]!));
     return out;
   }
