@@ -79,7 +79,14 @@ export class Authenticator {
     );
     // Which check failed is never revealed: X answers every one with the same 401.
     if (!verified.ok) {
-      throw unauthorized({ scheme: 'oauth1', reason: verified.reason, ...(verified.diagnosis && { oauth1: verified.diagnosis }) });
+      const { found, diagnosis } = verified;
+      throw unauthorized({
+        scheme: 'oauth1',
+        reason: verified.reason,
+        ...(found && { app_id: found.app.id }),
+        ...(found?.token && { user_id: found.token.record.userId }),
+        ...(diagnosis && { oauth1: diagnosis }),
+      });
     }
     if (!verified.token) throw unauthorized({ scheme: 'oauth1', reason: 'unknown-token', app_id: verified.app.id });
     const { userId, permission } = verified.token.record;

@@ -72,19 +72,22 @@ export type OAuth1Verification<T> =
       /** The header's parameters, decoded (oauth_signature and realm included). */
       oauth: ReadonlyMap<string, string>;
     }
-  | OAuth1Rejection;
+  | OAuth1Rejection<T>;
 
-export interface OAuth1Rejection {
+export interface OAuth1Rejection<T = unknown> {
   ok: false;
   reason: OAuth1Refusal;
   /** What the server saw and computed, for the request inspector; absent when the header did not parse. */
   diagnosis?: OAuth1Diagnosis;
+  /** The App and token the credentials named, when the refusal came after finding them (for the inspector). */
+  found?: { app: AppRecord; token: SigningToken<T> | null };
 }
 
-const refuse = (reason: OAuth1Refusal, diagnosis?: OAuth1Diagnosis): OAuth1Rejection => ({
+const refuse = <T = never>(reason: OAuth1Refusal, diagnosis?: OAuth1Diagnosis, found?: OAuth1Rejection<T>['found']): OAuth1Rejection<T> => ({
   ok: false,
   reason,
   ...(diagnosis && { diagnosis }),
+  ...(found && { found }),
 });
 
 /** The header's public identifiers, as received (oauth_signature is left out: it is no help once refused). */
@@ -141,7 +144,7 @@ export async function verifyOAuth1Request<T>(
     keys.token ? keys.token(oauthToken) : Promise.resolve(null),
   ]);
   if (!app) return refuse('unknown-consumer', seen);
-  if (keys.token && (!token || token.appId !== app.id)) return refuse('unknown-token', seen);
+  if (keys.token && (!token || token.appId !== app.id)) return refuse('unknown-token', seen, { app, token: null });
 
   const headerParams: [string, string][] = [...oauth].filter(([k]) => k !== 'oauth_signature' && k !== 'realm');
   const params = [...req.params.filter(([k]) => !(k.startsWith('oauth_') && oauth.has(k))), ...headerParams];
@@ -155,7 +158,7 @@ export async function verifyOAuth1Request<T>(
       ...seen,
       base_strings: candidates.map((c) => ({ base_url: c.baseUrl, repeats_once: c.repeatsOnce, base_string: c.baseString })),
       parameters: oauth1NormalizedParams(params).map(([name, value]) => ({ name, value })),
-    });
+    }, { app, token });
   }
 
   // One key and lifetime for every caller, so a request accepted anywhere is a replay everywhere. Remembered only
@@ -167,7 +170,7 @@ export async function verifyOAuth1Request<T>(
     Math.max(1, Number(timestamp) * 1000 + OAUTH1_TIMESTAMP_WINDOW_MS - now),
     now,
   );
-  if (!fresh) return refuse('replayed-nonce', seen);
+  if (!fresh) return refuse('replayed-nonce', seen, { app, token });
   return { ok: true, app, consumerKey, token, oauth };
 }
 

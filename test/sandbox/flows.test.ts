@@ -32,7 +32,8 @@ async function authorizeInBrowser(baseUrl: string, url: string, username: string
   let page = await first.text();
   assert.equal(first.status, 200, page);
   let location: string | null = null;
-  for (const fields of [{ username, password: PASSWORD, action: 'signin' }, { action: 'authorize' }]) {
+  const steps: Record<string, string>[] = [{ username, password: PASSWORD, action: 'signin' }, { action: 'authorize' }];
+  for (const fields of steps) {
     const form = formOf(page);
     const res = await fetch(new URL(form.action, baseUrl), {
       method: 'POST',
