@@ -18,6 +18,7 @@ import { trackChanges } from './adapters/trackChanges.ts';
 import { observed, type DependencyHealth } from './adapters/observed.ts';
 import type { Metrics } from './metrics.ts';
 import type { Clock } from './ports/clock.ts';
+import { UNSET_CONTROLS, type ControlsSnapshot } from './ports/sandboxControls.ts';
 import type { SharedState } from './ports/shared.ts';
 import type { LikesStore } from './ports/store.ts';
 import type { WorldStorage } from './ports/worldStorage.ts';
@@ -221,10 +222,22 @@ export class Worlds {
   }
 
   /**
+   * World `id` if it still exists, with its controls as they stand (the per-request read). A sandbox deleted through
+   * another instance is still open here; its controls being gone says so, and the storage confirms it.
+   */
+  async live(id: string): Promise<{ world: World; controls: ControlsSnapshot } | null> {
+    const world = await this.get(id);
+    if (!world) return null;
+    const controls = await world.shared.controls.snapshot();
+    if (world.id !== DEFAULT_SANDBOX && controls.version === UNSET_CONTROLS && !(await this.confirm(world))) return null;
+    return { world, controls };
+  }
+
+  /**
    * Whether `world` still exists, asked when its controls were found unset: it was deleted (by another instance), or
    * its controls were lost (a Redis flushed). A world that is gone is forgotten here; one that is not is marked again.
    */
-  async confirm(world: World): Promise<boolean> {
+  private async confirm(world: World): Promise<boolean> {
     if (world.id === DEFAULT_SANDBOX) return true;
     if (this.storage && (await this.storage.exists(world.id))) {
       await this.markLive(world);

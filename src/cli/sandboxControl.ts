@@ -14,9 +14,9 @@ import { AdminError, UsageError, keyValues, table, type Flags, type Subcommand }
 const MEMORY_NOTE = 'Shared state is in memory (no LIKES_API_REDIS_URL): a running server keeps its own, which this command neither sees nor changes; use the control API (/__admin/) instead.';
 
 export async function worldNamed(s: Services, id: string): Promise<World> {
-  const world = await s.worlds.get(id);
-  if (!world) throw new AdminError(`no sandbox "${id}"`);
-  return world;
+  const found = await s.worlds.live(id);
+  if (!found) throw new AdminError(`no sandbox "${id}"`);
+  return found.world;
 }
 
 /** A control request the domain refused, as a usage error. */

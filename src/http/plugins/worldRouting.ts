@@ -9,7 +9,7 @@ import { basicCredentials } from '../../auth/basic.ts';
 import { parseOAuthAuthorization } from '../../auth/oauth1.ts';
 import { inspectRequest } from '../../domain/sandboxes/inspection.ts';
 import { sandboxOfCredential } from '../../domain/sandboxes/sandboxIds.ts';
-import { UNSET_CONTROLS, type ControlsSnapshot } from '../../ports/sandboxControls.ts';
+import type { ControlsSnapshot } from '../../ports/sandboxControls.ts';
 import type { Services } from '../../services.ts';
 import type { World } from '../../worlds.ts';
 import { formPairs, queryPairs, splitUrl } from '../request.ts';
@@ -57,15 +57,6 @@ function presented(req: FastifyRequest): string[] {
   return out;
 }
 
-/** The sandbox's world, unless another instance deleted it (then its controls are gone: see Worlds.confirm). */
-async function sandboxWorld(services: Services, id: string): Promise<{ world: World; controls: ControlsSnapshot } | null> {
-  const world = await services.worlds.get(id);
-  if (!world) return null;
-  const controls = await world.shared.controls.snapshot();
-  if (controls.version === UNSET_CONTROLS && !(await services.worlds.confirm(world))) return null;
-  return { world, controls };
-}
-
 export const worldRouting = serverWide<{ services: Services }>('worldRouting', async (app, { services }) => {
   app.decorateRequest('world', null as unknown as World);
   app.decorateRequest('controls', null);
@@ -75,7 +66,7 @@ export const worldRouting = serverWide<{ services: Services }>('worldRouting', a
     if (WORLDLESS.test(req.url)) return;
     let sandbox: string | null = null;
     for (const credential of presented(req)) if ((sandbox = sandboxOfCredential(credential))) break;
-    const found = sandbox ? await sandboxWorld(services, sandbox) : null;
+    const found = sandbox ? await services.worlds.live(sandbox) : null;
     const world = found?.world ?? services.worlds.defaultWorld;
     const controls = found?.controls ?? (await world.shared.controls.snapshot());
     // The sandbox's time as its operator set it, for this request and every one after it.

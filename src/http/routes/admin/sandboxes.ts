@@ -12,11 +12,11 @@ import { adminBadRequest, adminConflict, adminNotFound, jsonObjectBody } from '.
 
 type IdParams = { id: string };
 
-/** The world the path names; a 404 otherwise. */
+/** The world the path names, if it (still) exists; a 404 otherwise. */
 export async function worldOf(services: Services, id: string): Promise<World> {
-  const world = await services.worlds.get(id);
-  if (!world) throw adminNotFound(`no sandbox "${id}"`);
-  return world;
+  const found = await services.worlds.live(id);
+  if (!found) throw adminNotFound(`no sandbox "${id}"`);
+  return found.world;
 }
 
 /** The base URL the control API was reached by: what the sandbox's SDK clients should use too. */
