@@ -23,7 +23,10 @@ export interface UsageEntry {
   at: number;
   endpoint: LedgerEndpoint;
   operation: 'read' | 'write';
-  /** Ids of the Posts and users the response returned (empty for writes). */
+  /**
+   * Ids of the Posts and users the response returned (empty for writes). Handed over: never changed afterwards (an
+   * answer served again from the cache hands over the same lists, which an adapter may recognise).
+   */
   resources: { posts: readonly string[]; users: readonly string[] };
 }
 
@@ -56,9 +59,13 @@ export interface UsageLedger {
   clear(): Promise<void>;
 }
 
-/** The UTC day (YYYY-MM-DD) of an epoch-ms instant. */
+let lastDay = { number: Number.NaN, text: '' };
+
+/** The UTC day (YYYY-MM-DD) of an epoch-ms instant (the last one remembered: most calls fall on the same day). */
 export function utcDay(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
+  const number = Math.floor(at / 86_400_000);
+  if (number !== lastDay.number) lastDay = { number, text: new Date(at).toISOString().slice(0, 10) };
+  return lastDay.text;
 }
 
 /** A zero count for each endpoint. */

@@ -1,6 +1,8 @@
 import { newFaultId, type Fault, type NewFault } from '../../domain/sandboxes/faults.ts';
 import type { ControlsSnapshot, SandboxControls } from '../../ports/sandboxControls.ts';
 
+const NO_FAULTS: Fault[] = Object.freeze([]) as unknown as Fault[];
+
 /** One sandbox's controls in this process. Nothing awaits between a check and its update, so consume is atomic. */
 export class MemorySandboxControls implements SandboxControls {
   private offset = 0;
@@ -70,8 +72,8 @@ export class MemorySandboxControls implements SandboxControls {
     this.changes += 1;
   }
 
-  /** Callers get copies: a listed fault does not count down under them. */
+  /** Callers get copies: a listed fault does not count down under them. (No faults, the usual case: no allocation.) */
   private copies(): Fault[] {
-    return this.list.map((f) => ({ ...f }));
+    return this.list.length === 0 ? NO_FAULTS : this.list.map((f) => ({ ...f }));
   }
 }

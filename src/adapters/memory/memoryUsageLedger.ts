@@ -12,6 +12,11 @@ interface DayBucket {
   /** Ids seen this day by this App: what makes a repeat free. */
   posts: Set<string>;
   users: Set<string>;
+  /**
+   * Resource lists already folded into the sets, by identity: an answer served again from the response cache hands
+   * over the same list, whose ids are then known to be in the sets already.
+   */
+  folded: WeakSet<object>;
 }
 
 /**
@@ -36,6 +41,7 @@ export class MemoryUsageLedger implements UsageLedger {
         },
         posts: new Set(),
         users: new Set(),
+        folded: new WeakSet(),
       };
       this.buckets.set(key, bucket);
       const ms = Date.parse(`${day}T00:00:00Z`);
@@ -49,10 +55,12 @@ export class MemoryUsageLedger implements UsageLedger {
     row.requestsByEndpoint[entry.endpoint] += 1;
     if (entry.operation === 'write') row.writes += 1;
     row.postsRead += entry.resources.posts.length;
-    for (const id of entry.resources.posts) bucket.posts.add(id);
-    row.postsUnique = bucket.posts.size;
     row.usersRead += entry.resources.users.length;
+    if (bucket.folded.has(entry.resources)) return;
+    for (const id of entry.resources.posts) bucket.posts.add(id);
     for (const id of entry.resources.users) bucket.users.add(id);
+    bucket.folded.add(entry.resources);
+    row.postsUnique = bucket.posts.size;
     row.usersUnique = bucket.users.size;
   }
 

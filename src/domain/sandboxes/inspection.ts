@@ -104,8 +104,13 @@ export function inspectAuth(outcome: Principal | unknown, authorization?: string
  */
 const REDACTED = /^(?:oauth_signature|oauth_verifier|token|access_token|refresh_token|code|code_verifier|password)$|secret/i;
 
+/** Could name a REDACTED parameter: anything percent-encoded, or one of their words. */
+const MAYBE_REDACTED = /%|signature|verifier|token|code|password|secret/i;
+
 /** The raw query, as sent but for the values of REDACTED parameters (name kept, value dropped). */
 export function inspectedQuery(rawQuery: string): string {
+  // The usual query (max_results, fields, expansions) has nothing to hide: no need to take it apart.
+  if (!MAYBE_REDACTED.test(rawQuery)) return clip(rawQuery, MAX_QUERY);
   const kept = rawQuery
     .split('&')
     .map((pair) => {

@@ -76,11 +76,14 @@ export const worldRouting = serverWide<{ services: Services }>('worldRouting', a
   });
 
   // The inspector: every request a world served, newest first, with why its credentials were refused.
-  app.addHook('onError', async (req, _reply, error) => {
+  // Callback hooks: nothing here waits, so no promise per request.
+  app.addHook('onError', (req, _reply, error, done) => {
     req.failure = error;
+    done();
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     if (req.world) inspect(req, reply.statusCode, reply.elapsedTime);
+    done();
   });
 });
 
