@@ -8,7 +8,7 @@ export const DEFAULT_JOURNAL_CAPACITY = 500;
  * first. In memory for one process; in Redis, shared by every instance.
  */
 export interface RequestJournal {
-  /** Adds an entry, dropping the oldest beyond the capacity. */
+  /** Adds an entry, dropping the oldest beyond the capacity. The entry is handed over: the caller never changes it again. */
   record(entry: InspectedRequest): Promise<void>;
   /** Up to `limit` entries (at most the capacity), newest first. */
   latest(limit: number): Promise<InspectedRequest[]>;
