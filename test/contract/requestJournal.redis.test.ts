@@ -8,25 +8,9 @@ import { Redis } from 'ioredis';
 import { RedisConnection } from '../../src/adapters/redis/redisConnection.ts';
 import { RedisRequestJournal } from '../../src/adapters/redis/redisRequestJournal.ts';
 import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
+import { REDIS_URL, keysWithPrefix, rawRedis } from '../support/processes.ts';
 import { entry, requestJournalContract, type RequestJournalFixture } from './requestJournalContract.ts';
 
-const REDIS_URL = process.env.LIKES_API_TEST_REDIS_URL || 'redis://127.0.0.1:6379/0';
-
-const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&');
-
-/** A plain client (no prefix) for looking at what the adapter wrote. */
-const rawClient = () => new Redis(REDIS_URL, { commandTimeout: 5000, connectTimeout: 5000, maxRetriesPerRequest: 1, retryStrategy: () => null });
-
-async function keysUnder(client: Redis, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  return keys;
-}
 
 /** A connection on a fresh prefix; throws (failing the test) when Redis is unreachable. */
 async function openFixture(): Promise<RequestJournalFixture & { prefix: string; conn: RedisConnection }> {
@@ -44,9 +28,9 @@ async function openFixture(): Promise<RequestJournalFixture & { prefix: string; 
     open: (namespace, capacity) => new RedisRequestJournal(conn, `sbx:${namespace}:`, capacity),
     async cleanup() {
       await conn.close();
-      const raw = rawClient();
+      const raw = rawRedis();
       try {
-        const keys = await keysUnder(raw, prefix);
+        const keys = await keysWithPrefix(raw, prefix);
         if (keys.length) await raw.del(...keys);
       } finally {
         raw.disconnect();
@@ -60,11 +44,11 @@ requestJournalContract('redis', openFixture);
 describe('redis: request journal', () => {
   it('writes one list under the connection prefix and the world namespace, forgotten after a day', async () => {
     const fixture = await openFixture();
-    const raw = rawClient();
+    const raw = rawRedis();
     try {
       await fixture.open('a').record(entry(1));
       await fixture.open('b').record(entry(2));
-      assert.deepEqual((await keysUnder(raw, fixture.prefix)).sort(), [`${fixture.prefix}sbx:a:requests`, `${fixture.prefix}sbx:b:requests`]);
+      assert.deepEqual((await keysWithPrefix(raw, fixture.prefix)).sort(), [`${fixture.prefix}sbx:a:requests`, `${fixture.prefix}sbx:b:requests`]);
       const ttl = await raw.ttl(`${fixture.prefix}sbx:a:requests`);
       assert.ok(ttl > 23 * 3600 && ttl <= 24 * 3600, `ttl ${ttl}`);
       assert.deepEqual(JSON.parse((await raw.lindex(`${fixture.prefix}sbx:a:requests`, 0))!), entry(1));
@@ -76,10 +60,10 @@ describe('redis: request journal', () => {
 
   it('takes no namespace as the bare key (a connection for one world)', async () => {
     const fixture = await openFixture();
-    const raw = rawClient();
+    const raw = rawRedis();
     try {
       await new RedisRequestJournal(fixture.conn).record(entry(1));
-      assert.deepEqual(await keysUnder(raw, fixture.prefix), [`${fixture.prefix}requests`]);
+      assert.deepEqual(await keysWithPrefix(raw, fixture.prefix), [`${fixture.prefix}requests`]);
     } finally {
       raw.disconnect();
       await fixture.cleanup();

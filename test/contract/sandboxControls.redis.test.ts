@@ -5,43 +5,23 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { Redis } from 'ioredis';
 import { RedisConnection } from '../../src/adapters/redis/redisConnection.ts';
 import { RedisSandboxControls } from '../../src/adapters/redis/redisSandboxControls.ts';
+import { REDIS_URL, deleteByPrefix, keysWithPrefix, rawRedis } from '../support/processes.ts';
 import { fault, sandboxControlsContract, type SandboxControlsFixture } from './sandboxControlsContract.ts';
 
-const REDIS_URL = process.env.LIKES_API_TEST_REDIS_URL || 'redis://127.0.0.1:6379/0';
 const NAMESPACE = 'sandbox:a:';
 
-const globEscape = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&');
-
-/** Every key under `prefix` (SCAN MATCH prefix*), through a plain client. */
+/** Every key under `prefix`, sorted, through a plain client. */
 async function keysUnder(prefix: string): Promise<string[]> {
-  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, retryStrategy: (times) => (times > 3 ? null : 100) });
+  const client = rawRedis();
   try {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await client.scan(cursor, 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 1000);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
-    return keys.sort();
+    return (await keysWithPrefix(client, prefix)).sort();
   } finally {
     client.disconnect();
   }
 }
 
-async function deleteUnder(prefix: string): Promise<void> {
-  const keys = await keysUnder(prefix);
-  if (keys.length === 0) return;
-  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    await client.del(...keys);
-  } finally {
-    client.disconnect();
-  }
-}
 
 /** Two connections on a fresh prefix; throws (failing the test) when Redis is unreachable. */
 async function openFixture(): Promise<SandboxControlsFixture & { prefix: string }> {
@@ -61,7 +41,7 @@ async function openFixture(): Promise<SandboxControlsFixture & { prefix: string 
     elsewhere: new RedisSandboxControls(first, 'sandbox:b:'),
     async cleanup() {
       await Promise.all([first.close(), second.close()]);
-      await deleteUnder(prefix);
+      await deleteByPrefix(REDIS_URL, prefix);
     },
   };
 }
