@@ -64,7 +64,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
   // The routes, each group in its own (encapsulated) plugin.
   const routes = [...likesRoutes, ...usageRoutes];
   await app.register(apiRoutes, { services, routes });
-  await app.register(bearerTokenRoutes, { services });
+  await app.register(bearerTokenRoutes);
   await app.register(oauthFlowRoutes, { services });
   await app.register(openApiRoute, { routes, config });
   await app.register(healthRoutes, { services, lifecycle: options });

@@ -6,10 +6,8 @@ import type { LikesStore } from '../../ports/store.ts';
 import type { SharedState } from '../../ports/shared.ts';
 import type { CredentialIssuer } from '../credentials.ts';
 import type { SecretSealer } from '../secrets.ts';
-import { setAppCallbacks } from './callbacks.ts';
 import { OAuth1Flow } from './oauth1Flow.ts';
 import { OAuth2Flow } from './oauth2Flow.ts';
-import { setPassword } from './passwords.ts';
 import { FormTokens, PendingAuthorizations } from './pending.ts';
 import { SIGN_IN_ADDRESS_LIMIT, SignIn } from './signIn.ts';
 

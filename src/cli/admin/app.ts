@@ -9,7 +9,6 @@ import { USAGE_FIELDS } from '../../domain/usage.ts';
 import { estimateLedger } from '../../domain/sandboxes/costs.ts';
 import { costRows } from '../sandboxControl.ts';
 import type { CredentialStore } from '../../ports/credentialStore.ts';
-import type { Services } from '../../services.ts';
 import {
   AdminError, UsageError, checkId, commandGroup, keyValues, table, type Subcommand,
 } from './cli.ts';

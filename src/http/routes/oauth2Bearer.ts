@@ -4,13 +4,13 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { basicCredentials } from '../../auth/basic.ts';
 import type { AppRecord } from '../../domain/model.ts';
 import type { V1Error } from '../../domain/problems.ts';
-import type { Services } from '../../services.ts';
 import { sendJson, sendV1Error } from '../reply.ts';
 import { tokenParams } from '../request.ts';
 
 const UNVERIFIED: V1Error = { code: 99, message: 'Unable to verify your credentials', label: 'authenticity_token_error' };
 
-export const bearerTokenRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+// Each request's world (src/http/plugins/worldRouting.ts) holds the App its Basic credentials name.
+export const bearerTokenRoutes: FastifyPluginAsync = async (app) => {
   const verifyApp = async (req: FastifyRequest): Promise<AppRecord | null> => {
     const creds = basicCredentials(req.headers.authorization);
     if (!creds) return null;

@@ -5,7 +5,8 @@ import type { DemoCredentials } from '../../../demo/demoCredentials.ts';
 import { DEFAULT_SANDBOX } from '../../../domain/sandboxes/sandboxIds.ts';
 import { SANDBOX_SEEDS, USER_SNAPSHOT_NAME, type SandboxSeed } from '../../../domain/sandboxes/sandboxes.ts';
 import type { Services } from '../../../services.ts';
-import type { World } from '../../../worlds.ts';
+import { SandboxesUnsupportedError, type World } from '../../../worlds.ts';
+import { ApiProblem } from '../../../domain/problems.ts';
 import { sendJson } from '../../reply.ts';
 import { requestHost, schemeOf } from '../../request.ts';
 import { adminBadRequest, adminConflict, adminNotFound, jsonObjectBody } from './problems.ts';
@@ -37,7 +38,10 @@ export const sandboxRoutes: FastifyPluginAsync<{ services: Services; adminToken:
     }
     const extra = Object.keys(body).filter((k) => k !== 'seed');
     if (extra.length > 0) throw adminBadRequest(`unknown member ${extra[0]}`);
-    const made = await worlds.create(seed as SandboxSeed, Date.now());
+    const made = await worlds.create(seed as SandboxSeed, Date.now()).catch((error: unknown) => {
+      if (error instanceof SandboxesUnsupportedError) throw new ApiProblem(501, { title: 'Not Implemented', type: 'about:blank', status: 501, detail: error.message });
+      throw error;
+    });
     return sendJson(reply.header('location', `/__admin/sandboxes/${made.id}`), 201, { id: made.id, credentials: withBase(req, made.credentials) });
   });
 
