@@ -33,3 +33,11 @@ export interface WorldStorage {
 
 /** Snapshot names: short and plain, as they become file and schema names. */
 export const SNAPSHOT_NAME = /^[A-Za-z0-9_-]{1,40}$/;
+/** World ids, as they become directory and schema names (sandboxes' `sb…`, templates' `tpl_…`, `default`). */
+export const WORLD_ID = /^[a-z0-9_]{1,40}$/;
+
+/** Refuses a world id or snapshot name that could not safely name a file or a schema (callers check them earlier). */
+export function checkWorldNames(id: string, snapshot?: string | null): void {
+  if (!WORLD_ID.test(id)) throw new Error(`not a world id: ${JSON.stringify(id)}`);
+  if (snapshot !== undefined && snapshot !== null && !SNAPSHOT_NAME.test(snapshot)) throw new Error(`not a snapshot name: ${JSON.stringify(snapshot)}`);
+}

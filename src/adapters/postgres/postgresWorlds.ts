@@ -4,7 +4,7 @@
 // connection's own schema; its snapshots are likes_default__<name>.
 import pg from 'pg';
 import type { Logger } from '../../ports/logger.ts';
-import type { WorldStorage } from '../../ports/worldStorage.ts';
+import { checkWorldNames, type WorldStorage } from '../../ports/worldStorage.ts';
 import { wrapUnavailable } from './postgresErrors.ts';
 import { PostgresStore, quoteIdent } from './postgresStore.ts';
 
@@ -47,6 +47,7 @@ export class PostgresWorlds implements WorldStorage {
   open(id: string, create = false): Promise<PostgresStore | null> {
     const opened = this.open_.get(id);
     if (opened) return opened;
+    checkWorldNames(id);
     const schema = schemaOf(id);
     const opening = (async () => {
       if (create) await this.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
@@ -84,12 +85,14 @@ export class PostgresWorlds implements WorldStorage {
   }
 
   async saveSnapshot(id: string, name: string): Promise<void> {
+    checkWorldNames(id, name);
     const store = await this.open(id);
     if (!store) throw new Error(`no world ${id}`);
     await store.copyTo(snapshotSchema(id, name));
   }
 
   async restore(id: string, from: string, name: string | null): Promise<boolean> {
+    checkWorldNames(from, name);
     const store = await this.open(id);
     const source = name === null ? schemaOf(from) : snapshotSchema(from, name);
     if (!store || !(await this.schemaExists(source))) return false;

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, restrictFile } from '../../privateFiles.ts';
-import type { WorldStorage } from '../../ports/worldStorage.ts';
+import { checkWorldNames, type WorldStorage } from '../../ports/worldStorage.ts';
 import { SqliteStore } from './sqliteStore.ts';
 
 const DEFAULT = 'default';
@@ -44,6 +44,7 @@ export class SqliteWorlds implements WorldStorage {
   open(id: string, create = false): Promise<SqliteStore | null> {
     const opened = this.open_.get(id);
     if (opened) return opened;
+    checkWorldNames(id);
     if (!create && !existsSync(this.file(id))) return Promise.resolve(null);
     const opening = (async () => {
       ensurePrivateDir(this.root);
@@ -70,6 +71,7 @@ export class SqliteWorlds implements WorldStorage {
   }
 
   async saveSnapshot(id: string, name: string): Promise<void> {
+    checkWorldNames(id, name);
     const store = await this.open(id);
     if (!store) throw new Error(`no world ${id}`);
     const file = this.snapshotFile(id, name);
@@ -83,6 +85,7 @@ export class SqliteWorlds implements WorldStorage {
   }
 
   async restore(id: string, from: string, name: string | null): Promise<boolean> {
+    checkWorldNames(from, name);
     const store = await this.open(id);
     const file = name === null ? this.file(from) : this.snapshotFile(from, name);
     if (!store || !existsSync(file)) return false;
