@@ -280,11 +280,15 @@ export class Worlds {
 
   /**
    * Back to how the sandbox was made: its data as the seed snapshot holds it (credentials included), and its
-   * shared state (rate-limit windows, usage, flow state) forgotten. False for a world without a seed snapshot.
+   * shared state (rate-limit windows, usage, flow state, clock, faults, request log, ledger) forgotten. The default
+   * world keeps its rate-limit windows and monthly usage (they are the service's own) and forgets the rest. False
+   * for a world without a seed snapshot.
    */
   async reset(world: World): Promise<boolean> {
     if (!(await this.requireStorage().restore(world.id, world.id, SEED_SNAPSHOT))) return false;
-    if (world.id !== DEFAULT_SANDBOX) {
+    if (world.id === DEFAULT_SANDBOX) {
+      await Promise.all([world.shared.controls.clear(), world.shared.journal.clear(), world.shared.ledger.clear()]);
+    } else {
       await this.rootShared.forgetWorld(world.id, { keepVersions: true });
       // Assembled afresh on next use, over its new shared state.
       this.opened.delete(world.id);
@@ -292,6 +296,15 @@ export class Worlds {
     }
     await world.shared.changes.bump(['data', 'credentials']);
     return true;
+  }
+
+  /**
+   * Saves the default world as it was just seeded, for reset to go back to (the demo seed: src/cli/serve.ts). Kept
+   * when there is one already: instances starting together on one store save it once.
+   */
+  async saveDefaultSeed(): Promise<void> {
+    if (!this.storage || (await this.storage.listSnapshots(DEFAULT_SANDBOX)).includes(SEED_SNAPSHOT)) return;
+    await this.storage.saveSnapshot(DEFAULT_SANDBOX, SEED_SNAPSHOT);
   }
 
   /** Closes the sandboxes' stores (the default world's is the wiring's to close). */

@@ -55,7 +55,10 @@ export const serveCommand: Command = {
     for (const warning of services.warnings) services.log.warn(warning);
     let demo: DemoCredentials | null = null;
     try {
+      // A store seeded now is saved as seeded: POST /__admin/sandboxes/default/reset goes back to it.
+      const seeding = config.demo && (await services.store.isEmpty());
       demo = config.demo ? await ensureDemo(services, randomUUID()) : null;
+      if (seeding && demo) await services.worlds.saveDefaultSeed();
     } catch (error) {
       await services.close();
       throw error;

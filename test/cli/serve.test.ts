@@ -159,7 +159,7 @@ describe('likes-api serve', () => {
 });
 
 describe('likes-api serve on an existing store', () => {
-  it('keeps likes and credentials across a restart, without reseeding', async () => {
+  it('keeps likes and credentials across a restart, without reseeding; reset goes back to the seed', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'likes-restart-'));
     try {
       const a = await serve(dataDir);
@@ -185,6 +185,15 @@ describe('likes-api serve on an existing store', () => {
       });
       const body = (await page.json()) as { data: { id: string }[] };
       assert.equal(body.data[0].id, tweet, 'the like made before the restart is the newest');
+
+      // The demo world was saved as seeded: resetting it takes the like away and keeps the credentials working.
+      const reset = await fetch(`${b.baseUrl}/__admin/sandboxes/default/reset`, { method: 'POST', headers: { authorization: `Bearer ${again.adminToken}` } });
+      assert.equal(reset.status, 200, await reset.clone().text());
+      const after = await fetch(`${b.baseUrl}/2/users/${user.id}/liked_tweets?max_results=5`, {
+        headers: { authorization: `Bearer ${user.oauth2AccessToken}` },
+      });
+      assert.equal(after.status, 200);
+      assert.notEqual(((await after.json()) as { data: { id: string }[] }).data[0].id, tweet, 'the like is gone with the reset');
       await stop(b);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
