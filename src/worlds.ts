@@ -180,16 +180,23 @@ export class Worlds {
     const storage = this.requireStorage();
     const template = await this.template(seed);
     const id = newSandboxId();
-    await storage.open(id, true);
-    await storage.restore(id, template, null);
-    const world = (await this.get(id))!;
-    const record: SandboxRecord = { seed, createdAt: now };
-    await world.store.setMeta(SANDBOX_META, JSON.stringify(record));
-    const credentials = await mintDemoCredentials(world, TEMPLATES[seed].content());
-    await world.store.setDemoCredentials(this.parts.sealer.seal(JSON.stringify(credentials)));
-    await storage.saveSnapshot(id, SEED_SNAPSHOT);
-    await this.markLive(world);
-    return { id, credentials };
+    try {
+      await storage.open(id, true);
+      await storage.restore(id, template, null);
+      const world = (await this.get(id))!;
+      const record: SandboxRecord = { seed, createdAt: now };
+      await world.store.setMeta(SANDBOX_META, JSON.stringify(record));
+      const credentials = await mintDemoCredentials(world, TEMPLATES[seed].content());
+      await world.store.setDemoCredentials(this.parts.sealer.seal(JSON.stringify(credentials)));
+      await storage.saveSnapshot(id, SEED_SNAPSHOT);
+      await this.markLive(world);
+      return { id, credentials };
+    } catch (error) {
+      // A sandbox half made is no sandbox: nothing of it is left behind.
+      this.opened.delete(id);
+      await storage.drop(id).catch(() => {});
+      throw error;
+    }
   }
 
   /** The credentials document world `id` was made with; null for a world without one. */
