@@ -123,9 +123,15 @@ export interface CreatedSandbox {
   credentials: DemoCredentials;
 }
 
+/** A sandbox's store is closed after this long unused (reopened on its next request); its shared state stays. */
+export const IDLE_WORLD_MS = 10 * 60 * 1000;
+
 export class Worlds {
   private readonly opened = new Map<string, Promise<World | null>>();
+  /** When each open sandbox was last asked for (real time). */
+  private readonly lastUsed = new Map<string, number>();
   private readonly templates = new Map<SandboxSeed, Promise<string>>();
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly parts: WorldParts,
@@ -133,19 +139,42 @@ export class Worlds {
     private readonly storage: WorldStorage | null,
     /** The root shared state, whose forWorld gives each sandbox its part. */
     private readonly rootShared: SharedState,
-  ) {}
+  ) {
+    // Sandboxes made per test file pile up on a long-running server: their files and pools are let go when idle.
+    this.sweeper = setInterval(() => void this.releaseIdle(Date.now()).catch(() => {}), IDLE_WORLD_MS / 10);
+    this.sweeper.unref();
+  }
+
+  /**
+   * Closes the stores of sandboxes unused for IDLE_WORLD_MS (no request lasts that long, so none is using them).
+   * Their data and shared state stay; the next request opens them again.
+   */
+  async releaseIdle(now: number): Promise<string[]> {
+    const idle = [...this.lastUsed].filter(([, at]) => now - at > IDLE_WORLD_MS).map(([id]) => id);
+    for (const id of idle) {
+      this.opened.delete(id);
+      this.lastUsed.delete(id);
+      await this.storage?.release(id);
+    }
+    return idle;
+  }
 
   /** The world `id`, opened on first use; null when there is no such world. */
   get(id: string): Promise<World | null> {
     if (id === DEFAULT_SANDBOX) return Promise.resolve(this.defaultWorld);
     if (!SANDBOX_ID.test(id) || !this.storage) return Promise.resolve(null);
+    this.lastUsed.set(id, Date.now());
     let world = this.opened.get(id);
     if (!world) {
       const storage = this.storage;
       world = storage.open(id).then((raw) => (raw ? assembleWorld(this.parts, id, raw, this.rootShared.forWorld(id)) : null));
       this.opened.set(id, world);
       // Not kept when absent or failed: it may be made later, or come back.
-      world.then((w) => w ?? this.opened.delete(id), () => this.opened.delete(id));
+      const forget = () => {
+        this.opened.delete(id);
+        this.lastUsed.delete(id);
+      };
+      world.then((w) => w ?? forget(), forget);
     }
     return world;
   }
@@ -251,6 +280,7 @@ export class Worlds {
       return true;
     }
     this.opened.delete(world.id);
+    this.lastUsed.delete(world.id);
     await this.storage?.release(world.id);
     return false;
   }
@@ -265,6 +295,7 @@ export class Worlds {
     const world = await this.get(id);
     if (!world || world.id === DEFAULT_SANDBOX) return false;
     this.opened.delete(id);
+    this.lastUsed.delete(id);
     await this.requireStorage().drop(id);
     await this.rootShared.forgetWorld(id);
     return true;
@@ -316,7 +347,9 @@ export class Worlds {
 
   /** Closes the sandboxes' stores (the default world's is the wiring's to close). */
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     this.opened.clear();
+    this.lastUsed.clear();
     await this.storage?.close();
   }
 }
