@@ -6,6 +6,11 @@ import {
 export const LEDGER_RETENTION_DAYS = 100;
 
 const DAY_MS = 86_400_000;
+/**
+ * Ids remembered per App, day and kind. A busy default world would otherwise keep every id it served for 100 days;
+ * past this, further ids are counted as billable without being remembered (the estimate errs high, never low).
+ */
+export const LEDGER_IDS_PER_DAY = 250_000;
 
 interface DayBucket {
   row: UsageDayRow;
@@ -57,11 +62,9 @@ export class MemoryUsageLedger implements UsageLedger {
     row.postsRead += entry.resources.posts.length;
     row.usersRead += entry.resources.users.length;
     if (bucket.folded.has(entry.resources)) return;
-    for (const id of entry.resources.posts) bucket.posts.add(id);
-    for (const id of entry.resources.users) bucket.users.add(id);
+    row.postsUnique += remember(bucket.posts, entry.resources.posts);
+    row.usersUnique += remember(bucket.users, entry.resources.users);
     bucket.folded.add(entry.resources);
-    row.postsUnique = bucket.posts.size;
-    row.usersUnique = bucket.users.size;
   }
 
   async report(): Promise<UsageDayRow[]> {
@@ -81,4 +84,15 @@ export class MemoryUsageLedger implements UsageLedger {
       if (Date.parse(`${bucket.row.day}T00:00:00Z`) < cutoff) this.buckets.delete(key);
     }
   }
+}
+
+/** Adds the ids not seen yet to `seen` (up to LEDGER_IDS_PER_DAY of them) and says how many were new. */
+function remember(seen: Set<string>, ids: readonly string[]): number {
+  let added = 0;
+  for (const id of ids) {
+    if (seen.has(id)) continue;
+    added += 1;
+    if (seen.size < LEDGER_IDS_PER_DAY) seen.add(id);
+  }
+  return added;
 }
