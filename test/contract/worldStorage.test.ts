@@ -392,3 +392,26 @@ worldStorageContract('PostgresWorlds', () => ({
     return rows.map((r) => r.nspname);
   },
 }));
+
+// Instances starting together on one database make the same template and save the same seed snapshot at once.
+describe('PostgresWorlds: two storages (instances) at once on one database', () => {
+  it('make one world and one snapshot of one name without tripping over each other', async () => {
+    const { url } = await db();
+    const stores = [new PostgresStore(url, { max: 2 }), new PostgresStore(url, { max: 2 })];
+    for (const s of stores) await s.migrate();
+    pgDefaults.push(...stores);
+    const [a, b] = stores.map((s) => new PostgresWorlds(url, s));
+    try {
+      for (let round = 0; round < 3; round++) {
+        const id = `tpl_race_${round}`;
+        const opened = await Promise.all([a.open(id, true), b.open(id, true)]);
+        assert.ok(opened.every((s) => s !== null));
+        await Promise.all([a.saveSnapshot('default', `race${round}`), b.saveSnapshot('default', `race${round}`)]);
+        assert.ok((await a.listSnapshots('default')).includes(`race${round}`));
+        assert.ok(await b.restore('default', 'default', `race${round}`));
+      }
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});

@@ -90,6 +90,8 @@ export const S = {
   begin: { name: 'likes_begin', text: 'BEGIN' },
   commit: { name: 'likes_commit', text: 'COMMIT' },
   rollback: { name: 'likes_rollback', text: 'ROLLBACK' },
+  /** A transaction-long lock on a name (a schema being made): hashtext, so any name maps to a lock key. */
+  lockName: { name: 'likes_lock_name', text: 'SELECT pg_advisory_xact_lock(hashtext($1))' },
   /** One snapshot of every table for the whole transaction (a world copied table by table). */
   beginRepeatableRead: { name: 'likes_begin_repeatable_read', text: 'BEGIN ISOLATION LEVEL REPEATABLE READ' },
   contentTables: {

@@ -286,6 +286,8 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   /** A consistent copy of every table into the new schema `target` (dropped first if it exists): a snapshot. */
   async copyTo(target: string): Promise<void> {
     await this.tx(async (run) => {
+      // Two copies to one name at once (instances starting together) would race on the schema's name: one waits.
+      await run(S.lockName, [target]);
       const tables = await this.contentTables(run);
       await run({ name: '', text: `DROP SCHEMA IF EXISTS ${quoteIdent(target)} CASCADE` });
       await run({ name: '', text: `CREATE SCHEMA ${quoteIdent(target)}` });

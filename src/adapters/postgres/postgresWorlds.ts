@@ -31,6 +31,15 @@ export class PostgresWorlds implements WorldStorage {
     }
   }
 
+  /** CREATE SCHEMA IF NOT EXISTS, which two sessions running at once can still fail (23505): the loser finds it made. */
+  private async createSchema(schema: string): Promise<void> {
+    try {
+      await this.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    } catch (err) {
+      if (!(await this.schemaExists(schema))) throw err;
+    }
+  }
+
   private async schemaExists(schema: string): Promise<boolean> {
     return (await this.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount === 1;
   }
@@ -50,7 +59,7 @@ export class PostgresWorlds implements WorldStorage {
     checkWorldNames(id);
     const schema = schemaOf(id);
     const opening = (async () => {
-      if (create) await this.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      if (create) await this.createSchema(schema);
       else if (!(await this.schemaExists(schema))) return null;
       const store = new PostgresStore(this.url, { schema, max: 4, idleTimeoutMillis: 2000, log: this.log, applicationName: `likes-api ${id}` });
       try {
