@@ -42,6 +42,9 @@ export interface Config {
   adminToken: string | null;
 }
 
+/** The base URL a server listening on `host`:`port` is reached by (an IPv6 address in brackets). */
+export const localBaseUrl = (host: string, port: number): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }

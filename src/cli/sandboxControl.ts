@@ -7,6 +7,7 @@ import { estimateLedger, type UsageEstimate } from '../domain/sandboxes/costs.ts
 import { newFault, parseFaultRequest } from '../domain/sandboxes/faults.ts';
 import { offsetAfter, parseClockRequest, presentClock } from '../domain/sandboxes/sandboxClock.ts';
 import { SANDBOX_SEEDS, USER_SNAPSHOT_NAME, type SandboxSeed } from '../domain/sandboxes/sandboxes.ts';
+import { localBaseUrl } from '../config.ts';
 import type { Services } from '../services.ts';
 import type { World } from '../worlds.ts';
 import { AdminError, UsageError, keyValues, table, type Flags, type Subcommand } from './admin/cli.ts';
@@ -31,7 +32,7 @@ function control<T>(parse: () => T): T {
 
 const notes = (s: Services): string[] => (s.config.redisUrl ? [] : [MEMORY_NOTE]);
 const withNotes = (human: string, s: Services): string => [human, ...notes(s).map((n) => `Note: ${n}`)].join('\n');
-const baseUrlOf = (s: Services): string => `http://${s.config.host.includes(':') ? `[${s.config.host}]` : s.config.host}:${s.config.port}`;
+const baseUrlOf = (s: Services): string => localBaseUrl(s.config.host, s.config.port);
 
 const create: Subcommand = {
   synopsis: '[--seed demo|empty]',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../config.ts';
+import { loadConfig, localBaseUrl } from '../config.ts';
 import { ensureDemo, type DemoCredentials } from '../demo/demoSeed.ts';
 import { buildServer } from '../http/server.ts';
 import { ensurePrivateDir, restrictFile, writePrivateFile } from '../privateFiles.ts';
@@ -76,7 +76,7 @@ export const serveCommand: Command = {
     }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const baseUrl = localBaseUrl(config.host, port);
     const where = config.databaseUrl ? 'PostgreSQL' : `SQLite ${join(config.dataDir, 'likes.db')}`;
     console.log(`Likes API listening on ${baseUrl} (${where}; shared state: ${config.redisUrl ? 'Redis' : 'memory'}; limits ${config.limits ? 'on' : 'off'})`);
     if (demo) {

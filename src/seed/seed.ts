@@ -2,7 +2,7 @@
 // App in a Project with tokens for a few users, written to $LIKES_API_DATA_DIR/bench-credentials.json (the shape of
 // demo-credentials.json) so that benchmarks and SDK scripts can authenticate.
 import { join } from 'node:path';
-import type { Config } from '../config.ts';
+import { localBaseUrl, type Config } from '../config.ts';
 import type { DemoCredentials } from '../demo/demoSeed.ts';
 import type { BulkLoader, FinishStep } from '../ports/bulkLoader.ts';
 import { ensurePrivateDir, writePrivateFile } from '../privateFiles.ts';
@@ -166,9 +166,8 @@ async function mintCredentials(config: Config, world: SeedWorld, popular: number
     for (let t = 0; t < world.spec.tweets && tweets.length < LISTED_TWEETS; t += step) {
       tweets.push({ id: world.tweetIds[t], authorId: world.userIds[world.tweetAuthor[t]] });
     }
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
-      baseUrl: `http://${host}:${config.port}`,
+      baseUrl: localBaseUrl(config.host, config.port),
       ...minted,
       tweets,
       deletedTweetIds: [],
