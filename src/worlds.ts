@@ -131,6 +131,8 @@ export class Worlds {
   /** When each open sandbox was last asked for (real time). */
   private readonly lastUsed = new Map<string, number>();
   private readonly templates = new Map<SandboxSeed, Promise<string>>();
+  /** The controls each world was last read with (see controlsOf). */
+  private readonly controlsSeen = new WeakMap<World, ControlsSnapshot>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -258,13 +260,27 @@ export class Worlds {
   }
 
   /**
+   * The world's clock offset and faults: read whole only when their version moved since this process last read
+   * them (on Redis, one GET per request rather than the whole set). A fault's `times_remaining` may be behind; its
+   * use is decided by consumeFault, and one used up changes the version.
+   */
+  async controlsOf(world: World): Promise<ControlsSnapshot> {
+    const version = await world.shared.controls.version();
+    const seen = this.controlsSeen.get(world);
+    if (seen && seen.version === version) return seen;
+    const fresh = await world.shared.controls.snapshot();
+    this.controlsSeen.set(world, fresh);
+    return fresh;
+  }
+
+  /**
    * World `id` if it still exists, with its controls as they stand (the per-request read). A sandbox deleted through
    * another instance is still open here; its controls being gone says so, and the storage confirms it.
    */
   async live(id: string): Promise<{ world: World; controls: ControlsSnapshot } | null> {
     const world = await this.get(id);
     if (!world) return null;
-    const controls = await world.shared.controls.snapshot();
+    const controls = await this.controlsOf(world);
     if (world.id !== DEFAULT_SANDBOX && controls.version === UNSET_CONTROLS && !(await this.confirm(world))) return null;
     return { world, controls };
   }
@@ -282,6 +298,8 @@ export class Worlds {
     this.opened.delete(world.id);
     this.lastUsed.delete(world.id);
     await this.storage?.release(world.id);
+    // What this process still held for it (written behind after the delete, perhaps) goes too.
+    await this.rootShared.forgetWorld(world.id);
     return false;
   }
 

@@ -13,6 +13,7 @@ import { errors } from './plugins/errors.ts';
 import { requestMetrics } from './plugins/metrics.ts';
 import { textBodies } from './plugins/textBodies.ts';
 import { worldRouting } from './plugins/worldRouting.ts';
+import { versioned, versionReader } from './plugins/api/versions.ts';
 import { problemFor, sendProblem } from './reply.ts';
 import { RequestLog } from './requestLog.ts';
 import { healthRoutes, type Lifecycle } from './routes/health.ts';
@@ -59,11 +60,13 @@ export async function buildServer(services: Services, options: ServerOptions = {
   await app.register(textBodies);
   await app.register(errors);
   await app.register(requestMetrics, { services });
-  await app.register(worldRouting, { services });
+  // Whether answers and lookups may be reused across requests: the edge reads the versions, the API caches under them.
+  const reused = await versioned(services);
+  await app.register(worldRouting, { services, versions: reused ? versionReader() : null });
 
   // The routes, each group in its own (encapsulated) plugin.
   const routes = [...likesRoutes, ...usageRoutes];
-  await app.register(apiRoutes, { services, routes });
+  await app.register(apiRoutes, { services, routes, reused });
   await app.register(bearerTokenRoutes);
   await app.register(oauthFlowRoutes, { services });
   await app.register(openApiRoute, { routes, config });

@@ -8,8 +8,13 @@ export const DEFAULT_JOURNAL_CAPACITY = 500;
  * first. In memory for one process; in Redis, shared by every instance.
  */
 export interface RequestJournal {
-  /** Adds an entry, dropping the oldest beyond the capacity. The entry is handed over: the caller never changes it again. */
+  /**
+   * Adds an entry, dropping the oldest beyond the capacity. The entry is handed over: the caller never changes it
+   * again. Adapters may write behind: this handle's own reads see it at once, other instances' within moments.
+   */
   record(entry: InspectedRequest): Promise<void>;
+  /** Writes what this handle has recorded so that every instance reads it (at shutdown, and in tests). */
+  flush(): Promise<void>;
   /** Up to `limit` entries (at most the capacity), newest first. */
   latest(limit: number): Promise<InspectedRequest[]>;
   clear(): Promise<void>;

@@ -48,7 +48,10 @@ export interface UsageDayRow {
 }
 
 export interface UsageLedger {
+  /** Adapters may write behind: this handle's own report counts it at once, other instances' within moments. */
   record(entry: UsageEntry): Promise<void>;
+  /** Writes what this handle has recorded so that every instance counts it (at shutdown, and in tests). */
+  flush(): Promise<void>;
   /**
    * One row per (App, day) with anything recorded, oldest day first, then by App id (numerically for X's digit
    * ids: shorter first, then lexicographically). Days older than the adapter's retention (counted back from the

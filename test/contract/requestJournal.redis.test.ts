@@ -46,8 +46,13 @@ describe('redis: request journal', () => {
     const fixture = await openFixture();
     const raw = rawRedis();
     try {
-      await fixture.open('a').record(entry(1));
-      await fixture.open('b').record(entry(2));
+      const a = fixture.open('a');
+      const b = fixture.open('b');
+      await a.record(entry(1));
+      await b.record(entry(2));
+      // Written behind: nothing in Redis until a flush (the timer's, or this one).
+      assert.deepEqual(await keysWithPrefix(raw, fixture.prefix), []);
+      await Promise.all([a.flush(), b.flush()]);
       assert.deepEqual((await keysWithPrefix(raw, fixture.prefix)).sort(), [`${fixture.prefix}sbx:a:requests`, `${fixture.prefix}sbx:b:requests`]);
       const ttl = await raw.ttl(`${fixture.prefix}sbx:a:requests`);
       assert.ok(ttl > 23 * 3600 && ttl <= 24 * 3600, `ttl ${ttl}`);
@@ -62,7 +67,9 @@ describe('redis: request journal', () => {
     const fixture = await openFixture();
     const raw = rawRedis();
     try {
-      await new RedisRequestJournal(fixture.conn).record(entry(1));
+      const journal = new RedisRequestJournal(fixture.conn);
+      await journal.record(entry(1));
+      await journal.flush();
       assert.deepEqual(await keysWithPrefix(raw, fixture.prefix), [`${fixture.prefix}requests`]);
     } finally {
       raw.disconnect();
@@ -75,7 +82,9 @@ describe('redis: request journal', () => {
     const journal = new RedisRequestJournal(conn, 'w:');
     const unavailable = (err: unknown) => err instanceof ServiceUnavailableError && err.dependency === 'redis';
     try {
-      await assert.rejects(journal.record(entry(1)), unavailable);
+      // Recording never waits on Redis; the write behind fails, and so does a flush.
+      await journal.record(entry(1));
+      await assert.rejects(journal.flush(), unavailable);
       await assert.rejects(journal.latest(10), unavailable);
       await assert.rejects(journal.clear(), unavailable);
     } finally {

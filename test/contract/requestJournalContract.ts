@@ -109,9 +109,14 @@ export function requestJournalContract(name: string, factory: RequestJournalFact
       withFixture(async (f) => {
         const a = f.open('w');
         const b = f.open('w');
+        // Each handle makes what it recorded readable everywhere before the other records (a write-behind adapter
+        // sends it later otherwise).
         await a.record(entry(1));
+        await a.flush();
         await b.record(entry(2));
+        await b.flush();
         await a.record(entry(3));
+        await a.flush();
         assert.deepEqual(ids(await b.latest(10)), ['tx-3', 'tx-2', 'tx-1']);
         assert.deepEqual(ids(await a.latest(10)), ['tx-3', 'tx-2', 'tx-1']);
       }));

@@ -42,6 +42,9 @@ describe('redis: UsageLedger keys', () => {
     try {
       const ledger = new RedisUsageLedger(conn, 'sbx:keys:');
       await ledger.record(entry(['1', '2'], ['10']));
+      // Written behind: nothing in Redis until a flush (the timer's, or this one).
+      assert.deepEqual(await keysWithPrefix(raw, prefix), []);
+      await ledger.flush();
       const keys = (await keysWithPrefix(raw, prefix)).sort();
       assert.deepEqual(keys, [
         `${prefix}sbx:keys:ledger:2026-01-01:501:counts`,
@@ -68,6 +71,7 @@ describe('redis: UsageLedger keys', () => {
       const ledger = new RedisUsageLedger(conn);
       await ledger.record(entry(['1']));
       await ledger.record({ ...entry(['1']), at: NOON + 101 * 86_400_000 });
+      await ledger.flush();
       const keys = await keysWithPrefix(raw, prefix);
       assert.equal(keys.length, 3);
       assert.ok(keys.every((k) => !k.includes('2026-01-01')), keys.join(' '));
@@ -82,7 +86,9 @@ describe('redis: UsageLedger keys', () => {
     const isUnavailable = (err: unknown) => err instanceof ServiceUnavailableError && err.dependency === 'redis';
     try {
       const ledger = new RedisUsageLedger(conn, 'sbx:down:');
-      await assert.rejects(ledger.record(entry(['1'])), isUnavailable);
+      // Recording never waits on Redis; the write behind fails, and so does a flush.
+      await ledger.record(entry(['1']));
+      await assert.rejects(ledger.flush(), isUnavailable);
       await assert.rejects(ledger.report(), isUnavailable);
       await assert.rejects(ledger.clear(), isUnavailable);
     } finally {

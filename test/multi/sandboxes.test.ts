@@ -380,7 +380,12 @@ describe('sandboxes over two instances on one PostgreSQL database and one Redis 
     });
     assert.equal(like.status, 200, like.text);
 
-    const usage = await admin(b, 'GET', `/sandboxes/${sb.id}/usage`);
+    // A writes its usage behind (within moments): wait (bounded) until B counts all six.
+    let usage = await admin(b, 'GET', `/sandboxes/${sb.id}/usage`);
+    for (let i = 0; i < 100 && usage.body.totals?.requests !== 6; i++) {
+      await sleep(50);
+      usage = await admin(b, 'GET', `/sandboxes/${sb.id}/usage`);
+    }
     assert.equal(usage.status, 200, usage.text);
     const t = usage.body.totals;
     assert.equal(t.requests, 6, usage.text);

@@ -20,6 +20,9 @@ export class MemoryRequestJournal implements RequestJournal {
     this.count = Math.min(this.count + 1, this.capacity);
   }
 
+  /** Nothing to write: every reader is in this process. */
+  async flush(): Promise<void> {}
+
   async latest(limit: number): Promise<InspectedRequest[]> {
     const n = Math.min(Math.max(0, Math.floor(limit)), this.count);
     const out: InspectedRequest[] = [];

@@ -67,6 +67,9 @@ export class MemoryUsageLedger implements UsageLedger {
     bucket.folded.add(entry.resources);
   }
 
+  /** Nothing to write: every reader is in this process. */
+  async flush(): Promise<void> {}
+
   async report(): Promise<UsageDayRow[]> {
     return [...this.buckets.values()]
       .map(({ row }) => ({ ...row, requestsByEndpoint: { ...row.requestsByEndpoint } }))

@@ -27,11 +27,21 @@ const worldNamespace = (world: string): string => `world:${world}:`;
  */
 export function openRedisShared(opts: RedisConnectionOptions): SharedState & { readonly connection: RedisConnection } {
   const connection = new RedisConnection(opts);
-  return { connection, ...redisWorld(connection, ''), close: () => connection.close() };
+  const worlds = new Map<string, SharedState>();
+  const root = redisWorld(connection, '', worlds);
+  return {
+    connection,
+    ...root,
+    // What the worlds wrote behind goes out first (the inspector's last entries, the ledger's last counts).
+    close: async () => {
+      await Promise.allSettled([root, ...worlds.values()].flatMap((w) => [w.journal.flush(), w.ledger.flush()]));
+      await connection.close();
+    },
+  };
 }
 
-/** The adapters of one world over `connection`, their keys under `ns`. */
-function redisWorld(connection: RedisConnection, ns: string): SharedState {
+/** The adapters of one world over `connection`, their keys under `ns`; each sandbox's made once and kept in `worlds`. */
+function redisWorld(connection: RedisConnection, ns: string, worlds: Map<string, SharedState>): SharedState {
   return {
     rateLimiter: new RedisRateLimiter(connection, ns),
     nonceStore: new RedisNonceStore(connection, ns),
@@ -41,9 +51,18 @@ function redisWorld(connection: RedisConnection, ns: string): SharedState {
     controls: new RedisSandboxControls(connection, ns),
     journal: new RedisRequestJournal(connection, ns),
     ledger: new RedisUsageLedger(connection, ns),
-    forWorld: (world) => redisWorld(connection, worldNamespace(world)),
-    forgetWorld: (world, options = {}) =>
-      connection.deleteNamespace(worldNamespace(world), options.keepVersions ? Object.values(CHANGE_COUNTER_KEYS) : []),
+    forWorld(world) {
+      let state = worlds.get(world);
+      if (!state) worlds.set(world, (state = redisWorld(connection, worldNamespace(world), worlds)));
+      return state;
+    },
+    async forgetWorld(world, options = {}) {
+      const state = worlds.get(world);
+      worlds.delete(world);
+      // What it gathered and has not written is dropped, so nothing lands after its keys are gone.
+      if (state) await Promise.allSettled([state.journal.clear(), state.ledger.clear()]);
+      await connection.deleteNamespace(worldNamespace(world), options.keepVersions ? Object.values(CHANGE_COUNTER_KEYS) : []);
+    },
     ping: () => connection.ping(),
     // The connection is the opener's to close.
     close: async () => {},

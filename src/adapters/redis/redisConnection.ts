@@ -79,6 +79,8 @@ export type ScriptFn = (...keysThenArgs: (string | number)[]) => Promise<unknown
 export class RedisConnection {
   readonly client: Redis;
   readonly prefix: string;
+  /** Where the adapters over this connection report what they cannot throw to a caller (a write-behind batch lost). */
+  readonly log: Logger | undefined;
   private readonly connectTimeoutMs: number;
   private readonly deadlineMs: number;
   private lastError: Error | undefined;
@@ -86,6 +88,7 @@ export class RedisConnection {
 
   constructor(opts: RedisConnectionOptions) {
     this.prefix = opts.prefix ?? DEFAULT_REDIS_PREFIX;
+    this.log = opts.log;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     // Backstop for anything ioredis' own command timeout does not cover.
     this.deadlineMs = (opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS) + 1000;

@@ -1,6 +1,7 @@
 import type { InspectedRequest } from '../../domain/sandboxes/inspection.ts';
 import { DEFAULT_JOURNAL_CAPACITY, type RequestJournal } from '../../ports/requestJournal.ts';
 import type { RedisConnection } from './redisConnection.ts';
+import { WriteBehind } from './writeBehind.ts';
 
 /** A journal nobody writes to for a day is forgotten: the inspector is for what is happening now. */
 const JOURNAL_TTL_SECONDS = 24 * 60 * 60;
@@ -9,10 +10,12 @@ const KEY = 'requests';
 
 /**
  * The request journal of one sandbox world in Redis, shared by every instance: one list, newest at the head,
- * trimmed to the capacity on every write. `namespace` prefixes the key, so worlds can share one connection.
+ * trimmed to the capacity on every write. `namespace` prefixes the key, so worlds can share one connection. Entries
+ * are written behind (src/adapters/redis/writeBehind.ts): one transaction per batch, not per request.
  */
 export class RedisRequestJournal implements RequestJournal {
   private readonly key: string;
+  private readonly writes: WriteBehind<string>;
 
   constructor(
     private readonly conn: RedisConnection,
@@ -21,14 +24,19 @@ export class RedisRequestJournal implements RequestJournal {
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`journal capacity must be a positive integer (got ${capacity})`);
     this.key = namespace + KEY;
+    this.writes = new WriteBehind('request journal', (entries) => this.write(entries), conn.log);
   }
 
   async record(entry: InspectedRequest): Promise<void> {
-    // One round trip, applied whole: the list never holds more than the capacity.
+    this.writes.add(JSON.stringify(entry));
+  }
+
+  /** One round trip, applied whole: the list never holds more than the capacity. Oldest first, so newest on top. */
+  private async write(entries: string[]): Promise<void> {
     await this.conn.run(async (c) => {
       const replies = await c
         .multi()
-        .lpush(this.key, JSON.stringify(entry))
+        .lpush(this.key, ...entries.slice(-this.capacity))
         .ltrim(this.key, 0, this.capacity - 1)
         .expire(this.key, JOURNAL_TTL_SECONDS)
         .exec();
@@ -37,14 +45,23 @@ export class RedisRequestJournal implements RequestJournal {
     });
   }
 
+  flush(): Promise<void> {
+    return this.writes.flush();
+  }
+
   async latest(limit: number): Promise<InspectedRequest[]> {
     const n = Math.min(Math.max(0, Math.floor(limit)), this.capacity);
     if (n === 0) return [];
-    const raw = await this.conn.run((c) => c.lrange(this.key, 0, n - 1));
-    return raw.map((json) => JSON.parse(json) as InspectedRequest);
+    await this.writes.flush();
+    // Instances write their batches in turn: the list is in order of writing, the inspector in order of time, so the
+    // whole list is read and the newest `n` by time kept.
+    const raw = await this.conn.run((c) => c.lrange(this.key, 0, this.capacity - 1));
+    const entries = raw.map((json) => JSON.parse(json) as InspectedRequest);
+    return entries.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0)).slice(0, n);
   }
 
   async clear(): Promise<void> {
+    this.writes.drop();
     await this.conn.run((c) => c.del(this.key));
   }
 }

@@ -3,6 +3,7 @@ import {
   type UsageDayRow, type UsageEntry, type UsageLedger,
 } from '../../ports/usageLedger.ts';
 import type { RedisConnection, ScriptFn } from './redisConnection.ts';
+import { WriteBehind } from './writeBehind.ts';
 
 /** Each (App, day) lives this long after its last write; days this old before the newest are pruned (as in memory). */
 export const LEDGER_TTL_SECONDS = 100 * 86_400;
@@ -27,38 +28,55 @@ local function keysOf(m) return base .. m .. ':counts', base .. m .. ':posts', b
 `;
 
 /**
+ * What several requests of one App on one day add up to (a write-behind batch).
  * KEYS[1] index, KEYS[2] counts, KEYS[3] posts set, KEYS[4] users set;
- * ARGV[1] member, ARGV[2] day ms, ARGV[3] endpoint, ARGV[4] "1" for a write, ARGV[5] ttl s, ARGV[6] retention ms,
- * ARGV[7] number of Post ids n, ARGV[8 .. 7+n] Post ids, ARGV[8+n ..] user ids.
+ * ARGV[1] member, ARGV[2] day ms, ARGV[3] ttl s, ARGV[4] retention ms, ARGV[5] requests, ARGV[6..9] requests per
+ * endpoint (in LEDGER_ENDPOINTS order), ARGV[10] writes, ARGV[11] Posts read, ARGV[12] users read, ARGV[13] number
+ * of distinct Post ids n, ARGV[14 .. 13+n] those ids, ARGV[14+n ..] the distinct user ids.
  */
 const RECORD_LUA = `${KEYS_OF_LUA}
-local cutoff = '(' .. (tonumber(ARGV[2]) - tonumber(ARGV[6]))
+local cutoff = '(' .. (tonumber(ARGV[2]) - tonumber(ARGV[4]))
 local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', cutoff)
 if #old > 0 then
   for _, m in ipairs(old) do redis.call('DEL', keysOf(m)) end
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', cutoff)
 end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[5])
-redis.call('HINCRBY', KEYS[2], 'requests', 1)
-redis.call('HINCRBY', KEYS[2], 'ep:' .. ARGV[3], 1)
-if ARGV[4] == '1' then redis.call('HINCRBY', KEYS[2], 'writes', 1) end
-local function addIds(set, from, to, readField, uniqueField)
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('HINCRBY', KEYS[2], 'requests', ARGV[5])
+${LEDGER_ENDPOINTS.map((e, i) => `redis.call('HINCRBY', KEYS[2], 'ep:${e}', ARGV[${6 + i}])`).join('\n')}
+redis.call('HINCRBY', KEYS[2], 'writes', ARGV[10])
+redis.call('HINCRBY', KEYS[2], 'posts_read', ARGV[11])
+redis.call('HINCRBY', KEYS[2], 'users_read', ARGV[12])
+local function addIds(set, from, to, uniqueField)
   if to < from then return end
-  redis.call('HINCRBY', KEYS[2], readField, to - from + 1)
   local added = 0
   for i = from, to, 500 do
     added = added + redis.call('SADD', set, unpack(ARGV, i, math.min(i + 499, to)))
   end
   redis.call('HINCRBY', KEYS[2], uniqueField, added)
-  redis.call('EXPIRE', set, ARGV[5])
+  redis.call('EXPIRE', set, ARGV[3])
 end
-local n = tonumber(ARGV[7])
-addIds(KEYS[3], 8, 7 + n, 'posts_read', 'posts_unique')
-addIds(KEYS[4], 8 + n, #ARGV, 'users_read', 'users_unique')
-redis.call('EXPIRE', KEYS[2], ARGV[5])
+local n = tonumber(ARGV[13])
+addIds(KEYS[3], 14, 13 + n, 'posts_unique')
+addIds(KEYS[4], 14 + n, #ARGV, 'users_unique')
+redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 1
 `;
+
+/** What a batch adds to one App's day. */
+interface DayBatch {
+  dayMs: number;
+  requests: number;
+  byEndpoint: Record<string, number>;
+  writes: number;
+  postsRead: number;
+  usersRead: number;
+  posts: Set<string>;
+  users: Set<string>;
+  /** Id lists already added, by identity: an answer served again from the cache hands over the same ones. */
+  folded: Set<object>;
+}
 
 /** KEYS[1] index. Deletes every day of the ledger and the index. */
 const CLEAR_LUA = `${KEYS_OF_LUA}
@@ -69,33 +87,69 @@ return 1
 
 /**
  * The usage ledger of one world in Redis, shared by every instance. Several worlds share one connection, each
- * under its own `namespace`. One atomic script per `record`; `report` is two round trips.
+ * under its own `namespace`. Entries are written behind (src/adapters/redis/writeBehind.ts): a batch becomes one
+ * atomic script per App and day, with each distinct id sent once; `report` is two round trips.
  */
 export class RedisUsageLedger implements UsageLedger {
   private readonly recordScript: ScriptFn;
   private readonly clearScript: ScriptFn;
   private readonly base: string;
+  private readonly writes: WriteBehind<UsageEntry>;
 
   constructor(private readonly conn: RedisConnection, namespace = '') {
     this.base = `${namespace}ledger:`;
     this.recordScript = conn.defineScript('likesApiLedgerRecord', RECORD_LUA, 4);
     this.clearScript = conn.defineScript('likesApiLedgerClear', CLEAR_LUA, 1);
+    this.writes = new WriteBehind('usage ledger', (entries) => this.write(entries), conn.log);
   }
 
   async record(entry: UsageEntry): Promise<void> {
-    const day = utcDay(entry.at);
-    const member = `${day}:${entry.appId}`;
-    const { posts, users } = entry.resources;
+    this.writes.add(entry);
+  }
+
+  /** A batch, summed per App and day, each sum one script (sent together: one round trip). */
+  private async write(entries: UsageEntry[]): Promise<void> {
+    const days = new Map<string, DayBatch>();
+    for (const entry of entries) {
+      const day = utcDay(entry.at);
+      const member = `${day}:${entry.appId}`;
+      let batch = days.get(member);
+      if (!batch) {
+        batch = {
+          dayMs: Date.parse(`${day}T00:00:00Z`), requests: 0, byEndpoint: {}, writes: 0, postsRead: 0, usersRead: 0,
+          posts: new Set(), users: new Set(), folded: new Set(),
+        };
+        days.set(member, batch);
+      }
+      batch.requests += 1;
+      batch.byEndpoint[entry.endpoint] = (batch.byEndpoint[entry.endpoint] ?? 0) + 1;
+      if (entry.operation === 'write') batch.writes += 1;
+      const { posts, users } = entry.resources;
+      batch.postsRead += posts.length;
+      batch.usersRead += users.length;
+      if (batch.folded.has(entry.resources)) continue;
+      batch.folded.add(entry.resources);
+      for (const id of posts) batch.posts.add(id);
+      for (const id of users) batch.users.add(id);
+    }
     await this.conn.run(() =>
-      this.recordScript(
-        this.base + INDEX, ...this.dayKeys(member),
-        member, Date.parse(`${day}T00:00:00Z`), entry.endpoint, entry.operation === 'write' ? '1' : '0',
-        LEDGER_TTL_SECONDS, LEDGER_RETENTION_MS, posts.length, ...posts, ...users,
-      ),
+      Promise.all([...days].map(([member, b]) =>
+        this.recordScript(
+          this.base + INDEX, ...this.dayKeys(member),
+          member, b.dayMs, LEDGER_TTL_SECONDS, LEDGER_RETENTION_MS, b.requests,
+          ...LEDGER_ENDPOINTS.map((e) => b.byEndpoint[e] ?? 0), b.writes, b.postsRead, b.usersRead,
+          b.posts.size, ...b.posts, ...b.users,
+        ),
+      )),
     );
   }
 
+  flush(): Promise<void> {
+    return this.writes.flush();
+  }
+
   async report(): Promise<UsageDayRow[]> {
+    await this.writes.flush();
     return this.conn.run(async (client) => {
       const members = await client.zrange(this.base + INDEX, '0', '-1');
       if (members.length === 0) return [];
@@ -116,6 +170,7 @@ export class RedisUsageLedger implements UsageLedger {
   }
 
   async clear(): Promise<void> {
+    this.writes.drop();
     await this.conn.run(() => this.clearScript(this.base + INDEX));
   }
 

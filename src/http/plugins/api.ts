@@ -13,17 +13,16 @@ import type { Answer } from './api/cache.ts';
 import { apiHandler } from './api/handler.ts';
 import { decorateFaults, faultInjection } from './api/faults.ts';
 import { decorateLimits, rateLimiting } from './api/limits.ts';
-import { versioned, versionReader } from './api/versions.ts';
 
-export const apiRoutes: FastifyPluginAsync<{ services: Services; routes: readonly ApiRoute[] }> = async (app, { services, routes }) => {
-  const versions = (await versioned(services)) ? versionReader() : null;
-  const cache = versions ? new ResponseCache<Answer>(services.config.responseCacheBytes) : null;
+/** `reused`: whether a data version covers every writer (versioned()), so that answers may be cached. */
+export const apiRoutes: FastifyPluginAsync<{ services: Services; routes: readonly ApiRoute[]; reused: boolean }> = async (app, { services, routes, reused }) => {
+  const cache = reused ? new ResponseCache<Answer>(services.config.responseCacheBytes) : null;
   if (cache) services.metrics.watchCache(cache);
   decorateAuth(app);
   decorateAccess(app);
   decorateLimits(app);
   decorateFaults(app);
-  const authenticate = authentication(services, versions);
+  const authenticate = authentication(services);
   for (const route of routes) {
     app.route({
       method: route.method,

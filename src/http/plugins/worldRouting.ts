@@ -13,12 +13,15 @@ import type { ControlsSnapshot } from '../../ports/sandboxControls.ts';
 import type { Services } from '../../services.ts';
 import type { World } from '../../worlds.ts';
 import { formPairs, queryPairs, splitUrl } from '../request.ts';
+import type { RequestVersions, VersionReader } from './api/versions.ts';
 import { serverWide } from './serverWide.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The world the request is served in (set before any route's own hooks run). */
     world: World;
+    /** The world's versions the request runs under (null when nothing is reused across requests). */
+    versions: RequestVersions | null;
     /** The world's clock offset and faults as they stood when the request arrived. */
     controls: ControlsSnapshot | null;
     /** What the request failed with, if it did (the inspector shows why). */
@@ -57,8 +60,10 @@ function presented(req: FastifyRequest): string[] {
   return out;
 }
 
-export const worldRouting = serverWide<{ services: Services }>('worldRouting', async (app, { services }) => {
+/** `versions`: how a world's versions are read, or null when nothing is reused across requests (versioned()). */
+export const worldRouting = serverWide<{ services: Services; versions: VersionReader | null }>('worldRouting', async (app, { services, versions }) => {
   app.decorateRequest('world', null as unknown as World);
+  app.decorateRequest('versions', null);
   app.decorateRequest('controls', null);
   app.decorateRequest('failure', null);
   // preHandler: form bodies are parsed by then. Untagged requests (the default world's) cost a header read.
@@ -68,7 +73,9 @@ export const worldRouting = serverWide<{ services: Services }>('worldRouting', a
     for (const credential of presented(req)) if ((sandbox = sandboxOfCredential(credential))) break;
     const found = sandbox ? await services.worlds.live(sandbox) : null;
     const world = found?.world ?? services.worlds.defaultWorld;
-    const controls = found?.controls ?? (await world.shared.controls.snapshot());
+    // Read together: one round trip to Redis for both.
+    const [controls, version] = await Promise.all([found?.controls ?? services.worlds.controlsOf(world), versions ? versions(world) : null]);
+    req.versions = version;
     // The sandbox's time as its operator set it, for this request and every one after it.
     world.clock.setOffsetMs(controls.clockOffsetMs);
     req.world = world;

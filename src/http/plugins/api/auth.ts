@@ -1,22 +1,18 @@
-// Who is asking: the versions the request runs under are read first (what is remembered under them is never older
-// than they are), then the credentials (OAuth 1.0a, OAuth 2.0 user token or app-only bearer) are checked.
+// Who is asking: under the versions the edge read first (src/http/plugins/worldRouting.ts; what is remembered under
+// them is never older than they are), the credentials (OAuth 1.0a, OAuth 2.0 user token or app-only bearer) are checked.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../../../domain/principal.ts';
 import type { Services } from '../../../services.ts';
 import { authRequest, formPairs, queryPairs } from '../../request.ts';
-import type { RequestVersions, VersionReader } from './versions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The versions the API request runs under (null when nothing is reused across requests). */
-    versions: RequestVersions | null;
     /** Who sent the API request, once authenticated. */
     principal: Principal | null;
   }
 }
 
 export function decorateAuth(app: FastifyInstance): void {
-  app.decorateRequest('versions', null);
   app.decorateRequest('principal', null);
 }
 
@@ -24,13 +20,11 @@ export function decorateAuth(app: FastifyInstance): void {
 export const userIdOf = (principal: Principal): string | null => (principal.kind === 'app-only' ? null : principal.userId);
 
 /** The preHandler that authenticates; a failure (401) carries neither x-access-level nor rate-limit headers. */
-export function authentication(services: Services, versions: VersionReader | null) {
+export function authentication(services: Services) {
   const { config } = services;
   return async function authenticate(req: FastifyRequest): Promise<void> {
     // A malformed query or form body carries no parameters here: validation refuses a malformed query later.
     const params = [...(queryPairs(req) ?? []), ...(formPairs(req) ?? [])];
-    const version = versions ? await versions(req.world) : null;
-    req.versions = version;
-    req.principal = await req.world.authenticator.authenticate(authRequest(req, config, params), version?.credentials ?? null);
+    req.principal = await req.world.authenticator.authenticate(authRequest(req, config, params), req.versions?.credentials ?? null);
   };
 }
