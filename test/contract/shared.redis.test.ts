@@ -250,3 +250,25 @@ describe('redis: connection', () => {
     }
   });
 });
+
+describe('redis SharedState: what is written behind', () => {
+  it('reaches Redis when the shared state closes (a stopping instance loses no inspector entry or usage)', async () => {
+    const { shared, prefix } = await openFixture();
+    const world = shared.forWorld('sbclosingxx1');
+    await world.journal.record({
+      time: new Date().toISOString(), method: 'GET', path: '/2/users/1/liked_tweets', query: '', status: 200, duration_ms: 1,
+      transaction_id: 'tx-close', app_id: '1', user_id: '1', auth: { scheme: 'app_only', verdict: 'accepted' },
+    });
+    await world.ledger.record({ appId: '1', at: Date.now(), endpoint: 'liked_tweets', operation: 'read', resources: { posts: ['5'], users: [] } });
+    await shared.close();
+    const other = openRedisShared({ url: REDIS_URL, prefix });
+    try {
+      const seen = other.forWorld('sbclosingxx1');
+      assert.deepEqual((await seen.journal.latest(5)).map((e) => e.transaction_id), ['tx-close']);
+      assert.equal((await seen.ledger.report())[0]?.postsUnique, 1);
+    } finally {
+      await other.close();
+      await deleteByPrefix(REDIS_URL, prefix);
+    }
+  });
+});
