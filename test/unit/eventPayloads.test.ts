@@ -18,6 +18,7 @@ import {
 import type { TweetRecord, UserRecord } from '../../src/domain/model.ts';
 import { readReferenceJson, rewriteDiscriminators } from '../support/openapi.ts';
 import { tweet, user } from '../support/records.ts';
+import { Prng } from '../../src/demo/prng.ts';
 
 type Json = Record<string, any>;
 
@@ -166,19 +167,10 @@ const asV2167Includes = (body: Json): Json => {
   return copy;
 };
 
-/** Seeded, so the distribution tests are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function randomLikes(n: number, seed: number): LikeEvent[] {
-  const rnd = mulberry32(seed);
+  // Seeded, so the distribution tests are the same on every run.
+  const prng = new Prng(seed);
+  const rnd = () => prng.next();
   const snowflake = () => String(1_000_000_000_000_000_000 + Math.floor(rnd() * 8e17) * 10 + Math.floor(rnd() * 10));
   return Array.from({ length: n }, (_, i) => ({
     kind: 'like' as const,
