@@ -9,7 +9,7 @@ import type { SecretSealer } from './auth/secrets.ts';
 import type { Config } from './config.ts';
 import { demoAccountsContent, demoContent, DEMO_SEED, mintDemoCredentials, seedDemoAccounts, seedDemoContent, type DemoContent, type DemoCredentials } from './demo/demoSeed.ts';
 import { SnowflakeIds } from './domain/ids.ts';
-import { SandboxClock } from './domain/sandboxes/sandboxClock.ts';
+import { offsetAfter, SandboxClock, type ClockMove } from './domain/sandboxes/sandboxClock.ts';
 import { LikesService } from './domain/likes.ts';
 import { credentialTag, DEFAULT_SANDBOX, newSandboxId, SANDBOX_ID } from './domain/sandboxes/sandboxIds.ts';
 import { SEED_SNAPSHOT, type SandboxRecord, type SandboxSeed, type SandboxSummary } from './domain/sandboxes/sandboxes.ts';
@@ -317,6 +317,23 @@ export class Worlds {
     await this.requireStorage().drop(id);
     await this.rootShared.forgetWorld(id);
     return true;
+  }
+
+  /** The world's time, as its stored clock offset makes it. */
+  async timeOf(world: World): Promise<number> {
+    return world.clock.base.now() + (await world.shared.controls.clockOffsetMs());
+  }
+
+  /**
+   * Moves the world's clock (from its time as stored: two moves at once may count as one) and answers its new time;
+   * ControlRequestError when that time is out of range.
+   */
+  async moveClock(world: World, move: ClockMove): Promise<number> {
+    const base = world.clock.base.now();
+    const next = offsetAfter(move, base, await world.shared.controls.clockOffsetMs());
+    await world.shared.controls.setClockOffsetMs(next);
+    world.clock.setOffsetMs(next);
+    return base + next;
   }
 
   /** Saves world `id`'s data as snapshot `name`. */

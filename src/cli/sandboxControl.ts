@@ -2,11 +2,11 @@
 // what the control API does (src/http/routes/admin/), from the command line, on the same store and shared state.
 // Clock, faults, the request log and usage live in the shared state: without LIKES_API_REDIS_URL a running server
 // keeps its own in memory, and these commands (another process) neither see nor change them.
-import { ControlRequestError } from '../domain/sandboxes/controlRequestError.ts';
+import { refusedAs } from '../domain/sandboxes/controlRequestError.ts';
 import { estimateLedger, type UsageEstimate } from '../domain/sandboxes/costs.ts';
 import { newFault, parseFaultRequest } from '../domain/sandboxes/faults.ts';
-import { offsetAfter, parseClockRequest, presentClock } from '../domain/sandboxes/sandboxClock.ts';
-import { SANDBOX_SEEDS, USER_SNAPSHOT_NAME, type SandboxSeed } from '../domain/sandboxes/sandboxes.ts';
+import { parseClockRequest, presentClock } from '../domain/sandboxes/sandboxClock.ts';
+import { parseSandboxSeed, parseSnapshotName } from '../domain/sandboxes/sandboxes.ts';
 import { localBaseUrl } from '../config.ts';
 import type { Services } from '../services.ts';
 import type { World } from '../worlds.ts';
@@ -21,14 +21,7 @@ export async function worldNamed(s: Services, id: string): Promise<World> {
 }
 
 /** A control request the domain refused, as a usage error. */
-function control<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof ControlRequestError) throw new UsageError(error.message);
-    throw error;
-  }
-}
+const control = <T>(read: () => T): T => refusedAs(read, (message) => new UsageError(message));
 
 const notes = (s: Services): string[] => (s.config.redisUrl ? [] : [MEMORY_NOTE]);
 const withNotes = (human: string, s: Services): string => [human, ...notes(s).map((n) => `Note: ${n}`)].join('\n');
@@ -44,10 +37,9 @@ Options:
   --seed SEED        demo (the demo world, the default) or empty (the demo's five token holders, no Tweets or likes)`,
   flags: { seed: 'string' },
   async run({ flags, services }) {
-    const seed = flags.str('seed') ?? 'demo';
-    if (!(SANDBOX_SEEDS as readonly string[]).includes(seed)) throw new UsageError(`--seed must be one of ${SANDBOX_SEEDS.join(', ')}`);
+    const seed = control(() => parseSandboxSeed(flags.str('seed')));
     const s = await services();
-    const made = await s.worlds.create(seed as SandboxSeed, Date.now());
+    const made = await s.worlds.create(seed, Date.now());
     const credentials = { ...made.credentials, baseUrl: baseUrlOf(s) };
     return { json: { id: made.id, credentials }, human: `Sandbox ${made.id} (seed ${seed})\n${JSON.stringify(credentials, null, 2)}` };
   },
@@ -95,11 +87,6 @@ const reset: Subcommand = {
   },
 };
 
-const snapshotName = (name: string): string => {
-  if (!USER_SNAPSHOT_NAME.test(name)) throw new UsageError('NAME must be 1 to 40 letters, digits, _ or -, starting with a letter or digit');
-  return name;
-};
-
 const snapshot: Subcommand = {
   synopsis: 'ID NAME',
   summary: "Save a sandbox's data as a named snapshot",
@@ -107,7 +94,7 @@ const snapshot: Subcommand = {
   flags: {},
   args: ['ID', 'NAME'],
   async run({ args, services }) {
-    const name = snapshotName(args.NAME);
+    const name = control(() => parseSnapshotName(args.NAME));
     const s = await services();
     await s.worlds.snapshot(await worldNamed(s, args.ID), name);
     return { json: { id: args.ID, snapshot: name }, human: `Saved snapshot ${name} of sandbox ${args.ID}` };
@@ -121,7 +108,7 @@ const restore: Subcommand = {
   flags: {},
   args: ['ID', 'NAME'],
   async run({ args, services }) {
-    const name = snapshotName(args.NAME);
+    const name = control(() => parseSnapshotName(args.NAME));
     const s = await services();
     if (!(await s.worlds.restore(await worldNamed(s, args.ID), name))) throw new AdminError(`sandbox "${args.ID}" has no snapshot "${name}"`);
     return { json: { id: args.ID, restored: name }, human: `Restored snapshot ${name} of sandbox ${args.ID}` };
@@ -145,14 +132,8 @@ Options:
     const body = { ...(advance !== undefined ? { advance_seconds: Number(advance) } : {}), ...(at !== undefined ? { now: at } : {}) };
     const move = advance === undefined && at === undefined ? null : control(() => parseClockRequest(body));
     const s = await services();
-    const controls = (await worldNamed(s, args.ID)).shared.controls;
-    let offset = await controls.clockOffsetMs();
-    const base = Date.now();
-    if (move) {
-      offset = control(() => offsetAfter(move, base, offset));
-      await controls.setClockOffsetMs(offset);
-    }
-    const json = presentClock(base + offset);
+    const world = await worldNamed(s, args.ID);
+    const json = presentClock(move ? await control(() => s.worlds.moveClock(world, move)) : await s.worlds.timeOf(world));
     return { json, human: withNotes(`Sandbox ${args.ID}: ${json.now}`, s) };
   },
 };

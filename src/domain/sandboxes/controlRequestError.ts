@@ -8,3 +8,19 @@ export class ControlRequestError extends Error {
     this.name = 'ControlRequestError';
   }
 }
+
+/**
+ * What `read` gives (a value or a promise), a ControlRequestError it throws becoming `refusal(message)`: each caller
+ * words a refused control request its own way (the control API's 400, the CLI's usage error).
+ */
+export function refusedAs<T>(read: () => T, refusal: (message: string) => Error): T {
+  const refused = (error: unknown): never => {
+    throw error instanceof ControlRequestError ? refusal(error.message) : error;
+  };
+  try {
+    const value = read();
+    return (value instanceof Promise ? value.catch(refused) : value) as T;
+  } catch (error) {
+    return refused(error);
+  }
+}

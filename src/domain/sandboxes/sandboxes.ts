@@ -1,5 +1,6 @@
-// What the control API and `likes-api sandbox` say about sandboxes: each world's summary, and the seeds a new
-// one may start from.
+// What the control API and `likes-api sandbox` say about sandboxes: each world's summary, the seeds a new one may
+// start from, and the names of snapshots, read the same way by both.
+import { ControlRequestError } from './controlRequestError.ts';
 
 export { DEFAULT_SANDBOX } from './sandboxIds.ts';
 
@@ -33,3 +34,20 @@ export interface SandboxSummary {
 export const USER_SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 /** The snapshot taken as a sandbox is made: what reset goes back to. */
 export const SEED_SNAPSHOT = '__seed';
+
+/** A seed as a request gives it (absent: `demo`); ControlRequestError for anything else. */
+export function parseSandboxSeed(value: unknown): SandboxSeed {
+  const seed = value ?? 'demo';
+  if (typeof seed !== 'string' || !(SANDBOX_SEEDS as readonly string[]).includes(seed)) {
+    throw new ControlRequestError(`seed must be one of ${SANDBOX_SEEDS.map((s) => `"${s}"`).join(', ')}`);
+  }
+  return seed as SandboxSeed;
+}
+
+/** A snapshot name a user gives; ControlRequestError for anything else. */
+export function parseSnapshotName(value: unknown): string {
+  if (typeof value !== 'string' || !USER_SNAPSHOT_NAME.test(value)) {
+    throw new ControlRequestError('a snapshot name must be 1 to 40 letters, digits, _ or -, starting with a letter or digit');
+  }
+  return value;
+}

@@ -3,13 +3,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { DemoCredentials } from '../../../demo/demoCredentials.ts';
 import { DEFAULT_SANDBOX } from '../../../domain/sandboxes/sandboxIds.ts';
-import { SANDBOX_SEEDS, USER_SNAPSHOT_NAME, type SandboxSeed } from '../../../domain/sandboxes/sandboxes.ts';
+import { parseSandboxSeed, parseSnapshotName, USER_SNAPSHOT_NAME } from '../../../domain/sandboxes/sandboxes.ts';
 import type { Services } from '../../../services.ts';
 import { SandboxesUnsupportedError, type World } from '../../../worlds.ts';
 import { ApiProblem } from '../../../domain/problems.ts';
 import { sendJson } from '../../reply.ts';
 import { requestHost, schemeOf } from '../../request.ts';
-import { adminBadRequest, adminConflict, adminNotFound, jsonObjectBody } from './problems.ts';
+import { adminBadRequest, adminConflict, adminNotFound, jsonObjectBody, readControl } from './problems.ts';
 
 type IdParams = { id: string };
 
@@ -32,13 +32,10 @@ export const sandboxRoutes: FastifyPluginAsync<{ services: Services; adminToken:
 
   app.post('/sandboxes', async (req, reply) => {
     const body = jsonObjectBody(req.body);
-    const seed = body.seed ?? 'demo';
-    if (typeof seed !== 'string' || !(SANDBOX_SEEDS as readonly string[]).includes(seed)) {
-      throw adminBadRequest(`seed must be one of ${SANDBOX_SEEDS.map((s) => `"${s}"`).join(', ')}`);
-    }
+    const seed = readControl(() => parseSandboxSeed(body.seed));
     const extra = Object.keys(body).filter((k) => k !== 'seed');
     if (extra.length > 0) throw adminBadRequest(`unknown member ${extra[0]}`);
-    const made = await worlds.create(seed as SandboxSeed, Date.now()).catch((error: unknown) => {
+    const made = await worlds.create(seed, Date.now()).catch((error: unknown) => {
       if (error instanceof SandboxesUnsupportedError) throw new ApiProblem(501, { title: 'Not Implemented', type: 'about:blank', status: 501, detail: error.message });
       throw error;
     });
@@ -70,10 +67,7 @@ export const sandboxRoutes: FastifyPluginAsync<{ services: Services; adminToken:
 
   app.post<{ Params: IdParams }>('/sandboxes/:id/snapshots', async (req, reply) => {
     const world = await worldOf(services, req.params.id);
-    const { name } = jsonObjectBody(req.body);
-    if (typeof name !== 'string' || !USER_SNAPSHOT_NAME.test(name)) {
-      throw adminBadRequest('name must be 1 to 40 letters, digits, _ or -, starting with a letter or digit');
-    }
+    const name = readControl(() => parseSnapshotName(jsonObjectBody(req.body).name));
     await worlds.snapshot(world, name);
     return sendJson(reply, 201, { data: { name } });
   });
