@@ -116,7 +116,7 @@ export class LikesService {
 
   async unlike(viewer: Viewer, pathId: string, tweetId: string): Promise<Json> {
     LikesService.requireSelf(pathId, viewer);
-    await this.store.unlike(pathId, tweetId);
+    await this.store.unlike(pathId, tweetId, this.clock.now());
     return { data: { liked: false } };
   }
 

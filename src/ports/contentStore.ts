@@ -69,15 +69,16 @@ export interface ContentStore {
   likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null>;
 
   /**
-   * Adds the like and bumps both the tweet's and the user's like_count, atomically. False (and nothing changes)
-   * when it already existed; the first like's time is kept.
+   * Adds the like, bumps both the tweet's and the user's like_count and appends a `like` event to the outbox
+   * (EventStore.eventsAfter), atomically. False (and nothing changes) when it already existed; the first like's
+   * time is kept.
    */
   like(userId: string, tweetId: string, likedAt: number): Promise<boolean>;
   /**
-   * Removes the like and lowers both the tweet's and the user's like_count, atomically. False (and nothing
-   * changes) when there was none.
+   * Removes the like, lowers both the tweet's and the user's like_count and appends an `unlike` event at `at` to
+   * the outbox, atomically. False (and nothing changes) when there was none.
    */
-  unlike(userId: string, tweetId: string): Promise<boolean>;
+  unlike(userId: string, tweetId: string, at: number): Promise<boolean>;
 
   // Writes used by the demo seed, bulk seeding and the admin CLI.
   /**

@@ -1,5 +1,6 @@
 import type { ContentStore } from './contentStore.ts';
 import type { CredentialStore } from './credentialStore.ts';
+import type { EventStore } from './eventStore.ts';
 import type { MetaTable } from './metaTable.ts';
 import type { SettingsStore } from './settingsStore.ts';
 
@@ -27,4 +28,7 @@ export interface StoreLifecycle {
  * against each adapter. Everything else depends on the narrowest port it needs: ContentStore (contentStore.ts),
  * CredentialStore (credentialStore.ts) or SettingsStore (settingsStore.ts).
  */
-export interface LikesStore extends StoreLifecycle, ContentStore, CredentialStore, SettingsStore, MetaTable {}
+export interface LikesStore extends StoreLifecycle, ContentStore, CredentialStore, SettingsStore, MetaTable {
+  /** The events capability's tables (the outbox itself is written by like/unlike); usable once migrated. */
+  readonly events: EventStore;
+}

@@ -304,12 +304,12 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           { userId: '5001', tweetId: '6001', likedAt: 1_000 },
         ]);
 
-        assert.equal(await store.unlike('5001', '6001'), true);
-        assert.equal(await store.unlike('5001', '6001'), false);
-        assert.equal(await store.unlike('5001', 'never-liked'), false);
+        assert.equal(await store.unlike('5001', '6001', Date.now()), true);
+        assert.equal(await store.unlike('5001', '6001', Date.now()), false);
+        assert.equal(await store.unlike('5001', 'never-liked', Date.now()), false);
         await expectCounts(store, { '6001': 1, '6002': 1 }, { '5001': 1, '5002': 1 });
-        assert.equal(await store.unlike('5001', '6002'), true);
-        assert.equal(await store.unlike('5002', '6001'), true);
+        assert.equal(await store.unlike('5001', '6002', Date.now()), true);
+        assert.equal(await store.unlike('5002', '6001', Date.now()), true);
         await expectCounts(store, { '6001': 0, '6002': 0 }, { '5001': 0, '5002': 0 });
         assert.equal(await store.like('5001', '6001', 3_000), true);
         await expectCounts(store, { '6001': 1, '6002': 0 }, { '5001': 1, '5002': 0 });
@@ -382,7 +382,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         for (const u of await store.usersByIds(users.map((x) => x.id))) assert.equal(u.metrics.like_count, 100, u.id);
 
         // Single likes keep counting on top of the recount.
-        assert.equal(await store.unlike(users[2].id, tweets[2].id), true);
+        assert.equal(await store.unlike(users[2].id, tweets[2].id, Date.now()), true);
         assert.equal((await store.tweetsByIds([tweets[2].id]))[0].likeCount, 59);
         assert.equal((await store.usersByIds([users[2].id]))[0].metrics.like_count, 99);
       });
@@ -419,9 +419,9 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         await store.insertUsers([{ ...liker, metrics: { ...liker.metrics, like_count: 999 } }]);
         await expectCounts(store, { '6401': 2 }, { '5401': 1, '5402': 1 });
 
-        assert.equal(await store.unlike('5401', '6401'), true);
+        assert.equal(await store.unlike('5401', '6401', Date.now()), true);
         await expectCounts(store, { '6401': 1 }, { '5401': 0, '5402': 1 });
-        assert.equal(await store.unlike('5402', '6401'), true);
+        assert.equal(await store.unlike('5402', '6401', Date.now()), true);
         await expectCounts(store, { '6401': 0 }, { '5401': 0, '5402': 0 });
         assert.equal(await store.like('5401', '6401', 1_200), true);
         await expectCounts(store, { '6401': 1 }, { '5401': 1, '5402': 0 });
@@ -438,7 +438,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         await store.insertUsers([user('5411', { metrics: { ...user('5411').metrics, like_count: 42 } }), user('5412'), user('5413')]);
         await store.insertTweets([tweet('6411', '5412', { likeCount: 42 }), tweet('6412', '5412'), tweet('6413', '5412', { likeCount: 3 })]);
         await expectCounts(store, { '6411': 2, '6412': 1, '6413': 0 }, { '5411': 2, '5412': 1, '5413': 0 });
-        assert.equal(await store.unlike('5411', '6411'), true);
+        assert.equal(await store.unlike('5411', '6411', Date.now()), true);
         await expectCounts(store, { '6411': 1, '6412': 1, '6413': 0 }, { '5411': 1, '5412': 1, '5413': 0 });
       });
 
@@ -638,7 +638,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
             via: i % 2 === 0 ? store : other,
           }));
           const results = await Promise.all(
-            ops.map((op, i) => (op.kind === 'like' ? op.via.like(op.userId, op.tweetId, 10_000 + i) : op.via.unlike(op.userId, op.tweetId))),
+            ops.map((op, i) => (op.kind === 'like' ? op.via.like(op.userId, op.tweetId, 10_000 + i) : op.via.unlike(op.userId, op.tweetId, Date.now()))),
           );
 
           const net = new Map<string, number>();
@@ -668,10 +668,10 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
 
           // The same like 20 times at once: one winner; then the same unlike 20 times at once: one winner.
           const [u, t] = [users[9].id, tweets[3].id];
-          await store.unlike(u, t);
+          await store.unlike(u, t, Date.now());
           const likes = await Promise.all(range(20).map((i) => (i % 2 ? store : other).like(u, t, 99)));
           assert.equal(likes.filter(Boolean).length, 1);
-          const unlikes = await Promise.all(range(20).map((i) => (i % 2 ? store : other).unlike(u, t)));
+          const unlikes = await Promise.all(range(20).map((i) => (i % 2 ? store : other).unlike(u, t, Date.now())));
           assert.equal(unlikes.filter(Boolean).length, 1);
           const countAfter = (await store.tweetsByIds([t]))[0].likeCount;
           assert.equal(countAfter, (await store.likesOfTweet(t, { limit: 1000, direction: 'older' })).length);

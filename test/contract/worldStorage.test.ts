@@ -85,7 +85,7 @@ async function change(store: LikesStore): Promise<void> {
   await store.insertUsers([user('u9'), user('u2', { name: 'renamed' })]);
   await store.insertTweets([tweet('t9', 'u9')]);
   assert.equal(await store.like('u9', 't1', 1_800_000_000_000), true);
-  assert.equal(await store.unlike('u2', 't1'), true);
+  assert.equal(await store.unlike('u2', 't1', Date.now()), true);
   await store.setTweetDeleted('t3', true);
   await store.setUserFlags('u3', { protected: true });
   await store.putApp(app('a1', { projectId: 'p1', name: 'changed app', suspended: true }));

@@ -136,7 +136,7 @@ describe('twitter-api-v2 (OAuth 1.0a user context and app-only bearer)', () => {
       assert.ok(!after.tweets.some((t) => t.id === tweet), 'the unliked Tweet is gone');
       assert.deepEqual(after.tweets.map((t) => t.id), expected.slice(1, 6));
     } finally {
-      await server.services.store.unlike(me.id, tweet);
+      await server.services.store.unlike(me.id, tweet, Date.now());
     }
     assertAllValid(server, log, 15);
     assert.ok(log.every((x) => x.accessLevel === 'read-write'), 'every call went out as OAuth 1.0a user context');
@@ -284,7 +284,7 @@ describe('twitter-api-sdk (app bearer and OAuth 2.0 user token)', () => {
       }
       assert.ok(!(await storedLikers(server, tweet)).includes(me.id));
     } finally {
-      await server.services.store.unlike(me.id, tweet);
+      await server.services.store.unlike(me.id, tweet, Date.now());
     }
   });
 

@@ -241,7 +241,7 @@ describe('OAuth 1.0a user context over HTTP (§8.2)', () => {
       const d = await send(server, 'DELETE', del, oauthHeader({ method: 'DELETE', url: `${server.baseUrl}${del}`, keys: keysOf(1) }));
       assert.equal(d.text, '{"data":{"liked":false}}');
     } finally {
-      await server.services.store.unlike(me.id, tweet);
+      await server.services.store.unlike(me.id, tweet, Date.now());
     }
   });
 

@@ -47,7 +47,7 @@ describe('trackChanges', () => {
     assert.deepEqual(counter.take(), [['data', 'credentials']]);
     assert.equal(await store.like('1', '9', 1000), true);
     assert.equal(await store.like('1', '9', 2000), false);
-    assert.equal(await store.unlike('1', '9'), true);
+    assert.equal(await store.unlike('1', '9', Date.now()), true);
     assert.deepEqual(counter.take(), [['data'], ['data']]);
   });
 

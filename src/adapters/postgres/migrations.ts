@@ -125,4 +125,44 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- X's "Type of App" (web|bot: confidential clients, native|spa: public clients). Apps made before are Web Apps.
   ALTER TABLE apps ADD COLUMN app_type TEXT NOT NULL DEFAULT 'web';
   `,
+  /* 4 */ `
+  -- Events (src/domain/events): the outbox like/unlike write in their own statement. A sequence orders inserts, not
+  -- commits, so each row keeps its transaction id: readers take rows of transactions that have all ended
+  -- (xid below the snapshot's xmin) in (xid, seq) order, and keep that pair as their position (eventsAfter).
+  CREATE TABLE like_events (
+    seq BIGSERIAL PRIMARY KEY, xid xid8 NOT NULL DEFAULT pg_current_xact_id(), kind TEXT NOT NULL,
+    user_id TEXT COLLATE "C" NOT NULL, tweet_id TEXT COLLATE "C" NOT NULL, author_id TEXT COLLATE "C" NOT NULL,
+    at BIGINT NOT NULL
+  );
+  CREATE INDEX like_events_order ON like_events (xid, seq);
+  CREATE INDEX like_events_at ON like_events (at);
+  CREATE TABLE webhooks (
+    id TEXT COLLATE "C" PRIMARY KEY, app_id TEXT COLLATE "C" NOT NULL, url TEXT NOT NULL, created_at BIGINT NOT NULL,
+    validity TEXT NOT NULL
+  );
+  CREATE INDEX webhooks_app ON webhooks (app_id);
+  CREATE TABLE event_subscriptions (
+    id TEXT COLLATE "C" PRIMARY KEY, app_id TEXT COLLATE "C" NOT NULL, product TEXT NOT NULL, event_type TEXT NOT NULL,
+    user_id TEXT COLLATE "C" NOT NULL, direction TEXT, tag TEXT, webhook_id TEXT COLLATE "C", created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE INDEX event_subscriptions_app ON event_subscriptions (app_id, product, created_at);
+  CREATE INDEX event_subscriptions_webhook ON event_subscriptions (webhook_id);
+  CREATE TABLE event_cursors (
+    name TEXT COLLATE "C" PRIMARY KEY, position TEXT, owner TEXT NOT NULL, leased_until BIGINT NOT NULL
+  );
+  CREATE TABLE webhook_deliveries (
+    id BIGSERIAL PRIMARY KEY, webhook_id TEXT COLLATE "C" NOT NULL, kind TEXT NOT NULL, event_seq TEXT,
+    subscription_id TEXT, attempt INTEGER NOT NULL, status INTEGER NOT NULL, error TEXT, latency_ms BIGINT NOT NULL,
+    at BIGINT NOT NULL
+  );
+  CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id);
+  CREATE INDEX webhook_deliveries_at ON webhook_deliveries (at);
+  CREATE TABLE stream_connections (
+    id TEXT COLLATE "C" PRIMARY KEY, app_id TEXT COLLATE "C" NOT NULL, endpoint TEXT NOT NULL, partition INTEGER,
+    client_ip TEXT NOT NULL, started_at BIGINT NOT NULL, ended_at BIGINT, end_reason TEXT,
+    end_requested BOOLEAN NOT NULL DEFAULT false
+  );
+  CREATE INDEX stream_connections_app ON stream_connections (app_id, started_at);
+  `,
 ];

@@ -134,7 +134,7 @@ export const S = {
       ORDER BY liked_at DESC, user_id DESC LIMIT 1 OFFSET $2`,
   },
 
-  // One statement each: the row change and both counters commit together. The counters are bumped relative to
+  // One statement each: the row change, both counters and the outbox event commit together. The counters are bumped relative to
   // their latest committed value (an UPDATE re-reads a row changed concurrently), so no increment is lost. The
   // tweet is always locked before the user (u waits on t), the same order as insertLikes, so they cannot deadlock.
   like: {
@@ -146,6 +146,9 @@ export const S = {
       ), u AS (
         UPDATE users SET like_count = like_count + 1
         WHERE id = (SELECT user_id FROM ins) AND (SELECT count(*) FROM t) >= 0 RETURNING 1
+      ), e AS (
+        INSERT INTO like_events (kind, user_id, tweet_id, author_id, at)
+        SELECT 'like', user_id, tweet_id, coalesce((SELECT author_id FROM tweets WHERE id = ins.tweet_id), ''), $3 FROM ins
       )
       SELECT count(*) AS changed FROM ins`,
   },
@@ -158,6 +161,9 @@ export const S = {
       ), u AS (
         UPDATE users SET like_count = like_count - 1
         WHERE id = (SELECT user_id FROM del) AND (SELECT count(*) FROM t) >= 0 RETURNING 1
+      ), e AS (
+        INSERT INTO like_events (kind, user_id, tweet_id, author_id, at)
+        SELECT 'unlike', user_id, tweet_id, coalesce((SELECT author_id FROM tweets WHERE id = del.tweet_id), ''), $3 FROM del
       )
       SELECT count(*) AS changed FROM del`,
   },

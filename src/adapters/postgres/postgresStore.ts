@@ -14,6 +14,8 @@ import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
 import { DEPENDENCY, isPostgresUnavailable, isRetryable, MAX_ATTEMPTS, wrapUnavailable } from './postgresErrors.ts';
 import { S, type Stmt, type Walk } from './postgresStatements.ts';
+import type { EventStore } from '../../ports/eventStore.ts';
+import { PostgresEventStore } from './postgresEventStore.ts';
 
 export interface PostgresStoreOptions {
   /** Pool size (default 10). */
@@ -150,6 +152,8 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   private readonly config: pg.PoolConfig;
   private readonly bulkTimeout: number;
   private ended = false;
+  /** The events tables, through this store's pool and transactions. */
+  readonly events: EventStore = new PostgresEventStore((stmt, values) => this.q(stmt, values), (fn) => this.tx(fn));
 
   constructor(readonly connectionString: string, options: PostgresStoreOptions = {}) {
     super();
@@ -384,9 +388,9 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return Number(rows[0].changed) > 0;
   }
 
-  async unlike(userId: string, tweetId: string): Promise<boolean> {
+  async unlike(userId: string, tweetId: string, at: number): Promise<boolean> {
     if (!storable(userId) || !storable(tweetId)) return false;
-    const rows = await this.q(S.unlike, [userId, tweetId]);
+    const rows = await this.q(S.unlike, [userId, tweetId, at]);
     return Number(rows[0].changed) > 0;
   }
 

@@ -95,4 +95,39 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- X's "Type of App" (web|bot: confidential clients, native|spa: public clients). Apps made before are Web Apps.
   ALTER TABLE apps ADD COLUMN app_type TEXT NOT NULL DEFAULT 'web';
   `,
+  /* 4 */ `
+  -- Events (src/domain/events): the outbox like/unlike write in their own transaction (AUTOINCREMENT: a seq is never
+  -- reused after pruning, so a reader's position stays meaningful), webhooks, subscriptions, delivery cursors with
+  -- leases, the delivery log and stream connections.
+  CREATE TABLE like_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL, user_id TEXT NOT NULL, tweet_id TEXT NOT NULL, author_id TEXT NOT NULL, at INTEGER NOT NULL
+  );
+  CREATE INDEX like_events_at ON like_events (at);
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY, app_id TEXT NOT NULL, url TEXT NOT NULL, created_at INTEGER NOT NULL, validity TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX webhooks_app ON webhooks (app_id);
+  CREATE TABLE event_subscriptions (
+    id TEXT PRIMARY KEY, app_id TEXT NOT NULL, product TEXT NOT NULL, event_type TEXT NOT NULL, user_id TEXT NOT NULL,
+    direction TEXT, tag TEXT, webhook_id TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX event_subscriptions_app ON event_subscriptions (app_id, product, created_at);
+  CREATE INDEX event_subscriptions_webhook ON event_subscriptions (webhook_id);
+  CREATE TABLE event_cursors (
+    name TEXT PRIMARY KEY, position TEXT, owner TEXT NOT NULL, leased_until INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE webhook_deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, webhook_id TEXT NOT NULL, kind TEXT NOT NULL, event_seq TEXT,
+    subscription_id TEXT, attempt INTEGER NOT NULL, status INTEGER NOT NULL, error TEXT, latency_ms INTEGER NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id);
+  CREATE INDEX webhook_deliveries_at ON webhook_deliveries (at);
+  CREATE TABLE stream_connections (
+    id TEXT PRIMARY KEY, app_id TEXT NOT NULL, endpoint TEXT NOT NULL, partition INTEGER, client_ip TEXT NOT NULL,
+    started_at INTEGER NOT NULL, ended_at INTEGER, end_reason TEXT, end_requested INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE INDEX stream_connections_app ON stream_connections (app_id, started_at);
+  `,
 ];

@@ -13,6 +13,8 @@ import {
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { MetaSettings } from '../metaSettings.ts';
+import type { EventStore } from '../../ports/eventStore.ts';
+import { SqliteEventStore } from './sqliteEventStore.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
@@ -38,7 +40,8 @@ interface PendingWrite {
   kind: 'like' | 'unlike';
   userId: string;
   tweetId: string;
-  likedAt: number;
+  /** When the like (or unlike) happened: the like's time, and the outbox event's. */
+  at: number;
   resolve: (changed: boolean) => void;
   reject: (error: unknown) => void;
 }
@@ -49,6 +52,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   readonly localDir: string | null;
   private readonly db: Database.Database;
   private stmts!: ReturnType<SqliteStore['prepare']>;
+  private eventStore?: SqliteEventStore;
   private writeBatch!: Database.Transaction<(batch: PendingWrite[], results: ({ ok: boolean } | { error: unknown })[]) => void>;
 
   constructor(readonly file: string) {
@@ -72,6 +76,11 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     if (onDisk) for (const suffix of ['-wal', '-shm', '-journal']) restrictFile(`${file}${suffix}`);
   }
 
+  get events(): EventStore {
+    if (!this.eventStore) throw new Error('SqliteStore: migrate() before using events');
+    return this.eventStore;
+  }
+
   async migrate(): Promise<void> {
     const apply = this.db.transaction(() => {
       const version = this.db.pragma('user_version', { simple: true }) as number;
@@ -82,6 +91,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     });
     apply.immediate();
     this.stmts = this.prepare();
+    this.eventStore = new SqliteEventStore(this.db);
     const one = this.db.transaction(this.applyWrite);
     this.writeBatch = this.db.transaction((batch: PendingWrite[], results: ({ ok: boolean } | { error: unknown })[]) => {
       batch.forEach((w, i) => {
@@ -157,6 +167,11 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       deleteLike: db.prepare('DELETE FROM likes WHERE user_id = ? AND tweet_id = ?'),
       bumpTweet: db.prepare('UPDATE tweets SET like_count = like_count + ? WHERE id = ?'),
       bumpUser: db.prepare('UPDATE users SET like_count = like_count + ? WHERE id = ?'),
+      // The outbox row of a like or unlike that changed something, in the same transaction (src/ports/eventStore.ts).
+      insertEvent: db.prepare(
+        `INSERT INTO like_events (kind, user_id, tweet_id, author_id, at)
+         VALUES (?, ?, ?, coalesce((SELECT author_id FROM tweets WHERE id = ?), ''), ?)`,
+      ),
       recountTweet: db.prepare('UPDATE tweets SET like_count = (SELECT count(*) FROM likes WHERE tweet_id = tweets.id) WHERE id = ?'),
       recountUser: db.prepare('UPDATE users SET like_count = (SELECT count(*) FROM likes WHERE user_id = users.id) WHERE id = ?'),
       insertUser: upsertKeepingLikeCount('users', USER_COLUMNS, 'user_id'),
@@ -300,11 +315,12 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     const delta = w.kind === 'like' ? 1 : -1;
     const changed =
       w.kind === 'like'
-        ? this.stmts.insertLike.run(w.userId, w.tweetId, w.likedAt).changes > 0
+        ? this.stmts.insertLike.run(w.userId, w.tweetId, w.at).changes > 0
         : this.stmts.deleteLike.run(w.userId, w.tweetId).changes > 0;
     if (!changed) return false;
     this.stmts.bumpTweet.run(delta, w.tweetId);
     this.stmts.bumpUser.run(delta, w.userId);
+    this.stmts.insertEvent.run(w.kind, w.userId, w.tweetId, w.tweetId, w.at);
     return true;
   };
 
@@ -332,11 +348,11 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
 
   async like(userId: string, tweetId: string, likedAt: number): Promise<boolean> {
-    return this.write({ kind: 'like', userId, tweetId, likedAt });
+    return this.write({ kind: 'like', userId, tweetId, at: likedAt });
   }
 
-  async unlike(userId: string, tweetId: string): Promise<boolean> {
-    return this.write({ kind: 'unlike', userId, tweetId, likedAt: 0 });
+  async unlike(userId: string, tweetId: string, at: number): Promise<boolean> {
+    return this.write({ kind: 'unlike', userId, tweetId, at });
   }
 
   async projectById(id: string): Promise<ProjectRecord | null> {
