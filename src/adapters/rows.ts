@@ -1,6 +1,6 @@
 // Column <-> record mapping shared by the SQL adapters (SQLite and PostgreSQL use the same column names).
 import type {
-  AppRecord, BearerRecord, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
+  AppRecord, BearerRecord, MediaRecord, OAuth1TokenRecord, OAuth2Scope, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../domain/model.ts';
 
@@ -230,6 +230,11 @@ export function bearerToRow(b: BearerRecord): unknown[] {
   return b.kind === 'app'
     ? [b.tokenHash, 'app', b.appId, null, null, null]
     : [b.tokenHash, 'user', b.appId, b.userId, JSON.stringify(b.scopes), b.expiresAt];
+}
+
+/** The union of the scopes columns of a user's bearers for an App (what they have granted it). */
+export function grantedScopes(columns: readonly (string | null)[]): OAuth2Scope[] {
+  return [...new Set(columns.flatMap((c) => json<OAuth2Scope[]>(c, [])))];
 }
 
 /** `a, b, c` */

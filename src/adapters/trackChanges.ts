@@ -11,7 +11,7 @@ const READS = [
   'isEmpty', 'usersByIds', 'usersByUsernames', 'tweetsByIds', 'mediaByKeys', 'pollsByIds', 'placesByIds', 'listUsers',
   'likesByUser', 'likedTweetsByUser', 'likesOfTweet', 'likeOfTweetAtRank',
   'projectById', 'listProjects', 'appById', 'appByConsumerKey', 'appByClientId', 'listApps', 'oauth1Token',
-  'bearerByHash', 'userPasswordHash',
+  'bearerByHash', 'userGrantScopes', 'userPasswordHash',
   'storedSecretKey', 'secretKeyCanary', 'callbackUrls', 'sealedAppBearer', 'demoCredentials', 'seedClaim', 'getMeta',
 ] as const satisfies readonly StoreMethod[];
 

@@ -2,17 +2,22 @@
 // developer account state, access level, which authentication each endpoint accepts, scopes, App permissions.
 import { authSchemeOf } from './authRefusal.ts';
 import type { Principal } from './principal.ts';
+import { EVENT_ENDPOINT_AUTH, EVENT_ENDPOINT_IDS, type EventEndpointId } from './events/eventEndpoints.ts';
 import { DEFAULT_POLICY, type AppRecord, type OAuth2Scope, type Policy, type ProjectRecord } from './model.ts';
 import {
   ApiProblem, PROBLEM_BASE, clientNotEnrolled, forbidden, oauth1Permissions, unauthorized, unsupportedAuthentication,
   userContextOnly,
 } from './problems.ts';
 
-export type EndpointId = 'liked_tweets' | 'liking_users' | 'like' | 'unlike' | 'usage_tweets';
+export type LikesEndpointId = 'liked_tweets' | 'liking_users' | 'like' | 'unlike' | 'usage_tweets';
+export type EndpointId = LikesEndpointId | EventEndpointId;
 
 export interface EndpointAccess {
-  /** lookup: app-only allowed unless the policy refuses it; never: user context only; only: app-only only. */
-  appOnly: 'lookup' | 'never' | 'only';
+  /**
+   * lookup: app-only allowed unless the policy refuses it; never: user context only; only: app-only only;
+   * either: app-only or user context.
+   */
+  appOnly: 'lookup' | 'never' | 'only' | 'either';
   scopes: readonly OAuth2Scope[];
   write: boolean;
 }
@@ -23,7 +28,14 @@ export const ENDPOINT_ACCESS: Readonly<Record<EndpointId, EndpointAccess>> = {
   like: { appOnly: 'never', scopes: ['tweet.read', 'users.read', 'like.write'], write: true },
   unlike: { appOnly: 'never', scopes: ['tweet.read', 'users.read', 'like.write'], write: true },
   usage_tweets: { appOnly: 'only', scopes: [], write: false },
+  // The events endpoints check what a subscription needs themselves (src/domain/events): no scopes here.
+  ...(Object.fromEntries(
+    EVENT_ENDPOINT_IDS.map((id): [EventEndpointId, EndpointAccess] => [id, { appOnly: EVENT_ENDPOINT_AUTH[id], scopes: [], write: false }]),
+  ) as Record<EventEndpointId, EndpointAccess>),
 };
+
+const isLikesEndpoint = (endpoint: EndpointId): endpoint is LikesEndpointId =>
+  !(EVENT_ENDPOINT_IDS as readonly string[]).includes(endpoint);
 
 /** The policy in force for an App: defaults, then its Project's overrides, then its own. */
 export function effectivePolicy(project: ProjectRecord | null, app: AppRecord): Policy {
@@ -68,7 +80,7 @@ export function authorize(principal: Principal, project: ProjectRecord | null, e
   if (project.developerState !== 'approved') throw developerAccountRefused(project.developerState);
   const policy = effectivePolicy(project, app);
   const rules = ENDPOINT_ACCESS[endpoint];
-  if (policy.accessLevel === 'no-likes' && endpoint !== 'usage_tweets') throw likesAccessRefused();
+  if (policy.accessLevel === 'no-likes' && isLikesEndpoint(endpoint) && endpoint !== 'usage_tweets') throw likesAccessRefused();
   if (principal.kind === 'app-only') {
     if (rules.appOnly === 'never' || (rules.appOnly === 'lookup' && policy.appOnlyOnLookups === 'refuse')) {
       throw unsupportedAuthentication();

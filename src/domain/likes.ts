@@ -2,6 +2,7 @@
 // the 100-liking-accounts cap, and what a page shows when some objects cannot be shown.
 import type { Clock } from '../ports/clock.ts';
 import type { ContentStore, KeysetPage, LikeKey } from '../ports/contentStore.ts';
+import type { EventSignal } from './events/eventSignal.ts';
 import { encodeCursor, type Cursor } from './cursor.ts';
 import type { FieldSelection } from './fields.ts';
 import { hydrateTweets, hydrateUsers } from './hydrate.ts';
@@ -36,7 +37,8 @@ export interface LikedTweetsResult {
 export const LIKING_USERS_CAP = 100;
 
 export class LikesService {
-  constructor(private readonly store: ContentStore, private readonly clock: Clock) {}
+  /** `written` is pulsed after a like or unlike changed something: the world's event readers wake at once. */
+  constructor(private readonly store: ContentStore, private readonly clock: Clock, private readonly written?: EventSignal) {}
 
   /** POST/DELETE (and liked_tweets under private likes) act only as the authenticated user. */
   static requireSelf(pathId: string, viewer: Viewer): void {
@@ -110,13 +112,13 @@ export class LikesService {
         type: `${PROBLEM_BASE}invalid-request`,
       });
     }
-    await this.store.like(pathId, tweetId, this.clock.now());
+    if (await this.store.like(pathId, tweetId, this.clock.now())) this.written?.pulse();
     return { data: { liked: true } };
   }
 
   async unlike(viewer: Viewer, pathId: string, tweetId: string): Promise<Json> {
     LikesService.requireSelf(pathId, viewer);
-    await this.store.unlike(pathId, tweetId, this.clock.now());
+    if (await this.store.unlike(pathId, tweetId, this.clock.now())) this.written?.pulse();
     return { data: { liked: false } };
   }
 

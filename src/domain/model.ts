@@ -214,6 +214,10 @@ export type AccessLevel = 'likes' | 'no-likes';
  * document work.
  */
 export type MetricNames = 'both' | 'v2159' | 'v2167';
+/** Webhook URLs: `local` also takes http and any port on loopback (a sandbox's receiver); `x`: X's rules only. */
+export type WebhookUrls = 'local' | 'x';
+/** `POST /2/webhooks/replay` windows: `sandbox` may end at the current minute; `x`: X's 10–31 minutes in the past. */
+export type ReplayWindow = 'sandbox' | 'x';
 
 export interface Policy {
   appOnlyOnLookups: AppOnlyOnLookups;
@@ -222,6 +226,8 @@ export interface Policy {
   rateLimitTier: RateLimitTier;
   accessLevel: AccessLevel;
   metricNames: MetricNames;
+  webhookUrls: WebhookUrls;
+  replayWindow: ReplayWindow;
 }
 
 export type PolicyOverrides = Partial<Policy>;
@@ -233,4 +239,6 @@ export const DEFAULT_POLICY: Policy = {
   rateLimitTier: 'classic',
   accessLevel: 'likes',
   metricNames: 'both',
+  webhookUrls: 'local',
+  replayWindow: 'sandbox',
 };

@@ -1,5 +1,6 @@
 // X's rate-limit table per plan, and the accounting of one request against it.
 import type { EndpointId } from './access.ts';
+import { EVENT_ENDPOINT_IDS, EVENT_ENDPOINT_LIMITS, EVENT_WINDOW_MS, type EventEndpointId } from './events/eventEndpoints.ts';
 import type { RateLimitTier } from './model.ts';
 import type { RateLimiter, WindowState } from '../ports/rateLimiter.ts';
 import { tooManyRequests, type ApiProblem } from './problems.ts';
@@ -18,7 +19,13 @@ export interface LimitWindow {
 
 const w = (scope: 'user' | 'app', limit: number, windowMs: number, bucket: string): LimitWindow => ({ scope, limit, windowMs, bucket });
 
+/** The events endpoints: one window per scope, the same on every tier (eventEndpoints.ts). */
+const eventWindows = Object.fromEntries(
+  EVENT_ENDPOINT_IDS.map((id) => [id, [w('user', EVENT_ENDPOINT_LIMITS[id], EVENT_WINDOW_MS, id), w('app', EVENT_ENDPOINT_LIMITS[id], EVENT_WINDOW_MS, id)]]),
+) as Record<EventEndpointId, LimitWindow[]>;
+
 const classic: Record<EndpointId, LimitWindow[]> = {
+  ...eventWindows,
   liked_tweets: [w('user', 75, MIN15, 'liked_tweets'), w('app', 75, MIN15, 'liked_tweets')],
   liking_users: [w('user', 75, MIN15, 'liking_users'), w('app', 75, MIN15, 'liking_users')],
   like: [w('user', 50, MIN15, 'like'), w('user', 1000, DAY, 'likes-24h')],
@@ -35,6 +42,7 @@ export const RATE_LIMIT_TIERS: Readonly<Record<RateLimitTier, Record<EndpointId,
     unlike: [w('user', 50, MIN15, 'unlike')],
   },
   basic: {
+    ...eventWindows,
     liked_tweets: [w('user', 5, MIN15, 'liked_tweets'), w('app', 5, MIN15, 'liked_tweets')],
     liking_users: [w('user', 5, MIN15, 'liking_users'), w('app', 25, MIN15, 'liking_users')],
     like: [w('user', 200, DAY, 'like')],
@@ -42,6 +50,7 @@ export const RATE_LIMIT_TIERS: Readonly<Record<RateLimitTier, Record<EndpointId,
     usage_tweets: classic.usage_tweets,
   },
   free: {
+    ...eventWindows,
     liked_tweets: [w('user', 1, MIN15, 'liked_tweets'), w('app', 1, MIN15, 'liked_tweets')],
     liking_users: [w('user', 1, MIN15, 'liking_users'), w('app', 1, MIN15, 'liking_users')],
     like: [w('user', 1, MIN15, 'like')],

@@ -1,5 +1,5 @@
 // Who may call the API: Projects and Apps, OAuth 1.0a access tokens, Bearer tokens and sign-in passwords.
-import type { AppRecord, BearerRecord, OAuth1TokenRecord, ProjectRecord } from '../domain/model.ts';
+import type { AppRecord, BearerRecord, OAuth1TokenRecord, OAuth2Scope, ProjectRecord } from '../domain/model.ts';
 
 export interface CredentialStore {
   projectById(id: string): Promise<ProjectRecord | null>;
@@ -20,6 +20,8 @@ export interface CredentialStore {
 
   bearerByHash(tokenHash: string): Promise<BearerRecord | null>;
   putBearer(bearer: BearerRecord): Promise<void>;
+  /** Every scope the user's OAuth 2.0 tokens for the App hold (what the user has authorized it to do); [] for none. */
+  userGrantScopes(appId: string, userId: string): Promise<OAuth2Scope[]>;
   deleteBearer(tokenHash: string): Promise<void>;
   /** Removes every bearer of the app of the given kind (used when keys are regenerated). */
   deleteBearersOfApp(appId: string, kind: BearerRecord['kind']): Promise<void>;

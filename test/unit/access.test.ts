@@ -4,15 +4,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Principal } from '../../src/domain/principal.ts';
-import { ENDPOINT_ACCESS, authorize, effectivePolicy, type EndpointId } from '../../src/domain/access.ts';
+import { ENDPOINT_ACCESS, authorize, effectivePolicy, type EndpointId, type LikesEndpointId } from '../../src/domain/access.ts';
+import { EVENT_ENDPOINT_IDS } from '../../src/domain/events/eventEndpoints.ts';
 import { DEFAULT_POLICY, OAUTH2_SCOPES, type AppRecord, type OAuth2Scope, type ProjectRecord } from '../../src/domain/model.ts';
 import { Unauthorized } from '../../src/domain/problems.ts';
 import { PROBLEMS, problemOf } from '../support/problems.ts';
 import { app as appRecord, project as projectRecord } from '../support/records.ts';
 
-const ENDPOINTS = Object.keys(ENDPOINT_ACCESS) as EndpointId[];
-const LOOKUPS: EndpointId[] = ['liked_tweets', 'liking_users'];
-const WRITES: EndpointId[] = ['like', 'unlike'];
+// The Likes endpoints (the events endpoints have tests of their own, test/events).
+const ENDPOINTS = (Object.keys(ENDPOINT_ACCESS) as EndpointId[]).filter((e): e is LikesEndpointId => !(EVENT_ENDPOINT_IDS as readonly string[]).includes(e));
+const LOOKUPS: LikesEndpointId[] = ['liked_tweets', 'liking_users'];
+const WRITES: LikesEndpointId[] = ['like', 'unlike'];
 
 const project = (over: Partial<ProjectRecord> = {}) => projectRecord('601', over);
 const app = (over: Partial<AppRecord> = {}) => appRecord('501', { projectId: '601', ...over });
@@ -61,7 +63,7 @@ describe('which authentication each endpoint accepts', () => {
 
 describe('OAuth 2.0 scopes and OAuth 1.0a permissions', () => {
   it('each scope the endpoint lists is required; a missing one gets the generic pretty-printed 403 (§3.3)', async () => {
-    const expected: Record<EndpointId, OAuth2Scope[]> = {
+    const expected: Record<LikesEndpointId, OAuth2Scope[]> = {
       liked_tweets: ['tweet.read', 'users.read', 'like.read'],
       liking_users: ['tweet.read', 'users.read', 'like.read'],
       like: ['tweet.read', 'users.read', 'like.write'],

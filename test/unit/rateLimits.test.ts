@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryRateLimiter } from '../../src/adapters/memory/memoryRateLimiter.ts';
-import type { EndpointId } from '../../src/domain/access.ts';
+import type { EndpointId, LikesEndpointId } from '../../src/domain/access.ts';
 import type { RateLimitTier } from '../../src/domain/model.ts';
 import { RATE_LIMIT_TIERS, applyRateLimits } from '../../src/domain/rateLimits.ts';
 
@@ -16,7 +16,7 @@ const USER = '11';
 
 /** [scope, limit, window] of each window, as the reference states them. */
 type Row = [scope: 'user' | 'app', limit: number, windowMs: number];
-const DOCUMENTED: Record<RateLimitTier, Record<EndpointId, Row[]>> = {
+const DOCUMENTED: Record<RateLimitTier, Record<LikesEndpointId, Row[]>> = {
   classic: {
     liked_tweets: [['user', 75, MIN15], ['app', 75, MIN15]],
     liking_users: [['user', 75, MIN15], ['app', 75, MIN15]],
@@ -55,7 +55,7 @@ const DOCUMENTED: Record<RateLimitTier, Record<EndpointId, Row[]>> = {
 };
 
 const TIERS = Object.keys(DOCUMENTED) as RateLimitTier[];
-const ENDPOINTS = Object.keys(DOCUMENTED.classic) as EndpointId[];
+const ENDPOINTS = Object.keys(DOCUMENTED.classic) as LikesEndpointId[];
 const seconds = (ms: number) => String(Math.ceil(ms / 1000));
 
 describe('the rate-limit table', () => {

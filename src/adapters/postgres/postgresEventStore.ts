@@ -46,8 +46,9 @@ const S = {
   deleteSubscriptionsOfWebhook: stmt('delete_subs_of_webhook', 'DELETE FROM event_subscriptions WHERE webhook_id = $1'),
   putSubscription: stmt('put_subscription', `INSERT INTO event_subscriptions (${SUBSCRIPTION_COLUMNS})
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-    ON CONFLICT (id) DO UPDATE SET event_type = excluded.event_type, user_id = excluded.user_id,
-      direction = excluded.direction, tag = excluded.tag, webhook_id = excluded.webhook_id, updated_at = excluded.updated_at`),
+    ON CONFLICT (id) DO UPDATE SET app_id = excluded.app_id, product = excluded.product, event_type = excluded.event_type,
+      user_id = excluded.user_id, direction = excluded.direction, tag = excluded.tag, webhook_id = excluded.webhook_id,
+      created_at = excluded.created_at, updated_at = excluded.updated_at`),
   subscription: stmt('subscription', `SELECT ${SUBSCRIPTION_COLUMNS} FROM event_subscriptions WHERE id = $1`),
   subscriptionsOfApp: stmt('subscriptions_of_app', `SELECT ${SUBSCRIPTION_COLUMNS} FROM event_subscriptions
     WHERE app_id = $1 AND product = $2 ORDER BY created_at, id`),

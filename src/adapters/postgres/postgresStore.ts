@@ -1,13 +1,13 @@
 import pg from 'pg';
 import type {
-  AppRecord, BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
+  AppRecord, BearerRecord, OAuth2Scope, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../../domain/model.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { KeysetPage, LikedTweetRow, LikeKey, LikesStore } from '../../ports/store.ts';
 import {
   MEDIA_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow,
-  bearerToRow, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
+  bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
   pollToRow, projectFromRow, projectToRow, tweetFromRow, tweetToRow, userFromRow, userToRow,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -494,6 +494,9 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   }
   bearerByHash(tokenHash: string): Promise<BearerRecord | null> {
     return this.one(S.bearer, tokenHash, bearerFromRow);
+  }
+  async userGrantScopes(appId: string, userId: string): Promise<OAuth2Scope[]> {
+    return grantedScopes((await this.q(S.grantScopes, [appId, userId])).map((r) => r.scopes));
   }
   async listProjects(): Promise<ProjectRecord[]> {
     return (await this.q(S.projects)).map(projectFromRow);

@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import type {
-  AppRecord, BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
+  AppRecord, BearerRecord, OAuth2Scope, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../../domain/model.ts';
 import type { KeysetPage, LikedTweetRow, LikesStore } from '../../ports/store.ts';
 import {
   APP_COLUMNS, BEARER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
-  TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, mediaFromRow, mediaToRow,
+  TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, grantedScopes, mediaFromRow, mediaToRow,
   oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow,
 } from '../rows.ts';
@@ -197,6 +197,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       deleteOAuth1TokensOfApp: db.prepare('DELETE FROM oauth1_tokens WHERE app_id = ?'),
       bearer: db.prepare(`SELECT ${columnList(BEARER_COLUMNS)} FROM bearers WHERE token_hash = ?`),
       putBearer: upsert('bearers', BEARER_COLUMNS, 'token_hash'),
+      grantScopes: db.prepare(`SELECT scopes FROM bearers WHERE app_id = ? AND kind = 'user' AND user_id = ?`).pluck(),
       deleteBearer: db.prepare('DELETE FROM bearers WHERE token_hash = ?'),
       deleteBearersOfApp: db.prepare('DELETE FROM bearers WHERE app_id = ? AND kind = ?'),
       setPassword: db.prepare(
@@ -378,6 +379,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   async bearerByHash(tokenHash: string): Promise<BearerRecord | null> {
     const r = this.stmts.bearer.get(tokenHash);
     return r ? bearerFromRow(r) : null;
+  }
+  async userGrantScopes(appId: string, userId: string): Promise<OAuth2Scope[]> {
+    return grantedScopes(this.stmts.grantScopes.all(appId, userId) as (string | null)[]);
   }
   async listProjects(): Promise<ProjectRecord[]> {
     return (this.stmts.projects.all() as any[]).map(projectFromRow);

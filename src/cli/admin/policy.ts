@@ -37,6 +37,14 @@ const POLICY_FLAGS: Record<string, PolicyFlag> = {
     key: 'metricNames', values: ['both', 'v2159', 'v2167'], toValue: same,
     describe: 'Renamed public metrics: retweet_count/tweet_count (v2159), repost_count/post_count (v2167) or both',
   },
+  'webhook-urls': {
+    key: 'webhookUrls', values: ['local', 'x'], toValue: same,
+    describe: 'Webhook URLs (local: also http and any port on loopback; x: https, no port, public hosts only)',
+  },
+  'replay-window': {
+    key: 'replayWindow', values: ['sandbox', 'x'], toValue: same,
+    describe: 'Webhook replay windows (sandbox: may end at the current minute; x: must end 10-31 minutes ago)',
+  },
 };
 
 export const POLICY_FLAG_NAMES = Object.keys(POLICY_FLAGS);

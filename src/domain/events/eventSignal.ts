@@ -1,0 +1,30 @@
+// Wakes a world's event readers (webhook dispatcher, open streams) as soon as a like of this process committed, so
+// local events go out at once; events committed by other instances are found by polling the outbox, which alone is
+// enough (a wake-up is a shortcut, never the guarantee).
+export class EventSignal {
+  private waiters = new Set<() => void>();
+
+  /** Something was written to the outbox. */
+  pulse(): void {
+    const waiters = this.waiters;
+    this.waiters = new Set();
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves at the next pulse, after `ms`, or when `abort` fires, whichever comes first. */
+  wait(ms: number, abort?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (abort?.aborted) return resolve();
+      const wake = () => {
+        clearTimeout(timer);
+        abort?.removeEventListener('abort', wake);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      timer.unref?.();
+      abort?.addEventListener('abort', wake, { once: true });
+      this.waiters.add(wake);
+    });
+  }
+}
