@@ -13,6 +13,8 @@ import type { Logger } from './ports/logger.ts';
 import type { SharedState } from './ports/shared.ts';
 import type { LikesStore } from './ports/store.ts';
 import type { WorldStorage } from './ports/worldStorage.ts';
+import { HttpWebhookTransport } from './adapters/http/httpWebhookTransport.ts';
+import type { WebhookTransport } from './ports/webhookTransport.ts';
 import { assembleWorld, Worlds, type World, type WorldParts } from './worlds.ts';
 
 /** The process's services: the default world's (src/worlds.ts), and what serves every world. */
@@ -38,6 +40,8 @@ export interface ServiceOverrides {
   shared?: SharedState;
   /** A logger of the caller's (tests capture lines with one); otherwise one on stdout at config.logLevel. */
   log?: AppLogger;
+  /** Where webhook requests go (a test's recorder); real HTTP otherwise. */
+  transport?: WebhookTransport;
 }
 
 export async function openStore(config: Config, log?: Logger): Promise<LikesStore> {
@@ -156,6 +160,8 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
       storeHealth: new DependencyHealth(rawStore.kind, log),
       sharedHealth: new DependencyHealth(sharedKind, log),
       sharedKind,
+      transport: overrides.transport ?? new HttpWebhookTransport(),
+      log,
     };
     const world = assembleWorld(parts, DEFAULT_SANDBOX, rawStore, rawShared);
     const worlds = new Worlds(parts, world, storage, rawShared);

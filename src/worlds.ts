@@ -23,6 +23,9 @@ import type { SharedState } from './ports/shared.ts';
 import type { LikesStore } from './ports/store.ts';
 import type { WorldStorage } from './ports/worldStorage.ts';
 import { VersionedMemo } from './versionedMemo.ts';
+import { assembleEvents, type WorldEvents } from './domain/events/worldEvents.ts';
+import type { Logger } from './ports/logger.ts';
+import type { WebhookTransport } from './ports/webhookTransport.ts';
 
 /** One X world and the services over it. */
 export interface World {
@@ -39,6 +42,8 @@ export interface World {
   readonly usage: UsageService;
   /** Credential and Project lookups remembered under the world's data version. */
   readonly memo: VersionedMemo;
+  /** Webhooks, subscriptions and the dispatcher delivering the world's like events (src/domain/events). */
+  readonly events: WorldEvents;
 }
 
 /** What every world is assembled with. */
@@ -51,6 +56,9 @@ export interface WorldParts {
   storeHealth: DependencyHealth;
   sharedHealth: DependencyHealth;
   sharedKind: string;
+  /** How webhook requests (CRCs, deliveries) leave the process. */
+  transport: WebhookTransport;
+  log: Logger;
 }
 
 /** Assembles world `id` over its raw store and its (unobserved) shared state. */
@@ -65,6 +73,10 @@ export function assembleWorld(parts: WorldParts, id: string, rawStore: LikesStor
   const ids = new SnowflakeIds(clock);
   const memo = new VersionedMemo();
   const tag = credentialTag(id);
+  const events = assembleEvents({
+    store, transport: parts.transport, ids, clock, realClock: parts.clock, log: parts.log,
+    secretsOf: (app) => ({ consumerSecret: sealer.open(app.consumerSecretSealed) }),
+  });
   return {
     id,
     tag,
@@ -75,7 +87,8 @@ export function assembleWorld(parts: WorldParts, id: string, rawStore: LikesStor
     memo,
     authenticator: new Authenticator(store, sealer, shared.nonceStore, clock, memo, parts.clock),
     credentials: new CredentialIssuer(store, sealer, ids, clock, tag),
-    likes: new LikesService(store, clock),
+    likes: new LikesService(store, clock, events.signal),
+    events,
     usage: new UsageService(shared.usageMeter, config.limits),
   };
 }
@@ -134,6 +147,8 @@ export class Worlds {
   /** The controls each world was last read with (see controlsOf). */
   private readonly controlsSeen = new WeakMap<World, ControlsSnapshot>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Whether worlds deliver their events (a server's process does; a CLI command's does not). */
+  private delivering = false;
 
   constructor(
     private readonly parts: WorldParts,
@@ -148,12 +163,29 @@ export class Worlds {
   }
 
   /**
+   * Starts delivering events: the default world's now, each sandbox's once it is opened. Only a process that serves
+   * the API does this; several may, the webhooks' leases share the work out.
+   */
+  deliverEvents(): void {
+    this.delivering = true;
+    this.defaultWorld.events.dispatcher.start();
+    for (const world of this.opened.values()) void world.then((w) => w?.events.dispatcher.start(), () => {});
+  }
+
+  /** Stops a world's deliveries before its store is let go. */
+  private async retire(world: Promise<World | null> | undefined): Promise<void> {
+    const w = await world?.catch(() => null);
+    await w?.events.dispatcher.stop();
+  }
+
+  /**
    * Closes the stores of sandboxes unused for IDLE_WORLD_MS (no request lasts that long, so none is using them).
    * Their data and shared state stay; the next request opens them again.
    */
   async releaseIdle(now: number): Promise<string[]> {
     const idle = [...this.lastUsed].filter(([, at]) => now - at > IDLE_WORLD_MS).map(([id]) => id);
     for (const id of idle) {
+      await this.retire(this.opened.get(id));
       this.opened.delete(id);
       this.lastUsed.delete(id);
       await this.storage?.release(id);
@@ -169,7 +201,12 @@ export class Worlds {
     let world = this.opened.get(id);
     if (!world) {
       const storage = this.storage;
-      world = storage.open(id).then((raw) => (raw ? assembleWorld(this.parts, id, raw, this.rootShared.forWorld(id)) : null));
+      world = storage.open(id).then((raw) => {
+        if (!raw) return null;
+        const opened = assembleWorld(this.parts, id, raw, this.rootShared.forWorld(id));
+        if (this.delivering) opened.events.dispatcher.start();
+        return opened;
+      });
       this.opened.set(id, world);
       // Not kept when absent or failed: it may be made later, or come back.
       const forget = () => {
@@ -295,6 +332,7 @@ export class Worlds {
       await this.markLive(world);
       return true;
     }
+    await world.events.dispatcher.stop();
     this.opened.delete(world.id);
     this.lastUsed.delete(world.id);
     await this.storage?.release(world.id);
@@ -312,6 +350,7 @@ export class Worlds {
   async delete(id: string): Promise<boolean> {
     const world = await this.get(id);
     if (!world || world.id === DEFAULT_SANDBOX) return false;
+    await world.events.dispatcher.stop();
     this.opened.delete(id);
     this.lastUsed.delete(id);
     await this.requireStorage().drop(id);
@@ -383,6 +422,8 @@ export class Worlds {
   /** Closes the sandboxes' stores (the default world's is the wiring's to close). */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    await this.defaultWorld.events.dispatcher.stop();
+    await Promise.all([...this.opened.values()].map((w) => this.retire(w)));
     this.opened.clear();
     this.lastUsed.clear();
     await this.storage?.close();

@@ -1,14 +1,25 @@
 // Request bodies checked against their own JSON schema (the one /openapi.json serves), with X's messages. Only the
-// subset X's bodies need is understood: a flat object of required or optional strings, each with a pattern; the
-// types below refuse anything else at compile time, so no schema can claim a check that is not made.
+// subset X's bodies need is understood: objects of required or optional strings (a pattern, length bounds, an enum)
+// and objects again; the types below refuse anything else at compile time, so no schema can claim a check that is not made.
 import type { FromSchema } from 'json-schema-to-ts';
 import { invalidRequest } from '../domain/problems.ts';
 import { parseJsonBody } from './jsonBody.ts';
 
+/** A string member: a pattern, length bounds or a set of values, as X's schemas give them. */
+export interface StringSchema {
+  readonly type: 'string';
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly enum?: readonly string[];
+}
+
+/** An object: its members (strings or objects again), which are required, whether others are refused. */
 export interface BodySchema {
   readonly type: 'object';
   readonly required?: readonly string[];
-  readonly properties: Readonly<Record<string, { readonly type: 'string'; readonly pattern: string }>>;
+  readonly properties: Readonly<Record<string, StringSchema | BodySchema>>;
+  readonly additionalProperties?: false;
 }
 
 /** What a body that passed `readJsonBody` is, typed from its schema. */
@@ -27,18 +38,45 @@ export function readJsonBody(schema: BodySchema, contentType: string | undefined
   if (!parsed) throw refuse('The request body is not valid JSON.');
   const body = parsed.value;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw refuse('The request body must be a JSON object.');
-  for (const [name, property] of Object.entries(schema.properties)) {
-    // Own members only: `{"__proto__":…}` and friends name nothing.
-    const value: unknown = Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined;
-    if (value === undefined) {
-      if (schema.required?.includes(name)) throw refuse(`The \`${name}\` body parameter is missing.`, { [name]: [] });
-      continue;
-    }
-    if (typeof value !== 'string' || !new RegExp(property.pattern).test(value)) {
-      const text = typeof value === 'string' ? value : JSON.stringify(value);
-      throw refuse(`The \`${name}\` body parameter value [${text}] does not match ${property.pattern}`, { [name]: [text] });
-    }
-  }
+  checkObject(schema, body as Record<string, unknown>, '');
   // Every property the schema names was checked above: the body is a BodyOf<typeof schema>.
   return body as Record<string, unknown>;
+}
+
+/** Each member in schema order, then (with `additionalProperties: false`) the members the schema does not name. */
+function checkObject(schema: BodySchema, body: Record<string, unknown>, prefix: string): void {
+  for (const [key, property] of Object.entries(schema.properties)) {
+    const name = prefix + key;
+    // Own members only: `{"__proto__":…}` and friends name nothing.
+    const value: unknown = Object.hasOwn(body, key) ? body[key] : undefined;
+    if (value === undefined) {
+      if (schema.required?.includes(key)) throw refuse(`The \`${name}\` body parameter is missing.`, { [name]: [] });
+      continue;
+    }
+    if (property.type === 'object') {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        const text = JSON.stringify(value);
+        throw refuse(`The \`${name}\` body parameter value [${text}] is not an object`, { [name]: [text] });
+      }
+      checkObject(property, value as Record<string, unknown>, `${name}.`);
+      continue;
+    }
+    const problem = typeof value !== 'string' ? 'is not a string' : stringProblem(property, value);
+    if (problem) {
+      const text = typeof value === 'string' ? value : JSON.stringify(value);
+      throw refuse(`The \`${name}\` body parameter value [${text}] ${problem}`, { [name]: [text] });
+    }
+  }
+  if (schema.additionalProperties === false) {
+    const extra = Object.keys(body).find((k) => !Object.hasOwn(schema.properties, k));
+    if (extra !== undefined) throw refuse(`The \`${prefix}${extra}\` body parameter is not one this endpoint takes.`, { [prefix + extra]: [] });
+  }
+}
+
+function stringProblem(schema: StringSchema, value: string): string | null {
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) return `does not match ${schema.pattern}`;
+  if (schema.enum && !schema.enum.includes(value)) return `is not one of [${schema.enum.join(', ')}]`;
+  if (schema.minLength !== undefined && value.length < schema.minLength) return `is shorter than ${schema.minLength} characters`;
+  if (schema.maxLength !== undefined && value.length > schema.maxLength) return `is longer than ${schema.maxLength} characters`;
+  return null;
 }

@@ -1,4 +1,5 @@
 // The service's own OpenAPI 3 document, generated from the same route schemas that validate requests.
+import { ENDPOINT_ACCESS } from '../domain/access.ts';
 import { OBJECT_SCHEMAS, ref } from '../domain/schemas.ts';
 import type { ParamSpec } from './params.ts';
 import type { ApiRoute } from './routeSpec.ts';
@@ -19,7 +20,19 @@ const SECURITY: Record<string, Json[]> = {
   lookup: [{ BearerToken: [] }, { OAuth2UserToken: ['tweet.read', 'users.read', 'like.read'] }, { UserToken: [] }],
   write: [{ OAuth2UserToken: ['tweet.read', 'users.read', 'like.write'] }, { UserToken: [] }],
   app: [{ BearerToken: [] }],
+  either: [{ BearerToken: [] }, { OAuth2UserToken: [] }, { UserToken: [] }],
+  user: [{ OAuth2UserToken: [] }, { UserToken: [] }],
 };
+
+/** The schemes an operation lists: the Likes endpoints' as X's document has them, the events endpoints' by their access. */
+function securityOf(r: ApiRoute): Json[] {
+  if (r.endpoint === 'usage_tweets') return SECURITY.app;
+  if (r.tag !== 'Likes') {
+    const appOnly = ENDPOINT_ACCESS[r.endpoint].appOnly;
+    return appOnly === 'only' ? SECURITY.app : appOnly === 'never' ? SECURITY.user : SECURITY.either;
+  }
+  return r.method === 'GET' ? SECURITY.lookup : SECURITY.write;
+}
 
 /**
  * components.schemas: X's objects, then each route's body and response schemas, all the very objects that type the
@@ -42,7 +55,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], serverUrl: string): Js
       operationId: r.operationId,
       summary: r.summary,
       tags: [r.tag],
-      security: r.endpoint === 'usage_tweets' ? SECURITY.app : r.method === 'GET' ? SECURITY.lookup : SECURITY.write,
+      security: securityOf(r),
       parameters: [
         ...r.pathParams.map((p) => ({ name: p.name, in: 'path', required: true, description: p.description, schema: { type: 'string', pattern: p.pattern.source } })),
         ...r.query.map(queryParameter),

@@ -33,6 +33,21 @@ export interface ApiResult {
   body: Json;
   /** Tweets the response returned (routes that count against the monthly Tweet cap). */
   tweetCount?: number;
+  /**
+   * A streaming endpoint's answer: instead of `body`, a kept-open response of newline-delimited JSON written by
+   * this function until it returns or the client goes (src/http/streaming.ts).
+   */
+  stream?: (sink: StreamSink) => Promise<void>;
+}
+
+/** Where a streaming endpoint writes: one JSON document per line, keep-alive newlines sent for it. */
+export interface StreamSink {
+  /** Writes one line (a JSON document and `\r\n`); false once the client is gone. */
+  write(json: string): boolean;
+  /** Aborts when the client disconnects or the server shuts down. */
+  readonly closed: AbortSignal;
+  /** The client's address (for GET /2/connections). */
+  readonly clientIp: string;
 }
 
 /** A schema as /openapi.json lists it: under `components.schemas[name]`, the same object that types and checks. */
@@ -42,7 +57,7 @@ export interface NamedSchema<S = Json> {
 }
 
 interface RouteInfo {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Fastify-style path, e.g. /2/users/:id/liked_tweets */
   path: string;
   operationId: string;

@@ -17,6 +17,7 @@ import { versioned, versionReader } from './plugins/api/versions.ts';
 import { problemFor, sendProblem } from './reply.ts';
 import { RequestLog } from './requestLog.ts';
 import { healthRoutes, type Lifecycle } from './routes/health.ts';
+import { eventRoutes } from './routes/events.ts';
 import { likesRoutes } from './routes/likes.ts';
 import { bearerTokenRoutes } from './routes/oauth2Bearer.ts';
 import { oauthFlowRoutes } from './routes/oauthFlows.ts';
@@ -65,12 +66,14 @@ export async function buildServer(services: Services, options: ServerOptions = {
   await app.register(worldRouting, { services, versions: reused ? versionReader() : null });
 
   // The routes, each group in its own (encapsulated) plugin.
-  const routes = [...likesRoutes, ...usageRoutes];
+  const routes = [...likesRoutes, ...usageRoutes, ...eventRoutes];
   await app.register(apiRoutes, { services, routes, reused });
   await app.register(bearerTokenRoutes);
   await app.register(oauthFlowRoutes, { services });
   await app.register(openApiRoute, { routes, config });
   await app.register(healthRoutes, { services, lifecycle: options });
   await app.register(adminApi, { services, prefix: ADMIN_PREFIX });
+  // A serving process delivers its worlds' events (a CLI command's services do not).
+  services.worlds.deliverEvents();
   return app;
 }

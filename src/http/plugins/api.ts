@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../services.ts';
 import { ResponseCache } from '../responseCache.ts';
+import { OpenStreams } from '../streaming.ts';
 import type { ApiRoute } from '../routeSpec.ts';
 import { authorization, decorateAccess } from './api/access.ts';
 import { authentication, decorateAuth } from './api/auth.ts';
@@ -23,13 +24,16 @@ export const apiRoutes: FastifyPluginAsync<{ services: Services; routes: readonl
   decorateLimits(app);
   decorateFaults(app);
   const authenticate = authentication(services);
+  // Open streams end before the server waits for in-flight requests, or shutdown would wait on them forever.
+  const streams = new OpenStreams();
+  app.addHook('preClose', async () => streams.closeAll());
   for (const route of routes) {
     app.route({
       method: route.method,
       url: route.path,
       // In this order: which refusal wins, and which headers an error carries, follow from it.
       preHandler: [authenticate, authorization(route.endpoint), rateLimiting(services, route.endpoint), faultInjection(route.endpoint)],
-      handler: apiHandler(route, route.cacheable ? cache : null),
+      handler: apiHandler(route, route.cacheable ? cache : null, streams),
     });
   }
 };

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { JSON_TYPE } from '../../reply.ts';
 import { bodyText, splitUrl } from '../../request.ts';
 import type { ResponseCache } from '../../responseCache.ts';
+import { streamAnswer, type OpenStreams } from '../../streaming.ts';
 import type { ApiRoute, RequestContext } from '../../routeSpec.ts';
 import type { EndpointId } from '../../../domain/access.ts';
 import { ENDPOINT_OPERATION, isLedgerEndpoint } from '../../../ports/usageLedger.ts';
@@ -11,7 +12,7 @@ import { userIdOf } from './auth.ts';
 import { responseKey, serialised, type Answer } from './cache.ts';
 
 /** `cache` is null for a route that may not be served from it, or when nothing is reused across requests. */
-export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null) {
+export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null, streams: OpenStreams) {
   return async function handleApiRequest(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const { world } = req;
     const principal = req.principal!;
@@ -41,7 +42,12 @@ export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null)
         cache.set(key, version.data, answer);
       }
     } else {
-      answer = serialised(route, await handle(ctx));
+      const result = await handle(ctx);
+      if (result.stream) {
+        await streamAnswer(req, reply, streams, result.stream);
+        return reply;
+      }
+      answer = serialised(route, result);
     }
     if (route.countsTweets) await world.usage.record(project, principal.app.id, answer.tweetCount, now);
     await recordBilling(req, route.endpoint, answer);
