@@ -76,6 +76,11 @@ export function assembleWorld(parts: WorldParts, id: string, rawStore: LikesStor
   const events = assembleEvents({
     store, transport: parts.transport, ids, clock, realClock: parts.clock, log: parts.log,
     secretsOf: (app) => ({ consumerSecret: sealer.open(app.consumerSecretSealed) }),
+    // A delivered event is billed as the Post it carries (X: "Each delivered Post event ... is billed as a Post").
+    delivered: (appId, event) => {
+      const entry = { appId, at: clock.now(), endpoint: 'events', operation: 'read', resources: { posts: [event.tweetId], users: [] } } as const;
+      shared.ledger.record(entry).catch((err: unknown) => parts.log.warn({ err }, 'usage ledger unavailable'));
+    },
   });
   return {
     id,

@@ -4,7 +4,8 @@
  * (docs/reference/x-pricing.md). Record only requests X would bill: successful ones.
  */
 
-export const LEDGER_ENDPOINTS = ['liked_tweets', 'liking_users', 'like', 'unlike'] as const;
+/** `events`: events delivered (webhook posts, stream lines), billed as the Posts they carry (src/domain/events). */
+export const LEDGER_ENDPOINTS = ['liked_tweets', 'liking_users', 'like', 'unlike', 'events'] as const;
 export type LedgerEndpoint = (typeof LEDGER_ENDPOINTS)[number];
 
 export const isLedgerEndpoint = (endpoint: string): endpoint is LedgerEndpoint => (LEDGER_ENDPOINTS as readonly string[]).includes(endpoint);
@@ -15,6 +16,7 @@ export const ENDPOINT_OPERATION: Readonly<Record<LedgerEndpoint, 'read' | 'write
   liking_users: 'read',
   like: 'write',
   unlike: 'write',
+  events: 'read',
 };
 
 export interface UsageEntry {
@@ -73,7 +75,7 @@ export function utcDay(at: number): string {
 
 /** A zero count for each endpoint. */
 export function zeroByEndpoint(): Record<LedgerEndpoint, number> {
-  return { liked_tweets: 0, liking_users: 0, like: 0, unlike: 0 };
+  return { liked_tweets: 0, liking_users: 0, like: 0, unlike: 0, events: 0 };
 }
 
 /** The order of `report()`: day, then App id (shorter first, then lexicographically). */

@@ -24,7 +24,7 @@ describe('estimateUsage', () => {
   it('prices distinct resources and each write request, per App and day, with totals', () => {
     const rows = [
       rowOf('501', '2026-01-01', {
-        requests: 5, requestsByEndpoint: { liked_tweets: 2, liking_users: 1, like: 1, unlike: 1 }, writes: 2,
+        requests: 5, requestsByEndpoint: { liked_tweets: 2, liking_users: 1, like: 1, unlike: 1, events: 0 }, writes: 2,
         postsRead: 150, postsUnique: 120, usersRead: 30, usersUnique: 25,
       }),
       rowOf('502', '2026-01-02', { requests: 3, requestsByEndpoint: { ...zeroByEndpoint(), like: 3 }, writes: 3 }),
@@ -35,20 +35,20 @@ describe('estimateUsage', () => {
     assert.deepEqual(estimate.data, [
       {
         app_id: '501', day: '2026-01-01', requests: 5,
-        requests_by_endpoint: { liked_tweets: 2, liking_users: 1, like: 1, unlike: 1 }, writes: 2,
+        requests_by_endpoint: { liked_tweets: 2, liking_users: 1, like: 1, unlike: 1, events: 0 }, writes: 2,
         posts_read: 150, posts_billable: 120, users_read: 30, users_billable: 25,
         cost_usd: { posts: 0.6, users: 0.25, writes: 0.025, total: 0.875 },
       },
       {
         app_id: '502', day: '2026-01-02', requests: 3,
-        requests_by_endpoint: { liked_tweets: 0, liking_users: 0, like: 3, unlike: 0 }, writes: 3,
+        requests_by_endpoint: { liked_tweets: 0, liking_users: 0, like: 3, unlike: 0, events: 0 }, writes: 3,
         posts_read: 0, posts_billable: 0, users_read: 0, users_billable: 0,
         cost_usd: { posts: 0, users: 0, writes: 0.045, total: 0.045 },
       },
     ]);
     // 0.6 + 0 = 0.6; 0.25; 0.025 + 0.045 = 0.07; 0.875 + 0.045 = 0.92.
     assert.deepEqual(estimate.totals, {
-      requests: 8, requests_by_endpoint: { liked_tweets: 2, liking_users: 1, like: 4, unlike: 1 }, writes: 5,
+      requests: 8, requests_by_endpoint: { liked_tweets: 2, liking_users: 1, like: 4, unlike: 1, events: 0 }, writes: 5,
       posts_read: 150, posts_billable: 120, users_read: 30, users_billable: 25,
       cost_usd: { posts: 0.6, users: 0.25, writes: 0.07, total: 0.92 },
     });
@@ -73,7 +73,7 @@ describe('estimateUsage', () => {
       source: 'operator',
     };
     const rows = [rowOf('9', '2026-02-01', {
-      requests: 4, requestsByEndpoint: { liked_tweets: 1, liking_users: 1, like: 1, unlike: 1 }, writes: 2,
+      requests: 4, requestsByEndpoint: { liked_tweets: 1, liking_users: 1, like: 1, unlike: 1, events: 0 }, writes: 2,
       postsRead: 10, postsUnique: 3, usersRead: 9, usersUnique: 9,
     })];
     const estimate = estimateUsage(rows, prices);

@@ -30,10 +30,12 @@ local function keysOf(m) return base .. m .. ':counts', base .. m .. ':posts', b
 /**
  * What several requests of one App on one day add up to (a write-behind batch).
  * KEYS[1] index, KEYS[2] counts, KEYS[3] posts set, KEYS[4] users set;
- * ARGV[1] member, ARGV[2] day ms, ARGV[3] ttl s, ARGV[4] retention ms, ARGV[5] requests, ARGV[6..9] requests per
- * endpoint (in LEDGER_ENDPOINTS order), ARGV[10] writes, ARGV[11] Posts read, ARGV[12] users read, ARGV[13] number
- * of distinct Post ids n, ARGV[14 .. 13+n] those ids, ARGV[14+n ..] the distinct user ids.
+ * ARGV[1] member, ARGV[2] day ms, ARGV[3] ttl s, ARGV[4] retention ms, ARGV[5] requests, then one count per endpoint
+ * (in LEDGER_ENDPOINTS order, E of them), then writes, Posts read, users read, the number n of distinct Post ids,
+ * those ids, and the distinct user ids.
  */
+/** The ARGV index of the first value after the per-endpoint counts. */
+const AFTER_ENDPOINTS = 6 + LEDGER_ENDPOINTS.length;
 const RECORD_LUA = `${KEYS_OF_LUA}
 local cutoff = '(' .. (tonumber(ARGV[2]) - tonumber(ARGV[4]))
 local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', cutoff)
@@ -45,9 +47,9 @@ redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('HINCRBY', KEYS[2], 'requests', ARGV[5])
 ${LEDGER_ENDPOINTS.map((e, i) => `redis.call('HINCRBY', KEYS[2], 'ep:${e}', ARGV[${6 + i}])`).join('\n')}
-redis.call('HINCRBY', KEYS[2], 'writes', ARGV[10])
-redis.call('HINCRBY', KEYS[2], 'posts_read', ARGV[11])
-redis.call('HINCRBY', KEYS[2], 'users_read', ARGV[12])
+redis.call('HINCRBY', KEYS[2], 'writes', ARGV[${AFTER_ENDPOINTS}])
+redis.call('HINCRBY', KEYS[2], 'posts_read', ARGV[${AFTER_ENDPOINTS + 1}])
+redis.call('HINCRBY', KEYS[2], 'users_read', ARGV[${AFTER_ENDPOINTS + 2}])
 local function addIds(set, from, to, uniqueField)
   if to < from then return end
   local added = 0
@@ -57,9 +59,9 @@ local function addIds(set, from, to, uniqueField)
   redis.call('HINCRBY', KEYS[2], uniqueField, added)
   redis.call('EXPIRE', set, ARGV[3])
 end
-local n = tonumber(ARGV[13])
-addIds(KEYS[3], 14, 13 + n, 'posts_unique')
-addIds(KEYS[4], 14 + n, #ARGV, 'users_unique')
+local n = tonumber(ARGV[${AFTER_ENDPOINTS + 3}])
+addIds(KEYS[3], ${AFTER_ENDPOINTS + 4}, ${AFTER_ENDPOINTS + 3} + n, 'posts_unique')
+addIds(KEYS[4], ${AFTER_ENDPOINTS + 4} + n, #ARGV, 'users_unique')
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 1
 `;

@@ -12,7 +12,7 @@ import type { WebhookTransport } from '../../ports/webhookTransport.ts';
 import type { AppRecord } from '../model.ts';
 import type { EventSignal } from './eventSignal.ts';
 import { postsFor, recordsFor, type EventPost } from './feeds.ts';
-import { webhookCursorName, type DeliveryRecord, type SubscriptionRecord, type WebhookRecord } from './records.ts';
+import { webhookCursorName, type DeliveryRecord, type OutboxEvent, type SubscriptionRecord, type WebhookRecord } from './records.ts';
 import { signatureHeaders } from './webhookCrypto.ts';
 import type { SecretsOf, WebhookService } from './webhooks.ts';
 import {
@@ -39,8 +39,8 @@ export interface DispatcherDeps {
   /** Real time: leases (a world clock moved forward must not steal a lease). */
   realClock: Clock;
   log: Logger;
-  /** Told of every post that reached its receiver (billing). */
-  delivered?: (post: EventPost, app: AppRecord) => void;
+  /** Told of every event that reached its receiver, for the App it was delivered to (billing). */
+  delivered?: (appId: string, event: OutboxEvent) => void;
 }
 
 /** A post being retried: which event and post, how many attempts so far, and when the first was made. */
@@ -198,6 +198,6 @@ export async function deliver(
     latencyMs: result.latencyMs, at: deps.clock.now(),
   };
   await deps.store.events.logDelivery(record);
-  if (ok) deps.delivered?.(post, app);
+  if (ok) deps.delivered?.(app.id, post.event);
   return ok;
 }
