@@ -61,7 +61,9 @@ function checkObject(schema: BodySchema, body: Record<string, unknown>, prefix: 
       checkObject(property, value as Record<string, unknown>, `${name}.`);
       continue;
     }
-    const problem = typeof value !== 'string' ? 'is not a string' : stringProblem(property, value);
+    // X words a non-string against a pattern as a mismatch, as it does a string that fails it.
+    const problem = typeof value === 'string' ? stringProblem(property, value)
+      : property.pattern !== undefined ? `does not match ${property.pattern}` : 'is not a string';
     if (problem) {
       const text = typeof value === 'string' ? value : JSON.stringify(value);
       throw refuse(`The \`${name}\` body parameter value [${text}] ${problem}`, { [name]: [text] });

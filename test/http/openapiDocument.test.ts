@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../support/harness.ts';
+import { readReferenceJson } from '../support/openapi.ts';
 
 type Json = Record<string, any>;
 
@@ -22,11 +23,18 @@ describe('GET /openapi.json', () => {
     assert.deepEqual(doc.servers, [{ url: server.baseUrl }]);
   });
 
-  it('lists every Likes operation with X\'s operation ids and security', () => {
+  it('lists every Likes and events operation with X\'s operation ids and security', () => {
     const ops = Object.entries(doc.paths as Json).flatMap(([path, methods]) =>
       Object.entries(methods as Json).map(([m, op]) => `${m.toUpperCase()} ${path} ${(op as Json).operationId}`),
     );
-    assert.deepEqual(ops.sort(), [
+    const events = readReferenceJson('x-openapi-events.json') as Json;
+    const inEvents = (op: string) => Object.hasOwn(events.paths, op.split(' ')[1]);
+    // The events operations carry X's operation ids (its events document), path for path.
+    for (const op of ops.filter(inEvents)) {
+      const [method, path, id] = op.split(' ');
+      assert.equal(events.paths[path][method.toLowerCase()]?.operationId, id, op);
+    }
+    assert.deepEqual(ops.filter((op) => !inEvents(op)).sort(), [
       'DELETE /2/users/{id}/likes/{tweet_id} usersIdUnlike',
       'GET /2/tweets/{id}/liking_users tweetsIdLikingUsers',
       'GET /2/usage/tweets getUsage',
