@@ -54,6 +54,8 @@ interface Retry {
 export class WebhookDispatcher {
   private readonly owner = randomUUID();
   private readonly retries = new Map<string, Retry>();
+  /** The leases this instance holds, by webhook id. */
+  private readonly held = new Map<string, { name: string; position: string | null; renewAt: number }>();
   private readonly stopping = new AbortController();
   private running: Promise<void> | null = null;
   private lastPrune = 0;
@@ -64,9 +66,13 @@ export class WebhookDispatcher {
     this.running ??= this.loop();
   }
 
+  /** Ends the loop and gives the leases up, so another instance (or this one restarted) takes over at once. */
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.running;
+    const held = [...this.held.values()];
+    this.held.clear();
+    await Promise.all(held.map((h) => this.deps.store.events.releaseCursor(h.name, this.owner).catch(() => {})));
   }
 
   private async loop(): Promise<void> {
@@ -106,16 +112,12 @@ export class WebhookDispatcher {
   private async pump(webhook: WebhookRecord, subscriptions: SubscriptionRecord[]): Promise<void> {
     const { events } = this.deps.store;
     const name = webhookCursorName(webhook.id);
-    const real = this.deps.realClock.now();
-    const lease = await events.leaseCursor(name, this.owner, real, real + LEASE_MS, null);
-    if (!lease) {
-      this.retries.delete(webhook.id);
-      return;
-    }
+    const position0 = await this.holdLease(webhook.id, name);
+    if (position0 === undefined) return;
     const app = await this.deps.store.appById(webhook.appId);
     if (!app) return;
     webhook = await this.keepValid(app, webhook);
-    let position = lease.position;
+    let position = position0;
     for (;;) {
       const batch = await events.eventsAfter(position, BATCH);
       if (batch.length === 0) return;
@@ -127,11 +129,35 @@ export class WebhookDispatcher {
           if (!(await this.post(webhook, app, posts[index], index))) return;
         }
         this.retries.delete(webhook.id);
-        if (!(await events.moveCursor(name, this.owner, event.position))) return;
+        if (!(await events.moveCursor(name, this.owner, event.position))) {
+          this.held.delete(webhook.id);
+          return;
+        }
         position = event.position;
+        const held = this.held.get(webhook.id);
+        if (held) held.position = position;
       }
       if (batch.length < BATCH) return;
     }
+  }
+
+  /**
+   * The webhook's cursor position if this instance holds its lease (taken or renewed in the store at most every half
+   * lease; in between, the position this instance moved it to is the cursor's, as only the holder moves it);
+   * undefined when another instance holds it.
+   */
+  private async holdLease(webhookId: string, name: string): Promise<string | null | undefined> {
+    const real = this.deps.realClock.now();
+    const held = this.held.get(webhookId);
+    if (held && real < held.renewAt) return held.position;
+    const lease = await this.deps.store.events.leaseCursor(name, this.owner, real, real + LEASE_MS, null);
+    if (!lease) {
+      this.held.delete(webhookId);
+      this.retries.delete(webhookId);
+      return undefined;
+    }
+    this.held.set(webhookId, { name, position: lease.position, renewAt: real + LEASE_MS / 2 });
+    return lease.position;
   }
 
   /** The periodic CRC (by the lease holder only) and the 28-hour rule. */
