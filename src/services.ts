@@ -152,6 +152,7 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
     const sharedKind = 'connection' in rawShared ? 'redis' : 'memory';
     const sealer = await sealerFor(config, rawStore, warnings);
     storage = await openWorldStorage(rawStore, log);
+    const transport = overrides.transport ?? new HttpWebhookTransport();
     const parts: WorldParts = {
       config,
       sealer,
@@ -160,7 +161,7 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
       storeHealth: new DependencyHealth(rawStore.kind, log),
       sharedHealth: new DependencyHealth(sharedKind, log),
       sharedKind,
-      transport: overrides.transport ?? new HttpWebhookTransport(),
+      transport,
       log,
     };
     const world = assembleWorld(parts, DEFAULT_SANDBOX, rawStore, rawShared);
@@ -177,6 +178,7 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
       async close() {
         try {
           await worlds.close();
+          transport.close();
           await world.shared.close();
         } finally {
           await world.store.close();

@@ -59,7 +59,8 @@ export interface EventStore {
   dropCursor(name: string): Promise<void>;
 
   // ---- the delivery log ----
-  logDelivery(delivery: DeliveryRecord): Promise<void>;
+  /** Appends attempts to the log, in order, in one write. */
+  logDeliveries(deliveries: readonly DeliveryRecord[]): Promise<void>;
   /** A webhook's delivery log, newest first, at most `limit`. */
   deliveriesOf(webhookId: string, limit: number): Promise<DeliveryRecord[]>;
   pruneDeliveries(before: number): Promise<number>;

@@ -13,4 +13,6 @@ export type OutboundResult = { status: number; body: string; latencyMs: number }
 
 export interface WebhookTransport {
   send(request: OutboundRequest): Promise<OutboundResult>;
+  /** Lets go of kept-alive connections (at shutdown). */
+  close(): void;
 }

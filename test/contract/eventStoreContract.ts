@@ -529,7 +529,7 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
     });
 
     describe('the delivery log', () => {
-      it('logDelivery, deliveriesOf newest first with a limit, pruneDeliveries', async () => {
+      it('logDeliveries, deliveriesOf newest first with a limit, pruneDeliveries', async () => {
         const { events } = await ready();
         const d = (i: number, over: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
           webhookId: 'dl-w1', kind: 'event', eventSeq: String(100 + i), subscriptionId: 'dl-s', attempt: 1,
@@ -542,9 +542,11 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
           d(3, { kind: 'replay' }),
           d(4),
         ];
-        for (const x of logged) await events.logDelivery(x);
+        await events.logDeliveries(logged.slice(0, 2));
+        await events.logDeliveries(logged.slice(2));
+        await events.logDeliveries([]);
         const other = d(9, { webhookId: 'dl-w2' });
-        await events.logDelivery(other);
+        await events.logDeliveries([other]);
 
         assert.deepEqual(await events.deliveriesOf('dl-w1', 10), [...logged].reverse());
         assert.deepEqual(await events.deliveriesOf('dl-w1', 3), [logged[4], logged[3], logged[2]]);

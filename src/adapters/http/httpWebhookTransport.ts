@@ -1,6 +1,6 @@
-// Webhook requests over node's http/https clients: a fresh connection per request (receivers are few and calls
-// rare next to the API's own traffic), redirects never followed (X counts a 3XX as a failed CRC), the answer read up
-// to 64 KB, the whole exchange bounded by the request's deadline.
+// Webhook requests over node's http/https clients: connections kept alive per receiver (a webhook takes one POST
+// per event), redirects never followed (X counts a 3XX as a failed CRC), the answer read up to 64 KB, the whole
+// exchange bounded by the request's deadline.
 import http from 'node:http';
 import https from 'node:https';
 import type { OutboundRequest, OutboundResult, WebhookTransport } from '../../ports/webhookTransport.ts';
@@ -8,7 +8,18 @@ import type { OutboundRequest, OutboundResult, WebhookTransport } from '../../po
 const MAX_BODY = 64 * 1024;
 
 export class HttpWebhookTransport implements WebhookTransport {
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 16, timeout: 30_000 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 16, timeout: 30_000 }),
+  };
+
   constructor(private readonly userAgent = 'likes-api-webhooks') {}
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
 
   send(request: OutboundRequest): Promise<OutboundResult> {
     const started = performance.now();
@@ -28,11 +39,12 @@ export class HttpWebhookTransport implements WebhookTransport {
         done({ error: 'invalid URL', latencyMs: 0 });
         return;
       }
-      const client = url.protocol === 'https:' ? https : http;
+      const secure = url.protocol === 'https:';
+      const client = secure ? https : http;
       const body = request.body === undefined ? undefined : Buffer.from(request.body);
       const req = client.request(url, {
         method: request.method,
-        agent: false,
+        agent: secure ? this.agents.https : this.agents.http,
         headers: {
           'user-agent': this.userAgent,
           ...(body ? { 'content-length': String(body.length) } : {}),

@@ -63,8 +63,9 @@ const S = {
   move: stmt('move', 'UPDATE event_cursors SET position = $1 WHERE name = $2 AND owner = $3 RETURNING 1'),
   release: stmt('release', 'UPDATE event_cursors SET leased_until = 0 WHERE name = $1 AND owner = $2'),
   dropCursor: stmt('drop_cursor', 'DELETE FROM event_cursors WHERE name = $1'),
-  logDelivery: stmt('log_delivery', `INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS})
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`),
+  logDeliveries: stmt('log_deliveries', `INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS})
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::bigint[], $9::bigint[])
+    WITH ORDINALITY AS d(webhook_id, kind, event_seq, subscription_id, attempt, status, error, latency_ms, at, n) ORDER BY n`),
   deliveries: stmt('deliveries', `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = $1
     ORDER BY id DESC LIMIT $2`),
   pruneDeliveries: stmt('prune_deliveries',
@@ -150,8 +151,10 @@ export class PostgresEventStore implements EventStore {
     await this.q(S.dropCursor, [name]);
   }
 
-  async logDelivery(delivery: DeliveryRecord): Promise<void> {
-    await this.q(S.logDelivery, deliveryToRow(delivery));
+  async logDeliveries(deliveries: readonly DeliveryRecord[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    const rows = deliveries.map(deliveryToRow);
+    await this.q(S.logDeliveries, rows[0].map((_, column) => rows.map((r) => r[column])));
   }
   async deliveriesOf(webhookId: string, limit: number): Promise<DeliveryRecord[]> {
     return (await this.q(S.deliveries, [webhookId, limit])).map(deliveryFromRow);

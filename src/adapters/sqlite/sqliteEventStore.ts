@@ -151,8 +151,11 @@ export class SqliteEventStore implements EventStore {
     this.s.dropCursor.run(name);
   }
 
-  async logDelivery(delivery: DeliveryRecord): Promise<void> {
-    this.s.logDelivery.run(...deliveryToRow(delivery));
+  async logDeliveries(deliveries: readonly DeliveryRecord[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    this.db.transaction(() => {
+      for (const d of deliveries) this.s.logDelivery.run(...deliveryToRow(d));
+    }).immediate();
   }
   async deliveriesOf(webhookId: string, limit: number): Promise<DeliveryRecord[]> {
     return (this.s.deliveries.all(webhookId, limit) as Row[]).map(deliveryFromRow);

@@ -43,19 +43,32 @@ export interface DispatcherDeps {
   delivered?: (appId: string, event: OutboxEvent) => void;
 }
 
-/** A post being retried: which event and post, how many attempts so far, and when the first was made. */
+/** A post being retried: how many attempts so far, and when the first was made (world clock). */
 interface Retry {
-  position: string;
-  index: number;
   attempts: number;
   firstAt: number;
 }
 
+/** What this instance holds of one webhook while it has the lease. */
+interface Held {
+  name: string;
+  /** The cursor's position (only the holder moves it). */
+  position: string | null;
+  /** When the lease is next renewed in the store (real time). */
+  renewAt: number;
+  /** Posts past the cursor already acknowledged (or given up), by `position#index`: not sent again. */
+  done: Set<string>;
+  /** Posts waiting for their next attempt, by `position#index`. */
+  retries: Map<string, Retry>;
+}
+
+/** Posts of one batch in flight at once at most (each lane, one filtered user's, goes one post at a time). */
+const LANES = 16;
+
 export class WebhookDispatcher {
   private readonly owner = randomUUID();
-  private readonly retries = new Map<string, Retry>();
   /** The leases this instance holds, by webhook id. */
-  private readonly held = new Map<string, { name: string; position: string | null; renewAt: number }>();
+  private readonly held = new Map<string, Held>();
   private readonly stopping = new AbortController();
   private running: Promise<void> | null = null;
   private lastPrune = 0;
@@ -77,12 +90,13 @@ export class WebhookDispatcher {
 
   private async loop(): Promise<void> {
     while (!this.stopping.signal.aborted) {
+      const seen = this.deps.signal.generation;
       try {
         await this.tick();
       } catch (err) {
         this.deps.log.warn({ err }, 'events: a delivery round failed; retrying');
       }
-      await this.deps.signal.wait(POLL_MS, this.stopping.signal);
+      await this.deps.signal.wait(POLL_MS, this.stopping.signal, seen);
     }
   }
 
@@ -108,56 +122,96 @@ export class WebhookDispatcher {
     await this.deps.store.events.pruneDeliveries(before);
   }
 
-  /** Delivers what is due to one webhook, if this instance holds (or can take) its lease. */
+  /**
+   * Delivers what is due to one webhook, if this instance holds (or can take) its lease. A batch's posts go out in
+   * lanes, one per filtered user, in parallel: each lane in outbox order (order per user), a failing post holding
+   * back its lane's later posts only. The cursor then moves to the last event all of whose posts are done, and the
+   * batch's attempts are logged in one write: a crash in between repeats those events (at least once), never skips one.
+   */
   private async pump(webhook: WebhookRecord, subscriptions: SubscriptionRecord[]): Promise<void> {
     const { events } = this.deps.store;
-    const name = webhookCursorName(webhook.id);
-    const position0 = await this.holdLease(webhook.id, name);
-    if (position0 === undefined) return;
     const app = await this.deps.store.appById(webhook.appId);
     if (!app) return;
-    webhook = await this.keepValid(app, webhook);
-    let position = position0;
-    for (;;) {
-      const batch = await events.eventsAfter(position, BATCH);
-      if (batch.length === 0) return;
-      const records = await recordsFor(this.deps.store, batch);
-      for (const event of batch) {
+    const log: DeliveryRecord[] = [];
+    try {
+      for (let first = true; ; first = false) {
+        const held = await this.holdLease(webhook.id);
+        if (!held) return;
+        if (first) webhook = await this.keepValid(app, webhook);
+        const batch = await events.eventsAfter(held.position, BATCH);
+        if (batch.length === 0) return;
+        const records = await recordsFor(this.deps.store, batch);
         // X delivers nothing to an invalid webhook; what it missed can be replayed once it is valid again.
-        const posts = webhook.validity.valid ? postsFor(event, subscriptions, records) : [];
-        for (let index = 0; index < posts.length; index++) {
-          if (!(await this.post(webhook, app, posts[index], index))) return;
+        const plan = batch.map((event) => ({ event, posts: webhook.validity.valid ? postsFor(event, subscriptions, records) : [] }));
+        await this.sendLanes(held, webhook, app, plan, log);
+        let done = held.position;
+        for (const { event, posts } of plan) {
+          if (!posts.every((_, i) => held.done.has(postKey(event, i)))) break;
+          done = event.position;
         }
-        this.retries.delete(webhook.id);
-        if (!(await events.moveCursor(name, this.owner, event.position))) {
-          this.held.delete(webhook.id);
-          return;
+        if (done !== held.position && done !== null) {
+          if (!(await events.moveCursor(held.name, this.owner, done))) {
+            this.held.delete(webhook.id);
+            return;
+          }
+          held.position = done;
+          const passed = new Set(plan.slice(0, plan.findIndex((p) => p.event.position === done) + 1).map((p) => p.event.position));
+          for (const key of held.done) if (passed.has(key.slice(0, key.lastIndexOf('#')))) held.done.delete(key);
         }
-        position = event.position;
-        const held = this.held.get(webhook.id);
-        if (held) held.position = position;
+        if (done !== batch[batch.length - 1].position || batch.length < BATCH) return;
       }
-      if (batch.length < BATCH) return;
+    } finally {
+      if (log.length > 0) await events.logDeliveries(log);
     }
   }
 
+  /** Sends a batch's posts, lane by lane (a lane: the posts of one filtered user, in order), LANES at a time. */
+  private async sendLanes(
+    held: Held, webhook: WebhookRecord, app: AppRecord, plan: { event: OutboxEvent; posts: EventPost[] }[], log: DeliveryRecord[],
+  ): Promise<void> {
+    const lanes = new Map<string, { post: EventPost; key: string }[]>();
+    for (const { event, posts } of plan) {
+      posts.forEach((post, i) => {
+        const key = postKey(event, i);
+        if (held.done.has(key)) return;
+        const lane = lanes.get(post.subscription.userId) ?? [];
+        lane.push({ post, key });
+        lanes.set(post.subscription.userId, lane);
+      });
+    }
+    const queue = [...lanes.values()];
+    const worker = async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (const { post, key } of lane) {
+          if (!(await this.post(held, webhook, app, post, key, log))) break;
+          held.done.add(key);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, worker));
+  }
+
   /**
-   * The webhook's cursor position if this instance holds its lease (taken or renewed in the store at most every half
-   * lease; in between, the position this instance moved it to is the cursor's, as only the holder moves it);
-   * undefined when another instance holds it.
+   * What this instance holds of the webhook, taking or renewing its lease in the store when due (every half lease;
+   * in between, the position this instance moved the cursor to is the cursor's, as only the holder moves it); null
+   * when another instance holds it.
    */
-  private async holdLease(webhookId: string, name: string): Promise<string | null | undefined> {
+  private async holdLease(webhookId: string): Promise<Held | null> {
     const real = this.deps.realClock.now();
     const held = this.held.get(webhookId);
-    if (held && real < held.renewAt) return held.position;
+    if (held && real < held.renewAt) return held;
+    const name = webhookCursorName(webhookId);
     const lease = await this.deps.store.events.leaseCursor(name, this.owner, real, real + LEASE_MS, null);
     if (!lease) {
       this.held.delete(webhookId);
-      this.retries.delete(webhookId);
-      return undefined;
+      return null;
     }
-    this.held.set(webhookId, { name, position: lease.position, renewAt: real + LEASE_MS / 2 });
-    return lease.position;
+    // A lease kept keeps what this instance knows; one (re)taken starts from the stored cursor.
+    const kept = held && held.position === lease.position ? held : undefined;
+    const next: Held = kept ?? { name, position: lease.position, renewAt: 0, done: new Set(), retries: new Map() };
+    next.renewAt = real + LEASE_MS / 2;
+    this.held.set(webhookId, next);
+    return next;
   }
 
   /** The periodic CRC (by the lease holder only) and the 28-hour rule. */
@@ -172,42 +226,43 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Posts one body, on X's retry schedule. True when the cursor may move past it: acknowledged, or its attempts
-   * spent (the event is dropped, as X drops it); false while a retry is due later.
+   * Posts one body, on X's retry schedule. True when it is done: acknowledged, or its attempts spent (the event is
+   * dropped for this webhook, as X drops it); false while a retry is due later.
    */
-  private async post(webhook: WebhookRecord, app: AppRecord, post: EventPost, index: number): Promise<boolean> {
+  private async post(held: Held, webhook: WebhookRecord, app: AppRecord, post: EventPost, key: string, log: DeliveryRecord[]): Promise<boolean> {
     const now = this.deps.clock.now();
-    let retry = this.retries.get(webhook.id);
-    if (retry && (retry.position !== post.event.position || retry.index !== index)) retry = undefined;
+    const retry = held.retries.get(key);
     if (retry) {
       const due = nextDeliveryAttemptAt(retry.firstAt, retry.attempts);
       if (due === null) return true;
       if (due > now) return false;
     }
     const attempt = retry ? retry.attempts + 1 : 1;
-    const ok = await deliver(this.deps, webhook, app, post, { kind: 'event', attempt });
-    if (ok) {
-      this.retries.delete(webhook.id);
+    const { ok, record } = await deliver(this.deps, webhook, app, post, { kind: 'event', attempt });
+    log.push(record);
+    const next = { attempts: attempt, firstAt: retry?.firstAt ?? now };
+    if (ok || nextDeliveryAttemptAt(next.firstAt, next.attempts) === null) {
+      held.retries.delete(key);
       return true;
     }
-    const next = { position: post.event.position, index, attempts: attempt, firstAt: retry?.firstAt ?? now };
-    if (nextDeliveryAttemptAt(next.firstAt, next.attempts) === null) {
-      this.retries.delete(webhook.id);
-      return true;
-    }
-    this.retries.set(webhook.id, next);
+    held.retries.set(key, next);
     return false;
   }
 }
 
-/** One signed POST of a post to its webhook, logged; true when the receiver acknowledged it (a 2XX in time). */
+const postKey = (event: OutboxEvent, index: number): string => `${event.position}#${index}`;
+
+/**
+ * One signed POST of a post to its webhook: whether the receiver acknowledged it (a 2XX in time), and the attempt
+ * as the delivery log keeps it (the caller writes it).
+ */
 export async function deliver(
-  deps: Pick<DispatcherDeps, 'store' | 'transport' | 'secretsOf' | 'clock' | 'delivered'>,
+  deps: Pick<DispatcherDeps, 'transport' | 'secretsOf' | 'clock' | 'delivered'>,
   webhook: WebhookRecord,
   app: AppRecord,
   post: EventPost,
   how: { kind: 'event' | 'replay'; attempt: number },
-): Promise<boolean> {
+): Promise<{ ok: boolean; record: DeliveryRecord }> {
   const body = post.render(how.kind === 'replay');
   const result = await deps.transport.send({
     method: 'POST',
@@ -223,7 +278,6 @@ export async function deliver(
     attempt: how.attempt, status, error: ok ? null : 'error' in result ? result.error : `HTTP ${status}`,
     latencyMs: result.latencyMs, at: deps.clock.now(),
   };
-  await deps.store.events.logDelivery(record);
   if (ok) deps.delivered?.(app.id, post.event);
-  return ok;
+  return { ok, record };
 }

@@ -3,18 +3,24 @@
 // enough (a wake-up is a shortcut, never the guarantee).
 export class EventSignal {
   private waiters = new Set<() => void>();
+  /** How many pulses so far: a reader notes it before reading, so a pulse during its read is not missed. */
+  generation = 0;
 
   /** Something was written to the outbox. */
   pulse(): void {
+    this.generation++;
     const waiters = this.waiters;
     this.waiters = new Set();
     for (const wake of waiters) wake();
   }
 
-  /** Resolves at the next pulse, after `ms`, or when `abort` fires, whichever comes first. */
-  wait(ms: number, abort?: AbortSignal): Promise<void> {
+  /**
+   * Resolves at the next pulse, after `ms`, or when `abort` fires, whichever comes first; at once when a pulse came
+   * after generation `since`.
+   */
+  wait(ms: number, abort?: AbortSignal, since = this.generation): Promise<void> {
     return new Promise((resolve) => {
-      if (abort?.aborted) return resolve();
+      if (abort?.aborted || since !== this.generation) return resolve();
       const wake = () => {
         clearTimeout(timer);
         abort?.removeEventListener('abort', wake);

@@ -9,7 +9,7 @@ import { deliver, type DispatcherDeps } from './dispatcher.ts';
 import { eventFailure } from './eventProblems.ts';
 import { isoMillis, parseMinute } from './eventTimes.ts';
 import { postsFor, recordsFor } from './feeds.ts';
-import type { WebhookRecord } from './records.ts';
+import type { DeliveryRecord, WebhookRecord } from './records.ts';
 import { signatureHeaders } from './webhookCrypto.ts';
 import type { WebhookService } from './webhooks.ts';
 import { LEGACY_AAA_RETRY_SCHEDULE } from './webhookValidity.ts';
@@ -82,11 +82,15 @@ export class WebhookReplays {
         const batch = await events.eventsBetween(window.from, window.to, position, BATCH);
         if (batch.length === 0) break;
         const records = await recordsFor(this.deps.store, batch);
+        const log: DeliveryRecord[] = [];
         for (const event of batch) {
           for (const post of postsFor(event, subscriptions, records)) {
-            if (!(await deliver(this.deps, webhook, app, post, { kind: 'replay', attempt: 1 }))) state = 'Incomplete';
+            const { ok, record } = await deliver(this.deps, webhook, app, post, { kind: 'replay', attempt: 1 });
+            log.push(record);
+            if (!ok) state = 'Incomplete';
           }
         }
+        await events.logDeliveries(log);
         position = batch[batch.length - 1].position;
         const real = this.deps.realClock.now();
         await events.leaseCursor(name, jobId, real, real + JOB_LEASE_MS, null);
