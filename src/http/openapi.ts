@@ -65,7 +65,7 @@ export function buildOpenApi(routes: readonly ApiRoute[], serverUrl: string): Js
         default: { description: 'The request has failed.', content: { 'application/problem+json': { schema: ref('Problem') } } },
       },
     };
-    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: ref(r.body.name) } } };
+    if (r.body) op.requestBody = { required: r.body.optional !== true, content: { 'application/json': { schema: ref(r.body.name) } } };
     (paths[path] ??= {})[r.method.toLowerCase()] = op;
   }
   return {

@@ -56,6 +56,11 @@ export interface NamedSchema<S = Json> {
   schema: S;
 }
 
+/** A request body's schema, and whether the body may be left out (the handler then sees none). */
+export interface BodySpec<S> extends NamedSchema<S> {
+  optional?: boolean;
+}
+
 interface RouteInfo {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Fastify-style path, e.g. /2/users/:id/liked_tweets */
@@ -83,14 +88,14 @@ type BodyValue<B extends BodySchema> = [B] extends [never] ? undefined : BodyOf<
 export interface RouteSpec<Q extends readonly ParamSpec[], B extends BodySchema, Body> extends RouteInfo {
   query: Q;
   /** JSON schema of the request body, for routes that take one. */
-  body?: NamedSchema<B>;
+  body?: BodySpec<B>;
   handle(ctx: ApiContext<QueryOf<Q>, NoInfer<Body>>): Promise<ApiResult>;
 }
 
 /** A route as the server runs it, whatever its parameters. */
 export interface ApiRoute extends RouteInfo {
   query: readonly ParamSpec[];
-  body?: NamedSchema<BodySchema>;
+  body?: BodySpec<BodySchema>;
   /**
    * Checks path and query (every problem at once, X's messages) and returns the handler bound to the typed values.
    * The body is read when the handler runs, as it always was: after path, query, auth and limits.
@@ -110,7 +115,8 @@ export function apiRoute<const Q extends readonly ParamSpec[], const B extends B
       const query = parseRequestParams(spec.pathParams, path, spec.query, rawQuery);
       return ({ rawBody, contentType, ...ctx }) => {
         // With a schema, B is its type and the body was read against it; without one, B is never and the body undefined.
-        const body = (bodySchema ? readJsonBody(bodySchema, contentType, rawBody) : undefined) as Body;
+        const absent = spec.body?.optional === true && (rawBody ?? '').trim() === '';
+        const body = (bodySchema && !absent ? readJsonBody(bodySchema, contentType, rawBody) : undefined) as Body;
         return handle({ ...ctx, path, query, body });
       };
     },

@@ -4,9 +4,11 @@ import type { Logger } from '../../ports/logger.ts';
 import type { LikesStore } from '../../ports/store.ts';
 import type { WebhookTransport } from '../../ports/webhookTransport.ts';
 import type { SnowflakeIds } from '../ids.ts';
+import { AccountActivitySubscriptions } from './accountActivity.ts';
 import { ActivitySubscriptions } from './activitySubscriptions.ts';
 import { WebhookDispatcher, type DispatcherDeps } from './dispatcher.ts';
 import { EventSignal } from './eventSignal.ts';
+import type { OutboxEvent } from './records.ts';
 import { WebhookReplays } from './replays.ts';
 import { WebhookService, type SecretsOf } from './webhooks.ts';
 
@@ -14,8 +16,11 @@ export interface WorldEvents {
   signal: EventSignal;
   webhooks: WebhookService;
   activity: ActivitySubscriptions;
+  accountActivity: AccountActivitySubscriptions;
   dispatcher: WebhookDispatcher;
   replays: WebhookReplays;
+  /** Bills an event delivered to an App (webhook post or stream line). */
+  delivered: (appId: string, event: OutboxEvent) => void;
 }
 
 export interface WorldEventsParts {
@@ -38,7 +43,9 @@ export function assembleEvents(parts: WorldEventsParts, signal = new EventSignal
     signal,
     webhooks,
     activity: new ActivitySubscriptions(store.events, store, ids, clock),
+    accountActivity: new AccountActivitySubscriptions(store.events, ids, clock),
     dispatcher: new WebhookDispatcher({ ...parts, webhooks, signal }),
     replays: new WebhookReplays(parts, webhooks, ids, parts.log),
+    delivered: parts.delivered ?? (() => {}),
   };
 }
