@@ -13,8 +13,8 @@
 //   only events it delivers are likes, which `like.read` is the grant for. OAuth 1.0a user tokens need no particular
 //   App permission (likes are readable with `read`).
 // - The create body is optional: X's OpenAPI marks an empty object (`{}`) required, X's own quickstart sends none.
+import { createHash } from 'node:crypto';
 import type { EventStore } from '../../ports/eventStore.ts';
-import type { SnowflakeIds } from '../ids.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { AppRecord, OAuth2Scope, Policy } from '../model.ts';
 import type { Principal } from '../principal.ts';
@@ -37,7 +37,6 @@ export class AccountActivitySubscriptions {
 
   constructor(
     private readonly events: EventStore,
-    private readonly ids: SnowflakeIds,
     private readonly clock: Clock,
   ) {}
 
@@ -56,7 +55,7 @@ export class AccountActivitySubscriptions {
       }
       const now = this.clock.now();
       const subscription: SubscriptionRecord = {
-        id: this.ids.next(), appId: app.id, product: 'account_activity', eventType: ACCOUNT_ACTIVITY_ALL, userId,
+        id: subscriptionIdOf(app.id, webhookId, userId), appId: app.id, product: 'account_activity', eventType: ACCOUNT_ACTIVITY_ALL, userId,
         direction: null, tag: null, webhookId, createdAt: now, updatedAt: now,
       };
       await this.events.putSubscription(subscription);
@@ -135,6 +134,15 @@ export class AccountActivitySubscriptions {
       if (this.creating.get(appId) === settled) this.creating.delete(appId);
     }
   }
+}
+
+/**
+ * A subscription's id, named by what it subscribes (App, webhook, user): two instances accepting the same
+ * subscription at once write one row, not two (the duplicate check above only sees this process's own writes).
+ */
+function subscriptionIdOf(appId: string, webhookId: string, userId: string): string {
+  const digest = createHash('sha256').update(`account_activity\n${appId}\n${webhookId}\n${userId}`).digest();
+  return (digest.readBigUInt64BE(0) >> 1n).toString();
 }
 
 /** The App's subscription allowance across all its webhooks, by tier (eventLimits.ts). */

@@ -43,7 +43,7 @@ export function assembleEvents(parts: WorldEventsParts, signal = new EventSignal
     signal,
     webhooks,
     activity: new ActivitySubscriptions(store.events, store, ids, clock),
-    accountActivity: new AccountActivitySubscriptions(store.events, ids, clock),
+    accountActivity: new AccountActivitySubscriptions(store.events, clock),
     dispatcher: new WebhookDispatcher({ ...parts, webhooks, signal }),
     replays: new WebhookReplays(parts, webhooks, ids, parts.log),
     delivered: parts.delivered ?? (() => {}),
