@@ -188,7 +188,14 @@ export class Worlds {
    * Their data and shared state stay; the next request opens them again.
    */
   async releaseIdle(now: number): Promise<string[]> {
-    const idle = [...this.lastUsed].filter(([, at]) => now - at > IDLE_WORLD_MS).map(([id]) => id);
+    const idle: string[] = [];
+    for (const [id, at] of this.lastUsed) {
+      if (now - at <= IDLE_WORLD_MS) continue;
+      // A world serving a stream is in use however long ago the stream's request came.
+      const world = await this.opened.get(id)?.catch(() => null);
+      if (world && world.events.connections.holding > 0) this.lastUsed.set(id, now);
+      else idle.push(id);
+    }
     for (const id of idle) {
       await this.retire(this.opened.get(id));
       this.opened.delete(id);

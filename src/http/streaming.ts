@@ -16,8 +16,9 @@ export class OpenStreams {
     return () => this.open.delete(controller);
   }
 
+  /** Ends every open stream, the reason (`server_shutdown`) recorded with each connection. */
   closeAll(): void {
-    for (const c of this.open) c.abort();
+    for (const c of this.open) c.abort('server_shutdown');
     this.open.clear();
   }
 }
@@ -39,6 +40,7 @@ export async function streamAnswer(
   const controller = new AbortController();
   const forget = streams.add(controller);
   const gone = () => controller.abort();
+  // (The client going aborts with no reason: a stream's record says `client_disconnected`.)
   res.on('close', gone);
   const keepAlive = setInterval(() => {
     if (!res.writableEnded) res.write('\r\n');

@@ -10,6 +10,7 @@ import { WebhookDispatcher, type DispatcherDeps } from './dispatcher.ts';
 import { EventSignal } from './eventSignal.ts';
 import type { OutboxEvent } from './records.ts';
 import { WebhookReplays } from './replays.ts';
+import { StreamConnections } from './streamConnections.ts';
 import { WebhookService, type SecretsOf } from './webhooks.ts';
 
 export interface WorldEvents {
@@ -19,6 +20,8 @@ export interface WorldEvents {
   accountActivity: AccountActivitySubscriptions;
   dispatcher: WebhookDispatcher;
   replays: WebhookReplays;
+  /** The world's stream connections (the activity stream, the likes streams). */
+  connections: StreamConnections;
   /** Bills an event delivered to an App (webhook post or stream line). */
   delivered: (appId: string, event: OutboxEvent) => void;
 }
@@ -46,6 +49,7 @@ export function assembleEvents(parts: WorldEventsParts, signal = new EventSignal
     accountActivity: new AccountActivitySubscriptions(store.events, clock),
     dispatcher: new WebhookDispatcher({ ...parts, webhooks, signal }),
     replays: new WebhookReplays(parts, webhooks, ids, parts.log),
+    connections: new StreamConnections(store.events, clock, parts.realClock),
     delivered: parts.delivered ?? (() => {}),
   };
 }
