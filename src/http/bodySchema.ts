@@ -1,6 +1,6 @@
 // Request bodies checked against their own JSON schema (the one /openapi.json serves), with X's messages. Only the
-// subset X's bodies need is understood: objects of required or optional strings (a pattern, length bounds, an enum)
-// and objects again; the types below refuse anything else at compile time, so no schema can claim a check that is not made.
+// subset X's bodies need is understood: objects of required or optional strings (a pattern, length bounds, an enum),
+// lists of strings and objects again; the types below refuse anything else at compile time, so no schema can claim a check that is not made.
 import type { FromSchema } from 'json-schema-to-ts';
 import { invalidRequest } from '../domain/problems.ts';
 import { parseJsonBody } from './jsonBody.ts';
@@ -12,13 +12,23 @@ export interface StringSchema {
   readonly minLength?: number;
   readonly maxLength?: number;
   readonly enum?: readonly string[];
+  readonly description?: string;
 }
 
-/** An object: its members (strings or objects again), which are required, whether others are refused. */
+/** A list of strings, with bounds on its length. */
+export interface StringArraySchema {
+  readonly type: 'array';
+  readonly items: StringSchema;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly description?: string;
+}
+
+/** An object: its members (strings, lists of strings or objects again), which are required, whether others are refused. */
 export interface BodySchema {
   readonly type: 'object';
   readonly required?: readonly string[];
-  readonly properties: Readonly<Record<string, StringSchema | BodySchema>>;
+  readonly properties: Readonly<Record<string, StringSchema | StringArraySchema | BodySchema>>;
   readonly additionalProperties?: false;
 }
 
@@ -62,6 +72,10 @@ function checkObject(schema: BodySchema, body: Record<string, unknown>, prefix: 
       continue;
     }
     // X words a non-string against a pattern as a mismatch, as it does a string that fails it.
+    if (property.type === 'array') {
+      checkArray(property, value, name);
+      continue;
+    }
     const problem = typeof value === 'string' ? stringProblem(property, value)
       : property.pattern !== undefined ? `does not match ${property.pattern}` : 'is not a string';
     if (problem) {
@@ -73,6 +87,23 @@ function checkObject(schema: BodySchema, body: Record<string, unknown>, prefix: 
     const extra = Object.keys(body).find((k) => !Object.hasOwn(schema.properties, k));
     if (extra !== undefined) throw refuse(`The \`${prefix}${extra}\` body parameter is not one this endpoint takes.`, { [prefix + extra]: [] });
   }
+}
+
+function checkArray(schema: StringArraySchema, value: unknown, name: string): void {
+  const text = JSON.stringify(value);
+  if (!Array.isArray(value)) throw refuse(`The \`${name}\` body parameter value [${text}] is not an array`, { [name]: [text] });
+  const min = schema.minItems ?? 0;
+  const max = schema.maxItems ?? Infinity;
+  if (value.length < min || value.length > max) {
+    throw refuse(`The \`${name}\` body parameter value [${text}] must have between ${min} and ${max} items`, { [name]: [text] });
+  }
+  value.forEach((item, i) => {
+    const problem = typeof item === 'string' ? stringProblem(schema.items, item) : 'is not a string';
+    if (problem) {
+      const shown = typeof item === 'string' ? item : JSON.stringify(item);
+      throw refuse(`The \`${name}[${i}]\` body parameter value [${shown}] ${problem}`, { [`${name}[${i}]`]: [shown] });
+    }
+  });
 }
 
 function stringProblem(schema: StringSchema, value: string): string | null {

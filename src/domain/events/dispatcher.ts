@@ -20,7 +20,9 @@ import {
 } from './webhookValidity.ts';
 
 /** How long a lease lasts without renewal: after a crash, another instance takes the webhook over within this. */
-export const LEASE_MS = 5_000;
+export const LEASE_MS = 8_000;
+/** A lease is renewed once less than this is left: more than one attempt's timeout, so no post outlives it. */
+const RENEW_BEFORE_MS = LEGACY_AAA_RETRY_SCHEDULE.attemptTimeoutMs + 1_000;
 /** How often the outbox is polled when no local write woke the dispatcher (events made by other instances). */
 export const POLL_MS = 250;
 const BATCH = 100;
@@ -183,6 +185,7 @@ export class WebhookDispatcher {
     const worker = async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
         for (const { post, key } of lane) {
+          if ((await this.holdLease(webhook.id)) !== held) return; // renewed as the round goes: a long round keeps its lease
           if (!(await this.post(held, webhook, app, post, key, log))) break;
           held.done.add(key);
         }
@@ -209,7 +212,7 @@ export class WebhookDispatcher {
     // A lease kept keeps what this instance knows; one (re)taken starts from the stored cursor.
     const kept = held && held.position === lease.position ? held : undefined;
     const next: Held = kept ?? { name, position: lease.position, renewAt: 0, done: new Set(), retries: new Map() };
-    next.renewAt = real + LEASE_MS / 2;
+    next.renewAt = real + LEASE_MS - RENEW_BEFORE_MS;
     this.held.set(webhookId, next);
     return next;
   }

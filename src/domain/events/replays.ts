@@ -1,7 +1,6 @@
 // POST /2/webhooks/replay (docs/reference/x-events.md §1.11): the events of a past window (minute granularity, both
 // ends inclusive, within the last 24 hours) posted again to a webhook, each with X's `"meta":{"replay":true}`, then
 // a `replay_job_status` event. One job per webhook at a time, across instances (a leased cursor names the job).
-import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { SnowflakeIds } from '../ids.ts';
 import type { AppRecord, Policy } from '../model.ts';
@@ -55,11 +54,18 @@ export class WebhookReplays {
     const now = this.deps.clock.now();
     const window = replayWindow(fromDate, toDate, now, policy);
     const webhook = await this.webhooks.own(app, webhookId);
+    // X lists CrcValidationFailed among replay's failures: an invalid webhook is re-validated (PUT) first.
+    if (!webhook.validity.valid) {
+      throw eventFailure('CrcValidationFailed', 'The webhook is not valid: re-validate it with PUT /2/webhooks/{webhook_id} first');
+    }
     const jobId = this.ids.next();
     const real = this.deps.realClock.now();
     const lease = await this.deps.store.events.leaseCursor(replayCursorName(webhookId), jobId, real, real + JOB_LEASE_MS, null);
     if (!lease) throw eventFailure('ReplayConflictError', 'A replay job is already in progress for the specified webhook');
-    this.jobs.add(this.run(jobId, app, webhook, window).catch((err) => this.log.warn({ err, jobId }, 'events: replay job failed')));
+    const job: Promise<void> = this.run(jobId, app, webhook, window)
+      .catch((err) => this.log.warn({ err, jobId }, 'events: replay job failed'))
+      .finally(() => this.jobs.delete(job));
+    this.jobs.add(job);
     return { data: { job_id: jobId, created_at: isoMillis(now) } };
   }
 

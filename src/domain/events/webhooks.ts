@@ -36,6 +36,7 @@ export class WebhookService {
   async register(app: AppRecord, policy: Policy, url: string): Promise<Json> {
     const check = checkWebhookUrl(url, policy.webhookUrls);
     if (!check.ok) throw eventFailure('UrlValidationFailed', check.reason);
+    url = check.url; // kept and compared in checkWebhookUrl's normalized form: HTTP://H/p is the webhook http://h/p
     const mine = await this.events.webhooksOfApp(app.id);
     if (mine.some((w) => w.url === url)) throw eventFailure('DuplicateUrlFailed', 'A webhook is already registered by your application for this URL');
     if (mine.length >= EVENT_LIMITS[policy.rateLimitTier].webhooksPerApp) {

@@ -1,10 +1,8 @@
 // Stream connections over HTTP (docs/reference/x-events.md §4.4, §4.5): the recovery parameters every stream takes,
 // how a stream route opens its connection (400s, then the App's connection limit as X's 429, then the kept-open
 // answer), and /2/connections: the App's connection history, and ending connections by UUID, by endpoint, or all.
-import { parseJsonBody } from '../../jsonBody.ts';
-import { parseRequestParams, type ParamSpec, type PathParamSpec } from '../../params.ts';
+import type { ParamSpec, PathParamSpec } from '../../params.ts';
 import { apiRoute, type ApiContext, type ApiResult, type ApiRoute, type StreamSink } from '../../routeSpec.ts';
-import type { BodySchema } from '../../bodySchema.ts';
 import { isoMillis } from '../../../domain/events/eventTimes.ts';
 import { tooManyConnections } from '../../../domain/events/eventProblems.ts';
 import { followOutbox, streamStartOf, type StreamTimeParams } from '../../../domain/events/outboxReader.ts';
@@ -222,11 +220,7 @@ const deleteByEndpoint = apiRoute({
   },
 });
 
-/**
- * `DeleteConnectionsByUuidsRequest` as X's OpenAPI gives it. Its array is more than the body checker reads
- * (bodySchema.ts takes objects of strings), so this route reads its body itself (readUuids) and the schema only
- * documents it.
- */
+/** `DeleteConnectionsByUuidsRequest` as X's OpenAPI gives it. */
 export const DeleteConnectionsByUuidsRequest = {
   type: 'object',
   required: ['uuids'],
@@ -236,35 +230,7 @@ export const DeleteConnectionsByUuidsRequest = {
   },
 } as const;
 
-const refuse = (message: string, parameters: Record<string, string[]> = {}) => invalidRequest([{ parameters, message }]);
-
-/** The body's `uuids`, with the body checker's messages for what is wrong. */
-export function readUuids(contentType: string | undefined, rawBody: string | undefined): string[] {
-  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== 'application/json') throw refuse('Requests with bodies must have content-type of application/json.');
-  const parsed = parseJsonBody(rawBody ?? '');
-  if (!parsed) throw refuse('The request body is not valid JSON.');
-  const body = parsed.value;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw refuse('The request body must be a JSON object.');
-  const members = body as Record<string, unknown>;
-  const uuids = Object.hasOwn(members, 'uuids') ? members.uuids : undefined;
-  if (uuids === undefined) throw refuse('The `uuids` body parameter is missing.', { uuids: [] });
-  const text = JSON.stringify(uuids);
-  if (!Array.isArray(uuids)) throw refuse(`The \`uuids\` body parameter value [${text}] is not an array`, { uuids: [text] });
-  if (uuids.length < 1 || uuids.length > 100) {
-    throw refuse(`The \`uuids\` body parameter value [${text}] must have between 1 and 100 items`, { uuids: [text] });
-  }
-  const bad = uuids.findIndex((u) => typeof u !== 'string');
-  if (bad >= 0) {
-    const item = JSON.stringify(uuids[bad]);
-    throw refuse(`The \`uuids[${bad}]\` body parameter value [${item}] is not a string`, { [`uuids[${bad}]`]: [item] });
-  }
-  const extra = Object.keys(members).find((k) => k !== 'uuids');
-  if (extra !== undefined) throw refuse(`The \`${extra}\` body parameter is not one this endpoint takes.`, { [extra]: [] });
-  return uuids as string[];
-}
-
-const deleteByUuids: ApiRoute = {
+const deleteByUuids = apiRoute({
   ...common,
   method: 'DELETE',
   path: '/2/connections',
@@ -272,17 +238,13 @@ const deleteByUuids: ApiRoute = {
   summary: 'Terminates multiple streaming connections by their UUIDs for the authenticated application',
   endpoint: 'connections_delete',
   query: [],
-  // Documented only (see DeleteConnectionsByUuidsRequest): readUuids checks it.
-  body: { name: 'DeleteConnectionsByUuidsRequest', schema: DeleteConnectionsByUuidsRequest as unknown as BodySchema },
+  body: { name: 'DeleteConnectionsByUuidsRequest', schema: DeleteConnectionsByUuidsRequest },
   response: killsOf('DeleteConnectionsByUuidsResponse'),
-  validate(pathValues, rawQuery) {
-    parseRequestParams([], pathValues, [], rawQuery);
-    return async (ctx) => {
-      const uuids = readUuids(ctx.contentType, ctx.rawBody);
-      const ended = await ctx.world.events.connections.end(ctx.principal.app.id, [...new Set(uuids)]);
-      return { body: killsJson(uuids, ended) };
-    };
+  async handle(ctx) {
+    const { uuids } = ctx.body;
+    const ended = await ctx.world.events.connections.end(ctx.principal.app.id, [...new Set(uuids)]);
+    return { body: killsJson(uuids, ended) };
   },
-};
+});
 
 export const connectionRoutes: readonly ApiRoute[] = [listConnections, deleteAll, deleteByUuids, deleteByEndpoint];
