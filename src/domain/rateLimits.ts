@@ -25,12 +25,12 @@ const eventWindows = Object.fromEntries(
 ) as Record<EventEndpointId, LimitWindow[]>;
 
 const classic: Record<EndpointId, LimitWindow[]> = {
-  ...eventWindows,
   liked_tweets: [w('user', 75, MIN15, 'liked_tweets'), w('app', 75, MIN15, 'liked_tweets')],
   liking_users: [w('user', 75, MIN15, 'liking_users'), w('app', 75, MIN15, 'liking_users')],
   like: [w('user', 50, MIN15, 'like'), w('user', 1000, DAY, 'likes-24h')],
   unlike: [w('user', 50, MIN15, 'unlike'), w('user', 1000, DAY, 'likes-24h')],
   usage_tweets: [w('app', 50, MIN15, 'usage_tweets')],
+  ...eventWindows,
 };
 
 /** The documented table (classic, and Pro/Basic/Free from Dec 2024 to Dec 2025); pay-per-use as observed in 2026. */
@@ -42,20 +42,20 @@ export const RATE_LIMIT_TIERS: Readonly<Record<RateLimitTier, Record<EndpointId,
     unlike: [w('user', 50, MIN15, 'unlike')],
   },
   basic: {
-    ...eventWindows,
     liked_tweets: [w('user', 5, MIN15, 'liked_tweets'), w('app', 5, MIN15, 'liked_tweets')],
     liking_users: [w('user', 5, MIN15, 'liking_users'), w('app', 25, MIN15, 'liking_users')],
     like: [w('user', 200, DAY, 'like')],
     unlike: [w('user', 100, DAY, 'unlike')],
     usage_tweets: classic.usage_tweets,
+    ...eventWindows,
   },
   free: {
-    ...eventWindows,
     liked_tweets: [w('user', 1, MIN15, 'liked_tweets'), w('app', 1, MIN15, 'liked_tweets')],
     liking_users: [w('user', 1, MIN15, 'liking_users'), w('app', 1, MIN15, 'liking_users')],
     like: [w('user', 1, MIN15, 'like')],
     unlike: [w('user', 1, MIN15, 'unlike')],
     usage_tweets: classic.usage_tweets,
+    ...eventWindows,
   },
   'pay-per-use': {
     ...classic,

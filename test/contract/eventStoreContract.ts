@@ -4,16 +4,15 @@
 // Every adapter must pass the SAME assertions; when they differ, fix the adapter, not this file.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type {
   DeliveryRecord, OutboxEvent, StreamConnectionRecord, SubscriptionRecord, WebhookRecord,
 } from '../../src/domain/events/records.ts';
 import { webhookCursorName } from '../../src/domain/events/records.ts';
 import { validatedAt, type WebhookValidity } from '../../src/domain/events/webhookValidity.ts';
 import type { EventStore } from '../../src/ports/eventStore.ts';
-import type { LikesStore } from '../../src/ports/store.ts';
 import { tweet, user } from '../support/records.ts';
-import type { OpenedStore } from './storeContract.ts';
+import { openedStores, type OpenedStore } from '../support/openedStores.ts';
 
 // Times of the outbox events, one range per test so that eventsBetween and pruneEvents (which act on the whole
 // outbox) see only the test's own events: pruning uses the smallest times, nothing else goes below EVENTS_FLOOR.
@@ -89,33 +88,7 @@ const sorted = (xs: readonly string[]): string[] => [...xs].sort();
  */
 export function eventStoreContract(name: string, open: () => Promise<OpenedStore>): void {
   describe(`EventStore contract: ${name}`, () => {
-    const opened: OpenedStore[] = [];
-    let shared: LikesStore | undefined;
-
-    const openStore = async (): Promise<LikesStore> => {
-      const o = await open();
-      opened.push(o);
-      return o.store;
-    };
-    const closeStore = async (store: LikesStore): Promise<void> => {
-      const i = opened.findIndex((o) => o.store === store);
-      if (i < 0) return;
-      const [o] = opened.splice(i, 1);
-      await o.cleanup();
-    };
-    /** The shared, migrated instance (opened on demand, so any single test can run alone). */
-    const ready = async (): Promise<LikesStore> => {
-      if (!shared) {
-        const store = await openStore();
-        await store.migrate();
-        shared = store;
-      }
-      return shared;
-    };
-
-    after(async () => {
-      for (const o of opened.splice(0).reverse()) await o.cleanup();
-    });
+    const { openStore, closeStore, ready } = openedStores(open);
 
     describe('the outbox', () => {
       it('is empty at first: headPosition() is null and eventsAfter(null) returns nothing', async () => {

@@ -2,18 +2,15 @@
 // Every adapter must pass the SAME assertions: the HTTP layer serves whatever the store returns, so a difference
 // between stores is a difference in the bytes X clients receive. When they differ, fix the adapter, not this file.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type {
   BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord,
 } from '../../src/domain/model.ts';
 import type { KeysetPage, LikeKey, LikesStore } from '../../src/ports/store.ts';
+import { openedStores, type OpenedStore } from '../support/openedStores.ts';
 import { app, project, tweet, user } from '../support/records.ts';
 
-export interface OpenedStore {
-  store: LikesStore;
-  /** Closes this instance (the suite's storage itself is removed by the test file once the suite is done). */
-  cleanup: () => Promise<void>;
-}
+export type { OpenedStore } from '../support/openedStores.ts';
 
 /**
  * Runs the contract against one adapter.
@@ -25,33 +22,7 @@ export interface OpenedStore {
  */
 export function storeContract(name: string, open: () => Promise<OpenedStore>): void {
   describe(`LikesStore contract: ${name}`, () => {
-    const opened: OpenedStore[] = [];
-    let shared: LikesStore | undefined;
-
-    const openStore = async (): Promise<LikesStore> => {
-      const o = await open();
-      opened.push(o);
-      return o.store;
-    };
-    const closeStore = async (store: LikesStore): Promise<void> => {
-      const i = opened.findIndex((o) => o.store === store);
-      if (i < 0) return;
-      const [o] = opened.splice(i, 1);
-      await o.cleanup();
-    };
-    /** The shared, migrated instance (opened on demand, so any single test can run alone). */
-    const ready = async (): Promise<LikesStore> => {
-      if (!shared) {
-        const store = await openStore();
-        await store.migrate();
-        shared = store;
-      }
-      return shared;
-    };
-
-    after(async () => {
-      for (const o of opened.splice(0).reverse()) await o.cleanup();
-    });
+    const { openStore, closeStore, ready, share } = openedStores(open);
 
     describe('migrations', () => {
       it('migrates a fresh storage from 3 instances at once', async () => {
@@ -62,7 +33,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         await stores[0].setMeta('contract.migrations', 'one');
         assert.equal(await stores[1].getMeta('contract.migrations'), 'one');
         assert.equal(await stores[2].getMeta('contract.migrations'), 'one');
-        shared = stores[0];
+        share(stores[0]);
         await closeStore(stores[1]);
         await closeStore(stores[2]);
       });

@@ -12,6 +12,7 @@ import { replayCursorName } from '../../src/domain/events/replays.ts';
 import type { DeliveryRecord } from '../../src/domain/events/records.ts';
 import { acceptedCrcTokens, crcResponse } from '../../src/domain/events/webhookCrypto.ts';
 import type { World } from '../../src/worlds.ts';
+import { bearerCall, type JsonAnswer } from '../support/bearerCall.ts';
 import { serverForSuite } from '../support/harness.ts';
 import { PROBLEMS } from '../support/problems.ts';
 import { WebhookReceiver, type Delivery } from '../support/webhookReceiver.ts';
@@ -22,24 +23,10 @@ type User = DemoCredentials['users'][number];
 const server = serverForSuite();
 const receivers: WebhookReceiver[] = [];
 
-interface Answer {
-  status: number;
-  text: string;
-  json: Json;
-}
+const call = (method: string, path: string, token: string, body?: unknown): Promise<JsonAnswer> =>
+  bearerCall(server.baseUrl, method, path, token, body);
 
-async function call(method: string, path: string, token: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: text ? (JSON.parse(text) as Json) : {} };
-}
-
-const admin = (method: string, path: string, body?: unknown): Promise<Answer> =>
+const admin = (method: string, path: string, body?: unknown): Promise<JsonAnswer> =>
   call(method, `/__admin${path}`, server.creds.adminToken!, body);
 
 interface Sandbox {
@@ -133,7 +120,7 @@ async function logUntil(sb: Sandbox, webhookId: string, n: number): Promise<Deli
 }
 
 /** X's invalid-request document with `errors[0].message` starting with `<reason>: `. */
-function assertRefused(res: Answer, reason: string): void {
+function assertRefused(res: JsonAnswer, reason: string): void {
   assert.equal(res.status, 400, res.text);
   assert.equal(res.json.title, 'Invalid Request', res.text);
   assert.equal(res.json.detail, 'One or more parameters to your request was invalid.');

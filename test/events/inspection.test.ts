@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DemoCredentials } from '../../src/demo/demoCredentials.ts';
+import { bearerCall, type JsonAnswer } from '../support/bearerCall.ts';
 import { serverForSuite } from '../support/harness.ts';
 import { WebhookReceiver } from '../support/webhookReceiver.ts';
 
@@ -10,15 +11,8 @@ type Json = Record<string, any>;
 
 const server = serverForSuite();
 
-async function call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {} };
-}
+const call = (method: string, path: string, token: string, body?: unknown): Promise<JsonAnswer> =>
+  bearerCall(server.baseUrl, method, path, token, body);
 
 describe('a sandbox inspects its deliveries', () => {
   let sandbox: { id: string; creds: DemoCredentials };

@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { likeId } from '../../src/domain/events/likeEvent.ts';
 import { firehosePartition, inSample10, sample10Partition } from '../../src/domain/events/likesStreamPayload.ts';
 import type { LikeEvent } from '../../src/domain/events/likeEvent.ts';
+import { bearerCall, type JsonAnswer } from '../support/bearerCall.ts';
 import { serverForSuite } from '../support/harness.ts';
 import { PROBLEMS } from '../support/problems.ts';
 
@@ -18,15 +19,8 @@ type Json = Record<string, any>;
 const server = serverForSuite();
 const WAIT_MS = 10_000;
 
-async function call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {} };
-}
+const call = (method: string, path: string, token: string, body?: unknown): Promise<JsonAnswer> =>
+  bearerCall(server.baseUrl, method, path, token, body);
 
 async function until(what: string, done: () => boolean, ms = WAIT_MS): Promise<void> {
   const deadline = Date.now() + ms;

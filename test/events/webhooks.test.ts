@@ -2,23 +2,16 @@
 // like.create subscription is made, and likes made through the API arrive signed, in order, once each.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { bearerCall, type JsonAnswer } from '../support/bearerCall.ts';
 import { serverForSuite } from '../support/harness.ts';
 import { WebhookReceiver } from '../support/webhookReceiver.ts';
 
-type Json = Record<string, any>;
 
 const server = serverForSuite();
 let receiver: WebhookReceiver;
 
-async function call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {} };
-}
+const call = (method: string, path: string, token: string, body?: unknown): Promise<JsonAnswer> =>
+  bearerCall(server.baseUrl, method, path, token, body);
 
 describe('webhooks and like.create', () => {
   before(async () => {

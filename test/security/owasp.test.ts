@@ -52,6 +52,13 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
     return r;
   }
   const bearer = (token: string) => `Bearer ${token}`;
+  /** The status of a GET that may answer with a stream kept open (the connection is closed once the status is read). */
+  const streamStatus = async (path: string, auth: string): Promise<number> => {
+    const controller = new AbortController();
+    const res = await fetch(`${server.baseUrl}${path}`, { headers: { authorization: auth }, signal: controller.signal });
+    controller.abort();
+    return res.status;
+  };
   const json = (value: unknown) => ({ type: 'application/json', text: JSON.stringify(value) });
   const signed = (method: string, path: string, user = me, opts: { nonce?: string; timestamp?: number } = {}) =>
     oauth1Authorization(method, `${server.baseUrl}${path}`, {
@@ -497,7 +504,7 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
       '/__admin/sandboxes/:id/reset': ['POST'], '/__admin/sandboxes/:id/snapshots': ['GET', 'POST'],
       '/__admin/sandboxes/:id/snapshots/:name/restore': ['POST'], '/__admin/sandboxes/:id/clock': ['GET', 'POST'],
       '/__admin/sandboxes/:id/faults': ['DELETE', 'GET', 'POST'], '/__admin/sandboxes/:id/faults/:fault': ['DELETE'],
-      '/__admin/sandboxes/:id/requests': ['GET'], '/__admin/sandboxes/:id/usage': ['GET'],
+      '/__admin/sandboxes/:id/requests': ['GET'], '/__admin/sandboxes/:id/usage': ['GET'], '/__admin/sandboxes/:id/webhooks': ['GET'],
       '/__admin/sandboxes/:id/users/:user_id/likes/import': ['POST'], '/__admin/sandboxes/:id/users/:user_id/likes/export': ['GET'],
     };
 
@@ -534,8 +541,11 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
       for (const [path, ops] of Object.entries(doc.paths as Record<string, Json>)) {
         const concrete = path.replace('{id}', me.id).replace('{tweet_id}', server.creds.tweets[0].id);
         for (const method of Object.keys(ops)) {
-          const r = await call(method.toUpperCase(), concrete, bearer(server.creds.app.bearerToken));
-          assert.notEqual(r.status, 404, `${method.toUpperCase()} ${path}`);
+          // A stream stays open: its status line is all this needs.
+          const status = path.endsWith('/stream')
+            ? await streamStatus(concrete, bearer(server.creds.app.bearerToken))
+            : (await call(method.toUpperCase(), concrete, bearer(server.creds.app.bearerToken))).status;
+          assert.notEqual(status, 404, `${method.toUpperCase()} ${path}`);
         }
       }
       for (const path of [`/1.1/favorites/list.json`, `/1.1/favorites/create.json`, `/2/users/${me.id}/liked_tweets.json`, `/labs/2/users/${me.id}/liked_tweets`]) {
@@ -556,7 +566,10 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
         const all = `${JSON.stringify(s.headers)}\n${s.text}`;
         for (const secret of secrets) assert.ok(!all.includes(secret), `${s.what}: a secret appears in the answer`);
         for (const p of STACK) assert.ok(!p.test(s.text), `${s.what}: ${p} in ${s.text.slice(0, 300)}`);
-        assert.ok(!SECRET_KEYS.test(s.text), `${s.what}: internal field in ${s.text.slice(0, 300)}`);
+        // X's own delete replies (DeleteWebhooksResponse, DeleteActivitySubscriptionResponse) have a `deleted` member:
+        // as a schema in /openapi.json it is X's field, not a stored record's flag.
+        const text = s.what === 'GET /openapi.json' ? s.text.replaceAll('"deleted":{"type":"boolean"}', '') : s.text;
+        assert.ok(!SECRET_KEYS.test(text), `${s.what}: internal field in ${text.slice(0, 300)}`);
         assert.equal(s.headers['x-powered-by'], undefined, s.what);
         assert.ok(!/fastify|node|express/i.test(s.headers.server ?? ''), `${s.what}: server banner`);
       }
