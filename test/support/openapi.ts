@@ -25,9 +25,13 @@ type Schema = Record<string, unknown>;
 
 export const REFERENCE_DIR = new URL('../fixtures/x/', import.meta.url);
 
-/** The two X documents: S2 (v2.159, the naming real responses use) and S1 (v2.167). */
-export const SPEC_FILES = { v2159: 'x-openapi-likes-v2.159.json', v2167: 'x-openapi-likes.json' } as const;
+/**
+ * X's documents: S2 (v2.159, the naming real responses use) and S1 (v2.167) of the Likes paths, and v2.167's event
+ * paths (webhooks, X Activity API, Account Activity, likes streams, connections).
+ */
+export const SPEC_FILES = { v2159: 'x-openapi-likes-v2.159.json', v2167: 'x-openapi-likes.json', events: 'x-openapi-events.json' } as const;
 type SpecName = keyof typeof SPEC_FILES;
+type LikesSpecName = Exclude<SpecName, 'events'>;
 
 const TWITTER_PROBLEMS = 'https://api.twitter.com/2/problems/';
 const X_PROBLEMS = 'https://api.x.com/2/problems/';
@@ -115,7 +119,7 @@ function load(): Record<SpecName, LoadedSpec> {
     ajv.addSchema(doc, name);
     return { name, doc, ajv, cache: new Map() };
   };
-  loaded = { v2159: make('v2159'), v2167: make('v2167') };
+  loaded = { v2159: make('v2159'), v2167: make('v2167'), events: make('events') };
   return loaded;
 }
 
@@ -208,13 +212,13 @@ export function successViolations(
   method: string,
   body: unknown,
   underV2167: (body: unknown) => unknown = asV2167,
-): Record<SpecName, string> {
+): Record<LikesSpecName, string> {
   const specs = load();
-  const out = { v2159: '', v2167: '' } as Record<SpecName, string>;
+  const out = { v2159: '', v2167: '' } as Record<LikesSpecName, string>;
   for (const spec of [specs.v2159, specs.v2167]) {
     const validate = compile(spec, responseRef(spec, operationPath, method));
     const ok = validate(spec.name === 'v2167' ? underV2167(body) : body);
-    if (!ok) out[spec.name] = describeErrors(validate.errors) || 'invalid';
+    if (!ok) out[spec.name as LikesSpecName] = describeErrors(validate.errors) || 'invalid';
   }
   return out;
 }
@@ -229,7 +233,14 @@ export function assertValidRecordedSuccess(operationPath: string, method: string
   failOn(operationPath, method, body, successViolations(operationPath, method, body, asRecordedUnderV2167));
 }
 
-function failOn(operationPath: string, method: string, body: unknown, v: Record<SpecName, string>): void {
+/** Asserts `body` is a valid 200 body of an events operation (webhooks, subscriptions, connections) in X's document. */
+export function assertValidEventsSuccess(operationPath: string, method: string, body: unknown): void {
+  const spec = load().events;
+  const validate = compile(spec, responseRef(spec, operationPath, method));
+  failOn(operationPath, method, body, { events: validate(body) ? '' : describeErrors(validate.errors) || 'invalid' });
+}
+
+function failOn(operationPath: string, method: string, body: unknown, v: Partial<Record<SpecName, string>>): void {
   const failures = (Object.keys(v) as SpecName[]).filter((k) => v[k]).map((k) => `${SPEC_FILES[k]}:\n${v[k]}`);
   if (failures.length) {
     assert.fail(`${method.toUpperCase()} ${operationPath}: 200 body does not match X's schema\n${failures.join('\n')}\nbody: ${preview(body)}`);

@@ -111,10 +111,14 @@ export class ActivitySubscriptions {
   async deleteMany(app: AppRecord, ids: readonly string[]): Promise<Json> {
     const own = new Set((await this.events.subscriptionsOfApp(app.id, 'activity')).map((s) => s.id));
     const deleted = await this.events.deleteSubscriptions(app.id, ids.filter((id) => own.has(id)));
-    const failed = ids.filter((id) => !deleted.includes(id));
+    const failed = [...new Set(ids.filter((id) => !deleted.includes(id)))];
+    // X's DeleteActivitySubscriptionsByIdsResponse: one entry per deleted id, per-id failures, what remains.
     return {
-      data: { deleted_subscriptions: deleted.length, total_subscriptions: own.size - deleted.length },
-      ...(failed.length ? { errors: failed.map((id) => ({ message: `SubscriptionNotFound: ${id}`, value: id })) } : {}),
+      data: deleted.map((id) => ({ subscription_id: id, deleted: true })),
+      ...(failed.length
+        ? { errors: failed.map((id) => ({ subscription_id: id, reason: 'SubscriptionNotFound', message: 'The subscription was not found or is not associated with your app' })) }
+        : {}),
+      meta: { total_subscriptions: own.size - deleted.length },
     };
   }
 

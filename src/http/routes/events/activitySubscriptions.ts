@@ -136,7 +136,14 @@ const deleteSubscriptions = apiRoute({
   query: [{ kind: 'token', name: 'ids', description: 'Comma-separated subscription IDs (at most 100).' }],
   response: {
     name: 'DeleteActivitySubscriptionsByIdsResponse',
-    schema: { type: 'object', properties: { data: { type: 'object' }, ...problems } },
+    schema: {
+      type: 'object',
+      properties: {
+        data: arrayOf({ type: 'object', properties: { subscription_id: { type: 'string' }, deleted: { type: 'boolean' } } }),
+        errors: arrayOf({ type: 'object', properties: { subscription_id: { type: 'string' }, reason: { type: 'string' }, message: { type: 'string' } } }),
+        meta: { type: 'object', properties: { total_subscriptions: { type: 'integer' } } },
+      },
+    },
   },
   async handle(ctx) {
     const ids = (ctx.query.ids ?? '').split(',').filter((id) => id !== '');
