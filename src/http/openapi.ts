@@ -13,7 +13,7 @@ function queryParameter(p: ParamSpec): Json {
       : p.kind === 'list'
         ? { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: p.values } }
         : { type: 'string', minLength: 1 };
-  return { name: p.name, in: 'query', required: false, description: p.description, schema, ...(p.kind === 'list' ? { style: 'form', explode: false } : {}) };
+  return { name: p.name, in: 'query', required: p.kind === 'int' && p.required === true, description: p.description, schema, ...(p.kind === 'list' ? { style: 'form', explode: false } : {}) };
 }
 
 const SECURITY: Record<string, Json[]> = {

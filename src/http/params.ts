@@ -4,7 +4,12 @@ import { parseFormPairs } from '../formEncoding.ts';
 import { invalidRequest, type InvalidParameter } from '../domain/problems.ts';
 
 export type ParamSpec =
-  | { readonly kind: 'int'; readonly name: string; readonly min: number; readonly max: number; readonly default?: number; readonly description: string }
+  | {
+      readonly kind: 'int'; readonly name: string; readonly min: number; readonly max: number; readonly default?: number;
+      /** Refused when left out (X's "can not be empty"); otherwise optional. */
+      readonly required?: true;
+      readonly description: string;
+    }
   | { readonly kind: 'list'; readonly name: string; readonly values: readonly string[]; readonly description: string }
   | { readonly kind: 'token'; readonly name: string; readonly description: string };
 
@@ -17,6 +22,7 @@ export interface PathParamSpec {
 /** What one parameter parses to: an int with a default is always there, anything else only when sent. */
 export type ParamValue<S extends ParamSpec> =
   S extends { kind: 'int'; default: number } ? number
+  : S extends { kind: 'int'; required: true } ? number
   : S extends { kind: 'int' } ? number | undefined
   : S extends { kind: 'list'; values: readonly (infer V)[] } ? V[] | undefined
   : string | undefined;
@@ -101,9 +107,9 @@ export function parseRequestParams<const Q extends readonly ParamSpec[]>(
     }
   }
   for (const spec of querySpecs) {
-    if (out[spec.name] === undefined && spec.kind === 'int' && spec.default !== undefined && !grouped.has(spec.name)) {
-      out[spec.name] = spec.default;
-    }
+    if (grouped.has(spec.name) || spec.kind !== 'int') continue;
+    if (spec.default !== undefined) out[spec.name] = spec.default;
+    else if (spec.required) errors.push(err(spec.name, [], `The \`${spec.name}\` query parameter can not be empty`));
   }
   if (errors.length) throw invalidRequest(errors);
   // Each value was checked against the spec of its name just above: that is what QueryOf<Q> states.

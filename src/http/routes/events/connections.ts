@@ -65,14 +65,6 @@ export async function openStream(
   };
 }
 
-/** `partition` is required on the partitioned streams (ParamSpec has no `required`: checked here, X's message). */
-export function requirePartition(partition: number | undefined): number {
-  if (partition === undefined) {
-    throw invalidRequest([{ parameters: { partition: [] }, message: 'The `partition` query parameter can not be empty' }]);
-  }
-  return partition;
-}
-
 // ---- /2/connections ----
 
 const CONNECTION_FIELDS = ['client_ip', 'connected_at', 'disconnect_reason', 'disconnected_at', 'endpoint_name', 'id'] as const;

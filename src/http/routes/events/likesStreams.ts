@@ -11,12 +11,12 @@ import {
 } from '../../../domain/events/likesStreamPayload.ts';
 import type { OutboxEvent } from '../../../domain/events/records.ts';
 import { arrayOf, ref } from '../../../domain/schemas.ts';
-import { backfillMinutes, endTime, openStream, requirePartition, startTime, type Deliver } from './connections.ts';
+import { backfillMinutes, endTime, openStream, startTime, type Deliver } from './connections.ts';
 
 const list = <const N extends string, const V extends readonly string[]>(name: N, values: V, what: string) =>
   ({ kind: 'list', name, values, description: `A comma separated list of ${what}.` }) as const satisfies ParamSpec;
 const partitionOf = (max: number) =>
-  ({ kind: 'int', name: 'partition', min: 1, max, description: 'The partition number.' }) as const satisfies ParamSpec;
+  ({ kind: 'int', name: 'partition', min: 1, max, required: true, description: 'The partition number.' }) as const satisfies ParamSpec;
 
 /** `tweet.fields` of these streams in X's OpenAPI: the v2.159 names and three of v2.167's. */
 const STREAM_TWEET_FIELDS = [...TWEET_FIELDS, 'matched_media_notes', 'note_request_suggestions', 'paid_partnership'].sort();
@@ -103,7 +103,7 @@ const firehose = apiRoute({
   query: likeQuery(FIREHOSE_PARTITIONS),
   response: likeResponse('StreamLikesFirehoseResponse'),
   async handle(ctx) {
-    const partition = requirePartition(ctx.query.partition);
+    const { partition } = ctx.query;
     return openStream(ctx, '/2/likes/firehose/stream', partition, ctx.query,
       likesOf(ctx, ctx.query, (e) => firehosePartition(e) === partition));
   },
@@ -118,7 +118,7 @@ const sample10 = apiRoute({
   query: likeQuery(SAMPLE10_PARTITIONS),
   response: likeResponse('StreamLikesSample10Response'),
   async handle(ctx) {
-    const partition = requirePartition(ctx.query.partition);
+    const { partition } = ctx.query;
     return openStream(ctx, '/2/likes/sample10/stream', partition, ctx.query,
       likesOf(ctx, ctx.query, (e) => inSample10(e) && sample10Partition(e) === partition));
   },
