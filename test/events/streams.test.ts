@@ -4,7 +4,6 @@
 // stable 10% sample; unlikes on the compliance stream), as are backfill, recovery windows, connection limits and
 // ending connections with DELETE /2/connections.
 import assert from 'node:assert/strict';
-import { get, type ClientRequest, type IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { likeId } from '../../src/domain/events/likeEvent.ts';
@@ -12,6 +11,7 @@ import { firehosePartition, inSample10, sample10Partition } from '../../src/doma
 import type { LikeEvent } from '../../src/domain/events/likeEvent.ts';
 import { bearerCall, type JsonAnswer } from '../support/bearerCall.ts';
 import { serverForSuite } from '../support/harness.ts';
+import { StreamClient } from '../support/streamClient.ts';
 import { PROBLEMS } from '../support/problems.ts';
 
 type Json = Record<string, any>;
@@ -41,69 +41,9 @@ async function eventually<T>(what: string, read: () => Promise<T>, done: (value:
   }
 }
 
-/**
- * A streaming client on its own socket (node:http, no agent): the lines it has read (keep-alives skipped), and
- * whether the server ended the stream. (fetch would share undici's pool, which opens spare sockets around an
- * aborted stream that then hold the server's shutdown.)
- */
-class StreamClient {
-  readonly lines: Json[] = [];
-  status = 0;
-  /** The error document of a refused connection. */
-  refusal: Json | null = null;
-  ended = false;
-  private request: ClientRequest | null = null;
-  private reading: Promise<void> = Promise.resolve();
-
-  static open(path: string, token = server.creds.app.bearerToken): Promise<StreamClient> {
-    const client = new StreamClient();
-    return new Promise((resolve, reject) => {
-      const req = get(`${server.baseUrl}${path}`, { agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
-        client.status = res.statusCode ?? 0;
-        client.reading = client.read(res);
-        if (client.status === 200) resolve(client);
-        else void client.reading.then(() => resolve(client));
-      });
-      client.request = req;
-      req.on('error', (err) => (client.status === 0 ? reject(err) : undefined));
-    });
-  }
-
-  private read(res: IncomingMessage): Promise<void> {
-    let buffer = '';
-    res.setEncoding('utf8');
-    return new Promise((resolve) => {
-      const done = () => {
-        this.ended = true;
-        resolve();
-      };
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        if (this.status !== 200) return;
-        for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
-          const line = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (line !== '') this.lines.push(JSON.parse(line));
-        }
-      });
-      res.on('end', () => {
-        if (this.status !== 200) this.refusal = JSON.parse(buffer);
-        done();
-      });
-      res.on('close', done);
-      res.on('error', done);
-    });
-  }
-
-  async close(): Promise<void> {
-    this.request?.destroy();
-    await this.reading;
-  }
-}
-
 const open: StreamClient[] = [];
-async function stream(path: string, token?: string): Promise<StreamClient> {
-  const client = await StreamClient.open(path, token);
+async function stream(path: string, token = server.creds.app.bearerToken): Promise<StreamClient> {
+  const client = await StreamClient.open(server.baseUrl, path, token);
   open.push(client);
   return client;
 }

@@ -2,7 +2,8 @@
 // holds its answers), a restart on the same SQLite data: every like made before the kill still reaches the receiver,
 // in order per user; nothing is lost. (b) Two instances on one PostgreSQL database and one Redis prefix: likes made
 // through either are delivered, each exactly once (one instance at a time holds a webhook's lease), also when a slow
-// receiver makes a round last longer than the lease. Needs PostgreSQL (LIKES_API_TEST_DATABASE_URL) and Redis
+// receiver makes a round last longer than the lease; a stream client on one instance sees likes made through the
+// other. Needs PostgreSQL (LIKES_API_TEST_DATABASE_URL) and Redis
 // (LIKES_API_TEST_REDIS_URL) for (b): the suite fails without them.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -11,11 +12,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { DemoCredentials } from '../../src/demo/demoCredentials.ts';
+import { LEASE_MS } from '../../src/domain/events/dispatcher.ts';
 import { likeId } from '../../src/domain/events/likeEvent.ts';
 import {
   REDIS_URL, bearer, call, cleanup, createDatabase, deleteByPrefix, requireRedis, startHealthyInstances, startInstance,
   stopAll, stopInstance, tempDir, uniquePrefix, waitHealthy, type Instance, type TestDatabase,
 } from '../support/processes.ts';
+import { StreamClient } from '../support/streamClient.ts';
 import { WebhookReceiver, type Delivery } from '../support/webhookReceiver.ts';
 
 type User = DemoCredentials['users'][number];
@@ -213,8 +216,8 @@ describe('webhook deliveries from two instances on one PostgreSQL database and o
   async function assertExactlyOnce(receiver: WebhookReceiver, webhookId: string, made: Map<string, string[]>): Promise<void> {
     const total = [...made.values()].reduce((n, l) => n + l.length, 0);
     await receiver.until(() => new Set(receiver.deliveries.map(keyOf)).size >= total, 90_000, `${total} likes`);
-    // Longer than a lease (5 s): an instance that lost the webhook mid-round would have posted again by now.
-    await sleep(6_000);
+    // Longer than a lease (LEASE_MS): an instance that lost the webhook mid-round would have posted again by now.
+    await sleep(LEASE_MS + 1_000);
     const byLike = new Map<string, number>();
     for (const d of receiver.deliveries) byLike.set(d.body.data.payload.id, (byLike.get(d.body.data.payload.id) ?? 0) + 1);
     const repeated = [...byLike].filter(([, n]) => n > 1);
@@ -251,6 +254,27 @@ describe('webhook deliveries from two instances on one PostgreSQL database and o
     await assertExactlyOnce(receiver, id, tweets);
   });
 
+  it('a stream client on one instance sees the likes made through the other, in order', { timeout: 120_000 }, async () => {
+    const [u] = creds.users.slice(3, 4);
+    const tweets = (await freshTweets(a, creds, [u], 60)).get(u.id)!.slice(50);
+    const sub = await api(a, 'POST', '/2/activity/subscriptions', u.oauth2AccessToken, {
+      event_type: 'like.create', filter: { user_id: u.id, direction: 'outbound' }, tag: 'across',
+    });
+    assert.equal(sub.status, 200, sub.text);
+    const stream = await StreamClient.open(b.baseUrl, '/2/activity/stream', creds.app.bearerToken);
+    try {
+      assert.equal(stream.status, 200);
+      for (const t of tweets) await like(a, u, t);
+      const ours = () => stream.lines.filter((l) => l.data?.tag === 'across');
+      const deadline = Date.now() + 30_000;
+      while (ours().length < tweets.length && Date.now() < deadline) await sleep(50);
+      assert.deepEqual(ours().map((l) => l.data.payload.liked_tweet_id), tweets, 'every like, once, in the order made');
+    } finally {
+      await stream.close();
+      await api(a, 'DELETE', `/2/activity/subscriptions/${sub.body.data.subscription.subscription_id}`, creds.app.bearerToken);
+    }
+  });
+
   it('keeps one instance at a time on the webhook when a slow receiver makes a round outlast the lease', { timeout: 180_000 }, async () => {
     // A second App of the world would need credentials minted outside the API; the demo App's second webhook will do.
     const [u] = creds.users.slice(4, 5);
@@ -261,8 +285,9 @@ describe('webhook deliveries from two instances on one PostgreSQL database and o
     const made = new Map([[u.id, tweets]]);
     // Its own webhook: only this test's likes reach it (the user's earlier subscription posts to the first one).
     const id = await webhookFor(b, creds, [u], receiver);
-    // Every answer takes 250 ms: one user's 30 likes are one lane of about 7.5 s, longer than the 5 s lease.
-    receiver.delayMs = 250;
+    // Every answer takes 400 ms: one user's 30 likes are one lane of about 12 s, longer than the lease (LEASE_MS).
+    receiver.delayMs = 400;
+    assert.ok(LIKES * 400 > LEASE_MS);
     for (const [k, t] of tweets.entries()) await like(k % 2 === 0 ? a : b, u, t);
     await assertExactlyOnce(receiver, id, made);
   });
