@@ -154,6 +154,9 @@ export class Worlds {
   private readonly sweeper: NodeJS.Timeout;
   /** Whether worlds deliver their events (a server's process does; a CLI command's does not). */
   private delivering = false;
+  /** Sandboxes being reopened for their deliveries (deliverEvents), awaited at close. */
+  private resuming: Promise<void> = Promise.resolve();
+  private closing = false;
 
   constructor(
     private readonly parts: WorldParts,
@@ -172,9 +175,11 @@ export class Worlds {
    * the API does this; several may, the webhooks' leases share the work out.
    */
   deliverEvents(): void {
+    if (this.delivering) return;
     this.delivering = true;
     this.defaultWorld.events.dispatcher.start();
     for (const world of this.opened.values()) void world.then((w) => w?.events.dispatcher.start(), () => {});
+    this.resuming = this.resumeSandboxDeliveries().catch((err: unknown) => this.parts.log.warn({ err }, 'events: sandboxes could not be resumed'));
   }
 
   /** Stops a world's deliveries before its store is let go. */
@@ -196,13 +201,30 @@ export class Worlds {
       if (world && world.events.connections.holding > 0) this.lastUsed.set(id, now);
       else idle.push(id);
     }
-    for (const id of idle) {
-      await this.retire(this.opened.get(id));
-      this.opened.delete(id);
-      this.lastUsed.delete(id);
-      await this.storage?.release(id);
-    }
+    for (const id of idle) await this.release(id);
     return idle;
+  }
+
+  /** Stops a sandbox's deliveries and closes its store; its next request opens it again. */
+  private async release(id: string): Promise<void> {
+    await this.retire(this.opened.get(id));
+    this.opened.delete(id);
+    this.lastUsed.delete(id);
+    await this.storage?.release(id);
+  }
+
+  /**
+   * Opens, one after the other, the sandboxes that have webhooks, so that what they had not delivered when the last
+   * process stopped goes out without waiting for their next request; the others are closed again at once.
+   */
+  private async resumeSandboxDeliveries(): Promise<void> {
+    if (!this.storage) return;
+    for (const id of (await this.storage.list()).filter((id) => SANDBOX_ID.test(id))) {
+      if (this.closing) return;
+      if (this.opened.has(id)) continue;
+      const world = await this.get(id);
+      if (world && (await world.store.events.allWebhooks()).length === 0) await this.release(id);
+    }
   }
 
   /** The world `id`, opened on first use; null when there is no such world. */
@@ -433,6 +455,8 @@ export class Worlds {
 
   /** Closes the sandboxes' stores (the default world's is the wiring's to close). */
   async close(): Promise<void> {
+    this.closing = true;
+    await this.resuming;
     clearInterval(this.sweeper);
     await this.defaultWorld.events.dispatcher.stop();
     await Promise.all([...this.opened.values()].map((w) => this.retire(w)));

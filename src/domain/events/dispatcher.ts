@@ -25,6 +25,8 @@ export const LEASE_MS = 8_000;
 const RENEW_BEFORE_MS = LEGACY_AAA_RETRY_SCHEDULE.attemptTimeoutMs + 1_000;
 /** How often the outbox is polled when no local write woke the dispatcher (events made by other instances). */
 export const POLL_MS = 250;
+/** How often a world without webhooks looks for one (registered through another instance; a local one wakes it). */
+const IDLE_POLL_MS = 2_000;
 const BATCH = 100;
 /** Events and the delivery log are kept this long past the longest window X offers (replay: 24 hours). */
 export const EVENT_RETENTION_MS = 48 * 3600_000;
@@ -93,17 +95,18 @@ export class WebhookDispatcher {
   private async loop(): Promise<void> {
     while (!this.stopping.signal.aborted) {
       const seen = this.deps.signal.generation;
+      let idle = false;
       try {
-        await this.tick();
+        idle = !(await this.tick());
       } catch (err) {
         this.deps.log.warn({ err }, 'events: a delivery round failed; retrying');
       }
-      await this.deps.signal.wait(POLL_MS, this.stopping.signal, seen);
+      await this.deps.signal.wait(idle ? IDLE_POLL_MS : POLL_MS, this.stopping.signal, seen);
     }
   }
 
-  /** One round: every webhook of the world gets what is due to it. */
-  async tick(): Promise<void> {
+  /** One round: every webhook of the world gets what is due to it. False when the world has no webhook. */
+  async tick(): Promise<boolean> {
     const { events } = this.deps.store;
     const webhooks = await events.allWebhooks();
     if (webhooks.length > 0) {
@@ -113,6 +116,7 @@ export class WebhookDispatcher {
       await Promise.all(webhooks.map((w) => this.pump(w, subscriptions.filter((s) => s.webhookId === w.id))));
     }
     await this.prune();
+    return webhooks.length > 0;
   }
 
   private async prune(): Promise<void> {
