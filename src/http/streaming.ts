@@ -33,7 +33,9 @@ export async function streamAnswer(
 ): Promise<void> {
   reply.hijack();
   const res = reply.raw;
-  const headers = { ...reply.getHeaders(), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' };
+  // `connection: close`: the connection ends with the stream. Kept alive, a stream ended at shutdown would leave an
+  // idle connection the server no longer looks for, and shutdown would wait out the keep-alive timeout.
+  const headers = { ...reply.getHeaders(), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', connection: 'close' };
   res.writeHead(200, headers as Record<string, string>);
   // Headers go now: a client waits for the status line before it reads any event.
   res.flushHeaders();
