@@ -100,6 +100,8 @@ export async function* followOutbox(options: FollowOptions): AsyncGenerator<Outb
   // Reads bounded by time: the whole recovery window, or a backfill until it has caught up.
   let since = start.kind === 'live' ? null : start.since;
   while (!abort.aborted) {
+    // Noted before reading: a like committed while this read runs wakes the next wait at once.
+    const seen = signal.generation;
     const readAt = clock.now();
     // Until a time-bounded read has found something, the head before it is where reading may resume from.
     const head = since !== null && position === null ? await events.headPosition() : null;
@@ -118,6 +120,6 @@ export async function* followOutbox(options: FollowOptions): AsyncGenerator<Outb
       continue;
     }
     if (until !== null && readAt > until + END_SETTLE_MS) return;
-    await signal.wait(pollMs, abort);
+    await signal.wait(pollMs, abort, seen);
   }
 }
