@@ -1,6 +1,6 @@
 // Column <-> record mapping shared by the SQL adapters (SQLite and PostgreSQL use the same column names).
 import type {
-  AppRecord, BearerRecord, MediaRecord, OAuth1TokenRecord, OAuth2Scope, PlaceRecord, PollRecord, ProjectRecord,
+  AppRecord, BearerRecord, DeveloperRecord, MediaRecord, OAuth1TokenRecord, OAuth2Scope, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../domain/model.ts';
 
@@ -157,7 +157,7 @@ export function placeToRow(p: PlaceRecord): unknown[] {
   return [p.id, p.fullName, p.name, p.country, p.countryCode, p.placeType, JSON.stringify(p.bbox)];
 }
 
-export const PROJECT_COLUMNS = ['id', 'name', 'monthly_tweet_cap', 'cap_reset_day', 'developer_state', 'policy'] as const;
+export const PROJECT_COLUMNS = ['id', 'name', 'monthly_tweet_cap', 'cap_reset_day', 'developer_state', 'policy', 'developer_id'] as const;
 
 export function projectFromRow(r: Row): ProjectRecord {
   return {
@@ -166,12 +166,23 @@ export function projectFromRow(r: Row): ProjectRecord {
     monthlyTweetCap: num(r.monthly_tweet_cap),
     capResetDay: num(r.cap_reset_day),
     developerState: r.developer_state,
+    developerId: r.developer_id ?? null,
     policy: json(r.policy, {}),
   };
 }
 
 export function projectToRow(p: ProjectRecord): unknown[] {
-  return [p.id, p.name, p.monthlyTweetCap, p.capResetDay, p.developerState, JSON.stringify(p.policy)];
+  return [p.id, p.name, p.monthlyTweetCap, p.capResetDay, p.developerState, JSON.stringify(p.policy), p.developerId];
+}
+
+export const DEVELOPER_COLUMNS = ['id', 'username', 'password_hash', 'created_at'] as const;
+
+export function developerFromRow(r: Row): DeveloperRecord {
+  return { id: r.id, username: r.username, passwordHash: r.password_hash, createdAt: num(r.created_at) };
+}
+
+export function developerToRow(d: DeveloperRecord): unknown[] {
+  return [d.id, d.username, d.passwordHash, d.createdAt];
 }
 
 export const APP_COLUMNS = [

@@ -10,7 +10,7 @@ const READS = [
   'migrate', 'close', 'foreignWriteToken',
   'isEmpty', 'usersByIds', 'usersByUsernames', 'tweetsByIds', 'mediaByKeys', 'pollsByIds', 'placesByIds', 'listUsers',
   'likesByUser', 'likedTweetsByUser', 'likesOfTweet', 'likeOfTweetAtRank',
-  'projectById', 'listProjects', 'appById', 'appByConsumerKey', 'appByClientId', 'listApps', 'oauth1Token',
+  'projectById', 'listProjects', 'projectsOfDeveloper', 'developerById', 'developerByUsername', 'listDevelopers', 'appById', 'appByConsumerKey', 'appByClientId', 'listApps', 'oauth1Token',
   'bearerByHash', 'userGrantScopes', 'userPasswordHash',
   'storedSecretKey', 'secretKeyCanary', 'callbackUrls', 'sealedAppBearer', 'demoCredentials', 'seedClaim', 'getMeta',
 ] as const satisfies readonly StoreMethod[];
@@ -34,6 +34,9 @@ const WRITES = {
   insertUsers: 'both',
   setUserFlags: 'both',
   putProject: 'credentials',
+  // A developer's password and username decide who signs in to the portal, which reads them afresh; bumped anyway,
+  // as a credential, so nothing remembered about a developer outlives a change.
+  putDeveloper: 'credentials',
   putApp: 'credentials',
   putOAuth1Token: 'credentials',
   deleteOAuth1Token: 'credentials',

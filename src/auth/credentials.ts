@@ -44,6 +44,7 @@ export class CredentialIssuer {
       monthlyTweetCap: opts.monthlyTweetCap ?? 10_000_000,
       capResetDay: opts.capResetDay ?? 1,
       developerState: opts.developerState ?? 'approved',
+      developerId: opts.developerId ?? null,
       policy: opts.policy ?? {},
     };
     await this.store.putProject(project);

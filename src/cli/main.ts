@@ -7,6 +7,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'demo-credentials': async () => (await import('./demoCredentials.ts')).demoCredentialsCommand,
   seed: async () => (await import('./seed.ts')).seedCommand,
   project: async () => (await import('./admin/project.ts')).projectCommand,
+  developer: async () => (await import('./admin/developer.ts')).developerCommand,
   app: async () => (await import('./admin/app.ts')).appCommand,
   user: async () => (await import('./admin/user.ts')).userCommand,
   tweet: async () => (await import('./admin/tweet.ts')).tweetCommand,
@@ -20,6 +21,7 @@ Commands:
   demo-credentials   Print the demo credentials (JSON) of the configured store
   seed               Bulk-load deterministic data (--users N --tweets N --likes N) and write bench-credentials.json
   project            Manage Projects: create, list, show, set (cap, developer account state, policies)
+  developer          Manage developer accounts (the developer portal's sign-in): create, list
   app                Manage Apps: create, list, show, set, regenerate (credentials), usage
   user               Manage users: create, list, set, tokens (mint OAuth 1.0a / OAuth 2.0 user tokens)
   tweet              Manage Tweets: create, delete

@@ -9,11 +9,14 @@ export type CredentialsPart = Pick<DemoCredentials, 'project' | 'app' | 'appWith
 
 export async function mintCredentialsDocument(
   services: { credentials: CredentialIssuer },
-  names: { project: string; app: string; orphanApp: string; publicApp: string; monthlyTweetCap: number },
+  names: { project: string; app: string; orphanApp: string; publicApp: string; monthlyTweetCap: number; developerId?: string | null },
   holders: readonly UserRecord[],
 ): Promise<CredentialsPart> {
   const { credentials } = services;
-  const project = await credentials.createProject(names.project, { monthlyTweetCap: names.monthlyTweetCap });
+  const project = await credentials.createProject(names.project, {
+    monthlyTweetCap: names.monthlyTweetCap,
+    developerId: names.developerId ?? null,
+  });
   const app = await credentials.createApp(names.app, project.id, 'read-write');
   const orphan = await credentials.createApp(names.orphanApp, null, 'read-write');
   const publicApp = await credentials.createApp(names.publicApp, project.id, 'read-write', {}, 'native');

@@ -14,6 +14,11 @@ export interface DemoCredentials {
     /** The sign-in password of the authorization pages (demo users only). */
     password?: string;
   }[];
+  /**
+   * The developer account that owns the demo Project: signs in to the developer portal (/portal). Absent from
+   * documents made before developer accounts existed.
+   */
+  developer?: { username: string; password: string };
   tweets: { id: string; authorId: string }[];
   deletedTweetIds: string[];
   popularTweetId: string;

@@ -1,10 +1,13 @@
 // The deterministic demo world written on an empty store, and the demo credentials other tools rely on.
 import { DEMO_CALLBACKS, DEMO_PASSWORD, setAppCallbacks, setPassword } from '../auth/flows/index.ts';
+import { createDeveloper } from '../auth/developers.ts';
+import { hashPassword } from '../auth/flows/passwords.ts';
 import { randomString } from '../auth/secrets.ts';
-import { snowflakeAt } from '../domain/ids.ts';
+import { snowflakeAt, type SnowflakeIds } from '../domain/ids.ts';
 import type { LikeRow, MediaRecord, PlaceRecord, PollRecord, TweetRecord, UserRecord } from '../domain/model.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
 import type { SecretSealer } from '../auth/secrets.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { LikesStore } from '../ports/store.ts';
 
 /** What seeding a world and minting its credentials need (a world's services: src/worlds.ts). */
@@ -12,7 +15,12 @@ interface DemoServices {
   store: LikesStore;
   sealer: SecretSealer;
   credentials: CredentialIssuer;
+  ids: SnowflakeIds;
+  clock: Clock;
 }
+
+/** The developer account owning the demo Project (its password is generated per world, given in the document). */
+export const DEMO_DEVELOPER = 'demo_dev';
 import { mintCredentialsDocument } from './credentialsDocument.ts';
 import type { DemoCredentials } from './demoCredentials.ts';
 import { Prng } from './prng.ts';
@@ -280,10 +288,17 @@ const setDemoPasswords = (store: SeedStore, content: DemoContent) =>
  * Mints the demo credentials for a world holding `content`: the Project, the Apps with their loopback callbacks,
  * and the holders' tokens. baseUrl is left for whoever serves the world to fill in.
  */
-export async function mintDemoCredentials(services: Pick<DemoServices, 'store' | 'credentials'>, content: DemoContent): Promise<DemoCredentials> {
+export async function mintDemoCredentials(
+  services: Pick<DemoServices, 'store' | 'credentials' | 'ids' | 'clock'>,
+  content: DemoContent,
+): Promise<DemoCredentials> {
+  const developer = await demoDeveloper(services);
   const minted = await mintCredentialsDocument(
     services,
-    { project: 'Demo Project', app: 'Demo App', orphanApp: 'App outside any Project', publicApp: 'Demo Native App', monthlyTweetCap: 50_000_000 },
+    {
+      project: 'Demo Project', app: 'Demo App', orphanApp: 'App outside any Project', publicApp: 'Demo Native App',
+      monthlyTweetCap: 50_000_000, developerId: developer.id,
+    },
     content.holders,
   );
   for (const appId of [minted.app.id, minted.publicApp.id]) await setAppCallbacks(services.store, appId, DEMO_CALLBACKS);
@@ -291,8 +306,25 @@ export async function mintDemoCredentials(services: Pick<DemoServices, 'store' |
     baseUrl: '',
     ...minted,
     users: minted.users.map((u) => ({ ...u, password: DEMO_PASSWORD })),
+    developer: { username: developer.username, password: developer.password },
     ...content.landmarks,
   };
+}
+
+/**
+ * The demo developer with a newly generated password. A world seeded again (after an instance died mid-seed)
+ * already has one: it keeps its id and gets the new password. (Two instances re-seeding at the very same time may
+ * leave the stored document with the password the other one set: the same window the Apps' keys have.)
+ */
+async function demoDeveloper(services: Pick<DemoServices, 'store' | 'ids' | 'clock'>): Promise<{ id: string; username: string; password: string }> {
+  const existing = await services.store.developerByUsername(DEMO_DEVELOPER);
+  if (!existing) {
+    const { developer, password } = await createDeveloper(services, DEMO_DEVELOPER);
+    return { id: developer.id, username: developer.username, password };
+  }
+  const password = randomString(24);
+  await services.store.putDeveloper({ ...existing, passwordHash: await hashPassword(password) });
+  return { id: existing.id, username: existing.username, password };
 }
 
 /** The control API's token: 48 random alphanumerics (285 bits). */

@@ -161,7 +161,19 @@ export interface ProjectRecord {
   /** Day of month (1-28) on which usage resets. */
   capResetDay: number;
   developerState: DeveloperAccountState;
+  /** The developer account (DeveloperRecord) that owns the Project and sees it in the portal; null: the operator's alone. */
+  developerId: string | null;
   policy: PolicyOverrides;
+}
+
+/** A developer account: signs in to the developer portal (/portal) and owns Projects. */
+export interface DeveloperRecord {
+  id: string;
+  /** Unique regardless of ASCII letter case. */
+  username: string;
+  /** scrypt hash made by src/auth/flows/passwords.ts. */
+  passwordHash: string;
+  createdAt: number;
 }
 
 export interface AppRecord {

@@ -21,6 +21,7 @@ import { eventRoutes } from './routes/events.ts';
 import { likesRoutes } from './routes/likes.ts';
 import { bearerTokenRoutes } from './routes/oauth2Bearer.ts';
 import { oauthFlowRoutes } from './routes/oauthFlows.ts';
+import { portalRoutes } from './portal/routes.ts';
 import { openApiRoute } from './routes/openapi.ts';
 import { usageRoutes } from './routes/usage.ts';
 
@@ -70,6 +71,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
   await app.register(apiRoutes, { services, routes, reused });
   await app.register(bearerTokenRoutes);
   await app.register(oauthFlowRoutes, { services });
+  await app.register(portalRoutes, { services });
   await app.register(openApiRoute, { routes, config });
   await app.register(healthRoutes, { services, lifecycle: options });
   await app.register(adminApi, { services, prefix: ADMIN_PREFIX });

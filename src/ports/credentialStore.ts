@@ -1,10 +1,23 @@
-// Who may call the API: Projects and Apps, OAuth 1.0a access tokens, Bearer tokens and sign-in passwords.
-import type { AppRecord, BearerRecord, OAuth1TokenRecord, OAuth2Scope, ProjectRecord } from '../domain/model.ts';
+// Who may call the API: Projects and Apps, OAuth 1.0a access tokens, Bearer tokens and sign-in passwords; the
+// developer accounts that own Projects and sign in to the developer portal.
+import type {
+  AppRecord, BearerRecord, DeveloperRecord, OAuth1TokenRecord, OAuth2Scope, ProjectRecord,
+} from '../domain/model.ts';
 
 export interface CredentialStore {
   projectById(id: string): Promise<ProjectRecord | null>;
   listProjects(): Promise<ProjectRecord[]>;
   putProject(project: ProjectRecord): Promise<void>;
+  /** The Projects whose developerId is `developerId`, in id order. */
+  projectsOfDeveloper(developerId: string): Promise<ProjectRecord[]>;
+
+  /** Inserts or replaces (by id) a developer account; a username another developer holds (any ASCII case) rejects. */
+  putDeveloper(developer: DeveloperRecord): Promise<void>;
+  developerById(id: string): Promise<DeveloperRecord | null>;
+  /** The developer whose username equals `username` with A-Z folded to a-z (no other case folding). */
+  developerByUsername(username: string): Promise<DeveloperRecord | null>;
+  /** Every developer account, in id order. */
+  listDevelopers(): Promise<DeveloperRecord[]>;
 
   appById(id: string): Promise<AppRecord | null>;
   appByConsumerKey(consumerKey: string): Promise<AppRecord | null>;

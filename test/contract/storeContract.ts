@@ -8,7 +8,7 @@ import type {
 } from '../../src/domain/model.ts';
 import type { KeysetPage, LikeKey, LikesStore } from '../../src/ports/store.ts';
 import { openedStores, type OpenedStore } from '../support/openedStores.ts';
-import { app, project, tweet, user } from '../support/records.ts';
+import { app, developer, project, tweet, user } from '../support/records.ts';
 
 export type { OpenedStore } from '../support/openedStores.ts';
 
@@ -667,6 +667,63 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.deepEqual(await store.projectById('p-c-2'), p1b);
         const listed = (await store.listProjects()).filter((p) => p.id.startsWith('p-c-'));
         assert.deepEqual(listed, [p2, p1b]);
+      });
+
+      it('projects: the owning developer is stored, changed and cleared; projectsOfDeveloper lists theirs in id order', async () => {
+        const store = await ready();
+        const mine2 = project('p-o-2', { developerId: 'd-o-1' });
+        const mine1 = project('p-o-1', { developerId: 'd-o-1' });
+        const theirs = project('p-o-3', { developerId: 'd-o-2' });
+        const nobodys = project('p-o-4');
+        for (const p of [mine2, mine1, theirs, nobodys]) await store.putProject(p);
+        assert.deepEqual(await store.projectById('p-o-2'), mine2);
+        assert.equal(JSON.stringify(await store.projectById('p-o-2')), JSON.stringify(mine2));
+        assert.equal((await store.projectById('p-o-4'))!.developerId, null);
+        assert.deepEqual(await store.projectsOfDeveloper('d-o-1'), [mine1, mine2]);
+        assert.deepEqual(await store.projectsOfDeveloper('d-o-2'), [theirs]);
+        assert.deepEqual(await store.projectsOfDeveloper('d-o-none'), []);
+        await store.putProject({ ...mine2, developerId: 'd-o-2' });
+        await store.putProject({ ...mine1, developerId: null });
+        assert.deepEqual(await store.projectsOfDeveloper('d-o-1'), []);
+        assert.deepEqual((await store.projectsOfDeveloper('d-o-2')).map((p) => p.id), ['p-o-2', 'p-o-3']);
+        assert.equal((await store.projectById('p-o-1'))!.developerId, null);
+      });
+
+      it('developers: put, get by id and by username (ASCII case folded only), update, list in id order', async () => {
+        const store = await ready();
+        const d2 = developer('d-c-2', { username: 'Dev_Two' });
+        const d1 = developer('d-c-1', { username: 'dev_one' });
+        await store.putDeveloper(d2);
+        await store.putDeveloper(d1);
+        assert.deepEqual(await store.developerById('d-c-2'), d2);
+        assert.equal(JSON.stringify(await store.developerById('d-c-2')), JSON.stringify(d2));
+        assert.equal(await store.developerById('d-c-none'), null);
+        for (const name of ['Dev_Two', 'dev_two', 'DEV_TWO']) assert.deepEqual(await store.developerByUsername(name), d2);
+        assert.deepEqual(await store.developerByUsername('DEV_one'), d1);
+        assert.equal(await store.developerByUsername('dev_tw'), null);
+        assert.equal(await store.developerByUsername('dev_\u0000two'), null);
+        const d2b = { ...d2, username: 'dev_2', passwordHash: 'scrypt$changed' };
+        await store.putDeveloper(d2b);
+        assert.deepEqual(await store.developerById('d-c-2'), d2b);
+        assert.equal(await store.developerByUsername('Dev_Two'), null);
+        assert.deepEqual(await store.developerByUsername('DEV_2'), d2b);
+        assert.deepEqual((await store.listDevelopers()).filter((d) => d.id.startsWith('d-c-')), [d1, d2b]);
+      });
+
+      it('developers: a username held by another developer in any ASCII case is refused; only ASCII folds', async () => {
+        const store = await ready();
+        const held = developer('d-u-1', { username: 'taken_name' });
+        await store.putDeveloper(held);
+        await assert.rejects(store.putDeveloper(developer('d-u-2', { username: 'TAKEN_Name' })));
+        assert.equal(await store.developerById('d-u-2'), null);
+        assert.deepEqual(await store.developerByUsername('taken_name'), held);
+        // Non-ASCII letters are not folded: 'É' and 'é' are different names.
+        const upper = developer('d-u-3', { username: 'dÉv' });
+        const lower = developer('d-u-4', { username: 'dév' });
+        await store.putDeveloper(upper);
+        await store.putDeveloper(lower);
+        assert.deepEqual(await store.developerByUsername('DÉV'), upper);
+        assert.deepEqual(await store.developerByUsername('Dév'), lower);
       });
 
       it('apps: put, get by id / consumer key / client id, update, list in id order', async () => {

@@ -1,5 +1,5 @@
 // Plain records for tests that fill a store by hand: every field set to an ordinary value, `over` changes some.
-import { newTweet, type AppRecord, type ProjectRecord, type TweetRecord, type UserRecord } from '../../src/domain/model.ts';
+import { newTweet, type AppRecord, type DeveloperRecord, type ProjectRecord, type TweetRecord, type UserRecord } from '../../src/domain/model.ts';
 
 export function user(id: string, over: Partial<UserRecord> = {}): UserRecord {
   return {
@@ -25,7 +25,7 @@ export function tweet(id: string, authorId: string, over: Partial<TweetRecord> =
 }
 
 export function project(id: string, over: Partial<ProjectRecord> = {}): ProjectRecord {
-  return { id, name: `Project ${id}`, monthlyTweetCap: 2_000_000, capResetDay: 15, developerState: 'approved', policy: {}, ...over };
+  return { id, name: `Project ${id}`, monthlyTweetCap: 2_000_000, capResetDay: 15, developerState: 'approved', developerId: null, policy: {}, ...over };
 }
 
 export function app(id: string, over: Partial<AppRecord> = {}): AppRecord {
@@ -43,4 +43,8 @@ export function app(id: string, over: Partial<AppRecord> = {}): AppRecord {
     appType: 'web',
     ...over,
   };
+}
+
+export function developer(id: string, over: Partial<DeveloperRecord> = {}): DeveloperRecord {
+  return { id, username: `dev_${Buffer.from(id).toString('hex')}`, passwordHash: `scrypt$hash-${id}`, createdAt: 1_700_000_000_000, ...over };
 }

@@ -165,4 +165,16 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX stream_connections_app ON stream_connections (app_id, started_at);
   `,
+  /* 5 */ `
+  -- Developer accounts of the developer portal (/portal): scrypt password hashes, usernames unique regardless of
+  -- ASCII case (lower() of a "C"-collated value folds A-Z only, like SQLite's NOCASE); each Project may belong to
+  -- one (developer_id; NULL: the operator's alone).
+  CREATE TABLE developers (
+    id TEXT COLLATE "C" PRIMARY KEY, username TEXT COLLATE "C" NOT NULL, password_hash TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE UNIQUE INDEX developers_username ON developers (lower(username));
+  ALTER TABLE projects ADD COLUMN developer_id TEXT COLLATE "C";
+  CREATE INDEX projects_developer ON projects (developer_id, id);
+  `,
 ];

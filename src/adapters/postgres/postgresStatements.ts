@@ -1,7 +1,7 @@
 // The statements of PostgresStore: every query is a named prepared statement, built once from the column lists of
 // rows.ts.
 import {
-  APP_COLUMNS, BEARER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
+  APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
   TWEET_COLUMNS, USER_COLUMNS, columnList,
 } from '../rows.ts';
 
@@ -210,6 +210,18 @@ export const S = {
     text: `SELECT ${cols(USER_COLUMNS)} FROM users ORDER BY length(id) DESC, id DESC LIMIT $1`,
   },
   putProject: upsertOne('likes_put_project', 'projects', PROJECT_COLUMNS, 'id'),
+  projectsOfDeveloper: {
+    name: 'likes_projects_of_developer',
+    text: `SELECT ${cols(PROJECT_COLUMNS)} FROM projects WHERE developer_id = $1 ORDER BY id`,
+  },
+  putDeveloper: upsertOne('likes_put_developer', 'developers', DEVELOPER_COLUMNS, 'id'),
+  developer: { name: 'likes_developer', text: `SELECT ${cols(DEVELOPER_COLUMNS)} FROM developers WHERE id = $1` },
+  // $1 arrives folded (asciiLower), so the lower(username) index serves it.
+  developerByUsername: {
+    name: 'likes_developer_by_username',
+    text: `SELECT ${cols(DEVELOPER_COLUMNS)} FROM developers WHERE lower(username) = $1`,
+  },
+  developers: { name: 'likes_developers', text: `SELECT ${cols(DEVELOPER_COLUMNS)} FROM developers ORDER BY id` },
   putApp: upsertOne('likes_put_app', 'apps', APP_COLUMNS, 'id'),
   oauth1Token: { name: 'likes_oauth1_token', text: `SELECT ${cols(OAUTH1_TOKEN_COLUMNS)} FROM oauth1_tokens WHERE token = $1` },
   putOAuth1Token: upsertOne('likes_put_oauth1_token', 'oauth1_tokens', OAUTH1_TOKEN_COLUMNS, 'token'),

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type {
-  AppRecord, BearerRecord, OAuth2Scope, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
+  AppRecord, BearerRecord, DeveloperRecord, OAuth2Scope, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../../domain/model.ts';
 import type { Logger } from '../../ports/logger.ts';
@@ -8,7 +8,7 @@ import type { KeysetPage, LikedTweetRow, LikeKey, LikesStore } from '../../ports
 import {
   MEDIA_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow,
   bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
-  pollToRow, projectFromRow, projectToRow, tweetFromRow, tweetToRow, userFromRow, userToRow,
+  developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetFromRow, tweetToRow, userFromRow, userToRow,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
@@ -510,6 +510,22 @@ export class PostgresStore extends MetaSettings implements LikesStore {
 
   async putProject(project: ProjectRecord): Promise<void> {
     await this.q(S.putProject, projectToRow(project));
+  }
+  async projectsOfDeveloper(developerId: string): Promise<ProjectRecord[]> {
+    if (!storable(developerId)) return [];
+    return (await this.q(S.projectsOfDeveloper, [developerId])).map(projectFromRow);
+  }
+  async putDeveloper(developer: DeveloperRecord): Promise<void> {
+    await this.q(S.putDeveloper, developerToRow(developer));
+  }
+  developerById(id: string): Promise<DeveloperRecord | null> {
+    return this.one(S.developer, id, developerFromRow);
+  }
+  developerByUsername(username: string): Promise<DeveloperRecord | null> {
+    return this.one(S.developerByUsername, asciiLower(username), developerFromRow);
+  }
+  async listDevelopers(): Promise<DeveloperRecord[]> {
+    return (await this.q(S.developers)).map(developerFromRow);
   }
   async putApp(app: AppRecord): Promise<void> {
     await this.q(S.putApp, appToRow(app, identity));

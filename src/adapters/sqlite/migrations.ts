@@ -130,4 +130,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX stream_connections_app ON stream_connections (app_id, started_at);
   `,
+  /* 5 */ `
+  -- Developer accounts of the developer portal (/portal): scrypt password hashes, usernames unique regardless of
+  -- ASCII case; each Project may belong to one (developer_id; NULL: the operator's alone).
+  CREATE TABLE developers (
+    id TEXT PRIMARY KEY, username TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX developers_username ON developers (username COLLATE NOCASE);
+  ALTER TABLE projects ADD COLUMN developer_id TEXT;
+  CREATE INDEX projects_developer ON projects (developer_id, id);
+  `,
 ];

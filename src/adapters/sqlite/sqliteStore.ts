@@ -1,14 +1,14 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import type {
-  AppRecord, BearerRecord, OAuth2Scope, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
+  AppRecord, BearerRecord, DeveloperRecord, OAuth2Scope, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../../domain/model.ts';
 import type { KeysetPage, LikedTweetRow, LikesStore } from '../../ports/store.ts';
 import {
-  APP_COLUMNS, BEARER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
+  APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, grantedScopes, mediaFromRow, mediaToRow,
-  oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
+  developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
@@ -190,6 +190,11 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       appByClientId: db.prepare(`SELECT ${columnList(APP_COLUMNS)} FROM apps WHERE client_id = ?`),
       listUsers: db.prepare(`SELECT ${columnList(USER_COLUMNS)} FROM users ORDER BY length(id) DESC, id DESC LIMIT ?`),
       putProject: upsert('projects', PROJECT_COLUMNS, 'id'),
+      projectsOfDeveloper: db.prepare(`SELECT ${columnList(PROJECT_COLUMNS)} FROM projects WHERE developer_id = ? ORDER BY id`),
+      putDeveloper: upsert('developers', DEVELOPER_COLUMNS, 'id'),
+      developer: db.prepare(`SELECT ${columnList(DEVELOPER_COLUMNS)} FROM developers WHERE id = ?`),
+      developerByUsername: db.prepare(`SELECT ${columnList(DEVELOPER_COLUMNS)} FROM developers WHERE username = ? COLLATE NOCASE`),
+      developers: db.prepare(`SELECT ${columnList(DEVELOPER_COLUMNS)} FROM developers ORDER BY id`),
       putApp: upsert('apps', APP_COLUMNS, 'id'),
       oauth1Token: db.prepare(`SELECT ${columnList(OAUTH1_TOKEN_COLUMNS)} FROM oauth1_tokens WHERE token = ?`),
       putOAuth1Token: upsert('oauth1_tokens', OAUTH1_TOKEN_COLUMNS, 'token'),
@@ -441,6 +446,23 @@ export class SqliteStore extends MetaSettings implements LikesStore {
 
   async putProject(project: ProjectRecord): Promise<void> {
     this.stmts.putProject.run(...projectToRow(project));
+  }
+  async projectsOfDeveloper(developerId: string): Promise<ProjectRecord[]> {
+    return (this.stmts.projectsOfDeveloper.all(developerId) as any[]).map(projectFromRow);
+  }
+  async putDeveloper(developer: DeveloperRecord): Promise<void> {
+    this.stmts.putDeveloper.run(...developerToRow(developer));
+  }
+  async developerById(id: string): Promise<DeveloperRecord | null> {
+    const r = this.stmts.developer.get(id);
+    return r ? developerFromRow(r) : null;
+  }
+  async developerByUsername(username: string): Promise<DeveloperRecord | null> {
+    const r = this.stmts.developerByUsername.get(username);
+    return r ? developerFromRow(r) : null;
+  }
+  async listDevelopers(): Promise<DeveloperRecord[]> {
+    return (this.stmts.developers.all() as any[]).map(developerFromRow);
   }
   async putApp(app: AppRecord): Promise<void> {
     this.stmts.putApp.run(...appToRow(app, sqlBool));

@@ -1,132 +1,50 @@
 // The sign-in step of the authorization pages: username (as on X, any letter case, with or without "@") and
-// password. Failures say nothing about which part was wrong.
-//
-// Every guess is counted BEFORE its password hash, in atomic rate-limiter operations shared by every instance
-// (Redis), so no number of concurrent requests gets more guesses evaluated than the limits below:
-//   - per username: SIGN_IN_USERNAME_POLICY (10 per 15-minute window, and after 5 a doubling wait between guesses);
-//   - per pending authorization: MAX_SIGN_IN_FAILURES (then the authorization is dropped);
-//   - per client address: SIGN_IN_ADDRESS_LIMIT guesses per window, whatever the usernames.
-// A guess that is reserved but not evaluated (another limit refused it, or no hash slot came free) is given back;
-// a right password gives back its username and authorization guesses, so a user who signs in keeps their budget.
-// Hashes run in a few slots per process (HashSlots); see docs/auth-flows.md "Sign-in limits".
+// password, throttled as AccountSignIn (accountSignIn.ts) says. Failures say nothing about which part was wrong.
 import type { UserRecord } from '../../domain/model.ts';
 import type { Clock } from '../../ports/clock.ts';
-import type { AttemptPolicy, RateLimiter } from '../../ports/rateLimiter.ts';
 import type { ContentStore } from '../../ports/contentStore.ts';
 import type { CredentialStore } from '../../ports/credentialStore.ts';
-import { HashSlots } from './hashSlots.ts';
-import { MAX_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
-import { MAX_SIGN_IN_FAILURES, PENDING_TTL_MS } from './pending.ts';
+import type { RateLimiter } from '../../ports/rateLimiter.ts';
+import { AccountSignIn, type AccountSignInResult, type SignInAccounts, type SignInContext, type SignInOptions } from './accountSignIn.ts';
 
-export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
-/**
- * Guesses per username: at most 10 evaluated per 15-minute window; the first 5 at once (as many as one
- * authorization allows), then each at least 5 s, 10 s, 20 s, 40 s, 80 s after the previous one, so a burst gets
- * nowhere and a real user who mistypes waits seconds rather than the whole window.
- */
-export const SIGN_IN_USERNAME_POLICY: AttemptPolicy = { limit: 10, windowMs: SIGN_IN_WINDOW_MS, free: 5, delayMs: 5000 };
-/** Guesses per client address and window, over all usernames (lifted by LIKES_API_LIMITS=off). */
-export const SIGN_IN_ADDRESS_LIMIT = 50;
+export {
+  SIGN_IN_ADDRESS_LIMIT, SIGN_IN_USERNAME_POLICY, SIGN_IN_WINDOW_MS, type SignInContext, type SignInOptions,
+} from './accountSignIn.ts';
 
-export type SignInResult =
-  | { ok: true; user: UserRecord }
-  /** Wrong username or password; `exhausted` when that was the authorization's last allowed guess. */
-  | { ok: false; reason: 'invalid'; exhausted: boolean }
-  /** Too many guesses for this username (`limit`) or from this address (`address`) for now. */
-  | { ok: false; reason: 'locked' | 'address'; retryAt: number }
-  /** The pending authorization has no guesses left. */
-  | { ok: false; reason: 'exhausted' }
-  /** No hash slot came free in time. */
-  | { ok: false; reason: 'busy' };
+export type SignInResult = Exclude<AccountSignInResult<UserRecord>, { ok: true }> | { ok: true; user: UserRecord };
 
-export interface SignInContext {
-  /** The client's address (per-address limit). */
-  address: string;
-  /** The pending authorization the form belongs to (per-authorization limit). */
-  pendingId?: string;
-}
+/** X's username rule: 1 to 15 letters, digits and underscores. */
+const USERNAME = /^[A-Za-z0-9_]{1,15}$/;
 
-export interface SignInOptions {
-  /** The password check (tests count evaluations through it). */
-  verify?: (password: string, stored: string | null) => Promise<boolean>;
-  slots?: HashSlots;
-  usernamePolicy?: AttemptPolicy;
-  /** Guesses per address and window; null lifts the limit. */
-  addressLimit?: number | null;
+function userAccounts(store: Pick<ContentStore, 'usersByUsernames'> & Pick<CredentialStore, 'userPasswordHash'>): SignInAccounts<UserRecord> {
+  return {
+    limitKey: 'signin-user',
+    canonical(raw) {
+      const username = raw.trim().replace(/^@/, '');
+      return USERNAME.test(username) ? username : null;
+    },
+    async find(username) {
+      const [user] = await store.usersByUsernames([username]);
+      if (!user) return null;
+      return { account: user, passwordHash: await store.userPasswordHash(user.id), active: !user.suspended };
+    },
+  };
 }
 
 export class SignIn {
-  private readonly verifyHash: (password: string, stored: string | null) => Promise<boolean>;
-  private readonly slots: HashSlots;
-  private readonly usernamePolicy: AttemptPolicy;
-  private readonly addressLimit: number | null;
+  private readonly inner: AccountSignIn<UserRecord>;
 
   constructor(
-    private readonly store: Pick<ContentStore, 'usersByUsernames'> & Pick<CredentialStore, 'userPasswordHash'>,
-    private readonly limiter: RateLimiter,
-    private readonly clock: Clock,
+    store: Pick<ContentStore, 'usersByUsernames'> & Pick<CredentialStore, 'userPasswordHash'>,
+    limiter: RateLimiter,
+    clock: Clock,
     options: SignInOptions = {},
   ) {
-    this.verifyHash = options.verify ?? verifyPassword;
-    this.slots = options.slots ?? new HashSlots();
-    this.usernamePolicy = options.usernamePolicy ?? SIGN_IN_USERNAME_POLICY;
-    this.addressLimit = options.addressLimit === undefined ? SIGN_IN_ADDRESS_LIMIT : options.addressLimit;
+    this.inner = new AccountSignIn(userAccounts(store), limiter, clock, options);
   }
 
   async verify(rawUsername: string, password: string, context: SignInContext): Promise<SignInResult> {
-    const username = rawUsername.trim().replace(/^@/, '');
-    const valid = /^[A-Za-z0-9_]{1,15}$/.test(username) && password.length > 0 && password.length <= MAX_PASSWORD_LENGTH;
-    const now = this.clock.now();
-    const reserved: Array<[key: string, windowMs: number]> = [];
-    const giveBack = async (which = reserved) => {
-      for (const [key, windowMs] of which) await this.limiter.refund(key, windowMs, now);
-    };
-
-    if (this.addressLimit !== null) {
-      const key = `signin-addr:${context.address}`;
-      const state = await this.limiter.hit(key, this.addressLimit, SIGN_IN_WINDOW_MS, now);
-      if (!state.allowed) return { ok: false, reason: 'address', retryAt: state.resetAt };
-      reserved.push([key, SIGN_IN_WINDOW_MS]);
-    }
-    let lastForPending = false;
-    const refundable: Array<[string, number]> = [];
-    if (context.pendingId) {
-      const key = `signin-pending:${context.pendingId}`;
-      const state = await this.limiter.hit(key, MAX_SIGN_IN_FAILURES, PENDING_TTL_MS, now);
-      if (!state.allowed) {
-        await giveBack();
-        return { ok: false, reason: 'exhausted' };
-      }
-      lastForPending = state.remaining === 0;
-      reserved.push([key, PENDING_TTL_MS]);
-      refundable.push([key, PENDING_TTL_MS]);
-    }
-    if (valid) {
-      const key = `signin-user:${username.toLowerCase()}`;
-      const state = await this.limiter.attempt(key, this.usernamePolicy, now);
-      if (!state.allowed) {
-        await giveBack();
-        return { ok: false, reason: 'locked', retryAt: state.retryAt };
-      }
-      reserved.push([key, this.usernamePolicy.windowMs]);
-      refundable.push([key, this.usernamePolicy.windowMs]);
-    }
-
-    const checked = await this.slots.run(async () => {
-      const [user] = valid ? await this.store.usersByUsernames([username]) : [];
-      const hash = user ? await this.store.userPasswordHash(user.id) : null;
-      // Always one hash, whether or not the user exists or has a password.
-      const matches = await this.verifyHash(password, hash);
-      return matches && user && !user.suspended ? user : null;
-    });
-    if (!checked.ran) {
-      await giveBack();
-      return { ok: false, reason: 'busy' };
-    }
-    if (checked.value) {
-      await giveBack(refundable);
-      return { ok: true, user: checked.value };
-    }
-    return { ok: false, reason: 'invalid', exhausted: lastForPending };
+    const result = await this.inner.verify(rawUsername, password, context);
+    return result.ok ? { ok: true, user: result.account } : result;
   }
 }

@@ -2,6 +2,7 @@
 // policy overrides.
 import { DEFAULT_POLICY, type AppRecord, type DeveloperAccountState, type ProjectRecord } from '../../domain/model.ts';
 import type { CredentialStore } from '../../ports/credentialStore.ts';
+import { requireDeveloper } from './developer.ts';
 import { AdminError, UsageError, checkId, commandGroup, keyValues, table, type Flags, type FlagKind, type Subcommand } from './cli.ts';
 import { POLICY_FLAG_KINDS, POLICY_FLAG_NAMES, POLICY_HELP, applyPolicyChanges, describePolicy, readPolicyFlags } from './policy.ts';
 
@@ -9,12 +10,14 @@ const DEVELOPER_STATES: readonly DeveloperAccountState[] = ['approved', 'pending
 const MAX_CAP = Number.MAX_SAFE_INTEGER;
 
 const PROJECT_FLAGS: Record<string, FlagKind> = {
-  name: 'string', cap: 'string', 'reset-day': 'string', developer: 'string', ...POLICY_FLAG_KINDS,
+  name: 'string', cap: 'string', 'reset-day': 'string', developer: 'string', owner: 'string', ...POLICY_FLAG_KINDS,
 };
 
 const PROJECT_HELP = `  --cap N            Monthly Tweet cap: Tweets read through liked_tweets per billing period (default 10000000)
   --reset-day D      Day of the month (1-28, UTC) on which usage resets (default 1)
   --developer S      Developer account state (approved|pending|suspended: the API refuses pending and suspended)
+  --owner U          The developer account (username) that owns the Project and sees it in the portal;
+                     \`none\` (set only) leaves it to the operator alone
 ${POLICY_HELP}`;
 
 interface ProjectSettings {
@@ -42,6 +45,7 @@ export function projectJson(project: ProjectRecord, apps?: readonly AppRecord[])
     developerState: project.developerState,
     policy: project.policy,
     effectivePolicy: { ...DEFAULT_POLICY, ...project.policy },
+    developerId: project.developerId,
     ...(apps ? { apps: apps.map((a) => ({ id: a.id, name: a.name, permission: a.permission, suspended: a.suspended })) } : {}),
   };
 }
@@ -53,6 +57,7 @@ function projectHuman(project: ProjectRecord, apps: readonly AppRecord[] | null)
       ['Monthly Tweet cap', project.monthlyTweetCap],
       ['Cap reset day', project.capResetDay],
       ['Developer account', project.developerState],
+      ['Owner (developer id)', project.developerId ?? 'none'],
     ]),
     'Policy:',
     describePolicy({ ...DEFAULT_POLICY, ...project.policy }, [['project', project.policy]]),
@@ -70,7 +75,7 @@ export async function requireProject(services: { store: CredentialStore }, id: s
 }
 
 const create: Subcommand = {
-  synopsis: '--name N [--cap N] [--reset-day D] [--developer S] [policy options]',
+  synopsis: '--name N [--cap N] [--reset-day D] [--developer S] [--owner U] [policy options]',
   summary: 'Create a Project',
   help: `Creates a Project (the container X bills and rate-limits Apps by) and prints it.
 
@@ -82,11 +87,15 @@ ${PROJECT_HELP}`,
     flags.required('name');
     const settings = readSettings(flags);
     const policy = applyPolicyChanges({}, readPolicyFlags(flags, false));
+    const owner = flags.str('owner');
+    if (owner === 'none') throw new UsageError('--owner none: a new Project has no owner unless one is given');
     const s = await services();
+    const developerId = owner === undefined ? null : (await requireDeveloper(s, owner)).id;
     const project = await s.credentials.createProject(settings.name!, {
       monthlyTweetCap: settings.monthlyTweetCap,
       capResetDay: settings.capResetDay,
       developerState: settings.developerState,
+      developerId,
       policy,
     });
     return {
@@ -136,7 +145,7 @@ const showCmd: Subcommand = {
 };
 
 const set: Subcommand = {
-  synopsis: 'ID [--name N] [--cap N] [--reset-day D] [--developer S] [policy options]',
+  synopsis: 'ID [--name N] [--cap N] [--reset-day D] [--developer S] [--owner U|none] [policy options]',
   summary: "Change a Project's name, cap, developer account state or policies",
   help: `Changes the Project with id ID. Policy options set an override on the Project; the value \`default\` removes
 it (the App's own override, if any, still wins). Changes apply to the next request a server handles.
@@ -150,17 +159,20 @@ ${PROJECT_HELP}`,
     const id = checkId(args.ID, 'ID');
     const settings = readSettings(flags);
     const changes = readPolicyFlags(flags, true);
-    if (!flags.any(['name', 'cap', 'reset-day', 'developer', ...POLICY_FLAG_NAMES])) {
+    if (!flags.any(['name', 'cap', 'reset-day', 'developer', 'owner', ...POLICY_FLAG_NAMES])) {
       throw new UsageError('nothing to change: give at least one option');
     }
     const s = await services();
     const current = await requireProject(s, id);
+    const owner = flags.str('owner');
+    const developerId = owner === undefined ? current.developerId : owner === 'none' ? null : (await requireDeveloper(s, owner)).id;
     const next: ProjectRecord = {
       ...current,
       name: settings.name ?? current.name,
       monthlyTweetCap: settings.monthlyTweetCap ?? current.monthlyTweetCap,
       capResetDay: settings.capResetDay ?? current.capResetDay,
       developerState: settings.developerState ?? current.developerState,
+      developerId,
       policy: applyPolicyChanges(current.policy, changes),
     };
     await s.store.putProject(next);

@@ -55,16 +55,23 @@ button.secondary{background:#fff;color:#0f1419;border-color:#cfd9de}
 .who{background:#f7f9f9;border-radius:8px;padding:10px 12px;font-size:14px;margin:0 0 16px}
 .pin{font:700 32px/1.2 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:6px;text-align:center;
  background:#f7f9f9;border-radius:8px;padding:14px;margin:10px 0 16px}
-footer{margin-top:18px;font-size:12px;color:#8b98a5}
+footer{margin-top:18px;font-size:12px;color:#536471}
+main.wide{max-width:880px}
+table{width:100%;border-collapse:collapse;font-size:14px;margin:0 0 18px}
+th,td{text-align:left;padding:8px 6px;border-bottom:1px solid #eff3f4;vertical-align:top}
+td code{font-size:12px;word-break:break-all}
+.bar{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:10px;margin:0 0 18px}
+h2{font-size:18px;margin:22px 0 8px}
 `;
 
 const LOGO = raw(
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="#f91880" d="M12 21.35l-1.45-1.32C5.4 15.36 2 12.28 2 8.5 2 5.42 4.42 3 7.5 3c1.74 0 3.41.81 4.5 2.09C13.09 3.81 14.76 3 16.5 3 19.58 3 22 5.42 22 8.5c0 3.78-3.4 6.86-8.55 11.54z"/></svg>',
 );
 
-/** A complete page around `body`. */
-export function page(title: string, body: Html): string {
-  return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${title} / Likes API</title><style>${raw(CSS)}</style></head><body><main>${html`<div class="brand">${LOGO}<span>Likes API</span></div>`}${body}<footer>A self-hosted stand-in for X's authorization pages.</footer></main></body></html>`.html}`;
+/** A complete page around `body` (the empty data: icon keeps browsers from asking for /favicon.ico). */
+export function page(title: string, body: Html, options: { footer?: string; wide?: boolean } = {}): string {
+  const footer = options.footer ?? "A self-hosted stand-in for X's authorization pages.";
+  return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>${title} / Likes API</title><style>${raw(CSS)}</style></head><body>${raw(options.wide ? '<main class="wide">' : '<main>')}${html`<div class="brand">${LOGO}<span>Likes API</span></div>`}${body}<footer>${footer}</footer></main></body></html>`.html}`;
 }
 
 /** Headers of every page: no framing (with the server's x-frame-options), no scripts, nothing loaded from elsewhere. */

@@ -1,0 +1,277 @@
+// The developer portal (/portal) in a real browser: Debian's Chromium (/usr/bin/chromium, installed by
+// scripts/ensure-chromium.sh) driven by playwright-core, headless, launched as test/browser/consent.test.ts does.
+// At a desktop and a phone viewport the demo developer signs in through the form by typing and clicking (found by
+// their labels and roles), sees the demo Project and App on the dashboard and signs out again; the form works with
+// the keyboard alone; a wrong password shows the error (role alert) and stays on the sign-in page. axe-core checks
+// the sign-in page, its error state and the dashboard for serious or critical violations. On every page: no console
+// errors, no failed requests, no response >= 400 (but the deliberate wrong-password 401), and an icon that loads.
+// With LIKES_API_SCREENSHOTS=1 the sign-in page and the dashboard (1280 wide) are written to docs/screenshots/;
+// a normal run never writes them.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { serverForSuite } from '../support/harness.ts';
+
+const CHROMIUM = process.env.LIKES_API_CHROMIUM || '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Without these, Chromium stalls on this closed network (background fetches, component updates). */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const SCREENSHOTS = process.env.LIKES_API_SCREENSHOTS === '1';
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 375, height: 812 };
+const SIGN_IN_HEADING = 'Sign in to the developer portal';
+const DASHBOARD_HEADING = 'Your Projects';
+
+interface Watched {
+  page: Page;
+  /** Everything that went wrong on the page so far: console errors, uncaught errors, failed requests, responses >= 400. */
+  problems: string[];
+  /** The deliberate wrong-password answers (POST /portal/signin → 401), kept apart from `problems`. */
+  rejectedSignIns: number;
+}
+
+const isSignInPost = (url: string): boolean => URL.canParse(url) && new URL(url).pathname === '/portal/signin';
+
+/** A page whose console, requests and responses are watched from the start. */
+async function watchedPage(context: BrowserContext): Promise<Watched> {
+  const page = await context.newPage();
+  const watched: Watched = { page, problems: [], rejectedSignIns: 0 };
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // Chromium echoes every document answered >= 400 on the console: for the deliberate 401, that echo is expected.
+    if (isSignInPost(m.location().url) && m.text() === 'Failed to load resource: the server responded with a status of 401 (Unauthorized)') return;
+    watched.problems.push(`console error: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => watched.problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => watched.problems.push(`request failed: ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() < 400) return;
+    if (r.status() === 401 && r.request().method() === 'POST' && isSignInPost(r.url())) watched.rejectedSignIns++;
+    else watched.problems.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`);
+  });
+  return watched;
+}
+
+/** Headless Chromium asks for no icon, so the page's own icon (or /favicon.ico without one) is fetched here. */
+async function assertIconLoads(page: Page): Promise<void> {
+  const href = await page.evaluate(() => (document.querySelector('link[rel~="icon"]') as HTMLLinkElement | null)?.href ?? null);
+  const icon = new URL(href ?? '/favicon.ico', page.url());
+  if (icon.protocol === 'data:') return;
+  const res = await fetch(icon);
+  assert.ok(res.status < 400, `the icon ${icon} answers ${res.status}`);
+}
+
+/** The checks every page visited ends with. */
+async function assertClean(watched: Watched, rejectedSignIns = 0): Promise<void> {
+  await assertIconLoads(watched.page);
+  assert.deepEqual(watched.problems, [], `problems on ${watched.page.url()}:\n${watched.problems.join('\n')}`);
+  assert.equal(watched.rejectedSignIns, rejectedSignIns, 'wrong-password answers (401)');
+}
+
+async function assertNoHorizontalScroll(page: Page): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  assert.ok(scrollWidth <= innerWidth, `the page scrolls sideways at ${innerWidth}px (${scrollWidth}px wide)`);
+}
+
+async function expectSignInPage(page: Page): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: SIGN_IN_HEADING }).waitFor();
+  assert.ok(await page.getByLabel('Username').isVisible());
+  assert.ok(await page.getByLabel('Password').isVisible());
+  assert.ok(await page.getByRole('button', { name: 'Sign in' }).isVisible());
+  assert.match(await page.title(), /^Sign in to the developer portal \/ Likes API$/);
+}
+
+/** Types the credentials into the labelled fields and clicks Sign in; resolves once the answer has loaded. */
+async function signInWithForm(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('Username').pressSequentially(username);
+  await page.getByLabel('Password').pressSequentially(password);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** Injects axe-core and runs it on the page as it is; the violations that are serious or critical. */
+async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+async function assertAccessible(page: Page, what: string): Promise<void> {
+  const found = await seriousViolations(page);
+  assert.deepEqual(
+    found.map((v) => v.id),
+    [],
+    `axe finds serious or critical violations on ${what}:\n${found.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.targets.join(', ')}`).join('\n')}`,
+  );
+}
+
+describe('developer portal in Chromium', () => {
+  const server = serverForSuite();
+  let browser: Browser;
+  let developer: { username: string; password: string };
+  let projectName: string;
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/ensure-chromium.sh (the test setup does)`);
+    assert.ok(existsSync(AXE), `${AXE} is missing: npm install`);
+    assert.ok(server.creds.developer, 'the demo credentials name a developer');
+    developer = server.creds.developer;
+    const record = await server.services.store.developerByUsername(developer.username);
+    assert.ok(record);
+    const project = (await server.services.store.projectsOfDeveloper(record.id)).find((p) => p.id === server.creds.project.id);
+    assert.ok(project, 'the demo developer owns the demo Project');
+    projectName = project.name;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  async function withContext(options: Parameters<Browser['newContext']>[0], fn: (context: BrowserContext) => Promise<void>): Promise<void> {
+    const context = await browser.newContext(options);
+    try {
+      await fn(context);
+    } finally {
+      await context.close();
+    }
+  }
+
+  async function expectDashboard(page: Page): Promise<void> {
+    await page.getByRole('heading', { level: 1, name: DASHBOARD_HEADING }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/portal');
+    assert.match(await page.title(), /^Dashboard \/ Likes API$/);
+    assert.match((await page.locator('.who').textContent()) ?? '', new RegExp(`Signed in as ${developer.username}`));
+    assert.ok(await page.getByRole('heading', { level: 2, name: projectName }).isVisible(), `the Project ${projectName} is shown`);
+    const appRow = page.getByRole('row').filter({ has: page.getByRole('cell', { name: server.creds.app.id, exact: true }) });
+    assert.equal(await appRow.count(), 1, `the demo App ${server.creds.app.id} is listed once`);
+    assert.ok(await appRow.isVisible());
+    assert.match((await appRow.textContent()) ?? '', /Demo App/);
+    assert.ok(await page.getByRole('button', { name: 'Sign out' }).isVisible());
+  }
+
+  for (const [name, viewport] of [['1280×800', DESKTOP], ['375×812', PHONE]] as const) {
+    it(`at ${name}: signs in through the form, shows the demo Project and App, signs out`, async () => {
+      await withContext({ viewport }, async (context) => {
+        const watched = await watchedPage(context);
+        const { page } = watched;
+        await page.goto(`${server.baseUrl}/portal`);
+        await expectSignInPage(page);
+        await assertNoHorizontalScroll(page);
+        if (SCREENSHOTS && viewport === DESKTOP) await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'portal-signin.png'), fullPage: true });
+        await assertClean(watched);
+
+        await signInWithForm(page, developer.username, developer.password);
+        await expectDashboard(page);
+        await assertNoHorizontalScroll(page);
+        if (SCREENSHOTS && viewport === DESKTOP) await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'portal-dashboard.png'), fullPage: true });
+        await assertClean(watched);
+
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign out' }).click()]);
+        await expectSignInPage(page);
+        assert.equal(new URL(page.url()).pathname, '/portal');
+        assert.equal(await page.getByLabel('Username').inputValue(), '');
+        assert.deepEqual((await context.cookies()).filter((c) => c.name === 'likes_portal'), [], 'the session cookie is gone');
+        await page.reload();
+        await expectSignInPage(page);
+        await assertClean(watched);
+      });
+    });
+  }
+
+  it('works with the keyboard alone: Tab to the fields, type, Enter submits', async () => {
+    await withContext({ viewport: DESKTOP }, async (context) => {
+      const watched = await watchedPage(context);
+      const { page } = watched;
+      await page.goto(`${server.baseUrl}/portal`);
+      await expectSignInPage(page);
+      const focused = () => page.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName ?? null);
+
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(), 'username', 'the first Tab reaches the username field');
+      await page.keyboard.type(developer.username);
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(), 'password', 'the next Tab reaches the password field');
+      await page.keyboard.type(developer.password);
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      await expectDashboard(page);
+
+      // The Sign out button is reachable by keyboard too.
+      await page.locator('body').focus();
+      let reached = false;
+      for (let i = 0; i < 5 && !reached; i++) {
+        await page.keyboard.press('Tab');
+        reached = await page.evaluate(() => document.activeElement?.textContent?.trim() === 'Sign out');
+      }
+      assert.ok(reached, 'Tab reaches the Sign out button');
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      await expectSignInPage(page);
+      await assertClean(watched);
+    });
+  });
+
+  it('a wrong password shows the error as an alert and stays on the sign-in page; the right one then works', async () => {
+    await withContext({ viewport: PHONE }, async (context) => {
+      const watched = await watchedPage(context);
+      const { page } = watched;
+      await page.goto(`${server.baseUrl}/portal`);
+      await signInWithForm(page, developer.username, 'not-the-password');
+
+      await expectSignInPage(page);
+      const alert = page.getByRole('alert');
+      assert.equal(await alert.count(), 1);
+      assert.ok(await alert.isVisible());
+      assert.equal((await alert.textContent())?.trim(), 'Wrong username or password.');
+      assert.equal(await page.getByLabel('Username').inputValue(), developer.username, 'the username is kept');
+      assert.equal(await page.getByLabel('Password').inputValue(), '', 'the password is not');
+      assert.equal(await page.getByRole('heading', { name: DASHBOARD_HEADING }).count(), 0);
+      assert.deepEqual((await context.cookies()).filter((c) => c.name === 'likes_portal'), [], 'no session');
+      await assertNoHorizontalScroll(page);
+      await assertClean(watched, 1);
+
+      // From the error page, the right password signs in (the form's CSRF token still matches its cookie).
+      await page.getByLabel('Password').pressSequentially(developer.password);
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+      await expectDashboard(page);
+      await assertClean(watched, 1);
+    });
+  });
+
+  // axe's script is injected, which the pages' Content-Security-Policy (no scripts at all) rightly refuses: these
+  // contexts bypass CSP. The contexts above keep it, so a page breaking its own policy shows there as a console error.
+  for (const [name, viewport] of [['1280×800', DESKTOP], ['375×812', PHONE]] as const) {
+    it(`at ${name}: axe finds no serious or critical violation on the sign-in page, its error state or the dashboard`, async () => {
+      await withContext({ viewport, bypassCSP: true }, async (context) => {
+        const watched = await watchedPage(context);
+        const { page } = watched;
+        await page.goto(`${server.baseUrl}/portal`);
+        await expectSignInPage(page);
+        await assertAccessible(page, 'the sign-in page');
+
+        await signInWithForm(page, developer.username, 'still-not-the-password');
+        await page.getByRole('alert').waitFor();
+        await assertAccessible(page, 'the sign-in page with its error');
+
+        await page.getByLabel('Password').pressSequentially(developer.password);
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+        await expectDashboard(page);
+        await assertAccessible(page, 'the dashboard');
+        await assertClean(watched, 1);
+      });
+    });
+  }
+});
