@@ -3,22 +3,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readJsonBody } from '../../src/http/bodySchema.ts';
+import { CreateActivitySubscriptionRequest } from '../../src/http/routes/events/activitySubscriptions.ts';
 import { ApiProblem } from '../../src/domain/problems.ts';
 
-const schema = {
-  type: 'object',
-  required: ['event_type', 'filter'],
-  additionalProperties: false,
-  properties: {
-    event_type: { type: 'string', minLength: 1 },
-    filter: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { user_id: { type: 'string', pattern: '^[0-9]{1,19}$' }, direction: { type: 'string', enum: ['inbound', 'outbound'] } },
-    },
-    tag: { type: 'string', minLength: 1, maxLength: 5 },
-  },
-} as const;
+// X's own request body of POST /2/activity/subscriptions, as the route reads it.
+const schema = CreateActivitySubscriptionRequest;
+const TAG_MAX = schema.properties.tag.maxLength;
 
 function refusal(body: unknown): { message: string; parameters: Record<string, string[]> } {
   try {
@@ -48,12 +38,13 @@ describe('nested request bodies', () => {
     assert.equal(refusal({ event_type: 'x', filter: { direction: 'both' } }).message,
       'The `filter.direction` body parameter value [both] is not one of [inbound, outbound]');
     assert.equal(refusal({ event_type: '', filter: {} }).message, 'The `event_type` body parameter value [] is shorter than 1 characters');
-    assert.equal(refusal({ event_type: 'x', filter: {}, tag: 'toolong' }).message, 'The `tag` body parameter value [toolong] is longer than 5 characters');
+    const long = 'x'.repeat(TAG_MAX + 1);
+    assert.equal(refusal({ event_type: 'x', filter: {}, tag: long }).message, `The \`tag\` body parameter value [${long}] is longer than ${TAG_MAX} characters`);
     assert.equal(refusal({ event_type: 7, filter: {} }).message, 'The `event_type` body parameter value [7] is not a string');
   });
 
   it('refuses members the schema does not name where it is closed', () => {
     assert.equal(refusal({ event_type: 'x', filter: {}, extra: 1 }).message, 'The `extra` body parameter is not one this endpoint takes.');
-    assert.equal(refusal({ event_type: 'x', filter: { keyword: 'k' } }).message, 'The `filter.keyword` body parameter is not one this endpoint takes.');
+    assert.equal(refusal({ event_type: 'x', filter: { since: 'k' } }).message, 'The `filter.since` body parameter is not one this endpoint takes.');
   });
 });
