@@ -35,8 +35,11 @@ export interface EventStore {
   deleteWebhook(id: string): Promise<boolean>;
 
   // ---- subscriptions ----
-  /** Inserts or replaces (by id). */
-  putSubscription(subscription: SubscriptionRecord): Promise<void>;
+  /**
+   * Inserts or replaces (by id); false, writing nothing, when another subscription of the App already subscribes to
+   * the same (product, event type, user, direction, webhook): the one check that holds across instances.
+   */
+  putSubscription(subscription: SubscriptionRecord): Promise<boolean>;
   subscriptionById(id: string): Promise<SubscriptionRecord | null>;
   /** An App's subscriptions of one product, oldest first. */
   subscriptionsOfApp(appId: string, product: SubscriptionProduct): Promise<SubscriptionRecord[]>;

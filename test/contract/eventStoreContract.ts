@@ -446,6 +446,25 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         assert.deepEqual(await events.subscriptionsOfApp('sbr-app1', 'activity'), []);
         assert.deepEqual(await events.subscriptionsOfApp('sbr-app2', 'account_activity'), [replaced]);
       });
+      it('putSubscription refuses (false, nothing written) a second subscription of the App to the same thing', async () => {
+        const { events } = await ready();
+        const first = subscription('sbu-1', 'sbu-app', 1_000, { userId: 'sbu-user', webhookId: null });
+        assert.equal(await events.putSubscription(first), true);
+        // The same product, event, user, direction and webhook under another id: refused, whichever tag it has.
+        assert.equal(await events.putSubscription({ ...first, id: 'sbu-2', tag: 'other' }), false);
+        assert.equal(await events.subscriptionById('sbu-2'), null);
+        // Anything else different: taken.
+        const inbound = { ...first, id: 'sbu-3', direction: 'inbound' as const };
+        assert.equal(await events.putSubscription(inbound), true);
+        assert.equal(await events.putSubscription({ ...first, id: 'sbu-4', webhookId: 'sbu-w' }), true);
+        assert.equal(await events.putSubscription({ ...first, id: 'sbu-5', appId: 'sbu-app2' }), true);
+        assert.equal(await events.putSubscription({ ...first, id: 'sbu-6', direction: null }), true);
+        // Replacing by id is no conflict with itself; a replacement that would duplicate another is refused whole.
+        assert.equal(await events.putSubscription({ ...first, tag: 'renamed', updatedAt: 2_000 }), true);
+        assert.equal(await events.putSubscription({ ...inbound, direction: 'outbound', tag: 'moved' }), false);
+        assert.deepEqual(await events.subscriptionById('sbu-3'), inbound);
+        assert.deepEqual((await events.subscriptionsOfApp('sbu-app', 'activity')).map((s) => s.id), ['sbu-1', 'sbu-3', 'sbu-4', 'sbu-6']);
+      });
     });
 
     describe('delivery cursors', () => {

@@ -42,4 +42,16 @@ describe('webhooks and like.create', () => {
     assert.equal(d.body.data.payload.liked_tweet_id, tweet.id);
     assert.equal(d.body.data.payload.liked_tweet_author_id, author.id);
   });
+
+  it('takes the same like.create subscription once however many ask at once; the others are DuplicateSubscriptionFailed', async () => {
+    const [, , user] = server.creds.users;
+    const body = { event_type: 'like.create', filter: { user_id: user.id, direction: 'inbound' }, tag: 'race' };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => call('POST', '/2/activity/subscriptions', user.oauth2AccessToken, body)));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 400, 400, 400, 400, 400]);
+    for (const a of answers.filter((x) => x.status === 400)) {
+      assert.match(a.json.errors[0].message, /^DuplicateSubscriptionFailed: /);
+    }
+    const listed = await call('GET', '/2/activity/subscriptions', server.creds.app.bearerToken);
+    assert.equal(listed.json.data.filter((s: { tag?: string }) => s.tag === 'race').length, 1);
+  });
 });

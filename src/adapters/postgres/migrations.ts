@@ -148,6 +148,9 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX event_subscriptions_app ON event_subscriptions (app_id, product, created_at);
   CREATE INDEX event_subscriptions_webhook ON event_subscriptions (webhook_id);
+  -- One subscription per App for the same thing (product, event, user, direction, webhook), whichever instance takes it.
+  CREATE UNIQUE INDEX event_subscriptions_same ON event_subscriptions
+    (app_id, product, event_type, user_id, coalesce(direction, ''), coalesce(webhook_id, ''));
   CREATE TABLE event_cursors (
     name TEXT COLLATE "C" PRIMARY KEY, position TEXT, owner TEXT NOT NULL, leased_until BIGINT NOT NULL
   );

@@ -16,6 +16,8 @@ import {
 import type { Stmt } from './postgresStatements.ts';
 
 type Row = Record<string, any>;
+/** SQLSTATE of a unique index refusing a row. */
+const UNIQUE_VIOLATION = '23505';
 type Query = (stmt: Stmt, values?: unknown[]) => Promise<Row[]>;
 type Transaction = <T>(fn: (run: Query) => Promise<T>) => Promise<T>;
 
@@ -121,8 +123,14 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
-  async putSubscription(subscription: SubscriptionRecord): Promise<void> {
-    await this.q(S.putSubscription, subscriptionToRow(subscription));
+  async putSubscription(subscription: SubscriptionRecord): Promise<boolean> {
+    try {
+      await this.q(S.putSubscription, subscriptionToRow(subscription));
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return false;
+      throw error;
+    }
   }
   async subscriptionById(id: string): Promise<SubscriptionRecord | null> {
     const rows = await this.q(S.subscription, [id]);

@@ -38,7 +38,11 @@ export class SqliteEventStore implements EventStore {
       deleteWebhook: db.prepare('DELETE FROM webhooks WHERE id = ?'),
       deleteSubscriptionsOfWebhook: db.prepare('DELETE FROM event_subscriptions WHERE webhook_id = ?'),
       putSubscription: db.prepare(
-        `INSERT OR REPLACE INTO event_subscriptions (${SUBSCRIPTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO event_subscriptions (${SUBSCRIPTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET app_id = excluded.app_id, product = excluded.product,
+           event_type = excluded.event_type, user_id = excluded.user_id, direction = excluded.direction,
+           tag = excluded.tag, webhook_id = excluded.webhook_id, created_at = excluded.created_at,
+           updated_at = excluded.updated_at`,
       ),
       subscription: db.prepare(`SELECT ${SUBSCRIPTION_COLUMNS} FROM event_subscriptions WHERE id = ?`),
       subscriptionsOfApp: db.prepare(
@@ -118,8 +122,14 @@ export class SqliteEventStore implements EventStore {
     }).immediate();
   }
 
-  async putSubscription(subscription: SubscriptionRecord): Promise<void> {
-    this.s.putSubscription.run(...subscriptionToRow(subscription));
+  async putSubscription(subscription: SubscriptionRecord): Promise<boolean> {
+    try {
+      this.s.putSubscription.run(...subscriptionToRow(subscription));
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw error;
+    }
   }
   async subscriptionById(id: string): Promise<SubscriptionRecord | null> {
     const r = this.s.subscription.get(id) as Row | undefined;

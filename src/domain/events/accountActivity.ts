@@ -25,6 +25,9 @@ import type { SubscriptionRecord, WebhookRecord } from './records.ts';
 
 type Json = Record<string, unknown>;
 
+const duplicate = () =>
+  eventFailure('DuplicateSubscriptionFailed', 'A subscription for this user already exists for the specified webhook_id');
+
 /** The product X has left: every supported event of the user (`/all`). */
 export const ACCOUNT_ACTIVITY_ALL = 'all';
 
@@ -48,7 +51,7 @@ export class AccountActivitySubscriptions {
       await this.ownWebhook(app, webhookId);
       const mine = await this.events.subscriptionsOfApp(app.id, 'account_activity');
       if (mine.some((s) => s.webhookId === webhookId && s.userId === userId)) {
-        throw eventFailure('DuplicateSubscriptionFailed', 'A subscription for this user already exists for the specified webhook_id');
+        throw duplicate();
       }
       if (mine.length >= provisioned(policy)) {
         throw eventFailure('SubscriptionLimitExceeded', 'The application has reached its subscription limit across all webhooks');
@@ -58,7 +61,9 @@ export class AccountActivitySubscriptions {
         id: subscriptionIdOf(app.id, webhookId, userId), appId: app.id, product: 'account_activity', eventType: ACCOUNT_ACTIVITY_ALL, userId,
         direction: null, tag: null, webhookId, createdAt: now, updatedAt: now,
       };
-      await this.events.putSubscription(subscription);
+      if (!(await this.events.putSubscription(subscription))) {
+        throw duplicate();
+      }
       return { data: { subscribed: true } };
     });
   }

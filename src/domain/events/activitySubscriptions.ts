@@ -24,6 +24,9 @@ export interface SubscriptionChange {
   webhook_id?: string;
 }
 
+const duplicate = () =>
+  eventFailure('DuplicateSubscriptionFailed', 'A subscription with this event_type, filter and webhook_id already exists');
+
 export function subscriptionJson(s: SubscriptionRecord): Json {
   return {
     subscription_id: s.id,
@@ -58,7 +61,7 @@ export class ActivitySubscriptions {
     const direction = body.filter?.direction ?? null;
     const webhookId = body.webhook_id ?? null;
     if (mine.some((s) => s.eventType === LIKE_CREATE && s.userId === userId && s.direction === direction && s.webhookId === webhookId)) {
-      throw eventFailure('DuplicateSubscriptionFailed', 'A subscription with this event_type, filter and webhook_id already exists');
+      throw duplicate();
     }
     if (mine.length >= EVENT_LIMITS[policy.rateLimitTier].activitySubscriptionsPerApp) {
       throw eventFailure('SubscriptionLimitExceeded', 'Your application has reached its maximum number of subscriptions');
@@ -68,7 +71,8 @@ export class ActivitySubscriptions {
       id: this.ids.next(), appId: app.id, product: 'activity', eventType: LIKE_CREATE, userId, direction,
       tag: body.tag ?? null, webhookId, createdAt: now, updatedAt: now,
     };
-    await this.events.putSubscription(subscription);
+    // The store's own check catches what the one above cannot see: the same subscription taken by another instance.
+    if (!(await this.events.putSubscription(subscription))) throw duplicate();
     return { data: { subscription: subscriptionJson(subscription) }, meta: { total_subscriptions: mine.length + 1 } };
   }
 
@@ -95,7 +99,7 @@ export class ActivitySubscriptions {
       webhookId: body.webhook_id !== undefined ? body.webhook_id : current.webhookId,
       updatedAt: this.clock.now(),
     };
-    await this.events.putSubscription(updated);
+    if (!(await this.events.putSubscription(updated))) throw duplicate();
     const total = (await this.events.subscriptionsOfApp(app.id, 'activity')).length;
     return { data: { subscription: subscriptionJson(updated), total_subscriptions: total } };
   }
