@@ -274,4 +274,65 @@ describe('developer portal in Chromium', () => {
       });
     });
   }
+
+  for (const [name, viewport] of [['375×812', PHONE], ['1280×800', DESKTOP]] as const) {
+    it(`at ${name}: creates a Project and an App through the labelled forms (keyboard), sees its keys once; axe passes on the new pages`, async () => {
+      await withContext({ viewport, bypassCSP: true }, async (context) => {
+        const watched = await watchedPage(context);
+        const { page } = watched;
+        await page.goto(`${server.baseUrl}/portal`);
+        await signInWithForm(page, developer.username, developer.password);
+        await expectDashboard(page);
+        const projectName = `Browser Project ${name}`;
+
+        await page.getByLabel('Tier').selectOption({ label: 'Basic' });
+        await page.getByLabel('Project name').focus();
+        await page.keyboard.type(projectName);
+        await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+        await page.getByRole('heading', { level: 2, name: projectName }).waitFor();
+        await assertNoHorizontalScroll(page);
+        await assertAccessible(page, 'the dashboard with its Create a Project form');
+
+        const createLink = page.getByRole('link', { name: `Create an App in ${projectName}` });
+        await createLink.focus();
+        await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+        await page.getByRole('heading', { level: 1, name: 'Create an App' }).waitFor();
+        await assertNoHorizontalScroll(page);
+        await assertAccessible(page, 'the Create an App page');
+        await page.getByLabel('App name').pressSequentially('Browser App');
+        await page.getByLabel('Type of App').selectOption({ label: 'Automated App or bot (confidential client)' });
+        await page.getByLabel('App permissions').selectOption({ label: 'Read and write' });
+        await page.getByLabel(/Callback URI/).fill('http://127.0.0.1:9200/callback');
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create App' }).click()]);
+
+        await page.getByRole('heading', { level: 1, name: 'Keys and tokens of Browser App' }).waitFor();
+        assert.match((await page.getByRole('status').textContent()) ?? '', /will not be shown again/);
+        const labels = await page.locator('dl.keys dt').allTextContents();
+        assert.deepEqual(labels, ['API Key (consumer key)', 'API Key Secret (consumer secret)', 'Bearer Token', 'OAuth 2.0 Client ID', 'OAuth 2.0 Client Secret']);
+        const values = await page.locator('dl.keys dd code').allTextContents();
+        await assertNoHorizontalScroll(page);
+        await assertAccessible(page, 'the keys page');
+
+        await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Go to the settings of Browser App' }).click()]);
+        await page.getByRole('heading', { level: 1, name: 'Browser App' }).waitFor();
+        const content = await page.content();
+        assert.ok(!content.includes(values[1]) && !content.includes(values[2]) && !content.includes(values[4]), 'no secret on the App page');
+        assert.ok(content.includes(values[0]) && content.includes(values[3]));
+        assert.equal(await page.getByLabel(/Callback URI/).inputValue(), 'http://127.0.0.1:9200/callback');
+        assert.ok(await page.getByRole('button', { name: 'Regenerate Bearer Token' }).isVisible());
+        await assertNoHorizontalScroll(page);
+        await assertAccessible(page, 'the App page');
+
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Regenerate Bearer Token' }).click()]);
+        await page.getByRole('heading', { level: 1, name: 'New keys and tokens' }).waitFor();
+        const fresh = await page.locator('dl.keys dd code').allTextContents();
+        assert.equal(fresh.length, 1);
+        assert.notEqual(fresh[0], values[2]);
+        await page.reload();
+        await page.getByRole('heading', { level: 1, name: 'These keys were already shown' }).waitFor();
+        await assertAccessible(page, 'the keys page after it was shown');
+        await assertClean(watched);
+      });
+    });
+  }
 });

@@ -2,7 +2,9 @@
 // and that a developer sees their own Projects and Apps and never another developer's.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import { createDeveloper } from '../../src/auth/developers.ts';
+import { oauth1BaseString, oauth1HmacSha1, percentEncode } from '../../src/auth/oauth1.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 
 interface Browser {
@@ -171,5 +173,194 @@ describe('developer portal', () => {
     assert.ok(Number(locked.headers.get('retry-after')) >= 1);
     assert.match(locked.body, /Too many sign-in attempts for this account\. Try again in \d+ seconds?\./);
     assert.ok(!browser.cookies.has('likes_portal'));
+  });
+
+  describe('Projects and Apps', () => {
+    const keysOf = (body: string): Map<string, string> => {
+      const found = new Map<string, string>();
+      for (const m of body.matchAll(/<dt>([^<]+)<\/dt><dd><code>([^<]+)<\/code><\/dd>/g)) found.set(m[1], m[2]);
+      return found;
+    };
+    const liked = (token: string) =>
+      fetch(`${server.baseUrl}/2/users/${server.creds.users[0].id}/liked_tweets`, { headers: { authorization: `Bearer ${token}` } });
+
+    async function createProjectAndApp(browser: Browser, appType = 'web') {
+      const dash = await request(server, browser, 'GET', '/portal');
+      const made = await request(server, browser, 'POST', '/portal/projects', { csrf: csrfOf(dash.body), name: 'Portal Project', tier: 'pro' });
+      assert.equal(made.status, 303);
+      const projectId = /^\/portal#project-(\d+)$/.exec(made.headers.get('location')!)![1];
+      const newApp = await request(server, browser, 'GET', `/portal/projects/${projectId}/apps/new`);
+      assert.equal(newApp.status, 200);
+      assert.match(newApp.headers.get('cache-control')!, /no-store/);
+      const created = await request(server, browser, 'POST', `/portal/projects/${projectId}/apps`, {
+        csrf: csrfOf(newApp.body), name: 'Portal App', type: appType, permission: 'read-write', callbacks: 'http://127.0.0.1:9100/cb\n\nhttps://example.com/callback\n',
+      });
+      assert.equal(created.status, 303);
+      const appId = /^\/portal\/apps\/(\d+)\/keys$/.exec(created.headers.get('location')!)![1];
+      const keysPage = await request(server, browser, 'GET', created.headers.get('location')!);
+      return { projectId, appId, keysPage, keys: keysOf(keysPage.body) };
+    }
+
+    it('creates a Project (tier) and an App in it; the keys page shows every credential once', async () => {
+      const browser = newBrowser();
+      await signIn(server, browser, 'demo_dev', server.creds.developer!.password);
+      const { projectId, appId, keysPage, keys } = await createProjectAndApp(browser);
+      assert.equal(keysPage.status, 200);
+      assert.match(keysPage.headers.get('cache-control')!, /no-store/);
+      assert.match(keysPage.body, /will not be shown again/);
+      assert.deepEqual([...keys.keys()], ['API Key (consumer key)', 'API Key Secret (consumer secret)', 'Bearer Token', 'OAuth 2.0 Client ID', 'OAuth 2.0 Client Secret']);
+      const project = await server.services.store.projectById(projectId);
+      const dev = await server.services.store.developerByUsername('demo_dev');
+      assert.equal(project?.developerId, dev!.id);
+      assert.equal(project?.policy.rateLimitTier, 'pro');
+      const app = await server.services.store.appById(appId);
+      assert.equal(app?.projectId, projectId);
+      assert.equal(app?.permission, 'read-write');
+      assert.deepEqual(await server.services.store.callbackUrls(appId), ['http://127.0.0.1:9100/cb', 'https://example.com/callback']);
+
+      // Never again: not on reload, not on the App page, not on the dashboard (which show the consumer key and client id only).
+      const reload = await request(server, browser, 'GET', `/portal/apps/${appId}/keys`);
+      assert.equal(reload.status, 200);
+      assert.match(reload.body, /These keys were already shown/);
+      const appPage = await request(server, browser, 'GET', `/portal/apps/${appId}`);
+      const dash = await request(server, browser, 'GET', '/portal');
+      for (const page of [reload, appPage, dash]) {
+        assert.match(page.headers.get('cache-control')!, /no-store/);
+        for (const secret of ['API Key Secret (consumer secret)', 'Bearer Token', 'OAuth 2.0 Client Secret']) assert.ok(!page.body.includes(keys.get(secret)!), secret);
+      }
+      assert.ok(appPage.body.includes(keys.get('API Key (consumer key)')!));
+      assert.ok(appPage.body.includes(keys.get('OAuth 2.0 Client ID')!));
+      assert.match(dash.body, /<td>Portal App<\/td><td><code>\d+<\/code><\/td><td>Web App<\/td><td>Read and write<\/td>/);
+      assert.match(dash.body, /Pro tier/);
+
+      // The printed keys work: the Bearer token on liked_tweets, the consumer key and secret on a signed request_token.
+      assert.equal((await liked(keys.get('Bearer Token')!)).status, 200);
+      const url = `${server.baseUrl}/oauth/request_token`;
+      const oauth: Record<string, string> = {
+        oauth_callback: 'http://127.0.0.1:9100/cb', oauth_consumer_key: keys.get('API Key (consumer key)')!, oauth_nonce: randomBytes(16).toString('hex'),
+        oauth_signature_method: 'HMAC-SHA1', oauth_timestamp: String(Math.floor(Date.now() / 1000)), oauth_version: '1.0',
+      };
+      const signature = oauth1HmacSha1(oauth1BaseString('POST', url, Object.entries(oauth)), keys.get('API Key Secret (consumer secret)')!, '');
+      const header = `OAuth ${Object.entries({ ...oauth, oauth_signature: signature }).map(([k, v]) => `${percentEncode(k)}="${percentEncode(v)}"`).join(', ')}`;
+      const requestToken = await fetch(url, { method: 'POST', headers: { authorization: header } });
+      assert.equal(requestToken.status, 200, await requestToken.clone().text());
+      assert.match(await requestToken.text(), /oauth_callback_confirmed=true/);
+      // The client id and secret on the OAuth 2.0 token endpoint (client credentials are refused, but authenticated: not 401).
+      const basic = Buffer.from(`${keys.get('OAuth 2.0 Client ID')}:${keys.get('OAuth 2.0 Client Secret')}`).toString('base64');
+      const wrong = Buffer.from(`${keys.get('OAuth 2.0 Client ID')}:nope`).toString('base64');
+      const token = (auth: string) => fetch(`${server.baseUrl}/2/oauth2/token`, {
+        method: 'POST', headers: { authorization: `Basic ${auth}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=refresh_token&refresh_token=x',
+      });
+      const [good, bad] = await Promise.all([token(basic), token(wrong)]);
+      assert.notEqual(good.status, bad.status, 'the printed client secret authenticates where a wrong one does not');
+    });
+
+    it('a public App (Native) gets no client secret', async () => {
+      const browser = newBrowser();
+      await signIn(server, browser, 'demo_dev', server.creds.developer!.password);
+      const { appId, keys } = await createProjectAndApp(browser, 'native');
+      assert.ok(!keys.has('OAuth 2.0 Client Secret'));
+      assert.ok(keys.has('OAuth 2.0 Client ID'));
+      const appPage = await request(server, browser, 'GET', `/portal/apps/${appId}`);
+      assert.ok(!appPage.body.includes('Regenerate OAuth 2.0 Client Secret'));
+    });
+
+    it('regenerates the Bearer token (the old one gets 401, the new one works), the consumer keys and the client secret, each shown once', async () => {
+      const browser = newBrowser();
+      await signIn(server, browser, 'demo_dev', server.creds.developer!.password);
+      const { appId, keys } = await createProjectAndApp(browser);
+      const oldBearer = keys.get('Bearer Token')!;
+      const appPage = await request(server, browser, 'GET', `/portal/apps/${appId}`);
+      const regen = await request(server, browser, 'POST', `/portal/apps/${appId}/regenerate`, { csrf: csrfOf(appPage.body), what: 'bearer' });
+      assert.equal(regen.status, 303);
+      const shown = await request(server, browser, 'GET', regen.headers.get('location')!);
+      const newBearer = keysOf(shown.body).get('Bearer Token')!;
+      assert.ok(newBearer && newBearer !== oldBearer);
+      assert.equal((await liked(oldBearer)).status, 401);
+      assert.equal((await liked(newBearer)).status, 200);
+      assert.match((await request(server, browser, 'GET', regen.headers.get('location')!)).body, /already shown/);
+
+      const consumer = await request(server, browser, 'POST', `/portal/apps/${appId}/regenerate`, { csrf: csrfOf(appPage.body), what: 'consumer-keys' });
+      const newKeys = keysOf((await request(server, browser, 'GET', consumer.headers.get('location')!)).body);
+      assert.notEqual(newKeys.get('API Key (consumer key)'), keys.get('API Key (consumer key)'));
+      assert.ok(await server.services.credentials.verifyConsumer(newKeys.get('API Key (consumer key)')!, newKeys.get('API Key Secret (consumer secret)')!));
+      assert.equal(await server.services.credentials.verifyConsumer(keys.get('API Key (consumer key)')!, keys.get('API Key Secret (consumer secret)')!), null);
+
+      const secret = await request(server, browser, 'POST', `/portal/apps/${appId}/regenerate`, { csrf: csrfOf(appPage.body), what: 'client-secret' });
+      const newSecret = keysOf((await request(server, browser, 'GET', secret.headers.get('location')!)).body).get('OAuth 2.0 Client Secret');
+      assert.ok(newSecret && newSecret !== keys.get('OAuth 2.0 Client Secret'));
+    });
+
+    it('edits callback URLs, refusing what the OAuth flows refuse', async () => {
+      const browser = newBrowser();
+      await signIn(server, browser, 'demo_dev', server.creds.developer!.password);
+      const { appId } = await createProjectAndApp(browser);
+      const appPage = await request(server, browser, 'GET', `/portal/apps/${appId}`);
+      const bad = await request(server, browser, 'POST', `/portal/apps/${appId}/callbacks`, { csrf: csrfOf(appPage.body), callbacks: 'https://ok.example/cb\nhttps://x.example/cb#frag' });
+      assert.equal(bad.status, 400);
+      assert.match(bad.body, /must not have a #fragment/);
+      assert.deepEqual(await server.services.store.callbackUrls(appId), ['http://127.0.0.1:9100/cb', 'https://example.com/callback']);
+      const good = await request(server, browser, 'POST', `/portal/apps/${appId}/callbacks`, { csrf: csrfOf(appPage.body), callbacks: 'https://ok.example/cb' });
+      assert.equal(good.status, 303);
+      assert.match((await request(server, browser, 'GET', good.headers.get('location')!)).body, /Callback URLs saved/);
+      assert.deepEqual(await server.services.store.callbackUrls(appId), ['https://ok.example/cb']);
+    });
+
+    it('refuses bad Project and App forms with 400 and the reason', async () => {
+      const browser = newBrowser();
+      await signIn(server, browser, 'demo_dev', server.creds.developer!.password);
+      const dash = await request(server, browser, 'GET', '/portal');
+      const noName = await request(server, browser, 'POST', '/portal/projects', { csrf: csrfOf(dash.body), name: '  ', tier: 'gold' });
+      assert.equal(noName.status, 400);
+      assert.match(noName.body, /Give the Project a name\./);
+      assert.match(noName.body, /Choose one of the tiers\./);
+      const newApp = await request(server, browser, 'GET', `/portal/projects/${server.creds.project.id}/apps/new`);
+      const badApp = await request(server, browser, 'POST', `/portal/projects/${server.creds.project.id}/apps`, {
+        csrf: csrfOf(newApp.body), name: 'X', type: 'robot', permission: 'all', callbacks: 'not a url',
+      });
+      assert.equal(badApp.status, 400);
+      assert.match(badApp.body, /Choose a type of App\./);
+      assert.match(badApp.body, /must not contain spaces/);
+    });
+
+    it('another developer can neither see nor change the App or the Project (404); every POST needs the session\'s CSRF token (403)', async () => {
+      const owner = newBrowser();
+      await signIn(server, owner, 'demo_dev', server.creds.developer!.password);
+      const { projectId, appId, keys } = await createProjectAndApp(owner);
+      const intruder = newBrowser();
+      await signIn(server, intruder, other.username, other.password);
+      const theirs = await request(server, intruder, 'GET', '/portal');
+      const csrf = csrfOf(theirs.body);
+      for (const path of [`/portal/apps/${appId}`, `/portal/apps/${appId}/keys`, `/portal/projects/${projectId}/apps/new`, '/portal/apps/999999', '/portal/apps/abc']) {
+        const res = await request(server, intruder, 'GET', path);
+        assert.equal(res.status, 404, path);
+        assert.match(res.headers.get('cache-control')!, /no-store/);
+      }
+      for (const [path, fields] of [
+        [`/portal/apps/${appId}/regenerate`, { what: 'bearer' }],
+        [`/portal/apps/${appId}/callbacks`, { callbacks: 'https://evil.example/cb' }],
+        [`/portal/projects/${projectId}/apps`, { name: 'Sneaky', type: 'web', permission: 'read', callbacks: '' }],
+      ] as const) {
+        assert.equal((await request(server, intruder, 'POST', path, { csrf, ...fields })).status, 404, path);
+      }
+      assert.equal((await liked(keys.get('Bearer Token')!)).status, 200, 'the Bearer token was not regenerated');
+      assert.deepEqual(await server.services.store.callbackUrls(appId), ['http://127.0.0.1:9100/cb', 'https://example.com/callback']);
+
+      // The owner without the right CSRF token: 403, nothing changed.
+      for (const [path, fields] of [
+        ['/portal/projects', { name: 'Forged', tier: 'free' }],
+        [`/portal/projects/${projectId}/apps`, { name: 'Forged', type: 'web', permission: 'read', callbacks: '' }],
+        [`/portal/apps/${appId}/regenerate`, { what: 'bearer' }],
+        [`/portal/apps/${appId}/callbacks`, { callbacks: 'https://evil.example/cb' }],
+      ] as const) {
+        const res = await request(server, owner, 'POST', path, { csrf: csrf, ...fields });
+        assert.equal(res.status, 403, path);
+        assert.equal((await request(server, owner, 'POST', path, { ...fields })).status, 403, `${path} without a token`);
+      }
+      assert.equal((await liked(keys.get('Bearer Token')!)).status, 200);
+      assert.ok(!(await request(server, owner, 'GET', '/portal')).body.includes('Forged'));
+      // Signed out: back to the sign-in form.
+      assert.equal((await request(server, newBrowser(), 'GET', `/portal/apps/${appId}`)).status, 303);
+    });
   });
 });

@@ -507,6 +507,9 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
       '/__admin/sandboxes/:id/requests': ['GET'], '/__admin/sandboxes/:id/usage': ['GET'], '/__admin/sandboxes/:id/webhooks': ['GET'],
       '/__admin/sandboxes/:id/users/:user_id/likes/import': ['POST'], '/__admin/sandboxes/:id/users/:user_id/likes/export': ['GET'],
       '/portal': ['GET'], '/portal/signin': ['GET', 'POST'], '/portal/signout': ['GET', 'POST'],
+      '/portal/projects': ['GET', 'POST'], '/portal/projects/:id/apps': ['GET', 'POST'], '/portal/projects/:id/apps/new': ['GET'],
+      '/portal/apps/:id': ['GET'], '/portal/apps/:id/keys': ['GET'], '/portal/apps/:id/callbacks': ['GET', 'POST'],
+      '/portal/apps/:id/regenerate': ['GET', 'POST'],
     };
 
     /** Every route the server serves, from Fastify's own route tree: path → methods (HEAD left out: it follows GET). */

@@ -43,6 +43,17 @@ p{margin:0 0 14px}
 label{display:block;font-weight:600;font-size:14px;margin:14px 0 6px}
 input[type=text],input[type=password]{width:100%;padding:11px 12px;font:inherit;border:1px solid #cfd9de;border-radius:6px}
 input:focus{outline:2px solid #1d9bf0;border-color:transparent}
+select,textarea{width:100%;padding:10px 12px;font:inherit;border:1px solid #cfd9de;border-radius:6px;background:#fff;color:#0f1419}
+textarea{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}
+select:focus,textarea:focus{outline:2px solid #1d9bf0;border-color:transparent}
+a{color:#0b63a8}
+.notice{background:#e8f5fd;border:1px solid #1d9bf0;border-radius:8px;padding:10px 12px;margin:0 0 14px;font-size:14px}
+.hint{margin:6px 0 0}
+dl.keys{margin:0 0 18px}
+dl.keys dt{font-weight:600;font-size:14px;margin-top:10px}
+dl.keys dd{margin:2px 0 0}
+dl.keys code{font-size:13px;word-break:break-all;background:#f7f9f9;padding:2px 4px;border-radius:4px}
+form.regen{margin:0 0 14px}
 ul.scopes{list-style:none;padding:0;margin:0 0 18px;border-top:1px solid #eff3f4}
 ul.scopes li{padding:10px 0 10px 30px;border-bottom:1px solid #eff3f4;position:relative}
 ul.scopes li:before{content:"\\2713";position:absolute;left:4px;top:9px;color:#00ba7c;font-weight:700}

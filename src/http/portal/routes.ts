@@ -9,17 +9,21 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { SIGN_IN_ADDRESS_LIMIT } from '../../auth/flows/accountSignIn.ts';
 import { developerSignIn } from '../../auth/flows/developerSignIn.ts';
+import { DeveloperConsole, FormProblem, OnceReveals } from '../../domain/portal/console.ts';
 import { dashboardOf } from '../../domain/portal/dashboard.ts';
 import { PortalSessions, SESSION_TTL_MS } from '../../domain/portal/portalSessions.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import type { Services } from '../../services.ts';
 import { sendPage } from '../reply.ts';
 import { clientAddress, formPairs } from '../request.ts';
-import { portalDashboardPage, portalForbiddenPage, portalSignInPage } from './pages.ts';
+import {
+  portalAppPage, portalCreateAppPage, portalDashboardPage, portalForbiddenPage, portalKeysPage, portalNotFoundPage, portalSignInPage,
+} from './pages.ts';
 
 export const SESSION_COOKIE = 'likes_portal';
 export const SIGNIN_COOKIE = 'likes_portal_signin';
 const SIGNIN_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const ID = /^[0-9]{1,19}$/;
 
 function cookie(req: FastifyRequest, name: string): string | null {
   for (const part of String(req.headers.cookie ?? '').split(';')) {
@@ -78,12 +82,126 @@ export const portalRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     };
   const form = (req: FastifyRequest): Map<string, string> => new Map(formPairs(req) ?? []);
 
+  const developerConsole = new DeveloperConsole(services.store, services.credentials);
+  const reveals = new OnceReveals(services.shared.ephemeral, services.sealer, clock);
+  const show = (reply: FastifyReply, status: number, body: string) => sendPage(reply.header('cache-control', 'no-store'), status, body);
+  const notFound = (reply: FastifyReply) => show(reply, 404, portalNotFoundPage());
+  const seeOther = (reply: FastifyReply, location: string) => reply.code(303).header('location', location).header('cache-control', 'no-store').send('');
+  const idParam = (req: FastifyRequest): string | null => {
+    const id = (req.params as { id?: string }).id ?? '';
+    return ID.test(id) ? id : null;
+  };
+  type Current = NonNullable<Awaited<ReturnType<PortalSessions['resume']>>>;
+  /** A page for the signed-in developer only (signed out: back to /portal to sign in). */
+  const signedIn = (fn: (current: Current, req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
+    handler(async (req, reply) => {
+      const current = await sessions.resume(cookie(req, SESSION_COOKIE));
+      if (!current) return see(reply);
+      return fn(current, req, reply);
+    });
+  /** A POST of the signed-in developer: the session's CSRF token first, then `fn` with the form. */
+  const signedInPost = (fn: (current: Current, fields: Map<string, string>, req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
+    signedIn(async (current, req, reply) => {
+      const fields = form(req);
+      if (!sessions.csrfMatches(current.session, fields.get('csrf'))) return forbidden(reply.header('cache-control', 'no-store'));
+      return fn(current, fields, req, reply);
+    });
+  const dashboard = async (current: Current, reply: FastifyReply, status: number, options: Parameters<typeof portalDashboardPage>[3] = {}) => {
+    const projects = await dashboardOf(services.store, current.developer);
+    return show(reply, status, portalDashboardPage(current.developer.username, current.session.csrf, projects, options));
+  };
+
   app.get('/portal', handler(async (req, reply) => {
     const current = await sessions.resume(cookie(req, SESSION_COOKIE));
     if (!current) return signInForm(req, reply, 200);
-    const projects = await dashboardOf(services.store, current.developer);
-    return sendPage(reply.header('cache-control', 'no-store'), 200, portalDashboardPage(current.developer.username, current.session.csrf, projects));
+    return dashboard(current, reply, 200);
   }));
+
+  app.post('/portal/projects', signedInPost(async (current, fields, _req, reply) => {
+    const values = { name: fields.get('name') ?? '', tier: fields.get('tier') ?? '' };
+    try {
+      const project = await developerConsole.createProject(current.developer, values);
+      return seeOther(reply, `/portal#project-${project.id}`);
+    } catch (e) {
+      if (e instanceof FormProblem) return dashboard(current, reply, 400, { problems: e.problems, values });
+      throw e;
+    }
+  }));
+
+  app.get('/portal/projects/:id/apps/new', signedIn(async (current, req, reply) => {
+    const id = idParam(req);
+    const project = id ? await developerConsole.projectOf(current.developer, id) : null;
+    if (!project) return notFound(reply);
+    return show(reply, 200, portalCreateAppPage(current.session.csrf, project));
+  }));
+  app.get('/portal/projects/:id/apps', async (req, reply) => seeOther(reply, `/portal/projects/${idParam(req) ?? '0'}/apps/new`));
+
+  app.post('/portal/projects/:id/apps', signedInPost(async (current, fields, req, reply) => {
+    const id = idParam(req);
+    const values = {
+      name: fields.get('name') ?? '', type: fields.get('type') ?? '', permission: fields.get('permission') ?? '', callbacks: fields.get('callbacks') ?? '',
+    };
+    try {
+      const created = id ? await developerConsole.createApp(current.developer, id, values) : null;
+      if (!created) return notFound(reply);
+      await reveals.put(current.session.id, created.app.id, { heading: `Keys and tokens of ${created.app.name}`, shown: created.shown });
+      return seeOther(reply, `/portal/apps/${created.app.id}/keys`);
+    } catch (e) {
+      if (!(e instanceof FormProblem)) throw e;
+      const project = await developerConsole.projectOf(current.developer, id!);
+      if (!project) return notFound(reply);
+      return show(reply, 400, portalCreateAppPage(current.session.csrf, project, e.problems, values));
+    }
+  }));
+
+  app.get('/portal/apps/:id', signedIn(async (current, req, reply) => {
+    const id = idParam(req);
+    const owned = id ? await developerConsole.appOf(current.developer, id) : null;
+    if (!owned) return notFound(reply);
+    const notice = (req.query as { saved?: string }).saved === 'callbacks' ? 'Callback URLs saved.' : undefined;
+    return show(reply, 200, portalAppPage(current.session.csrf, owned, { notice }));
+  }));
+
+  app.get('/portal/apps/:id/keys', signedIn(async (current, req, reply) => {
+    const id = idParam(req);
+    const owned = id ? await developerConsole.appOf(current.developer, id) : null;
+    if (!owned) return notFound(reply);
+    return show(reply, 200, portalKeysPage(owned.app, await reveals.take(current.session.id, owned.app.id)));
+  }));
+
+  app.post('/portal/apps/:id/callbacks', signedInPost(async (current, fields, req, reply) => {
+    const id = idParam(req);
+    const text = fields.get('callbacks') ?? '';
+    try {
+      const saved = id ? await developerConsole.setCallbacks(current.developer, id, text) : null;
+      if (!saved) return notFound(reply);
+      return seeOther(reply, `/portal/apps/${id}?saved=callbacks`);
+    } catch (e) {
+      if (!(e instanceof FormProblem)) throw e;
+      const owned = await developerConsole.appOf(current.developer, id!);
+      if (!owned) return notFound(reply);
+      return show(reply, 400, portalAppPage(current.session.csrf, owned, { problems: e.problems, callbacksText: text }));
+    }
+  }));
+
+  app.post('/portal/apps/:id/regenerate', signedInPost(async (current, fields, req, reply) => {
+    const id = idParam(req);
+    try {
+      const shown = id ? await developerConsole.regenerate(current.developer, id, fields.get('what') ?? '') : null;
+      if (!shown) return notFound(reply);
+      await reveals.put(current.session.id, id!, { heading: 'New keys and tokens', shown });
+      return seeOther(reply, `/portal/apps/${id}/keys`);
+    } catch (e) {
+      if (!(e instanceof FormProblem)) throw e;
+      const owned = await developerConsole.appOf(current.developer, id!);
+      if (!owned) return notFound(reply);
+      return show(reply, 400, portalAppPage(current.session.csrf, owned, { problems: e.problems }));
+    }
+  }));
+  // A form's address opened again: the page it came from.
+  app.get('/portal/projects', async (_req, reply) => see(reply));
+  app.get('/portal/apps/:id/callbacks', async (req, reply) => seeOther(reply, idParam(req) ? `/portal/apps/${idParam(req)}` : '/portal'));
+  app.get('/portal/apps/:id/regenerate', async (req, reply) => seeOther(reply, idParam(req) ? `/portal/apps/${idParam(req)}` : '/portal'));
 
   app.post('/portal/signin', handler(async (req, reply) => {
     const fields = form(req);
