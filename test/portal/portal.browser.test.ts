@@ -335,4 +335,47 @@ describe('developer portal in Chromium', () => {
       });
     });
   }
+  for (const [name, viewport] of [['1280×800', DESKTOP], ['375×812', PHONE]] as const) {
+    it(`at ${name}: the usage page of the demo App, reached from its App page, shows today's requests in a chart and a table; axe passes`, async () => {
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`${server.baseUrl}/2/users/${server.creds.heavyLikerUserId}/liked_tweets`, { headers: { authorization: `Bearer ${server.creds.app.bearerToken}` } });
+        assert.equal(res.status, 200);
+        await res.arrayBuffer();
+      }
+      await server.services.shared.ledger.flush();
+      const today = new Date(server.services.clock.now()).toISOString().slice(0, 10);
+      const visit = async (page: Page) => {
+        await page.goto(`${server.baseUrl}/portal`);
+        await signInWithForm(page, developer.username, developer.password);
+        await expectDashboard(page);
+        await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Settings and keys of Demo App' }).click()]);
+        await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Usage and rate limits of Demo App' }).click()]);
+        await page.getByRole('heading', { level: 1, name: 'Usage of Demo App' }).waitFor();
+        assert.equal(new URL(page.url()).pathname, `/portal/apps/${server.creds.app.id}/usage`);
+        const chart = page.getByRole('img', { name: /^Requests per UTC day/ });
+        assert.ok(await chart.isVisible(), 'the chart is shown, named');
+        const requests = Number(((await page.locator(`tr[data-day="${today}"] td`).first().textContent()) ?? '').replace(/,/g, ''));
+        assert.ok(requests >= 2, `today's requests in the table (${requests})`);
+        assert.match((await chart.getAttribute('aria-label')) ?? '', new RegExp(`${today} ${requests.toLocaleString('en-US')}$`));
+        assert.ok(await page.getByRole('heading', { level: 2, name: 'App-only rate limits' }).isVisible());
+        const bucket = page.locator('tr[data-bucket="liked_tweets"]');
+        const [, remaining, limit] = /(\d+) of (\d+)/.exec((await bucket.textContent()) ?? '') ?? [];
+        assert.ok(Number(remaining) < Number(limit), `the liked_tweets window moved (${remaining} of ${limit})`);
+        await assertNoHorizontalScroll(page);
+      };
+      // With the page's Content-Security-Policy in force: nothing it refuses, no console error.
+      await withContext({ viewport }, async (context) => {
+        const watched = await watchedPage(context);
+        await visit(watched.page);
+        if (SCREENSHOTS) await watched.page.screenshot({ path: join(ROOT, 'docs', 'screenshots', `portal-usage-${viewport.width}.png`), fullPage: true });
+        await assertClean(watched);
+      });
+      await withContext({ viewport, bypassCSP: true }, async (context) => {
+        const watched = await watchedPage(context);
+        await visit(watched.page);
+        await assertAccessible(watched.page, 'the usage page');
+        await assertClean(watched);
+      });
+    });
+  }
 });

@@ -323,6 +323,51 @@ describe('developer portal', () => {
       assert.match(badApp.body, /must not contain spaces/);
     });
 
+    it('the usage page of an App: its requests today, the rate limit they used, the Project\'s Tweet cap; 404 for anyone else', async () => {
+      const browser = newBrowser();
+      await signIn(server, browser, 'demo_dev', server.creds.developer!.password);
+      const appId = server.creds.app.id;
+      const appPage = await request(server, browser, 'GET', `/portal/apps/${appId}`);
+      assert.ok(appPage.body.includes(`href="/portal/apps/${appId}/usage"`), 'the App page links to its usage');
+      const today = () => new Date(server.services.clock.now()).toISOString().slice(0, 10);
+      const read = async () => {
+        const page = await request(server, browser, 'GET', `/portal/apps/${appId}/usage`);
+        assert.equal(page.status, 200);
+        assert.match(page.headers.get('cache-control')!, /no-store/);
+        const requests = new RegExp(`<tr data-day="${today()}"><th scope="row">${today()}</th><td>([\\d,]+)</td>`).exec(page.body);
+        const remaining = /<tr data-bucket="liked_tweets">.*?<span class="remaining">(\d+)<\/span> of (\d+)/.exec(page.body);
+        const cap = /<p id="cap-use">([\d,]+) of ([\d,]+) Tweets this month/.exec(page.body);
+        assert.ok(requests && remaining && cap, page.body);
+        return { page, requests: Number(requests[1].replace(/,/g, '')), remaining: Number(remaining[1]), cap: Number(cap[1].replace(/,/g, '')) };
+      };
+      const before = await read();
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${server.baseUrl}/2/users/${server.creds.heavyLikerUserId}/liked_tweets`, { headers: { authorization: `Bearer ${server.creds.app.bearerToken}` } });
+        assert.equal(res.status, 200);
+        await res.arrayBuffer();
+      }
+      await server.services.shared.ledger.flush();
+      const after = await read();
+      assert.equal(after.requests, before.requests + 3, 'three more requests today');
+      assert.equal(after.remaining, before.remaining - 3, 'three fewer app-only liked_tweets requests left');
+      assert.ok(after.cap > before.cap, 'the Tweets returned count against the Project\'s cap');
+      // The chart: inline SVG with a text alternative naming today's count, and no script anywhere.
+      assert.match(after.page.body, new RegExp(`<svg class="chart"[^>]* role="img" aria-label="Requests per UTC day, [^"]*${today()} ${after.requests}"`));
+      assert.match(after.page.body, /<title>Requests per UTC day/);
+      assert.ok(!/<script/i.test(after.page.body));
+      // The dashboard summarises each Project's cap use.
+      assert.match((await request(server, browser, 'GET', '/portal')).body, /Tweet cap use: [\d,]+ of [\d,]+ Tweets this month/);
+
+      const intruder = newBrowser();
+      await signIn(server, intruder, other.username, other.password);
+      for (const path of [`/portal/apps/${appId}/usage`, '/portal/apps/999999/usage', '/portal/apps/abc/usage']) {
+        const res = await request(server, intruder, 'GET', path);
+        assert.equal(res.status, 404, path);
+        assert.ok(!res.body.includes('Requests per UTC day'));
+      }
+      assert.equal((await request(server, newBrowser(), 'GET', `/portal/apps/${appId}/usage`)).status, 303, 'signed out: to the sign-in form');
+    });
+
     it('another developer can neither see nor change the App or the Project (404); every POST needs the session\'s CSRF token (403)', async () => {
       const owner = newBrowser();
       await signIn(server, owner, 'demo_dev', server.creds.developer!.password);

@@ -509,7 +509,7 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
       '/portal': ['GET'], '/portal/signin': ['GET', 'POST'], '/portal/signout': ['GET', 'POST'],
       '/portal/projects': ['GET', 'POST'], '/portal/projects/:id/apps': ['GET', 'POST'], '/portal/projects/:id/apps/new': ['GET'],
       '/portal/apps/:id': ['GET'], '/portal/apps/:id/keys': ['GET'], '/portal/apps/:id/callbacks': ['GET', 'POST'],
-      '/portal/apps/:id/regenerate': ['GET', 'POST'],
+      '/portal/apps/:id/regenerate': ['GET', 'POST'], '/portal/apps/:id/usage': ['GET'],
     };
 
     /** Every route the server serves, from Fastify's own route tree: path → methods (HEAD left out: it follows GET). */

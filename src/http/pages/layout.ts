@@ -73,6 +73,7 @@ th,td{text-align:left;padding:8px 6px;border-bottom:1px solid #eff3f4;vertical-a
 td code{font-size:12px;word-break:break-all}
 .bar{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:10px;margin:0 0 18px}
 h2{font-size:18px;margin:22px 0 8px}
+svg.chart{display:block;width:100%;height:auto;max-width:640px;margin:0 0 14px}
 `;
 
 const LOGO = raw(

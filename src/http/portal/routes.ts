@@ -2,6 +2,7 @@
 //   GET  /portal          the sign-in form (signed out) or the dashboard (signed in)
 //   POST /portal/signin   username and password → the session cookie, then back to /portal (303)
 //   POST /portal/signout  ends the session (GET on either form address goes back to /portal)
+//   GET  /portal/apps/:id/usage  an App's Tweet-cap use, requests and cost per UTC day, and rate limits (owner only)
 // Sessions: PortalSessions (src/domain/portal) in the shared ephemeral store, cookie `likes_portal` (HttpOnly,
 // SameSite=Lax, Path=/portal, Secure over HTTPS). Every form carries a CSRF token, checked on every POST (403 page):
 // the session's, or before sign-in a double-submit token bound to the `likes_portal_signin` cookie.
@@ -11,13 +12,14 @@ import { SIGN_IN_ADDRESS_LIMIT } from '../../auth/flows/accountSignIn.ts';
 import { developerSignIn } from '../../auth/flows/developerSignIn.ts';
 import { DeveloperConsole, FormProblem, OnceReveals } from '../../domain/portal/console.ts';
 import { dashboardOf } from '../../domain/portal/dashboard.ts';
+import { appUsageOf, capUseOf, type CapUse } from '../../domain/portal/usage.ts';
 import { PortalSessions, SESSION_TTL_MS } from '../../domain/portal/portalSessions.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import type { Services } from '../../services.ts';
 import { sendPage } from '../reply.ts';
 import { clientAddress, formPairs } from '../request.ts';
 import {
-  portalAppPage, portalCreateAppPage, portalDashboardPage, portalForbiddenPage, portalKeysPage, portalNotFoundPage, portalSignInPage,
+  portalAppPage, portalCreateAppPage, portalDashboardPage, portalForbiddenPage, portalKeysPage, portalNotFoundPage, portalSignInPage, portalUsagePage,
 } from './pages.ts';
 
 export const SESSION_COOKIE = 'likes_portal';
@@ -108,7 +110,11 @@ export const portalRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     });
   const dashboard = async (current: Current, reply: FastifyReply, status: number, options: Parameters<typeof portalDashboardPage>[3] = {}) => {
     const projects = await dashboardOf(services.store, current.developer);
-    return show(reply, status, portalDashboardPage(current.developer.username, current.session.csrf, projects, options));
+    const now = clock.now();
+    const capUse = new Map<string, CapUse>(
+      await Promise.all(projects.map(async ({ project }) => [project.id, await capUseOf(services.usage, project, now)] as const)),
+    );
+    return show(reply, status, portalDashboardPage(current.developer.username, current.session.csrf, projects, { ...options, capUse }));
   };
 
   app.get('/portal', handler(async (req, reply) => {
@@ -160,6 +166,14 @@ export const portalRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     if (!owned) return notFound(reply);
     const notice = (req.query as { saved?: string }).saved === 'callbacks' ? 'Callback URLs saved.' : undefined;
     return show(reply, 200, portalAppPage(current.session.csrf, owned, { notice }));
+  }));
+
+  app.get('/portal/apps/:id/usage', signedIn(async (current, req, reply) => {
+    const id = idParam(req);
+    const owned = id ? await developerConsole.appOf(current.developer, id) : null;
+    if (!owned) return notFound(reply);
+    const usage = await appUsageOf({ usage: services.usage, ledger: services.shared.ledger, rateLimiter: services.shared.rateLimiter }, owned, clock.now());
+    return show(reply, 200, portalUsagePage(owned, usage));
   }));
 
   app.get('/portal/apps/:id/keys', signedIn(async (current, req, reply) => {
