@@ -8,10 +8,10 @@ import type { ContentStore } from '../../ports/contentStore.ts';
 import type { CredentialStore } from '../../ports/credentialStore.ts';
 import type { EventStore } from '../../ports/eventStore.ts';
 import type { Logger } from '../../ports/logger.ts';
-import type { WebhookTransport } from '../../ports/webhookTransport.ts';
+import type { OutboundResult, WebhookTransport } from '../../ports/webhookTransport.ts';
 import type { AppRecord } from '../model.ts';
 import type { EventSignal } from './eventSignal.ts';
-import { postsFor, recordsFor, type EventPost } from './feeds.ts';
+import { postsFor, recordsFor, subscriptionsByWebhook, type EventPost } from './feeds.ts';
 import { webhookCursorName, type DeliveryRecord, type OutboxEvent, type SubscriptionRecord, type WebhookRecord } from './records.ts';
 import { signatureHeaders } from './webhookCrypto.ts';
 import type { SecretsOf, WebhookService } from './webhooks.ts';
@@ -110,10 +110,8 @@ export class WebhookDispatcher {
     const { events } = this.deps.store;
     const webhooks = await events.allWebhooks();
     if (webhooks.length > 0) {
-      const subscriptions = [
-        ...(await events.allSubscriptions('activity')), ...(await events.allSubscriptions('account_activity')),
-      ];
-      await Promise.all(webhooks.map((w) => this.pump(w, subscriptions.filter((s) => s.webhookId === w.id))));
+      const subscriptions = await subscriptionsByWebhook(events);
+      await Promise.all(webhooks.map((w) => this.pump(w, subscriptions.get(w.id) ?? [])));
     }
     await this.prune();
     return webhooks.length > 0;
@@ -259,6 +257,19 @@ export class WebhookDispatcher {
 
 const postKey = (event: OutboxEvent, index: number): string => `${event.position}#${index}`;
 
+/** A JSON body POSTed to the webhook with X's signature header, within one attempt's timeout. */
+export function postSigned(
+  deps: Pick<DispatcherDeps, 'transport' | 'secretsOf'>, webhook: WebhookRecord, app: AppRecord, body: string,
+): Promise<OutboundResult> {
+  return deps.transport.send({
+    method: 'POST',
+    url: webhook.url,
+    headers: { 'content-type': 'application/json', ...signatureHeaders(body, deps.secretsOf(app)) },
+    body,
+    timeoutMs: LEGACY_AAA_RETRY_SCHEDULE.attemptTimeoutMs,
+  });
+}
+
 /**
  * One signed POST of a post to its webhook: whether the receiver acknowledged it (a 2XX in time), and the attempt
  * as the delivery log keeps it (the caller writes it).
@@ -270,14 +281,7 @@ export async function deliver(
   post: EventPost,
   how: { kind: 'event' | 'replay'; attempt: number },
 ): Promise<{ ok: boolean; record: DeliveryRecord }> {
-  const body = post.render(how.kind === 'replay');
-  const result = await deps.transport.send({
-    method: 'POST',
-    url: webhook.url,
-    headers: { 'content-type': 'application/json', ...signatureHeaders(body, deps.secretsOf(app)) },
-    body,
-    timeoutMs: LEGACY_AAA_RETRY_SCHEDULE.attemptTimeoutMs,
-  });
+  const result = await postSigned(deps, webhook, app, post.render(how.kind === 'replay'));
   const status = 'status' in result ? result.status : 0;
   const ok = 'status' in result && deliveryAcknowledged(result.status);
   const record: DeliveryRecord = {

@@ -2,6 +2,7 @@
 // subscription, an Account Activity `favorite_events` body per subscribed user the like concerns. One place decides
 // matching and rendering, for webhooks, replays and the activity stream alike.
 import type { ContentStore } from '../../ports/contentStore.ts';
+import type { EventStore } from '../../ports/eventStore.ts';
 import type { TweetRecord, UserRecord } from '../model.ts';
 import { accountActivityJson, favoriteEvents } from './accountActivityPayload.ts';
 import { activityLikeCreate, LIKE_CREATE, type ActivityFilter } from './activityPayload.ts';
@@ -30,6 +31,15 @@ export function activityFilterOf(s: SubscriptionRecord): ActivityFilter {
 
 const withReplay = (json: string, replay: boolean | undefined): string =>
   replay ? `${json.slice(0, -1)},"meta":{"replay":true}}` : json;
+
+/** The subscriptions posting to each webhook, of both products: what a webhook's events are matched against. */
+export async function subscriptionsByWebhook(events: Pick<EventStore, 'allSubscriptions'>): Promise<Map<string, SubscriptionRecord[]>> {
+  const byWebhook = new Map<string, SubscriptionRecord[]>();
+  for (const s of [...(await events.allSubscriptions('activity')), ...(await events.allSubscriptions('account_activity'))]) {
+    if (s.webhookId !== null) byWebhook.set(s.webhookId, [...(byWebhook.get(s.webhookId) ?? []), s]);
+  }
+  return byWebhook;
+}
 
 /** The users and Tweets a batch of events needs, read in two lookups (no query per event). */
 export async function recordsFor(store: ContentStore, events: readonly OutboxEvent[]) {

@@ -4,14 +4,12 @@
 import type { Logger } from '../../ports/logger.ts';
 import type { SnowflakeIds } from '../ids.ts';
 import type { AppRecord, Policy } from '../model.ts';
-import { deliver, type DispatcherDeps } from './dispatcher.ts';
+import { deliver, postSigned, type DispatcherDeps } from './dispatcher.ts';
 import { eventFailure } from './eventProblems.ts';
 import { isoMillis, parseMinute } from './eventTimes.ts';
-import { postsFor, recordsFor } from './feeds.ts';
+import { postsFor, recordsFor, subscriptionsByWebhook } from './feeds.ts';
 import type { DeliveryRecord, WebhookRecord } from './records.ts';
-import { signatureHeaders } from './webhookCrypto.ts';
 import type { WebhookService } from './webhooks.ts';
-import { LEGACY_AAA_RETRY_SCHEDULE } from './webhookValidity.ts';
 
 type Json = Record<string, unknown>;
 
@@ -81,8 +79,7 @@ export class WebhookReplays {
     const name = replayCursorName(webhook.id);
     let state: 'Complete' | 'Incomplete' = 'Complete';
     try {
-      const subscriptions = [...(await events.allSubscriptions('activity')), ...(await events.allSubscriptions('account_activity'))]
-        .filter((s) => s.webhookId === webhook.id);
+      const subscriptions = (await subscriptionsByWebhook(events)).get(webhook.id) ?? [];
       let position: string | null = null;
       for (;;) {
         const batch = await events.eventsBetween(window.from, window.to, position, BATCH);
@@ -121,10 +118,6 @@ export class WebhookReplays {
         job_id: jobId,
       },
     });
-    await this.deps.transport.send({
-      method: 'POST', url: webhook.url, body,
-      headers: { 'content-type': 'application/json', ...signatureHeaders(body, this.deps.secretsOf(app)) },
-      timeoutMs: LEGACY_AAA_RETRY_SCHEDULE.attemptTimeoutMs,
-    });
+    await postSigned(this.deps, webhook, app, body);
   }
 }
