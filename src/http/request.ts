@@ -19,6 +19,16 @@ export function schemeOf(req: FastifyRequest): string {
   return String(req.headers['x-forwarded-proto'] ?? 'http').split(',')[0].trim() || 'http';
 }
 
+/** The values of the request's cookies named `name`, in the order sent (a browser may send two of one name). */
+export function cookieValues(req: FastifyRequest, name: string): string[] {
+  const values: string[] = [];
+  for (const part of String(req.headers.cookie ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) values.push(rest.join('='));
+  }
+  return values;
+}
+
 /** The host (and port) the client reached us by: its Host header, else the address we listen on. */
 export function requestHost(req: FastifyRequest, config: Pick<Config, 'host' | 'port'>): string {
   return req.headers.host ?? `${config.host}:${config.port}`;

@@ -1,7 +1,8 @@
 // Developer portal sessions: a developer signs in with username and password (throttled like the authorization
 // pages' sign-in, through the sign-in port given here), and gets a random session id kept in the shared ephemeral
 // store for SESSION_TTL_MS with its own CSRF token. Every instance sees the same sessions.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../../auth/secrets.ts';
 import type { DeveloperRecord } from '../model.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { CredentialStore } from '../../ports/credentialStore.ts';
@@ -71,7 +72,7 @@ export class PortalSessions {
   /** Whether `presented` is the session's CSRF token (compared in constant time). */
   csrfMatches(session: PortalSession, presented: string | undefined): boolean {
     if (presented === undefined || !TOKEN.test(presented)) return false;
-    return timingSafeEqual(Buffer.from(presented), Buffer.from(session.csrf));
+    return constantTimeEqual(presented, session.csrf);
   }
 
   async signOut(session: PortalSession): Promise<void> {

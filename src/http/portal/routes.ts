@@ -6,7 +6,8 @@
 // Sessions: PortalSessions (src/domain/portal) in the shared ephemeral store, cookie `likes_portal` (HttpOnly,
 // SameSite=Lax, Path=/portal, Secure over HTTPS). Every form carries a CSRF token, checked on every POST (403 page):
 // the session's, or before sign-in a double-submit token bound to the `likes_portal_signin` cookie.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../../auth/secrets.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { SIGN_IN_ADDRESS_LIMIT } from '../../auth/flows/accountSignIn.ts';
 import { developerSignIn } from '../../auth/flows/developerSignIn.ts';
@@ -17,7 +18,7 @@ import { PortalSessions, SESSION_TTL_MS } from '../../domain/portal/portalSessio
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import type { Services } from '../../services.ts';
 import { sendPage } from '../reply.ts';
-import { clientAddress, formPairs } from '../request.ts';
+import { clientAddress, cookieValues, formPairs } from '../request.ts';
 import {
   portalAppPage, portalCreateAppPage, portalDashboardPage, portalForbiddenPage, portalKeysPage, portalNotFoundPage, portalSignInPage, portalUsagePage,
 } from './pages.ts';
@@ -27,17 +28,11 @@ export const SIGNIN_COOKIE = 'likes_portal_signin';
 const SIGNIN_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const ID = /^[0-9]{1,19}$/;
 
-function cookie(req: FastifyRequest, name: string): string | null {
-  for (const part of String(req.headers.cookie ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return null;
-}
+const cookie = (req: FastifyRequest, name: string): string | null => cookieValues(req, name)[0] ?? null;
 
 function sameToken(a: string | null | undefined, b: string | null | undefined): boolean {
-  if (!a || !b || !SIGNIN_TOKEN.test(a) || a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  if (!a || !b || !SIGNIN_TOKEN.test(a)) return false;
+  return constantTimeEqual(a, b);
 }
 
 function waitInWords(retryAt: number, now: number): string {

@@ -16,7 +16,7 @@ import type { Services } from '../../services.ts';
 import type { World } from '../../worlds.ts';
 import { consentPage, deniedPage, errorPage, pinPage, signInPage, type FormContext } from '../pages/consent.ts';
 import { JSON_TYPE, problemFor, sendJson, sendPage, sendProblem, sendV1Error } from '../reply.ts';
-import { authRequest, clientAddress, formPairs, paramMap, queryPairs, schemeOf, splitUrl, tokenParams } from '../request.ts';
+import { authRequest, clientAddress, cookieValues, formPairs, paramMap, queryPairs, schemeOf, splitUrl, tokenParams } from '../request.ts';
 
 const OAUTH2_AUTHORIZE = ['/i/oauth2/authorize', '/2/oauth2/authorize'];
 const OAUTH1_AUTHORIZE = ['/oauth/authorize', '/oauth/authenticate'];
@@ -34,11 +34,7 @@ function signedRequest(req: FastifyRequest, services: Services): AuthRequest | n
 }
 
 function browserCookie(req: FastifyRequest): string | null {
-  for (const part of String(req.headers.cookie ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === BROWSER_COOKIE && /^[A-Za-z0-9]{32}$/.test(rest.join('='))) return rest.join('=');
-  }
-  return null;
+  return cookieValues(req, BROWSER_COOKIE).find((v) => /^[A-Za-z0-9]{32}$/.test(v)) ?? null;
 }
 
 /** A refusal that passes at `retryAt`: the page, with Retry-After in whole seconds. */
