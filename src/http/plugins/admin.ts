@@ -4,7 +4,7 @@
 // is X's empty 404 like any unknown route. Only the token's SHA-256 is kept, compared in constant time.
 import type { FastifyPluginAsync } from 'fastify';
 import { constantTimeEqual, hashToken } from '../../auth/secrets.ts';
-import { storedDemoCredentials } from '../../demo/demoSeed.ts';
+import { resolveAdminToken } from '../../auth/adminToken.ts';
 import { unauthorized } from '../../domain/problems.ts';
 import type { Services } from '../../services.ts';
 import { sendProblem } from '../reply.ts';
@@ -19,10 +19,8 @@ export const ADMIN_PREFIX = '/__admin';
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 
 export const adminApi: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  // Read once: the demo credentials are written before the server is built (src/cli/serve.ts, ensureDemo). The
-  // demo's token counts only while the demo is on; a configured one always wins.
-  const demo = await storedDemoCredentials(services);
-  const token = services.config.adminToken ?? (services.config.demo ? demo?.adminToken : null) ?? null;
+  // Read once: the demo credentials are written before the server is built (src/cli/serve.ts, ensureDemo).
+  const token = await resolveAdminToken(services);
   if (!token) return;
   const expected = hashToken(token);
 
