@@ -8,75 +8,16 @@
 // With LIKES_API_SCREENSHOTS=1 the sign-in page and the dashboard (1280 wide) are written to docs/screenshots/;
 // a normal run never writes them.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  assertAccessible, assertClean, assertNoHorizontalScroll, DESKTOP, launchChromium, PHONE, screenshot, signInWithForm, watchedPage,
+  withContext as withBrowserContext,
+} from '../support/browser.ts';
 import { serverForSuite } from '../support/harness.ts';
 
-const CHROMIUM = process.env.LIKES_API_CHROMIUM || '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** Without these, Chromium stalls on this closed network (background fetches, component updates). */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
-const SCREENSHOTS = process.env.LIKES_API_SCREENSHOTS === '1';
-
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 375, height: 812 };
 const SIGN_IN_HEADING = 'Sign in to the developer portal';
 const DASHBOARD_HEADING = 'Your Projects';
-
-interface Watched {
-  page: Page;
-  /** Everything that went wrong on the page so far: console errors, uncaught errors, failed requests, responses >= 400. */
-  problems: string[];
-  /** The deliberate wrong-password answers (POST /portal/signin → 401), kept apart from `problems`. */
-  rejectedSignIns: number;
-}
-
-const isSignInPost = (url: string): boolean => URL.canParse(url) && new URL(url).pathname === '/portal/signin';
-
-/** A page whose console, requests and responses are watched from the start. */
-async function watchedPage(context: BrowserContext): Promise<Watched> {
-  const page = await context.newPage();
-  const watched: Watched = { page, problems: [], rejectedSignIns: 0 };
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    // Chromium echoes every document answered >= 400 on the console: for the deliberate 401, that echo is expected.
-    if (isSignInPost(m.location().url) && m.text() === 'Failed to load resource: the server responded with a status of 401 (Unauthorized)') return;
-    watched.problems.push(`console error: ${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (e) => watched.problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => watched.problems.push(`request failed: ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
-  page.on('response', (r) => {
-    if (r.status() < 400) return;
-    if (r.status() === 401 && r.request().method() === 'POST' && isSignInPost(r.url())) watched.rejectedSignIns++;
-    else watched.problems.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`);
-  });
-  return watched;
-}
-
-/** Headless Chromium asks for no icon, so the page's own icon (or /favicon.ico without one) is fetched here. */
-async function assertIconLoads(page: Page): Promise<void> {
-  const href = await page.evaluate(() => (document.querySelector('link[rel~="icon"]') as HTMLLinkElement | null)?.href ?? null);
-  const icon = new URL(href ?? '/favicon.ico', page.url());
-  if (icon.protocol === 'data:') return;
-  const res = await fetch(icon);
-  assert.ok(res.status < 400, `the icon ${icon} answers ${res.status}`);
-}
-
-/** The checks every page visited ends with. */
-async function assertClean(watched: Watched, rejectedSignIns = 0): Promise<void> {
-  await assertIconLoads(watched.page);
-  assert.deepEqual(watched.problems, [], `problems on ${watched.page.url()}:\n${watched.problems.join('\n')}`);
-  assert.equal(watched.rejectedSignIns, rejectedSignIns, 'wrong-password answers (401)');
-}
-
-async function assertNoHorizontalScroll(page: Page): Promise<void> {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-  assert.ok(scrollWidth <= innerWidth, `the page scrolls sideways at ${innerWidth}px (${scrollWidth}px wide)`);
-}
 
 async function expectSignInPage(page: Page): Promise<void> {
   await page.getByRole('heading', { level: 1, name: SIGN_IN_HEADING }).waitFor();
@@ -86,40 +27,6 @@ async function expectSignInPage(page: Page): Promise<void> {
   assert.match(await page.title(), /^Sign in to the developer portal \/ Likes API$/);
 }
 
-/** Types the credentials into the labelled fields and clicks Sign in; resolves once the answer has loaded. */
-async function signInWithForm(page: Page, username: string, password: string): Promise<void> {
-  await page.getByLabel('Username').pressSequentially(username);
-  await page.getByLabel('Password').pressSequentially(password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
-/** Injects axe-core and runs it on the page as it is; the violations that are serious or critical. */
-async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
-    const result = await axe.run(document);
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-async function assertAccessible(page: Page, what: string): Promise<void> {
-  const found = await seriousViolations(page);
-  assert.deepEqual(
-    found.map((v) => v.id),
-    [],
-    `axe finds serious or critical violations on ${what}:\n${found.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.targets.join(', ')}`).join('\n')}`,
-  );
-}
-
 describe('developer portal in Chromium', () => {
   const server = serverForSuite();
   let browser: Browser;
@@ -127,8 +34,6 @@ describe('developer portal in Chromium', () => {
   let projectName: string;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/ensure-chromium.sh (the test setup does)`);
-    assert.ok(existsSync(AXE), `${AXE} is missing: npm install`);
     assert.ok(server.creds.developer, 'the demo credentials name a developer');
     developer = server.creds.developer;
     const record = await server.services.store.developerByUsername(developer.username);
@@ -136,20 +41,13 @@ describe('developer portal in Chromium', () => {
     const project = (await server.services.store.projectsOfDeveloper(record.id)).find((p) => p.id === server.creds.project.id);
     assert.ok(project, 'the demo developer owns the demo Project');
     projectName = project.name;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
   });
 
-  async function withContext(options: Parameters<Browser['newContext']>[0], fn: (context: BrowserContext) => Promise<void>): Promise<void> {
-    const context = await browser.newContext(options);
-    try {
-      await fn(context);
-    } finally {
-      await context.close();
-    }
-  }
+  const withContext = (options: Parameters<Browser['newContext']>[0], fn: (context: BrowserContext) => Promise<void>) => withBrowserContext(browser, options, fn);
 
   async function expectDashboard(page: Page): Promise<void> {
     await page.getByRole('heading', { level: 1, name: DASHBOARD_HEADING }).waitFor();
@@ -172,13 +70,13 @@ describe('developer portal in Chromium', () => {
         await page.goto(`${server.baseUrl}/portal`);
         await expectSignInPage(page);
         await assertNoHorizontalScroll(page);
-        if (SCREENSHOTS && viewport === DESKTOP) await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'portal-signin.png'), fullPage: true });
+        if (viewport === DESKTOP) await screenshot(page, 'portal-signin');
         await assertClean(watched);
 
         await signInWithForm(page, developer.username, developer.password);
         await expectDashboard(page);
         await assertNoHorizontalScroll(page);
-        if (SCREENSHOTS && viewport === DESKTOP) await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'portal-dashboard.png'), fullPage: true });
+        if (viewport === DESKTOP) await screenshot(page, 'portal-dashboard');
         await assertClean(watched);
 
         await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign out' }).click()]);
@@ -367,7 +265,7 @@ describe('developer portal in Chromium', () => {
       await withContext({ viewport }, async (context) => {
         const watched = await watchedPage(context);
         await visit(watched.page);
-        if (SCREENSHOTS) await watched.page.screenshot({ path: join(ROOT, 'docs', 'screenshots', `portal-usage-${viewport.width}.png`), fullPage: true });
+        await screenshot(watched.page, `portal-usage-${viewport.width}`);
         await assertClean(watched);
       });
       await withContext({ viewport, bypassCSP: true }, async (context) => {

@@ -510,6 +510,10 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
       '/portal/projects': ['GET', 'POST'], '/portal/projects/:id/apps': ['GET', 'POST'], '/portal/projects/:id/apps/new': ['GET'],
       '/portal/apps/:id': ['GET'], '/portal/apps/:id/keys': ['GET'], '/portal/apps/:id/callbacks': ['GET', 'POST'],
       '/portal/apps/:id/regenerate': ['GET', 'POST'], '/portal/apps/:id/usage': ['GET'],
+      '/portal/operator': ['GET', 'POST'], '/portal/operator/signin': ['GET', 'POST'],
+      // portal: sandboxes (operator)
+      // portal: webhooks and events
+      // portal: inspector and App settings
     };
 
     /** Every route the server serves, from Fastify's own route tree: path → methods (HEAD left out: it follows GET). */

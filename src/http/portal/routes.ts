@@ -5,11 +5,17 @@
 //   POST /portal/signout    ends the session (GET on either form address goes back to /portal)
 //   apps.ts       Projects, Apps, keys shown once, callbacks, usage
 //   operator.ts   the operator's sign-in with the admin token, and a developer's session gaining the operator's rights
+//   sandboxes.ts  the operator's sandboxes: create, reset, snapshots, clock, faults, credentials
+//   webhooks.ts   an App's webhooks, subscriptions, delivery log and replays
+//   inspector.ts  an App's latest requests with the auth verdict
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../services.ts';
 import { clientAddress } from '../request.ts';
 import { appRoutes } from './apps.ts';
+import { inspectorRoutes } from './inspector.ts';
 import { operatorRoutes } from './operator.ts';
+import { sandboxRoutes } from './sandboxes.ts';
+import { webhookRoutes } from './webhooks.ts';
 import { showDashboard } from './dashboard.ts';
 import { portalKit } from './portalKit.ts';
 
@@ -52,4 +58,7 @@ export const portalRoutes: FastifyPluginAsync<{ services: Services }> = async (a
 
   await app.register(appRoutes, { kit });
   await app.register(operatorRoutes, { kit });
+  await app.register(sandboxRoutes, { kit });
+  await app.register(webhookRoutes, { kit });
+  await app.register(inspectorRoutes, { kit });
 };

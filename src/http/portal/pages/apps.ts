@@ -89,7 +89,11 @@ ${options.notice ? html`<p class="notice" role="status">${options.notice}</p>` :
 <dt>Bearer Token</dt><dd>${bearerActive ? 'Active (shown once when generated)' : 'None: generate one below'}</dd>
 </dl>
 </section>
-<p><a href="/portal/apps/${app.id}/usage">Usage and rate limits of ${app.name}</a></p>
+<nav class="portal" aria-label="More about ${app.name}">
+<a href="/portal/apps/${app.id}/usage">Usage and rate limits of ${app.name}</a>
+<a href="/portal/apps/${app.id}/webhooks">Webhooks and events of ${app.name}</a>
+<a href="/portal/apps/${app.id}/requests">Request inspector of ${app.name}</a>
+</nav>
 <section aria-labelledby="app-callbacks-heading">
 <h2 id="app-callbacks-heading">User authentication settings</h2>
 <form method="post" action="/portal/apps/${app.id}/callbacks">
