@@ -87,6 +87,9 @@ export const serveCommand: Command = {
       console.log('Try (the tokens are read from that file, never printed):');
       console.log(`  curl -s -H "Authorization: Bearer ${fromFile(file, '.app.bearerToken')}" '${baseUrl}/2/users/${demo.heavyLikerUserId}/liked_tweets?max_results=5'`);
       console.log(`  curl -s -H "Authorization: Bearer ${fromFile(file, '.users[0].oauth2AccessToken')}" '${baseUrl}/2/tweets/${demo.popularTweetId}/liking_users?max_results=5'`);
+      if (demo.developer) {
+        console.log(`Developer portal: ${baseUrl}/portal (sign in as ${demo.developer.username}; password: ${fromFile(file, '.developer.password')})`);
+      }
     }
     ready = true;
     const { log } = services;

@@ -113,6 +113,17 @@ describe('likes-api serve', () => {
     assert.match(first.output(), /curl -s -H "Authorization: Bearer \$\(jq -r '\.app\.bearerToken' '[^']+'\)" 'http:\/\/127\.0\.0\.1:\d+\/2\/users\/\d+\/liked_tweets/);
   });
 
+  it('prints where the developer portal is and who signs in there, the password read from the file', async () => {
+    const creds = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
+    const m = /Developer portal: (http:\/\/127\.0\.0\.1:\d+\/portal) \(sign in as (\S+); password: \$\(jq -r '\.developer\.password' '[^']+'\)\)/.exec(first.output());
+    assert.ok(m, first.output());
+    assert.equal(m[2], creds.developer.username);
+    assert.ok(!first.output().includes(creds.developer.password), 'the password is not printed');
+    const res = await fetch(m[1]);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /Sign in to the developer portal/);
+  });
+
   it('prints no token or secret of demo-credentials.json, and its curl lines work once the file is read', async () => {
     const file = join(dataDir, 'demo-credentials.json');
     const creds = JSON.parse(readFileSync(file, 'utf8'));

@@ -153,7 +153,7 @@ describe('developer portal in Chromium', () => {
   // contexts bypass CSP. The contexts above keep it, so a page breaking its own policy shows there as a console error.
   for (const [name, viewport] of [['1280×800', DESKTOP], ['375×812', PHONE]] as const) {
     it(`at ${name}: axe finds no serious or critical violation on the sign-in page, its error state or the dashboard`, async () => {
-      await withContext({ viewport, bypassCSP: true }, async (context) => {
+      await withContext({ viewport }, async (context) => {
         const watched = await watchedPage(context);
         const { page } = watched;
         await page.goto(`${server.baseUrl}/portal`);
@@ -175,7 +175,7 @@ describe('developer portal in Chromium', () => {
 
   for (const [name, viewport] of [['375×812', PHONE], ['1280×800', DESKTOP]] as const) {
     it(`at ${name}: creates a Project and an App through the labelled forms (keyboard), sees its keys once; axe passes on the new pages`, async () => {
-      await withContext({ viewport, bypassCSP: true }, async (context) => {
+      await withContext({ viewport }, async (context) => {
         const watched = await watchedPage(context);
         const { page } = watched;
         await page.goto(`${server.baseUrl}/portal`);
@@ -268,7 +268,7 @@ describe('developer portal in Chromium', () => {
         await screenshot(watched.page, `portal-usage-${viewport.width}`);
         await assertClean(watched);
       });
-      await withContext({ viewport, bypassCSP: true }, async (context) => {
+      await withContext({ viewport }, async (context) => {
         const watched = await watchedPage(context);
         await visit(watched.page);
         await assertAccessible(watched.page, 'the usage page');
