@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick] [--reseed] [--no-pg] [--no-peers] [--keep-data]`: one run that measures, on this
 // machine and side by side, the ceiling (a bare node:http server sending the same liked_tweets bytes), the Likes API
 // (SQLite; PostgreSQL + Redis with 1 and 2 instances; bearer and OAuth 1.0a), its peers (Prism, json-server), the
-// scaling curves at 10 k / 1 M / 10 M likes, durable like writes, and a CPU profile of the hot path. Results go to
+// scaling curves at 10 k / 1 M / 10 M likes, a realistic mix of many distinct requests beside two bare ceilings (CPU per
+// request included), durable like writes, and a CPU profile of the hot path. Results go to
 // bench/results/ (git-ignored); a full run also writes docs/benchmarks.md and docs/benchmarks-scaling.svg. This file
 // reads the options, seeds the datasets and runs the sections (bench/sections/, one module each) in order.
 import { execFileSync } from 'node:child_process';
@@ -17,9 +18,11 @@ import { cleanRedis, ensureBenchDeps, gitState, reachable, redisVersion, version
 import { watchLoad } from './lib/loadWatch.ts';
 import { ROOT, runToEnd, stopAllSync } from './lib/proc.ts';
 import { renderMarkdown } from './lib/report.ts';
+import { realisticSection, spliceRealistic } from './lib/report/realistic.ts';
 import { PAGE } from './lib/requests.ts';
 import type { BenchResults } from './lib/results.ts';
 import { peers } from './sections/peers.ts';
+import { realistic, type RealisticDataset } from './sections/realistic.ts';
 import { profiles } from './sections/profile.ts';
 import { scaling } from './sections/scaling.ts';
 import { sideBySide } from './sections/sideBySide.ts';
@@ -35,8 +38,9 @@ if (argv.includes('--help') || argv.includes('-h')) {
   --no-pg       skip PostgreSQL + Redis
   --no-peers    skip Prism and json-server
   --keep-data   keep the PostgreSQL databases (dropped by default)
-  --only LIST   run only some sections (comma separated: main, peers, scaling, writes, profile); results go to
-                bench/results/ only, docs/ is left as it is`);
+  --only LIST   run only some sections (comma separated: main, peers, scaling, realistic, writes, profile); results
+                go to bench/results/ only, docs/ is left as it is, except that a run with realistic (not --quick)
+                rewrites the "Realistic mix" part of docs/benchmarks.md (between its markers)`);
   process.exit(0);
 }
 const options = (() => {
@@ -49,7 +53,7 @@ const options = (() => {
 })();
 const has = (f: string) => options.has(f.replace(/^--/, ''));
 const QUICK = has('--quick');
-const SECTIONS = ['main', 'peers', 'scaling', 'writes', 'profile'] as const;
+const SECTIONS = ['main', 'peers', 'scaling', 'realistic', 'writes', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
 const onlyArg = (options.get('only') as string | undefined) ?? null;
 const ONLY = onlyArg === null ? null : new Set(onlyArg.split(',').map((x) => x.trim()).filter(Boolean));
@@ -162,7 +166,7 @@ async function main(): Promise<void> {
   }
   const pgDbs: string[] = [];
   const pgSeeds = new Map<string, SeedOutcome>();
-  const needsPg = run('main') || run('scaling') || run('writes');
+  const needsPg = run('main') || run('scaling') || run('realistic') || run('writes');
   if (!pgProblem && needsPg) {
     log(`[${elapsed()}] Seeding PostgreSQL datasets`);
     results.versions.postgresql = await withAdmin(async (c) => String((await c.query('SHOW server_version')).rows[0].server_version), PG_ADMIN);
@@ -188,6 +192,18 @@ async function main(): Promise<void> {
     }
     if (run('peers') && !has('--no-peers')) await load.timed('peers', () => peers(ctx, results, sqliteSeeds.get(MAIN.label)!));
     if (run('scaling')) await load.timed('scaling', () => scaling(ctx, results, sqliteSeeds, pgSeeds));
+    if (run('realistic')) {
+      // On the side-by-side dataset, and on the largest too when it is seeded (a full run seeds it for the scaling curves;
+      // --only realistic takes it when an earlier run left it in bench/results/data).
+      const sets: RealisticDataset[] = [{ sqlite: sqliteSeeds.get(MAIN.label)!, pg: pgSeeds.get(MAIN.label) }];
+      let largest = sqliteSeeds.get(LARGEST.label);
+      if (!largest && LARGEST !== MAIN && !QUICK && existsSync(join(DATA, `sqlite-${LARGEST.label}`, 'bench-seed.json'))) {
+        largest = await seedStore({ spec: LARGEST, dataDir: join(DATA, `sqlite-${LARGEST.label}`), reuse: true, log });
+        if (!largest.reused) results.seeds.push(seedRow(largest));
+      }
+      if (largest && LARGEST !== MAIN) sets.push({ sqlite: largest });
+      await load.timed('realistic', () => realistic(ctx, results, sets));
+    }
     if (run('writes')) await load.timed('writes', () => writes(ctx, results, sqliteSeeds.get(MAIN.label)!, pgSeeds.get(MAIN.label)));
     if (run('profile')) results.profiles = await load.timed('profiles', () => profiles(ctx, sqliteSeeds.get(MAIN.label)!));
   } finally {
@@ -217,6 +233,12 @@ async function main(): Promise<void> {
   const previous = existsSync(markdownTarget) ? readFileSync(markdownTarget, 'utf8') : existsSync(join(ROOT, 'docs', 'benchmarks.md')) ? readFileSync(join(ROOT, 'docs', 'benchmarks.md'), 'utf8') : '';
   mkdirSync(join(ROOT, 'docs'), { recursive: true });
   writeFileSync(markdownTarget, renderMarkdown(results, previous, svgTarget.slice(svgTarget.lastIndexOf('/') + 1)));
+  if (!WRITES_DOCS && !QUICK && results.realistic?.length) {
+    // A run of some sections that measured the realistic mix rewrites that part of docs/benchmarks.md alone.
+    const docs = join(ROOT, 'docs', 'benchmarks.md');
+    writeFileSync(docs, spliceRealistic(existsSync(docs) ? readFileSync(docs, 'utf8') : '# Benchmarks\n', realisticSection(results.realistic, results.date)));
+    log(`  ${docs}: "Realistic mix" rewritten`);
+  }
   if (results.scaling.length) await runToEnd(process.execPath, [join(ROOT, 'scripts', 'bench-chart.mjs'), json, svgTarget], { timeoutMs: 60_000 });
   log(`[${elapsed()}] Done in ${results.durationS} s. Results: ${json}\n  ${markdownTarget}\n  ${svgTarget}`);
 }

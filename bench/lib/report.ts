@@ -5,6 +5,7 @@ import type { BenchResults } from './results.ts';
 import { renderMachine } from './report/machine.ts';
 import { renderPeers } from './report/peers.ts';
 import { renderProfiles } from './report/profiles.ts';
+import { renderRealistic } from './report/realistic.ts';
 import { renderRunning } from './report/running.ts';
 import { renderScaling } from './report/scaling.ts';
 import { renderSeeding } from './report/seeding.ts';
@@ -33,6 +34,7 @@ export function renderMarkdown(r: BenchResults, previous: string, svg: string): 
     ...renderMachine(r),
     ...renderTargets(r),
     ...renderSideBySide(r),
+    ...renderRealistic(r, previous),
     ...renderPeers(r),
     ...renderScaling(r, svg),
     ...renderStartup(r),

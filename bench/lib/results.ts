@@ -64,8 +64,84 @@ export interface BenchResults {
     rssMiB: number[]; non2xx: number; errors: number; poolExhausted: boolean;
   }[];
   profiles: (ProfileSummary & { id: string; label: string; rps: number })[];
+  /** The realistic mix (section "realistic"), one entry per dataset; absent in older results and in runs without it. */
+  realistic?: RealisticResult[];
   notes: string[];
   durationS: number;
+}
+
+/** One measured run of one row of the realistic mix (one round). */
+export interface RealisticRound {
+  round: number;
+  requests: number;
+  seconds: number;
+  rps: number;
+  /** CPU time (utime + stime from /proc/<pid>/stat) the row's server processes used during the measured run. */
+  cpuMs: number;
+  cpuUsPerRequest: number;
+  p50: number;
+  p99: number;
+  rssMiB: number[];
+  non2xx: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+  /** Response cache lookups during the measured run (Likes API rows with /metrics). */
+  cacheHits?: number;
+  cacheMisses?: number;
+  /** Likes and unlikes sent (write rows). */
+  writes?: number;
+}
+
+export interface RealisticRow {
+  id: string;
+  /** Who answered: the Likes API, the bare single-query server, the bare fixed-page server. */
+  server: 'likes' | 'bare' | 'fixed';
+  store: 'sqlite' | 'postgres' | null;
+  instances: number;
+  /** The response cache (Likes API rows): on, off, or not applicable. */
+  cache: boolean | null;
+  /** Which requests: the whole mix, its default-fields part (what the bare server answers), or one page repeated. */
+  requests: 'mix' | 'default' | 'one-page';
+  writes: boolean;
+  label: string;
+  connections: number;
+  rounds: RealisticRound[];
+  /** Over all rounds: total requests ÷ total measured seconds, total CPU ÷ total requests. */
+  rps: number;
+  cpuUsPerRequest: number;
+  p50: number;
+  p99: number;
+  rssMiB: number[];
+  non2xx: number;
+  errors: number;
+  cacheHitRate?: number;
+  /** Start to first answer of the row's (first) server process, ms. */
+  readyMs?: number;
+}
+
+export interface RealisticResult {
+  label: string;
+  likes: number;
+  mix: {
+    distinct: number;
+    byKind: Record<string, number>;
+    full: number;
+    user: number;
+    defaultFields: number;
+    /** Every distinct answer's body, summed (what caching the whole mix would hold). */
+    workingSetBytes: number;
+    cacheBudgetMiB: number;
+    writeShare: number;
+  };
+  /** The default-fields requests fetched from the Likes API and from the bare single-query server, byte for byte. */
+  identical: { compared: number; identical: number; examples: string[] };
+  /** A sample of the mix fetched from PostgreSQL (1 instance) and from SQLite, byte for byte. */
+  pgIdentical?: { compared: number; identical: number; examples: string[] };
+  rounds: number;
+  warmS: number;
+  loadS: number;
+  rows: RealisticRow[];
+  notes: string[];
 }
 
 /** The Likes API row every ratio is taken from: SQLite, liked_tweets, app bearer, response cache on (or off). */

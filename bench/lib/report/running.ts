@@ -9,6 +9,7 @@ export function renderRunning(): string[] {
     'npm run bench -- --quick  # smaller run (a few minutes): results in bench/results/ only',
     'npm run bench -- --help   # --reseed, --no-pg, --no-peers, --keep-data, --only',
     'npm run bench -- --only main,peers   # some sections only (results in bench/results/, docs/ untouched)',
+    'npm run bench -- --only realistic    # the realistic mix alone (~5 min): rewrites just its part of this page',
     'node scripts/bench-chart.mjs bench/results/latest.json docs/benchmarks-scaling.svg   # redraw the chart',
     'node --import tsx bench/render.ts bench/results/latest.json   # rewrite this page from a full run\'s results, keeping the analysis',
     '```',

@@ -1,0 +1,223 @@
+// "Realistic mix" (issue #13): many distinct requests, writes among them, beside the two bare ceilings, with CPU per
+// request, and the issue's targets measured against them. The section sits between markers so that a run of this
+// section alone (`npm run bench -- --only realistic`) rewrites just this part of docs/benchmarks.md.
+import type { BenchResults, RealisticResult, RealisticRow } from '../results.ts';
+import { f2, fx, mark, mib, n0, ratio, table } from './format.ts';
+
+export const REALISTIC_START = '<!-- REALISTIC:START (written by npm run bench; `--only realistic` rewrites just this part) -->';
+export const REALISTIC_END = '<!-- REALISTIC:END -->';
+
+const MiB = 1024 * 1024;
+const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(x > 0 && x < 0.01 ? 2 : 1)} %`);
+const find = (d: RealisticResult | undefined, id: string) => d?.rows.find((r) => r.id === id);
+const us = (x: number) => (Number.isNaN(x) ? '–' : n0(x));
+
+function range(row: RealisticRow): string {
+  const xs = row.rounds.map((r) => r.rps);
+  return xs.length > 1 ? `${n0(Math.min(...xs))}–${n0(Math.max(...xs))}` : '–';
+}
+
+function serverName(row: RealisticRow): string {
+  if (row.server === 'bare') return '**bare single-query**';
+  if (row.server === 'fixed') return '**bare fixed page**';
+  const where = row.store === 'postgres' ? `PostgreSQL + Redis ×${row.instances}` : 'SQLite';
+  return `Likes API, ${where}, cache ${row.cache ? 'on' : '**off**'}`;
+}
+
+function workload(row: RealisticRow): string {
+  const what = row.requests === 'mix' ? 'the mix' : row.requests === 'default' ? 'default-fields part of the mix' : 'one page repeated';
+  return `${what}${row.writes ? ' + 10 % likes/unlikes' : ''}`;
+}
+
+/** One table per dataset: every row with req/s, CPU per request and both beside the bare single-query server. */
+export function renderRealisticTable(results: RealisticResult[]): string[] {
+  const out: string[] = [];
+  for (const d of results) {
+    const bare = find(d, 'bare');
+    out.push(`### ${d.label} likes`);
+    out.push('');
+    const rows = d.rows.map((row) => [
+      serverName(row),
+      workload(row),
+      n0(row.rps),
+      range(row),
+      us(row.cpuUsPerRequest),
+      row.id === 'bare' ? '1.00×' : fx(ratio(row.rps, bare?.rps)),
+      row.id === 'bare' ? '1.00×' : fx(ratio(row.cpuUsPerRequest, bare?.cpuUsPerRequest)),
+      f2(row.p50),
+      f2(row.p99),
+      mib(row.rssMiB),
+      row.cacheHitRate === undefined ? (row.cache ? '0 %' : '–') : pct(row.cacheHitRate),
+      row.non2xx + row.errors ? `${row.non2xx + row.errors} ⚠` : '0',
+    ]);
+    out.push(
+      table(
+        ['server', 'requests', 'req/s', 'rounds (req/s)', 'CPU µs/req', '÷ bare req/s', '÷ bare CPU/req', 'p50 ms', 'p99 ms', 'RSS MiB', 'cache hits', 'non-2xx'],
+        rows,
+        [':--', ':--', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:'],
+      ),
+    );
+    out.push('');
+    const m = d.mix;
+    out.push(
+      `Mix: ${n0(m.distinct)} distinct requests (${n0(m.byKind.first ?? 0)} first pages of liked_tweets of as many users, ${n0(m.byKind.deep ?? 0)} deeper pages by ` +
+        `pagination_token, ${n0(m.byKind.liking ?? 0)} liking_users of as many Tweets; ${n0(m.full)} with every field and expansion, ${n0(m.user)} with a ` +
+        `token holder's OAuth 2.0 user bearer, the rest with the App's bearer), cycled in one shuffled order; their answers hold ` +
+        `${(m.workingSetBytes / MiB).toFixed(1)} MiB of bodies, ${(m.workingSetBytes / (m.cacheBudgetMiB * MiB)).toFixed(1)}× the ${m.cacheBudgetMiB} MiB response cache ` +
+        `budget (LIKES_API_CACHE_MB). Byte for byte: the bare single-query server's answers to the ${n0(d.identical.compared)} default-fields requests ` +
+        `are identical to the Likes API's for **${n0(d.identical.identical)}**${d.identical.examples.length ? ` (differing, e.g. \`${d.identical.examples[0]}\`)` : ''}` +
+        (d.pgIdentical
+          ? `; PostgreSQL's answers to a sample of ${n0(d.pgIdentical.compared)} requests of the mix are identical to SQLite's for ${n0(d.pgIdentical.identical)}` +
+            `${d.pgIdentical.examples.length ? ` (differing, e.g. \`${d.pgIdentical.examples[0]}\`)` : ''}`
+          : '') +
+        `. ${d.rounds} rounds of ${d.warmS} s warm-up + ${d.loadS} s measured per row.`,
+    );
+    for (const n of d.notes) out.push(`- note: ${n}`);
+    out.push('');
+  }
+  return out;
+}
+
+interface Verdict {
+  name: string;
+  goal: string;
+  measured: string;
+  ok: boolean | null;
+}
+
+/** The targets of issue #13 that these rows measure, with this run's ratios. */
+export function realisticTargets(results: RealisticResult[]): Verdict[] {
+  const main = results[0];
+  const largest = results.length > 1 ? results[results.length - 1] : undefined;
+  const row = (id: string) => find(main, id);
+  const t: Verdict[] = [];
+  const bare = row('bare');
+  const off = row('likes-off-default');
+  const offMix = row('likes-off');
+  const a = ratio(off?.rps, bare?.rps);
+  t.push({
+    name: `uncached realistic mix on SQLite vs the bare single-query server (${main?.label})`,
+    goal: '≥ 1.0× req/s',
+    measured: `${fx(a)} on the same default-fields requests (${n0(off?.rps ?? 0)} vs ${n0(bare?.rps ?? 0)} req/s; CPU ${us(off?.cpuUsPerRequest ?? NaN)} vs ${us(bare?.cpuUsPerRequest ?? NaN)} µs/req, ` +
+      `${fx(ratio(off?.cpuUsPerRequest, bare?.cpuUsPerRequest))}); the whole mix with full fields ${fx(ratio(offMix?.rps, bare?.rps))}`,
+    ok: Number.isNaN(a) ? null : a >= 1.0,
+  });
+  const on = row('likes-on');
+  const onW = row('likes-on-writes');
+  const offW = row('likes-off-writes');
+  const w = ratio(onW?.rps, on?.rps);
+  t.push({
+    name: '10 % write mix vs the read-only mix (SQLite, cache on)',
+    goal: '≥ 0.9×',
+    measured:
+      `${fx(w)} (${n0(onW?.rps ?? 0)} vs ${n0(on?.rps ?? 0)} req/s; CPU ${us(onW?.cpuUsPerRequest ?? NaN)} vs ${us(on?.cpuUsPerRequest ?? NaN)} µs/req); ` +
+      `cache off ${fx(ratio(offW?.rps, offMix?.rps))}` +
+      ((on?.cacheHitRate ?? 0) < 0.01 && (onW?.cacheHitRate ?? 0) < 0.01
+        ? '. Both rows hit the cache for under 1 % of requests (the working set exceeds the budget), so this ratio shows what the writes ' +
+          'themselves cost, not what they throw away from the cache'
+        : ''),
+    ok: Number.isNaN(w) ? null : w >= 0.9,
+  });
+  const hit = row('likes-on-hit');
+  const fixed = row('fixed');
+  const h = ratio(hit?.rps, fixed?.rps);
+  t.push({
+    name: 'a cache hit vs the bare fixed-page server',
+    goal: '≥ 0.5× req/s',
+    measured: `${fx(h)} (${n0(hit?.rps ?? 0)} vs ${n0(fixed?.rps ?? 0)} req/s; CPU ${us(hit?.cpuUsPerRequest ?? NaN)} vs ${us(fixed?.cpuUsPerRequest ?? NaN)} µs/req)`,
+    ok: Number.isNaN(h) ? null : h >= 0.5,
+  });
+  const pg1 = row('pg1');
+  const pg2 = row('pg2');
+  const p = ratio(pg2?.rps, pg1?.rps);
+  t.push({
+    name: 'PostgreSQL + Redis: pages/s on 2 instances vs 1 (the mix)',
+    goal: '≥ 1.6× (when the instances have the cores)',
+    measured: pg1 && pg2 ? `${fx(p)} (${n0(pg2.rps)} vs ${n0(pg1.rps)} req/s; 2 cores shared by both instances, PostgreSQL, Redis and the load generator)` : 'not measured (no PostgreSQL + Redis)',
+    ok: pg1 && pg2 ? p >= 1.6 : null,
+  });
+  t.push({
+    name: 'PostgreSQL + Redis: durable likes/s on 2 instances vs a bare `pg` script',
+    goal: '≥ 1.0×',
+    measured: 'not measured by this section (no bare `pg` script yet; the "Durable like writes" section measures likes/s)',
+    ok: null,
+  });
+  const rssRows = largest?.rows.filter((r) => r.server === 'likes' && r.store === 'sqlite' && r.requests === 'mix') ?? [];
+  const rss = rssRows.length ? Math.max(...rssRows.flatMap((r) => r.rssMiB)) : Number.NaN;
+  t.push({
+    name: `RSS serving the realistic mix on ${largest?.label ?? '10M'} likes (SQLite)`,
+    goal: '≤ 120 MiB',
+    measured: rssRows.length ? `${rss.toFixed(1)} MiB (highest of the Likes API's mix rows)` : 'not measured (no larger dataset in this run)',
+    ok: rssRows.length ? rss <= 120 : null,
+  });
+  const starts = ['likes-off', 'likes-on'].map((id) => find(largest ?? main, id)?.readyMs).filter((x): x is number => x !== undefined);
+  t.push({
+    name: `start to first answer (SQLite, ${(largest ?? main)?.label})`,
+    goal: '≤ 300 ms',
+    measured: starts.length
+      ? `${starts.map(n0).join(' / ')} ms (this section's two starts, cache off and on, on a file just copied; the "Start to first answer" section measures it on its own)`
+      : 'not measured',
+    ok: starts.length ? Math.max(...starts) <= 300 : null,
+  });
+  t.push({ name: 'sandboxes and events unused: cost on the realistic mix; like → webhook p99', goal: '≤ 5 %; ≤ 50 ms', measured: 'not measured by this section', ok: null });
+  return t;
+}
+
+/** The section as it goes into docs/benchmarks.md, between its markers. */
+export function realisticSection(results: RealisticResult[], date: string): string[] {
+  const main = results[0];
+  const out: string[] = [REALISTIC_START, '## Realistic mix', ''];
+  out.push(
+    `Measured ${date.slice(0, 10)} by \`npm run bench\` (section \`realistic\`; alone: \`npm run bench -- --only realistic\`). The tables above ask for ` +
+      'one page over and over, which the response cache answers. Here every server answers a mix of thousands of distinct requests, cycled in ' +
+      'one shuffled order so that a response cache smaller than the working set never hits (70 % first pages of liked_tweets of different ' +
+      'users, deeper pages by the pagination tokens the Likes API handed out while the pages were walked beforehand, liking_users of different ' +
+      'Tweets; a fifth with every field and expansion; two fifths with OAuth 2.0 user bearers of the token holders, the rest app-only), and ' +
+      'the same mix with every tenth request a like or an unlike by a token holder (likes first outstand by 64, then likes and unlikes ' +
+      'alternate; the outstanding ones are unliked after each run, so every row reads the same data). The two ceilings run in the same ' +
+      'rounds: a bare `node:http` + `better-sqlite3` server over the same SQLite file (bench/bare-sqlite-server.mjs: one prepared statement per ' +
+      'request and `JSON.stringify`, no authentication, no field parameters: it answers only the default-fields part of the mix, and the ' +
+      'Likes API is measured on exactly those requests too), and the bare server sending one fixed page (bench/ceiling-server.mjs). Rows ' +
+      'take turns in alternating rounds (order rotated each round), each a short warm-up and a short measured run with autocannon, 16 ' +
+      'keep-alive connections per instance; req/s is over all rounds (range per round beside it); CPU per request is the server ' +
+      'processes\' utime + stime from /proc/<pid>/stat over the measured run divided by the requests answered (PostgreSQL and Redis ' +
+      'themselves not counted); cache hits are read from /metrics. Load generator, servers, PostgreSQL and Redis share the 2 cores.',
+  );
+  out.push('');
+  out.push(...renderRealisticTable(results));
+  out.push(`### Targets (issue #13) in this run`);
+  out.push('');
+  out.push(table(['target', 'goal', 'measured', 'verdict'], realisticTargets(results).map((t) => [t.name, t.goal, t.measured, mark(t.ok)]), [':--', ':--', ':--', ':--']));
+  out.push('');
+  if (main && results.length === 1) out.push(`(Only ${main.label} likes in this run: the RSS target asks for 10M.)`, '');
+  out.push(REALISTIC_END, '');
+  return out;
+}
+
+/** The previous document's section, markers included, when it has one. */
+export function keptRealistic(previous: string): string[] {
+  const a = previous.indexOf(REALISTIC_START);
+  const b = previous.indexOf(REALISTIC_END);
+  return a >= 0 && b > a ? [...previous.slice(a, b + REALISTIC_END.length).split('\n'), ''] : [];
+}
+
+/** This run's section when it measured one, or the previous document's. */
+export function renderRealistic(r: BenchResults, previous: string): string[] {
+  return r.realistic?.length ? realisticSection(r.realistic, r.date) : keptRealistic(previous);
+}
+
+/**
+ * `doc` with its realistic section replaced by `section` (or, without markers yet, inserted before "## Peers", else
+ * before "## Analysis", else at the end).
+ */
+export function spliceRealistic(doc: string, section: string[]): string {
+  const text = section.join('\n').replace(/\n+$/, '');
+  const a = doc.indexOf(REALISTIC_START);
+  const b = doc.indexOf(REALISTIC_END);
+  if (a >= 0 && b > a) return doc.slice(0, a) + text + doc.slice(b + REALISTIC_END.length);
+  for (const heading of ['\n## Peers', '\n## Analysis']) {
+    const i = doc.indexOf(heading);
+    if (i >= 0) return `${doc.slice(0, i + 1)}${text}\n\n${doc.slice(i + 1)}`;
+  }
+  return `${doc.replace(/\n*$/, '\n\n')}${text}\n`;
+}
