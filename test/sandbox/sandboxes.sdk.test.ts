@@ -475,6 +475,13 @@ describe('the sandbox clock', () => {
     const oldestLikers = await likerIds(sb.creds.app.bearerToken, oldest);
     assert.equal(oldestLikers.at(-1), other.id);
   });
+  it('stamps a fault added right after a clock move with the moved time, not the time before it', async () => {
+    const sb = await createSandbox('empty');
+    const moved = await moveClock(sb.id, { advance_seconds: 30 * 86_400 });
+    const fault = await addFault(sb.id, { endpoint: 'like', action: 'drop' });
+    const stamped = Date.parse(fault.created_at);
+    assert.ok(stamped >= moved && stamped - moved < 60_000, `created_at ${fault.created_at} follows the clock moved to ${new Date(moved).toISOString()}`);
+  });
 });
 
 // ---- 4. an injected 429 through twitter-api-v2's rate-limit handling ----

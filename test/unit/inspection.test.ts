@@ -125,4 +125,18 @@ describe('inspectRequest', () => {
     // The refusal on the error is left whole.
     assert.equal(diagnosis.parameters?.length, 1000);
   });
+
+  it('hides the values of secret-like parameters in the diagnosis as in the query (names kept)', () => {
+    const diagnosis: OAuth1Diagnosis = {
+      parameters: [
+        { name: 'max_results', value: '5' }, { name: 'access_token', value: 'leak-me' }, { name: 'oauth_verifier', value: 'leak-me-too' },
+        { name: 'client_secret', value: 'and-me' }, { name: 'oauth_nonce', value: 'n1' },
+      ],
+    };
+    const entry = inspectRequest(facts({ status: 401, principal: null, error: unauthorized({ scheme: 'oauth1', reason: 'bad-signature', oauth1: diagnosis }) }));
+    assert.deepEqual(entry.auth.oauth1?.parameters, [
+      { name: 'max_results', value: '5' }, { name: 'access_token', value: '' }, { name: 'oauth_verifier', value: '' },
+      { name: 'client_secret', value: '' }, { name: 'oauth_nonce', value: 'n1' },
+    ]);
+  });
 });

@@ -148,7 +148,8 @@ function boundedDiagnosis(d: OAuth1Diagnosis): OAuth1Diagnosis {
   if (d.parameters) {
     bounded.parameters = d.parameters
       .slice(0, MAX_PARAMETERS)
-      .map((p) => ({ name: clip(p.name, MAX_PARAMETER_PART), value: clip(p.value, MAX_PARAMETER_PART) }));
+      // The same values hidden as in the query (the base strings keep them: without them they would not be the base strings).
+      .map((p) => ({ name: clip(p.name, MAX_PARAMETER_PART), value: REDACTED.test(p.name) ? '' : clip(p.value, MAX_PARAMETER_PART) }));
   }
   return bounded;
 }

@@ -29,8 +29,11 @@ declare module 'fastify' {
   }
 }
 
-/** Paths that belong to no world: the probes, the metrics, the OpenAPI document and the control API. */
-const WORLDLESS = /^\/(?:__admin|healthz|readyz|metrics|openapi\.json)(?:[/?]|$)/;
+/**
+ * Paths that belong to no world: the probes, the metrics, the OpenAPI document, the control API and the developer
+ * portal (its pages are no X request: they neither fill the inspector nor meet a sandbox's faults).
+ */
+const WORLDLESS = /^\/(?:__admin|healthz|readyz|metrics|openapi\.json|portal)(?:[/?]|$)/;
 
 const ROUTING_PARAMS = new Set(['client_id', 'oauth_consumer_key', 'oauth_token', 'pending']);
 

@@ -10,8 +10,6 @@ import { worldOf } from './sandboxes.ts';
 
 type IdParams = { id: string };
 
-
-
 export const controlRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.get<{ Params: IdParams }>('/sandboxes/:id/clock', async (req, reply) => {
     const world = await worldOf(services, req.params.id);
@@ -27,7 +25,8 @@ export const controlRoutes: FastifyPluginAsync<{ services: Services }> = async (
   app.post<{ Params: IdParams }>('/sandboxes/:id/faults', async (req, reply) => {
     const world = await worldOf(services, req.params.id);
     const spec = readControl(() => parseFaultRequest(jsonObjectBody(req.body)));
-    const fault = await world.shared.controls.addFault(newFault(spec, world.clock.now()));
+    // The world's time as stored: /__admin requests are worldless, so the world's clock may not hold its offset yet.
+    const fault = await world.shared.controls.addFault(newFault(spec, await services.worlds.timeOf(world)));
     return sendJson(reply, 201, fault);
   });
 
