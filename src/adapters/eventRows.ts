@@ -22,14 +22,15 @@ export const subscriptionToRow = (s: SubscriptionRecord): unknown[] => [
   s.id, s.appId, s.product, s.eventType, s.userId, s.direction, s.tag, s.webhookId, s.createdAt, s.updatedAt,
 ];
 
-export const DELIVERY_COLUMNS = 'webhook_id, kind, event_seq, subscription_id, attempt, status, error, latency_ms, at';
+// `body` came with migration 7: rows logged before it have none (null).
+export const DELIVERY_COLUMNS = 'webhook_id, kind, event_seq, subscription_id, attempt, status, error, latency_ms, at, body';
 export const deliveryFromRow = (r: Row): DeliveryRecord => ({
   webhookId: r.webhook_id, kind: r.kind, eventSeq: r.event_seq ?? null, subscriptionId: r.subscription_id ?? null,
   attempt: Number(r.attempt), status: Number(r.status), error: r.error ?? null, latencyMs: Number(r.latency_ms),
-  at: Number(r.at),
+  at: Number(r.at), body: r.body ?? null,
 });
 export const deliveryToRow = (d: DeliveryRecord): unknown[] => [
-  d.webhookId, d.kind, d.eventSeq, d.subscriptionId, d.attempt, d.status, d.error, Math.round(d.latencyMs), d.at,
+  d.webhookId, d.kind, d.eventSeq, d.subscriptionId, d.attempt, d.status, d.error, Math.round(d.latencyMs), d.at, d.body,
 ];
 
 export const CONNECTION_COLUMNS = 'id, app_id, endpoint, partition, client_ip, started_at, ended_at, end_reason, end_requested';

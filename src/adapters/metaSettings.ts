@@ -7,6 +7,9 @@ const SECRET_KEY = 'secret-key';
 const SECRET_KEY_CANARY = 'secret-key-canary';
 const appCallbacksKey = (appId: string): string => `app-callbacks:${appId}`; // a JSON array of URLs
 const appBearerKey = (appId: string): string => `app-bearer:${appId}`;
+const appWebsiteKey = (appId: string): string => `app-website:${appId}`;
+const appOwnerTokenKey = (appId: string): string => `app-owner-token:${appId}`;
+const projectUseCaseKey = (projectId: string): string => `project-use-case:${projectId}`;
 const FLOW_FORM_KEY = 'flow-form-key';
 const DEMO_CREDENTIALS = 'demo-credentials';
 const DEMO_SEED_OWNER = 'demo-seed-owner'; // `<instance id>@<claimed at, ms>`
@@ -58,6 +61,25 @@ export abstract class MetaSettings implements SettingsStore, MetaTable {
   }
   setSealedAppBearer(appId: string, sealed: string): Promise<void> {
     return this.setMeta(appBearerKey(appId), sealed);
+  }
+  websiteUrl(appId: string): Promise<string | null> {
+    return this.getMeta(appWebsiteKey(appId));
+  }
+  setWebsiteUrl(appId: string, url: string): Promise<void> {
+    return this.setMeta(appWebsiteKey(appId), url);
+  }
+  ownerAccessToken(appId: string): Promise<string | null> {
+    return this.getMeta(appOwnerTokenKey(appId));
+  }
+  setOwnerAccessToken(appId: string, token: string): Promise<void> {
+    return this.setMeta(appOwnerTokenKey(appId), token);
+  }
+
+  projectUseCase(projectId: string): Promise<string | null> {
+    return this.getMeta(projectUseCaseKey(projectId));
+  }
+  setProjectUseCase(projectId: string, useCase: string): Promise<void> {
+    return this.setMeta(projectUseCaseKey(projectId), useCase);
   }
 
   setSealedFormKeyIfAbsent(sealed: string): Promise<string> {

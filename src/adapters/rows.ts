@@ -175,14 +175,14 @@ export function projectToRow(p: ProjectRecord): unknown[] {
   return [p.id, p.name, p.monthlyTweetCap, p.capResetDay, p.developerState, JSON.stringify(p.policy), p.developerId];
 }
 
-export const DEVELOPER_COLUMNS = ['id', 'username', 'password_hash', 'created_at'] as const;
+export const DEVELOPER_COLUMNS = ['id', 'username', 'password_hash', 'created_at', 'user_id'] as const;
 
 export function developerFromRow(r: Row): DeveloperRecord {
-  return { id: r.id, username: r.username, passwordHash: r.password_hash, createdAt: num(r.created_at) };
+  return { id: r.id, username: r.username, passwordHash: r.password_hash, createdAt: num(r.created_at), userId: r.user_id ?? null };
 }
 
 export function developerToRow(d: DeveloperRecord): unknown[] {
-  return [d.id, d.username, d.passwordHash, d.createdAt];
+  return [d.id, d.username, d.passwordHash, d.createdAt, d.userId];
 }
 
 export const APP_COLUMNS = [

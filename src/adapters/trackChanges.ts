@@ -12,7 +12,8 @@ const READS = [
   'likesByUser', 'likedTweetsByUser', 'likesOfTweet', 'likeOfTweetAtRank',
   'projectById', 'listProjects', 'projectsOfDeveloper', 'developerById', 'developerByUsername', 'listDevelopers', 'appById', 'appByConsumerKey', 'appByClientId', 'listApps', 'oauth1Token',
   'bearerByHash', 'userGrantScopes', 'userPasswordHash',
-  'storedSecretKey', 'secretKeyCanary', 'callbackUrls', 'sealedAppBearer', 'demoCredentials', 'seedClaim', 'getMeta',
+  'storedSecretKey', 'secretKeyCanary', 'callbackUrls', 'sealedAppBearer', 'websiteUrl', 'ownerAccessToken', 'projectUseCase',
+  'demoCredentials', 'seedClaim', 'getMeta',
 ] as const satisfies readonly StoreMethod[];
 
 /** Every other method of the store: each must say below what it bumps, or this file does not compile. */
@@ -51,6 +52,9 @@ const WRITES = {
   setSecretKeyCanaryIfAbsent: 'nothing',
   setCallbackUrls: 'nothing',
   setSealedAppBearer: 'nothing',
+  setWebsiteUrl: 'nothing',
+  setOwnerAccessToken: 'nothing',
+  setProjectUseCase: 'nothing',
   setSealedFormKeyIfAbsent: 'nothing',
   setDemoCredentials: 'nothing',
   setDemoCredentialsIfAbsent: 'nothing',

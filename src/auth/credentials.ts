@@ -1,8 +1,8 @@
 // Minting and regenerating Projects, Apps, keys and tokens. Plaintext secrets leave this module once, to
 // the caller that creates them; the store keeps hashes (or sealed values where HMAC needs the plaintext).
 import type { SnowflakeIds } from '../domain/ids.ts';
-import type {
-  AppPermission, AppRecord, AppType, OAuth2Scope, PolicyOverrides, ProjectRecord,
+import {
+  clientTypeOf, type AppPermission, type AppRecord, type AppType, type OAuth2Scope, type PolicyOverrides, type ProjectRecord,
 } from '../domain/model.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CredentialStore } from '../ports/credentialStore.ts';
@@ -107,15 +107,7 @@ export class CredentialIssuer {
 
   /** OAuth 1.0a access token (`<user id>-<random>`) and an OAuth 2.0 user token for `userId` on `app`. */
   async mintUserTokens(app: AppRecord, userId: string, scopes: OAuth2Scope[] = ALL_SCOPES, oauth2TtlMs: number | null = null): Promise<UserTokens> {
-    const accessToken = `${userId}-${randomString(40)}`;
-    const accessTokenSecret = randomString(45);
-    await this.store.putOAuth1Token({
-      token: accessToken,
-      appId: app.id,
-      userId,
-      secretSealed: this.sealer.seal(accessTokenSecret),
-      permission: app.permission,
-    });
+    const { accessToken, accessTokenSecret } = await this.mintOAuth1AccessToken(app, userId);
     const oauth2AccessToken = this.tag + randomString(91);
     await this.store.putBearer({
       kind: 'user',
@@ -128,7 +120,10 @@ export class CredentialIssuer {
     return { accessToken, accessTokenSecret, oauth2AccessToken, oauth2Scopes: scopes };
   }
 
-  /** An OAuth 1.0a access token (`<user id>-<random>`) and secret for `userId` on `app`, as the three-legged flow issues. */
+  /**
+   * An OAuth 1.0a access token (`<user id>-<random>`) and secret for `userId` on `app`: what the three-legged flow
+   * issues, and the App owner's "Access Token and Secret" of the portal. It keeps `permission` for good.
+   */
   async mintOAuth1AccessToken(
     app: AppRecord,
     userId: string,
@@ -177,6 +172,26 @@ export class CredentialIssuer {
     await this.store.putApp({ ...app, consumerKey, consumerSecretSealed: this.sealer.seal(consumerSecret) });
     await this.store.deleteOAuth1TokensOfApp(app.id);
     return { consumerKey, consumerSecret };
+  }
+
+  /**
+   * Changes the App's user authentication settings (X's "App permissions" and "Type of App"). Access tokens already
+   * issued keep the permission they were issued with, as on X. A public client that becomes confidential gets a new
+   * client secret (returned, to be shown once); a confidential one that becomes public has its secret replaced by one
+   * nobody holds, so the old one stops authenticating and a later switch back cannot revive it.
+   */
+  async changeUserAuthentication(
+    app: AppRecord,
+    settings: { permission: AppPermission; appType: AppType },
+  ): Promise<{ app: AppRecord; clientSecret: string | null }> {
+    const was = clientTypeOf(app.appType);
+    const becomes = clientTypeOf(settings.appType);
+    const clientSecret = was === 'public' && becomes === 'confidential' ? randomString(50) : null;
+    const retired = was === 'confidential' && becomes === 'public';
+    const clientSecretHash = clientSecret !== null ? hashToken(clientSecret) : retired ? hashToken(randomString(50)) : app.clientSecretHash;
+    const changed: AppRecord = { ...app, permission: settings.permission, appType: settings.appType, clientSecretHash };
+    await this.store.putApp(changed);
+    return { app: changed, clientSecret };
   }
 
   async regenerateClientSecret(app: AppRecord): Promise<string> {

@@ -21,7 +21,7 @@ Commands:
   demo-credentials   Print the demo credentials (JSON) of the configured store
   seed               Bulk-load deterministic data (--users N --tweets N --likes N) and write bench-credentials.json
   project            Manage Projects: create, list, show, set (cap, developer account state, policies)
-  developer          Manage developer accounts (the developer portal's sign-in): create, list
+  developer          Manage developer accounts (the developer portal's sign-in): create, list, set (X account)
   app                Manage Apps: create, list, show, set, regenerate (credentials), usage
   user               Manage users: create, list, set, tokens (mint OAuth 1.0a / OAuth 2.0 user tokens)
   tweet              Manage Tweets: create, delete

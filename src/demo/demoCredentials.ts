@@ -16,9 +16,10 @@ export interface DemoCredentials {
   }[];
   /**
    * The developer account that owns the demo Project: signs in to the developer portal (/portal). Absent from
-   * documents made before developer accounts existed.
+   * documents made before developer accounts existed. `userId`: its own X account, the main demo user (users[0]),
+   * for which the portal makes each App's Access Token and Secret (absent from documents made before that).
    */
-  developer?: { username: string; password: string };
+  developer?: { username: string; password: string; userId?: string };
   tweets: { id: string; authorId: string }[];
   deletedTweetIds: string[];
   popularTweetId: string;

@@ -292,7 +292,8 @@ export async function mintDemoCredentials(
   services: Pick<DemoServices, 'store' | 'credentials' | 'ids' | 'clock'>,
   content: DemoContent,
 ): Promise<DemoCredentials> {
-  const developer = await demoDeveloper(services);
+  // The demo developer's own X account: the main demo user (the first token holder).
+  const developer = await demoDeveloper(services, content.holders[0].id);
   const minted = await mintCredentialsDocument(
     services,
     {
@@ -306,25 +307,29 @@ export async function mintDemoCredentials(
     baseUrl: '',
     ...minted,
     users: minted.users.map((u) => ({ ...u, password: DEMO_PASSWORD })),
-    developer: { username: developer.username, password: developer.password },
+    developer: { username: developer.username, password: developer.password, userId: developer.userId },
     ...content.landmarks,
   };
 }
 
 /**
- * The demo developer with a newly generated password. A world seeded again (after an instance died mid-seed)
- * already has one: it keeps its id and gets the new password. (Two instances re-seeding at the very same time may
- * leave the stored document with the password the other one set: the same window the Apps' keys have.)
+ * The demo developer, linked to `userId` (its own X account), with a newly generated password. A world seeded again
+ * (after an instance died mid-seed) already has one: it keeps its id and gets the new password. (Two instances
+ * re-seeding at the very same time may leave the stored document with the password the other one set: the same
+ * window the Apps' keys have.)
  */
-async function demoDeveloper(services: Pick<DemoServices, 'store' | 'ids' | 'clock'>): Promise<{ id: string; username: string; password: string }> {
+async function demoDeveloper(
+  services: Pick<DemoServices, 'store' | 'ids' | 'clock'>,
+  userId: string,
+): Promise<{ id: string; username: string; password: string; userId: string }> {
   const existing = await services.store.developerByUsername(DEMO_DEVELOPER);
   if (!existing) {
-    const { developer, password } = await createDeveloper(services, DEMO_DEVELOPER);
-    return { id: developer.id, username: developer.username, password };
+    const { developer, password } = await createDeveloper(services, DEMO_DEVELOPER, undefined, userId);
+    return { id: developer.id, username: developer.username, password, userId };
   }
   const password = randomString(24);
-  await services.store.putDeveloper({ ...existing, passwordHash: await hashPassword(password) });
-  return { id: existing.id, username: existing.username, password };
+  await services.store.putDeveloper({ ...existing, passwordHash: await hashPassword(password), userId });
+  return { id: existing.id, username: existing.username, password, userId };
 }
 
 /** The control API's token: 48 random alphanumerics (285 bits). */

@@ -174,6 +174,12 @@ export interface DeveloperRecord {
   /** scrypt hash made by src/auth/flows/passwords.ts. */
   passwordHash: string;
   createdAt: number;
+  /**
+   * The developer's own X account (a user id): the portal makes each App's "Access Token and Secret" for it, as X's
+   * console does for the App owner. Null until the operator links one (`likes-api developer set U --user …`).
+   * At most one developer per user.
+   */
+  userId: string | null;
 }
 
 export interface AppRecord {

@@ -1,5 +1,5 @@
 // Small typed values the store keeps for the service itself (in its `meta` table): sealing-key bookkeeping,
-// per-App settings, the authorization pages' form key and the demo's state. Every instance on one store sees the
+// per-App and per-Project settings, the authorization pages' form key and the demo's state. Every instance on one store sees the
 // same values. The `…IfAbsent` writes are first-writer-wins, also across instances at once: they store the value
 // only when there is none and return the value now stored.
 
@@ -26,6 +26,22 @@ export interface AppSettings {
   /** The App's current app-only Bearer token, sealed, so /oauth2/token can hand out the same one again; or null. */
   sealedAppBearer(appId: string): Promise<string | null>;
   setSealedAppBearer(appId: string, sealed: string): Promise<void>;
+  /** The App's Website URL (X's user authentication settings), or null when none was given. */
+  websiteUrl(appId: string): Promise<string | null>;
+  setWebsiteUrl(appId: string, url: string): Promise<void>;
+  /**
+   * The OAuth 1.0a access token (not its secret) the portal last made for the App's owner (X's "Access Token and
+   * Secret"), so making a new one revokes it; or null.
+   */
+  ownerAccessToken(appId: string): Promise<string | null>;
+  setOwnerAccessToken(appId: string, token: string): Promise<void>;
+}
+
+/** Settings of one Project beyond its record. */
+export interface ProjectSettings {
+  /** What the Project is for, as the developer chose it when creating it (X asks), or null. */
+  projectUseCase(projectId: string): Promise<string | null>;
+  setProjectUseCase(projectId: string, useCase: string): Promise<void>;
 }
 
 /** The authorization pages' settings. */
@@ -53,4 +69,4 @@ export interface DemoSettings {
   setSeedClaimIfAbsent(claim: SeedClaim): Promise<SeedClaim>;
 }
 
-export interface SettingsStore extends SealingSettings, AppSettings, FlowSettings, DemoSettings {}
+export interface SettingsStore extends SealingSettings, AppSettings, ProjectSettings, FlowSettings, DemoSettings {}

@@ -213,9 +213,24 @@ describe('likes-api admin CLI against a server on the same data dir', () => {
     assert.deepEqual(await revoke(spa.clientId), {
       status: 401, body: { error: 'unauthorized_client', error_description: 'Missing valid authorization header' },
     });
+    // Made confidential, the App got a client secret, printed once: HTTP Basic with it is accepted.
+    assert.match(bot.clientSecret, /^[A-Za-z0-9]{50}$/);
+    const basicRevoke = (secret: string) => fetch(`${server.baseUrl}/2/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${spa.clientId}:${secret}`).toString('base64')}` },
+      body: new URLSearchParams({ token: 'not-a-token' }).toString(),
+    }).then((r) => r.status);
+    assert.equal(await basicRevoke(bot.clientSecret), 200);
+    assert.equal((await cliJson(dir, ['app', 'show', spa.app.id])).clientSecret, undefined, 'shown once: not by app show');
     const native = await cliJson(dir, ['app', 'set', spa.app.id, '--type', 'native']);
     assert.equal(native.clientType, 'public');
+    assert.equal(native.clientSecret, undefined);
     assert.equal((await revoke(spa.clientId)).status, 200);
+    // Confidential again: a new secret; the one it had before being public stays dead.
+    const web = await cliJson(dir, ['app', 'set', spa.app.id, '--type', 'web']);
+    assert.notEqual(web.clientSecret, bot.clientSecret);
+    assert.equal(await basicRevoke(bot.clientSecret), 401);
+    assert.equal(await basicRevoke(web.clientSecret), 200);
 
     const bad = await cli(dir, ['app', 'set', spa.app.id, '--type', 'desktop']);
     assert.equal(bad.code, 2);

@@ -1,5 +1,5 @@
-// `likes-api developer create|list` and `project create|set --owner`, run as the real command on a temp data dir:
-// a developer made here signs in to the portal of a server on the same data and sees the Projects it owns.
+// `likes-api developer create|list|set` (its X account: `--user`) and `project create|set --owner`, run as the real
+// command on a temp data dir.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,5 +49,41 @@ describe('likes-api developer', () => {
     const cleared = await json(['project', 'set', id, '--owner', 'none']);
     assert.equal(cleared.developerId, null);
     refused(await runCli(dir, ['project', 'set', id, '--owner', 'nobody_here']), 1, 'nobody_here');
+  });
+});
+
+describe('likes-api developer --user', () => {
+  it('links a developer to its X account by id or @username at creation or later, one developer per user, and unlinks it', async () => {
+    const ada = await json(['user', 'create', '--username', 'ada_x', '--name', 'Ada']);
+    const bob = await json(['user', 'create', '--username', 'bob_x', '--name', 'Bob']);
+    const linked = await json(['developer', 'create', '--username', 'linked.dev', '--user', '@ADA_X']);
+    assert.equal(linked.userId, ada.id);
+    const byId = await json(['developer', 'create', '--username', 'by_id.dev', '--user', bob.id]);
+    assert.equal(byId.userId, bob.id);
+    const human = await runCli(dir, ['developer', 'create', '--username', 'plain.dev']);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /X account:\s+none \(the portal cannot make Access Tokens for it\)/);
+
+    // One developer per user; an unknown user is an operation failure; a missing or empty value a usage error.
+    refused(await runCli(dir, ['developer', 'create', '--username', 'second.dev', '--user', '@ada_x']), 1, 'already the X account of developer linked.dev');
+    assert.equal((await json(['developer', 'list'])).developers.some((d: { username: string }) => d.username === 'second.dev'), false);
+    refused(await runCli(dir, ['developer', 'create', '--username', 'ghost.dev', '--user', '@nobody_here']), 1, 'no user @nobody_here');
+    refused(await runCli(dir, ['developer', 'create', '--username', 'ghost.dev', '--user', '']), 2, '--user');
+    refused(await runCli(dir, ['developer', 'set', 'plain.dev', '--user', '@ada_x']), 1, 'already the X account');
+
+    // `set`: link (by @username or id, any letter case of the developer's name), move, unlink.
+    const set = await runCli(dir, ['developer', 'set', 'PLAIN.DEV', '--user', 'bob_x']);
+    refused(set, 1, 'already the X account of developer by_id.dev');
+    const unlinked = await json(['developer', 'set', 'by_id.dev', '--user', 'none']);
+    assert.equal(unlinked.userId, null);
+    const moved = await json(['developer', 'set', 'PLAIN.DEV', '--user', bob.id]);
+    assert.equal(moved.username, 'plain.dev');
+    assert.equal(moved.userId, bob.id);
+    const listed = (await json(['developer', 'list'])).developers;
+    const userOf = (name: string) => listed.find((d: { username: string }) => d.username === name).userId;
+    assert.deepEqual([userOf('linked.dev'), userOf('by_id.dev'), userOf('plain.dev'), userOf('ada.dev')], [ada.id, null, bob.id, null]);
+    refused(await runCli(dir, ['developer', 'set', 'plain.dev']), 2, 'give --user');
+    refused(await runCli(dir, ['developer', 'set', 'nobody.dev', '--user', 'none']), 1, 'no developer with username nobody.dev');
+    refused(await runCli(dir, ['developer', 'set', 'plain.dev', '--user', '999999999']), 1, 'no user 999999999');
   });
 });

@@ -525,10 +525,10 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         const { events } = await ready();
         const d = (i: number, over: Partial<DeliveryRecord> = {}): DeliveryRecord => ({
           webhookId: 'dl-w1', kind: 'event', eventSeq: String(100 + i), subscriptionId: 'dl-s', attempt: 1,
-          status: 200, error: null, latencyMs: 10 + i, at: 1_000 + i, ...over,
+          status: 200, error: null, latencyMs: 10 + i, at: 1_000 + i, body: `{"data":{"n":${i},"text":"caf\u00e9 ✓"}}`, ...over,
         });
         const logged = [
-          d(0, { kind: 'crc', eventSeq: null, subscriptionId: null }),
+          d(0, { kind: 'crc', eventSeq: null, subscriptionId: null, body: null }),
           d(1, { status: 0, error: 'timed out after 3 seconds', latencyMs: 3_000 }),
           d(2, { attempt: 2, status: 503, error: 'HTTP 503' }),
           d(3, { kind: 'replay' }),

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import { PG_MIGRATIONS } from '../../src/adapters/postgres/migrations.ts';
+import { PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from '../../src/adapters/postgres/migrations.ts';
 import { PostgresStore } from '../../src/adapters/postgres/postgresStore.ts';
 import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
 import { createDatabase, withAdmin, type TestDatabase } from '../support/postgres.ts';
@@ -55,6 +55,28 @@ describe('PostgresStore specifics', () => {
       assert.deepEqual(ordered.rows.map((r) => r.x), ['B', 'Z9', '_', 'a', '~', 'é']);
     } finally {
       await client.end();
+    }
+  });
+
+  it('a store made before developers had an X account gains the column: its developers have none (userId null)', async () => {
+    const db = await createDatabase('devusers');
+    try {
+      // The schema as it stood before developers.user_id (migration 6), with a developer in it.
+      await db.query(PG_SCHEMA_MIGRATIONS_TABLE);
+      for (const [i, migration] of PG_MIGRATIONS.slice(0, 5).entries()) {
+        await db.query(migration);
+        await db.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [i + 1, Date.now()]);
+      }
+      await db.query('INSERT INTO developers (id, username, password_hash, created_at) VALUES ($1, $2, $3, $4)', ['d-old-1', 'old_dev', 'scrypt$old', 1_700_000_000_000]);
+      const store = new PostgresStore(db.url, { max: 2 });
+      try {
+        await store.migrate();
+        assert.deepEqual(await store.developerById('d-old-1'), { id: 'd-old-1', username: 'old_dev', passwordHash: 'scrypt$old', createdAt: 1_700_000_000_000, userId: null });
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await db.drop();
     }
   });
 

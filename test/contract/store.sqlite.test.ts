@@ -21,6 +21,28 @@ storeContract('SqliteStore', async () => {
 });
 
 describe('SqliteStore specifics', () => {
+  it('a store made before developers had an X account gains the column: its developers have none (userId null)', async () => {
+    const path = join(dir, 'developers-before-users.db');
+    const old = new Database(path);
+    try {
+      // The schema as it stood before developers.user_id (migration 6), with a developer in it.
+      for (const [i, migration] of SQLITE_MIGRATIONS.slice(0, 5).entries()) {
+        old.exec(migration);
+        old.pragma(`user_version = ${i + 1}`);
+      }
+      old.prepare('INSERT INTO developers (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)').run('d-old-1', 'old_dev', 'scrypt$old', 1_700_000_000_000);
+    } finally {
+      old.close();
+    }
+    const store = new SqliteStore(path);
+    try {
+      await store.migrate();
+      assert.deepEqual(await store.developerById('d-old-1'), { id: 'd-old-1', username: 'old_dev', passwordHash: 'scrypt$old', createdAt: 1_700_000_000_000, userId: null });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('records the schema version in PRAGMA user_version, and migrating again keeps it', async () => {
     const path = join(dir, 'version.db');
     const store = new SqliteStore(path);

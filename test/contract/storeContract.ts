@@ -726,6 +726,25 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.deepEqual(await store.developerByUsername('Dév'), lower);
       });
 
+      it('developers: the linked X account (userId) is stored, changed and cleared; a user linked to another developer is refused', async () => {
+        const store = await ready();
+        const linked = developer('d-x-1', { userId: 'u-x-1' });
+        const unlinked = developer('d-x-2');
+        const alsoUnlinked = developer('d-x-3');
+        for (const d of [linked, unlinked, alsoUnlinked]) await store.putDeveloper(d);
+        assert.deepEqual(await store.developerById('d-x-1'), linked);
+        assert.equal(JSON.stringify(await store.developerById('d-x-1')), JSON.stringify(linked));
+        assert.equal((await store.developerById('d-x-2'))!.userId, null, 'any number of developers have no user');
+        assert.equal((await store.developerByUsername(alsoUnlinked.username))!.userId, null);
+        await assert.rejects(store.putDeveloper({ ...unlinked, userId: 'u-x-1' }));
+        assert.equal((await store.developerById('d-x-2'))!.userId, null);
+        await store.putDeveloper({ ...linked, userId: 'u-x-2' });
+        await store.putDeveloper({ ...unlinked, userId: 'u-x-1' });
+        assert.deepEqual((await store.listDevelopers()).filter((d) => d.id.startsWith('d-x-')).map((d) => d.userId), ['u-x-2', 'u-x-1', null]);
+        await store.putDeveloper({ ...linked, userId: null });
+        assert.equal((await store.developerById('d-x-1'))!.userId, null);
+      });
+
       it('apps: put, get by id / consumer key / client id, update, list in id order', async () => {
         const store = await ready();
         const a1 = app('a-c-2', { projectId: 'p-c-1', permission: 'read-write', policy: { appOnlyOnLookups: 'refuse' } });
@@ -872,6 +891,29 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           await store.setMeta('app-callbacks:a-s-5', raw);
           assert.deepEqual(await store.callbackUrls('a-s-5'), [], raw);
         }
+      });
+
+      it('website URL, the owner\'s Access Token (per App) and use case (per Project): none by default, set and replaced', async () => {
+        const store = await ready();
+        assert.equal(await store.websiteUrl('a-w-1'), null);
+        assert.equal(await store.ownerAccessToken('a-w-1'), null);
+        assert.equal(await store.projectUseCase('p-w-1'), null);
+        await store.setWebsiteUrl('a-w-1', 'https://example.com/ü?a=1&b=2');
+        await store.setWebsiteUrl('a-w-2', 'https://two.example/');
+        await store.setOwnerAccessToken('a-w-1', '42-first');
+        await store.setProjectUseCase('p-w-1', 'Making a bot');
+        assert.equal(await store.websiteUrl('a-w-1'), 'https://example.com/ü?a=1&b=2');
+        assert.equal(await store.ownerAccessToken('a-w-1'), '42-first');
+        assert.equal(await store.projectUseCase('p-w-1'), 'Making a bot');
+        await store.setWebsiteUrl('a-w-1', 'https://example.com/new');
+        await store.setOwnerAccessToken('a-w-1', '42-second');
+        await store.setProjectUseCase('p-w-1', 'Student');
+        assert.equal(await store.websiteUrl('a-w-1'), 'https://example.com/new');
+        assert.equal(await store.websiteUrl('a-w-2'), 'https://two.example/');
+        assert.equal(await store.ownerAccessToken('a-w-1'), '42-second');
+        assert.equal(await store.ownerAccessToken('a-w-2'), null);
+        assert.equal(await store.projectUseCase('p-w-1'), 'Student');
+        assert.equal(await store.projectUseCase('a-w-1'), null, 'Project and App settings are apart');
       });
 
       it('sealed app Bearer: none by default, set and replaced per App', async () => {

@@ -276,4 +276,43 @@ describe('developer portal in Chromium', () => {
       });
     });
   }
+
+  for (const [name, viewport] of [['1280×800', DESKTOP], ['375×812', PHONE]] as const) {
+    it(`at ${name}: the usage chart's labels render at 10 CSS px or more, and the Likes rate-limit windows come before the events ones`, async () => {
+      await withContext({ viewport }, async (context) => {
+        const watched = await watchedPage(context);
+        const { page } = watched;
+        await page.goto(`${server.baseUrl}/portal`);
+        await signInWithForm(page, developer.username, developer.password);
+        await page.goto(`${server.baseUrl}/portal/apps/${server.creds.app.id}/usage`);
+        await page.getByRole('heading', { level: 1, name: 'Usage of Demo App' }).waitFor();
+
+        // One chart is shown at each width; its text is drawn at its font size times the SVG's scale on screen.
+        const charts = await page.locator('svg.chart').evaluateAll((svgs) => svgs
+          .filter((svg) => svg.getBoundingClientRect().width > 0)
+          .map((svg) => ({
+            width: svg.getBoundingClientRect().width,
+            fonts: [...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * (t as SVGGraphicsElement).getScreenCTM()!.a),
+          })));
+        assert.equal(charts.length, 1, 'one chart shown');
+        assert.equal(charts[0].fonts.length, 14, 'a count and a day under each of the 7 bars');
+        const smallest = Math.min(...charts[0].fonts);
+        assert.ok(smallest >= 10, `the smallest chart label renders at ${smallest.toFixed(1)}px in a ${charts[0].width.toFixed(0)}px wide chart`);
+        assert.equal(await page.getByRole('img', { name: /^Requests per UTC day/ }).count(), 1, 'the hidden chart is out of the accessibility tree');
+
+        // Likes first: their heading, then the events heading; the first window listed is liked_tweets'.
+        const headings = await page.getByRole('heading', { level: 3 }).allTextContents();
+        assert.deepEqual(headings, ['Likes and usage endpoints', 'Events endpoints']);
+        const buckets = await page.locator('tr[data-bucket]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-bucket')));
+        assert.deepEqual(buckets.slice(0, 3), ['liked_tweets', 'liking_users', 'usage_tweets']);
+        assert.ok(buckets.length > 20, `every window is still listed (${buckets.length})`);
+        const groups = await page.locator('th[scope="rowgroup"]').allTextContents();
+        assert.deepEqual(groups, ['Webhooks', 'X Activity API', 'Account Activity API', 'Likes streams', 'Stream connections']);
+        await assertNoHorizontalScroll(page);
+        const card = await page.evaluate(() => document.querySelector('main')!.getBoundingClientRect().width);
+        assert.ok(card <= viewport.width - 32, `the page's card keeps its margins (${card}px wide)`);
+        await assertClean(watched);
+      });
+    });
+  }
 });

@@ -296,13 +296,15 @@ describe('developer portal', () => {
       await signIn(server, browser, 'demo_dev', server.creds.developer!.password);
       const { appId } = await createProjectAndApp(browser);
       const appPage = await request(server, browser, 'GET', `/portal/apps/${appId}`);
-      const bad = await request(server, browser, 'POST', `/portal/apps/${appId}/callbacks`, { csrf: csrfOf(appPage.body), callbacks: 'https://ok.example/cb\nhttps://x.example/cb#frag' });
+      // The callback URLs are part of the user authentication settings form (with the permission, type and website).
+      const settings = { csrf: csrfOf(appPage.body), permission: 'read-write', type: 'web', website: 'https://example.com' };
+      const bad = await request(server, browser, 'POST', `/portal/apps/${appId}/settings`, { ...settings, callbacks: 'https://ok.example/cb\nhttps://x.example/cb#frag' });
       assert.equal(bad.status, 400);
       assert.match(bad.body, /must not have a #fragment/);
       assert.deepEqual(await server.services.store.callbackUrls(appId), ['http://127.0.0.1:9100/cb', 'https://example.com/callback']);
-      const good = await request(server, browser, 'POST', `/portal/apps/${appId}/callbacks`, { csrf: csrfOf(appPage.body), callbacks: 'https://ok.example/cb' });
+      const good = await request(server, browser, 'POST', `/portal/apps/${appId}/settings`, { ...settings, callbacks: 'https://ok.example/cb' });
       assert.equal(good.status, 303);
-      assert.match((await request(server, browser, 'GET', good.headers.get('location')!)).body, /Callback URLs saved/);
+      assert.match((await request(server, browser, 'GET', good.headers.get('location')!)).body, /User authentication settings saved/);
       assert.deepEqual(await server.services.store.callbackUrls(appId), ['https://ok.example/cb']);
     });
 
@@ -383,7 +385,7 @@ describe('developer portal', () => {
       }
       for (const [path, fields] of [
         [`/portal/apps/${appId}/regenerate`, { what: 'bearer' }],
-        [`/portal/apps/${appId}/callbacks`, { callbacks: 'https://evil.example/cb' }],
+        [`/portal/apps/${appId}/settings`, { permission: 'read-write', type: 'web', website: 'https://evil.example', callbacks: 'https://evil.example/cb' }],
         [`/portal/projects/${projectId}/apps`, { name: 'Sneaky', type: 'web', permission: 'read', callbacks: '' }],
       ] as const) {
         assert.equal((await request(server, intruder, 'POST', path, { csrf, ...fields })).status, 404, path);
@@ -396,7 +398,7 @@ describe('developer portal', () => {
         ['/portal/projects', { name: 'Forged', tier: 'free' }],
         [`/portal/projects/${projectId}/apps`, { name: 'Forged', type: 'web', permission: 'read', callbacks: '' }],
         [`/portal/apps/${appId}/regenerate`, { what: 'bearer' }],
-        [`/portal/apps/${appId}/callbacks`, { callbacks: 'https://evil.example/cb' }],
+        [`/portal/apps/${appId}/settings`, { permission: 'read-write', type: 'web', website: 'https://evil.example', callbacks: 'https://evil.example/cb' }],
       ] as const) {
         const res = await request(server, owner, 'POST', path, { csrf: csrf, ...fields });
         assert.equal(res.status, 403, path);

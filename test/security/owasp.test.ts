@@ -508,12 +508,22 @@ describe('OWASP API Security Top 10 (2023)', { timeout: 120_000 }, () => {
       '/__admin/sandboxes/:id/users/:user_id/likes/import': ['POST'], '/__admin/sandboxes/:id/users/:user_id/likes/export': ['GET'],
       '/portal': ['GET'], '/portal/signin': ['GET', 'POST'], '/portal/signout': ['GET', 'POST'],
       '/portal/projects': ['GET', 'POST'], '/portal/projects/:id/apps': ['GET', 'POST'], '/portal/projects/:id/apps/new': ['GET'],
-      '/portal/apps/:id': ['GET'], '/portal/apps/:id/keys': ['GET'], '/portal/apps/:id/callbacks': ['GET', 'POST'],
+      '/portal/apps/:id': ['GET'], '/portal/apps/:id/keys': ['GET'], 
       '/portal/apps/:id/regenerate': ['GET', 'POST'], '/portal/apps/:id/usage': ['GET'],
       '/portal/operator': ['GET', 'POST'], '/portal/operator/signin': ['GET', 'POST'],
       // portal: sandboxes (operator)
+      '/portal/sandboxes': ['GET', 'POST'], '/portal/sandboxes/:id': ['GET'], '/portal/sandboxes/:id/credentials.json': ['GET'],
+      '/portal/sandboxes/:id/clock': ['GET', 'POST'], '/portal/sandboxes/:id/faults': ['GET', 'POST'],
+      '/portal/sandboxes/:id/faults/:fault/remove': ['GET', 'POST'], '/portal/sandboxes/:id/faults/remove-all': ['GET', 'POST'],
+      '/portal/sandboxes/:id/snapshots': ['GET', 'POST'], '/portal/sandboxes/:id/snapshots/:name/restore': ['GET', 'POST'],
+      '/portal/sandboxes/:id/reset': ['GET', 'POST'], '/portal/sandboxes/:id/delete': ['GET', 'POST'],
       // portal: webhooks and events
+      '/portal/apps/:id/webhooks': ['GET', 'POST'], '/portal/apps/:id/webhooks/:webhookId': ['GET'],
+      '/portal/apps/:id/webhooks/:webhookId/validate': ['GET', 'POST'], '/portal/apps/:id/webhooks/:webhookId/delete': ['GET', 'POST'],
+      '/portal/apps/:id/webhooks/:webhookId/replay': ['GET', 'POST'],
       // portal: inspector and App settings
+      '/portal/apps/:id/settings': ['GET', 'POST'],
+      '/portal/apps/:id/requests': ['GET'],
     };
 
     /** Every route the server serves, from Fastify's own route tree: path → methods (HEAD left out: it follows GET). */

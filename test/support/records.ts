@@ -46,5 +46,5 @@ export function app(id: string, over: Partial<AppRecord> = {}): AppRecord {
 }
 
 export function developer(id: string, over: Partial<DeveloperRecord> = {}): DeveloperRecord {
-  return { id, username: `dev_${Buffer.from(id).toString('hex')}`, passwordHash: `scrypt$hash-${id}`, createdAt: 1_700_000_000_000, ...over };
+  return { id, username: `dev_${Buffer.from(id).toString('hex')}`, passwordHash: `scrypt$hash-${id}`, createdAt: 1_700_000_000_000, userId: null, ...over };
 }

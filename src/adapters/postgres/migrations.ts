@@ -180,4 +180,15 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE projects ADD COLUMN developer_id TEXT COLLATE "C";
   CREATE INDEX projects_developer ON projects (developer_id, id);
   `,
+  /* 6 */ `
+  -- A developer's own X account (a user id), for the Access Token and Secret the portal makes for it; NULL (the
+  -- developers made before) until linked. One developer per user (NULLs never clash).
+  ALTER TABLE developers ADD COLUMN user_id TEXT COLLATE "C";
+  CREATE UNIQUE INDEX developers_user ON developers (user_id);
+  `,
+  /* 7 */ `
+  -- The body of each delivery as posted (the portal's delivery log shows it); NULL for a CRC and for rows logged
+  -- before this column existed.
+  ALTER TABLE webhook_deliveries ADD COLUMN body TEXT;
+  `,
 ];

@@ -67,8 +67,9 @@ const S = {
   dropCursor: stmt('drop_cursor', 'DELETE FROM event_cursors WHERE name = $1'),
   logDeliveries: stmt('log_deliveries', `INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS})
     SELECT ${DELIVERY_COLUMNS}
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::bigint[], $9::bigint[])
-    WITH ORDINALITY AS d(webhook_id, kind, event_seq, subscription_id, attempt, status, error, latency_ms, at, n) ORDER BY n`),
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::bigint[], $9::bigint[],
+      $10::text[])
+    WITH ORDINALITY AS d(webhook_id, kind, event_seq, subscription_id, attempt, status, error, latency_ms, at, body, n) ORDER BY n`),
   deliveries: stmt('deliveries', `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = $1
     ORDER BY id DESC LIMIT $2`),
   pruneDeliveries: stmt('prune_deliveries',

@@ -61,7 +61,7 @@ export class SqliteEventStore implements EventStore {
       move: db.prepare('UPDATE event_cursors SET position = ? WHERE name = ? AND owner = ?'),
       release: db.prepare('UPDATE event_cursors SET leased_until = 0 WHERE name = ? AND owner = ?'),
       dropCursor: db.prepare('DELETE FROM event_cursors WHERE name = ?'),
-      logDelivery: db.prepare(`INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      logDelivery: db.prepare(`INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       deliveries: db.prepare(
         `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?`,
       ),

@@ -228,12 +228,15 @@ ${POLICY_HELP}`,
     const s = await services();
     const current = await requireApp(s, id);
     const projectId = await projectFlag(s, projectRaw);
+    // Permission and type change as in the portal: a public App made confidential gets a client secret (printed
+    // once), a confidential one made public loses its secret.
+    const authentication = permission || appType
+      ? await s.credentials.changeUserAuthentication(current, { permission: permission ?? current.permission, appType: appType ?? current.appType })
+      : { app: current, clientSecret: null };
     const next: AppRecord = {
-      ...current,
+      ...authentication.app,
       name: name ?? current.name,
       projectId: projectId === undefined ? current.projectId : projectId,
-      permission: permission ?? current.permission,
-      appType: appType ?? current.appType,
       suspended: suspended ?? current.suspended,
       policy: applyPolicyChanges(current.policy, changes),
     };
@@ -244,9 +247,15 @@ ${POLICY_HELP}`,
     const note = permission && permission !== current.permission
       ? '\nNote: existing user access tokens keep the permission they were issued with; mint new ones with `likes-api user tokens`.'
       : '';
+    const { clientSecret } = authentication;
+    const secretNote = clientSecret !== null
+      ? `\nOAuth 2.0 client secret (shown once; the App is now a confidential client): ${clientSecret}`
+      : clientTypeOf(current.appType) === 'confidential' && clientTypeOf(next.appType) === 'public'
+        ? '\nNote: the App is now a public client; its OAuth 2.0 client secret no longer works.'
+        : '';
     return {
-      json: { ...appJson(next, project, bearer), callbacks: registered },
-      human: `Updated App ${next.id}\n${appHuman(next, project, bearer)}\n${callbacksHuman(registered)}${note}`,
+      json: { ...appJson(next, project, bearer), callbacks: registered, ...(clientSecret !== null ? { clientSecret } : {}) },
+      human: `Updated App ${next.id}\n${appHuman(next, project, bearer)}\n${callbacksHuman(registered)}${note}${secretNote}`,
     };
   },
 };

@@ -281,13 +281,14 @@ export async function deliver(
   post: EventPost,
   how: { kind: 'event' | 'replay'; attempt: number },
 ): Promise<{ ok: boolean; record: DeliveryRecord }> {
-  const result = await postSigned(deps, webhook, app, post.render(how.kind === 'replay'));
+  const body = post.render(how.kind === 'replay');
+  const result = await postSigned(deps, webhook, app, body);
   const status = 'status' in result ? result.status : 0;
   const ok = 'status' in result && deliveryAcknowledged(result.status);
   const record: DeliveryRecord = {
     webhookId: webhook.id, kind: how.kind, eventSeq: post.event.seq, subscriptionId: post.subscription.id,
     attempt: how.attempt, status, error: ok ? null : 'error' in result ? result.error : `HTTP ${status}`,
-    latencyMs: result.latencyMs, at: deps.clock.now(),
+    latencyMs: result.latencyMs, at: deps.clock.now(), body,
   };
   if (ok) deps.delivered?.(app.id, post.event);
   return { ok, record };

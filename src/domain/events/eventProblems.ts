@@ -11,6 +11,14 @@ export function eventFailure(reason: EventFailureReason, details: string): ApiPr
   return invalidRequest([{ message: `${reason}: ${details}` }]);
 }
 
+/** What `eventFailure` made, read back (for callers that show it other than as X's JSON); null for anything else. */
+export function eventFailureOf(e: unknown): { reason: EventFailureReason; details: string; message: string } | null {
+  if (!(e instanceof ApiProblem) || e.status !== 400) return null;
+  const message = (e.body.errors as { message?: unknown }[] | undefined)?.[0]?.message;
+  const m = typeof message === 'string' ? /^([A-Za-z]+): (.*)$/s.exec(message) : null;
+  return m ? { reason: m[1] as EventFailureReason, details: m[2], message: m[0] } : null;
+}
+
 /** X's 429 for a stream connection over the App's limit (the streams' `TooManyConnections`). */
 export function tooManyConnections(): ApiProblem {
   return new ApiProblem(429, {

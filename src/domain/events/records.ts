@@ -52,6 +52,8 @@ export interface DeliveryRecord {
   error: string | null;
   latencyMs: number;
   at: number;
+  /** The JSON body exactly as posted and signed (what the portal's delivery log shows); null for a CRC, a GET. */
+  body: string | null;
 }
 
 /** A streaming connection of an App (`/2/activity/stream`, the likes streams), as `GET /2/connections` lists them. */

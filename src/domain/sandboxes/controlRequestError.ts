@@ -3,9 +3,13 @@
  * it. The domain knows no HTTP: the admin routes answer it as their 400.
  */
 export class ControlRequestError extends Error {
-  constructor(message: string) {
+  /** The body member the message is about, when it is about one (a form shows the message beside that field). */
+  readonly member: string | null;
+
+  constructor(message: string, member: string | null = null) {
     super(message);
     this.name = 'ControlRequestError';
+    this.member = member;
   }
 }
 

@@ -93,47 +93,47 @@ export function parseFaultRequest(body: unknown): FaultSpec {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ControlRequestError('the body must be a JSON object');
   const members = body as Record<string, unknown>;
   for (const name of Object.keys(members)) {
-    if (!MEMBERS.includes(name)) throw new ControlRequestError(`unknown member "${name}": a fault has ${MEMBERS.join(', ')}`);
+    if (!MEMBERS.includes(name)) throw new ControlRequestError(`unknown member "${name}": a fault has ${MEMBERS.join(', ')}`, name);
   }
   // Own members only: `{"__proto__":…}` names nothing; null is absent.
   const get = (name: string): unknown => (Object.hasOwn(members, name) ? members[name] ?? undefined : undefined);
 
   const endpoints: readonly string[] = FaultRequest.properties.endpoint.enum;
   const endpoint = get('endpoint');
-  if (endpoint === undefined) throw new ControlRequestError(`endpoint is required: ${oneOf(endpoints)}`);
+  if (endpoint === undefined) throw new ControlRequestError(`endpoint is required: ${oneOf(endpoints)}`, 'endpoint');
   if (typeof endpoint !== 'string' || !endpoints.includes(endpoint)) {
-    throw new ControlRequestError(`unknown endpoint ${describe(endpoint)}: ${oneOf(endpoints)}`);
+    throw new ControlRequestError(`unknown endpoint ${describe(endpoint)}: ${oneOf(endpoints)}`, 'endpoint');
   }
   const ids: Record<'user_id' | 'app_id', string | null> = { user_id: null, app_id: null };
   for (const name of ['user_id', 'app_id'] as const) {
     const value = get(name);
     if (value === undefined) continue;
     if (typeof value !== 'string' || !ID_PATTERN.test(value)) {
-      throw new ControlRequestError(`${name} must be an id of 1 to 19 digits, as a string (got ${describe(value)})`);
+      throw new ControlRequestError(`${name} must be an id of 1 to 19 digits, as a string (got ${describe(value)})`, name);
     }
     ids[name] = value;
   }
   const action = get('action');
-  if (action === undefined) throw new ControlRequestError(`action is required: ${oneOf(FAULT_ACTIONS)}`);
+  if (action === undefined) throw new ControlRequestError(`action is required: ${oneOf(FAULT_ACTIONS)}`, 'action');
   if (typeof action !== 'string' || !(FAULT_ACTIONS as readonly string[]).includes(action)) {
-    throw new ControlRequestError(`unknown action ${describe(action)}: ${oneOf(FAULT_ACTIONS)}`);
+    throw new ControlRequestError(`unknown action ${describe(action)}: ${oneOf(FAULT_ACTIONS)}`, 'action');
   }
   const delay = get('delay_ms');
   if (action === 'delay') {
-    if (delay === undefined) throw new ControlRequestError(`delay_ms is required with action "delay" (1 to ${MAX_FAULT_DELAY_MS})`);
+    if (delay === undefined) throw new ControlRequestError(`delay_ms is required with action "delay" (1 to ${MAX_FAULT_DELAY_MS})`, 'delay_ms');
     if (!Number.isInteger(delay) || (delay as number) < 1 || (delay as number) > MAX_FAULT_DELAY_MS) {
-      throw new ControlRequestError(`delay_ms must be an integer from 1 to ${MAX_FAULT_DELAY_MS} (got ${describe(delay)})`);
+      throw new ControlRequestError(`delay_ms must be an integer from 1 to ${MAX_FAULT_DELAY_MS} (got ${describe(delay)})`, 'delay_ms');
     }
   } else if (delay !== undefined) {
-    throw new ControlRequestError(`delay_ms goes only with action "delay" (the action is "${action}")`);
+    throw new ControlRequestError(`delay_ms goes only with action "delay" (the action is "${action}")`, 'delay_ms');
   }
   const times = get('times');
   if (times !== undefined && (!Number.isSafeInteger(times) || (times as number) < 1)) {
-    throw new ControlRequestError(`times must be a positive integer (got ${describe(times)})`);
+    throw new ControlRequestError(`times must be a positive integer (got ${describe(times)})`, 'times');
   }
   const probability = get('probability');
   if (probability !== undefined && (typeof probability !== 'number' || !(probability > 0 && probability <= 1))) {
-    throw new ControlRequestError(`probability must be a number greater than 0 and at most 1 (got ${describe(probability)})`);
+    throw new ControlRequestError(`probability must be a number greater than 0 and at most 1 (got ${describe(probability)})`, 'probability');
   }
   return {
     endpoint: endpoint as FaultEndpoint,

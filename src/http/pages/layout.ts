@@ -41,7 +41,7 @@ p{margin:0 0 14px}
  display:flex;align-items:center;justify-content:center}
 .app b{display:block;font-size:16px}
 label{display:block;font-weight:600;font-size:14px;margin:14px 0 6px}
-input[type=text],input[type=password]{width:100%;padding:11px 12px;font:inherit;border:1px solid #cfd9de;border-radius:6px}
+input[type=text],input[type=password],input[type=url],input[type=number]{width:100%;padding:11px 12px;font:inherit;border:1px solid #cfd9de;border-radius:6px}
 input:focus{outline:2px solid #1d9bf0;border-color:transparent}
 select,textarea{width:100%;padding:10px 12px;font:inherit;border:1px solid #cfd9de;border-radius:6px;background:#fff;color:#0f1419}
 textarea{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}
@@ -76,6 +76,35 @@ h2{font-size:18px;margin:22px 0 8px}
 section.aside{border-top:1px solid #eff3f4;margin-top:26px}
 nav.portal{display:flex;flex-wrap:wrap;gap:6px 16px;font-size:14px;margin:0 0 14px}
 svg.chart{display:block;width:100%;height:auto;max-width:640px;margin:0 0 14px}
+.vh{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+.events code{overflow-wrap:anywhere}
+section.webhook{border:1px solid #e1e8ed;border-radius:12px;padding:0 16px 6px;margin:0 0 16px}
+section.webhook h3{font-size:16px;margin:14px 0 8px}
+section.webhook h4{font-size:14px;margin:14px 0 4px}
+.row-actions{display:flex;flex-wrap:wrap;align-items:center;gap:10px 16px;margin:12px 0 8px}
+.row-actions form{margin:0}
+ul.subs,ol.log{list-style:none;padding:0;margin:0 0 14px}
+ul.subs>li,ol.log>li{padding:8px 0;border-bottom:1px solid #eff3f4;font-size:14px}
+ol.log summary{font-weight:400}
+.delivery-ok{color:#006b45;font-weight:700}
+.delivery-failed{color:#b0101c;font-weight:700}
+.window{display:flex;flex-wrap:wrap;gap:0 16px}
+input[type=datetime-local]{padding:10px 12px;font:inherit;border:1px solid #cfd9de;border-radius:6px;max-width:100%}
+.error ul{margin:6px 0 0;padding-left:20px}
+svg.chart[data-size=narrow]{display:none;max-width:360px}
+@media (max-width:640px){svg.chart[data-size=wide]{display:none}svg.chart[data-size=narrow]{display:block}}
+pre.wrap{margin:4px 0 12px;padding:8px 10px;background:#f7f9f9;border-radius:6px;white-space:pre-wrap;word-break:break-all;
+ font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace}
+summary{cursor:pointer;font-weight:600}
+details[open]>summary{margin-bottom:8px}
+ol.base-strings{padding-left:20px;margin:0 0 8px}
+.verdict-accepted{color:#006b45}
+.verdict-refused{color:#b0101c}
+tr.has-expected td{border-bottom:0}
+tr.expected details{border-left:3px solid #cfd9de;padding-left:12px}
+.nowrap{white-space:nowrap}
+table.days th,table.days td{padding-left:4px;padding-right:4px}
+th.group{padding-top:14px;font-size:13px;color:#536471;text-transform:uppercase;letter-spacing:.04em}
 `;
 
 const LOGO = raw(

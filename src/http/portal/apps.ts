@@ -1,16 +1,18 @@
 // A developer's Projects and Apps in the portal:
 //   POST /portal/projects                  create a Project (back to the dashboard, or it with the form's errors)
 //   GET  /portal/projects/:id/apps/new     the form to create an App in the Project; POST …/apps creates it
-//   GET  /portal/apps/:id                  an App's settings; POST …/callbacks and …/regenerate change them
+//   GET  /portal/apps/:id                  an App's settings; POST …/settings (user authentication settings: permissions,
+//                                          type, callback URLs, website) and …/regenerate (keys, tokens, and the
+//                                          developer's own Access Token) change them
 //   GET  /portal/apps/:id/keys             the secrets just made, shown once
 //   GET  /portal/apps/:id/usage            Tweet-cap use, requests and cost per UTC day, rate limits
 // Only the owner developer reaches an App or Project: anyone else's is not found (404), never told apart.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { DeveloperConsole, FormProblem } from '../../domain/portal/console.ts';
+import { DeveloperConsole, FormProblem, type OwnedApp } from '../../domain/portal/console.ts';
 import { appUsageOf } from '../../domain/portal/usage.ts';
-import type { PortalKit } from './portalKit.ts';
+import type { DeveloperSession, PortalKit } from './portalKit.ts';
 import { showDashboard } from './dashboard.ts';
-import { portalAppPage, portalCreateAppPage, portalKeysPage } from './pages/apps.ts';
+import { portalAppPage, portalCreateAppPage, portalKeysPage, type AppPageOptions } from './pages/apps.ts';
 import { portalUsagePage } from './pages/usage.ts';
 
 export const appRoutes: FastifyPluginAsync<{ kit: PortalKit }> = async (app, { kit }) => {
@@ -18,9 +20,13 @@ export const appRoutes: FastifyPluginAsync<{ kit: PortalKit }> = async (app, { k
   const developerConsole = new DeveloperConsole(services.store, services.credentials);
   /** A form's address opened again: the page it came from. */
   const backTo = (reply: FastifyReply, id: string | null) => seeOther(reply, id ? `/portal/apps/${id}` : '/portal');
+  /** The App's settings page, with its user authentication settings and the developer's own token. */
+  const showApp = async (current: DeveloperSession, owned: OwnedApp, reply: FastifyReply, status: number, options: AppPageOptions = {}) =>
+    show(reply, status, portalAppPage(current.session.csrf, owned, await developerConsole.settingsOf(current.developer, owned), current.developer, options));
+  const SAVED = new Map([['settings', 'User authentication settings saved.']]);
 
   app.post('/portal/projects', developerPost(async (current, fields, _req, reply) => {
-    const values = { name: fields.get('name') ?? '', tier: fields.get('tier') ?? '' };
+    const values = { name: fields.get('name') ?? '', tier: fields.get('tier') ?? '', useCase: fields.get('useCase') ?? '' };
     try {
       const project = await developerConsole.createProject(current.developer, values);
       return seeOther(reply, `/portal#project-${project.id}`);
@@ -59,8 +65,8 @@ export const appRoutes: FastifyPluginAsync<{ kit: PortalKit }> = async (app, { k
     const id = idParam(req);
     const owned = id ? await developerConsole.appOf(current.developer, id) : null;
     if (!owned) return notFound(reply);
-    const notice = (req.query as { saved?: string }).saved === 'callbacks' ? 'Callback URLs saved.' : undefined;
-    return show(reply, 200, portalAppPage(current.session.csrf, owned, { notice }));
+    const saved = (req.query as { saved?: unknown }).saved;
+    return showApp(current, owned, reply, 200, { notice: typeof saved === 'string' ? SAVED.get(saved) : undefined });
   }));
 
   app.get('/portal/apps/:id/usage', developerPage(async (current, req, reply) => {
@@ -78,38 +84,43 @@ export const appRoutes: FastifyPluginAsync<{ kit: PortalKit }> = async (app, { k
     return show(reply, 200, portalKeysPage(owned.app, await reveals.take(current.session.id, owned.app.id)));
   }));
 
-  app.post('/portal/apps/:id/callbacks', developerPost(async (current, fields, req, reply) => {
+  app.post('/portal/apps/:id/settings', developerPost(async (current, fields, req, reply) => {
     const id = idParam(req);
-    const text = fields.get('callbacks') ?? '';
+    const values = {
+      permission: fields.get('permission') ?? '', type: fields.get('type') ?? '', callbacks: fields.get('callbacks') ?? '', website: fields.get('website') ?? '',
+    };
     try {
-      const saved = id ? await developerConsole.setCallbacks(current.developer, id, text) : null;
+      const saved = id ? await developerConsole.setUserAuthentication(current.developer, id, values) : null;
       if (!saved) return notFound(reply);
-      return seeOther(reply, `/portal/apps/${id}?saved=callbacks`);
+      if (saved.shown.length === 0) return seeOther(reply, `/portal/apps/${id}?saved=settings`);
+      // A public client turned confidential: its new client secret, shown once.
+      await reveals.put(current.session.id, id!, { heading: 'User authentication settings saved: your new client secret', shown: saved.shown });
+      return seeOther(reply, `/portal/apps/${id}/keys`);
     } catch (e) {
       if (!(e instanceof FormProblem)) throw e;
       const owned = await developerConsole.appOf(current.developer, id!);
       if (!owned) return notFound(reply);
-      return show(reply, 400, portalAppPage(current.session.csrf, owned, { problems: e.problems, callbacksText: text }));
+      return showApp(current, owned, reply, 400, { problems: e.problems, values });
     }
   }));
 
   app.post('/portal/apps/:id/regenerate', developerPost(async (current, fields, req, reply) => {
     const id = idParam(req);
     try {
-      const shown = id ? await developerConsole.regenerate(current.developer, id, fields.get('what') ?? '') : null;
-      if (!shown) return notFound(reply);
-      await reveals.put(current.session.id, id!, { heading: 'New keys and tokens', shown });
+      const reveal = id ? await developerConsole.regenerate(current.developer, id, fields.get('what') ?? '') : null;
+      if (!reveal) return notFound(reply);
+      await reveals.put(current.session.id, id!, reveal);
       return seeOther(reply, `/portal/apps/${id}/keys`);
     } catch (e) {
       if (!(e instanceof FormProblem)) throw e;
       const owned = await developerConsole.appOf(current.developer, id!);
       if (!owned) return notFound(reply);
-      return show(reply, 400, portalAppPage(current.session.csrf, owned, { problems: e.problems }));
+      return showApp(current, owned, reply, 400, { problems: e.problems });
     }
   }));
 
   app.get('/portal/projects', async (_req, reply) => seeOther(reply, '/portal'));
   app.get('/portal/projects/:id/apps', async (req, reply) => seeOther(reply, `/portal/projects/${idParam(req) ?? '0'}/apps/new`));
-  app.get('/portal/apps/:id/callbacks', async (req, reply) => backTo(reply, idParam(req)));
   app.get('/portal/apps/:id/regenerate', async (req, reply) => backTo(reply, idParam(req)));
+  app.get('/portal/apps/:id/settings', async (req, reply) => backTo(reply, idParam(req)));
 };

@@ -15,8 +15,11 @@ export const tierOf = (policy: { rateLimitTier?: RateLimitTier }): string => TIE
 export function fieldError(id: string, problems: Record<string, string>, key: string): Html | string {
   return problems[key] ? html`<p class="error" id="${id}-error">${problems[key]}</p>` : '';
 }
-export const describedBy = (id: string, problems: Record<string, string>, key: string): Html | string =>
-  problems[key] ? html` aria-invalid="true" aria-describedby="${id}-error"` : '';
+/** A field's aria-describedby: its hint (`hintId`, when it has one) and its error, if any, with aria-invalid. */
+export const describedBy = (id: string, problems: Record<string, string>, key: string, hintId?: string): Html | string => {
+  const ids = [hintId, problems[key] ? `${id}-error` : undefined].filter((x) => x !== undefined).join(' ');
+  return html`${problems[key] ? html` aria-invalid="true"` : ''}${ids ? html` aria-describedby="${ids}"` : ''}`;
+};
 
 export function portalNotFoundPage(): string {
   return page('Not found', html`

@@ -1,6 +1,6 @@
 // The dashboard: the signed-in developer's Projects with their Apps and cap use, and the form to create a Project.
 import type { DashboardProject } from '../../../domain/portal/dashboard.ts';
-import { TIERS } from '../../../domain/portal/console.ts';
+import { TIERS, USE_CASES } from '../../../domain/portal/console.ts';
 import type { CapUse } from '../../../domain/portal/usage.ts';
 import { html, page, type Html } from '../../pages/layout.ts';
 import { describedBy, fieldError, FOOTER, PERMISSION_NAMES, TIER_NAMES, tierOf, TYPE_NAMES } from './common.ts';
@@ -22,10 +22,11 @@ export function portalDashboardPage(
   projects: readonly DashboardProject[],
   options: DashboardOptions = {},
 ): string {
-  const sections = projects.map(({ project, apps }) => html`
+  const sections = projects.map(({ project, useCase, apps }) => html`
 <section aria-labelledby="project-${project.id}">
 <h2 id="project-${project.id}">${project.name}</h2>
 <p class="muted">Project ${project.id} · ${tierOf(project.policy)} tier · monthly Tweet cap ${project.monthlyTweetCap.toLocaleString('en-US')}</p>
+${useCase ? html`<p class="use-case">Use case: ${useCase}</p>` : ''}
 ${options.capUse?.get(project.id) ? html`<p class="cap-use">Tweet cap use: ${capUseText(options.capUse.get(project.id)!)}</p>` : ''}
 ${apps.length === 0 ? html`<p>No Apps in this Project yet.</p>` : html`
 <table>
@@ -53,6 +54,7 @@ ${createProjectForm(csrf, options.problems ?? {}, options.values ?? {})}`}`, { f
 
 function createProjectForm(csrf: string, problems: Record<string, string>, values: Record<string, string>): Html {
   const tier = values.tier ?? 'classic';
+  const useCase = values.useCase ?? '';
   return html`
 <section aria-labelledby="create-project">
 <h2 id="create-project">Create a Project</h2>
@@ -67,6 +69,13 @@ ${fieldError('project-name', problems, 'name')}
 ${TIERS.map((t) => html`<option value="${t}"${t === tier ? html` selected` : ''}>${TIER_NAMES[t]}</option>`)}
 </select>
 ${fieldError('project-tier', problems, 'tier')}
+<label for="project-use-case">Use case</label>
+<select id="project-use-case" name="useCase"${describedBy('project-use-case', problems, 'useCase', 'project-use-case-help')}>
+<option value=""${useCase === '' ? html` selected` : ''}>Not stated</option>
+${USE_CASES.map((u) => html`<option value="${u}"${u === useCase ? html` selected` : ''}>${u}</option>`)}
+</select>
+<p class="muted hint" id="project-use-case-help">What you will use the Project for, as X asks when you create one.</p>
+${fieldError('project-use-case', problems, 'useCase')}
 <div class="actions"><button type="submit" class="primary">Create Project</button></div>
 </form>
 </section>`;

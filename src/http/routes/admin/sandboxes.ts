@@ -20,13 +20,19 @@ export async function worldOf(services: Services, id: string): Promise<World> {
   return found.world;
 }
 
-/** The base URL the control API was reached by: what the sandbox's SDK clients should use too. */
-const baseUrlOf = (req: FastifyRequest, services: Services): string => `${schemeOf(req)}://${requestHost(req, services.config)}`;
+/**
+ * A world's credentials document as a client should use it: the base URL this server was reached by (what the
+ * sandbox's SDK clients should use too) and the control API's token. The control API and the portal show this one.
+ */
+export const servedCredentials = (req: FastifyRequest, services: Services, doc: DemoCredentials, adminToken: string): DemoCredentials => ({
+  ...doc,
+  baseUrl: `${schemeOf(req)}://${requestHost(req, services.config)}`,
+  adminToken,
+});
 
 export const sandboxRoutes: FastifyPluginAsync<{ services: Services; adminToken: string }> = async (app, { services, adminToken }) => {
   const { worlds } = services;
-  /** The world's credentials document as a client should use it: this server's base URL, the control API's token. */
-  const withBase = (req: FastifyRequest, doc: DemoCredentials): DemoCredentials => ({ ...doc, baseUrl: baseUrlOf(req, services), adminToken });
+  const withBase = (req: FastifyRequest, doc: DemoCredentials): DemoCredentials => servedCredentials(req, services, doc, adminToken);
 
   app.get('/sandboxes', async (_req, reply) => sendJson(reply, 200, { data: await worlds.list() }));
 
