@@ -22,7 +22,10 @@ export interface Config {
   logLevel: LogLevel;
   /** `LIKES_API_METRICS=off` removes GET /metrics. */
   metrics: boolean;
-  /** Reuse lookup responses and credential lookups while the data is unchanged (`LIKES_API_CACHE=off` disables it). */
+  /**
+   * Reuse lookup responses while the data is unchanged (`LIKES_API_CACHE=off` disables it). Credential and Project
+   * lookups are remembered under the exact data version either way.
+   */
   responseCache: boolean;
   /** Memory the response cache may hold (`LIKES_API_CACHE_MB`, default 16). */
   responseCacheBytes: number;

@@ -3,6 +3,7 @@ import type {
   AppRecord, BearerRecord, DeveloperRecord, MediaRecord, OAuth1TokenRecord, OAuth2Scope, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../domain/model.ts';
+import type { AccountFlags, TweetCore, UserCore } from '../ports/contentStore.ts';
 
 type Row = Record<string, any>;
 
@@ -97,6 +98,35 @@ export function tweetFromValues(v: readonly any[]): TweetRecord {
 }
 
 export const tweetFromRow = (r: Row): TweetRecord => tweetFromValues(valuesOf(TWEET_COLUMNS, r));
+
+/** The columns of a Tweet's core (TweetCore), in this order. */
+export const TWEET_CORE_COLUMNS = ['id', 'author_id', 'text', 'deleted'] as const;
+
+/** A Tweet's core from the values of TWEET_CORE_COLUMNS, starting at `at`. */
+export const tweetCoreFromValues = (v: readonly any[], at = 0): TweetCore => ({
+  id: v[at],
+  authorId: v[at + 1],
+  text: v[at + 2],
+  deleted: bool(v[at + 3]),
+});
+
+/** The columns of a user's core (UserCore), in this order. */
+export const USER_CORE_COLUMNS = ['id', 'name', 'username', 'suspended'] as const;
+
+/** A user's core from the values of USER_CORE_COLUMNS, starting at `at`. */
+export const userCoreFromValues = (v: readonly any[], at = 0): UserCore => ({
+  id: v[at],
+  name: v[at + 1],
+  username: v[at + 2],
+  suspended: bool(v[at + 3]),
+});
+
+/** An account's visibility flags from the values id, protected, suspended, starting at `at`. */
+export const accountFlagsFromValues = (v: readonly any[], at = 0): AccountFlags => ({
+  id: v[at],
+  protected: bool(v[at + 1]),
+  suspended: bool(v[at + 2]),
+});
 
 export function tweetToRow(t: TweetRecord, boolean: (b: boolean) => unknown): unknown[] {
   return [

@@ -8,8 +8,8 @@ type StoreMethod = { [K in keyof LikesStore]: LikesStore[K] extends (...args: ne
 /** The methods that change nothing another request could have remembered: reads, and the store's own lifecycle. */
 const READS = [
   'migrate', 'close', 'foreignWriteToken',
-  'isEmpty', 'usersByIds', 'usersByUsernames', 'tweetsByIds', 'mediaByKeys', 'pollsByIds', 'placesByIds', 'listUsers',
-  'likesByUser', 'likedTweetsByUser', 'likesOfTweet', 'likeOfTweetAtRank',
+  'isEmpty', 'usersByIds', 'accountFlags', 'tweetCoreWithAuthor', 'usersByUsernames', 'tweetsByIds', 'mediaByKeys', 'pollsByIds', 'placesByIds', 'listUsers',
+  'likesByUser', 'likedTweetsByUser', 'likedTweetCoresByUser', 'likesOfTweet', 'likingUsersOfTweet', 'likingUserCoresOfTweet', 'likeOfTweetAtRank',
   'projectById', 'listProjects', 'projectsOfDeveloper', 'developerById', 'developerByUsername', 'listDevelopers', 'appById', 'appByConsumerKey', 'appByClientId', 'listApps', 'oauth1Token',
   'bearerByHash', 'userGrantScopes', 'userPasswordHash',
   'storedSecretKey', 'secretKeyCanary', 'callbackUrls', 'sealedAppBearer', 'websiteUrl', 'ownerAccessToken', 'projectUseCase',

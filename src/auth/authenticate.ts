@@ -2,12 +2,11 @@
 // generic 401; which check failed is never revealed to the client, only carried on the 401 (`refusal`) for the
 // sandbox request inspector.
 import { authSchemeOfHeader, type AuthRefusal, type AuthScheme } from '../domain/authRefusal.ts';
-import type { UserRecord } from '../domain/model.ts';
 import type { Principal } from '../domain/principal.ts';
 import { unauthorized } from '../domain/problems.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { NonceStore } from '../ports/nonceStore.ts';
-import type { ContentStore } from '../ports/contentStore.ts';
+import type { AccountFlags, ContentStore } from '../ports/contentStore.ts';
 import type { CredentialStore } from '../ports/credentialStore.ts';
 import type { AuthRequest } from './authRequest.ts';
 import { verifyOAuth1Request } from './oauth1Verifier.ts';
@@ -16,7 +15,7 @@ import { VersionedMemo } from '../versionedMemo.ts';
 
 export class Authenticator {
   constructor(
-    private readonly store: CredentialStore & Pick<ContentStore, 'usersByIds'>,
+    private readonly store: CredentialStore & Pick<ContentStore, 'accountFlags'>,
     private readonly sealer: SecretSealer,
     private readonly nonces: NonceStore,
     private readonly clock: Clock,
@@ -106,8 +105,8 @@ export class Authenticator {
   }
 
   /** `refused` names the credentials, should the user be gone or suspended. */
-  private async requireActiveUser(userId: string, version: string | null, refused: Omit<AuthRefusal, 'reason'>): Promise<UserRecord> {
-    const [user] = await this.memo.get(version, `user:${userId}`, () => this.store.usersByIds([userId]));
+  private async requireActiveUser(userId: string, version: string | null, refused: Omit<AuthRefusal, 'reason'>): Promise<AccountFlags> {
+    const user = await this.memo.get(version, `account:${userId}`, () => this.store.accountFlags(userId));
     if (!user) throw unauthorized({ ...refused, reason: 'unknown-user' });
     if (user.suspended) throw unauthorized({ ...refused, reason: 'suspended-user' });
     return user;

@@ -63,6 +63,8 @@ export async function hydrateTweets(
   metricNames: MetricNames = 'both',
 ): Promise<Hydrated> {
   const x = sel.expansions;
+  // Nothing expanded: nothing to read or include.
+  if (x.size === 0) return { includes: undefined, errors: [] };
   const gate = new IncludesGate(viewerId);
   const sources = tweets.filter((t) => tweetVerdict(t, authors.get(t.authorId), viewerId) === 'visible');
   const userIds = new IdList();

@@ -1,13 +1,13 @@
 // The Likes rules: who may read and write whose likes, idempotent like/unlike, newest-first keyset pages,
 // the 100-liking-accounts cap, and what a page shows when some objects cannot be shown.
 import type { Clock } from '../ports/clock.ts';
-import type { ContentStore, KeysetPage, LikeKey } from '../ports/contentStore.ts';
+import type { AccountFlags, ContentStore, KeysetPage, LikeKey } from '../ports/contentStore.ts';
 import type { EventSignal } from './events/eventSignal.ts';
 import { encodeCursor, type Cursor } from './cursor.ts';
 import type { FieldSelection } from './fields.ts';
 import { hydrateTweets, hydrateUsers } from './hydrate.ts';
-import type { LikeRow, Policy, UserRecord } from './model.ts';
-import { presentTweet, presentUser } from './present.ts';
+import type { LikeRow, Policy } from './model.ts';
+import { presentTweet, presentTweetCore, presentUser, presentUserCore } from './present.ts';
 import {
   ApiProblem, INVALID_REQUEST_DETAIL, PROBLEM_BASE, invalidRequest, notAuthorizedForResource, resourceNotFound,
   userSuspended,
@@ -59,26 +59,34 @@ export class LikesService {
 
   async likedTweets(viewer: Viewer, policy: Policy, userId: string, req: ListRequest): Promise<LikedTweetsResult> {
     if (policy.likesPrivacy === 'private') LikesService.requireSelf(userId, viewer);
-    const [owner] = await this.store.usersByIds([userId]);
+    const owner = await this.store.accountFlags(userId);
     const refusal = this.ownerRefusal(owner, userId, viewer);
     if (refusal) return { body: { errors: [refusal] }, tweetCount: 0 };
 
+    const viewerId = viewer.userId;
+    if (req.selection.tweet.size === 0 && req.selection.expansions.size === 0) {
+      // Default fields, no expansions: each Tweet's core is all the page shows or the visibility rule reads.
+      const { rows, page } = await this.walk((p) => this.store.likedTweetCoresByUser(userId, p), (r) => r.like, tweetKey, req, undefined);
+      const data = rows.flatMap((r) => (tweetVerdict(r.tweet, r.author, viewerId) === 'visible' ? [presentTweetCore(r.tweet!)] : []));
+      return { body: document(data, undefined, [], page), tweetCount: data.length };
+    }
     // One read per page: the likes with their Tweets and the authors' visibility flags.
     const { rows, page } = await this.walk((p) => this.store.likedTweetsByUser(userId, p), (r) => r.like, tweetKey, req, undefined);
     // Deleted Tweets and Tweets the viewer may not see drop out of the page, as X's short pages show.
     const visible = rows.flatMap((r) => (tweetVerdict(r.tweet, r.author, viewer.userId) === 'visible' ? [r.tweet!] : []));
     const authors = new Map<string, AuthorFlags>(rows.flatMap((r) => (r.author ? [[r.author.id, r.author]] : [])));
-    const viewerId = viewer.userId;
     const data = visible.map((t) => presentTweet(t, req.selection.tweet, viewerId, policy.metricNames));
     const hydrated = await hydrateTweets(this.store, visible, authors, req.selection, viewerId, this.clock.now(), policy.metricNames);
     return { body: document(data, hydrated.includes, hydrated.errors, page), tweetCount: data.length };
   }
 
   async likingUsers(viewer: Viewer, policy: Policy, tweetId: string, req: ListRequest): Promise<Json> {
-    const [tweet] = await this.store.tweetsByIds([tweetId]);
+    // One read for the Tweet and its author's flags, one per page for the likes with their users (and, under the cap,
+    // one for where the 100th like lies).
+    const found = await this.store.tweetCoreWithAuthor(tweetId);
+    const tweet = found?.tweet;
     if (!tweet || tweet.deleted) return { errors: [resourceNotFound('tweet', 'id', tweetId)] };
-    const [author] = await this.store.usersByIds([tweet.authorId]);
-    if (tweetVerdict(tweet, author, viewer.userId) !== 'visible') {
+    if (tweetVerdict(tweet, found.author, viewer.userId) !== 'visible') {
       return { errors: [notAuthorizedForResource('tweet', 'id', tweetId, 'data')] };
     }
     // Private likes (X since June 2024): likers are shown only to the author of the Tweet.
@@ -89,12 +97,14 @@ export class LikesService {
       const last = await this.store.likeOfTweetAtRank(tweetId, LIKING_USERS_CAP - 1);
       if (last) floor = { likedAt: last.likedAt, id: last.userId };
     }
-    const { rows, page } = await this.walk((p) => this.store.likesOfTweet(tweetId, p), (r) => r, userKey, req, floor);
-    const users = new Map((await this.store.usersByIds(rows.map((r) => r.userId))).map((u) => [u.id, u]));
-    const visible = rows.flatMap((r) => {
-      const u = users.get(r.userId);
-      return userVerdict(u) === 'visible' ? [u!] : [];
-    });
+    if (req.selection.user.size === 0 && req.selection.expansions.size === 0) {
+      // Default fields, no expansions: each liker's core is all the page shows or the visibility rule reads.
+      const { rows, page } = await this.walk((p) => this.store.likingUserCoresOfTweet(tweetId, p), (r) => r.like, userKey, req, floor);
+      const data = rows.flatMap((r) => (userVerdict(r.user) === 'visible' ? [presentUserCore(r.user!)] : []));
+      return document(data, undefined, [], page);
+    }
+    const { rows, page } = await this.walk((p) => this.store.likingUsersOfTweet(tweetId, p), (r) => r.like, userKey, req, floor);
+    const visible = rows.flatMap((r) => (userVerdict(r.user) === 'visible' ? [r.user!] : []));
     const data = visible.map((u) => presentUser(u, req.selection.user, policy.metricNames));
     const hydrated = await hydrateUsers(this.store, visible, req.selection, viewer.userId, policy.metricNames);
     return document(data, hydrated.includes, hydrated.errors, page);
@@ -102,9 +112,8 @@ export class LikesService {
 
   async like(viewer: Viewer, pathId: string, tweetId: string): Promise<Json> {
     LikesService.requireSelf(pathId, viewer);
-    const [tweet] = await this.store.tweetsByIds([tweetId]);
-    const author = tweet ? (await this.store.usersByIds([tweet.authorId]))[0] : undefined;
-    if (tweetVerdict(tweet, author, viewer.userId) !== 'visible') {
+    const found = await this.store.tweetCoreWithAuthor(tweetId);
+    if (tweetVerdict(found?.tweet, found?.author, viewer.userId) !== 'visible') {
       throw new ApiProblem(400, {
         errors: [{ message: 'This tweet cannot be found.' }],
         title: 'Invalid Request',
@@ -122,7 +131,7 @@ export class LikesService {
     return { data: { liked: false } };
   }
 
-  private ownerRefusal(owner: UserRecord | undefined, userId: string, viewer: Viewer): Json | null {
+  private ownerRefusal(owner: AccountFlags | null, userId: string, viewer: Viewer): Json | null {
     if (!owner) return resourceNotFound('user', 'id', userId);
     if (owner.suspended) return userSuspended('id', userId);
     if (owner.protected && owner.id !== viewer.userId) return notAuthorizedForResource('user', 'id', userId, 'data');

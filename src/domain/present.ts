@@ -30,11 +30,16 @@ function sorted<T extends Json>(obj: T): T {
   return out as T;
 }
 
+/** A Tweet with default fields: what its core (id and text) shows, members in order. */
+export function presentTweetCore(t: Pick<TweetRecord, 'id' | 'text'>): TweetObject {
+  return sorted({ id: t.id, text: t.text, edit_history_tweet_ids: [t.id] });
+}
+
 /** `viewerId` may see the private metrics of their own Tweets only. */
 export function presentTweet(t: TweetRecord, fields: ReadonlySet<string>, viewerId: string | null, metricNames: MetricNames = 'both'): TweetObject {
+  if (fields.size === 0) return presentTweetCore(t);
   const own = viewerId !== null && viewerId === t.authorId;
   const o: TweetObject = { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] };
-  if (fields.size === 0) return sorted(o);
   if (fields.has('author_id')) o.author_id = t.authorId;
   if (fields.has('created_at')) o.created_at = iso(t.createdAt);
   if (fields.has('conversation_id')) o.conversation_id = t.conversationId;
@@ -82,8 +87,13 @@ export function presentTweet(t: TweetRecord, fields: ReadonlySet<string>, viewer
   return sorted(o);
 }
 
+/** A user with default fields: what its core (id, name, username) shows, members in order. */
+export function presentUserCore(u: Pick<UserRecord, 'id' | 'name' | 'username'>): UserObject {
+  return { id: u.id, name: u.name, username: u.username };
+}
+
 export function presentUser(u: UserRecord, fields: ReadonlySet<string>, metricNames: MetricNames = 'both'): UserObject {
-  const o: UserObject = { id: u.id, name: u.name, username: u.username };
+  const o: UserObject = presentUserCore(u);
   if (fields.size === 0) return o;
   if (fields.has('created_at')) o.created_at = iso(u.createdAt);
   if (fields.has('description')) o.description = u.description;

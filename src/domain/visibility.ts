@@ -19,13 +19,13 @@ export function canSeeAuthor(author: AuthorFlags | null | undefined, viewerId: s
 }
 
 /** A Tweet shows when it exists, is not deleted, and its author may be seen (an unknown author may not). */
-export function tweetVerdict(tweet: TweetRecord | null | undefined, author: AuthorFlags | null | undefined, viewerId: string | null): Verdict {
+export function tweetVerdict(tweet: Pick<TweetRecord, 'deleted'> | null | undefined, author: AuthorFlags | null | undefined, viewerId: string | null): Verdict {
   if (!tweet || tweet.deleted) return 'missing';
   return canSeeAuthor(author, viewerId) ? 'visible' : 'forbidden';
 }
 
 /** An account shows when it exists and is not suspended. */
-export function userVerdict(user: UserRecord | null | undefined): Verdict {
+export function userVerdict(user: Pick<UserRecord, 'suspended'> | null | undefined): Verdict {
   if (!user) return 'missing';
   return user.suspended ? 'suspended' : 'visible';
 }

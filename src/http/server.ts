@@ -62,13 +62,14 @@ export async function buildServer(services: Services, options: ServerOptions = {
   await app.register(textBodies);
   await app.register(errors);
   await app.register(requestMetrics, { services });
-  // Whether answers and lookups may be reused across requests: the edge reads the versions, the API caches under them.
-  const reused = await versioned(services);
-  await app.register(worldRouting, { services, versions: reused ? versionReader() : null });
+  // Whether lookups may be reused across requests: the edge reads the versions, credential and Project lookups are
+  // remembered under them, and answers too unless the response cache is off.
+  const covered = await versioned(services);
+  await app.register(worldRouting, { services, versions: covered ? versionReader() : null });
 
   // The routes, each group in its own (encapsulated) plugin.
   const routes = [...likesRoutes, ...usageRoutes, ...eventRoutes];
-  await app.register(apiRoutes, { services, routes, reused });
+  await app.register(apiRoutes, { services, routes, reused: covered && services.config.responseCache });
   await app.register(bearerTokenRoutes);
   await app.register(oauthFlowRoutes, { services });
   await app.register(portalRoutes, { services });

@@ -26,10 +26,25 @@ export interface KeysetPage {
   floor?: LikeKey;
 }
 
-export interface LikedTweetRow {
+/** What the visibility rule reads of an account. */
+export type AccountFlags = Pick<UserRecord, 'id' | 'protected' | 'suspended'>;
+
+/** What the visibility rule and a Tweet's default fields (id, text, edit_history_tweet_ids) read of a Tweet. */
+export type TweetCore = Pick<TweetRecord, 'id' | 'authorId' | 'text' | 'deleted'>;
+
+export interface LikedTweetRow<T extends TweetCore = TweetRecord> {
   like: LikeRow;
-  tweet: TweetRecord | null;
-  author: { id: string; protected: boolean; suspended: boolean } | null;
+  tweet: T | null;
+  author: AccountFlags | null;
+}
+
+/** What the visibility rule and a user's default fields (id, name, username) read of a user. */
+export type UserCore = Pick<UserRecord, 'id' | 'name' | 'username' | 'suspended'>;
+
+/** A like of a Tweet with the liking user (null when no such user exists). */
+export interface LikingUserRow<U extends UserCore = UserRecord> {
+  like: LikeRow;
+  user: U | null;
 }
 
 /**
@@ -48,6 +63,10 @@ export interface ContentStore {
   isEmpty(): Promise<boolean>;
 
   usersByIds(ids: readonly string[]): Promise<UserRecord[]>;
+  /** The visibility flags of one user, or null when there is no such user. */
+  accountFlags(id: string): Promise<AccountFlags | null>;
+  /** The core of one Tweet and the flags of its author (null when the author does not exist), or null when there is no such Tweet. */
+  tweetCoreWithAuthor(id: string): Promise<{ tweet: TweetCore; author: AccountFlags | null } | null>;
   usersByUsernames(usernames: readonly string[]): Promise<UserRecord[]>;
   tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]>;
   mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]>;
@@ -63,8 +82,14 @@ export interface ContentStore {
    * visibility flags of the Tweet's author (null when the author does not exist): one read per page.
    */
   likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow[]>;
+  /** The same rows as likedTweetsByUser, each Tweet read only as far as its core (what default fields show). */
+  likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow<TweetCore>[]>;
   /** Likes a tweet received; `LikeKey.id` is the liking user's id. */
   likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]>;
+  /** The same walk as likesOfTweet, each like joined to the liking user (null when no such user exists): one read per page. */
+  likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]>;
+  /** The same rows as likingUsersOfTweet, each user read only as far as its core (what default fields show). */
+  likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]>;
   /** The like of `tweetId` at 0-based position `rank` newest first, or null when it has fewer likes. */
   likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null>;
 

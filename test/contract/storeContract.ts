@@ -326,6 +326,85 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         );
       });
 
+      it('likedTweetCoresByUser reads the rows of likedTweetsByUser, each Tweet as far as its core', async () => {
+        const store = await ready();
+        await store.insertUsers([user('9311'), user('9312', { protected: true }), user('9313', { suspended: true })]);
+        await store.insertTweets([
+          tweet('9411', '9312'),
+          tweet('9412', '9313', { deleted: true }),
+          tweet('9413', '9314'), // its author does not exist
+        ]);
+        await store.insertLikes([
+          { userId: '9311', tweetId: '9411', likedAt: 10 },
+          { userId: '9311', tweetId: '9412', likedAt: 20 },
+          { userId: '9311', tweetId: '9413', likedAt: 30 },
+          { userId: '9311', tweetId: '9499', likedAt: 40 }, // no such Tweet
+        ]);
+        for (const page of [
+          { limit: 10, direction: 'older' as const },
+          { limit: 2, direction: 'older' as const, from: { likedAt: 30, id: '9413' } },
+          { limit: 2, direction: 'newer' as const, from: { likedAt: 10, id: '9411' } },
+          { limit: 10, direction: 'older' as const, floor: { likedAt: 20, id: '9412' } },
+        ]) {
+          const full = await store.likedTweetsByUser('9311', page);
+          assert.deepEqual(await store.likedTweetCoresByUser('9311', page), full.map((r) => ({
+            like: r.like,
+            tweet: r.tweet && { id: r.tweet.id, authorId: r.tweet.authorId, text: r.tweet.text, deleted: r.tweet.deleted },
+            author: r.author,
+          })));
+        }
+      });
+
+      it('accountFlags and tweetCoreWithAuthor read what the visibility rule needs of one user or Tweet', async () => {
+        const store = await ready();
+        await store.insertUsers([user('9321'), user('9322', { protected: true }), user('9323', { suspended: true })]);
+        await store.insertTweets([tweet('9421', '9322'), tweet('9422', '9323', { deleted: true }), tweet('9423', '9324')]);
+        assert.deepEqual(await store.accountFlags('9321'), { id: '9321', protected: false, suspended: false });
+        assert.deepEqual(await store.accountFlags('9322'), { id: '9322', protected: true, suspended: false });
+        assert.deepEqual(await store.accountFlags('9323'), { id: '9323', protected: false, suspended: true });
+        assert.equal(await store.accountFlags('9324'), null);
+        assert.equal(await store.accountFlags('no\u0000such'), null);
+        for (const id of ['9421', '9422', '9423']) {
+          const [t] = await store.tweetsByIds([id]);
+          const author = await store.accountFlags(t.authorId);
+          assert.deepEqual(await store.tweetCoreWithAuthor(id), { tweet: { id: t.id, authorId: t.authorId, text: t.text, deleted: t.deleted }, author });
+        }
+        assert.equal((await store.tweetCoreWithAuthor('9422'))?.tweet.deleted, true);
+        assert.equal((await store.tweetCoreWithAuthor('9423'))?.author, null);
+        assert.equal(await store.tweetCoreWithAuthor('9429'), null);
+      });
+
+      it('likingUsersOfTweet walks like likesOfTweet, each like with its user (likingUserCoresOfTweet: its core)', async () => {
+        const store = await ready();
+        await store.insertUsers([user('9331'), user('9332', { protected: true }), user('9333', { suspended: true })]);
+        await store.insertTweets([tweet('9431', '9331')]);
+        await store.insertLikes([
+          { userId: '9331', tweetId: '9431', likedAt: 10 },
+          { userId: '9332', tweetId: '9431', likedAt: 20 },
+          { userId: '9333', tweetId: '9431', likedAt: 30 },
+          { userId: '9334', tweetId: '9431', likedAt: 40 }, // no such user
+        ]);
+        for (const page of [
+          { limit: 10, direction: 'older' as const },
+          { limit: 2, direction: 'older' as const, from: { likedAt: 30, id: '9333' } },
+          { limit: 2, direction: 'newer' as const, from: { likedAt: 10, id: '9331' } },
+          { limit: 10, direction: 'older' as const, floor: { likedAt: 20, id: '9332' } },
+          { limit: 10, direction: 'older' as const, floor: { likedAt: Infinity, id: '' } },
+        ]) {
+          const rows = await store.likingUsersOfTweet('9431', page);
+          assert.deepEqual(rows.map((r) => r.like), await store.likesOfTweet('9431', page));
+          const users = new Map((await store.usersByIds(rows.map((r) => r.like.userId))).map((u) => [u.id, u]));
+          for (const r of rows) assert.deepEqual(r.user, users.get(r.like.userId) ?? null);
+          assert.deepEqual(await store.likingUserCoresOfTweet('9431', page), rows.map((r) => ({
+            like: r.like,
+            user: r.user && { id: r.user.id, name: r.user.name, username: r.user.username, suspended: r.user.suspended },
+          })));
+        }
+        const rows = await store.likingUsersOfTweet('9431', { limit: 10, direction: 'older' });
+        assert.deepEqual(rows.map((r) => [r.like.userId, r.user?.id ?? null]), [['9334', null], ['9333', '9333'], ['9332', '9332'], ['9331', '9331']]);
+        assert.deepEqual(await store.likingUsersOfTweet('9439', { limit: 10, direction: 'older' }), []);
+      });
+
       it('insertLikes bulk-inserts new likes only and recounts the tweets and users touched', async () => {
         const store = await ready();
         const users = range(60).map((i) => user(`51${pad(i, 3)}`));

@@ -27,7 +27,7 @@ describe('logs', () => {
     },
   });
   // A store that breaks (a bug, not an outage) on demand: the request answers 500.
-  const faulty = faultyStore('likedTweetsByUser', () => new Error('store exploded'));
+  const faulty = faultyStore('likedTweetCoresByUser', () => new Error('store exploded'));
   const server = serverForSuite({ store: faulty.store, log: createLogger('info', sink) });
   after(() => faulty.remove());
   /** Every secret a request below sends. */

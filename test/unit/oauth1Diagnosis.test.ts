@@ -253,8 +253,8 @@ describe('Authenticator refusals', () => {
     appById: async (id: string) => (id === app.id ? app : null),
     oauth1Token: async (token: string) => tokens.get(token) ?? null,
     bearerByHash: async (hash: string) => bearers.get(hash) ?? null,
-    usersByIds: async (ids: readonly string[]) => ids.flatMap((id) => users.get(id) ?? []),
-  } as unknown as CredentialStore & Pick<ContentStore, 'usersByIds'>;
+    accountFlags: async (id: string) => users.get(id) ?? null,
+  } as unknown as CredentialStore & Pick<ContentStore, 'accountFlags'>;
   const clock = new ManualClock(T0);
   const authenticator = new Authenticator(store, sealer, new MemoryNonceStore(), clock);
   const URL_ = 'http://127.0.0.1:8080/2/users/7/liked_tweets?max_results=5';

@@ -2,7 +2,7 @@
 // rows.ts.
 import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
-  TWEET_COLUMNS, USER_COLUMNS, columnList,
+  TWEET_COLUMNS, TWEET_CORE_COLUMNS, USER_COLUMNS, USER_CORE_COLUMNS, columnList,
 } from '../rows.ts';
 
 export interface Stmt {
@@ -127,7 +127,36 @@ export const S = {
       FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
     'likes_liked_tweets',
   ),
+  // Default fields: each Tweet's core only.
+  likedTweetCores: walk(
+    'user_id',
+    'tweet_id',
+    `SELECT l.user_id, l.tweet_id, l.liked_at, u.id AS author_id_seen, u.protected AS author_protected,
+      u.suspended AS author_suspended, ${TWEET_CORE_COLUMNS.map((c) => `t.${c}`).join(', ')}
+      FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
+    'likes_liked_tweet_cores',
+  ),
   ofTweet: walk('tweet_id', 'user_id'),
+  likingUsers: walk(
+    'tweet_id',
+    'user_id',
+    `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}
+      FROM likes l LEFT JOIN users u ON u.id = l.user_id`,
+    'likes_liking_users',
+  ),
+  likingUserCores: walk(
+    'tweet_id',
+    'user_id',
+    `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_CORE_COLUMNS.map((c) => `u.${c}`).join(', ')}
+      FROM likes l LEFT JOIN users u ON u.id = l.user_id`,
+    'likes_liking_user_cores',
+  ),
+  accountFlags: { name: 'likes_account_flags', text: 'SELECT id, protected, suspended FROM users WHERE id = $1' },
+  tweetCoreWithAuthor: {
+    name: 'likes_tweet_core_with_author',
+    text: `SELECT ${TWEET_CORE_COLUMNS.map((c) => `t.${c}`).join(', ')}, u.id AS author_id_seen, u.protected AS author_protected,
+      u.suspended AS author_suspended FROM tweets t LEFT JOIN users u ON u.id = t.author_id WHERE t.id = $1`,
+  },
   atRank: {
     name: 'likes_at_rank',
     text: `SELECT user_id, tweet_id, liked_at FROM likes WHERE tweet_id = $1

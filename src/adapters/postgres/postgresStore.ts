@@ -5,10 +5,12 @@ import type {
 } from '../../domain/model.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { KeysetPage, LikedTweetRow, LikeKey, LikesStore } from '../../ports/store.ts';
+import type { AccountFlags, LikingUserRow, TweetCore, UserCore } from '../../ports/contentStore.ts';
 import {
   MEDIA_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow,
   bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
   developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetFromRow, tweetToRow, userFromRow, userToRow,
+  TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, USER_CORE_COLUMNS, userCoreFromValues,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
@@ -138,6 +140,11 @@ function bound(k: LikeKey): [number | string | null, string] {
 }
 
 const likeFromRow = (r: Row): LikeRow => ({ userId: r.user_id, tweetId: r.tweet_id, likedAt: Number(r.liked_at) });
+/** A Tweet's core, from a row with TWEET_CORE_COLUMNS. */
+const coreOfRow = (r: Row): TweetCore => tweetCoreFromValues(TWEET_CORE_COLUMNS.map((c) => r[c]));
+/** The author's flags, from a row with author_id_seen, author_protected, author_suspended (null: no such author). */
+const authorOfRow = (r: Row): AccountFlags | null =>
+  r.author_id_seen === null ? null : accountFlagsFromValues([r.author_id_seen, r.author_protected, r.author_suspended]);
 
 
 /**
@@ -331,6 +338,16 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   usersByIds(ids: readonly string[]): Promise<UserRecord[]> {
     return this.many(S.users, ids, userFromRow);
   }
+  async accountFlags(id: string): Promise<AccountFlags | null> {
+    if (!storable(id)) return null;
+    const [r] = await this.q(S.accountFlags, [id]);
+    return r ? accountFlagsFromValues([r.id, r.protected, r.suspended]) : null;
+  }
+  async tweetCoreWithAuthor(id: string): Promise<{ tweet: TweetCore; author: AccountFlags | null } | null> {
+    if (!storable(id)) return null;
+    const [r] = await this.q(S.tweetCoreWithAuthor, [id]);
+    return r ? { tweet: coreOfRow(r), author: authorOfRow(r) } : null;
+  }
   usersByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
     return this.many(S.usersByUsername, usernames.map(asciiLower), userFromRow);
   }
@@ -372,8 +389,24 @@ export class PostgresStore extends MetaSettings implements LikesStore {
       author: r.author_id_seen === null ? null : { id: r.author_id_seen, protected: r.author_protected, suspended: r.author_suspended },
     }));
   }
+  async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow<TweetCore>[]> {
+    return (await this.walk(S.likedTweetCores, userId, page)).map((r) => ({
+      like: likeFromRow(r),
+      tweet: r.id === null ? null : coreOfRow(r),
+      author: authorOfRow(r),
+    }));
+  }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return (await this.walk(S.ofTweet, tweetId, page)).map(likeFromRow);
+  }
+  async likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]> {
+    return (await this.walk(S.likingUserCores, tweetId, page)).map((r) => ({
+      like: likeFromRow(r),
+      user: r.id === null ? null : userCoreFromValues(USER_CORE_COLUMNS.map((c) => r[c])),
+    }));
+  }
+  async likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]> {
+    return (await this.walk(S.likingUsers, tweetId, page)).map((r) => ({ like: likeFromRow(r), user: r.id === null ? null : userFromRow(r) }));
   }
   async likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null> {
     if (!storable(tweetId)) return null;

@@ -5,11 +5,13 @@ import type {
   TweetRecord, UserRecord,
 } from '../../domain/model.ts';
 import type { KeysetPage, LikedTweetRow, LikesStore } from '../../ports/store.ts';
+import type { AccountFlags, LikingUserRow, TweetCore, UserCore } from '../../ports/contentStore.ts';
 import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, grantedScopes, mediaFromRow, mediaToRow,
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
-  tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow,
+  tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
+  USER_CORE_COLUMNS, userCoreFromValues,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -159,7 +161,32 @@ export class SqliteStore extends MetaSettings implements LikesStore {
         `SELECT l.user_id, l.tweet_id, l.liked_at, u.id, u.protected, u.suspended, ${TWEET_COLUMNS.map((c) => `t.${c}`).join(', ')}
          FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
       ),
+      // Default fields: each Tweet's core only (no wide row, no JSON to parse).
+      likedTweetCores: walk(
+        'user_id',
+        'tweet_id',
+        `SELECT l.user_id, l.tweet_id, l.liked_at, u.id, u.protected, u.suspended, ${TWEET_CORE_COLUMNS.map((c) => `t.${c}`).join(', ')}
+         FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
+      ),
       ofTweet: walk('tweet_id', 'user_id'),
+      likingUsers: walk(
+        'tweet_id',
+        'user_id',
+        `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')} FROM likes l LEFT JOIN users u ON u.id = l.user_id`,
+      ),
+      // Default fields: each liking user's core only.
+      likingUserCores: walk(
+        'tweet_id',
+        'user_id',
+        `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_CORE_COLUMNS.map((c) => `u.${c}`).join(', ')} FROM likes l LEFT JOIN users u ON u.id = l.user_id`,
+      ),
+      accountFlags: db.prepare('SELECT id, protected, suspended FROM users WHERE id = ?').raw(true),
+      tweetCoreWithAuthor: db
+        .prepare(
+          `SELECT ${TWEET_CORE_COLUMNS.map((c) => `t.${c}`).join(', ')}, u.id, u.protected, u.suspended
+           FROM tweets t LEFT JOIN users u ON u.id = t.author_id WHERE t.id = ?`,
+        )
+        .raw(true),
       atRank: db.prepare(
         'SELECT user_id, tweet_id, liked_at FROM likes WHERE tweet_id = ? ORDER BY liked_at DESC, user_id DESC LIMIT 1 OFFSET ?',
       ),
@@ -267,6 +294,14 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   async usersByIds(ids: readonly string[]): Promise<UserRecord[]> {
     return this.many(this.stmts.users, ids, userFromValues);
   }
+  async accountFlags(id: string): Promise<AccountFlags | null> {
+    const r = this.stmts.accountFlags.get(id) as any[] | undefined;
+    return r ? accountFlagsFromValues(r) : null;
+  }
+  async tweetCoreWithAuthor(id: string): Promise<{ tweet: TweetCore; author: AccountFlags | null } | null> {
+    const r = this.stmts.tweetCoreWithAuthor.get(id) as any[] | undefined;
+    return r ? { tweet: tweetCoreFromValues(r), author: r[4] === null ? null : accountFlagsFromValues(r, 4) } : null;
+  }
   async usersByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
     return this.many(this.stmts.usersByUsername, usernames, userFromValues);
   }
@@ -304,8 +339,27 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       author: r[3] === null ? null : { id: r[3], protected: r[4] === 1, suspended: r[5] === 1 },
     }));
   }
+  async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow<TweetCore>[]> {
+    return this.walk(this.stmts.likedTweetCores, userId, page).map((r) => ({
+      like: likeOfValues(r),
+      tweet: r[6] === null ? null : tweetCoreFromValues(r, 6),
+      author: r[3] === null ? null : accountFlagsFromValues(r, 3),
+    }));
+  }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return this.walk(this.stmts.ofTweet, tweetId, page).map(likeOfValues);
+  }
+  async likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]> {
+    return this.walk(this.stmts.likingUserCores, tweetId, page).map((r) => ({
+      like: likeOfValues(r),
+      user: r[3] === null ? null : userCoreFromValues(r, 3),
+    }));
+  }
+  async likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]> {
+    return this.walk(this.stmts.likingUsers, tweetId, page).map((r) => ({
+      like: likeOfValues(r),
+      user: r[3] === null ? null : userFromValues(r.slice(3)),
+    }));
   }
   async likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null> {
     const r = this.stmts.atRank.get(tweetId, rank) as any;

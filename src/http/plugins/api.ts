@@ -15,7 +15,7 @@ import { apiHandler } from './api/handler.ts';
 import { decorateFaults, faultInjection } from './api/faults.ts';
 import { decorateLimits, rateLimiting } from './api/limits.ts';
 
-/** `reused`: whether a data version covers every writer (versioned()), so that answers may be cached. */
+/** `reused`: whether answers may be cached: a data version covers every writer (versioned()) and the response cache is on. */
 export const apiRoutes: FastifyPluginAsync<{ services: Services; routes: readonly ApiRoute[]; reused: boolean }> = async (app, { services, routes, reused }) => {
   const cache = reused ? new ResponseCache<Answer>(services.config.responseCacheBytes) : null;
   if (cache) services.metrics.watchCache(cache);

@@ -14,11 +14,11 @@ export type VersionReader = (world: World) => Promise<RequestVersions>;
 
 /**
  * Whether a data version covers every writer: a counter all instances share (Redis), or the store itself noticing
- * other processes' writes (SQLite's data_version). Only then are responses and credential lookups reused; PostgreSQL
+ * other processes' writes (SQLite's data_version). Only then are credential and Project lookups remembered (exactly:
+ * under the version, whatever LIKES_API_CACHE says) and, with the response cache on, responses reused; PostgreSQL
  * with in-memory shared state (where another process could write unseen) reads everything afresh.
  */
 export async function versioned(services: Services): Promise<boolean> {
-  if (!services.config.responseCache) return false;
   return services.shared.changes.shared || (await services.store.foreignWriteToken()) !== null;
 }
 
