@@ -11,11 +11,10 @@ import { createDeveloper } from '../../src/auth/developers.ts';
 import { oauth1BaseString, parseOAuthAuthorization, percentEncode } from '../../src/auth/oauth1.ts';
 import type { InspectedRequest } from '../../src/domain/sandboxes/inspection.ts';
 import { sdkSettings } from '../support/clients.ts';
+import { csrfOf, portalRequest, signedIn as portalSignedIn, type PortalBrowser } from '../support/portalClient.ts';
 import { serverForSuite } from '../support/harness.ts';
 
-interface Browser {
-  cookies: Map<string, string>;
-}
+type Browser = PortalBrowser;
 
 const unescape = (s: string): string =>
   s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!);
@@ -32,31 +31,8 @@ describe('portal request inspector', () => {
     otherAppId = (await server.services.credentials.createApp('Other App', project.id, 'read', {}, 'web')).app.id;
   });
 
-  async function request(browser: Browser, method: 'GET' | 'POST', path: string, form?: Record<string, string>) {
-    const res = await fetch(server.baseUrl + path, {
-      method,
-      redirect: 'manual',
-      headers: {
-        ...(browser.cookies.size ? { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [name, ...value] = c.split(';')[0].split('=');
-      if (value.join('=') === '') browser.cookies.delete(name);
-      else browser.cookies.set(name, value.join('='));
-    }
-    return { status: res.status, body: await res.text(), headers: res.headers };
-  }
-
-  async function signedIn(username: string, password: string): Promise<Browser> {
-    const browser: Browser = { cookies: new Map() };
-    const page = await request(browser, 'GET', '/portal');
-    const csrf = /name="csrf" value="([^"]*)"/.exec(page.body)![1];
-    assert.equal((await request(browser, 'POST', '/portal/signin', { csrf, username, password })).status, 303);
-    return browser;
-  }
+  const request = (browser: Browser, method: 'GET' | 'POST', path: string, form?: Record<string, string>) => portalRequest(server.baseUrl, browser, method, path, form);
+  const signedIn = (username: string, password: string): Promise<Browser> => portalSignedIn(server.baseUrl, username, password);
   const demoDeveloper = () => signedIn(server.creds.developer!.username, server.creds.developer!.password);
 
   /** Waits until the journal holds the request (it is written once the answer has gone out). */

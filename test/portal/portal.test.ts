@@ -5,45 +5,15 @@ import { after, before, describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { createDeveloper } from '../../src/auth/developers.ts';
 import { oauth1BaseString, oauth1HmacSha1, percentEncode } from '../../src/auth/oauth1.ts';
+import { csrfOf, newBrowser, portalRequest, signIn as portalSignIn, type PortalBrowser } from '../support/portalClient.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 
-interface Browser {
-  cookies: Map<string, string>;
-}
+type Browser = PortalBrowser;
 
-const newBrowser = (): Browser => ({ cookies: new Map() });
-
-async function request(server: TestServer, browser: Browser, method: 'GET' | 'POST', path: string, form?: Record<string, string>, headers: Record<string, string> = {}) {
-  const res = await fetch(server.baseUrl + path, {
-    method,
-    redirect: 'manual',
-    headers: {
-      ...(browser.cookies.size ? { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
-      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      ...headers,
-    },
-    body: form ? new URLSearchParams(form).toString() : undefined,
-  });
-  const setCookies = res.headers.getSetCookie();
-  for (const c of setCookies) {
-    const [pair] = c.split(';');
-    const [name, ...value] = pair.split('=');
-    if (value.join('=') === '') browser.cookies.delete(name);
-    else browser.cookies.set(name, value.join('='));
-  }
-  return { status: res.status, body: await res.text(), headers: res.headers, setCookies };
-}
-
-const csrfOf = (body: string): string => {
-  const m = /name="csrf" value="([^"]*)"/.exec(body);
-  assert.ok(m, 'the form carries a CSRF token');
-  return m[1];
-};
-
-async function signIn(server: TestServer, browser: Browser, username: string, password: string, headers: Record<string, string> = {}) {
-  const page = await request(server, browser, 'GET', '/portal');
-  return request(server, browser, 'POST', '/portal/signin', { csrf: csrfOf(page.body), username, password }, headers);
-}
+const request = (server: TestServer, browser: Browser, method: 'GET' | 'POST', path: string, form?: Record<string, string>, headers: Record<string, string> = {}) =>
+  portalRequest(server.baseUrl, browser, method, path, form, headers);
+const signIn = (server: TestServer, browser: Browser, username: string, password: string, headers: Record<string, string> = {}) =>
+  portalSignIn(server.baseUrl, browser, username, password, headers);
 
 describe('developer portal', () => {
   let server: TestServer;

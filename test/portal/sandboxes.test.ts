@@ -11,52 +11,16 @@ import { createDeveloper } from '../../src/auth/developers.ts';
 import type { DemoCredentials } from '../../src/demo/demoCredentials.ts';
 import { bearerClient } from '../support/clients.ts';
 import { ManualClock } from '../support/clock.ts';
+import { csrfOf, newBrowser, portalRequest, unescapeHtml, type PortalAnswer as Answer, type PortalBrowser } from '../support/portalClient.ts';
 import { serverForSuite, startTestServer, type TestServer } from '../support/harness.ts';
 import { memoryStore } from '../support/memoryStore.ts';
 
 type Json = Record<string, any>;
 
-interface Browser {
-  cookies: Map<string, string>;
-}
-const newBrowser = (): Browser => ({ cookies: new Map() });
+type Browser = PortalBrowser;
 
-interface Answer {
-  status: number;
-  body: string;
-  headers: Headers;
-  location: string | null;
-  setCookies: string[];
-}
-
-async function request(server: TestServer, browser: Browser, method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Answer> {
-  const res = await fetch(server.baseUrl + path, {
-    method,
-    redirect: 'manual',
-    headers: {
-      ...(browser.cookies.size ? { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
-      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-    },
-    body: form ? new URLSearchParams(form).toString() : undefined,
-  });
-  const setCookies = res.headers.getSetCookie();
-  for (const c of setCookies) {
-    const [pair] = c.split(';');
-    const [name, ...value] = pair.split('=');
-    if (value.join('=') === '') browser.cookies.delete(name);
-    else browser.cookies.set(name, value.join('='));
-  }
-  return { status: res.status, body: await res.text(), headers: res.headers, location: res.headers.get('location'), setCookies };
-}
-
-const csrfOf = (body: string): string => {
-  const m = /name="csrf" value="([^"]*)"/.exec(body);
-  assert.ok(m, 'the page has a form with a CSRF token');
-  return m[1];
-};
-
-const unescapeHtml = (text: string): string =>
-  text.replace(/&(quot|amp|lt|gt|#39);/g, (_m, e: string) => ({ quot: '"', amp: '&', lt: '<', gt: '>', '#39': "'" })[e]!);
+const request = (server: TestServer, browser: Browser, method: 'GET' | 'POST', path: string, form?: Record<string, string>) =>
+  portalRequest(server.baseUrl, browser, method, path, form);
 
 /** The credentials document in the page's read-only textarea, as a person copying it gets it. */
 function credentialsOnPage(body: string): DemoCredentials {

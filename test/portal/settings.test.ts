@@ -9,11 +9,10 @@ import { before, describe, it } from 'node:test';
 import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import { createDeveloper, linkDeveloperUser } from '../../src/auth/developers.ts';
 import { sdkSettings } from '../support/clients.ts';
+import { csrfOf, portalRequest, signedIn as portalSignedIn, type PortalBrowser } from '../support/portalClient.ts';
 import { serverForSuite } from '../support/harness.ts';
 
-interface Browser {
-  cookies: Map<string, string>;
-}
+type Browser = PortalBrowser;
 
 describe('portal: App settings and the developer\'s own Access Token', () => {
   const server = serverForSuite();
@@ -27,36 +26,8 @@ describe('portal: App settings and the developer\'s own Access Token', () => {
     unlinked = { id: lonely.developer.id, username: lonely.developer.username, password: lonely.password };
   });
 
-  async function request(browser: Browser, method: 'GET' | 'POST', path: string, form?: Record<string, string>) {
-    const res = await fetch(server.baseUrl + path, {
-      method,
-      redirect: 'manual',
-      headers: {
-        ...(browser.cookies.size ? { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [name, ...value] = c.split(';')[0].split('=');
-      if (value.join('=') === '') browser.cookies.delete(name);
-      else browser.cookies.set(name, value.join('='));
-    }
-    return { status: res.status, body: await res.text(), headers: res.headers };
-  }
-
-  const csrfOf = (body: string): string => {
-    const m = /name="csrf" value="([^"]*)"/.exec(body);
-    assert.ok(m, 'the page has a form with a CSRF token');
-    return m[1];
-  };
-
-  async function signedIn(username: string, password: string): Promise<Browser> {
-    const browser: Browser = { cookies: new Map() };
-    const page = await request(browser, 'GET', '/portal');
-    assert.equal((await request(browser, 'POST', '/portal/signin', { csrf: csrfOf(page.body), username, password })).status, 303);
-    return browser;
-  }
+  const request = (browser: Browser, method: 'GET' | 'POST', path: string, form?: Record<string, string>) => portalRequest(server.baseUrl, browser, method, path, form);
+  const signedIn = (username: string, password: string): Promise<Browser> => portalSignedIn(server.baseUrl, username, password);
   const demoDeveloper = () => signedIn(server.creds.developer!.username, server.creds.developer!.password);
 
   const keysOf = (body: string): Map<string, string> => {

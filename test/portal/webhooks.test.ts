@@ -9,49 +9,17 @@ import { after, before, describe, it } from 'node:test';
 import { createDeveloper } from '../../src/auth/developers.ts';
 import { formMinute } from '../../src/domain/portal/webhookConsole.ts';
 import { bearerCall, type JsonAnswer } from '../support/bearerCall.ts';
+import { csrfOf, portalRequest, signedIn as portalSignedIn, unescapeHtml, type PortalBrowser } from '../support/portalClient.ts';
 import { serverForSuite, type TestServer } from '../support/harness.ts';
 import { WebhookReceiver, type Delivery } from '../support/webhookReceiver.ts';
 
-interface Browser {
-  cookies: Map<string, string>;
-}
+type Browser = PortalBrowser;
 
 const MINUTE = 60_000;
 
-async function request(server: TestServer, browser: Browser, method: 'GET' | 'POST', path: string, form?: Record<string, string>) {
-  const res = await fetch(server.baseUrl + path, {
-    method,
-    redirect: 'manual',
-    headers: {
-      ...(browser.cookies.size ? { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
-      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-    },
-    body: form ? new URLSearchParams(form).toString() : undefined,
-  });
-  for (const c of res.headers.getSetCookie()) {
-    const [name, ...value] = c.split(';')[0].split('=');
-    if (value.join('=') === '') browser.cookies.delete(name);
-    else browser.cookies.set(name, value.join('='));
-  }
-  return { status: res.status, body: await res.text(), location: res.headers.get('location') };
-}
-
-const csrfOf = (body: string): string => {
-  const m = /name="csrf" value="([^"]*)"/.exec(body);
-  assert.ok(m, 'the page has a form with a CSRF token');
-  return m[1];
-};
-
-async function signedIn(server: TestServer, username: string, password: string): Promise<Browser> {
-  const browser: Browser = { cookies: new Map() };
-  const page = await request(server, browser, 'GET', '/portal');
-  const res = await request(server, browser, 'POST', '/portal/signin', { csrf: csrfOf(page.body), username, password });
-  assert.equal(res.status, 303, 'signed in');
-  return browser;
-}
-
-const unescapeHtml = (text: string): string =>
-  text.replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!);
+const request = (server: TestServer, browser: Browser, method: 'GET' | 'POST', path: string, form?: Record<string, string>) =>
+  portalRequest(server.baseUrl, browser, method, path, form);
+const signedIn = (server: TestServer, username: string, password: string): Promise<Browser> => portalSignedIn(server.baseUrl, username, password);
 
 /** The log's entries (newest first): each <li> of the delivery log, with its payload parsed. */
 function logEntries(body: string): { html: string; payload: unknown; bytes: number | null }[] {
