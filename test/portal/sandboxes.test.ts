@@ -427,7 +427,7 @@ describe('the sandbox pages', () => {
     assert.equal(alertOf(missing.body), 'There is no snapshot never-taken of this world.');
   });
 
-  it('resets a sandbox to its seed: its data, clock and faults as made; the default world without a seed says so (409)', async () => {
+  it('resets a sandbox to its seed: its data, clock and faults as made; the default world asks to be sure, and without a seed says so (409)', async () => {
     const { id, path, page } = await createSandbox();
     const creds = credentialsOnPage(page.body);
     const { me, client, likedIds } = likerOf(creds);
@@ -445,7 +445,12 @@ describe('the sandbox pages', () => {
     assert.equal(await clockOf(id), clock.now());
     assert.deepEqual(await likedIds(), seeded);
 
-    const refused = await post('/portal/sandboxes/default', '/portal/sandboxes/default/reset');
+    // The default world asks to be sure first (a 400 naming the box to tick), then says it has no seed.
+    const unconfirmed = await post('/portal/sandboxes/default', '/portal/sandboxes/default/reset');
+    assert.equal(unconfirmed.status, 400);
+    assert.match(unconfirmed.body, /id="reset-confirm-error">Tick the box to reset the default world/);
+    assert.match(unconfirmed.body, /<input type="checkbox" id="reset-confirm" name="confirm" value="yes" aria-invalid="true"/);
+    const refused = await post('/portal/sandboxes/default', '/portal/sandboxes/default/reset', { confirm: 'yes' });
     assert.equal(refused.status, 409);
     assert.match(alertOf(refused.body), /^The default world has no seed to go back to/);
   });

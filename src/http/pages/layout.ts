@@ -73,6 +73,9 @@ th,td{text-align:left;padding:8px 6px;border-bottom:1px solid #eff3f4;vertical-a
 td code{font-size:12px;word-break:break-all}
 .bar{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:10px;margin:0 0 18px}
 h2{font-size:18px;margin:22px 0 8px}
+div.check{display:flex;gap:8px;align-items:flex-start;margin:10px 0 0}
+div.check input{margin-top:4px;flex:none}
+div.check label{margin:0;font-weight:400}
 section.aside{border-top:1px solid #eff3f4;margin-top:26px}
 nav.portal{display:flex;flex-wrap:wrap;gap:6px 16px;font-size:14px;margin:0 0 14px}
 svg.chart{display:block;width:100%;height:auto;max-width:640px;margin:0 0 14px}

@@ -158,7 +158,11 @@ export const sandboxRoutes: FastifyPluginAsync<{ kit: PortalKit }> = async (app,
     return pageOf(world, `done=restored&name=${name}`);
   }));
 
-  app.post('/portal/sandboxes/:id/reset', worldAction('The world was not reset', async (world) => {
+  app.post('/portal/sandboxes/:id/reset', worldAction('The world was not reset', async (world, fields) => {
+    // The default world holds everyone's Projects, Apps and developer accounts: resetting it asks to be sure.
+    if (world.id === DEFAULT_SANDBOX && fields.get('confirm') !== 'yes') {
+      throw new FormProblem({ confirm: 'Tick the box to reset the default world: everything made since its seed is lost.' });
+    }
     if (!(await worlds.reset(world))) {
       throw new ActionRefused(409, `${world.id === DEFAULT_SANDBOX ? 'The default world' : `Sandbox ${world.id}`} has no seed to go back to: only sandboxes made here, and a default world seeded with the demo by likes-api serve, have one.`);
     }

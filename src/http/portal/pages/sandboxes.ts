@@ -276,9 +276,13 @@ ${fieldError('snapshot-name', problems, 'name')}
 
 <section aria-labelledby="reset-delete">
 <h2 id="reset-delete">${summary.default ? 'Reset' : 'Reset or delete'}</h2>
+${summaryOf({ confirm: 'reset-confirm' })}
 <form method="post" action="${base}/reset">
 ${csrfField}
 <p class="muted">Reset puts ${worldName(summary)} back as it was made: its data and credentials as seeded, its clock, faults, rate-limit windows, usage and request log cleared${summary.default ? ' (the default world keeps its rate-limit windows and monthly usage)' : ''}. Snapshots stay.</p>
+${summary.default ? html`<div class="check"><input type="checkbox" id="reset-confirm" name="confirm" value="yes"${problems.confirm ? html` aria-invalid="true" aria-describedby="reset-confirm-error"` : ''}>
+<label for="reset-confirm">I understand: every Project, App, developer account, token and like made since the seed is lost</label></div>
+${fieldError('reset-confirm', problems, 'confirm')}` : ''}
 <div class="actions"><button type="submit" class="secondary">Reset ${summary.default ? 'the default world' : summary.id} to its seed</button></div>
 </form>
 ${summary.default ? html`<p class="muted">The default world is the store itself: it cannot be deleted.</p>` : html`
