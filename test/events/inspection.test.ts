@@ -55,6 +55,9 @@ describe('a sandbox inspects its deliveries', () => {
     const attempts = [...w.deliveries].reverse().map((d: Json) => [d.kind, d.attempt, d.status]);
     assert.deepEqual(attempts, [['event', 1, 503], ['event', 2, 200], ['event', 1, 200]]);
     for (const d of w.deliveries) assert.ok(d.latency_ms >= 0 && typeof d.at === 'string');
+    // Each attempt carries the body it posted, byte for byte what the receiver got (the retry the same body again).
+    const bodies = [...w.deliveries].reverse().map((d: Json) => d.body);
+    assert.deepEqual(bodies, [receiver.deliveries[0].raw, receiver.received[0].raw, receiver.received[1].raw]);
 
     const usage = await call('GET', `/__admin/sandboxes/${sandbox.id}/usage`, server.creds.adminToken!);
     const row = usage.json.data.find((r: Json) => r.app_id === creds.app.id);

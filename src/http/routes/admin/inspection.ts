@@ -1,6 +1,6 @@
 // What a sandbox saw and what it would cost: GET …/requests (the inspector: latest requests, newest first, with
-// why credentials were refused), GET …/webhooks (each webhook with its latest deliveries: status, attempt, latency)
-// and GET …/usage (requests, resources and X's price per App and UTC day).
+// why credentials were refused), GET …/webhooks (each webhook with its latest deliveries: status, attempt, latency,
+// the body posted) and GET …/usage (requests, resources and X's price per App and UTC day).
 import type { FastifyPluginAsync } from 'fastify';
 import { estimateLedger } from '../../../domain/sandboxes/costs.ts';
 import type { DeliveryRecord } from '../../../domain/events/records.ts';
@@ -21,10 +21,10 @@ function limitOf(raw: string | undefined, max: number): number {
   return limit;
 }
 
-/** One attempt as the inspector shows it (times as ISO instants of the world's clock). */
+/** One attempt as the inspector shows it (times as ISO instants of the world's clock; `body`: the JSON text posted). */
 const deliveryJson = (d: DeliveryRecord) => ({
   kind: d.kind, event_seq: d.eventSeq, subscription_id: d.subscriptionId, attempt: d.attempt, status: d.status,
-  error: d.error, latency_ms: d.latencyMs, at: new Date(d.at).toISOString(),
+  error: d.error, latency_ms: d.latencyMs, at: new Date(d.at).toISOString(), body: d.body,
 });
 
 export const inspectionRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
