@@ -17,7 +17,8 @@ export function capUseText(cap: CapUse): string {
   return `${count(cap.used)} of ${count(cap.cap)} Tweets this month (${percent > 0 && percent < 0.01 ? 'under 0.01' : percent.toFixed(percent < 1 ? 2 : 0)}%), resets in ${cap.resetsInDays} day${cap.resetsInDays === 1 ? '' : 's'}`;
 }
 
-const compact = new Intl.NumberFormat('en-US', { notation: 'compact' });
+/** Made on first use: building it costs milliseconds at start-up, and most processes never show a usage page. */
+let compact: Intl.NumberFormat | null = null;
 
 /**
  * The chart in two sizes, each shown by CSS at its widths (layout.ts): an SVG scales its text with it, so the 640-unit
@@ -26,7 +27,7 @@ const compact = new Intl.NumberFormat('en-US', { notation: 'compact' });
  */
 const CHART_SIZES = {
   wide: { width: 640, height: 220, side: 8, valueFont: 13, dayFont: 12, value: count },
-  narrow: { width: 250, height: 180, side: 4, valueFont: 12, dayFont: 11, value: (n: number) => compact.format(n) },
+  narrow: { width: 250, height: 180, side: 4, valueFont: 12, dayFont: 11, value: (n: number) => (compact ??= new Intl.NumberFormat('en-US', { notation: 'compact' })).format(n) },
 } as const;
 
 /** Bars of requests per UTC day, server-rendered: no script, no external resource; named for assistive technology. */
