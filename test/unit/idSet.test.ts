@@ -1,0 +1,62 @@
+// The usage ledger's compact id set (src/adapters/memory/memoryUsageLedger.ts): exactly a Set<string> for any string,
+// whether it is stored as two numbers (canonical decimal ids of up to 19 digits) or kept as text (everything else).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { IdSet } from '../../src/adapters/memory/memoryUsageLedger.ts';
+
+/** A small deterministic generator (xorshift32). */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x100000000;
+  };
+}
+
+const EDGES = [
+  '0', '00', '01', '1', '9', '', 'abc', '12a', '-1', ' 1', '1.5', '123456789', '1000000000', '999999999', '1000000001',
+  '1234567890123456789', '9999999999999999999', '99999999999999999999', '18446744073709551615', '1000000000000000000',
+  '0000000001', '٣',
+];
+
+describe('IdSet', () => {
+  it('answers like a Set<string> for ids, edge cases and look-alikes', () => {
+    const r = rng(13);
+    const id = (): string => {
+      if (r() < 0.05) return EDGES[Math.floor(r() * EDGES.length)];
+      const len = 1 + Math.floor(r() * 19);
+      let s = String(1 + Math.floor(r() * 9));
+      for (let i = 1; i < len; i++) s += String(Math.floor(r() * 10));
+      return s;
+    };
+    const ours = new IdSet();
+    const expected = new Set<string>();
+    const seen: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      const x = seen.length && r() < 0.3 ? seen[Math.floor(r() * seen.length)] : id();
+      assert.equal(ours.has(x), expected.has(x), x);
+      if (r() < 0.7) {
+        ours.add(x);
+        expected.add(x);
+        seen.push(x);
+      }
+      assert.equal(ours.size, expected.size);
+    }
+    for (const x of expected) assert.ok(ours.has(x), x);
+    for (const x of EDGES) assert.equal(ours.has(x), expected.has(x), x);
+  });
+
+  it('keeps ids that differ only in where their digits split apart', () => {
+    const s = new IdSet();
+    s.add('1000000000'); // 1 and 000000000
+    assert.equal(s.has('1'), false);
+    assert.equal(s.has('100000000'), false);
+    assert.equal(s.has('01000000000'), false);
+    s.add('1');
+    s.add('1');
+    assert.equal(s.size, 2);
+    assert.ok(s.has('1') && s.has('1000000000'));
+  });
+});
