@@ -16,7 +16,9 @@ export function splitUrl(req: FastifyRequest): { rawPath: string; rawQuery: stri
 
 /** The scheme the client used: the first X-Forwarded-Proto entry (set by a TLS-terminating proxy), else http. */
 export function schemeOf(req: FastifyRequest): string {
-  return String(req.headers['x-forwarded-proto'] ?? 'http').split(',')[0].trim() || 'http';
+  const forwarded = req.headers['x-forwarded-proto'];
+  if (forwarded === undefined) return 'http';
+  return String(forwarded).split(',')[0].trim() || 'http';
 }
 
 /** The values of the request's cookies named `name`, in the order sent (a browser may send two of one name). */
@@ -44,16 +46,40 @@ export function clientAddress(req: FastifyRequest, trustProxy: boolean): string 
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
-/** What authentication reads from a request (src/auth knows no HTTP framework); `params` as the caller collected them. */
-export function authRequest(req: FastifyRequest, config: Pick<Config, 'host' | 'port'>, params: readonly [string, string][]): AuthRequest {
-  return {
-    method: req.method,
-    authorization: req.headers.authorization,
-    scheme: schemeOf(req),
-    host: requestHost(req, config),
-    rawPath: splitUrl(req).rawPath,
-    params,
-  };
+/**
+ * What authentication reads from a request (src/auth knows no HTTP framework); `params` as the caller collected them,
+ * or how to collect them: then they are collected once, when first read (a Bearer token never reads them).
+ */
+export function authRequest(
+  req: FastifyRequest,
+  config: Pick<Config, 'host' | 'port'>,
+  params: readonly [string, string][] | (() => readonly [string, string][]),
+): AuthRequest {
+  const method = req.method;
+  const authorization = req.headers.authorization;
+  const scheme = schemeOf(req);
+  const host = requestHost(req, config);
+  const rawPath = splitUrl(req).rawPath;
+  if (typeof params !== 'function') return { method, authorization, scheme, host, rawPath, params };
+  return new ParamsOnRead(method, authorization, scheme, host, rawPath, params);
+}
+
+/** An AuthRequest whose parameters are collected when first read (a class: a getter on an object literal is slow). */
+class ParamsOnRead implements AuthRequest {
+  private collected: readonly [string, string][] | null = null;
+
+  constructor(
+    readonly method: string,
+    readonly authorization: string | undefined,
+    readonly scheme: string,
+    readonly host: string,
+    readonly rawPath: string,
+    private readonly collect: () => readonly [string, string][],
+  ) {}
+
+  get params(): readonly [string, string][] {
+    return (this.collected ??= this.collect());
+  }
 }
 
 export const isFormBody = (req: FastifyRequest): boolean =>

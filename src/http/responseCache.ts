@@ -39,6 +39,11 @@ export class ResponseCache<A extends Cached = Cached> {
     return entry.answer;
   }
 
+  /** Whether `get` would answer now; counts nothing and leaves the entry where it is. */
+  has(key: string, version: string): boolean {
+    return this.entries.get(key)?.version === version;
+  }
+
   set(key: string, version: string, answer: A): void {
     const old = this.entries.get(key);
     if (old) this.delete(key, old);

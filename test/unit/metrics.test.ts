@@ -3,7 +3,8 @@
 // own instruments.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Metrics } from '../../src/metrics.ts';
+import { Histogram, Registry } from 'prom-client';
+import { LabelledHistogram, Metrics } from '../../src/metrics.ts';
 
 describe('Metrics', () => {
   it('collects the default process metrics once, on no instance registry, and shows them in every scrape', async () => {
@@ -23,5 +24,27 @@ describe('Metrics', () => {
     // The instruments stay each instance's own.
     assert.match(textA, /^likes_api_http_requests_total\{method="GET",route="\/2\/tweets",status="200"\} 1$/m);
     assert.doesNotMatch(textB, /route="\/2\/tweets"/);
+  });
+
+  it("exposes a LabelledHistogram exactly as prom-client's Histogram, empty and with observations on and past the bounds", async () => {
+    const bounds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+    const theirs = new Registry();
+    const ours = new Registry();
+    const help = 'Calls "quoted" \\ and escaped';
+    const reference = new Histogram({ name: 'x_duration_seconds', help, labelNames: ['dependency', 'operation', 'outcome'], buckets: bounds, registers: [theirs] });
+    const fast = new LabelledHistogram('x_duration_seconds', help, bounds, ours);
+    const scrape = (r: Registry) => Registry.merge([r]).metrics();
+    assert.equal(await scrape(ours), await scrape(theirs));
+    const series = new Map<string, ReturnType<LabelledHistogram['child']>>();
+    const values = [0, 0.0005, 0.001, 7, 0.3, 0.00731, 1e-7, 5, 2.6];
+    for (let i = 0; i < 600; i++) {
+      const labels = { dependency: ['sqlite', 'memory'][i % 2], operation: ['a', 'b"\\\n', 'c'][i % 3], outcome: i % 5 === 0 ? 'error' : 'ok' };
+      const value = values[i % values.length];
+      reference.observe(labels, value);
+      const key = JSON.stringify(labels);
+      if (!series.has(key)) series.set(key, fast.child(labels));
+      series.get(key)!.observe(value);
+    }
+    assert.equal(await scrape(ours), await scrape(theirs));
   });
 });

@@ -23,8 +23,9 @@ export const userIdOf = (principal: Principal): string | null => (principal.kind
 export function authentication(services: Services) {
   const { config } = services;
   return async function authenticate(req: FastifyRequest): Promise<void> {
-    // A malformed query or form body carries no parameters here: validation refuses a malformed query later.
-    const params = [...(queryPairs(req) ?? []), ...(formPairs(req) ?? [])];
+    // A malformed query or form body carries no parameters here: validation refuses a malformed query later. Read
+    // only if asked for (an OAuth 1.0a signature covers them; a Bearer token does not).
+    const params = () => [...(queryPairs(req) ?? []), ...(formPairs(req) ?? [])];
     req.principal = await req.world.authenticator.authenticate(authRequest(req, config, params), req.versions?.credentials ?? null);
   };
 }

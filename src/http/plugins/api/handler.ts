@@ -21,7 +21,12 @@ export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null,
     const now = req.now;
     const { rawQuery } = splitUrl(req);
     const path = req.params as Record<string, string>;
-    const handle = route.validate(path, rawQuery);
+    const userId = userIdOf(principal);
+    const version = req.versions;
+    // The key is everything validation reads (route, path, query as sent) and more: an entry under it was validated
+    // when it was built, so a request that will be answered from the cache is not parsed again.
+    const key = cache && version ? responseKey(world.id, route, path, rawQuery, userId, policy) : null;
+    const handle = key !== null && cache!.has(key, version!.data) ? null : route.validate(path, rawQuery);
     if (route.countsTweets) {
       const capped = await world.usage.capRefusal(project, now);
       if (capped) {
@@ -29,20 +34,17 @@ export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null,
         throw capped;
       }
     }
-    const userId = userIdOf(principal);
-    const ctx: RequestContext = { world, principal, project, policy, userId, rawBody: bodyText(req), contentType: req.headers['content-type'], now };
-    const version = req.versions;
     let answer: Answer | undefined;
-    if (cache && version) {
+    if (key !== null) {
       // The version was read before the answer is built: a write landing meanwhile leaves the entry stale, never wrong.
-      const key = responseKey(world.id, route, path, rawQuery, userId, policy);
-      answer = cache.get(key, version.data);
+      answer = cache!.get(key, version!.data);
       if (!answer) {
-        answer = serialised(route, await handle(ctx));
-        cache.set(key, version.data, answer);
+        const ctx = context(req, userId);
+        answer = serialised(route, await (handle ?? route.validate(path, rawQuery))(ctx));
+        cache!.set(key, version!.data, answer);
       }
     } else {
-      const result = await handle(ctx);
+      const result = await handle!(context(req, userId));
       if (result.stream) {
         await streamAnswer(req, reply, streams, result.stream);
         return reply;
@@ -54,6 +56,17 @@ export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null,
     return reply.code(200).header('content-type', JSON_TYPE).send(answer.body);
   };
 }
+
+const context = (req: FastifyRequest, userId: string | null): RequestContext => ({
+  world: req.world,
+  principal: req.principal!,
+  project: req.project!,
+  policy: req.policy!,
+  userId,
+  rawBody: bodyText(req),
+  contentType: req.headers['content-type'],
+  now: req.now,
+});
 
 /**
  * What X would bill for a successful request, in the world's ledger (GET /__admin/sandboxes/{id}/usage). Only the
