@@ -24,7 +24,8 @@ import { portalSignInPage } from './pages/signIn.ts';
 export const SESSION_COOKIE = 'likes_portal';
 export const SIGNIN_COOKIE = 'likes_portal_signin';
 const SIGNIN_TOKEN = /^[A-Za-z0-9_-]{43}$/;
-const ID = /^[0-9]{1,19}$/;
+/** An id as the portal's paths and notices carry it: 1 to 19 digits. */
+export const ID = /^[0-9]{1,19}$/;
 
 /** A session with a developer signed in. */
 export type DeveloperSession = CurrentSession & { developer: DeveloperRecord };

@@ -10,12 +10,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DeveloperConsole, FormProblem, type OwnedApp } from '../../domain/portal/console.ts';
 import { replayMinute, WebhookConsole } from '../../domain/portal/webhookConsole.ts';
-import type { DeveloperSession, PortalKit } from './portalKit.ts';
+import { ID, type DeveloperSession, type PortalKit } from './portalKit.ts';
 import {
   portalWebhookPage, portalWebhooksPage, registeredNotice, replayNotice, revalidationFailure, validatedNotice, type WebhooksPageOptions,
 } from './pages/webhooks.ts';
-
-const ID = /^[0-9]{1,19}$/;
 
 /** A refusal of the App itself (X would not take its calls) is a 403; anything else wrong with a form, a 400. */
 const statusOf = (problem: FormProblem): number => (problem.problems.app ? 403 : 400);
