@@ -86,6 +86,16 @@ const walk = (
 export type Walk = ReturnType<typeof walk>;
 
 /** Every statement of PostgresStore, by what it does. */
+/** A page of likes with each Tweet's `columns` and its author's visibility flags (liked_tweets), full or narrow. */
+const likedTweetsSelect = (columns: readonly string[]): string =>
+  `SELECT l.user_id, l.tweet_id, l.liked_at, u.id AS author_id_seen, u.protected AS author_protected,
+      u.suspended AS author_suspended, ${columns.map((c) => `t.${c}`).join(', ')}
+      FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`;
+/** A page of likes with each liker's `columns` (liking_users), full or narrow. */
+const likingUsersSelect = (columns: readonly string[]): string =>
+  `SELECT l.user_id, l.tweet_id, l.liked_at, ${columns.map((c) => `u.${c}`).join(', ')}
+      FROM likes l LEFT JOIN users u ON u.id = l.user_id`;
+
 export const S = {
   begin: { name: 'likes_begin', text: 'BEGIN' },
   commit: { name: 'likes_commit', text: 'COMMIT' },
@@ -119,38 +129,12 @@ export const S = {
   polls: byKeys('likes_polls_by_ids', 'polls', POLL_COLUMNS, 'id'),
   places: byKeys('likes_places_by_ids', 'places', PLACE_COLUMNS, 'id'),
   byUser: walk('user_id', 'tweet_id'),
-  likedTweets: walk(
-    'user_id',
-    'tweet_id',
-    `SELECT l.user_id, l.tweet_id, l.liked_at, u.id AS author_id_seen, u.protected AS author_protected,
-      u.suspended AS author_suspended, ${TWEET_COLUMNS.map((c) => `t.${c}`).join(', ')}
-      FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
-    'likes_liked_tweets',
-  ),
+  likedTweets: walk('user_id', 'tweet_id', likedTweetsSelect(TWEET_COLUMNS), 'likes_liked_tweets'),
   // Default fields: each Tweet's core only.
-  likedTweetCores: walk(
-    'user_id',
-    'tweet_id',
-    `SELECT l.user_id, l.tweet_id, l.liked_at, u.id AS author_id_seen, u.protected AS author_protected,
-      u.suspended AS author_suspended, ${TWEET_CORE_COLUMNS.map((c) => `t.${c}`).join(', ')}
-      FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
-    'likes_liked_tweet_cores',
-  ),
+  likedTweetCores: walk('user_id', 'tweet_id', likedTweetsSelect(TWEET_CORE_COLUMNS), 'likes_liked_tweet_cores'),
   ofTweet: walk('tweet_id', 'user_id'),
-  likingUsers: walk(
-    'tweet_id',
-    'user_id',
-    `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}
-      FROM likes l LEFT JOIN users u ON u.id = l.user_id`,
-    'likes_liking_users',
-  ),
-  likingUserCores: walk(
-    'tweet_id',
-    'user_id',
-    `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_CORE_COLUMNS.map((c) => `u.${c}`).join(', ')}
-      FROM likes l LEFT JOIN users u ON u.id = l.user_id`,
-    'likes_liking_user_cores',
-  ),
+  likingUsers: walk('tweet_id', 'user_id', likingUsersSelect(USER_COLUMNS), 'likes_liking_users'),
+  likingUserCores: walk('tweet_id', 'user_id', likingUsersSelect(USER_CORE_COLUMNS), 'likes_liking_user_cores'),
   accountFlags: { name: 'likes_account_flags', text: 'SELECT id, protected, suspended FROM users WHERE id = $1' },
   tweetCoreWithAuthor: {
     name: 'likes_tweet_core_with_author',

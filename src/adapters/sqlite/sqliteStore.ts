@@ -49,6 +49,14 @@ interface PendingWrite {
 }
 
 /** The embedded store: one SQLite file in WAL mode, every statement prepared once. */
+/** A page of likes with each Tweet's `columns` and its author's visibility flags (liked_tweets), full or narrow. */
+const likedTweetsSelect = (columns: readonly string[]): string =>
+  `SELECT l.user_id, l.tweet_id, l.liked_at, u.id, u.protected, u.suspended, ${columns.map((c) => `t.${c}`).join(', ')}
+   FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`;
+/** A page of likes with each liker's `columns` (liking_users), full or narrow. */
+const likingUsersSelect = (columns: readonly string[]): string =>
+  `SELECT l.user_id, l.tweet_id, l.liked_at, ${columns.map((c) => `u.${c}`).join(', ')} FROM likes l LEFT JOIN users u ON u.id = l.user_id`;
+
 export class SqliteStore extends MetaSettings implements LikesStore {
   readonly kind = 'sqlite';
   readonly localDir: string | null;
@@ -155,31 +163,13 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       polls: byJsonIds('polls', POLL_COLUMNS, 'id'),
       places: byJsonIds('places', PLACE_COLUMNS, 'id'),
       byUser: walk('user_id', 'tweet_id'),
-      likedTweets: walk(
-        'user_id',
-        'tweet_id',
-        `SELECT l.user_id, l.tweet_id, l.liked_at, u.id, u.protected, u.suspended, ${TWEET_COLUMNS.map((c) => `t.${c}`).join(', ')}
-         FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
-      ),
+      likedTweets: walk('user_id', 'tweet_id', likedTweetsSelect(TWEET_COLUMNS)),
       // Default fields: each Tweet's core only (no wide row, no JSON to parse).
-      likedTweetCores: walk(
-        'user_id',
-        'tweet_id',
-        `SELECT l.user_id, l.tweet_id, l.liked_at, u.id, u.protected, u.suspended, ${TWEET_CORE_COLUMNS.map((c) => `t.${c}`).join(', ')}
-         FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
-      ),
+      likedTweetCores: walk('user_id', 'tweet_id', likedTweetsSelect(TWEET_CORE_COLUMNS)),
       ofTweet: walk('tweet_id', 'user_id'),
-      likingUsers: walk(
-        'tweet_id',
-        'user_id',
-        `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')} FROM likes l LEFT JOIN users u ON u.id = l.user_id`,
-      ),
+      likingUsers: walk('tweet_id', 'user_id', likingUsersSelect(USER_COLUMNS)),
       // Default fields: each liking user's core only.
-      likingUserCores: walk(
-        'tweet_id',
-        'user_id',
-        `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_CORE_COLUMNS.map((c) => `u.${c}`).join(', ')} FROM likes l LEFT JOIN users u ON u.id = l.user_id`,
-      ),
+      likingUserCores: walk('tweet_id', 'user_id', likingUsersSelect(USER_CORE_COLUMNS)),
       accountFlags: db.prepare('SELECT id, protected, suspended FROM users WHERE id = ?').raw(true),
       tweetCoreWithAuthor: db
         .prepare(
