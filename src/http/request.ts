@@ -47,21 +47,11 @@ export function clientAddress(req: FastifyRequest, trustProxy: boolean): string 
 }
 
 /**
- * What authentication reads from a request (src/auth knows no HTTP framework); `params` as the caller collected them,
- * or how to collect them: then they are collected once, when first read (a Bearer token never reads them).
+ * What authentication reads from a request (src/auth knows no HTTP framework); `params` says how to collect its
+ * parameters: they are collected once, when first read (a Bearer token never reads them).
  */
-export function authRequest(
-  req: FastifyRequest,
-  config: Pick<Config, 'host' | 'port'>,
-  params: readonly [string, string][] | (() => readonly [string, string][]),
-): AuthRequest {
-  const method = req.method;
-  const authorization = req.headers.authorization;
-  const scheme = schemeOf(req);
-  const host = requestHost(req, config);
-  const rawPath = splitUrl(req).rawPath;
-  if (typeof params !== 'function') return { method, authorization, scheme, host, rawPath, params };
-  return new ParamsOnRead(method, authorization, scheme, host, rawPath, params);
+export function authRequest(req: FastifyRequest, config: Pick<Config, 'host' | 'port'>, params: () => readonly [string, string][]): AuthRequest {
+  return new ParamsOnRead(req.method, req.headers.authorization, schemeOf(req), requestHost(req, config), splitUrl(req).rawPath, params);
 }
 
 /** An AuthRequest whose parameters are collected when first read (a class: a getter on an object literal is slow). */

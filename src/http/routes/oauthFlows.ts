@@ -30,7 +30,7 @@ const duplicateParameter = (name: string) => ({ error: 'invalid_request', error_
 function signedRequest(req: FastifyRequest, services: Services): AuthRequest | null {
   const query = queryPairs(req);
   const body = formPairs(req);
-  return query && body ? authRequest(req, services.config, [...query, ...body]) : null;
+  return query && body ? authRequest(req, services.config, () => [...query, ...body]) : null;
 }
 
 function browserCookie(req: FastifyRequest): string | null {
