@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Entry point of the `likes-api` command: runs the compiled output in dist/ (built from src/ by `npm run build`,
+// Entry point of the `likes-api` command: runs the bundled output in dist/ (built from src/ by `npm run build`,
 // which `npm ci` runs through the prepare script). Development runs the sources: `npm run dev`.
 import { existsSync } from 'node:fs';
 
-const main = new URL('../dist/cli/main.js', import.meta.url);
+const main = new URL('../dist/main.js', import.meta.url);
 if (!existsSync(main)) {
   console.error('likes-api: dist/ is missing; run `npm run build` (npm ci runs it) or `npm run dev` for the sources');
   process.exit(1);

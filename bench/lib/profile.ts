@@ -1,6 +1,9 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): time by area of the code (self time) and the heaviest functions,
 // by self time and by inclusive time (a function plus everything it called).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 interface CallFrame {
   functionName: string;
@@ -69,11 +72,35 @@ const short = (url: string): string => {
 };
 
 /**
+ * The server runs a bundle (dist/, scripts/build.mjs): a frame in it is named by its source file and line through the
+ * bundle's source map, so areas and rows read src/… and node_modules/… as they would unbundled.
+ */
+function originalFrames(): (frame: CallFrame) => CallFrame {
+  const maps = new Map<string, SourceMap | null>();
+  const mapOf = (url: string): SourceMap | null => {
+    if (!maps.has(url)) {
+      const path = `${fileURLToPath(url)}.map`;
+      maps.set(url, existsSync(path) ? new SourceMap(JSON.parse(readFileSync(path, 'utf8'))) : null);
+    }
+    return maps.get(url)!;
+  };
+  return (frame) => {
+    if (!frame.url.startsWith('file://') || !frame.url.endsWith('.js')) return frame;
+    const entry = mapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+    if (!entry?.originalSource) return frame;
+    const source = entry.originalSource.startsWith('file://') ? entry.originalSource : pathToFileURL(resolve(dirname(fileURLToPath(frame.url)), entry.originalSource)).href;
+    return { ...frame, url: source, lineNumber: entry.originalLine ?? frame.lineNumber };
+  };
+}
+
+/**
  * `window` keeps only the samples taken between `fromEndMs` and `toEndMs` milliseconds before the profile ended
  * (e.g. the measured load, leaving out start-up, warm-up and shutdown).
  */
 export function summariseProfile(file: string, top = 20, window?: { fromEndMs: number; toEndMs: number }): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const original = originalFrames();
+  for (const n of profile.nodes) n.callFrame = original(n.callFrame);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   // Self time from the samples and their time deltas (more exact than hitCount × mean interval).
   const selfUs = new Map<number, number>();
@@ -123,8 +150,7 @@ export function summariseProfile(file: string, top = 20, window?: { fromEndMs: n
     const f = frames.get(k)!;
     return {
       name: f.functionName || '(anonymous)',
-      // tsx compiles .ts files without source maps in the profile, so their line numbers mean nothing.
-      where: !f.url ? '(native)' : /\.(c|m)?ts$/.test(f.url) ? short(f.url) : `${short(f.url)}:${f.lineNumber + 1}`,
+      where: !f.url ? '(native)' : `${short(f.url)}:${f.lineNumber + 1}`,
       area: areaOf(f),
       selfMs: ms(self.get(k) ?? 0),
       selfPct: pct(self.get(k) ?? 0),
