@@ -731,6 +731,27 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       });
     });
 
+    it('likes and unlikes requested together apply in the order asked, each answered for itself', async () => {
+      const store = await ready();
+      const users = range(3).map((i) => user(`54${pad(i, 2)}`));
+      const t = tweet('6400', users[0].id);
+      await store.insertUsers(users);
+      await store.insertTweets([t]);
+      // One turn of the event loop: the same pair liked, unliked and liked again, beside other users' likes, a
+      // repeated like and an unlike of a like that does not exist.
+      const [a, b, c] = users.map((u) => u.id);
+      const counts = async () => (await store.usersByIds([a, b, c])).map((u) => u.metrics.like_count);
+      const before = await counts();
+      const results = await Promise.all([
+        store.like(a, t.id, 1), store.unlike(a, t.id, 2), store.like(b, t.id, 3), store.like(a, t.id, 4), store.like(b, t.id, 5), store.unlike(c, t.id, 6),
+      ]);
+      assert.deepEqual(results, [true, true, true, true, false, false]);
+      const likes = await store.likesOfTweet(t.id, { limit: 10, direction: 'older' });
+      assert.deepEqual(likes.map((l) => [l.userId, l.likedAt]), [[a, 4], [b, 3]]);
+      assert.equal((await store.tweetsByIds([t.id]))[0].likeCount, 2);
+      assert.deepEqual(await counts(), [before[0] + 1, before[1] + 1, before[2]]);
+    });
+
     describe('developer portal records', () => {
       it('projects: put, get, update, list in id order', async () => {
         const store = await ready();

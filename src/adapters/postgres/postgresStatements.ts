@@ -147,38 +147,43 @@ export const S = {
       ORDER BY liked_at DESC, user_id DESC LIMIT 1 OFFSET $2`,
   },
 
-  // One statement each: the row change, both counters and the outbox event commit together. The counters are bumped relative to
-  // their latest committed value (an UPDATE re-reads a row changed concurrently), so no increment is lost. The
-  // tweet is always locked before the user (u waits on t), the same order as insertLikes, so they cannot deadlock.
-  like: {
-    name: 'likes_like',
-    text: `WITH ins AS (
-        INSERT INTO likes (user_id, tweet_id, liked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id, tweet_id
+  // One statement for a batch of likes and unlikes (src/adapters/likeWriteQueue.ts; never the same pair twice): the
+  // rows, both counters and the outbox events commit together. The Tweet rows are locked first, then the users, each
+  // in id order, before any like row is touched, the same order as insertLikes, so concurrent batches (from other
+  // instances too) cannot deadlock; each counter moves once per batch by its net change, relative to its latest
+  // committed value (an UPDATE re-reads a row changed concurrently), so no increment is lost.
+  writeLikes: {
+    name: 'likes_write_likes',
+    text: `WITH input AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::boolean[]) WITH ORDINALITY AS i(user_id, tweet_id, at, liking, n)
+      ), lt AS (
+        SELECT id FROM tweets WHERE id IN (SELECT tweet_id FROM input) ORDER BY id FOR UPDATE
+      ), lu AS (
+        SELECT id FROM users WHERE id IN (SELECT user_id FROM input) AND (SELECT count(*) FROM lt) >= 0 ORDER BY id FOR UPDATE
+      ), ins AS (
+        INSERT INTO likes (user_id, tweet_id, liked_at)
+        SELECT user_id, tweet_id, at FROM input WHERE liking AND (SELECT count(*) FROM lu) >= 0 ORDER BY n
+        ON CONFLICT DO NOTHING RETURNING user_id, tweet_id, 1 AS delta
+      ), del AS (
+        DELETE FROM likes l USING input i
+        WHERE NOT i.liking AND l.user_id = i.user_id AND l.tweet_id = i.tweet_id AND (SELECT count(*) FROM lu) >= 0
+        RETURNING l.user_id, l.tweet_id, -1 AS delta
+      ), changed AS (
+        SELECT * FROM ins UNION ALL SELECT * FROM del
       ), t AS (
-        UPDATE tweets SET like_count = like_count + 1 WHERE id = (SELECT tweet_id FROM ins) RETURNING 1
+        UPDATE tweets SET like_count = like_count + c.delta
+        FROM (SELECT tweet_id, sum(delta) AS delta FROM changed GROUP BY tweet_id) c WHERE tweets.id = c.tweet_id AND c.delta <> 0 RETURNING 1
       ), u AS (
-        UPDATE users SET like_count = like_count + 1
-        WHERE id = (SELECT user_id FROM ins) AND (SELECT count(*) FROM t) >= 0 RETURNING 1
+        UPDATE users SET like_count = like_count + c.delta
+        FROM (SELECT user_id, sum(delta) AS delta FROM changed GROUP BY user_id) c
+        WHERE users.id = c.user_id AND c.delta <> 0 AND (SELECT count(*) FROM t) >= 0 RETURNING 1
       ), e AS (
         INSERT INTO like_events (kind, user_id, tweet_id, author_id, at)
-        SELECT 'like', user_id, tweet_id, coalesce((SELECT author_id FROM tweets WHERE id = ins.tweet_id), ''), $3 FROM ins
+        SELECT CASE WHEN c.delta > 0 THEN 'like' ELSE 'unlike' END, c.user_id, c.tweet_id, coalesce(tw.author_id, ''), i.at
+        FROM changed c JOIN input i ON i.user_id = c.user_id AND i.tweet_id = c.tweet_id LEFT JOIN tweets tw ON tw.id = c.tweet_id
+        ORDER BY i.n
       )
-      SELECT count(*) AS changed FROM ins`,
-  },
-  unlike: {
-    name: 'likes_unlike',
-    text: `WITH del AS (
-        DELETE FROM likes WHERE user_id = $1 AND tweet_id = $2 RETURNING user_id, tweet_id
-      ), t AS (
-        UPDATE tweets SET like_count = like_count - 1 WHERE id = (SELECT tweet_id FROM del) RETURNING 1
-      ), u AS (
-        UPDATE users SET like_count = like_count - 1
-        WHERE id = (SELECT user_id FROM del) AND (SELECT count(*) FROM t) >= 0 RETURNING 1
-      ), e AS (
-        INSERT INTO like_events (kind, user_id, tweet_id, author_id, at)
-        SELECT 'unlike', user_id, tweet_id, coalesce((SELECT author_id FROM tweets WHERE id = del.tweet_id), ''), $3 FROM del
-      )
-      SELECT count(*) AS changed FROM del`,
+      SELECT n FROM input i JOIN changed c ON c.user_id = i.user_id AND c.tweet_id = i.tweet_id`,
   },
 
   insertLikes: {

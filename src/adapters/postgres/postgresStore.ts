@@ -16,6 +16,8 @@ import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
 import { DEPENDENCY, isPostgresUnavailable, isRetryable, MAX_ATTEMPTS, wrapUnavailable } from './postgresErrors.ts';
 import { S, type Stmt, type Walk } from './postgresStatements.ts';
+import { LikeWriteQueue, type LikeWrite, type LikeWriteOutcome } from '../likeWriteQueue.ts';
+import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import type { EventStore } from '../../ports/eventStore.ts';
 import { PostgresEventStore } from './postgresEventStore.ts';
 
@@ -48,6 +50,12 @@ type Run = (stmt: Stmt, values?: unknown[]) => Promise<Row[]>;
 
 /** Rows per statement of the bulk paths (every column is one array parameter, so this only bounds statement size). */
 const CHUNK = 5000;
+/**
+ * Like batches committed at once per store. One: batches of one instance mostly touch the same user rows, so a second
+ * would wait for the first's locks anyway, and the writes it would take make the next batch larger instead (measured
+ * with 5 writing users, 2 instances: 1 batch 1,750 likes/s, 2 batches 1,380, 4 batches 1,270).
+ */
+const WRITE_BATCHES_IN_FLIGHT = 1;
 
 // int8 (BIGINT, count(*)) as JS numbers: epoch ms and counts fit in 2^53. Scoped to this store's pool.
 const parseInt8 = (v: string): number => Number(v);
@@ -148,8 +156,8 @@ const authorOfRow = (r: Row): AccountFlags | null =>
 
 
 /**
- * The server store: PostgreSQL through a `pg.Pool`. Every query is a named prepared statement, every like/unlike
- * a single atomic statement that also moves both counters, bulk writes go through UNNEST in chunks, and a database
+ * The server store: PostgreSQL through a `pg.Pool`. Every query is a named prepared statement, likes and unlikes
+ * are group-committed (one atomic statement per batch that also moves both counters), bulk writes go through UNNEST in chunks, and a database
  * that cannot be reached or does not answer in time surfaces as ServiceUnavailableError within a few seconds.
  */
 export class PostgresStore extends MetaSettings implements LikesStore {
@@ -159,6 +167,8 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   private readonly config: pg.PoolConfig;
   private readonly bulkTimeout: number;
   private ended = false;
+  /** Group commit of likes and unlikes: the writes asked for while a batch commits form the next. */
+  private readonly writes = new LikeWriteQueue((batch) => this.writeLikes(batch), { maxInFlight: WRITE_BATCHES_IN_FLIGHT, maxBatch: 500, distinctPairs: true });
   /** The events tables, through this store's pool and transactions. */
   readonly events: EventStore = new PostgresEventStore((stmt, values) => this.q(stmt, values), (fn) => this.tx(fn));
 
@@ -417,14 +427,28 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   // ---- likes ----
 
   async like(userId: string, tweetId: string, likedAt: number): Promise<boolean> {
-    const rows = await this.q(S.like, [userId, tweetId, likedAt]);
-    return Number(rows[0].changed) > 0;
+    if (!storable(userId) || !storable(tweetId)) return false;
+    return this.writes.write({ kind: 'like', userId, tweetId, at: likedAt });
   }
 
   async unlike(userId: string, tweetId: string, at: number): Promise<boolean> {
     if (!storable(userId) || !storable(tweetId)) return false;
-    const rows = await this.q(S.unlike, [userId, tweetId, at]);
-    return Number(rows[0].changed) > 0;
+    return this.writes.write({ kind: 'unlike', userId, tweetId, at });
+  }
+
+  /**
+   * One statement per batch. When it fails for a reason of its own (not an unreachable database), each write is tried
+   * alone, so a failing write fails alone, as in SQLite's savepoints.
+   */
+  private async writeLikes(batch: readonly LikeWrite[]): Promise<LikeWriteOutcome[]> {
+    try {
+      const rows = await this.q(S.writeLikes, [batch.map((w) => w.userId), batch.map((w) => w.tweetId), batch.map((w) => w.at), batch.map((w) => w.kind === 'like')]);
+      const changed = new Set(rows.map((r) => Number(r.n)));
+      return batch.map((_, i) => ({ ok: changed.has(i + 1) }));
+    } catch (error) {
+      if (batch.length === 1 || error instanceof ServiceUnavailableError) throw error;
+      return Promise.all(batch.map((w) => this.writeLikes([w]).then(([outcome]) => outcome, (e: unknown) => ({ error: e }))));
+    }
   }
 
   async insertLikes(likes: readonly LikeRow[]): Promise<void> {

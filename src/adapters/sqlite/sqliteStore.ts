@@ -15,6 +15,7 @@ import {
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { MetaSettings } from '../metaSettings.ts';
+import { LikeWriteQueue, type LikeWrite, type LikeWriteOutcome } from '../likeWriteQueue.ts';
 import type { EventStore } from '../../ports/eventStore.ts';
 import { SqliteEventStore } from './sqliteEventStore.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
@@ -38,15 +39,6 @@ type Statement = Database.Statement<unknown[]>;
 
 const likeOfValues = (r: readonly any[]): LikeRow => ({ userId: r[0], tweetId: r[1], likedAt: r[2] });
 
-interface PendingWrite {
-  kind: 'like' | 'unlike';
-  userId: string;
-  tweetId: string;
-  /** When the like (or unlike) happened: the like's time, and the outbox event's. */
-  at: number;
-  resolve: (changed: boolean) => void;
-  reject: (error: unknown) => void;
-}
 
 /** The embedded store: one SQLite file in WAL mode, every statement prepared once. */
 /** A page of likes with each Tweet's `columns` and its author's visibility flags (liked_tweets), full or narrow. */
@@ -63,7 +55,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   private readonly db: Database.Database;
   private stmts!: ReturnType<SqliteStore['prepare']>;
   private eventStore?: SqliteEventStore;
-  private writeBatch!: Database.Transaction<(batch: PendingWrite[], results: ({ ok: boolean } | { error: unknown })[]) => void>;
+  private writeBatch!: Database.Transaction<(batch: readonly LikeWrite[]) => LikeWriteOutcome[]>;
 
   constructor(readonly file: string) {
     super();
@@ -103,15 +95,15 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     this.stmts = this.prepare();
     this.eventStore = new SqliteEventStore(this.db);
     const one = this.db.transaction(this.applyWrite);
-    this.writeBatch = this.db.transaction((batch: PendingWrite[], results: ({ ok: boolean } | { error: unknown })[]) => {
-      batch.forEach((w, i) => {
+    this.writeBatch = this.db.transaction((batch: readonly LikeWrite[]) =>
+      batch.map((w): LikeWriteOutcome => {
         try {
-          results[i] = { ok: one(w) };
+          return { ok: one(w) };
         } catch (error) {
-          results[i] = { error };
+          return { error };
         }
-      });
-    });
+      }),
+    );
   }
 
   private prepare() {
@@ -359,9 +351,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   // Group commit: the likes and unlikes requested during one turn of the event loop commit in one transaction
   // (one WAL sync), each in its own savepoint so a failing one fails alone; every caller is answered only
   // after the commit that holds its write.
-  private pendingWrites: PendingWrite[] = [];
+  private readonly writes = new LikeWriteQueue((batch) => this.writeBatch.immediate(batch), { maxInFlight: 1, maxBatch: Infinity, distinctPairs: false });
 
-  private readonly applyWrite = (w: PendingWrite): boolean => {
+  private readonly applyWrite = (w: LikeWrite): boolean => {
     const delta = w.kind === 'like' ? 1 : -1;
     const changed =
       w.kind === 'like'
@@ -374,35 +366,12 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return true;
   };
 
-  private commitWrites(): void {
-    const batch = this.pendingWrites;
-    this.pendingWrites = [];
-    const results = new Array<{ ok: boolean } | { error: unknown }>(batch.length);
-    try {
-      this.writeBatch.immediate(batch, results);
-    } catch (error) {
-      for (const w of batch) w.reject(error);
-      return;
-    }
-    batch.forEach((w, i) => {
-      const r = results[i];
-      if ('ok' in r) w.resolve(r.ok);
-      else w.reject(r.error);
-    });
-  }
-
-  private write(w: Omit<PendingWrite, 'resolve' | 'reject'>): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      if (this.pendingWrites.push({ ...w, resolve, reject }) === 1) setImmediate(() => this.commitWrites());
-    });
-  }
-
   async like(userId: string, tweetId: string, likedAt: number): Promise<boolean> {
-    return this.write({ kind: 'like', userId, tweetId, at: likedAt });
+    return this.writes.write({ kind: 'like', userId, tweetId, at: likedAt });
   }
 
   async unlike(userId: string, tweetId: string, at: number): Promise<boolean> {
-    return this.write({ kind: 'unlike', userId, tweetId, at });
+    return this.writes.write({ kind: 'unlike', userId, tweetId, at });
   }
 
   async projectById(id: string): Promise<ProjectRecord | null> {
