@@ -236,7 +236,7 @@ async function main(): Promise<void> {
   if (!WRITES_DOCS && !QUICK && results.realistic?.length) {
     // A run of some sections that measured the realistic mix rewrites that part of docs/benchmarks.md alone.
     const docs = join(ROOT, 'docs', 'benchmarks.md');
-    writeFileSync(docs, spliceRealistic(existsSync(docs) ? readFileSync(docs, 'utf8') : '# Benchmarks\n', realisticSection(results.realistic, results.date)));
+    writeFileSync(docs, spliceRealistic(existsSync(docs) ? readFileSync(docs, 'utf8') : '# Benchmarks\n', realisticSection(results.realistic, results.date, results.writes)));
     log(`  ${docs}: "Realistic mix" rewritten`);
   }
   if (results.scaling.length) await runToEnd(process.execPath, [join(ROOT, 'scripts', 'bench-chart.mjs'), json, svgTarget], { timeoutMs: 60_000 });

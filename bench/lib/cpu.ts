@@ -38,3 +38,24 @@ export function cpuMeter(pids: number[]): { stop(): number } {
     },
   };
 }
+
+/**
+ * CPU milliseconds PostgreSQL's processes used between `start()` and `stop()` (those of the user running the server,
+ * `postgres`, alive at the end; backends that ended in between are missed). NaN when there are none to read.
+ */
+export function postgresCpuMeter(): { stop(): number } {
+  const pids = () => {
+    try {
+      return execFileSync('pgrep', ['-u', 'postgres']).toString().trim().split('\n').map(Number).filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
+  const before = new Map(pids().map((pid) => [pid, cpuMs(pid)]));
+  return {
+    stop() {
+      const now = pids();
+      return now.length ? now.reduce((sum, pid) => sum + (cpuMs(pid) - (before.get(pid) ?? 0)), 0) : Number.NaN;
+    },
+  };
+}

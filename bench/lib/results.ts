@@ -62,6 +62,11 @@ export interface BenchResults {
   writes: {
     store: string; instances: number; likesCreated: number; seconds: number; likesPerSecond: number; rps: number; p50: number; p99: number;
     rssMiB: number[]; non2xx: number; errors: number; poolExhausted: boolean;
+    /** CPU per like of the row's processes (the servers, or the bare script), and of PostgreSQL's (NaN: not measured). */
+    cpuUsPerLike?: number;
+    postgresCpuUsPerLike?: number;
+    /** likes/s of each round, when the row ran in alternating rounds (instances 0: the bare `pg` script). */
+    rounds?: number[];
   }[];
   profiles: (ProfileSummary & { id: string; label: string; rps: number })[];
   /** The realistic mix (section "realistic"), one entry per dataset; absent in older results and in runs without it. */
