@@ -349,6 +349,32 @@ describe('delivery', () => {
     assert.deepEqual(new Set(log.map((r) => r.subscriptionId)), new Set(subs.values()));
   });
 
+  it('a world without webhooks reads no webhooks on its likes; one registered here is served without waiting for the idle poll', { timeout: 60_000 }, async () => {
+    const sb = await sandbox();
+    const [user] = sb.creds.users;
+    const tweets = await freshTweets(sb, user, 11);
+    // Counts the dispatcher's rounds (each starts by reading the world's webhooks).
+    const events = sb.world.store.events;
+    const read = events.allWebhooks.bind(events);
+    let rounds = 0;
+    events.allWebhooks = () => {
+      rounds++;
+      return read();
+    };
+    for (const t of tweets.slice(0, 10)) await like(user, t);
+    // With no webhook, a like wakes nothing: at most the idle poll (every 2 s) ran meanwhile.
+    assert.ok(rounds <= 1, `${rounds} rounds for 10 likes in a world without webhooks`);
+    const before = rounds;
+    const id = await register(sb);
+    await subscribe(user, id);
+    // The registration woke the dispatcher (a round well within the 2 s idle poll), which now follows the likes.
+    for (let i = 0; rounds === before && i < 20; i++) await sleep(25);
+    assert.ok(rounds > before, 'the registration woke the dispatcher');
+    await like(user, tweets[10]);
+    await sb.receiver.until(() => sb.receiver.received.length >= 1, 10_000);
+    assert.deepEqual(sb.receiver.received.map((d) => payloadOf(d).liked_tweet_id), [tweets[10]]);
+  });
+
   it("retries a failing receiver on X's schedule (0, 6, 36, 281 s on the world clock), then drops the event and goes on", { timeout: 90_000 }, async () => {
     const sb = await sandbox();
     const { receiver } = sb;

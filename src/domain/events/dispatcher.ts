@@ -93,15 +93,21 @@ export class WebhookDispatcher {
   }
 
   private async loop(): Promise<void> {
+    const { signal, webhooks } = this.deps;
     while (!this.stopping.signal.aborted) {
-      const seen = this.deps.signal.generation;
+      const seenLikes = signal.generation;
+      const seenWebhooks = webhooks.changed.generation;
       let idle = false;
       try {
         idle = !(await this.tick());
       } catch (err) {
         this.deps.log.warn({ err }, 'events: a delivery round failed; retrying');
       }
-      await this.deps.signal.wait(idle ? IDLE_POLL_MS : POLL_MS, this.stopping.signal, seen);
+      // A world without webhooks is not woken by its likes (each would cost a read of the webhooks for nothing): a
+      // webhook registered here wakes it, one registered through another instance is found by the idle poll. The
+      // events liked meanwhile are not missed: a new webhook's cursor starts at the outbox's head when it is made.
+      if (idle) await webhooks.changed.wait(IDLE_POLL_MS, this.stopping.signal, seenWebhooks);
+      else await signal.wait(POLL_MS, this.stopping.signal, seenLikes);
     }
   }
 

@@ -8,6 +8,7 @@ import type { SnowflakeIds } from '../ids.ts';
 import type { AppRecord, Policy } from '../model.ts';
 import { eventFailure } from './eventProblems.ts';
 import { EVENT_LIMITS } from './eventLimits.ts';
+import { EventSignal } from './eventSignal.ts';
 import { isoMillis } from './eventTimes.ts';
 import { webhookCursorName, type WebhookRecord } from './records.ts';
 import { acceptedCrcTokens, type WebhookSecrets } from './webhookCrypto.ts';
@@ -24,6 +25,9 @@ export function webhookJson(w: WebhookRecord): Json {
 }
 
 export class WebhookService {
+  /** Pulsed when this process registers or deletes a webhook: a dispatcher with none waits for this, not for likes. */
+  readonly changed = new EventSignal();
+
   constructor(
     private readonly events: EventStore,
     private readonly transport: WebhookTransport,
@@ -49,6 +53,7 @@ export class WebhookService {
     // Events from now on: the cursor is made before the webhook is visible, at the head of the outbox, unleased.
     await this.events.leaseCursor(webhookCursorName(webhook.id), 'registration', 0, 0, await this.events.headPosition());
     await this.events.putWebhook(webhook);
+    this.changed.pulse();
     return { data: webhookJson(webhook) };
   }
 
@@ -69,6 +74,7 @@ export class WebhookService {
   async delete(app: AppRecord, id: string): Promise<Json> {
     await this.own(app, id);
     await this.events.deleteWebhook(id);
+    this.changed.pulse();
     return { data: { deleted: true } };
   }
 
