@@ -28,7 +28,28 @@ export type UsageReport = {
 export const CAPPED_PRODUCT = 'standard-basic';
 
 const DAY = 24 * 60 * 60 * 1000;
-const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** The UTC day of `ms` as YYYY-MM-DD; every request asks for today's, so the last answer is kept. */
+let lastDay = Number.NaN;
+let lastDayText = '';
+function dayOf(ms: number): string {
+  const day = Math.floor(ms / DAY);
+  if (day !== lastDay) {
+    lastDayText = new Date(day * DAY).toISOString().slice(0, 10);
+    lastDay = day;
+  }
+  return lastDayText;
+}
+
+/** periodStart's first day as YYYY-MM-DD, kept for the last day and reset day asked (the same on nearly every request). */
+let lastPeriod = { day: Number.NaN, capResetDay: Number.NaN, text: '' };
+function periodDay(capResetDay: number, now: number): string {
+  const day = Math.floor(now / DAY);
+  if (day !== lastPeriod.day || capResetDay !== lastPeriod.capResetDay) {
+    lastPeriod = { day, capResetDay, text: new Date(periodStart(capResetDay, now).getTime()).toISOString().slice(0, 10) };
+  }
+  return lastPeriod.text;
+}
 
 /** The first day (UTC) of the billing period containing `now`. */
 export function periodStart(capResetDay: number, now: number): Date {
@@ -51,13 +72,13 @@ export class UsageService {
   /** X's usage-capped 429 once the Project has read its monthly cap, else null (returned, so the edge can name it). */
   async capRefusal(project: ProjectRecord, now: number): Promise<ApiProblem | null> {
     if (!this.enabled) return null;
-    const used = await this.meter.periodTotal(project.id, dayOf(periodStart(project.capResetDay, now).getTime()));
+    const used = await this.meter.periodTotal(project.id, periodDay(project.capResetDay, now));
     return used >= project.monthlyTweetCap ? usageCapped(project.id, CAPPED_PRODUCT) : null;
   }
 
   async record(project: ProjectRecord, appId: string, tweets: number, now: number): Promise<void> {
     if (tweets <= 0) return;
-    await this.meter.add(project.id, appId, dayOf(now), dayOf(periodStart(project.capResetDay, now).getTime()), tweets);
+    await this.meter.add(project.id, appId, dayOf(now), periodDay(project.capResetDay, now), tweets);
   }
 
   /** GET /2/usage/tweets, shaped as X's documentation shows it (counts as strings). */
