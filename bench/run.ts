@@ -2,7 +2,7 @@
 // machine and side by side, the ceiling (a bare node:http server sending the same liked_tweets bytes), the Likes API
 // (SQLite; PostgreSQL + Redis with 1 and 2 instances; bearer and OAuth 1.0a), its peers (Prism, json-server), the
 // scaling curves at 10 k / 1 M / 10 M likes, a realistic mix of many distinct requests beside two bare ceilings (CPU per
-// request included), durable like writes, and a CPU profile of the hot path. Results go to
+// request included), durable like writes (beside a bare `pg` script), like → webhook delivery, and a CPU profile of the hot path. Results go to
 // bench/results/ (git-ignored); a full run also writes docs/benchmarks.md and docs/benchmarks-scaling.svg. This file
 // reads the options, seeds the datasets and runs the sections (bench/sections/, one module each) in order.
 import { execFileSync } from 'node:child_process';
@@ -27,6 +27,7 @@ import { profiles } from './sections/profile.ts';
 import { scaling } from './sections/scaling.ts';
 import { sideBySide } from './sections/sideBySide.ts';
 import { writes } from './sections/writes.ts';
+import { eventDelivery } from './sections/events.ts';
 
 // ---- Options ----
 
@@ -38,7 +39,7 @@ if (argv.includes('--help') || argv.includes('-h')) {
   --no-pg       skip PostgreSQL + Redis
   --no-peers    skip Prism and json-server
   --keep-data   keep the PostgreSQL databases (dropped by default)
-  --only LIST   run only some sections (comma separated: main, peers, scaling, realistic, writes, profile); results
+  --only LIST   run only some sections (comma separated: main, peers, scaling, realistic, writes, events, profile); results
                 go to bench/results/ only, docs/ is left as it is, except that a run with realistic (not --quick)
                 rewrites the "Realistic mix" part of docs/benchmarks.md (between its markers)`);
   process.exit(0);
@@ -53,7 +54,7 @@ const options = (() => {
 })();
 const has = (f: string) => options.has(f.replace(/^--/, ''));
 const QUICK = has('--quick');
-const SECTIONS = ['main', 'peers', 'scaling', 'realistic', 'writes', 'profile'] as const;
+const SECTIONS = ['main', 'peers', 'scaling', 'realistic', 'writes', 'events', 'profile'] as const;
 type Section = (typeof SECTIONS)[number];
 const onlyArg = (options.get('only') as string | undefined) ?? null;
 const ONLY = onlyArg === null ? null : new Set(onlyArg.split(',').map((x) => x.trim()).filter(Boolean));
@@ -205,6 +206,7 @@ async function main(): Promise<void> {
       await load.timed('realistic', () => realistic(ctx, results, sets));
     }
     if (run('writes')) await load.timed('writes', () => writes(ctx, results, sqliteSeeds.get(MAIN.label)!, pgSeeds.get(MAIN.label)));
+    if (run('events')) await load.timed('events', () => eventDelivery(ctx, results, pgProblem ? null : PG_ADMIN));
     if (run('profile')) results.profiles = await load.timed('profiles', () => profiles(ctx, sqliteSeeds.get(MAIN.label)!));
   } finally {
     stopAllSync();
@@ -236,7 +238,7 @@ async function main(): Promise<void> {
   if (!WRITES_DOCS && !QUICK && results.realistic?.length) {
     // A run of some sections that measured the realistic mix rewrites that part of docs/benchmarks.md alone.
     const docs = join(ROOT, 'docs', 'benchmarks.md');
-    writeFileSync(docs, spliceRealistic(existsSync(docs) ? readFileSync(docs, 'utf8') : '# Benchmarks\n', realisticSection(results.realistic, results.date, results.writes)));
+    writeFileSync(docs, spliceRealistic(existsSync(docs) ? readFileSync(docs, 'utf8') : '# Benchmarks\n', realisticSection(results.realistic, results.date, results.writes, results.events)));
     log(`  ${docs}: "Realistic mix" rewritten`);
   }
   if (results.scaling.length) await runToEnd(process.execPath, [join(ROOT, 'scripts', 'bench-chart.mjs'), json, svgTarget], { timeoutMs: 60_000 });

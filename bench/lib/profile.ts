@@ -175,3 +175,57 @@ export function summariseProfile(file: string, top = 20, window?: { fromEndMs: n
       .map(row),
   };
 }
+
+/** A part of the code, told by its frames (source URL and function name, after the source maps). */
+export interface CodePart {
+  name: string;
+  test: (frame: CallFrame) => boolean;
+}
+
+/**
+ * The share of the busy time (all but idle; GC included) that ran inside each part: a sample
+ * counts for a part when any frame of its stack belongs to it (so a part's callees count with it), once per part;
+ * `any` counts a sample once whatever parts it was in.
+ */
+export function partShares(file: string, parts: CodePart[], window?: { fromEndMs: number; toEndMs: number }): { busyMs: number; anyPct: number; parts: { name: string; pct: number }[] } {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const original = originalFrames();
+  for (const n of profile.nodes) n.callFrame = original(n.callFrame);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // Which parts each node's stack is in, worked out once per node.
+  const memo = new Map<number, boolean[]>();
+  const inParts = (id: number): boolean[] => {
+    let hit = memo.get(id);
+    if (!hit) {
+      const frame = byId.get(id)!.callFrame;
+      const up = parent.get(id);
+      const above = up === undefined ? parts.map(() => false) : inParts(up);
+      hit = parts.map((p, i) => above[i] || p.test(frame));
+      memo.set(id, hit);
+    }
+    return hit;
+  };
+  const from = window ? profile.endTime - window.fromEndMs * 1000 : -Infinity;
+  const to = window ? profile.endTime - window.toEndMs * 1000 : Infinity;
+  let at = profile.startTime;
+  let busy = 0;
+  let any = 0;
+  const us = parts.map(() => 0);
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i] ?? 0;
+    at += dt;
+    if (at < from || at > to) continue;
+    const id = profile.samples[i];
+    if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
+    busy += dt;
+    const hit = inParts(id);
+    hit.forEach((h, k) => {
+      if (h) us[k] += dt;
+    });
+    if (hit.some(Boolean)) any += dt;
+  }
+  const pct = (x: number) => Math.round((x / Math.max(1, busy)) * 1000) / 10;
+  return { busyMs: Math.round(busy / 1000), anyPct: pct(any), parts: parts.map((p, k) => ({ name: p.name, pct: pct(us[k]) })) };
+}

@@ -69,6 +69,8 @@ export interface BenchResults {
     rounds?: number[];
   }[];
   profiles: (ProfileSummary & { id: string; label: string; rps: number })[];
+  /** Like → webhook delivery (section "events"), one entry per set-up; absent in older results and in runs without it. */
+  events?: EventDeliveryRow[];
   /** The realistic mix (section "realistic"), one entry per dataset; absent in older results and in runs without it. */
   realistic?: RealisticResult[];
   notes: string[];
@@ -146,10 +148,26 @@ export interface RealisticResult {
   warmS: number;
   loadS: number;
   rows: RealisticRow[];
+  /**
+   * What the sandbox and events machinery cost when no sandbox, webhook or stream is in use: the share of the cache-off
+   * server's CPU on the mix spent inside it, by a CPU profile (first dataset only).
+   */
+  unusedCost?: { pct: number; parts: { name: string; pct: number }[]; rps: number };
   notes: string[];
 }
 
 /** The Likes API row every ratio is taken from: SQLite, liked_tweets, app bearer, response cache on (or off). */
 export function sqliteLikedRow(r: BenchResults, cache: boolean): MainRow | undefined {
   return r.main.find((m) => m.store === 'sqlite' && m.id === 'liked_tweets:bearer' && (cache ? m.cache !== false : m.cache === false));
+}
+
+/** How fast likes become webhook deliveries on one set-up (section "events"); times in ms from the like request sent. */
+export interface EventDeliveryRow {
+  store: 'sqlite' | 'postgres';
+  instances: number;
+  label: string;
+  /** One like at a time, each waited for until delivered. */
+  quiet: { likes: number; p50: number; p99: number };
+  /** Many likes at once: the queue in front of each delivery counts too. */
+  loaded: { likes: number; concurrency: number; delivered: number; posts: number; deliveriesPerSecond: number; p50: number; p99: number; max: number };
 }

@@ -5,7 +5,7 @@
 // prepared statement per request (bench/bare-sqlite-server.mjs, its bodies checked byte for byte against the Likes
 // API's), by the bare fixed-page server (bench/ceiling-server.mjs) and, when PostgreSQL and Redis answer, by the Likes
 // API on PostgreSQL + Redis with 1 and 2 instances. Each row reports req/s and the server processes' CPU per request.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { DemoCredentials } from '../../src/demo/demoCredentials.ts';
@@ -15,6 +15,7 @@ import { cpuMeter } from '../lib/cpu.ts';
 import { postgresProbe, sqliteProbe, workCopy, type SeedOutcome, type StoreProbe } from '../lib/data.ts';
 import { runLoad, type AcRequest } from '../lib/load.ts';
 import { capture } from '../lib/measure.ts';
+import { partShares, type CodePart } from '../lib/profile.ts';
 import { ROOT, sampleRss, startLikesServer, startProc, type Proc } from '../lib/proc.ts';
 import {
   MixCursor, Toggler, authHeader, buildMix, fetchAll, interleave, sha256, type MixItem,
@@ -43,7 +44,8 @@ export interface RealisticDataset {
 
 export async function realistic(ctx: BenchContext, results: BenchResults, datasets: RealisticDataset[]): Promise<void> {
   results.realistic = [];
-  for (const d of datasets) results.realistic.push(await oneDataset(ctx, d));
+  // The machinery's cost when unused is profiled on the first dataset only (the side-by-side one).
+  for (const [i, d] of datasets.entries()) results.realistic.push(await oneDataset(ctx, d, i === 0));
   for (const line of renderRealisticTable(results.realistic)) ctx.log(line);
 }
 
@@ -53,7 +55,7 @@ const settings = (ctx: BenchContext) => ({
   loadS: Number(process.env.LIKES_API_BENCH_REALISTIC_SECONDS) || (ctx.quick ? 2 : 4),
 });
 
-async function oneDataset(ctx: BenchContext, d: RealisticDataset): Promise<RealisticResult> {
+async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused: boolean): Promise<RealisticResult> {
   const { log, elapsed } = ctx;
   const { rounds, warmS, loadS } = settings(ctx);
   const seed = d.sqlite;
@@ -207,6 +209,7 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset): Promise<Reali
       }
     }
     const rows = cells.map((c) => aggregate(c, measured.get(c.row.id)!));
+    const unusedCost = profileUnused ? await profileUnusedCost(ctx, workDir, heavyPath, creds.app.bearerToken, all, loadS) : undefined;
     notes.push(`1-minute load average ${load0.toFixed(2)} when this dataset's part began, ${loadavg()[0].toFixed(2)} at its end (the machine is shared: req/s moves with it, CPU per request much less)`);
     const byKind: Record<string, number> = {};
     for (const it of items) byKind[it.kind] = (byKind[it.kind] ?? 0) + 1;
@@ -223,11 +226,47 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset): Promise<Reali
       warmS,
       loadS,
       rows,
+      ...(unusedCost ? { unusedCost } : {}),
       notes,
     };
   } finally {
     for (const p of started) await p.stop();
   }
+}
+
+/**
+ * The sandbox and events machinery, by source file (through the bundle's source maps): what a request of the default
+ * world runs of it although no sandbox, webhook or stream is in use (world routing and its controls, the inspector's
+ * journal, the usage ledger's billing), and anything of the events capability that runs at all.
+ */
+const MACHINERY: CodePart[] = [
+  {
+    name: 'sandboxes (world routing, inspector, ledger)',
+    test: (f) => /\/src\/(domain\/sandboxes\/|http\/plugins\/worldRouting\.ts|adapters\/\w+\/\w*(RequestJournal|UsageLedger|SandboxControls)\w*\.ts)/.test(f.url) || f.functionName === 'recordBilling',
+  },
+  { name: 'events', test: (f) => /\/src\/(domain\/events\/|http\/routes\/events\/|adapters\/\w+\/\w*(EventStore|WebhookTransport)\w*\.ts)/.test(f.url) },
+];
+
+/** One more run of the mix on a cache-off server under the CPU profiler: the machinery's share of its CPU. */
+async function profileUnusedCost(
+  ctx: BenchContext, dataDir: string, probePath: string, bearer: string, requests: { path: string; headers: Record<string, string> }[], loadS: number,
+): Promise<RealisticResult['unusedCost']> {
+  const dir = join(ctx.runDir, 'profile-realistic-unused');
+  mkdirSync(dir, { recursive: true });
+  const server = await startLikesServer({
+    name: 'likes-sqlite-realistic-profiled', dataDir, probePath, bearer, env: { LIKES_API_CACHE: 'off' }, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+  });
+  const cursor = new MixCursor(requests);
+  await runLoad({ urls: [server.baseUrl], connections: ctx.connections, durationS: 1, requests: cursor.requests() });
+  const r = await runLoad({ urls: [server.baseUrl], connections: ctx.connections, durationS: loadS, requests: cursor.requests() });
+  const loadEnded = performance.now();
+  await server.stop();
+  const tailMs = performance.now() - loadEnded;
+  const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+  const shares = partShares(file, MACHINERY, { fromEndMs: tailMs + r.seconds * 1000, toEndMs: tailMs });
+  ctx.log(`    sandbox and events machinery, unused: ${shares.anyPct} % of the cache-off server's CPU on the mix (${shares.parts.map((p) => `${p.name} ${p.pct} %`).join(', ')}; ${r.rps} req/s under the profiler)`);
+  return { pct: shares.anyPct, parts: shares.parts, rps: r.rps };
 }
 
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)} %` : '–');
