@@ -23,6 +23,7 @@ import type { SharedState } from './ports/shared.ts';
 import type { LikesStore } from './ports/store.ts';
 import type { WorldStorage } from './ports/worldStorage.ts';
 import { VersionedMemo } from './versionedMemo.ts';
+import { POLL_MS } from './domain/events/dispatcher.ts';
 import { assembleEvents, type WorldEvents } from './domain/events/worldEvents.ts';
 import type { Logger } from './ports/logger.ts';
 import type { WebhookTransport } from './ports/webhookTransport.ts';
@@ -75,6 +76,8 @@ export function assembleWorld(parts: WorldParts, id: string, rawStore: LikesStor
   const tag = credentialTag(id);
   const events = assembleEvents({
     store, transport: parts.transport, ids, clock, realClock: parts.clock, log: parts.log,
+    // Other instances' likes wake only themselves: the dispatcher polls for them often.
+    pollMs: shared.changes.shared ? POLL_MS.shared : POLL_MS.local,
     secretsOf: (app) => ({ consumerSecret: sealer.open(app.consumerSecretSealed) }),
     // A delivered event is billed as the Post it carries (X: "Each delivered Post event ... is billed as a Post").
     delivered: (appId, event) => {

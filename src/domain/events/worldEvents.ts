@@ -37,6 +37,8 @@ export interface WorldEventsParts {
   realClock: Clock;
   log: Logger;
   delivered?: DispatcherDeps['delivered'];
+  /** How often the dispatcher polls the outbox (DispatcherDeps). */
+  pollMs?: number;
 }
 
 export function assembleEvents(parts: WorldEventsParts, signal = new EventSignal()): WorldEvents {
