@@ -311,6 +311,32 @@ export function sharedStateContract(name: string, factory: SharedStateFactory): 
         }));
     });
 
+    describe('ChangeCounter', () => {
+      it('moves each kind bumped, and only it; bumps asked for together each resolve once the counters moved', () =>
+        withShared(async ({ changes }) => {
+          const v0 = await changes.current();
+          await changes.bump(['credentials']);
+          const v1 = await changes.current();
+          assert.equal(v1.data, v0.data);
+          assert.notEqual(v1.credentials, v0.credentials);
+          // Many writers at once (a group-committed batch): every one sees both counters past what they read before.
+          const seen = await Promise.all(
+            Array.from({ length: 20 }, async (_, i) => {
+              await changes.bump(i === 7 ? ['data', 'credentials'] : ['data']);
+              return changes.current();
+            }),
+          );
+          for (const v of seen) {
+            assert.notEqual(v.data, v1.data);
+            assert.notEqual(v.credentials, v1.credentials);
+          }
+          // A bump asked for after the others resolved moves the counter again.
+          const v2 = await changes.current();
+          await changes.bump(['data']);
+          assert.notEqual((await changes.current()).data, v2.data);
+        }));
+    });
+
     describe('worlds (forWorld, forgetWorld)', () => {
       it("keeps each world's state apart from the default's and from each other's", () =>
         withShared(async (shared, clock) => {

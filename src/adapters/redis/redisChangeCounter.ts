@@ -6,6 +6,8 @@ export const CHANGE_COUNTER_KEYS: Record<ChangeKind, string> = { data: 'data-ver
 /** Counters in Redis that every instance bumps after its writes and reads before using anything remembered. */
 export class RedisChangeCounter implements ChangeCounter {
   readonly shared = true;
+  /** The bump the writes of this turn join (null once it has been sent). */
+  private next: PendingBump | null = null;
 
   /** `ns` is the world's key namespace (empty for the default world; see src/worlds.ts). */
   constructor(
@@ -18,11 +20,35 @@ export class RedisChangeCounter implements ChangeCounter {
     return { data: data ?? '0', credentials: credentials ?? '0' };
   }
 
-  async bump(kinds: readonly ChangeKind[]): Promise<void> {
+  /**
+   * The writes that commit during one turn of the event loop share one bump: each counter moves once, after all of
+   * them committed, and each writer is answered once it has (a group-committed batch of likes costs one round trip).
+   */
+  bump(kinds: readonly ChangeKind[]): Promise<void> {
+    let next = this.next;
+    if (!next) {
+      const pending: PendingBump = { kinds: new Set(), done: Promise.resolve() };
+      pending.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        // Writes asked for from now on take the next bump: this one may be sent before they commit.
+        this.next = null;
+        return this.incr(pending.kinds);
+      });
+      this.next = next = pending;
+    }
+    for (const kind of kinds) next.kinds.add(kind);
+    return next.done;
+  }
+
+  private async incr(kinds: ReadonlySet<ChangeKind>): Promise<void> {
     await this.conn.run(async (c) => {
       const multi = c.multi();
       for (const kind of kinds) multi.incr(this.ns + CHANGE_COUNTER_KEYS[kind]);
       await multi.exec();
     });
   }
+}
+
+interface PendingBump {
+  kinds: Set<ChangeKind>;
+  done: Promise<void>;
 }
