@@ -93,9 +93,8 @@ export class MemoryUsageLedger implements UsageLedger {
 function remember(seen: IdSet, ids: readonly string[]): number {
   let added = 0;
   for (const id of ids) {
-    if (seen.has(id)) continue;
-    added += 1;
-    if (seen.size < LEDGER_IDS_PER_DAY) seen.add(id);
+    // One probe per id while the set takes more; past its bound, new ids are counted, not kept.
+    if (seen.size < LEDGER_IDS_PER_DAY ? seen.add(id) : !seen.has(id)) added += 1;
   }
   return added;
 }
@@ -127,17 +126,21 @@ export class IdSet {
     return this.lo.length > 0 && this.lo[this.slot(this.pHi, this.pLo)] !== EMPTY;
   }
 
-  add(id: string): void {
+  /** Adds `id`; true when it was not in the set yet. */
+  add(id: string): boolean {
     if (!this.parse(id)) {
-      (this.others ??= new Set()).add(id);
-      return;
+      const others = (this.others ??= new Set());
+      if (others.has(id)) return false;
+      others.add(id);
+      return true;
     }
     if ((this.used + 1) * 2 > this.lo.length) this.grow();
     const i = this.slot(this.pHi, this.pLo);
-    if (this.lo[i] !== EMPTY) return;
+    if (this.lo[i] !== EMPTY) return false;
     this.hi[i] = this.pHi;
     this.lo[i] = this.pLo;
     this.used += 1;
+    return true;
   }
 
   /** Splits a canonical decimal id of 1–19 digits into pHi/pLo; false for anything else. */

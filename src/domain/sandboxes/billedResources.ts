@@ -9,15 +9,26 @@ export interface BilledResources {
 
 type Json = Record<string, unknown>;
 
-const idsOf = (items: unknown): string[] =>
-  Array.isArray(items) ? items.flatMap((x) => (x && typeof x === 'object' && typeof (x as Json).id === 'string' ? [(x as Json).id as string] : [])) : [];
+function idsOf(items: unknown): string[] {
+  const ids: string[] = [];
+  if (!Array.isArray(items)) return ids;
+  for (const x of items) {
+    const id = x !== null && typeof x === 'object' ? (x as Json).id : undefined;
+    if (typeof id === 'string') ids.push(id);
+  }
+  return ids;
+}
 
 /** The Posts and users in a successful answer of `endpoint` (liked_tweets answers Posts, liking_users users). */
 export function billedResources(endpoint: EndpointId, body: Json): BilledResources {
-  const includes = (body.includes ?? {}) as Json;
+  const includes = body.includes as Json | undefined;
   const data = idsOf(body.data);
-  return {
-    posts: [...(endpoint === 'liked_tweets' ? data : []), ...idsOf(includes.tweets)],
-    users: [...(endpoint === 'liking_users' ? data : []), ...idsOf(includes.users)],
-  };
+  const posts = endpoint === 'liked_tweets' ? data : [];
+  const users = endpoint === 'liking_users' ? data : [];
+  // Without includes (default fields) the lists are the data's ids as they are.
+  if (includes) {
+    for (const id of idsOf(includes.tweets)) posts.push(id);
+    for (const id of idsOf(includes.users)) users.push(id);
+  }
+  return { posts, users };
 }
