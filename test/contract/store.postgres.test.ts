@@ -11,6 +11,7 @@ import { PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from '../../src/adapters/po
 import { PostgresStore } from '../../src/adapters/postgres/postgresStore.ts';
 import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
 import { createDatabase, withAdmin, type TestDatabase } from '../support/postgres.ts';
+import { tweet, user } from '../support/records.ts';
 import { storeContract } from './storeContract.ts';
 
 // Created once, on first use; a failure (no PostgreSQL) is remembered, so every test fails at once with it.
@@ -91,6 +92,34 @@ describe('PostgresStore specifics', () => {
         return true;
       });
     } finally {
+      await store.close();
+    }
+  });
+
+  it('a write that fails in a group-committed batch fails alone; the batch\'s other writes commit', async () => {
+    const url = await database();
+    const store = new PostgresStore(url, { max: 2 });
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      await store.migrate();
+      await store.insertUsers([user('u-batch-1'), user('u-batch-2')]);
+      await store.insertTweets([tweet('t-batch-1', 'u-batch-2'), tweet('t-batch-2', 'u-batch-2')]);
+      assert.equal(await store.like('u-batch-1', 't-batch-1', 1), true);
+      // A counter out of step with the rows (as a hand edit would leave it): unliking would take it below 0, which
+      // the CHECK refuses.
+      await client.query(`UPDATE tweets SET like_count = 0 WHERE id = 't-batch-1'`);
+      const outcomes = await Promise.allSettled([
+        store.unlike('u-batch-1', 't-batch-1', 2), store.like('u-batch-1', 't-batch-2', 3), store.like('u-batch-2', 't-batch-2', 4),
+      ]);
+      assert.equal(outcomes[0].status, 'rejected');
+      assert.equal(((outcomes[0] as PromiseRejectedResult).reason as { code?: string }).code, '23514');
+      assert.deepEqual(outcomes.slice(1).map((o) => (o as PromiseFulfilledResult<boolean>).value), [true, true]);
+      const likes = await store.likesOfTweet('t-batch-2', { limit: 10, direction: 'older' });
+      assert.deepEqual(likes.map((l) => l.userId).sort(), ['u-batch-1', 'u-batch-2']);
+      assert.equal((await store.likesOfTweet('t-batch-1', { limit: 10, direction: 'older' })).length, 1, 'the failed unlike changed nothing');
+    } finally {
+      await client.end();
       await store.close();
     }
   });
