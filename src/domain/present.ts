@@ -32,7 +32,8 @@ function sorted<T extends Json>(obj: T): T {
 
 /** A Tweet with default fields: what its core (id and text) shows, members in order. */
 export function presentTweetCore(t: Pick<TweetRecord, 'id' | 'text'>): TweetObject {
-  return sorted({ id: t.id, text: t.text, edit_history_tweet_ids: [t.id] });
+  // Written in order (no sorting): every Tweet of a default-fields page comes through here.
+  return { edit_history_tweet_ids: [t.id], id: t.id, text: t.text };
 }
 
 /** `viewerId` may see the private metrics of their own Tweets only. */
