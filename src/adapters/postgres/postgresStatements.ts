@@ -135,11 +135,12 @@ export const S = {
   ofTweet: walk('tweet_id', 'user_id'),
   likingUsers: walk('tweet_id', 'user_id', likingUsersSelect(USER_COLUMNS), 'likes_liking_users'),
   likingUserCores: walk('tweet_id', 'user_id', likingUsersSelect(USER_CORE_COLUMNS), 'likes_liking_user_cores'),
-  accountFlags: { name: 'likes_account_flags', text: 'SELECT id, protected, suspended FROM users WHERE id = $1' },
+  // By many ids at once: the lookups of one event-loop turn share the statement (src/adapters/turnBatcher.ts).
+  accountFlags: { name: 'likes_account_flags', text: 'SELECT id, protected, suspended FROM users WHERE id = ANY($1::text[])' },
   tweetCoreWithAuthor: {
     name: 'likes_tweet_core_with_author',
     text: `SELECT ${TWEET_CORE_COLUMNS.map((c) => `t.${c}`).join(', ')}, u.id AS author_id_seen, u.protected AS author_protected,
-      u.suspended AS author_suspended FROM tweets t LEFT JOIN users u ON u.id = t.author_id WHERE t.id = $1`,
+      u.suspended AS author_suspended FROM tweets t LEFT JOIN users u ON u.id = t.author_id WHERE t.id = ANY($1::text[])`,
   },
   atRank: {
     name: 'likes_at_rank',

@@ -17,6 +17,7 @@ import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from
 import { DEPENDENCY, isPostgresUnavailable, isRetryable, MAX_ATTEMPTS, wrapUnavailable } from './postgresErrors.ts';
 import { S, type Stmt, type Walk } from './postgresStatements.ts';
 import { LikeWriteQueue, type LikeWrite, type LikeWriteOutcome } from '../likeWriteQueue.ts';
+import { TurnBatcher } from '../../perTurn.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import type { EventStore } from '../../ports/eventStore.ts';
 import { PostgresEventStore } from './postgresEventStore.ts';
@@ -349,15 +350,20 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return this.many(S.users, ids, userFromRow);
   }
   async accountFlags(id: string): Promise<AccountFlags | null> {
-    if (!storable(id)) return null;
-    const [r] = await this.q(S.accountFlags, [id]);
-    return r ? accountFlagsFromValues([r.id, r.protected, r.suspended]) : null;
+    return storable(id) ? this.flagsOf.get(id) : null;
   }
   async tweetCoreWithAuthor(id: string): Promise<{ tweet: TweetCore; author: AccountFlags | null } | null> {
-    if (!storable(id)) return null;
-    const [r] = await this.q(S.tweetCoreWithAuthor, [id]);
-    return r ? { tweet: coreOfRow(r), author: authorOfRow(r) } : null;
+    return storable(id) ? this.tweetCoresOf.get(id) : null;
   }
+  // The owner checks and the liked Tweets' lookups of concurrent requests: one statement per event-loop turn.
+  private readonly flagsOf = new TurnBatcher<string, AccountFlags>(async (ids) => {
+    const rows = await this.q(S.accountFlags, [ids]);
+    return new Map(rows.map((r) => [r.id as string, accountFlagsFromValues([r.id, r.protected, r.suspended])]));
+  });
+  private readonly tweetCoresOf = new TurnBatcher<string, { tweet: TweetCore; author: AccountFlags | null }>(async (ids) => {
+    const rows = await this.q(S.tweetCoreWithAuthor, [ids]);
+    return new Map(rows.map((r) => [r.id as string, { tweet: coreOfRow(r), author: authorOfRow(r) }]));
+  });
   usersByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
     return this.many(S.usersByUsername, usernames.map(asciiLower), userFromRow);
   }

@@ -1,0 +1,56 @@
+// Work shared by the callers of one turn of the event loop: a read issued once the turn's callers have asked serves
+// every one of them, and is still at least as recent as each caller's asking. On a store or a cache across the
+// network, concurrent requests then share a round trip instead of paying one each.
+
+/** `read`, shared by every caller of one event-loop turn. */
+export function oncePerTurn<T>(read: () => Promise<T>): () => Promise<T> {
+  let thisTurn: Promise<T> | null = null;
+  return () => {
+    if (!thisTurn) {
+      thisTurn = read();
+      setImmediate(() => (thisTurn = null));
+    }
+    return thisTurn;
+  };
+}
+
+/** Lookups by key of one turn, answered by one read of all their keys (the DataLoader pattern). */
+export class TurnBatcher<K, V> {
+  private pending: Map<K, { resolve: (v: V | null) => void; reject: (e: unknown) => void }[]> | null = null;
+
+  /** `load` reads every key given (distinct) and returns what it found; a key it leaves out is answered null. */
+  constructor(
+    private readonly load: (keys: K[]) => Promise<Map<K, V>>,
+    private readonly maxKeys = 500,
+  ) {}
+
+  get(key: K): Promise<V | null> {
+    return new Promise((resolve, reject) => {
+      let pending = this.pending;
+      if (!pending) {
+        pending = this.pending = new Map();
+        setImmediate(() => this.flush());
+      }
+      const waiting = pending.get(key);
+      if (waiting) waiting.push({ resolve, reject });
+      else pending.set(key, [{ resolve, reject }]);
+    });
+  }
+
+  private flush(): void {
+    const pending = this.pending!;
+    this.pending = null;
+    const keys = [...pending.keys()];
+    for (let i = 0; i < keys.length; i += this.maxKeys) {
+      const part = keys.slice(i, i + this.maxKeys);
+      this.load(part).then(
+        (found) => {
+          for (const k of part) for (const w of pending.get(k)!) w.resolve(found.get(k) ?? null);
+        },
+        (error: unknown) => {
+          for (const k of part) for (const w of pending.get(k)!) w.reject(error);
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// Lookups of one event-loop turn share one read; each asker gets its own key's answer (or null), a failed read fails
+// that turn's askers only.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { oncePerTurn, TurnBatcher } from '../../src/perTurn.ts';
+
+describe('oncePerTurn', () => {
+  it('runs the read once for the callers of a turn, and again in the next', async () => {
+    let reads = 0;
+    const read = oncePerTurn(async () => ++reads);
+    assert.deepEqual(await Promise.all([read(), read(), read()]), [1, 1, 1]);
+    assert.equal(await read(), 1, 'later in the same turn (its microtasks) the same read still serves');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(await read(), 2);
+  });
+});
+
+describe('TurnBatcher', () => {
+  it('reads the distinct keys of one turn at once and answers every asker', async () => {
+    const reads: string[][] = [];
+    const batcher = new TurnBatcher<string, string>(async (keys) => {
+      reads.push(keys);
+      return new Map(keys.filter((k) => k !== 'missing').map((k) => [k, `v-${k}`]));
+    });
+    const answers = await Promise.all(['a', 'b', 'a', 'missing'].map((k) => batcher.get(k)));
+    assert.deepEqual(answers, ['v-a', 'v-b', 'v-a', null]);
+    assert.deepEqual(reads, [['a', 'b', 'missing']]);
+    // A later turn reads again (nothing is remembered between turns).
+    assert.equal(await batcher.get('a'), 'v-a');
+    assert.deepEqual(reads, [['a', 'b', 'missing'], ['a']]);
+  });
+
+  it('splits a turn into reads of at most maxKeys', async () => {
+    const sizes: number[] = [];
+    const batcher = new TurnBatcher<number, number>(async (keys) => {
+      sizes.push(keys.length);
+      return new Map(keys.map((k) => [k, k * 2]));
+    }, 2);
+    assert.deepEqual(await Promise.all([1, 2, 3, 4, 5].map((k) => batcher.get(k))), [2, 4, 6, 8, 10]);
+    assert.deepEqual(sizes, [2, 2, 1]);
+  });
+
+  it("a failed read rejects that turn's askers, and the next turn reads afresh", async () => {
+    let fail = true;
+    const batcher = new TurnBatcher<string, string>(async (keys) => {
+      if (fail) throw new Error('unreachable');
+      return new Map(keys.map((k) => [k, k]));
+    });
+    const outcomes = await Promise.allSettled([batcher.get('x'), batcher.get('y')]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected']);
+    fail = false;
+    assert.equal(await batcher.get('x'), 'x');
+  });
+});
