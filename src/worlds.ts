@@ -23,6 +23,7 @@ import type { SharedState } from './ports/shared.ts';
 import type { LikesStore } from './ports/store.ts';
 import type { WorldStorage } from './ports/worldStorage.ts';
 import { VersionedMemo } from './versionedMemo.ts';
+import { oncePerTurn } from './perTurn.ts';
 import { POLL_MS } from './domain/events/dispatcher.ts';
 import { assembleEvents, type WorldEvents } from './domain/events/worldEvents.ts';
 import type { Logger } from './ports/logger.ts';
@@ -154,6 +155,8 @@ export class Worlds {
   private readonly templates = new Map<SandboxSeed, Promise<string>>();
   /** The controls each world was last read with (see controlsOf). */
   private readonly controlsSeen = new WeakMap<World, ControlsSnapshot>();
+  /** Each world's controls version, read once per event-loop turn for all its requests of the turn. */
+  private readonly controlsVersion = new WeakMap<World, () => Promise<string>>();
   private readonly sweeper: NodeJS.Timeout;
   /** Whether worlds deliver their events (a server's process does; a CLI command's does not). */
   private delivering = false;
@@ -335,11 +338,13 @@ export class Worlds {
 
   /**
    * The world's clock offset and faults: read whole only when their version moved since this process last read
-   * them (on Redis, one GET per request rather than the whole set). A fault's `times_remaining` may be behind; its
+   * them (on Redis, one GET per event-loop turn rather than the whole set). A fault's `times_remaining` may be behind; its
    * use is decided by consumeFault, and one used up changes the version.
    */
   async controlsOf(world: World): Promise<ControlsSnapshot> {
-    const version = await world.shared.controls.version();
+    let readVersion = this.controlsVersion.get(world);
+    if (!readVersion) this.controlsVersion.set(world, (readVersion = oncePerTurn(() => world.shared.controls.version())));
+    const version = await readVersion();
     const seen = this.controlsSeen.get(world);
     if (seen && seen.version === version) return seen;
     const fresh = await world.shared.controls.snapshot();

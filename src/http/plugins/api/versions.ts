@@ -2,6 +2,7 @@
 // credential and Project lookups are tagged with. Each world has its own.
 import type { Services } from '../../../services.ts';
 import type { World } from '../../../worlds.ts';
+import { oncePerTurn } from '../../../perTurn.ts';
 
 export interface RequestVersions {
   /** What cached responses are tagged with. */
@@ -23,8 +24,9 @@ export async function versioned(services: Services): Promise<boolean> {
 }
 
 /**
- * The versions a request runs under. SQLite's data_version (other processes' writes, of any kind) is read
- * once per event-loop turn: a value from earlier in the turn is still read before this request's data.
+ * The versions a request runs under. Each source (the shared counters, SQLite's data_version for other processes'
+ * writes) is read once per event-loop turn for every request of the turn: the read is issued after each of them
+ * arrived, so it is still read before their data, and a write acknowledged before one of them was sent is in it.
  */
 export function versionReader(): VersionReader {
   const readers = new WeakMap<World, () => Promise<RequestVersions>>();
@@ -36,16 +38,10 @@ export function versionReader(): VersionReader {
 }
 
 function worldVersions(world: World): () => Promise<RequestVersions> {
-  let foreignThisTurn: Promise<string | null> | null = null;
-  const foreign = () => {
-    if (!foreignThisTurn) {
-      foreignThisTurn = world.store.foreignWriteToken();
-      setImmediate(() => (foreignThisTurn = null));
-    }
-    return foreignThisTurn;
-  };
+  const foreign = oncePerTurn(() => world.store.foreignWriteToken());
+  const counters = oncePerTurn(() => world.shared.changes.current());
   return async () => {
-    const [shared, token] = await Promise.all([world.shared.changes.current(), foreign()]);
+    const [shared, token] = await Promise.all([counters(), foreign()]);
     return { data: `${shared.data}:${token ?? ''}`, credentials: `${shared.credentials}:${token ?? ''}` };
   };
 }
