@@ -30,6 +30,11 @@ export interface Config {
   /** Memory the response cache may hold (`LIKES_API_CACHE_MB`, default 16). */
   responseCacheBytes: number;
   /**
+   * How much of the SQLite file is read through a memory map (`LIKES_API_SQLITE_MMAP_MB`, default 0: none): pages are
+   * then read without a system call each, at the cost of RSS growing with the pages touched.
+   */
+  sqliteMmapBytes: number;
+  /**
    * Take the client address of the sign-in limits from the last X-Forwarded-For entry (`LIKES_API_TRUST_PROXY=1`,
    * only behind a proxy that sets it); otherwise the socket's peer address.
    */
@@ -130,6 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
     metrics: choice(env, 'LIKES_API_METRICS', ['on', 'off'], 'on') === 'on',
     responseCache: choice(env, 'LIKES_API_CACHE', ['on', 'off'], 'on') === 'on',
     responseCacheBytes: megabytes(env, 'LIKES_API_CACHE_MB', 16),
+    sqliteMmapBytes: megabytes(env, 'LIKES_API_SQLITE_MMAP_MB', 0),
     trustProxy: choice(env, 'LIKES_API_TRUST_PROXY', ['0', '1'], '0') === '1',
     // 30 s carries a 64 KiB body over the slowest real link; src/http/connectionLimits.ts derives the rest from it.
     requestTimeoutMs: whole(env, 'LIKES_API_REQUEST_TIMEOUT_MS', 100, 600_000, 30_000),

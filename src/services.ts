@@ -50,7 +50,7 @@ export async function openStore(config: Config, log?: Logger): Promise<LikesStor
     return new PostgresStore(config.databaseUrl, { log });
   }
   const { SqliteStore } = await import('./adapters/sqlite/sqliteStore.ts');
-  return new SqliteStore(join(config.dataDir, 'likes.db'));
+  return new SqliteStore(join(config.dataDir, 'likes.db'), { mmapBytes: config.sqliteMmapBytes });
 }
 
 export async function openShared(config: Config, log?: Logger): Promise<SharedState> {

@@ -23,6 +23,21 @@ describe('openServices and close', () => {
   });
   const log = createLogger('silent');
 
+  it('reads the SQLite file through a memory map of LIKES_API_SQLITE_MMAP_MB (none by default); a bad value stops start-up', async () => {
+    const mapped = async (env: Record<string, string>) => {
+      const services = await openServices(loadConfig({ LIKES_API_DATA_DIR: dataDir(), ...env }), { log });
+      try {
+        // SQLite's own answer, through the store's connection.
+        return (services.store as unknown as { db: Database.Database }).db.pragma('mmap_size', { simple: true });
+      } finally {
+        await services.close();
+      }
+    };
+    assert.equal(await mapped({}), 0);
+    assert.equal(await mapped({ LIKES_API_SQLITE_MMAP_MB: '64' }), 64 * 1024 * 1024);
+    assert.throws(() => loadConfig({ LIKES_API_SQLITE_MMAP_MB: 'lots' }), /LIKES_API_SQLITE_MMAP_MB must be a whole number of megabytes/);
+  });
+
   it('closes the store it opened when migrating it fails', async (t) => {
     const dir = dataDir();
     // A database the migrations cannot apply to: its first table is already there, with other columns.

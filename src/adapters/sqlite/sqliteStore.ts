@@ -57,7 +57,8 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   private eventStore?: SqliteEventStore;
   private writeBatch!: Database.Transaction<(batch: readonly LikeWrite[]) => LikeWriteOutcome[]>;
 
-  constructor(readonly file: string) {
+  /** `mmapBytes`: how much of the file SQLite reads through a memory map (0: none, its default). */
+  constructor(readonly file: string, options: { mmapBytes?: number } = {}) {
     super();
     const onDisk = file !== ':memory:' && file !== '';
     this.localDir = onDisk ? dirname(file) : null;
@@ -75,6 +76,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     // Deleted or overwritten rows are zeroed where that costs no extra I/O: a secret moved out of the store (the key
     // an older version kept in meta, a plaintext copy resealed) does not linger in the file's free space.
     this.db.pragma('secure_delete = FAST');
+    if (options.mmapBytes) this.db.pragma(`mmap_size = ${Math.trunc(options.mmapBytes)}`);
     if (onDisk) for (const suffix of ['-wal', '-shm', '-journal']) restrictFile(`${file}${suffix}`);
   }
 
