@@ -124,6 +124,8 @@ export interface RealisticRow {
   cacheHitRate?: number;
   /** Start to first answer of the row's (first) server process, ms. */
   readyMs?: number;
+  /** LIKES_API_SQLITE_MMAP_MB the row's server ran with (absent: 0, none). */
+  mmapMiB?: number;
 }
 
 export interface RealisticResult {

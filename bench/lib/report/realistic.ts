@@ -21,7 +21,7 @@ function serverName(row: RealisticRow): string {
   if (row.server === 'bare') return '**bare single-query**';
   if (row.server === 'fixed') return '**bare fixed page**';
   const where = row.store === 'postgres' ? `PostgreSQL + Redis ×${row.instances}` : 'SQLite';
-  return `Likes API, ${where}, cache ${row.cache ? 'on' : '**off**'}`;
+  return `Likes API, ${where}, cache ${row.cache ? 'on' : '**off**'}${row.mmapMiB ? `, SQLite file memory-mapped (${n0(row.mmapMiB)} MiB)` : ''}`;
 }
 
 function workload(row: RealisticRow): string {
@@ -94,12 +94,14 @@ export function realisticTargets(results: RealisticResult[], writes: BenchResult
   const bare = row('bare');
   const off = row('likes-off-default');
   const offMix = row('likes-off');
+  const mapped = row('likes-off-mmap-default');
   const a = ratio(off?.rps, bare?.rps);
   t.push({
     name: `uncached realistic mix on SQLite vs the bare single-query server (${main?.label})`,
     goal: '≥ 1.0× req/s',
     measured: `${fx(a)} on the same default-fields requests (${n0(off?.rps ?? 0)} vs ${n0(bare?.rps ?? 0)} req/s; CPU ${us(off?.cpuUsPerRequest ?? NaN)} vs ${us(bare?.cpuUsPerRequest ?? NaN)} µs/req, ` +
-      `${fx(ratio(off?.cpuUsPerRequest, bare?.cpuUsPerRequest))}); the whole mix with full fields ${fx(ratio(offMix?.rps, bare?.rps))}`,
+      `${fx(ratio(off?.cpuUsPerRequest, bare?.cpuUsPerRequest))}); the whole mix with full fields ${fx(ratio(offMix?.rps, bare?.rps))}` +
+      (mapped ? `; with the SQLite file memory-mapped (LIKES_API_SQLITE_MMAP_MB, RSS ${mib(mapped.rssMiB)} MiB) ${fx(ratio(mapped.rps, bare?.rps))}` : ''),
     ok: Number.isNaN(a) ? null : a >= 1.0,
   });
   const on = row('likes-on');
