@@ -24,7 +24,6 @@ import type { LikesStore } from './ports/store.ts';
 import type { WorldStorage } from './ports/worldStorage.ts';
 import { VersionedMemo } from './versionedMemo.ts';
 import { oncePerTurn } from './perTurn.ts';
-import { POLL_MS } from './domain/events/dispatcher.ts';
 import { assembleEvents, type WorldEvents } from './domain/events/worldEvents.ts';
 import type { Logger } from './ports/logger.ts';
 import type { WebhookTransport } from './ports/webhookTransport.ts';
@@ -77,8 +76,7 @@ export function assembleWorld(parts: WorldParts, id: string, rawStore: LikesStor
   const tag = credentialTag(id);
   const events = assembleEvents({
     store, transport: parts.transport, ids, clock, realClock: parts.clock, log: parts.log,
-    // Other instances' likes wake only themselves: the dispatcher polls for them often.
-    pollMs: shared.changes.shared ? POLL_MS.shared : POLL_MS.local,
+    wakeups: shared.wakeups,
     secretsOf: (app) => ({ consumerSecret: sealer.open(app.consumerSecretSealed) }),
     // A delivered event is billed as the Post it carries (X: "Each delivered Post event ... is billed as a Post").
     delivered: (appId, event) => {
@@ -96,7 +94,8 @@ export function assembleWorld(parts: WorldParts, id: string, rawStore: LikesStor
     memo,
     authenticator: new Authenticator(store, sealer, shared.nonceStore, clock, memo, parts.clock),
     credentials: new CredentialIssuer(store, sealer, ids, clock, tag),
-    likes: new LikesService(store, clock, events.signal),
+    // A like committed wakes this process's readers and, through the wake-ups, the other instances'.
+    likes: new LikesService(store, clock, { pulse: () => (events.signal.pulse(), shared.wakeups.announce()) }),
     events,
     usage: new UsageService(shared.usageMeter, config.limits),
   };
@@ -115,6 +114,8 @@ export function observeShared(shared: SharedState, health: DependencyHealth, met
     controls: watch(shared.controls, 'controls'),
     journal: watch(shared.journal, 'journal'),
     ledger: watch(shared.ledger, 'ledger'),
+    // Fire and forget, nothing to time.
+    wakeups: shared.wakeups,
     forWorld: (world) => shared.forWorld(world),
     forgetWorld: (world, options) => shared.forgetWorld(world, options),
     ping: watch({ ping: () => shared.ping() }, '').ping,

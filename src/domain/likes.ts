@@ -2,7 +2,6 @@
 // the 100-liking-accounts cap, and what a page shows when some objects cannot be shown.
 import type { Clock } from '../ports/clock.ts';
 import type { AccountFlags, ContentStore, KeysetPage, LikeKey } from '../ports/contentStore.ts';
-import type { EventSignal } from './events/eventSignal.ts';
 import { encodeCursor, type Cursor } from './cursor.ts';
 import type { FieldSelection } from './fields.ts';
 import { hydrateTweets, hydrateUsers } from './hydrate.ts';
@@ -38,7 +37,8 @@ export const LIKING_USERS_CAP = 100;
 
 export class LikesService {
   /** `written` is pulsed after a like or unlike changed something: the world's event readers wake at once. */
-  constructor(private readonly store: ContentStore, private readonly clock: Clock, private readonly written?: EventSignal) {}
+  /** `written` is told after every like or unlike that changed something (the events' readers wake on it). */
+  constructor(private readonly store: ContentStore, private readonly clock: Clock, private readonly written?: { pulse(): void }) {}
 
   /** POST/DELETE (and liked_tweets under private likes) act only as the authenticated user. */
   static requireSelf(pathId: string, viewer: Viewer): void {

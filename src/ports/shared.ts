@@ -6,6 +6,7 @@ import type { EphemeralStore } from './ephemeral.ts';
 import type { NonceStore } from './nonceStore.ts';
 import type { RateLimiter } from './rateLimiter.ts';
 import type { UsageMeter } from './usageMeter.ts';
+import type { Wakeups } from './wakeups.ts';
 
 /**
  * The state every instance must agree on: rate-limit buckets, OAuth 1.0a nonces and Tweet-cap usage.
@@ -25,6 +26,8 @@ export interface SharedState {
   readonly journal: RequestJournal;
   /** The world's billable requests and resources, for the cost estimate. */
   readonly ledger: UsageLedger;
+  /** Word to and from the other instances that the world's outbox has new events. */
+  readonly wakeups: Wakeups;
   /**
    * The same state for a sandbox world (src/worlds.ts), apart from every other world's: its own rate-limit windows,
    * nonces, usage, flow state and versions. Over the same connection; calling it again for a world gives the same.

@@ -272,3 +272,44 @@ describe('redis SharedState: what is written behind', () => {
     }
   });
 });
+
+describe('redis SharedState: wake-ups between instances', () => {
+  it("another instance's announcement wakes a world's listeners; its own, another world's and a stopped listener's do not", { timeout: 30_000 }, async () => {
+    const prefix = uniquePrefix();
+    const a = openRedisShared({ url: REDIS_URL, prefix });
+    const b = openRedisShared({ url: REDIS_URL, prefix });
+    const other = openRedisShared({ url: REDIS_URL, prefix: uniquePrefix() });
+    try {
+      const heard = { root: 0, sandbox: 0 };
+      const stopRoot = a.wakeups.listen(() => heard.root++);
+      a.forWorld('sbwakeupsxx1').wakeups.listen(() => heard.sandbox++);
+      /** Announces until `done` holds (the subscriber connects in the background), at most 5 s. */
+      const announceUntil = async (from: SharedState, done: () => boolean) => {
+        for (let i = 0; !done() && i < 100; i++) {
+          from.wakeups.announce();
+          await sleep(50);
+        }
+      };
+      await announceUntil(b, () => heard.root > 0);
+      assert.ok(heard.root > 0, 'the default world heard the other instance');
+      assert.equal(heard.sandbox, 0, 'a sandbox does not hear the default world');
+      await announceUntil(b.forWorld('sbwakeupsxx1'), () => heard.sandbox > 0);
+      assert.ok(heard.sandbox > 0, 'the sandbox heard its own world');
+      // Its own word, and a deployment with another prefix, wake nobody here.
+      const before = { ...heard };
+      for (let i = 0; i < 5; i++) {
+        a.wakeups.announce();
+        other.wakeups.announce();
+        await sleep(20);
+      }
+      await sleep(200);
+      assert.deepEqual(heard, before);
+      stopRoot();
+      b.wakeups.announce();
+      await sleep(300);
+      assert.equal(heard.root, before.root, 'no longer listening');
+    } finally {
+      await Promise.all([a.close(), b.close(), other.close()]);
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { MemoryRequestJournal } from './memoryRequestJournal.ts';
 import { MemorySandboxControls } from './memorySandboxControls.ts';
 import { MemoryUsageLedger } from './memoryUsageLedger.ts';
 import { MemoryUsageMeter } from './memoryUsageMeter.ts';
+import { processWakeups } from './memoryWakeups.ts';
 
 export { MemoryEphemeral } from './memoryEphemeral.ts';
 export { MemoryNonceStore } from './memoryNonceStore.ts';
@@ -43,6 +44,7 @@ function memoryWorld(worlds: Map<string, MemoryShared>, changes = new MemoryChan
     controls: new MemorySandboxControls(),
     journal: new MemoryRequestJournal(),
     ledger: new MemoryUsageLedger(),
+    wakeups: processWakeups,
     forWorld(world) {
       let state = worlds.get(world);
       if (!state) worlds.set(world, (state = memoryWorld(worlds)));

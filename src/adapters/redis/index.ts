@@ -8,6 +8,7 @@ import { RedisRequestJournal } from './redisRequestJournal.ts';
 import { RedisSandboxControls } from './redisSandboxControls.ts';
 import { RedisUsageLedger } from './redisUsageLedger.ts';
 import { RedisUsageMeter } from './redisUsageMeter.ts';
+import { RedisWakeupHub } from './redisWakeups.ts';
 
 export { RedisConnection } from './redisConnection.ts';
 export type { RedisConnectionOptions } from './redisConnection.ts';
@@ -27,21 +28,23 @@ const worldNamespace = (world: string): string => `world:${world}:`;
  */
 export function openRedisShared(opts: RedisConnectionOptions): SharedState & { readonly connection: RedisConnection } {
   const connection = new RedisConnection(opts);
+  const hub = new RedisWakeupHub(connection);
   const worlds = new Map<string, SharedState>();
-  const root = redisWorld(connection, '', worlds);
+  const root = redisWorld(connection, hub, '', worlds);
   return {
     connection,
     ...root,
     // What the worlds wrote behind goes out first (the inspector's last entries, the ledger's last counts).
     close: async () => {
       await Promise.allSettled([root, ...worlds.values()].flatMap((w) => [w.journal.flush(), w.ledger.flush()]));
+      hub.close();
       await connection.close();
     },
   };
 }
 
 /** The adapters of one world over `connection`, their keys under `ns`; each sandbox's made once and kept in `worlds`. */
-function redisWorld(connection: RedisConnection, ns: string, worlds: Map<string, SharedState>): SharedState {
+function redisWorld(connection: RedisConnection, hub: RedisWakeupHub, ns: string, worlds: Map<string, SharedState>): SharedState {
   return {
     rateLimiter: new RedisRateLimiter(connection, ns),
     nonceStore: new RedisNonceStore(connection, ns),
@@ -51,9 +54,10 @@ function redisWorld(connection: RedisConnection, ns: string, worlds: Map<string,
     controls: new RedisSandboxControls(connection, ns),
     journal: new RedisRequestJournal(connection, ns),
     ledger: new RedisUsageLedger(connection, ns),
+    wakeups: hub.forNamespace(ns),
     forWorld(world) {
       let state = worlds.get(world);
-      if (!state) worlds.set(world, (state = redisWorld(connection, worldNamespace(world), worlds)));
+      if (!state) worlds.set(world, (state = redisWorld(connection, hub, worldNamespace(world), worlds)));
       return state;
     },
     async forgetWorld(world, options = {}) {

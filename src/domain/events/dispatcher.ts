@@ -11,6 +11,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { OutboundResult, WebhookTransport } from '../../ports/webhookTransport.ts';
 import type { AppRecord } from '../model.ts';
 import type { EventSignal } from './eventSignal.ts';
+import type { Wakeups } from '../../ports/wakeups.ts';
 import { postsFor, recordsFor, subscriptionsByWebhook, type EventPost } from './feeds.ts';
 import { webhookCursorName, type DeliveryRecord, type OutboxEvent, type SubscriptionRecord, type WebhookRecord } from './records.ts';
 import { signatureHeaders } from './webhookCrypto.ts';
@@ -24,12 +25,10 @@ export const LEASE_MS = 8_000;
 /** A lease is renewed once less than this is left: more than one attempt's timeout, so no post outlives it. */
 const RENEW_BEFORE_MS = LEGACY_AAA_RETRY_SCHEDULE.attemptTimeoutMs + 1_000;
 /**
- * How often a world with webhooks polls its outbox for events no local like woke it for: often when other instances
- * share the store (their likes wake only themselves, and one of them holds the webhook's lease: p99 like → delivery
- * 31 ms on two instances at 25 ms, 262 ms at 250 ms), rarely when none does. A poll with nothing new reads the
- * outbox's head only (one indexed read); the full round (webhooks, subscriptions, leases, the batch) runs when it moved.
+ * How often a world with webhooks polls its outbox for events nothing woke it for: a local like wakes it at once, another
+ * instance's like through the world's wake-ups (Redis); a word lost while Redis is away costs this much latency.
  */
-export const POLL_MS = { shared: 25, local: 250 } as const;
+export const POLL_MS = 250;
 /** How often a world without webhooks looks for one (registered through another instance; a local one wakes it). */
 const IDLE_POLL_MS = 2_000;
 const BATCH = 100;
@@ -43,8 +42,8 @@ export interface DispatcherDeps {
   transport: WebhookTransport;
   secretsOf: SecretsOf;
   signal: EventSignal;
-  /** POLL_MS.shared or .local (default). */
-  pollMs?: number;
+  /** Other instances' word that the outbox has new events (absent: no other instance). */
+  wakeups?: Wakeups;
   /** The world's clock: event times, retry schedule and the delivery log. */
   clock: Clock;
   /** Real time: leases (a world clock moved forward must not steal a lease). */
@@ -82,16 +81,20 @@ export class WebhookDispatcher {
   private readonly held = new Map<string, Held>();
   private readonly stopping = new AbortController();
   private running: Promise<void> | null = null;
+  private unlisten: (() => void) | null = null;
   private lastPrune = 0;
 
   constructor(private readonly deps: DispatcherDeps) {}
 
   start(): void {
+    // Another instance's like wakes this one's round as a local like does (and the world's streams with it).
+    this.unlisten ??= this.deps.wakeups?.listen(() => this.deps.signal.pulse()) ?? null;
     this.running ??= this.loop();
   }
 
   /** Ends the loop and gives the leases up, so another instance (or this one restarted) takes over at once. */
   async stop(): Promise<void> {
+    this.unlisten?.();
     this.stopping.abort();
     await this.running;
     const held = [...this.held.values()];
@@ -100,19 +103,12 @@ export class WebhookDispatcher {
   }
 
   private async loop(): Promise<void> {
-    const { signal, webhooks, store, realClock } = this.deps;
-    const pollMs = this.deps.pollMs ?? POLL_MS.local;
-    // Polls more often than the full rounds run: between them, a poll reads the outbox's head only.
-    const quickPolls = pollMs < POLL_MS.local;
+    const { signal, webhooks } = this.deps;
     while (!this.stopping.signal.aborted) {
       const seenLikes = signal.generation;
       const seenWebhooks = webhooks.changed.generation;
       let idle = false;
-      let head: string | null | undefined;
-      const roundAt = realClock.now();
       try {
-        // Read before the round, so that an event committed during it moves the head past this.
-        if (quickPolls) head = await store.events.headPosition();
         idle = !(await this.tick());
       } catch (err) {
         this.deps.log.warn({ err }, 'events: a delivery round failed; retrying');
@@ -120,21 +116,8 @@ export class WebhookDispatcher {
       // A world without webhooks is not woken by its likes (each would cost a read of the webhooks for nothing): a
       // webhook registered here wakes it, one registered through another instance is found by the idle poll. The
       // events liked meanwhile are not missed: a new webhook's cursor starts at the outbox's head when it is made.
-      if (idle) {
-        await webhooks.changed.wait(IDLE_POLL_MS, this.stopping.signal, seenWebhooks);
-        continue;
-      }
-      // The next full round: on a local like, when the head moved (another instance's like), and at least every
-      // POLL_MS.local (retries, leases and CRC checks come due by time).
-      for (;;) {
-        await signal.wait(pollMs, this.stopping.signal, seenLikes);
-        if (!quickPolls || this.stopping.signal.aborted || signal.generation !== seenLikes || realClock.now() - roundAt >= POLL_MS.local) break;
-        try {
-          if ((await store.events.headPosition()) !== head) break;
-        } catch {
-          break;
-        }
-      }
+      if (idle) await webhooks.changed.wait(IDLE_POLL_MS, this.stopping.signal, seenWebhooks);
+      else await signal.wait(POLL_MS, this.stopping.signal, seenLikes);
     }
   }
 

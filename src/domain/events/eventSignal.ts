@@ -1,6 +1,6 @@
 // Wakes a world's event readers (webhook dispatcher, open streams) as soon as a like of this process committed, so
-// local events go out at once; events committed by other instances are found by polling the outbox, which alone is
-// enough (a wake-up is a shortcut, never the guarantee).
+// local events go out at once; other instances' likes pulse it through the world's wake-ups (src/ports/wakeups.ts),
+// and polling the outbox alone is enough (a wake-up is a shortcut, never the guarantee).
 export class EventSignal {
   private waiters = new Set<() => void>();
   /** How many pulses so far: a reader notes it before reading, so a pulse during its read is not missed. */

@@ -1,6 +1,7 @@
 // The events capability of one world: its wake-up signal, its webhooks and subscriptions, and its dispatcher.
 import type { Clock } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
+import type { Wakeups } from '../../ports/wakeups.ts';
 import type { LikesStore } from '../../ports/store.ts';
 import type { WebhookTransport } from '../../ports/webhookTransport.ts';
 import type { SnowflakeIds } from '../ids.ts';
@@ -37,8 +38,8 @@ export interface WorldEventsParts {
   realClock: Clock;
   log: Logger;
   delivered?: DispatcherDeps['delivered'];
-  /** How often the dispatcher polls the outbox (DispatcherDeps). */
-  pollMs?: number;
+  /** Other instances' word that the outbox has new events (DispatcherDeps). */
+  wakeups?: Wakeups;
 }
 
 export function assembleEvents(parts: WorldEventsParts, signal = new EventSignal()): WorldEvents {

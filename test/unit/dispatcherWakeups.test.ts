@@ -1,27 +1,26 @@
 // How the webhook dispatcher (src/domain/events/dispatcher.ts) decides to run a delivery round, against a stub store
-// that counts its reads: a world without webhooks is not woken by its likes; on a shared store, between full rounds
-// a poll reads only the outbox's head and runs a round when it moved (another instance's like) or when a local like
-// woke it. Counts are compared with generous bounds, never with durations.
+// that counts its rounds: a world without webhooks is not woken by its likes, a webhook registered here wakes it;
+// another instance's word (the world's wake-ups) runs a round as a local like does, listened to while it runs.
+// Counts are compared with generous bounds, never with durations.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { WebhookDispatcher, POLL_MS, type DispatcherDeps } from '../../src/domain/events/dispatcher.ts';
+import { WebhookDispatcher, type DispatcherDeps } from '../../src/domain/events/dispatcher.ts';
 import { EventSignal } from '../../src/domain/events/eventSignal.ts';
 import type { WebhookRecord } from '../../src/domain/events/records.ts';
 
 function stub(webhooks: WebhookRecord[]) {
-  const reads = { rounds: 0, heads: 0 };
-  let head = '1:1';
+  const reads = { rounds: 0 };
+  const wakeups = { wake: null as (() => void) | null, announce() {}, listen(wake: () => void) {
+    wakeups.wake = wake;
+    return () => (wakeups.wake = null);
+  } };
   const events = {
     allWebhooks: async () => {
       reads.rounds++;
       return webhooks;
     },
     allSubscriptions: async () => [],
-    headPosition: async () => {
-      reads.heads++;
-      return head;
-    },
     pruneEvents: async () => {},
     pruneDeliveries: async () => {},
   };
@@ -31,12 +30,12 @@ function stub(webhooks: WebhookRecord[]) {
     store: { events, appById: async () => null },
     webhooks: { changed },
     signal,
-    pollMs: POLL_MS.shared,
+    wakeups,
     clock: { now: () => Date.now() },
     realClock: { now: () => Date.now() },
     log: { warn: () => {}, info: () => {}, error: () => {}, debug: () => {} },
   } as unknown as DispatcherDeps;
-  return { dispatcher: new WebhookDispatcher(deps), reads, signal, changed, moveHead: (to: string) => (head = to) };
+  return { dispatcher: new WebhookDispatcher(deps), reads, signal, changed, wakeups };
 }
 
 const webhook = { id: 'w1', appId: 'a1', url: 'http://127.0.0.1:1/hook', createdAt: 0, validity: {} } as unknown as WebhookRecord;
@@ -61,32 +60,28 @@ describe('WebhookDispatcher polling', () => {
     }
   });
 
-  it('with webhooks on a shared store: polls read the head only until it moves or a local like wakes a round', async () => {
-    const { dispatcher, reads, signal, moveHead } = stub([webhook]);
+  it("another instance's word runs a round at once, as a local like does; it is listened to while the dispatcher runs", async () => {
+    const { dispatcher, reads, wakeups } = stub([webhook]);
     /** Waits (boundedly) until `done` holds; the assertions after it are about counts, not time. */
     const until = async (done: () => boolean) => {
       for (let i = 0; !done() && i < 400; i++) await sleep(5);
     };
+    const listening = (): (() => void) | null => wakeups.wake;
+    assert.equal(listening(), null);
     dispatcher.start();
     try {
-      await until(() => reads.heads >= 5);
-      assert.ok(reads.rounds < reads.heads, `polls read the head (${reads.heads}) more often than rounds ran (${reads.rounds})`);
-      // Another instance's like moves the head: the next poll runs a round (a full round is due every 250 ms anyway,
-      // about nine polls later).
-      let rounds = reads.rounds;
-      let heads = reads.heads;
-      moveHead('2:1');
-      await until(() => reads.rounds > rounds);
-      assert.ok(reads.heads - heads <= 3, `a round ran ${reads.heads - heads} polls after the head moved`);
-      // A local like wakes a round at once, without waiting for a poll.
-      await until(() => reads.heads >= heads + 5);
-      rounds = reads.rounds;
-      heads = reads.heads;
-      signal.pulse();
-      await until(() => reads.rounds > rounds);
-      assert.ok(reads.heads - heads <= 1, `a round ran ${reads.heads - heads} polls after the local like`);
+      await until(() => reads.rounds >= 1);
+      assert.ok(listening(), 'listening once started');
+      // Ten words, each waited for: ten rounds (the 250 ms poll alone would take 2.5 s, past the bound).
+      const from = reads.rounds;
+      for (let i = 1; i <= 10; i++) {
+        listening()!();
+        await until(() => reads.rounds >= from + i);
+      }
+      assert.ok(reads.rounds >= from + 10, `${reads.rounds - from} rounds for 10 words`);
     } finally {
       await dispatcher.stop();
     }
+    assert.equal(listening(), null, 'no longer listening once stopped');
   });
 });
