@@ -2,9 +2,10 @@
 // machine and side by side, the ceiling (a bare node:http server sending the same liked_tweets bytes), the Likes API
 // (SQLite; PostgreSQL + Redis with 1 and 2 instances; bearer and OAuth 1.0a), its peers (Prism, json-server), the
 // scaling curves at 10 k / 1 M / 10 M likes, a realistic mix of many distinct requests beside two bare ceilings (CPU per
-// request included), durable like writes (beside a bare `pg` script), like → webhook delivery, and a CPU profile of the hot path. Results go to
-// bench/results/ (git-ignored); a full run also writes docs/benchmarks.md and docs/benchmarks-scaling.svg. This file
-// reads the options, seeds the datasets and runs the sections (bench/sections/, one module each) in order.
+// request included), durable like writes (beside a bare `pg` script), like → webhook delivery, and a CPU profile of
+// the hot path. Results go to bench/results/ (git-ignored); a full run also writes docs/benchmarks.md and
+// docs/benchmarks-scaling.svg. This file reads the options, seeds the datasets and runs the sections (bench/sections/,
+// one module each) in order.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

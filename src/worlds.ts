@@ -339,8 +339,8 @@ export class Worlds {
 
   /**
    * The world's clock offset and faults: read whole only when their version moved since this process last read
-   * them (on Redis, one GET per event-loop turn rather than the whole set). A fault's `times_remaining` may be behind; its
-   * use is decided by consumeFault, and one used up changes the version.
+   * them (on Redis, one GET per event-loop turn rather than the whole set). A fault's `times_remaining` may be
+   * behind; its use is decided by consumeFault, and one used up changes the version.
    */
   async controlsOf(world: World): Promise<ControlsSnapshot> {
     let readVersion = this.controlsVersion.get(world);

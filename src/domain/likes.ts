@@ -36,8 +36,7 @@ export interface LikedTweetsResult {
 export const LIKING_USERS_CAP = 100;
 
 export class LikesService {
-  /** `written` is pulsed after a like or unlike changed something: the world's event readers wake at once. */
-  /** `written` is told after every like or unlike that changed something (the events' readers wake on it). */
+  /** `written` is told after every like or unlike that changed something: the world's event readers wake on it. */
   constructor(private readonly store: ContentStore, private readonly clock: Clock, private readonly written?: { pulse(): void }) {}
 
   /** POST/DELETE (and liked_tweets under private likes) act only as the authenticated user. */

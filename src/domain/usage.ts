@@ -41,7 +41,7 @@ function dayOf(ms: number): string {
   return lastDayText;
 }
 
-/** periodStart's first day as YYYY-MM-DD, kept for the last day and reset day asked (the same on nearly every request). */
+/** periodStart's first day as YYYY-MM-DD, kept for the last day and reset day asked (nearly every request's). */
 let lastPeriod = { day: Number.NaN, capResetDay: Number.NaN, text: '' };
 function periodDay(capResetDay: number, now: number): string {
   const day = Math.floor(now / DAY);

@@ -135,7 +135,7 @@ export const S = {
   ofTweet: walk('tweet_id', 'user_id'),
   likingUsers: walk('tweet_id', 'user_id', likingUsersSelect(USER_COLUMNS), 'likes_liking_users'),
   likingUserCores: walk('tweet_id', 'user_id', likingUsersSelect(USER_CORE_COLUMNS), 'likes_liking_user_cores'),
-  // By many ids at once: the lookups of one event-loop turn share the statement (src/adapters/turnBatcher.ts).
+  // By many ids at once: the lookups of one event-loop turn share the statement (src/perTurn.ts).
   accountFlags: { name: 'likes_account_flags', text: 'SELECT id, protected, suspended FROM users WHERE id = ANY($1::text[])' },
   tweetCoreWithAuthor: {
     name: 'likes_tweet_core_with_author',

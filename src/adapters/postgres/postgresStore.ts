@@ -158,8 +158,9 @@ const authorOfRow = (r: Row): AccountFlags | null =>
 
 /**
  * The server store: PostgreSQL through a `pg.Pool`. Every query is a named prepared statement, likes and unlikes
- * are group-committed (one atomic statement per batch that also moves both counters), bulk writes go through UNNEST in chunks, and a database
- * that cannot be reached or does not answer in time surfaces as ServiceUnavailableError within a few seconds.
+ * are group-committed (one atomic statement per batch that also moves both counters), bulk writes go through UNNEST
+ * in chunks, and a database that cannot be reached or does not answer in time surfaces as ServiceUnavailableError
+ * within a few seconds.
  */
 export class PostgresStore extends MetaSettings implements LikesStore {
   readonly kind = 'postgres';

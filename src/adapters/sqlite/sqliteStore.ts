@@ -39,7 +39,6 @@ type Statement = Database.Statement<unknown[]>;
 
 const likeOfValues = (r: readonly any[]): LikeRow => ({ userId: r[0], tweetId: r[1], likedAt: r[2] });
 
-
 /** The embedded store: one SQLite file in WAL mode, every statement prepared once. */
 /** A page of likes with each Tweet's `columns` and its author's visibility flags (liked_tweets), full or narrow. */
 const likedTweetsSelect = (columns: readonly string[]): string =>
