@@ -14,6 +14,19 @@ export function oncePerTurn<T>(read: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/**
+ * `run`, once for all the callers of one turn, started on the next turn (once every caller of this one has had its
+ * turn, e.g. committed its write); a caller after it has started waits for the next run.
+ */
+export function nextTurnOnce<T>(run: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () =>
+    (pending ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      pending = null;
+      return run();
+    }));
+}
+
 /** Lookups by key of one turn, answered by one read of all their keys (the DataLoader pattern). */
 export class TurnBatcher<K, V> {
   private pending: Map<K, { resolve: (v: V | null) => void; reject: (e: unknown) => void }[]> | null = null;

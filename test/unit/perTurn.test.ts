@@ -2,7 +2,7 @@
 // that turn's askers only.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { oncePerTurn, TurnBatcher } from '../../src/perTurn.ts';
+import { nextTurnOnce, oncePerTurn, TurnBatcher } from '../../src/perTurn.ts';
 
 describe('oncePerTurn', () => {
   it('runs the read once for the callers of a turn, and again in the next', async () => {
@@ -12,6 +12,27 @@ describe('oncePerTurn', () => {
     assert.equal(await read(), 1, 'later in the same turn (its microtasks) the same read still serves');
     await new Promise((r) => setImmediate(r));
     assert.equal(await read(), 2);
+  });
+});
+
+describe('nextTurnOnce', () => {
+  it('runs once on the next turn for the callers of this one; a caller after it started waits for the next run', async () => {
+    const ran: string[][] = [];
+    let asked: string[] = [];
+    const run = nextTurnOnce(async () => {
+      ran.push(asked);
+      asked = [];
+      return ran.length;
+    });
+    const ask = (what: string) => {
+      asked.push(what);
+      return run();
+    };
+    const first = [ask('a'), ask('b')];
+    assert.deepEqual(ran, [], 'nothing runs in the turn it was asked in');
+    assert.deepEqual(await Promise.all(first), [1, 1]);
+    assert.deepEqual(await ask('c'), 2);
+    assert.deepEqual(ran, [['a', 'b'], ['c']]);
   });
 });
 

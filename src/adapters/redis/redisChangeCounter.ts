@@ -1,13 +1,14 @@
 import type { ChangeCounter, ChangeKind, Versions } from '../../ports/changes.ts';
 import type { RedisConnection } from './redisConnection.ts';
+import { nextTurnOnce } from '../../perTurn.ts';
 
 export const CHANGE_COUNTER_KEYS: Record<ChangeKind, string> = { data: 'data-version', credentials: 'credentials-version' };
 
 /** Counters in Redis that every instance bumps after its writes and reads before using anything remembered. */
 export class RedisChangeCounter implements ChangeCounter {
   readonly shared = true;
-  /** The bump the writes of this turn join (null once it has been sent). */
-  private next: PendingBump | null = null;
+  /** What the writes of this turn bump (taken when the bump is sent). */
+  private kinds = new Set<ChangeKind>();
 
   /** `ns` is the world's key namespace (empty for the default world; see src/worlds.ts). */
   constructor(
@@ -25,19 +26,16 @@ export class RedisChangeCounter implements ChangeCounter {
    * them committed, and each writer is answered once it has (a group-committed batch of likes costs one round trip).
    */
   bump(kinds: readonly ChangeKind[]): Promise<void> {
-    let next = this.next;
-    if (!next) {
-      const pending: PendingBump = { kinds: new Set(), done: Promise.resolve() };
-      pending.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        // Writes asked for from now on take the next bump: this one may be sent before they commit.
-        this.next = null;
-        return this.incr(pending.kinds);
-      });
-      this.next = next = pending;
-    }
-    for (const kind of kinds) next.kinds.add(kind);
-    return next.done;
+    for (const kind of kinds) this.kinds.add(kind);
+    return this.bumpNextTurn();
   }
+
+  private readonly bumpNextTurn = nextTurnOnce(() => {
+    // Kinds asked for from now on go with the next bump: this one may be sent before their writes commit.
+    const kinds = this.kinds;
+    this.kinds = new Set();
+    return this.incr(kinds);
+  });
 
   private async incr(kinds: ReadonlySet<ChangeKind>): Promise<void> {
     await this.conn.run(async (c) => {
@@ -46,9 +44,4 @@ export class RedisChangeCounter implements ChangeCounter {
       await multi.exec();
     });
   }
-}
-
-interface PendingBump {
-  kinds: Set<ChangeKind>;
-  done: Promise<void>;
 }

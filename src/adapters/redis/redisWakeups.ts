@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Wakeups } from '../../ports/wakeups.ts';
 import type { RedisConnection } from './redisConnection.ts';
+import { nextTurnOnce } from '../../perTurn.ts';
 
 /**
  * Redis pub/sub for the wake-ups of every world of this process: one subscriber connection (made on the first
@@ -18,18 +19,11 @@ export class RedisWakeupHub {
   forNamespace(ns: string): Wakeups {
     // Channels are not keys: the connection's prefix is not added to them by ioredis, so it is here.
     const channel = `${this.connection.prefix}${ns}events`;
-    let scheduled = false;
+    // The likes of one turn of the event loop make one message. A hint: lost while Redis is away, and the others'
+    // polls find the events anyway.
+    const publish = nextTurnOnce(() => this.connection.client.publish(channel, this.id).catch(() => 0));
     return {
-      announce: () => {
-        if (scheduled) return;
-        scheduled = true;
-        // The likes of one turn of the event loop make one message.
-        setImmediate(() => {
-          scheduled = false;
-          // A hint: lost while Redis is away, and the others' polls find the events anyway.
-          this.connection.client.publish(channel, this.id).catch(() => {});
-        });
-      },
+      announce: () => void publish(),
       listen: (wake) => this.listen(channel, wake),
     };
   }
