@@ -7,6 +7,8 @@ import { freePort } from '../../test/support/net.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 export const LIKES_BIN = join(ROOT, 'bin', 'likes-api.mjs');
+/** The node flags the command runs with (its shebang's, which `npm start` passes too): the servers measured start as users start them. */
+export const LIKES_NODE_FLAGS = /^#!\/usr\/bin\/env -S node(.*)$/m.exec(readFileSync(LIKES_BIN, 'utf8'))?.[1].trim().split(/\s+/).filter(Boolean) ?? [];
 /** The sealing key of the throwaway PostgreSQL bench databases (required there without the demo). */
 export const BENCH_PG_SECRET_KEY = 'be9c'.repeat(16);
 
@@ -157,7 +159,7 @@ export async function startLikesServer(o: LikesServerOptions): Promise<Proc> {
   return startProc({
     name: o.name,
     command: process.execPath,
-    args: [...(o.nodeArgs ?? []), LIKES_BIN, 'serve'],
+    args: [...LIKES_NODE_FLAGS, ...(o.nodeArgs ?? []), LIKES_BIN, 'serve'],
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -169,6 +169,39 @@ describe('likes-api serve', () => {
   });
 });
 
+describe('how the command starts node', () => {
+  const flags = /^#!\/usr\/bin\/env -S node (.*)$/m.exec(readFileSync(bin, 'utf8'))?.[1].split(' ') ?? [];
+
+  it('runs as an executable with the node flags of its first line (the memory settings measured in docs/benchmarks.md)', async () => {
+    assert.ok(flags.includes('--max-semi-space-size=4'), `shebang flags: ${flags.join(' ')}`);
+    const dataDir = mkdtempSync(join(tmpdir(), 'likes-serve-flags-'));
+    const child = spawn(bin, ['serve'], { env: envFor(dataDir, { PORT: '0', LIKES_API_DEMO: '0' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const running: Running = await new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (b) => {
+        out += b;
+        const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+        if (m) resolve({ child, baseUrl: m[1], output: () => out });
+      });
+      child.stderr!.on('data', (b) => (out += b));
+      child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+    });
+    try {
+      const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+      assert.deepEqual(argv.slice(1, 1 + flags.length), flags, `the process runs as: ${argv.join(' ')}`);
+      assert.equal((await fetch(`${running.baseUrl}/healthz`)).status, 200);
+    } finally {
+      await stop(running);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('npm start passes the same flags', () => {
+    const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    assert.equal(scripts.start, `node ${flags.join(' ')} bin/likes-api.mjs serve`);
+  });
+});
+
 describe('likes-api serve on an existing store', () => {
   it('keeps likes and credentials across a restart, without reseeding; reset goes back to the seed', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'likes-restart-'));
