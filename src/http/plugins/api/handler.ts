@@ -37,7 +37,8 @@ export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null,
     let answer: Answer | undefined;
     if (key !== null) {
       // The version was read before the answer is built: a write landing meanwhile leaves the entry stale, never wrong.
-      answer = cache!.get(key, version!.data);
+      // A cached body stays put until this response has been written (reply.raw closes).
+      answer = cache!.get(key, version!.data, reply.raw);
       if (!answer) {
         const ctx = context(req, userId);
         answer = serialised(route, await (handle ?? route.validate(path, rawQuery))(ctx));
