@@ -81,7 +81,7 @@ export function assembleWorld(parts: WorldParts, id: string, rawStore: LikesStor
     // A delivered event is billed as the Post it carries (X: "Each delivered Post event ... is billed as a Post").
     delivered: (appId, event) => {
       const entry = { appId, at: clock.now(), endpoint: 'events', operation: 'read', resources: { posts: [event.tweetId], users: [] } } as const;
-      shared.ledger.record(entry).catch((err: unknown) => parts.log.warn({ err }, 'usage ledger unavailable'));
+      shared.ledger.record(entry);
     },
   });
   return {

@@ -1,5 +1,6 @@
-// Watches every call through a port (the store, each part of the shared state): its duration and outcome go to
-// `record`, and the dependency going down or coming back is logged once per change rather than once per call.
+// Watches every call through a port (the store, each part of the shared state) that is waited for: its duration and
+// outcome go to `record`, and the dependency going down or coming back is logged once per change rather than once
+// per call. A call that returns at once (a write-behind port's record) waited on nothing: it passes untimed.
 import type { Logger } from '../ports/logger.ts';
 import { ServiceUnavailableError } from '../ports/unavailable.ts';
 import type { Outcome } from '../metrics.ts';
@@ -49,10 +50,7 @@ export function observed<T extends object>(target: T, health: DependencyHealth, 
             settle(operation, started, error);
             throw error;
           }
-          if (!(result instanceof Promise)) {
-            settle(operation, started, undefined);
-            return result;
-          }
+          if (!(result instanceof Promise)) return result;
           return result.then(
             (v) => {
               settle(operation, started, undefined);

@@ -44,7 +44,7 @@ export class Authenticator {
     // Percent-encoded bearer tokens (as X issues them) and their decoded form are the same credential.
     let decoded = token;
     try {
-      decoded = decodeURIComponent(token);
+      if (token.includes('%')) decoded = decodeURIComponent(token);
     } catch {
       throw unauthorized({ scheme: 'unknown', reason: 'malformed-bearer-token' });
     }

@@ -9,10 +9,11 @@ export const DEFAULT_JOURNAL_CAPACITY = 500;
  */
 export interface RequestJournal {
   /**
-   * Adds an entry, dropping the oldest beyond the capacity. The entry is handed over: the caller never changes it
-   * again. Adapters may write behind: this handle's own reads see it at once, other instances' within moments.
+   * Adds an entry, dropping the oldest beyond the capacity, without waiting. The entry is handed over: the caller
+   * never changes it again. Adapters write behind (this handle's own reads see it at once, other instances' within
+   * moments), and one that cannot be written is lost and logged by the adapter, never thrown.
    */
-  record(entry: InspectedRequest): Promise<void>;
+  record(entry: InspectedRequest): void;
   /** Writes what this handle has recorded so that every instance reads it (at shutdown, and in tests). */
   flush(): Promise<void>;
   /** Up to `limit` entries (at most the capacity), newest first. */

@@ -50,8 +50,11 @@ export interface UsageDayRow {
 }
 
 export interface UsageLedger {
-  /** Adapters may write behind: this handle's own report counts it at once, other instances' within moments. */
-  record(entry: UsageEntry): Promise<void>;
+  /**
+   * Counts an entry, without waiting: adapters write behind (this handle's own report counts it at once, other
+   * instances' within moments), and one that cannot be written is lost and logged by the adapter, never thrown.
+   */
+  record(entry: UsageEntry): void;
   /** Writes what this handle has recorded so that every instance counts it (at shutdown, and in tests). */
   flush(): Promise<void>;
   /**

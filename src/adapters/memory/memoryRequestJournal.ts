@@ -14,7 +14,7 @@ export class MemoryRequestJournal implements RequestJournal {
   }
 
   /** The entry is handed over (the edge builds one per request and never touches it again): kept as is. */
-  async record(entry: InspectedRequest): Promise<void> {
+  record(entry: InspectedRequest): void {
     this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);

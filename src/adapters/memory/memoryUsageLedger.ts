@@ -34,7 +34,7 @@ export class MemoryUsageLedger implements UsageLedger {
   /** Newest day recorded, as epoch ms: retention counts back from it (the port carries no clock). */
   private latestDayMs = Number.NEGATIVE_INFINITY;
 
-  async record(entry: UsageEntry): Promise<void> {
+  record(entry: UsageEntry): void {
     const day = utcDay(entry.at);
     const key = `${day}:${entry.appId}`;
     let bucket = this.buckets.get(key);

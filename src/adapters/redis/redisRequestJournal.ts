@@ -27,7 +27,7 @@ export class RedisRequestJournal implements RequestJournal {
     this.writes = new WriteBehind('request journal', (entries) => this.write(entries), conn.log);
   }
 
-  async record(entry: InspectedRequest): Promise<void> {
+  record(entry: InspectedRequest): void {
     this.writes.add(JSON.stringify(entry));
   }
 

@@ -105,7 +105,7 @@ export class RedisUsageLedger implements UsageLedger {
     this.writes = new WriteBehind('usage ledger', (entries) => this.write(entries), conn.log);
   }
 
-  async record(entry: UsageEntry): Promise<void> {
+  record(entry: UsageEntry): void {
     this.writes.add(entry);
   }
 

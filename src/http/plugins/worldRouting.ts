@@ -47,7 +47,7 @@ function presented(req: FastifyRequest): string[] {
   if (/^bearer\s/i.test(header)) {
     const token = header.slice(6).trim();
     try {
-      out.push(decodeURIComponent(token));
+      out.push(token.includes('%') ? decodeURIComponent(token) : token);
     } catch {
       out.push(token);
     }
@@ -116,5 +116,5 @@ export function inspect(req: FastifyRequest, status: number, elapsedMs: number):
     error: req.failure ?? undefined,
     fault: req.fault ?? null,
   });
-  req.world.shared.journal.record(entry).catch((err: unknown) => req.log.warn({ err }, 'request journal unavailable'));
+  req.world.shared.journal.record(entry);
 }

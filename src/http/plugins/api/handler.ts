@@ -53,7 +53,7 @@ export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null,
       answer = serialised(route, result);
     }
     if (route.countsTweets) await world.usage.record(project, principal.app.id, answer.tweetCount, now);
-    await recordBilling(req, route.endpoint, answer);
+    recordBilling(req, route.endpoint, answer);
     return reply.code(200).header('content-type', JSON_TYPE).send(answer.body);
   };
 }
@@ -74,8 +74,7 @@ const context = (req: FastifyRequest, userId: string | null): RequestContext => 
  * Likes endpoints are priced; a ledger outage loses the entry, never the answer (X's own deduplication is a soft
  * guarantee too).
  */
-async function recordBilling(req: FastifyRequest, endpoint: EndpointId, answer: Answer): Promise<void> {
+function recordBilling(req: FastifyRequest, endpoint: EndpointId, answer: Answer): void {
   if (!isLedgerEndpoint(endpoint)) return;
-  const entry = { appId: req.principal!.app.id, at: req.now, endpoint, operation: ENDPOINT_OPERATION[endpoint], resources: answer.resources };
-  await req.world.shared.ledger.record(entry).catch((err: unknown) => req.log.warn({ err }, 'usage ledger unavailable'));
+  req.world.shared.ledger.record({ appId: req.principal!.app.id, at: req.now, endpoint, operation: ENDPOINT_OPERATION[endpoint], resources: answer.resources });
 }
