@@ -47,17 +47,19 @@ function decodeCursor(token) {
 }
 
 // ---- The statements: one per request ----
+// `LIMIT ?+0`, not `LIMIT ?`: SQLite reads a bare LIMIT parameter while planning and then prepares the statement again
+// each time it is bound, i.e. every request (src/adapters/sqlite/sqlParams.ts). The ceiling avoids it as the Likes API does.
 // liked_tweets: the user's likes newest first, each with the Tweet's text and the author's visibility flags.
 const likedSelect = `SELECT l.tweet_id, l.liked_at, t.text, t.deleted, a.protected, a.suspended
   FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users a ON a.id = t.author_id WHERE l.user_id = ?`;
-const likedFirst = db.prepare(`${likedSelect} ORDER BY l.liked_at DESC, l.tweet_id DESC LIMIT ?`).raw(true);
-const likedOlder = db.prepare(`${likedSelect} AND (l.liked_at, l.tweet_id) < (?, ?) ORDER BY l.liked_at DESC, l.tweet_id DESC LIMIT ?`).raw(true);
+const likedFirst = db.prepare(`${likedSelect} ORDER BY l.liked_at DESC, l.tweet_id DESC LIMIT ?+0`).raw(true);
+const likedOlder = db.prepare(`${likedSelect} AND (l.liked_at, l.tweet_id) < (?, ?) ORDER BY l.liked_at DESC, l.tweet_id DESC LIMIT ?+0`).raw(true);
 // liking_users: within the Tweet's 100 newest likes (X's cap), newest first, each with the liker's name and flags.
 const likingSelect = `SELECT c.user_id, c.liked_at, u.name, u.username, u.suspended
   FROM (SELECT user_id, liked_at FROM likes WHERE tweet_id = ? ORDER BY liked_at DESC, user_id DESC LIMIT 100) c
   LEFT JOIN users u ON u.id = c.user_id`;
-const likingFirst = db.prepare(`${likingSelect} ORDER BY c.liked_at DESC, c.user_id DESC LIMIT ?`).raw(true);
-const likingOlder = db.prepare(`${likingSelect} WHERE (c.liked_at, c.user_id) < (?, ?) ORDER BY c.liked_at DESC, c.user_id DESC LIMIT ?`).raw(true);
+const likingFirst = db.prepare(`${likingSelect} ORDER BY c.liked_at DESC, c.user_id DESC LIMIT ?+0`).raw(true);
+const likingOlder = db.prepare(`${likingSelect} WHERE (c.liked_at, c.user_id) < (?, ?) ORDER BY c.liked_at DESC, c.user_id DESC LIMIT ?+0`).raw(true);
 
 /** Rows [id, likedAt, ...] of one page: limit + 1 read, the extra one only says whether a next page exists. */
 function page(first, older, key, limit, cursor) {

@@ -10,6 +10,7 @@ import {
   CONNECTION_COLUMNS, DELIVERY_COLUMNS, SUBSCRIPTION_COLUMNS, connectionFromRow, deliveryFromRow, deliveryToRow,
   likeEventFromRow, subscriptionFromRow, subscriptionToRow, webhookFromRow, webhookToRow,
 } from '../eventRows.ts';
+import { COUNT_PARAM } from './sqlParams.ts';
 
 type Row = Record<string, any>;
 
@@ -22,10 +23,10 @@ export class SqliteEventStore implements EventStore {
 
   constructor(private readonly db: Database.Database) {
     this.s = {
-      after: db.prepare(`SELECT ${EVENT_COLUMNS} FROM like_events WHERE seq > ? ORDER BY seq LIMIT ?`),
+      after: db.prepare(`SELECT ${EVENT_COLUMNS} FROM like_events WHERE seq > ? ORDER BY seq LIMIT ${COUNT_PARAM}`),
       head: db.prepare('SELECT max(seq) AS seq FROM like_events'),
       between: db.prepare(
-        `SELECT ${EVENT_COLUMNS} FROM like_events WHERE at BETWEEN ? AND ? AND seq > ? ORDER BY seq LIMIT ?`,
+        `SELECT ${EVENT_COLUMNS} FROM like_events WHERE at BETWEEN ? AND ? AND seq > ? ORDER BY seq LIMIT ${COUNT_PARAM}`,
       ),
       pruneEvents: db.prepare('DELETE FROM like_events WHERE at < ?'),
       putWebhook: db.prepare(
@@ -63,7 +64,7 @@ export class SqliteEventStore implements EventStore {
       dropCursor: db.prepare('DELETE FROM event_cursors WHERE name = ?'),
       logDelivery: db.prepare(`INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       deliveries: db.prepare(
-        `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?`,
+        `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ${COUNT_PARAM}`,
       ),
       pruneDeliveries: db.prepare('DELETE FROM webhook_deliveries WHERE at < ?'),
       // An end asked for by another instance (end_requested) is never undone by the holder writing its record.
@@ -75,7 +76,7 @@ export class SqliteEventStore implements EventStore {
       connection: db.prepare(`SELECT ${CONNECTION_COLUMNS} FROM stream_connections WHERE id = ?`),
       connectionsOfApp: db.prepare(
         `SELECT ${CONNECTION_COLUMNS} FROM stream_connections WHERE app_id = ? AND (? = 0 OR ended_at IS NULL)
-         ORDER BY started_at DESC, id DESC LIMIT ?`,
+         ORDER BY started_at DESC, id DESC LIMIT ${COUNT_PARAM}`,
       ),
       endAll: db.prepare(
         'UPDATE stream_connections SET end_requested = 1 WHERE app_id = ? AND ended_at IS NULL RETURNING id',

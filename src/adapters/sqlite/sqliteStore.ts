@@ -19,6 +19,7 @@ import { LikeWriteQueue, type LikeWrite, type LikeWriteOutcome } from '../likeWr
 import type { EventStore } from '../../ports/eventStore.ts';
 import { SqliteEventStore } from './sqliteEventStore.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
+import { COUNT_PARAM } from './sqlParams.ts';
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
@@ -138,15 +139,15 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id', select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l') => ({
       newest: db.prepare(
         `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) >= (?, ?)
-         ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ?`,
+         ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`,
       ).raw(true),
       older: db.prepare(
         `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) < (?, ?)
-         AND (l.liked_at, l.${other}) >= (?, ?) ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ?`,
+         AND (l.liked_at, l.${other}) >= (?, ?) ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`,
       ).raw(true),
       newer: db.prepare(
         `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) > (?, ?)
-         AND (l.liked_at, l.${other}) >= (?, ?) ORDER BY l.liked_at ASC, l.${other} ASC LIMIT ?`,
+         AND (l.liked_at, l.${other}) >= (?, ?) ORDER BY l.liked_at ASC, l.${other} ASC LIMIT ${COUNT_PARAM}`,
       ).raw(true),
     });
     return {
@@ -177,7 +178,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
         )
         .raw(true),
       atRank: db.prepare(
-        'SELECT user_id, tweet_id, liked_at FROM likes WHERE tweet_id = ? ORDER BY liked_at DESC, user_id DESC LIMIT 1 OFFSET ?',
+        `SELECT user_id, tweet_id, liked_at FROM likes WHERE tweet_id = ? ORDER BY liked_at DESC, user_id DESC LIMIT 1 OFFSET ${COUNT_PARAM}`,
       ),
       insertLike: db.prepare('INSERT INTO likes (user_id, tweet_id, liked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       deleteLike: db.prepare('DELETE FROM likes WHERE user_id = ? AND tweet_id = ?'),
@@ -204,7 +205,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       apps: db.prepare(`SELECT ${columnList(APP_COLUMNS)} FROM apps ORDER BY id`),
       appByConsumerKey: db.prepare(`SELECT ${columnList(APP_COLUMNS)} FROM apps WHERE consumer_key = ?`),
       appByClientId: db.prepare(`SELECT ${columnList(APP_COLUMNS)} FROM apps WHERE client_id = ?`),
-      listUsers: db.prepare(`SELECT ${columnList(USER_COLUMNS)} FROM users ORDER BY length(id) DESC, id DESC LIMIT ?`),
+      listUsers: db.prepare(`SELECT ${columnList(USER_COLUMNS)} FROM users ORDER BY length(id) DESC, id DESC LIMIT ${COUNT_PARAM}`),
       putProject: upsert('projects', PROJECT_COLUMNS, 'id'),
       projectsOfDeveloper: db.prepare(`SELECT ${columnList(PROJECT_COLUMNS)} FROM projects WHERE developer_id = ? ORDER BY id`),
       putDeveloper: upsert('developers', DEVELOPER_COLUMNS, 'id'),
