@@ -156,8 +156,8 @@ export class Worlds {
   private readonly templates = new Map<SandboxSeed, Promise<string>>();
   /** The controls each world was last read with (see controlsOf). */
   private readonly controlsSeen = new WeakMap<World, ControlsSnapshot>();
-  /** Each world's controls version, read once per event-loop turn for all its requests of the turn. */
-  private readonly controlsVersion = new WeakMap<World, () => Promise<string>>();
+  /** Each world's controls, read once per event-loop turn for all its requests of the turn. */
+  private readonly controlsThisTurn = new WeakMap<World, () => Promise<ControlsSnapshot>>();
   private readonly sweeper: NodeJS.Timeout;
   /** Whether worlds deliver their events (a server's process does; a CLI command's does not). */
   private delivering = false;
@@ -342,10 +342,14 @@ export class Worlds {
    * them (on Redis, one GET per event-loop turn rather than the whole set). A fault's `times_remaining` may be
    * behind; its use is decided by consumeFault, and one used up changes the version.
    */
-  async controlsOf(world: World): Promise<ControlsSnapshot> {
-    let readVersion = this.controlsVersion.get(world);
-    if (!readVersion) this.controlsVersion.set(world, (readVersion = oncePerTurn(() => world.shared.controls.version())));
-    const version = await readVersion();
+  controlsOf(world: World): Promise<ControlsSnapshot> {
+    let read = this.controlsThisTurn.get(world);
+    if (!read) this.controlsThisTurn.set(world, (read = oncePerTurn(() => this.readControls(world))));
+    return read();
+  }
+
+  private async readControls(world: World): Promise<ControlsSnapshot> {
+    const version = await world.shared.controls.version();
     const seen = this.controlsSeen.get(world);
     if (seen && seen.version === version) return seen;
     const fresh = await world.shared.controls.snapshot();

@@ -71,6 +71,12 @@ describe('inspectedQuery', () => {
 });
 
 describe('inspectRequest', () => {
+  it('writes the time as toISOString does, whichever millisecond and second (the second is formatted once)', () => {
+    const t0 = Date.UTC(2026, 11, 5, 1, 2, 3);
+    const times = [t0, t0 + 5, t0 + 45, t0 + 999, t0 + 1000, t0 + 1000.9, t0 - 1, 0, -1001, Date.UTC(12000, 0, 1, 0, 0, 0, 7)];
+    for (const time of times) assert.equal(inspectRequest(facts({ time })).time, new Date(Math.trunc(time)).toISOString(), `time ${time}`);
+  });
+
   it('an accepted request: JSON-ready, snake_case, the App and user of the principal', () => {
     const entry = inspectRequest(facts({ fault: 'delay' }));
     assert.deepEqual(entry, {

@@ -33,28 +33,13 @@ export class MemoryUsageLedger implements UsageLedger {
   private readonly buckets = new Map<string, DayBucket>();
   /** Newest day recorded, as epoch ms: retention counts back from it (the port carries no clock). */
   private latestDayMs = Number.NEGATIVE_INFINITY;
+  /** The bucket recorded into last: consecutive requests are mostly one App's on one day. */
+  private last: DayBucket | null = null;
 
   record(entry: UsageEntry): void {
     const day = utcDay(entry.at);
-    const key = `${day}:${entry.appId}`;
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = {
-        row: {
-          appId: entry.appId, day, requests: 0, requestsByEndpoint: zeroByEndpoint(), writes: 0,
-          postsRead: 0, postsUnique: 0, usersRead: 0, usersUnique: 0,
-        },
-        posts: new IdSet(),
-        users: new IdSet(),
-        folded: new WeakSet(),
-      };
-      this.buckets.set(key, bucket);
-      const ms = Date.parse(`${day}T00:00:00Z`);
-      if (ms > this.latestDayMs) {
-        this.latestDayMs = ms;
-        this.prune();
-      }
-    }
+    const last = this.last;
+    const bucket = last && last.row.day === day && last.row.appId === entry.appId ? last : (this.last = this.bucketOf(day, entry.appId));
     const { row } = bucket;
     row.requests += 1;
     row.requestsByEndpoint[entry.endpoint] += 1;
@@ -70,6 +55,29 @@ export class MemoryUsageLedger implements UsageLedger {
   /** Nothing to write: every reader is in this process. */
   async flush(): Promise<void> {}
 
+  private bucketOf(day: string, appId: string): DayBucket {
+    const key = `${day}:${appId}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = {
+        row: {
+          appId, day, requests: 0, requestsByEndpoint: zeroByEndpoint(), writes: 0,
+          postsRead: 0, postsUnique: 0, usersRead: 0, usersUnique: 0,
+        },
+        posts: new IdSet(),
+        users: new IdSet(),
+        folded: new WeakSet(),
+      };
+      this.buckets.set(key, bucket);
+      const ms = Date.parse(`${day}T00:00:00Z`);
+      if (ms > this.latestDayMs) {
+        this.latestDayMs = ms;
+        this.prune();
+      }
+    }
+    return bucket;
+  }
+
   async report(): Promise<UsageDayRow[]> {
     return [...this.buckets.values()]
       .map(({ row }) => ({ ...row, requestsByEndpoint: { ...row.requestsByEndpoint } }))
@@ -78,13 +86,16 @@ export class MemoryUsageLedger implements UsageLedger {
 
   async clear(): Promise<void> {
     this.buckets.clear();
+    this.last = null;
     this.latestDayMs = Number.NEGATIVE_INFINITY;
   }
 
   private prune(): void {
     const cutoff = this.latestDayMs - LEDGER_RETENTION_DAYS * DAY_MS;
     for (const [key, bucket] of this.buckets) {
-      if (Date.parse(`${bucket.row.day}T00:00:00Z`) < cutoff) this.buckets.delete(key);
+      if (Date.parse(`${bucket.row.day}T00:00:00Z`) >= cutoff) continue;
+      this.buckets.delete(key);
+      if (bucket === this.last) this.last = null;
     }
   }
 }

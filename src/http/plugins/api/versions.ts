@@ -38,10 +38,9 @@ export function versionReader(): VersionReader {
 }
 
 function worldVersions(world: World): () => Promise<RequestVersions> {
-  const foreign = oncePerTurn(() => world.store.foreignWriteToken());
-  const counters = oncePerTurn(() => world.shared.changes.current());
-  return async () => {
-    const [shared, token] = await Promise.all([counters(), foreign()]);
+  // The turn's requests share the reads and what is made of them.
+  return oncePerTurn(async () => {
+    const [shared, token] = await Promise.all([world.shared.changes.current(), world.store.foreignWriteToken()]);
     return { data: `${shared.data}:${token ?? ''}`, credentials: `${shared.credentials}:${token ?? ''}` };
-  };
+  });
 }
