@@ -67,6 +67,10 @@ describe('inspectedQuery', () => {
     );
     // A name that does not decode is matched as sent.
     assert.equal(inspectedQuery('secret%zz=1'), 'secret%zz=');
+    // Names are matched whole after decoding, values never: only what decodes to a secret's name is hidden.
+    assert.equal(inspectedQuery('max_results=5&pagination_token=7ab3&code=x'), 'max_results=5&pagination_token=7ab3&code=');
+    assert.equal(inspectedQuery('my+Secret=1&token+=2&x=token&code'), 'my+Secret=&token+=2&x=token&code');
+    assert.equal(inspectedQuery('tok%65n=1&PassWord=2&a=%&b=c'), 'tok%65n=&PassWord=&a=%&b=c');
   });
 });
 

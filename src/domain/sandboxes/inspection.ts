@@ -115,8 +115,12 @@ export function inspectAuth(outcome: Principal | unknown, authorization?: string
  */
 const REDACTED = /^(?:oauth_signature|oauth_verifier|token|access_token|refresh_token|code|code_verifier|password)$|secret/i;
 
-/** Could name a REDACTED parameter: anything percent-encoded, or one of their words. */
-const MAYBE_REDACTED = /%|signature|verifier|token|code|password|secret/i;
+/**
+ * Could name a REDACTED parameter: a name (before its '=') that is one, or that decoding could change (% or +). Any
+ * other name is its own decoded form, so the query is kept whole without taking it apart (pagination_token included).
+ */
+const MAYBE_REDACTED =
+  /(?:^|&)(?:[^&=]*[%+][^&=]*|oauth_signature|oauth_verifier|token|access_token|refresh_token|code|code_verifier|password|[^&=]*secret[^&=]*)=/i;
 
 /** The raw query, as sent but for the values of REDACTED parameters (name kept, value dropped). */
 export function inspectedQuery(rawQuery: string): string {
