@@ -155,6 +155,8 @@ export interface RealisticResult {
    * server's CPU on the mix spent inside it, by a CPU profile (first dataset only).
    */
   unusedCost?: { pct: number; parts: { name: string; pct: number }[]; rps: number };
+  /** Start to first answer of `likes-api serve` on this dataset, started again while the section's other servers idle. */
+  startsMs?: number[];
   notes: string[];
 }
 

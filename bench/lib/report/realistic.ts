@@ -157,13 +157,17 @@ export function realisticTargets(results: RealisticResult[], writes: BenchResult
     measured: rssRows.length ? `${rss.toFixed(1)} MiB (highest of the Likes API's mix rows)` : 'not measured (no larger dataset in this run)',
     ok: rssRows.length ? rss <= 120 : null,
   });
-  const starts = ['likes-off', 'likes-on'].map((id) => find(largest ?? main, id)?.readyMs).filter((x): x is number => x !== undefined);
+  const first = ['likes-off', 'likes-on'].map((id) => find(largest ?? main, id)?.readyMs).filter((x): x is number => x !== undefined);
+  const again = (largest ?? main)?.startsMs ?? [];
+  const starts = again.length ? again : first;
   t.push({
     name: `start to first answer (SQLite, ${(largest ?? main)?.label})`,
     goal: '≤ 300 ms',
-    measured: starts.length
-      ? `${starts.map(n0).join(' / ')} ms (this section's two starts, cache off and on, on a file just copied; the "Start to first answer" section measures it on its own)`
-      : 'not measured',
+    measured: again.length
+      ? `${again.map(n0).join(' / ')} ms (three starts while the section's other servers idle; its first two, on a file just copied and while the benchmark hashed the answers: ${first.map(n0).join(' / ')} ms)`
+      : starts.length
+        ? `${starts.map(n0).join(' / ')} ms (this section's two starts, cache off and on, on a file just copied; the "Start to first answer" section measures it on its own)`
+        : 'not measured',
     ok: starts.length ? Math.max(...starts) <= 300 : null,
   });
   const unused = main?.unusedCost;
