@@ -37,9 +37,19 @@ export const ENDPOINT_ACCESS: Readonly<Record<EndpointId, EndpointAccess>> = {
 const isLikesEndpoint = (endpoint: EndpointId): endpoint is LikesEndpointId =>
   !(EVENT_ENDPOINT_IDS as readonly string[]).includes(endpoint);
 
+/**
+ * Policies worked out, by App record and its Project's: the records are remembered lookups (the same objects until a
+ * credential write), so requests share one frozen policy instead of merging three objects each.
+ */
+const policies = new WeakMap<AppRecord, { project: ProjectRecord | null; policy: Policy }>();
+
 /** The policy in force for an App: defaults, then its Project's overrides, then its own. */
 export function effectivePolicy(project: ProjectRecord | null, app: AppRecord): Policy {
-  return { ...DEFAULT_POLICY, ...(project?.policy ?? {}), ...app.policy };
+  const known = policies.get(app);
+  if (known && known.project === project) return known.policy;
+  const policy = Object.freeze({ ...DEFAULT_POLICY, ...(project?.policy ?? {}), ...app.policy });
+  policies.set(app, { project, policy });
+  return policy;
 }
 
 /** X's refusal (HTTP 403, legacy code 453) for an App whose access level does not include the Likes endpoints. */

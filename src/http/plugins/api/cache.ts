@@ -21,5 +21,14 @@ export const serialised = (route: ApiRoute, result: ApiResult): Answer => ({
   resources: billedResources(route.endpoint, result.body),
 });
 
-export const responseKey = (world: string, route: ApiRoute, path: Record<string, string>, rawQuery: string, userId: string | null, policy: Policy): string =>
-  `${world}\u0000${route.operationId}\u0000${JSON.stringify(path)}\u0000${rawQuery}\u0000${userId ?? ''}\u0000${JSON.stringify(policy)}`;
+/** Each policy as text, once: requests share their App's policy object (effectivePolicy). */
+const policyKeys = new WeakMap<Policy, string>();
+function policyKey(policy: Policy): string {
+  let key = policyKeys.get(policy);
+  if (key === undefined) policyKeys.set(policy, (key = JSON.stringify(policy)));
+  return key;
+}
+
+/** `url`: the path and query as sent. */
+export const responseKey = (world: string, route: ApiRoute, url: string, userId: string | null, policy: Policy): string =>
+  `${world}\u0000${route.operationId}\u0000${url}\u0000${userId ?? ''}\u0000${policyKey(policy)}`;

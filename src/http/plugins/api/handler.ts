@@ -25,7 +25,7 @@ export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null,
     const version = req.versions;
     // The key is everything validation reads (route, path, query as sent) and more: an entry under it was validated
     // when it was built, so a request that will be answered from the cache is not parsed again.
-    const key = cache && version ? responseKey(world.id, route, path, rawQuery, userId, policy) : null;
+    const key = cache && version ? responseKey(world.id, route, req.raw.url ?? req.url, userId, policy) : null;
     const handle = key !== null && cache!.has(key, version!.data) ? null : route.validate(path, rawQuery);
     if (route.countsTweets) {
       const capped = await world.usage.capRefusal(project, now);
