@@ -115,6 +115,8 @@ export function inspectAuth(outcome: Principal | unknown, authorization?: string
  */
 const REDACTED = /^(?:oauth_signature|oauth_verifier|token|access_token|refresh_token|code|code_verifier|password)$|secret/i;
 
+/** Holds one of REDACTED's words, or something decoding could change: a quick first look at the whole query. */
+const MENTIONS_REDACTED = /[%+]|signature|verifier|token|code|password|secret/i;
 /**
  * Could name a REDACTED parameter: a name (before its '=') that is one, or that decoding could change (% or +). Any
  * other name is its own decoded form, so the query is kept whole without taking it apart (pagination_token included).
@@ -125,7 +127,7 @@ const MAYBE_REDACTED =
 /** The raw query, as sent but for the values of REDACTED parameters (name kept, value dropped). */
 export function inspectedQuery(rawQuery: string): string {
   // The usual query (max_results, fields, expansions) has nothing to hide: no need to take it apart.
-  if (!MAYBE_REDACTED.test(rawQuery)) return clip(rawQuery, MAX_QUERY);
+  if (!MENTIONS_REDACTED.test(rawQuery) || !MAYBE_REDACTED.test(rawQuery)) return clip(rawQuery, MAX_QUERY);
   const kept = rawQuery
     .split('&')
     .map((pair) => {

@@ -21,11 +21,20 @@ export const serialised = (route: ApiRoute, result: ApiResult): Answer => ({
   resources: billedResources(route.endpoint, result.body),
 });
 
-/** Each policy as text, once: requests share their App's policy object (effectivePolicy). */
+/**
+ * Each policy as a short tag, the same for equal policies: looked up by the policy object, which requests of an App
+ * share (effectivePolicy), so its text is made once per object. Short, as every lookup hashes the whole key.
+ */
 const policyKeys = new WeakMap<Policy, string>();
+const policyTags = new Map<string, string>();
 function policyKey(policy: Policy): string {
   let key = policyKeys.get(policy);
-  if (key === undefined) policyKeys.set(policy, (key = JSON.stringify(policy)));
+  if (key === undefined) {
+    const text = JSON.stringify(policy);
+    key = policyTags.get(text);
+    if (key === undefined) policyTags.set(text, (key = String(policyTags.size)));
+    policyKeys.set(policy, key);
+  }
   return key;
 }
 
