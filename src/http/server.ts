@@ -17,6 +17,7 @@ import { worldRouting } from './plugins/worldRouting.ts';
 import { versioned, versionReader } from './plugins/api/versions.ts';
 import { problemFor, sendProblem } from './reply.ts';
 import { RequestLog } from './requestLog.ts';
+import { requestLogger } from './requestLogger.ts';
 import { healthRoutes, type Lifecycle } from './routes/health.ts';
 import { eventRoutes } from './routes/events.ts';
 import { likesRoutes } from './routes/likes.ts';
@@ -53,6 +54,7 @@ export async function buildServer(services: Services, options: ServerOptions = {
   const app = Fastify({
     loggerInstance: services.log as FastifyBaseLogger,
     logController: new RequestLog(),
+    childLoggerFactory: requestLogger,
     genReqId: transactionId,
     // The id is ours alone: a client-sent header never names log lines.
     requestIdHeader: false,
