@@ -33,6 +33,8 @@ export function readRequests(path: string, auth: Auth, creds: DemoCredentials): 
 /** (holder, tweet) pairs the holder has not liked, handed out round robin. */
 export class PairPool {
   private next = 0;
+  /** Pairs liked by a toggle run and not unliked yet (as far as the requests sent tell). */
+  private readonly liked = new Set<{ user: number; tweet: string }>();
   constructor(readonly pairs: { user: number; tweet: string }[]) {}
   take() {
     const p = this.pairs[this.next % this.pairs.length];
@@ -41,6 +43,24 @@ export class PairPool {
   }
   get used() {
     return this.next;
+  }
+  /** A toggle run's like of `p` was sent. */
+  likedOne(p: { user: number; tweet: string }): void {
+    this.liked.add(p);
+  }
+  /** A toggle run's unlike of `p` was sent. */
+  unlikedOne(p: { user: number; tweet: string }): void {
+    this.liked.delete(p);
+  }
+  /**
+   * What a timed toggle run may have left liked: the pairs liked and not unliked, and the last `recent` taken (an
+   * unlike cut off with the run may not have reached the server). Forgotten once handed out.
+   */
+  leftLiked(recent: number): { user: number; tweet: string }[] {
+    const out = new Set(this.liked);
+    for (let i = Math.max(0, this.next - recent); i < this.next; i++) out.add(this.pairs[i % this.pairs.length]);
+    this.liked.clear();
+    return [...out];
   }
 }
 
@@ -57,6 +77,7 @@ export function toggleRequests(creds: DemoCredentials, auth: Auth, pool: PairPoo
       setupRequest: (req, ctx) => {
         const p = pool.take();
         ctx.pair = p;
+        pool.likedOne(p);
         const path = `/2/users/${creds.users[p.user].id}/likes`;
         return {
           ...req,
@@ -71,11 +92,25 @@ export function toggleRequests(creds: DemoCredentials, auth: Auth, pool: PairPoo
       path: '/',
       setupRequest: (req, ctx) => {
         const p = ctx.pair as { user: number; tweet: string };
+        pool.unlikedOne(p);
         const path = `/2/users/${creds.users[p.user].id}/likes/${p.tweet}`;
         return { ...req, path, headers: { authorization: userAuthHeader(creds, auth, p.user, 'DELETE', path) } };
       },
     },
   ];
+}
+
+/**
+ * Unlikes what toggle runs may have left liked (see PairPool.leftLiked), so the data reads as seeded again for the
+ * sections after (the realistic section compares PostgreSQL's answers with SQLite's, byte for byte).
+ */
+export async function undoToggles(baseUrl: string, creds: DemoCredentials, pool: PairPool, connections: number): Promise<void> {
+  for (const p of pool.leftLiked(4 * connections)) {
+    const path = `/2/users/${creds.users[p.user].id}/likes/${p.tweet}`;
+    const res = await fetch(`${baseUrl}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${creds.users[p.user].oauth2AccessToken}` } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`undoing a toggled like: DELETE ${path} answered ${res.status}`);
+  }
 }
 
 /** POST like of a pair never liked before: every request is one new durable like. */

@@ -10,7 +10,7 @@ import type { AcRequest } from '../lib/load.ts';
 import { capture, measure, row, sha } from '../lib/measure.ts';
 import { freePort } from '../../test/support/net.ts';
 import { ROOT, startLikesServer, startProc, type Proc } from '../lib/proc.ts';
-import { EXPANDED, likedPath, likingPath, pairPools, readRequests, toggleRequests, type Auth, type PairPool } from '../lib/requests.ts';
+import { EXPANDED, likedPath, likingPath, pairPools, readRequests, toggleRequests, undoToggles, type Auth, type PairPool } from '../lib/requests.ts';
 import type { BenchResults } from '../lib/results.ts';
 
 interface Scenario {
@@ -127,6 +127,7 @@ export async function sideBySide(
     for (const s of scenarios(pgSeed)) {
       const r = await measure(ctx, `pg+redis ×${instances}: ${s.label}`, servers.map((x) => x.baseUrl), ctx.connections * instances, s.requests(pgCreds, pgPools), servers.map((x) => x.pid));
       results.main.push(row(store, s.id, s.label, instances, r));
+      if (s.id.startsWith('like_unlike')) await undoToggles(servers[0].baseUrl, pgCreds, pgPools.toggle, ctx.connections * instances);
     }
     for (const x of servers) await x.stop();
   }
