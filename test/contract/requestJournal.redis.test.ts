@@ -46,11 +46,11 @@ describe('redis: request journal', () => {
     const fixture = await openFixture();
     const raw = rawRedis();
     try {
-      const a = fixture.open('a');
-      const b = fixture.open('b');
+      // Gathered for a minute here, so that the timer cannot write before the look below: nothing in Redis until a flush.
+      const a = new RedisRequestJournal(fixture.conn, 'sbx:a:', undefined, 60_000);
+      const b = new RedisRequestJournal(fixture.conn, 'sbx:b:', undefined, 60_000);
       await a.record(entry(1));
       await b.record(entry(2));
-      // Written behind: nothing in Redis until a flush (the timer's, or this one).
       assert.deepEqual(await keysWithPrefix(raw, fixture.prefix), []);
       await Promise.all([a.flush(), b.flush()]);
       assert.deepEqual((await keysWithPrefix(raw, fixture.prefix)).sort(), [`${fixture.prefix}sbx:a:requests`, `${fixture.prefix}sbx:b:requests`]);

@@ -40,9 +40,9 @@ describe('redis: UsageLedger keys', () => {
     const { conn, prefix, cleanup } = await openConnection();
     const raw = rawRedis();
     try {
-      const ledger = new RedisUsageLedger(conn, 'sbx:keys:');
+      // Gathered for a minute here, so that the timer cannot write before the look below: nothing in Redis until a flush.
+      const ledger = new RedisUsageLedger(conn, 'sbx:keys:', 60_000);
       await ledger.record(entry(['1', '2'], ['10']));
-      // Written behind: nothing in Redis until a flush (the timer's, or this one).
       assert.deepEqual(await keysWithPrefix(raw, prefix), []);
       await ledger.flush();
       const keys = (await keysWithPrefix(raw, prefix)).sort();

@@ -1,7 +1,7 @@
 import type { InspectedRequest } from '../../domain/sandboxes/inspection.ts';
 import { DEFAULT_JOURNAL_CAPACITY, type RequestJournal } from '../../ports/requestJournal.ts';
 import type { RedisConnection } from './redisConnection.ts';
-import { WriteBehind } from './writeBehind.ts';
+import { WRITE_BEHIND_MS, WriteBehind } from './writeBehind.ts';
 
 /** A journal nobody writes to for a day is forgotten: the inspector is for what is happening now. */
 const JOURNAL_TTL_SECONDS = 24 * 60 * 60;
@@ -21,10 +21,12 @@ export class RedisRequestJournal implements RequestJournal {
     private readonly conn: RedisConnection,
     namespace = '',
     readonly capacity = DEFAULT_JOURNAL_CAPACITY,
+    /** How long entries are gathered before they are sent. */
+    writeBehindMs = WRITE_BEHIND_MS,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`journal capacity must be a positive integer (got ${capacity})`);
     this.key = namespace + KEY;
-    this.writes = new WriteBehind('request journal', (entries) => this.write(entries), conn.log);
+    this.writes = new WriteBehind('request journal', (entries) => this.write(entries), conn.log, writeBehindMs);
   }
 
   record(entry: InspectedRequest): void {

@@ -3,7 +3,7 @@ import {
   type UsageDayRow, type UsageEntry, type UsageLedger,
 } from '../../ports/usageLedger.ts';
 import type { RedisConnection, ScriptFn } from './redisConnection.ts';
-import { WriteBehind } from './writeBehind.ts';
+import { WRITE_BEHIND_MS, WriteBehind } from './writeBehind.ts';
 
 /** Each (App, day) lives this long after its last write; days this old before the newest are pruned (as in memory). */
 export const LEDGER_TTL_SECONDS = 100 * 86_400;
@@ -98,11 +98,12 @@ export class RedisUsageLedger implements UsageLedger {
   private readonly base: string;
   private readonly writes: WriteBehind<UsageEntry>;
 
-  constructor(private readonly conn: RedisConnection, namespace = '') {
+  /** `writeBehindMs`: how long entries are gathered before they are sent. */
+  constructor(private readonly conn: RedisConnection, namespace = '', writeBehindMs = WRITE_BEHIND_MS) {
     this.base = `${namespace}ledger:`;
     this.recordScript = conn.defineScript('likesApiLedgerRecord', RECORD_LUA, 4);
     this.clearScript = conn.defineScript('likesApiLedgerClear', CLEAR_LUA, 1);
-    this.writes = new WriteBehind('usage ledger', (entries) => this.write(entries), conn.log);
+    this.writes = new WriteBehind('usage ledger', (entries) => this.write(entries), conn.log, writeBehindMs);
   }
 
   record(entry: UsageEntry): void {
