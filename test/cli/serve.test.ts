@@ -173,7 +173,7 @@ describe('how the command starts node', () => {
   const flags = /^#!\/usr\/bin\/env -S node (.*)$/m.exec(readFileSync(bin, 'utf8'))?.[1].split(' ') ?? [];
 
   it('runs as an executable with the node flags of its first line (the memory settings measured in docs/benchmarks.md)', async () => {
-    assert.ok(flags.includes('--max-semi-space-size=4'), `shebang flags: ${flags.join(' ')}`);
+    assert.ok(flags.includes('--max-semi-space-size=4') && flags.includes('--heap-growing-percent=50'), `shebang flags: ${flags.join(' ')}`);
     const dataDir = mkdtempSync(join(tmpdir(), 'likes-serve-flags-'));
     const child = spawn(bin, ['serve'], { env: envFor(dataDir, { PORT: '0', LIKES_API_DEMO: '0' }), stdio: ['ignore', 'pipe', 'pipe'] });
     const running: Running = await new Promise((resolve, reject) => {
