@@ -91,11 +91,9 @@ export class ResponseCache<A extends Cached = Cached> {
     const old = this.entries.get(key);
     if (old) this.forget(key, old);
     const bytes = answer.body.length + key.length;
-    const place = this.reserve(bytes);
-    if (!place) return;
-    const entry: Entry<A> = { version, answer: { ...answer, body: place.copyIn(answer.body) }, segment: place.segment, bytes };
-    this.entries.set(key, entry);
-    place.segment.keys.push(key);
+    const placed = this.place(key, answer.body, bytes);
+    if (!placed) return;
+    this.entries.set(key, { version, answer: { ...answer, body: placed.body }, segment: placed.segment, bytes });
     this.bytes += bytes;
   }
 
@@ -107,13 +105,16 @@ export class ResponseCache<A extends Cached = Cached> {
     return this.bytes;
   }
 
-  /** Room for `bytes` in the segment being filled, moving on to the next unpinned one when it is full; null if none is free. */
-  private reserve(bytes: number): { segment: Segment; copyIn(body: Buffer): Buffer } | null {
+  /**
+   * Copies `body` (counted as `bytes`) into the segment being filled, under `key`, moving on to the next unpinned
+   * segment when it is full; null if none is free, or if moving on would empty `keep`.
+   */
+  private place(key: string, body: Buffer, bytes: number, keep?: Segment): { segment: Segment; body: Buffer } | null {
     if (bytes > this.segmentBytes) return null;
     let segment = this.segments[this.current];
     if (segment.buffer && segment.used + bytes > this.segmentBytes) {
       const next = this.nextFree();
-      if (next < 0) return null;
+      if (next < 0 || this.segments[next] === keep) return null;
       this.current = next;
       segment = this.segments[next];
       this.empty(segment);
@@ -121,13 +122,9 @@ export class ResponseCache<A extends Cached = Cached> {
     const buffer = (segment.buffer ??= Buffer.allocUnsafeSlow(this.segmentBytes));
     const at = segment.used;
     segment.used += bytes;
-    return {
-      segment,
-      copyIn: (body) => {
-        body.copy(buffer, at);
-        return buffer.subarray(at, at + body.length);
-      },
-    };
+    segment.keys.push(key);
+    body.copy(buffer, at);
+    return { segment, body: buffer.subarray(at, at + body.length) };
   }
 
   /** The first segment after the current one that no socket is reading from, or -1. */
@@ -157,14 +154,10 @@ export class ResponseCache<A extends Cached = Cached> {
 
   /** A hit in the older half of the arena moves to the segment being filled (unless that would empty its own first). */
   private copyForward(key: string, entry: Entry<A>): void {
-    const current = this.segments[this.current];
-    const full = current.buffer !== null && current.used + entry.bytes > this.segmentBytes;
-    if (full && this.nextFree() === entry.segment.index) return;
-    const place = this.reserve(entry.bytes);
-    if (!place) return;
-    entry.answer = { ...entry.answer, body: place.copyIn(entry.answer.body) };
-    entry.segment = place.segment;
-    place.segment.keys.push(key);
+    const placed = this.place(key, entry.answer.body, entry.bytes, entry.segment);
+    if (!placed) return;
+    entry.answer = { ...entry.answer, body: placed.body };
+    entry.segment = placed.segment;
   }
 
   private forget(key: string, entry: Entry<A>): void {
