@@ -2,13 +2,13 @@
 // is remembered and stopped by its pid (never by name) when the run ends or is interrupted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { LIKES_BIN, likesCommand } from '../../test/support/command.ts';
 import { freePort } from '../../test/support/net.ts';
 
+export { LIKES_BIN };
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-export const LIKES_BIN = join(ROOT, 'bin', 'likes-api.mjs');
-/** The node flags the command runs with (its shebang's, which `npm start` passes too): the servers measured start as users start them. */
-export const LIKES_NODE_FLAGS = /^#!\/usr\/bin\/env -S node(.*)$/m.exec(readFileSync(LIKES_BIN, 'utf8'))?.[1].trim().split(/\s+/).filter(Boolean) ?? [];
+/** The environment and node flags the command runs with (its first line's, which `npm start` passes too): the servers measured start as users start them. */
+export const LIKES_COMMAND = likesCommand();
 /** The sealing key of the throwaway PostgreSQL bench databases (required there without the demo). */
 export const BENCH_PG_SECRET_KEY = 'be9c'.repeat(16);
 
@@ -159,8 +159,9 @@ export async function startLikesServer(o: LikesServerOptions): Promise<Proc> {
   return startProc({
     name: o.name,
     command: process.execPath,
-    args: [...LIKES_NODE_FLAGS, ...(o.nodeArgs ?? []), LIKES_BIN, 'serve'],
+    args: [...LIKES_COMMAND.flags, ...(o.nodeArgs ?? []), LIKES_BIN, 'serve'],
     env: {
+      ...LIKES_COMMAND.env,
       PORT: String(port),
       HOST: '127.0.0.1',
       LIKES_API_DATA_DIR: o.dataDir,

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { likesCommand } from '../support/command.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const bin = join(root, 'bin/likes-api.mjs');
@@ -170,10 +171,11 @@ describe('likes-api serve', () => {
 });
 
 describe('how the command starts node', () => {
-  const flags = /^#!\/usr\/bin\/env -S node (.*)$/m.exec(readFileSync(bin, 'utf8'))?.[1].split(' ') ?? [];
+  const { env, flags, words } = likesCommand();
 
-  it('runs as an executable with the node flags of its first line (the memory settings measured in docs/benchmarks.md)', async () => {
-    assert.ok(flags.includes('--max-semi-space-size=4') && flags.includes('--heap-growing-percent=50'), `shebang flags: ${flags.join(' ')}`);
+  it('runs as an executable with the environment and node flags of its first line (the memory settings measured in docs/benchmarks.md)', async () => {
+    assert.deepEqual(env, { MALLOC_ARENA_MAX: '1' }, `first line: ${words.join(' ')}`);
+    assert.ok(flags.includes('--max-semi-space-size=4') && flags.includes('--heap-growing-percent=25'), `first line: ${words.join(' ')}`);
     const dataDir = mkdtempSync(join(tmpdir(), 'likes-serve-flags-'));
     const child = spawn(bin, ['serve'], { env: envFor(dataDir, { PORT: '0', LIKES_API_DEMO: '0' }), stdio: ['ignore', 'pipe', 'pipe'] });
     const running: Running = await new Promise((resolve, reject) => {
@@ -189,6 +191,8 @@ describe('how the command starts node', () => {
     try {
       const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
       assert.deepEqual(argv.slice(1, 1 + flags.length), flags, `the process runs as: ${argv.join(' ')}`);
+      const environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+      assert.ok(environ.includes('MALLOC_ARENA_MAX=1'), 'with the environment of its first line');
       assert.equal((await fetch(`${running.baseUrl}/healthz`)).status, 200);
     } finally {
       await stop(running);
@@ -198,7 +202,7 @@ describe('how the command starts node', () => {
 
   it('npm start passes the same flags', () => {
     const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    assert.equal(scripts.start, `node ${flags.join(' ')} bin/likes-api.mjs serve`);
+    assert.equal(scripts.start, `${words.join(' ')} bin/likes-api.mjs serve`);
   });
 });
 
