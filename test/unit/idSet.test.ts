@@ -1,5 +1,6 @@
 // The usage ledger's compact id set (src/adapters/memory/memoryUsageLedger.ts): exactly a Set<string> for any string,
-// whether it is stored as two numbers (canonical decimal ids of up to 19 digits) or kept as text (everything else).
+// whether it is stored as two numbers (canonical decimal ids of up to 19 digits, the part above the last nine
+// below 2^32) or kept as text (everything else).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IdSet } from '../../src/adapters/memory/memoryUsageLedger.ts';
@@ -18,7 +19,7 @@ function rng(seed: number): () => number {
 const EDGES = [
   '0', '00', '01', '1', '9', '', 'abc', '12a', '-1', ' 1', '1.5', '123456789', '1000000000', '999999999', '1000000001',
   '1234567890123456789', '9999999999999999999', '99999999999999999999', '18446744073709551615', '1000000000000000000',
-  '0000000001', '٣',
+  '0000000001', '٣', '4294967295999999999', '4294967296000000000', '8589934592000000001',
 ];
 
 describe('IdSet', () => {
@@ -58,5 +59,14 @@ describe('IdSet', () => {
     s.add('1');
     assert.equal(s.size, 2);
     assert.ok(s.has('1') && s.has('1000000000'));
+  });
+
+  it('keeps ids whose high parts are equal modulo 2^32 apart (the larger is kept as text)', () => {
+    const s = new IdSet();
+    s.add('4294967297000000005'); // high part 2^32 + 1
+    assert.equal(s.has('1000000005'), false); // high part 1
+    s.add('1000000005');
+    assert.equal(s.size, 2);
+    assert.ok(s.has('4294967297000000005') && s.has('1000000005'));
   });
 });
