@@ -20,6 +20,7 @@ import type { Metrics } from './metrics.ts';
 import type { Clock } from './ports/clock.ts';
 import { UNSET_CONTROLS, type ControlsSnapshot } from './ports/sandboxControls.ts';
 import type { SharedState } from './ports/shared.ts';
+import { idList, NO_IDS } from './ports/usageLedger.ts';
 import type { LikesStore } from './ports/store.ts';
 import type { WorldStorage } from './ports/worldStorage.ts';
 import { VersionedMemo } from './versionedMemo.ts';
@@ -80,7 +81,7 @@ export function assembleWorld(parts: WorldParts, id: string, rawStore: LikesStor
     secretsOf: (app) => ({ consumerSecret: sealer.open(app.consumerSecretSealed) }),
     // A delivered event is billed as the Post it carries (X: "Each delivered Post event ... is billed as a Post").
     delivered: (appId, event) => {
-      const entry = { appId, at: clock.now(), endpoint: 'events', operation: 'read', resources: { posts: [event.tweetId], users: [] } } as const;
+      const entry = { appId, at: clock.now(), endpoint: 'events', operation: 'read', resources: { posts: idList([event.tweetId]), users: NO_IDS } } as const;
       shared.ledger.record(entry);
     },
   });

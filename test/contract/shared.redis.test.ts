@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { openRedisShared } from '../../src/adapters/redis/index.ts';
 import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
 import type { SharedState } from '../../src/ports/shared.ts';
+import { idList, NO_IDS } from '../../src/ports/usageLedger.ts';
 import { freePort, startRedisServer, stopAll, stopRedisServer } from '../support/processes.ts';
 import { sharedStateContract } from './sharedStateContract.ts';
 
@@ -259,7 +260,7 @@ describe('redis SharedState: what is written behind', () => {
       time: new Date().toISOString(), method: 'GET', path: '/2/users/1/liked_tweets', query: '', status: 200, duration_ms: 1,
       transaction_id: 'tx-close', app_id: '1', user_id: '1', auth: { scheme: 'app_only', verdict: 'accepted' },
     });
-    await world.ledger.record({ appId: '1', at: Date.now(), endpoint: 'liked_tweets', operation: 'read', resources: { posts: ['5'], users: [] } });
+    await world.ledger.record({ appId: '1', at: Date.now(), endpoint: 'liked_tweets', operation: 'read', resources: { posts: idList(['5']), users: NO_IDS } });
     await shared.close();
     const other = openRedisShared({ url: REDIS_URL, prefix });
     try {

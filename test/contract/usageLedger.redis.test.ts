@@ -6,13 +6,13 @@ import { describe, it } from 'node:test';
 import { RedisConnection } from '../../src/adapters/redis/redisConnection.ts';
 import { LEDGER_TTL_SECONDS, RedisUsageLedger } from '../../src/adapters/redis/redisUsageLedger.ts';
 import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
-import type { UsageEntry } from '../../src/ports/usageLedger.ts';
+import { idList, type UsageEntry } from '../../src/ports/usageLedger.ts';
 import { REDIS_URL, deleteByPrefix, keysWithPrefix, rawRedis, requireRedis, uniquePrefix } from '../support/processes.ts';
 import { usageLedgerContract } from './usageLedgerContract.ts';
 
 const NOON = Date.UTC(2026, 0, 1, 12);
 const entry = (posts: string[], users: string[] = []): UsageEntry => ({
-  appId: '501', at: NOON, endpoint: 'liked_tweets', operation: 'read', resources: { posts, users },
+  appId: '501', at: NOON, endpoint: 'liked_tweets', operation: 'read', resources: { posts: idList(posts), users: idList(users) },
 });
 
 /** A connection on a fresh prefix; cleanup closes it and deletes everything under the prefix. */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  zeroByEndpoint, type LedgerEndpoint, type UsageDayRow, type UsageEntry, type UsageLedger,
+  idList, NO_IDS, zeroByEndpoint, type LedgerEndpoint, type UsageDayRow, type UsageEntry, type UsageLedger,
 } from '../../src/ports/usageLedger.ts';
 
 export interface UsageLedgerFixture {
@@ -23,10 +23,10 @@ const APP = '501';
 
 const read = (
   endpoint: 'liked_tweets' | 'liking_users', at: number, posts: string[], users: string[] = [], appId = APP,
-): UsageEntry => ({ appId, at, endpoint, operation: 'read', resources: { posts, users } });
+): UsageEntry => ({ appId, at, endpoint, operation: 'read', resources: { posts: idList(posts), users: idList(users) } });
 
 const write = (endpoint: 'like' | 'unlike', at: number, appId = APP): UsageEntry => ({
-  appId, at, endpoint, operation: 'write', resources: { posts: [], users: [] },
+  appId, at, endpoint, operation: 'write', resources: { posts: NO_IDS, users: NO_IDS },
 });
 
 /** A row with only what is given set, the rest zero. */

@@ -61,6 +61,20 @@ describe('IdSet', () => {
     assert.ok(s.has('1') && s.has('1000000000'));
   });
 
+  it('reads an id within a longer text by its bounds, as the ledger reads an answer\'s comma-separated ids', () => {
+    const s = new IdSet();
+    const text = '1748288086082495633,12,x7,0012';
+    assert.equal(s.add(text, 0, 19), true);
+    assert.equal(s.add(text, 20, 22), true);
+    assert.equal(s.add(text, 23, 25), true); // not digits: kept as text
+    assert.equal(s.add(text, 26, 30), true); // leading zeros: kept as text
+    assert.equal(s.size, 4);
+    for (const id of ['1748288086082495633', '12', 'x7', '0012']) assert.ok(s.has(id), id);
+    assert.equal(s.has('1'), false);
+    assert.equal(s.has('12,x7'), false);
+    assert.equal(s.add('12'), false);
+  });
+
   it('keeps ids whose high parts are equal modulo 2^32 apart (the larger is kept as text)', () => {
     const s = new IdSet();
     s.add('4294967297000000005'); // high part 2^32 + 1

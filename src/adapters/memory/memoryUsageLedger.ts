@@ -1,5 +1,5 @@
 import {
-  compareUsageRows, utcDay, zeroByEndpoint, type UsageDayRow, type UsageEntry, type UsageLedger,
+  compareUsageRows, forEachId, utcDay, zeroByEndpoint, type IdList, type UsageDayRow, type UsageEntry, type UsageLedger,
 } from '../../ports/usageLedger.ts';
 
 /** Days are kept this long before the newest day recorded (the Redis adapter keeps them alike). */
@@ -44,8 +44,8 @@ export class MemoryUsageLedger implements UsageLedger {
     row.requests += 1;
     row.requestsByEndpoint[entry.endpoint] += 1;
     if (entry.operation === 'write') row.writes += 1;
-    row.postsRead += entry.resources.posts.length;
-    row.usersRead += entry.resources.users.length;
+    row.postsRead += entry.resources.posts.count;
+    row.usersRead += entry.resources.users.count;
     if (bucket.folded.has(entry.resources)) return;
     row.postsUnique += remember(bucket.posts, entry.resources.posts);
     row.usersUnique += remember(bucket.users, entry.resources.users);
@@ -101,12 +101,12 @@ export class MemoryUsageLedger implements UsageLedger {
 }
 
 /** Adds the ids not seen yet to `seen` (up to LEDGER_IDS_PER_DAY of them) and says how many were new. */
-function remember(seen: IdSet, ids: readonly string[]): number {
+function remember(seen: IdSet, ids: IdList): number {
   let added = 0;
-  for (const id of ids) {
+  forEachId(ids, (text, start, end) => {
     // One probe per id while the set takes more; past its bound, new ids are counted, not kept.
-    if (seen.size < LEDGER_IDS_PER_DAY ? seen.add(id) : !seen.has(id)) added += 1;
-  }
+    if (seen.size < LEDGER_IDS_PER_DAY ? seen.add(text, start, end) : !seen.has(text, start, end)) added += 1;
+  });
   return added;
 }
 
@@ -133,14 +133,16 @@ export class IdSet {
     return this.used + (this.others?.size ?? 0);
   }
 
-  has(id: string): boolean {
-    if (!this.parse(id)) return this.others?.has(id) ?? false;
+  /** Whether the id `text.slice(start, end)` is in the set (the bounds: an id within a list, no string made). */
+  has(text: string, start = 0, end = text.length): boolean {
+    if (!this.parse(text, start, end)) return this.others?.has(text.slice(start, end)) ?? false;
     return this.lo.length > 0 && this.lo[this.slot(this.pHi, this.pLo)] !== EMPTY;
   }
 
-  /** Adds `id`; true when it was not in the set yet. */
-  add(id: string): boolean {
-    if (!this.parse(id)) {
+  /** Adds the id `text.slice(start, end)`; true when it was not in the set yet. */
+  add(text: string, start = 0, end = text.length): boolean {
+    if (!this.parse(text, start, end)) {
+      const id = text.slice(start, end);
       const others = (this.others ??= new Set());
       if (others.has(id)) return false;
       others.add(id);
@@ -156,14 +158,14 @@ export class IdSet {
   }
 
   /** Splits a canonical decimal id of 1–19 digits whose high part fits 32 bits into pHi/pLo; false for anything else. */
-  private parse(id: string): boolean {
-    const n = id.length;
-    if (n === 0 || n > 19 || (n > 1 && id.charCodeAt(0) === 48)) return false;
+  private parse(text: string, start: number, end: number): boolean {
+    const n = end - start;
+    if (n <= 0 || n > 19 || (n > 1 && text.charCodeAt(start) === 48)) return false;
     let hi = 0;
     let lo = 0;
     const split = n - 9;
     for (let k = 0; k < n; k++) {
-      const d = id.charCodeAt(k) - 48;
+      const d = text.charCodeAt(start + k) - 48;
       if (d < 0 || d > 9) return false;
       if (k < split) hi = hi * 10 + d;
       else lo = lo * 10 + d;

@@ -1,5 +1,5 @@
 import {
-  LEDGER_ENDPOINTS, compareUsageRows, utcDay, zeroByEndpoint,
+  LEDGER_ENDPOINTS, compareUsageRows, idsOf, utcDay, zeroByEndpoint,
   type UsageDayRow, type UsageEntry, type UsageLedger,
 } from '../../ports/usageLedger.ts';
 import type { RedisConnection, ScriptFn } from './redisConnection.ts';
@@ -128,12 +128,12 @@ export class RedisUsageLedger implements UsageLedger {
       batch.byEndpoint[entry.endpoint] = (batch.byEndpoint[entry.endpoint] ?? 0) + 1;
       if (entry.operation === 'write') batch.writes += 1;
       const { posts, users } = entry.resources;
-      batch.postsRead += posts.length;
-      batch.usersRead += users.length;
+      batch.postsRead += posts.count;
+      batch.usersRead += users.count;
       if (batch.folded.has(entry.resources)) continue;
       batch.folded.add(entry.resources);
-      for (const id of posts) batch.posts.add(id);
-      for (const id of users) batch.users.add(id);
+      for (const id of idsOf(posts)) batch.posts.add(id);
+      for (const id of idsOf(users)) batch.users.add(id);
     }
     await this.conn.run(() =>
       Promise.all([...days].map(([member, b]) =>

@@ -1,10 +1,11 @@
 // What an answer returned that X bills per resource: every Post and user object in it, in `data` and in `includes`
 // (X charges "per resource returned in the response"; docs/reference/x-pricing.md). Writes return none.
 import type { EndpointId } from '../access.ts';
+import { idList, type IdList } from '../../ports/usageLedger.ts';
 
 export interface BilledResources {
-  posts: string[];
-  users: string[];
+  posts: IdList;
+  users: IdList;
 }
 
 type Json = Record<string, unknown>;
@@ -30,5 +31,5 @@ export function billedResources(endpoint: EndpointId, body: Json): BilledResourc
     for (const id of idsOf(includes.tweets)) posts.push(id);
     for (const id of idsOf(includes.users)) users.push(id);
   }
-  return { posts, users };
+  return { posts: idList(posts), users: idList(users) };
 }
