@@ -175,7 +175,7 @@ describe('how the command starts node', () => {
 
   it('runs as an executable with the environment and node flags of its first line (the memory settings measured in docs/benchmarks.md)', async () => {
     assert.deepEqual(env, { MALLOC_ARENA_MAX: '1' }, `first line: ${words.join(' ')}`);
-    assert.ok(flags.includes('--max-semi-space-size=4') && flags.includes('--heap-growing-percent=25'), `first line: ${words.join(' ')}`);
+    assert.ok(flags.includes('--max-semi-space-size=2') && flags.includes('--heap-growing-percent=25'), `first line: ${words.join(' ')}`);
     const dataDir = mkdtempSync(join(tmpdir(), 'likes-serve-flags-'));
     const child = spawn(bin, ['serve'], { env: envFor(dataDir, { PORT: '0', LIKES_API_DEMO: '0' }), stdio: ['ignore', 'pipe', 'pipe'] });
     const running: Running = await new Promise((resolve, reject) => {
