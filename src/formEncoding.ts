@@ -2,6 +2,8 @@
 
 /** Decodes one application/x-www-form-urlencoded component; null when it is not valid percent-encoding. */
 export function formDecode(value: string): string | null {
+  // Most names and values are plain: nothing to decode.
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {

@@ -39,17 +39,28 @@ const err = (name: string, values: string[], message: string): InvalidParameter 
 });
 
 /**
- * Validates path values and the query against the route's schema, collecting every problem the way
- * X does (one `errors[]` item each), then throws one invalid-request problem or returns typed values.
- * Parameters named `oauth_*` are OAuth 1.0a credentials some clients send in the query; they are not
- * request parameters.
+ * The parser of a route's path values and query (what it looks parameters up by is made once, here): it validates
+ * them against the route's schema, collecting every problem the way X does (one `errors[]` item each), then throws
+ * one invalid-request problem or returns typed values. Parameters named `oauth_*` are OAuth 1.0a credentials some
+ * clients send in the query; they are not request parameters.
  */
-export function parseRequestParams<const Q extends readonly ParamSpec[]>(
+export function requestParamsParser<const Q extends readonly ParamSpec[]>(
   pathSpecs: readonly PathParamSpec[],
-  pathValues: Record<string, string>,
   querySpecs: Q,
+): (pathValues: Record<string, string>, rawQuery: string) => QueryOf<Q> {
+  const known = new Map<string, ParamSpec>(querySpecs.map((s) => [s.name, s]));
+  const allowedNames = [...pathSpecs.map((p) => p.name), ...querySpecs.map((s) => s.name)].join(',');
+  return (pathValues, rawQuery) => parse(pathSpecs, querySpecs, known, allowedNames, pathValues, rawQuery) as QueryOf<Q>;
+}
+
+function parse(
+  pathSpecs: readonly PathParamSpec[],
+  querySpecs: readonly ParamSpec[],
+  known: ReadonlyMap<string, ParamSpec>,
+  allowedNames: string,
+  pathValues: Record<string, string>,
   rawQuery: string,
-): QueryOf<Q> {
+): ParsedQuery {
   const errors: InvalidParameter[] = [];
   const parsed = parseFormPairs(rawQuery);
   if (parsed === null) errors.push(err('query', [rawQuery], 'The query string is not valid percent-encoding'));
@@ -61,8 +72,6 @@ export function parseRequestParams<const Q extends readonly ParamSpec[]>(
     }
   }
 
-  const known = new Map<string, ParamSpec>(querySpecs.map((s) => [s.name, s]));
-  const allowedNames = [...pathSpecs.map((p) => p.name), ...querySpecs.map((s) => s.name)];
   const grouped = new Map<string, string[]>();
   for (const [name, value] of pairs) {
     if (name.startsWith('oauth_')) continue;
@@ -75,7 +84,7 @@ export function parseRequestParams<const Q extends readonly ParamSpec[]>(
   for (const [name, values] of grouped) {
     const spec = known.get(name);
     if (!spec) {
-      errors.push(err(name, values, `The query parameter [${name}] is not one of [${allowedNames.join(',')}]`));
+      errors.push(err(name, values, `The query parameter [${name}] is not one of [${allowedNames}]`));
       continue;
     }
     if (values.length > 1) {
@@ -113,5 +122,5 @@ export function parseRequestParams<const Q extends readonly ParamSpec[]>(
   }
   if (errors.length) throw invalidRequest(errors);
   // Each value was checked against the spec of its name just above: that is what QueryOf<Q> states.
-  return out as QueryOf<Q>;
+  return out as ParsedQuery;
 }

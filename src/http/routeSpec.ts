@@ -3,7 +3,7 @@ import type { World } from '../worlds.ts';
 import type { EndpointId } from '../domain/access.ts';
 import type { Policy, ProjectRecord } from '../domain/model.ts';
 import { readJsonBody, type BodyOf, type BodySchema } from './bodySchema.ts';
-import { parseRequestParams, type ParamSpec, type PathParamSpec, type QueryOf } from './params.ts';
+import { requestParamsParser, type ParamSpec, type PathParamSpec, type QueryOf } from './params.ts';
 
 type Json = Record<string, unknown>;
 
@@ -109,10 +109,11 @@ export function apiRoute<const Q extends readonly ParamSpec[], const B extends B
 ): ApiRoute {
   const { handle, ...info } = spec;
   const bodySchema = spec.body?.schema;
+  const parseParams = requestParamsParser(spec.pathParams, spec.query);
   return {
     ...info,
     validate(path, rawQuery) {
-      const query = parseRequestParams(spec.pathParams, path, spec.query, rawQuery);
+      const query = parseParams(path, rawQuery);
       return ({ rawBody, contentType, ...ctx }) => {
         // With a schema, B is its type and the body was read against it; without one, B is never and the body undefined.
         const absent = spec.body?.optional === true && (rawBody ?? '').trim() === '';

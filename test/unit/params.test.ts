@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ID_PATTERN } from '../../src/domain/ids.ts';
 import { ApiProblem, INVALID_REQUEST_DETAIL, PROBLEM_BASE } from '../../src/domain/problems.ts';
-import { parseRequestParams, type ParamSpec, type PathParamSpec } from '../../src/http/params.ts';
+import { requestParamsParser, type ParamSpec, type PathParamSpec } from '../../src/http/params.ts';
 import { likesRoutes } from '../../src/http/routes/likes.ts';
 import { usageRoutes } from '../../src/http/routes/usage.ts';
 import type { ApiRoute } from '../../src/http/routeSpec.ts';
@@ -21,6 +21,10 @@ const unlike = route('/2/users/:id/likes/:tweet_id');
 const usage = route('/2/usage/tweets');
 
 const USER = '2244994945';
+
+/** One parse, the parser made anew (as each route makes its own once). */
+const parseRequestParams = (pathSpecs: readonly PathParamSpec[], path: Record<string, string>, specs: readonly ParamSpec[], rawQuery: string) =>
+  requestParamsParser(pathSpecs, specs)(path, rawQuery);
 
 const parse = (r: ApiRoute, rawQuery: string, path: Record<string, string> = { id: USER }) =>
   parseRequestParams(r.pathParams, path, r.query, rawQuery);
@@ -43,7 +47,7 @@ function failure(run: () => unknown): Item[] {
   assert.fail('expected the parameters to be refused');
 }
 
-describe('parseRequestParams', () => {
+describe('requestParamsParser', () => {
   it('applies defaults when a parameter is absent, and only then', () => {
     assert.deepEqual(parse(likedTweets, ''), { max_results: 100 });
     assert.deepEqual(parse(likingUsers, ''), { max_results: 100 });
