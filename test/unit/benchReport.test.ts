@@ -22,3 +22,14 @@ test('a quick run with empty sections renders as its golden copy', () => {
   assert.equal(md, readFileSync(fixture('benchmarks-quick.md'), 'utf8'));
   assert.match(md, /_\(No analysis written yet\.\)_/);
 });
+
+test('a results file read back renders the numbers a run could not measure as dashes (JSON writes NaN as null)', () => {
+  const full = results('results-full.json');
+  const bare = { ...full.writes[1], instances: 0, p50: Number.NaN, p99: Number.NaN, rssMiB: [] };
+  const sqlite = { ...full.writes[0], postgresCpuUsPerLike: Number.NaN };
+  const readBack = JSON.parse(JSON.stringify({ ...full, writes: [sqlite, full.writes[1], bare] })) as BenchResults;
+  assert.equal(readBack.writes[2].p50, null);
+  const md = renderMarkdown(readBack, previous, 'benchmarks-scaling.svg');
+  assert.equal(md, renderMarkdown({ ...full, writes: [sqlite, full.writes[1], bare] }, previous, 'benchmarks-scaling.svg'));
+  assert.match(md, /\| postgres, \*\*bare `pg` script\*\* \| 0 \|[^\n]*\| – \| – \| – \|/);
+});

@@ -1,7 +1,8 @@
 // Number and table formatting shared by the report's section renderers.
 
 export const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
-export const f2 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(2));
+/** A number to two places; '–' for none (a results file read back holds null where the run had NaN). */
+export const f2 = (x: number | null | undefined) => (x == null || Number.isNaN(x) ? '–' : x.toFixed(2));
 export const ratio = (a: number | undefined, b: number | undefined) => (a && b ? a / b : Number.NaN);
 export const fx = (x: number) => (Number.isNaN(x) ? '–' : `${x.toFixed(2)}×`);
 export const mark = (ok: boolean | null) => (ok === null ? '⚪ not measured' : ok ? '✅ met' : '❌ not met');

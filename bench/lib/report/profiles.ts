@@ -8,7 +8,7 @@ export function renderProfiles(r: BenchResults): string[] {
   out.push('## Profiles');
   out.push('');
   out.push(
-    '`node --cpu-prof` of the SQLite server (started as users start it: `bin/likes-api.mjs serve`, node with the flags of its first line) while autocannon ran the ' +
+    '`node --cpu-prof` of the SQLite server (started as users start it: `bin/likes-api.mjs serve`, node with the environment and flags of its first line) while autocannon ran the ' +
       'workload; only the samples of the measured seconds are counted (start-up and warm-up left out). Percentages are of busy ' +
       '(non-idle) time of the main thread. Line numbers of .ts files are those of tsx\'s output, so only the file is shown.',
   );

@@ -6,7 +6,7 @@ export function renderStartup(r: BenchResults): string[] {
   return [
     '## Start to first answer',
     '',
-    'From spawning `bin/likes-api.mjs serve` (node with the flags of its first line, as `npm start`) on an existing store to the first 200 of an authenticated liked_tweets request; three starts each (the first one after the previous measurements touched other files).',
+    'From spawning `bin/likes-api.mjs serve` (node with the environment and flags of its first line, as `npm start`) on an existing store to the first 200 of an authenticated liked_tweets request; three starts each (the first one after the previous measurements touched other files).',
     '',
     table(['store', 'likes', 'starts (ms)'], r.startup.map((s) => [s.store, s.label, s.ms.join(' / ')]), [':--', '--:', '--:']),
     '',

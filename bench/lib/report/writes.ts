@@ -3,7 +3,7 @@ import type { BenchResults } from '../results.ts';
 import { f2, mib, n0, table } from './format.ts';
 
 const cpuPerLike = (w: BenchResults['writes'][number]): string => {
-  const us = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : n0(x));
+  const us = (x: number | null | undefined) => (x == null || Number.isNaN(x) ? null : n0(x));
   const own = us(w.cpuUsPerLike);
   const pg = us(w.postgresCpuUsPerLike);
   return own === null ? '–' : pg === null ? own : `${own} + ${pg}`;
