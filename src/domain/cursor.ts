@@ -29,12 +29,22 @@ export function encodeCursor(cursor: Cursor): string {
   return BigInt(`0x${all.toString('hex')}`).toString(36);
 }
 
+const POW36_10 = 36n ** 10n;
+
+/** A lowercase base36 numeral's value, read ten digits at a time (36^10 < 2^53, so each chunk is exact). */
+function base36(text: string): bigint {
+  let n = 0n;
+  for (let i = 0; i < text.length; i += 10) {
+    const chunk = text.slice(i, i + 10);
+    n = n * (chunk.length === 10 ? POW36_10 : 36n ** BigInt(chunk.length)) + BigInt(parseInt(chunk, 36));
+  }
+  return n;
+}
+
 /** The cursor in a token, or null when the token is not one this service issued. */
 export function decodeCursor(token: string): Cursor | null {
   if (!/^[0-9a-z]{1,64}$/.test(token)) return null;
-  let n = 0n;
-  for (const ch of token) n = n * 36n + BigInt(parseInt(ch, 36));
-  const hex = n.toString(16);
+  const hex = base36(token).toString(16);
   if (hex.length > 40) return null;
   const all = Buffer.from(hex.padStart(40, '0'), 'hex');
   const body = all.subarray(0, 16);
