@@ -48,19 +48,28 @@ export function requestParamsParser<const Q extends readonly ParamSpec[]>(
   pathSpecs: readonly PathParamSpec[],
   querySpecs: Q,
 ): (pathValues: Record<string, string>, rawQuery: string) => QueryOf<Q> {
-  const known = new Map<string, ParamSpec>(querySpecs.map((s) => [s.name, s]));
-  const allowedNames = [...pathSpecs.map((p) => p.name), ...querySpecs.map((s) => s.name)].join(',');
-  return (pathValues, rawQuery) => parse(pathSpecs, querySpecs, known, allowedNames, pathValues, rawQuery) as QueryOf<Q>;
+  const route: RouteParams = {
+    pathSpecs,
+    querySpecs,
+    known: new Map(querySpecs.map((s) => [s.name, s])),
+    allowedNames: [...pathSpecs.map((p) => p.name), ...querySpecs.map((s) => s.name)].join(','),
+    listValues: new Map(querySpecs.flatMap((s) => (s.kind === 'list' ? [[s.name, new Set(s.values)] as const] : []))),
+  };
+  return (pathValues, rawQuery) => parse(route, pathValues, rawQuery) as QueryOf<Q>;
 }
 
-function parse(
-  pathSpecs: readonly PathParamSpec[],
-  querySpecs: readonly ParamSpec[],
-  known: ReadonlyMap<string, ParamSpec>,
-  allowedNames: string,
-  pathValues: Record<string, string>,
-  rawQuery: string,
-): ParsedQuery {
+/** A route's parameter specs and what the parser looks them up by. */
+interface RouteParams {
+  pathSpecs: readonly PathParamSpec[];
+  querySpecs: readonly ParamSpec[];
+  known: ReadonlyMap<string, ParamSpec>;
+  allowedNames: string;
+  /** The values each list parameter may hold. */
+  listValues: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+function parse(route: RouteParams, pathValues: Record<string, string>, rawQuery: string): ParsedQuery {
+  const { pathSpecs, querySpecs, known, allowedNames, listValues } = route;
   const errors: InvalidParameter[] = [];
   const parsed = parseFormPairs(rawQuery);
   if (parsed === null) errors.push(err('query', [rawQuery], 'The query string is not valid percent-encoding'));
@@ -99,7 +108,8 @@ function parse(
       } else out[name] = n;
     } else if (spec.kind === 'list') {
       const items = value.split(',');
-      const bad = items.find((i) => !spec.values.includes(i));
+      const allowed = listValues.get(name)!;
+      const bad = items.find((i) => !allowed.has(i));
       if (bad !== undefined) {
         errors.push(err(name, [value], `The \`${name}\` query parameter value [${bad}] is not one of [${spec.values.join(',')}]`));
         continue;
