@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { likesCommand, postgresCommandWords } from '../support/command.ts';
+import { likesCommand, postgresCommand } from '../support/command.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const bin = join(root, 'bin/likes-api.mjs');
@@ -203,7 +203,7 @@ describe('how the command starts node', () => {
   it('README\'s Procfile starts PostgreSQL + Redis instances with the same settings and V8\'s own young generation', () => {
     const procfile = readFileSync(join(root, 'README.md'), 'utf8').split('\n').filter((l) => /^web\d+: /.test(l));
     assert.ok(procfile.length >= 2, 'the README shows a Procfile of several instances');
-    for (const line of procfile) assert.ok(line.endsWith(` ${postgresCommandWords().join(' ')} bin/likes-api.mjs serve`), line);
+    for (const line of procfile) assert.ok(line.endsWith(` ${postgresCommand().words.join(' ')} bin/likes-api.mjs serve`), line);
   });
 
   it('npm start passes the same flags', () => {

@@ -17,15 +17,14 @@ export interface LikesCommand {
 }
 
 /**
- * What a PostgreSQL + Redis instance adds to the first line's flags (README's Procfile): V8's own young generation,
- * 16 MiB a semi-space. A page read from PostgreSQL is built from many more objects than one from SQLite, and with the
- * command's 2 MiB the instance spent about a quarter more CPU a request, most of it collecting them.
+ * How a PostgreSQL + Redis instance starts (README's Procfile): the first line's settings with V8's own young
+ * generation, 16 MiB a semi-space. A page read from PostgreSQL is built from many more objects than one from SQLite,
+ * and with the command's 2 MiB the instance spent about a quarter more CPU a request, most of it collecting them.
  */
-export const POSTGRES_NODE_FLAGS = ['--max-semi-space-size=16'];
-
-/** The words of a PostgreSQL + Redis instance's command (README's Procfile): the first line's, with POSTGRES_NODE_FLAGS. */
-export function postgresCommandWords(): string[] {
-  return likesCommand().words.map((w) => (w.startsWith('--max-semi-space-size=') ? POSTGRES_NODE_FLAGS[0] : w));
+export function postgresCommand(): LikesCommand {
+  const { env, flags, words } = likesCommand();
+  const young = (w: string) => (w.startsWith('--max-semi-space-size=') ? '--max-semi-space-size=16' : w);
+  return { env, flags: flags.map(young), words: words.map(young) };
 }
 
 export function likesCommand(): LikesCommand {
