@@ -85,6 +85,8 @@ export class RedisConnection {
   private readonly deadlineMs: number;
   private lastError: Error | undefined;
   private closed = false;
+  /** The socket corked for this turn's commands, until the turn's immediates run. */
+  private corked: Redis['stream'] | null = null;
 
   constructor(opts: RedisConnectionOptions) {
     this.prefix = opts.prefix ?? DEFAULT_REDIS_PREFIX;
@@ -115,10 +117,32 @@ export class RedisConnection {
   async run<T>(op: (client: Redis) => Promise<T>): Promise<T> {
     try {
       await this.ready();
+      this.corkTurn();
       return await withDeadline(op(this.client), this.deadlineMs);
     } catch (err) {
       throw err instanceof ServiceUnavailableError ? err : new ServiceUnavailableError('redis', err);
     }
+  }
+
+  /**
+   * The commands of one turn of the event loop leave in one write: a write is a system call, and the requests of a
+   * turn each send a few small commands (rate limits, change counters, usage, wake-ups). Uncorked once the turn's
+   * I/O has been handled, so a command waits at most for the other callbacks of its turn.
+   */
+  private corkTurn(): void {
+    const stream = this.client.stream;
+    if (this.corked !== null || !stream) return;
+    stream.cork();
+    this.corked = stream;
+    setImmediate(() => {
+      this.corked = null;
+      stream.uncork();
+    });
+  }
+
+  /** Publishes `message` on `channel` (no key prefix: channels are not keys); a lost message is not reported. */
+  publish(channel: string, message: string): Promise<unknown> {
+    return this.run((c) => c.publish(channel, message)).catch(() => 0);
   }
 
   /** Deletes every key under `ns` (behind the prefix) but `ns + k` for k in `keep`, a batch at a time. */

@@ -21,7 +21,7 @@ export class RedisWakeupHub {
     const channel = `${this.connection.prefix}${ns}events`;
     // The likes of one turn of the event loop make one message. A hint: lost while Redis is away, and the others'
     // polls find the events anyway.
-    const publish = nextTurnOnce(() => this.connection.client.publish(channel, this.id).catch(() => 0));
+    const publish = nextTurnOnce(() => this.connection.publish(channel, this.id));
     return {
       announce: () => void publish(),
       listen: (wake) => this.listen(channel, wake),
