@@ -50,14 +50,17 @@ function decodeCursor(token) {
 // `LIMIT ?+0`, not `LIMIT ?`: SQLite reads a bare LIMIT parameter while planning and then prepares the statement again
 // each time it is bound, i.e. every request (src/adapters/sqlite/sqlParams.ts). The ceiling avoids it as the Likes API does.
 // liked_tweets: the user's likes newest first, each with the Tweet's text and the author's visibility flags.
+// Both read the Tweets and accounts through the narrow indexes of the Likes API's schema (tweets_core, users_core), as
+// the Likes API does: the same file, the same access paths, so that the difference is the rest of the request.
 const likedSelect = `SELECT l.tweet_id, l.liked_at, t.text, t.deleted, a.protected, a.suspended
-  FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users a ON a.id = t.author_id WHERE l.user_id = ?`;
+  FROM likes l LEFT JOIN tweets t INDEXED BY tweets_core ON t.id = l.tweet_id LEFT JOIN users a INDEXED BY users_core ON a.id = t.author_id
+  WHERE l.user_id = ?`;
 const likedFirst = db.prepare(`${likedSelect} ORDER BY l.liked_at DESC, l.tweet_id DESC LIMIT ?+0`).raw(true);
 const likedOlder = db.prepare(`${likedSelect} AND (l.liked_at, l.tweet_id) < (?, ?) ORDER BY l.liked_at DESC, l.tweet_id DESC LIMIT ?+0`).raw(true);
 // liking_users: within the Tweet's 100 newest likes (X's cap), newest first, each with the liker's name and flags.
 const likingSelect = `SELECT c.user_id, c.liked_at, u.name, u.username, u.suspended
   FROM (SELECT user_id, liked_at FROM likes WHERE tweet_id = ? ORDER BY liked_at DESC, user_id DESC LIMIT 100) c
-  LEFT JOIN users u ON u.id = c.user_id`;
+  LEFT JOIN users u INDEXED BY users_core ON u.id = c.user_id`;
 const likingFirst = db.prepare(`${likingSelect} ORDER BY c.liked_at DESC, c.user_id DESC LIMIT ?+0`).raw(true);
 const likingOlder = db.prepare(`${likingSelect} WHERE (c.liked_at, c.user_id) < (?, ?) ORDER BY c.liked_at DESC, c.user_id DESC LIMIT ?+0`).raw(true);
 

@@ -43,6 +43,43 @@ describe('SqliteStore specifics', () => {
     }
   });
 
+  it('a store made before the narrow Tweet and account indexes gains them over its rows, and its pages read the same', async () => {
+    const path = join(dir, 'before-core-indexes.db');
+    const old = new Database(path);
+    try {
+      for (const [i, migration] of SQLITE_MIGRATIONS.slice(0, 7).entries()) {
+        old.exec(migration);
+        old.pragma(`user_version = ${i + 1}`);
+      }
+      const user = old.prepare(
+        `INSERT INTO users (id, username, name, created_at, profile_image_url, protected, suspended) VALUES (?, ?, ?, 0, '', ?, ?)`,
+      );
+      user.run('71', 'liker', 'Liker', 0, 0);
+      user.run('72', 'hidden', 'Hidden Author', 1, 0);
+      const tweet = old.prepare(`INSERT INTO tweets (id, author_id, text, created_at, lang, source, conversation_id, deleted) VALUES (?, ?, ?, 0, 'en', 'web', ?, ?)`);
+      tweet.run('81', '72', 'by a protected author', '81', 0);
+      tweet.run('82', '71', 'deleted since', '82', 1);
+      old.prepare('INSERT INTO likes (user_id, tweet_id, liked_at) VALUES (?, ?, ?)').run('71', '81', 10);
+      old.prepare('INSERT INTO likes (user_id, tweet_id, liked_at) VALUES (?, ?, ?)').run('71', '82', 20);
+    } finally {
+      old.close();
+    }
+    const store = new SqliteStore(path);
+    try {
+      await store.migrate();
+      assert.deepEqual(await store.likedTweetCoresByUser('71', { limit: 10, direction: 'older' }), [
+        { like: { userId: '71', tweetId: '82', likedAt: 20 }, tweet: { id: '82', authorId: '71', text: 'deleted since', deleted: true }, author: { id: '71', protected: false, suspended: false } },
+        { like: { userId: '71', tweetId: '81', likedAt: 10 }, tweet: { id: '81', authorId: '72', text: 'by a protected author', deleted: false }, author: { id: '72', protected: true, suspended: false } },
+      ]);
+      assert.deepEqual(await store.accountFlags('72'), { id: '72', protected: true, suspended: false });
+      assert.deepEqual(await store.likingUserCoresOfTweet('81', { limit: 10, direction: 'older' }), [
+        { like: { userId: '71', tweetId: '81', likedAt: 10 }, user: { id: '71', name: 'Liker', username: 'liker', suspended: false } },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('records the schema version in PRAGMA user_version, and migrating again keeps it', async () => {
     const path = join(dir, 'version.db');
     const store = new SqliteStore(path);

@@ -40,18 +40,22 @@ type Statement = Database.Statement<unknown[]>;
 
 const likeOfValues = (r: readonly any[]): LikeRow => ({ userId: r[0], tweetId: r[1], likedAt: r[2] });
 
-/** The embedded store: one SQLite file in WAL mode, every statement prepared once. */
-/** A page of likes with each Tweet's `columns` and its author's visibility flags (liked_tweets), full or narrow. */
-const likedTweetsSelect = (columns: readonly string[]): string =>
+// The narrow indexes of migration 8, for statements that read no more of a Tweet or an account than they cover.
+const tweetCores = (alias: string) => `tweets ${alias} INDEXED BY tweets_core`;
+const userCores = (alias: string) => `users ${alias} INDEXED BY users_core`;
+
+/** A page of likes with each Tweet's `columns` from `tweets` (aliased t) and its author's visibility flags (liked_tweets). */
+const likedTweetsSelect = (columns: readonly string[], tweets: string): string =>
   `SELECT l.user_id, l.tweet_id, l.liked_at, u.id, u.protected, u.suspended, ${columns.map((c) => `t.${c}`).join(', ')}
-   FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`;
-/** A page of likes with each liker's `columns` (liking_users), full or narrow. */
-const likingUsersSelect = (columns: readonly string[]): string =>
-  `SELECT l.user_id, l.tweet_id, l.liked_at, ${columns.map((c) => `u.${c}`).join(', ')} FROM likes l LEFT JOIN users u ON u.id = l.user_id`;
+   FROM likes l LEFT JOIN ${tweets} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
+/** A page of likes with each liker's `columns` from `users` (aliased u) (liking_users), full or narrow. */
+const likingUsersSelect = (columns: readonly string[], users: string): string =>
+  `SELECT l.user_id, l.tweet_id, l.liked_at, ${columns.map((c) => `u.${c}`).join(', ')} FROM likes l LEFT JOIN ${users} ON u.id = l.user_id`;
 
 /** SQLite's page cache per connection, in KiB. */
 const SQLITE_PAGE_CACHE_KIB = 4096;
 
+/** The embedded store: one SQLite file in WAL mode, every statement prepared once. */
 export class SqliteStore extends MetaSettings implements LikesStore {
   readonly kind = 'sqlite';
   readonly localDir: string | null;
@@ -163,18 +167,18 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       polls: byJsonIds('polls', POLL_COLUMNS, 'id'),
       places: byJsonIds('places', PLACE_COLUMNS, 'id'),
       byUser: walk('user_id', 'tweet_id'),
-      likedTweets: walk('user_id', 'tweet_id', likedTweetsSelect(TWEET_COLUMNS)),
+      likedTweets: walk('user_id', 'tweet_id', likedTweetsSelect(TWEET_COLUMNS, 'tweets t')),
       // Default fields: each Tweet's core only (no wide row, no JSON to parse).
-      likedTweetCores: walk('user_id', 'tweet_id', likedTweetsSelect(TWEET_CORE_COLUMNS)),
+      likedTweetCores: walk('user_id', 'tweet_id', likedTweetsSelect(TWEET_CORE_COLUMNS, tweetCores('t'))),
       ofTweet: walk('tweet_id', 'user_id'),
-      likingUsers: walk('tweet_id', 'user_id', likingUsersSelect(USER_COLUMNS)),
+      likingUsers: walk('tweet_id', 'user_id', likingUsersSelect(USER_COLUMNS, 'users u')),
       // Default fields: each liking user's core only.
-      likingUserCores: walk('tweet_id', 'user_id', likingUsersSelect(USER_CORE_COLUMNS)),
-      accountFlags: db.prepare('SELECT id, protected, suspended FROM users WHERE id = ?').raw(true),
+      likingUserCores: walk('tweet_id', 'user_id', likingUsersSelect(USER_CORE_COLUMNS, userCores('u'))),
+      accountFlags: db.prepare(`SELECT id, protected, suspended FROM ${userCores('users')} WHERE id = ?`).raw(true),
       tweetCoreWithAuthor: db
         .prepare(
           `SELECT ${TWEET_CORE_COLUMNS.map((c) => `t.${c}`).join(', ')}, u.id, u.protected, u.suspended
-           FROM tweets t LEFT JOIN users u ON u.id = t.author_id WHERE t.id = ?`,
+           FROM ${tweetCores('t')} LEFT JOIN ${userCores('u')} ON u.id = t.author_id WHERE t.id = ?`,
         )
         .raw(true),
       atRank: db.prepare(
