@@ -8,7 +8,8 @@ import type { AccountFlags, TweetCore, UserCore } from '../ports/contentStore.ts
 type Row = Record<string, any>;
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
-const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 't';
+/** A boolean column's value as each store returns it (SQLite 0/1, PostgreSQL true/false). */
+export const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 't';
 const json = <T>(v: unknown, fallback: T): T => (v == null ? fallback : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 export const USER_COLUMNS = [

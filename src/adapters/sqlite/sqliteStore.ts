@@ -11,7 +11,7 @@ import {
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, grantedScopes, mediaFromRow, mediaToRow,
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
-  USER_CORE_COLUMNS, userCoreFromValues,
+  USER_CORE_COLUMNS, userCoreFromValues, bool,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -44,13 +44,21 @@ const likeOfValues = (r: readonly any[]): LikeRow => ({ userId: r[0], tweetId: r
 const tweetCores = (alias: string) => `tweets ${alias} INDEXED BY tweets_core`;
 const userCores = (alias: string) => `users ${alias} INDEXED BY users_core`;
 
-/** A page of likes with each Tweet's `columns` from `tweets` (aliased t) and its author's visibility flags (liked_tweets). */
-const likedTweetsSelect = (columns: readonly string[], tweets: string): string =>
-  `SELECT l.user_id, l.tweet_id, l.liked_at, u.id, u.protected, u.suspended, ${columns.map((c) => `t.${c}`).join(', ')}
-   FROM likes l LEFT JOIN ${tweets} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
-/** A page of likes with each liker's `columns` from `users` (aliased u) (liking_users), full or narrow. */
-const likingUsersSelect = (columns: readonly string[], users: string): string =>
-  `SELECT l.user_id, l.tweet_id, l.liked_at, ${columns.map((c) => `u.${c}`).join(', ')} FROM likes l LEFT JOIN ${users} ON u.id = l.user_id`;
+/** A page of likes with each Tweet (all its columns) and its author's visibility flags (liked_tweets). */
+const LIKED_TWEETS_SELECT = `SELECT l.user_id, l.tweet_id, l.liked_at, u.id, u.protected, u.suspended, ${TWEET_COLUMNS.map((c) => `t.${c}`).join(', ')}
+   FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
+/**
+ * The same with each Tweet's core, and no column twice (each is a string made per row): the Tweet's core (its id is
+ * the like's), liked_at, the author's flags (the author's id is the core's author_id). Read by likedTweetCoresByUser.
+ */
+const LIKED_TWEET_CORES_SELECT = `SELECT ${TWEET_CORE_COLUMNS.map((c) => (c === 'id' ? 'l.tweet_id' : `t.${c}`)).join(', ')}, l.liked_at, u.protected, u.suspended
+   FROM likes l LEFT JOIN ${tweetCores('t')} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
+/** A page of likes with each liker (all its columns) (liking_users). */
+const LIKING_USERS_SELECT = `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}
+   FROM likes l LEFT JOIN users u ON u.id = l.user_id`;
+/** The same with each liker's core (its id is the like's), then liked_at. Read by likingUserCoresOfTweet. */
+const LIKING_USER_CORES_SELECT = `SELECT ${USER_CORE_COLUMNS.map((c) => (c === 'id' ? 'l.user_id' : `u.${c}`)).join(', ')}, l.liked_at
+   FROM likes l LEFT JOIN ${userCores('u')} ON u.id = l.user_id`;
 
 /** SQLite's page cache per connection, in KiB. */
 const SQLITE_PAGE_CACHE_KIB = 4096;
@@ -138,8 +146,8 @@ export class SqliteStore extends MetaSettings implements LikesStore {
          ON CONFLICT (id) DO UPDATE SET ${written.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`,
       );
     };
-    // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code. Rows start
-    // with user_id, tweet_id, liked_at; `select` may add joined columns after them.
+    // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code. The rows are
+    // `select`'s columns from likes l (default: user_id, tweet_id, liked_at) and whatever it joins.
     const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id', select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l') => ({
       newest: db.prepare(
         `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) >= (?, ?)
@@ -167,13 +175,13 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       polls: byJsonIds('polls', POLL_COLUMNS, 'id'),
       places: byJsonIds('places', PLACE_COLUMNS, 'id'),
       byUser: walk('user_id', 'tweet_id'),
-      likedTweets: walk('user_id', 'tweet_id', likedTweetsSelect(TWEET_COLUMNS, 'tweets t')),
+      likedTweets: walk('user_id', 'tweet_id', LIKED_TWEETS_SELECT),
       // Default fields: each Tweet's core only (no wide row, no JSON to parse).
-      likedTweetCores: walk('user_id', 'tweet_id', likedTweetsSelect(TWEET_CORE_COLUMNS, tweetCores('t'))),
+      likedTweetCores: walk('user_id', 'tweet_id', LIKED_TWEET_CORES_SELECT),
       ofTweet: walk('tweet_id', 'user_id'),
-      likingUsers: walk('tweet_id', 'user_id', likingUsersSelect(USER_COLUMNS, 'users u')),
+      likingUsers: walk('tweet_id', 'user_id', LIKING_USERS_SELECT),
       // Default fields: each liking user's core only.
-      likingUserCores: walk('tweet_id', 'user_id', likingUsersSelect(USER_CORE_COLUMNS, userCores('u'))),
+      likingUserCores: walk('tweet_id', 'user_id', LIKING_USER_CORES_SELECT),
       accountFlags: db.prepare(`SELECT id, protected, suspended FROM ${userCores('users')} WHERE id = ?`).raw(true),
       tweetCoreWithAuthor: db
         .prepare(
@@ -335,9 +343,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow<TweetCore>[]> {
     return this.walk(this.stmts.likedTweetCores, userId, page).map((r) => ({
-      like: likeOfValues(r),
-      tweet: r[6] === null ? null : tweetCoreFromValues(r, 6),
-      author: r[3] === null ? null : accountFlagsFromValues(r, 3),
+      like: { userId, tweetId: r[0], likedAt: r[4] },
+      tweet: r[3] === null ? null : tweetCoreFromValues(r, 0),
+      author: r[5] === null ? null : { id: r[1], protected: bool(r[5]), suspended: bool(r[6]) },
     }));
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
@@ -345,8 +353,8 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
   async likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]> {
     return this.walk(this.stmts.likingUserCores, tweetId, page).map((r) => ({
-      like: likeOfValues(r),
-      user: r[3] === null ? null : userCoreFromValues(r, 3),
+      like: { userId: r[0], tweetId, likedAt: r[4] },
+      user: r[1] === null ? null : userCoreFromValues(r, 0),
     }));
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]> {
