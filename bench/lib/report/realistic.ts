@@ -204,7 +204,7 @@ export function realisticSection(results: RealisticResult[], date: string, write
       'the same mix with every tenth request a like or an unlike by a token holder (likes first outstand by 64, then likes and unlikes ' +
       'alternate; the outstanding ones are unliked after each run, so every row reads the same data). The two ceilings run in the same ' +
       'rounds: a bare `node:http` + `better-sqlite3` server over the same SQLite file (bench/bare-sqlite-server.mjs: one prepared statement per ' +
-      'request and `JSON.stringify`, no authentication, no field parameters: it answers only the default-fields part of the mix, and the ' +
+      'request, reading the Tweets and accounts through the same narrow indexes as the Likes API, and `JSON.stringify`, no authentication, no field parameters: it answers only the default-fields part of the mix, and the ' +
       'Likes API is measured on exactly those requests too), and the bare server sending one fixed page (bench/ceiling-server.mjs). Rows ' +
       'take turns in alternating rounds (order rotated each round), each a short warm-up and a short measured run with autocannon, 16 ' +
       'keep-alive connections per instance; req/s is over all rounds (range per round beside it); CPU per request is the server ' +

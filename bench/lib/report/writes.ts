@@ -21,7 +21,8 @@ export function renderWrites(r: BenchResults): string[] {
       'form the next (one batch at a time per instance: batches of one instance would only queue for the same user rows), each one statement that inserts the rows, moves both counters by their ' +
       'net change and appends the outbox events. Beside it, in alternating rounds, a bare `pg` script (bench/bare-pg-likes.mjs) does ' +
       'one like per transaction (insert the row, bump the Tweet\'s and the user\'s counters; no outbox event) at the same concurrency ' +
-      'on the same database: the instances column says 0.',
+      'on the same database: the instances column says 0. Each row runs a warm-up round first (its servers or script just started), ' +
+      'not counted.',
   );
   out.push('');
   out.push(
