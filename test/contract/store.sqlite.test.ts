@@ -20,20 +20,28 @@ storeContract('SqliteStore', async () => {
   return { store, cleanup: () => store.close() };
 });
 
+/** A file with the schema of the first `version` migrations, recorded as such, filled by `fill`; its path. */
+function storeMadeAt(name: string, version: number, fill: (db: Database.Database) => void): string {
+  const path = join(dir, name);
+  const old = new Database(path);
+  try {
+    for (const [i, migration] of SQLITE_MIGRATIONS.slice(0, version).entries()) {
+      old.exec(migration);
+      old.pragma(`user_version = ${i + 1}`);
+    }
+    fill(old);
+  } finally {
+    old.close();
+  }
+  return path;
+}
+
 describe('SqliteStore specifics', () => {
   it('a store made before developers had an X account gains the column: its developers have none (userId null)', async () => {
-    const path = join(dir, 'developers-before-users.db');
-    const old = new Database(path);
-    try {
-      // The schema as it stood before developers.user_id (migration 6), with a developer in it.
-      for (const [i, migration] of SQLITE_MIGRATIONS.slice(0, 5).entries()) {
-        old.exec(migration);
-        old.pragma(`user_version = ${i + 1}`);
-      }
+    // The schema as it stood before developers.user_id (migration 6), with a developer in it.
+    const path = storeMadeAt('developers-before-users.db', 5, (old) => {
       old.prepare('INSERT INTO developers (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)').run('d-old-1', 'old_dev', 'scrypt$old', 1_700_000_000_000);
-    } finally {
-      old.close();
-    }
+    });
     const store = new SqliteStore(path);
     try {
       await store.migrate();
@@ -44,13 +52,7 @@ describe('SqliteStore specifics', () => {
   });
 
   it('a store made before the narrow Tweet and account indexes gains them over its rows, and its pages read the same', async () => {
-    const path = join(dir, 'before-core-indexes.db');
-    const old = new Database(path);
-    try {
-      for (const [i, migration] of SQLITE_MIGRATIONS.slice(0, 7).entries()) {
-        old.exec(migration);
-        old.pragma(`user_version = ${i + 1}`);
-      }
+    const path = storeMadeAt('before-core-indexes.db', 7, (old) => {
       const user = old.prepare(
         `INSERT INTO users (id, username, name, created_at, profile_image_url, protected, suspended) VALUES (?, ?, ?, 0, '', ?, ?)`,
       );
@@ -61,9 +63,7 @@ describe('SqliteStore specifics', () => {
       tweet.run('82', '71', 'deleted since', '82', 1);
       old.prepare('INSERT INTO likes (user_id, tweet_id, liked_at) VALUES (?, ?, ?)').run('71', '81', 10);
       old.prepare('INSERT INTO likes (user_id, tweet_id, liked_at) VALUES (?, ?, ?)').run('71', '82', 20);
-    } finally {
-      old.close();
-    }
+    });
     const store = new SqliteStore(path);
     try {
       await store.migrate();
