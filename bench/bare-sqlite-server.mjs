@@ -49,9 +49,9 @@ function decodeCursor(token) {
 // ---- The statements: one per request ----
 // `LIMIT ?+0`, not `LIMIT ?`: SQLite reads a bare LIMIT parameter while planning and then prepares the statement again
 // each time it is bound, i.e. every request (src/adapters/sqlite/sqlParams.ts). The ceiling avoids it as the Likes API does.
-// liked_tweets: the user's likes newest first, each with the Tweet's text and the author's visibility flags.
 // Both read the Tweets and accounts through the narrow indexes of the Likes API's schema (tweets_core, users_core), as
 // the Likes API does: the same file, the same access paths, so that the difference is the rest of the request.
+// liked_tweets: the user's likes newest first, each with the Tweet's text and the author's visibility flags.
 const likedSelect = `SELECT l.tweet_id, l.liked_at, t.text, t.deleted, a.protected, a.suspended
   FROM likes l LEFT JOIN tweets t INDEXED BY tweets_core ON t.id = l.tweet_id LEFT JOIN users a INDEXED BY users_core ON a.id = t.author_id
   WHERE l.user_id = ?`;
