@@ -3,13 +3,12 @@ import type {
   AppRecord, BearerRecord, DeveloperRecord, MediaRecord, OAuth1TokenRecord, OAuth2Scope, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../domain/model.ts';
-import type { AccountFlags, TweetCore, UserCore } from '../ports/contentStore.ts';
+import type { AccountFlags, LikedTweetRow, LikingUserRow, TweetCore, UserCore } from '../ports/contentStore.ts';
 
 type Row = Record<string, any>;
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
-/** A boolean column's value as each store returns it (SQLite 0/1, PostgreSQL true/false). */
-export const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 't';
+const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 't';
 const json = <T>(v: unknown, fallback: T): T => (v == null ? fallback : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 export const USER_COLUMNS = [
@@ -127,6 +126,31 @@ export const accountFlagsFromValues = (v: readonly any[], at = 0): AccountFlags 
   id: v[at],
   protected: bool(v[at + 1]),
   suspended: bool(v[at + 2]),
+});
+
+/**
+ * The columns of a liked_tweets page with default fields, each once (each is a string made per row): the Tweet's core
+ * (its id is the like's), liked_at, the author's flags (the author's id is the core's author_id). The likes table is
+ * aliased l, the Tweets t, the authors u; both stores read them as arrays.
+ */
+export const LIKED_TWEET_CORE_COLUMNS = [
+  ...TWEET_CORE_COLUMNS.map((c) => (c === 'id' ? 'l.tweet_id' : `t.${c}`)), 'l.liked_at', 'u.protected', 'u.suspended',
+].join(', ');
+
+/** A row of LIKED_TWEET_CORE_COLUMNS, of `userId`'s likes. */
+export const likedTweetCoreFromValues = (userId: string, v: readonly any[]): LikedTweetRow<TweetCore> => ({
+  like: { userId, tweetId: v[0], likedAt: num(v[4]) },
+  tweet: v[3] === null ? null : tweetCoreFromValues(v),
+  author: v[5] === null ? null : { id: v[1], protected: bool(v[5]), suspended: bool(v[6]) },
+});
+
+/** The columns of a liking_users page with default fields: the liker's core (its id is the like's), liked_at. Likes l, likers u. */
+export const LIKING_USER_CORE_COLUMNS = [...USER_CORE_COLUMNS.map((c) => (c === 'id' ? 'l.user_id' : `u.${c}`)), 'l.liked_at'].join(', ');
+
+/** A row of LIKING_USER_CORE_COLUMNS, of `tweetId`'s likes. */
+export const likingUserCoreFromValues = (tweetId: string, v: readonly any[]): LikingUserRow<UserCore> => ({
+  like: { userId: v[0], tweetId, likedAt: num(v[4]) },
+  user: v[1] === null ? null : userCoreFromValues(v),
 });
 
 export function tweetToRow(t: TweetRecord, boolean: (b: boolean) => unknown): unknown[] {

@@ -2,12 +2,14 @@
 // rows.ts.
 import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
-  TWEET_COLUMNS, TWEET_CORE_COLUMNS, USER_COLUMNS, USER_CORE_COLUMNS, columnList,
+  TWEET_COLUMNS, TWEET_CORE_COLUMNS, USER_COLUMNS, columnList, LIKED_TWEET_CORE_COLUMNS, LIKING_USER_CORE_COLUMNS,
 } from '../rows.ts';
 
 export interface Stmt {
   name: string;
   text: string;
+  /** 'array': rows come as arrays of the columns in order (read by the rows.ts readers of that layout). */
+  rowMode?: 'array';
 }
 
 const cols = columnList;
@@ -57,27 +59,32 @@ const upsertKeepingLikeCount = (name: string, table: 'users' | 'tweets', c: read
 };
 
 // Keyset walks over one of the two likes indexes; `newer` reads upwards from the cursor and is reversed in code.
-// Rows carry user_id, tweet_id, liked_at; `select` may add joined columns (the likes table is aliased `l`).
+// The rows are `select`'s columns from likes l (default: user_id, tweet_id, liked_at) and whatever it joins; as
+// records, or as arrays with rowMode 'array'.
 const walk = (
   key: 'user_id' | 'tweet_id',
   other: 'tweet_id' | 'user_id',
   select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l',
   name = `likes_walk_${key}`,
+  rowMode?: 'array',
 ) => ({
   first: {
     name: `${name}_first`,
+    rowMode,
     text: `${select}
       WHERE l.${key} = $1 AND (l.liked_at, l.${other}) >= ($2::bigint, $3::text)
       ORDER BY l.liked_at DESC, l.${other} DESC LIMIT $4`,
   },
   older: {
     name: `${name}_older`,
+    rowMode,
     text: `${select}
       WHERE l.${key} = $1 AND (l.liked_at, l.${other}) < ($2::bigint, $3::text) AND (l.liked_at, l.${other}) >= ($4::bigint, $5::text)
       ORDER BY l.liked_at DESC, l.${other} DESC LIMIT $6`,
   },
   newer: {
     name: `${name}_newer`,
+    rowMode,
     text: `${select}
       WHERE l.${key} = $1 AND (l.liked_at, l.${other}) > ($2::bigint, $3::text) AND (l.liked_at, l.${other}) >= ($4::bigint, $5::text)
       ORDER BY l.liked_at ASC, l.${other} ASC LIMIT $6`,
@@ -85,17 +92,15 @@ const walk = (
 });
 export type Walk = ReturnType<typeof walk>;
 
-/** Every statement of PostgresStore, by what it does. */
-/** A page of likes with each Tweet's `columns` and its author's visibility flags (liked_tweets), full or narrow. */
-const likedTweetsSelect = (columns: readonly string[]): string =>
-  `SELECT l.user_id, l.tweet_id, l.liked_at, u.id AS author_id_seen, u.protected AS author_protected,
-      u.suspended AS author_suspended, ${columns.map((c) => `t.${c}`).join(', ')}
+/** A page of likes with each Tweet (all its columns) and its author's visibility flags (liked_tweets). */
+const LIKED_TWEETS_SELECT = `SELECT l.user_id, l.tweet_id, l.liked_at, u.id AS author_id_seen, u.protected AS author_protected,
+      u.suspended AS author_suspended, ${TWEET_COLUMNS.map((c) => `t.${c}`).join(', ')}
       FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`;
-/** A page of likes with each liker's `columns` (liking_users), full or narrow. */
-const likingUsersSelect = (columns: readonly string[]): string =>
-  `SELECT l.user_id, l.tweet_id, l.liked_at, ${columns.map((c) => `u.${c}`).join(', ')}
+/** A page of likes with each liker (all its columns) (liking_users). */
+const LIKING_USERS_SELECT = `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}
       FROM likes l LEFT JOIN users u ON u.id = l.user_id`;
 
+/** Every statement of PostgresStore, by what it does. */
 export const S = {
   begin: { name: 'likes_begin', text: 'BEGIN' },
   commit: { name: 'likes_commit', text: 'COMMIT' },
@@ -129,12 +134,18 @@ export const S = {
   polls: byKeys('likes_polls_by_ids', 'polls', POLL_COLUMNS, 'id'),
   places: byKeys('likes_places_by_ids', 'places', PLACE_COLUMNS, 'id'),
   byUser: walk('user_id', 'tweet_id'),
-  likedTweets: walk('user_id', 'tweet_id', likedTweetsSelect(TWEET_COLUMNS), 'likes_liked_tweets'),
+  likedTweets: walk('user_id', 'tweet_id', LIKED_TWEETS_SELECT, 'likes_liked_tweets'),
   // Default fields: each Tweet's core only.
-  likedTweetCores: walk('user_id', 'tweet_id', likedTweetsSelect(TWEET_CORE_COLUMNS), 'likes_liked_tweet_cores'),
+  likedTweetCores: walk(
+    'user_id', 'tweet_id',
+    `SELECT ${LIKED_TWEET_CORE_COLUMNS} FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
+    'likes_liked_tweet_cores', 'array',
+  ),
   ofTweet: walk('tweet_id', 'user_id'),
-  likingUsers: walk('tweet_id', 'user_id', likingUsersSelect(USER_COLUMNS), 'likes_liking_users'),
-  likingUserCores: walk('tweet_id', 'user_id', likingUsersSelect(USER_CORE_COLUMNS), 'likes_liking_user_cores'),
+  likingUsers: walk('tweet_id', 'user_id', LIKING_USERS_SELECT, 'likes_liking_users'),
+  likingUserCores: walk(
+    'tweet_id', 'user_id', `SELECT ${LIKING_USER_CORE_COLUMNS} FROM likes l LEFT JOIN users u ON u.id = l.user_id`, 'likes_liking_user_cores', 'array',
+  ),
   // By many ids at once: the lookups of one event-loop turn share the statement (src/perTurn.ts).
   accountFlags: { name: 'likes_account_flags', text: 'SELECT id, protected, suspended FROM users WHERE id = ANY($1::text[])' },
   tweetCoreWithAuthor: {

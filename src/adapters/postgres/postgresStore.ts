@@ -10,7 +10,7 @@ import {
   MEDIA_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow,
   bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
   developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetFromRow, tweetToRow, userFromRow, userToRow,
-  TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, USER_CORE_COLUMNS, userCoreFromValues,
+  TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, likingUserCoreFromValues,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
@@ -201,7 +201,9 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   private async q(stmt: Stmt, values: unknown[] = []): Promise<Row[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.pool.query<Row>({ name: stmt.name, text: stmt.text, values })).rows;
+        // A statement with rowMode 'array' gives arrays (read by the rows.ts reader of its layout), not records.
+        const config = { name: stmt.name, text: stmt.text, values, rowMode: stmt.rowMode } as pg.QueryConfig;
+        return (await this.pool.query<Row>(config)).rows;
       } catch (err) {
         if (isRetryable(err) && attempt < MAX_ATTEMPTS) continue;
         throw wrapUnavailable(err);
@@ -407,20 +409,13 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     }));
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow<TweetCore>[]> {
-    return (await this.walk(S.likedTweetCores, userId, page)).map((r) => ({
-      like: likeFromRow(r),
-      tweet: r.id === null ? null : coreOfRow(r),
-      author: authorOfRow(r),
-    }));
+    return (await this.walk(S.likedTweetCores, userId, page)).map((r) => likedTweetCoreFromValues(userId, r as unknown as unknown[]));
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return (await this.walk(S.ofTweet, tweetId, page)).map(likeFromRow);
   }
   async likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]> {
-    return (await this.walk(S.likingUserCores, tweetId, page)).map((r) => ({
-      like: likeFromRow(r),
-      user: r.id === null ? null : userCoreFromValues(USER_CORE_COLUMNS.map((c) => r[c])),
-    }));
+    return (await this.walk(S.likingUserCores, tweetId, page)).map((r) => likingUserCoreFromValues(tweetId, r as unknown as unknown[]));
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]> {
     return (await this.walk(S.likingUsers, tweetId, page)).map((r) => ({ like: likeFromRow(r), user: r.id === null ? null : userFromRow(r) }));

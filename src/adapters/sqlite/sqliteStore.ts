@@ -11,7 +11,7 @@ import {
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, grantedScopes, mediaFromRow, mediaToRow,
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
-  USER_CORE_COLUMNS, userCoreFromValues, bool,
+  LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -47,18 +47,14 @@ const userCores = (alias: string) => `users ${alias} INDEXED BY users_core`;
 /** A page of likes with each Tweet (all its columns) and its author's visibility flags (liked_tweets). */
 const LIKED_TWEETS_SELECT = `SELECT l.user_id, l.tweet_id, l.liked_at, u.id, u.protected, u.suspended, ${TWEET_COLUMNS.map((c) => `t.${c}`).join(', ')}
    FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
-/**
- * The same with each Tweet's core, and no column twice (each is a string made per row): the Tweet's core (its id is
- * the like's), liked_at, the author's flags (the author's id is the core's author_id). Read by likedTweetCoresByUser.
- */
-const LIKED_TWEET_CORES_SELECT = `SELECT ${TWEET_CORE_COLUMNS.map((c) => (c === 'id' ? 'l.tweet_id' : `t.${c}`)).join(', ')}, l.liked_at, u.protected, u.suspended
+/** The same with each Tweet's core (LIKED_TWEET_CORE_COLUMNS). */
+const LIKED_TWEET_CORES_SELECT = `SELECT ${LIKED_TWEET_CORE_COLUMNS}
    FROM likes l LEFT JOIN ${tweetCores('t')} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
 /** A page of likes with each liker (all its columns) (liking_users). */
 const LIKING_USERS_SELECT = `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}
    FROM likes l LEFT JOIN users u ON u.id = l.user_id`;
-/** The same with each liker's core (its id is the like's), then liked_at. Read by likingUserCoresOfTweet. */
-const LIKING_USER_CORES_SELECT = `SELECT ${USER_CORE_COLUMNS.map((c) => (c === 'id' ? 'l.user_id' : `u.${c}`)).join(', ')}, l.liked_at
-   FROM likes l LEFT JOIN ${userCores('u')} ON u.id = l.user_id`;
+/** The same with each liker's core (LIKING_USER_CORE_COLUMNS). */
+const LIKING_USER_CORES_SELECT = `SELECT ${LIKING_USER_CORE_COLUMNS} FROM likes l LEFT JOIN ${userCores('u')} ON u.id = l.user_id`;
 
 /** SQLite's page cache per connection, in KiB. */
 const SQLITE_PAGE_CACHE_KIB = 4096;
@@ -342,20 +338,13 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     }));
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow<TweetCore>[]> {
-    return this.walk(this.stmts.likedTweetCores, userId, page).map((r) => ({
-      like: { userId, tweetId: r[0], likedAt: r[4] },
-      tweet: r[3] === null ? null : tweetCoreFromValues(r, 0),
-      author: r[5] === null ? null : { id: r[1], protected: bool(r[5]), suspended: bool(r[6]) },
-    }));
+    return this.walk(this.stmts.likedTweetCores, userId, page).map((r) => likedTweetCoreFromValues(userId, r));
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return this.walk(this.stmts.ofTweet, tweetId, page).map(likeOfValues);
   }
   async likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]> {
-    return this.walk(this.stmts.likingUserCores, tweetId, page).map((r) => ({
-      like: { userId: r[0], tweetId, likedAt: r[4] },
-      user: r[1] === null ? null : userCoreFromValues(r, 0),
-    }));
+    return this.walk(this.stmts.likingUserCores, tweetId, page).map((r) => likingUserCoreFromValues(tweetId, r));
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]> {
     return this.walk(this.stmts.likingUsers, tweetId, page).map((r) => ({
