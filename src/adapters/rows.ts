@@ -97,8 +97,6 @@ export function tweetFromValues(v: readonly any[]): TweetRecord {
   };
 }
 
-export const tweetFromRow = (r: Row): TweetRecord => tweetFromValues(valuesOf(TWEET_COLUMNS, r));
-
 /** The columns of a Tweet's core (TweetCore), in this order. */
 export const TWEET_CORE_COLUMNS = ['id', 'author_id', 'text', 'deleted'] as const;
 
@@ -126,6 +124,25 @@ export const accountFlagsFromValues = (v: readonly any[], at = 0): AccountFlags 
   id: v[at],
   protected: bool(v[at + 1]),
   suspended: bool(v[at + 2]),
+});
+
+/** The columns of a liked_tweets page with every Tweet column: the like, the author's flags, the Tweet. Likes l, Tweets t, authors u. */
+export const LIKED_TWEET_COLUMNS = ['l.user_id', 'l.tweet_id', 'l.liked_at', 'u.id', 'u.protected', 'u.suspended', ...TWEET_COLUMNS.map((c) => `t.${c}`)].join(', ');
+
+/** A row of LIKED_TWEET_COLUMNS. */
+export const likedTweetFromValues = (v: readonly any[]): LikedTweetRow => ({
+  like: { userId: v[0], tweetId: v[1], likedAt: num(v[2]) },
+  tweet: v[6] === null ? null : tweetFromValues(v.slice(6)),
+  author: v[3] === null ? null : { id: v[3], protected: bool(v[4]), suspended: bool(v[5]) },
+});
+
+/** The columns of a liking_users page with every user column: the like, the liker. Likes l, likers u. */
+export const LIKING_USER_COLUMNS = ['l.user_id', 'l.tweet_id', 'l.liked_at', ...USER_COLUMNS.map((c) => `u.${c}`)].join(', ');
+
+/** A row of LIKING_USER_COLUMNS. */
+export const likingUserFromValues = (v: readonly any[]): LikingUserRow => ({
+  like: { userId: v[0], tweetId: v[1], likedAt: num(v[2]) },
+  user: v[3] === null ? null : userFromValues(v.slice(3)),
 });
 
 /**

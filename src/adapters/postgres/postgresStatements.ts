@@ -3,6 +3,7 @@
 import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
   TWEET_COLUMNS, TWEET_CORE_COLUMNS, USER_COLUMNS, columnList, LIKED_TWEET_CORE_COLUMNS, LIKING_USER_CORE_COLUMNS,
+  LIKED_TWEET_COLUMNS, LIKING_USER_COLUMNS,
 } from '../rows.ts';
 
 export interface Stmt {
@@ -13,9 +14,10 @@ export interface Stmt {
 }
 
 const cols = columnList;
-const byKeys = (name: string, table: string, c: readonly string[], key: string): Stmt => ({
+const byKeys = (name: string, table: string, c: readonly string[], key: string, rowMode?: 'array'): Stmt => ({
   name,
   text: `SELECT ${cols(c)} FROM ${table} WHERE ${key} = ANY($1::text[]) ORDER BY ${key}`,
+  rowMode,
 });
 /** `unnest($1::text[], $2::bigint[], ...)` for the given column types. */
 const unnestOf = (types: readonly string[]): string =>
@@ -92,14 +94,6 @@ const walk = (
 });
 export type Walk = ReturnType<typeof walk>;
 
-/** A page of likes with each Tweet (all its columns) and its author's visibility flags (liked_tweets). */
-const LIKED_TWEETS_SELECT = `SELECT l.user_id, l.tweet_id, l.liked_at, u.id AS author_id_seen, u.protected AS author_protected,
-      u.suspended AS author_suspended, ${TWEET_COLUMNS.map((c) => `t.${c}`).join(', ')}
-      FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`;
-/** A page of likes with each liker (all its columns) (liking_users). */
-const LIKING_USERS_SELECT = `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}
-      FROM likes l LEFT JOIN users u ON u.id = l.user_id`;
-
 /** Every statement of PostgresStore, by what it does. */
 export const S = {
   begin: { name: 'likes_begin', text: 'BEGIN' },
@@ -124,17 +118,21 @@ export const S = {
   },
 
   isEmpty: { name: 'likes_is_empty', text: 'SELECT NOT EXISTS (SELECT 1 FROM users) AS empty' },
-  users: byKeys('likes_users_by_ids', 'users', USER_COLUMNS, 'id'),
+  users: byKeys('likes_users_by_ids', 'users', USER_COLUMNS, 'id', 'array'),
   usersByUsername: {
     name: 'likes_users_by_usernames',
     text: `SELECT ${cols(USER_COLUMNS)} FROM users WHERE lower(username) = ANY($1::text[]) ORDER BY lower(username)`,
   },
-  tweets: byKeys('likes_tweets_by_ids', 'tweets', TWEET_COLUMNS, 'id'),
+  tweets: byKeys('likes_tweets_by_ids', 'tweets', TWEET_COLUMNS, 'id', 'array'),
   media: byKeys('likes_media_by_keys', 'media', MEDIA_COLUMNS, 'media_key'),
   polls: byKeys('likes_polls_by_ids', 'polls', POLL_COLUMNS, 'id'),
   places: byKeys('likes_places_by_ids', 'places', PLACE_COLUMNS, 'id'),
   byUser: walk('user_id', 'tweet_id'),
-  likedTweets: walk('user_id', 'tweet_id', LIKED_TWEETS_SELECT, 'likes_liked_tweets'),
+  likedTweets: walk(
+    'user_id', 'tweet_id',
+    `SELECT ${LIKED_TWEET_COLUMNS} FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
+    'likes_liked_tweets', 'array',
+  ),
   // Default fields: each Tweet's core only.
   likedTweetCores: walk(
     'user_id', 'tweet_id',
@@ -142,7 +140,9 @@ export const S = {
     'likes_liked_tweet_cores', 'array',
   ),
   ofTweet: walk('tweet_id', 'user_id'),
-  likingUsers: walk('tweet_id', 'user_id', LIKING_USERS_SELECT, 'likes_liking_users'),
+  likingUsers: walk(
+    'tweet_id', 'user_id', `SELECT ${LIKING_USER_COLUMNS} FROM likes l LEFT JOIN users u ON u.id = l.user_id`, 'likes_liking_users', 'array',
+  ),
   likingUserCores: walk(
     'tweet_id', 'user_id', `SELECT ${LIKING_USER_CORE_COLUMNS} FROM likes l LEFT JOIN users u ON u.id = l.user_id`, 'likes_liking_user_cores', 'array',
   ),

@@ -9,8 +9,9 @@ import type { AccountFlags, LikingUserRow, TweetCore, UserCore } from '../../por
 import {
   MEDIA_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow,
   bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
-  developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetFromRow, tweetToRow, userFromRow, userToRow,
-  TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, likingUserCoreFromValues,
+  developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetToRow, userFromRow, userToRow,
+  TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, likingUserCoreFromValues, likedTweetFromValues,
+  likingUserFromValues, tweetFromValues, userFromValues,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
@@ -350,7 +351,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   }
 
   usersByIds(ids: readonly string[]): Promise<UserRecord[]> {
-    return this.many(S.users, ids, userFromRow);
+    return this.many(S.users, ids, (r) => userFromValues(r as unknown as unknown[]));
   }
   async accountFlags(id: string): Promise<AccountFlags | null> {
     return storable(id) ? this.flagsOf.get(id) : null;
@@ -371,7 +372,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return this.many(S.usersByUsername, usernames.map(asciiLower), userFromRow);
   }
   tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]> {
-    return this.many(S.tweets, ids, tweetFromRow);
+    return this.many(S.tweets, ids, (r) => tweetFromValues(r as unknown as unknown[]));
   }
   mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]> {
     return this.many(S.media, keys, mediaFromRow);
@@ -402,11 +403,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return (await this.walk(S.byUser, userId, page)).map(likeFromRow);
   }
   async likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow[]> {
-    return (await this.walk(S.likedTweets, userId, page)).map((r) => ({
-      like: likeFromRow(r),
-      tweet: r.id === null ? null : tweetFromRow(r),
-      author: r.author_id_seen === null ? null : { id: r.author_id_seen, protected: r.author_protected, suspended: r.author_suspended },
-    }));
+    return (await this.walk(S.likedTweets, userId, page)).map((r) => likedTweetFromValues(r as unknown as unknown[]));
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow<TweetCore>[]> {
     return (await this.walk(S.likedTweetCores, userId, page)).map((r) => likedTweetCoreFromValues(userId, r as unknown as unknown[]));
@@ -418,7 +415,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return (await this.walk(S.likingUserCores, tweetId, page)).map((r) => likingUserCoreFromValues(tweetId, r as unknown as unknown[]));
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]> {
-    return (await this.walk(S.likingUsers, tweetId, page)).map((r) => ({ like: likeFromRow(r), user: r.id === null ? null : userFromRow(r) }));
+    return (await this.walk(S.likingUsers, tweetId, page)).map((r) => likingUserFromValues(r as unknown as unknown[]));
   }
   async likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null> {
     if (!storable(tweetId)) return null;

@@ -11,7 +11,8 @@ import {
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, grantedScopes, mediaFromRow, mediaToRow,
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
-  LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues,
+  LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, LIKED_TWEET_COLUMNS,
+  likedTweetFromValues, LIKING_USER_COLUMNS, likingUserFromValues,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -45,13 +46,13 @@ const tweetCores = (alias: string) => `tweets ${alias} INDEXED BY tweets_core`;
 const userCores = (alias: string) => `users ${alias} INDEXED BY users_core`;
 
 /** A page of likes with each Tweet (all its columns) and its author's visibility flags (liked_tweets). */
-const LIKED_TWEETS_SELECT = `SELECT l.user_id, l.tweet_id, l.liked_at, u.id, u.protected, u.suspended, ${TWEET_COLUMNS.map((c) => `t.${c}`).join(', ')}
+const LIKED_TWEETS_SELECT = `SELECT ${LIKED_TWEET_COLUMNS}
    FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
 /** The same with each Tweet's core (LIKED_TWEET_CORE_COLUMNS). */
 const LIKED_TWEET_CORES_SELECT = `SELECT ${LIKED_TWEET_CORE_COLUMNS}
    FROM likes l LEFT JOIN ${tweetCores('t')} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
 /** A page of likes with each liker (all its columns) (liking_users). */
-const LIKING_USERS_SELECT = `SELECT l.user_id, l.tweet_id, l.liked_at, ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}
+const LIKING_USERS_SELECT = `SELECT ${LIKING_USER_COLUMNS}
    FROM likes l LEFT JOIN users u ON u.id = l.user_id`;
 /** The same with each liker's core (LIKING_USER_CORE_COLUMNS). */
 const LIKING_USER_CORES_SELECT = `SELECT ${LIKING_USER_CORE_COLUMNS} FROM likes l LEFT JOIN ${userCores('u')} ON u.id = l.user_id`;
@@ -331,11 +332,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return this.walk(this.stmts.byUser, userId, page).map(likeOfValues);
   }
   async likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow[]> {
-    return this.walk(this.stmts.likedTweets, userId, page).map((r) => ({
-      like: likeOfValues(r),
-      tweet: r[6] === null ? null : tweetFromValues(r.slice(6)),
-      author: r[3] === null ? null : { id: r[3], protected: r[4] === 1, suspended: r[5] === 1 },
-    }));
+    return this.walk(this.stmts.likedTweets, userId, page).map(likedTweetFromValues);
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow<TweetCore>[]> {
     return this.walk(this.stmts.likedTweetCores, userId, page).map((r) => likedTweetCoreFromValues(userId, r));
@@ -347,10 +344,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return this.walk(this.stmts.likingUserCores, tweetId, page).map((r) => likingUserCoreFromValues(tweetId, r));
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]> {
-    return this.walk(this.stmts.likingUsers, tweetId, page).map((r) => ({
-      like: likeOfValues(r),
-      user: r[3] === null ? null : userFromValues(r.slice(3)),
-    }));
+    return this.walk(this.stmts.likingUsers, tweetId, page).map(likingUserFromValues);
   }
   async likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null> {
     const r = this.stmts.atRank.get(tweetId, rank) as any;
