@@ -94,6 +94,11 @@ const walk = (
 });
 export type Walk = ReturnType<typeof walk>;
 
+/** The likes of a liked_tweets page with their Tweets (t) and the Tweets' authors (u). */
+const LIKED_TWEETS_FROM = 'FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id';
+/** The likes of a liking_users page with their likers (u). */
+const LIKING_USERS_FROM = 'FROM likes l LEFT JOIN users u ON u.id = l.user_id';
+
 /** Every statement of PostgresStore, by what it does. */
 export const S = {
   begin: { name: 'likes_begin', text: 'BEGIN' },
@@ -130,21 +135,21 @@ export const S = {
   byUser: walk('user_id', 'tweet_id'),
   likedTweets: walk(
     'user_id', 'tweet_id',
-    `SELECT ${LIKED_TWEET_COLUMNS} FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
+    `SELECT ${LIKED_TWEET_COLUMNS} ${LIKED_TWEETS_FROM}`,
     'likes_liked_tweets', 'array',
   ),
   // Default fields: each Tweet's core only.
   likedTweetCores: walk(
     'user_id', 'tweet_id',
-    `SELECT ${LIKED_TWEET_CORE_COLUMNS} FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id`,
+    `SELECT ${LIKED_TWEET_CORE_COLUMNS} ${LIKED_TWEETS_FROM}`,
     'likes_liked_tweet_cores', 'array',
   ),
   ofTweet: walk('tweet_id', 'user_id'),
   likingUsers: walk(
-    'tweet_id', 'user_id', `SELECT ${LIKING_USER_COLUMNS} FROM likes l LEFT JOIN users u ON u.id = l.user_id`, 'likes_liking_users', 'array',
+    'tweet_id', 'user_id', `SELECT ${LIKING_USER_COLUMNS} ${LIKING_USERS_FROM}`, 'likes_liking_users', 'array',
   ),
   likingUserCores: walk(
-    'tweet_id', 'user_id', `SELECT ${LIKING_USER_CORE_COLUMNS} FROM likes l LEFT JOIN users u ON u.id = l.user_id`, 'likes_liking_user_cores', 'array',
+    'tweet_id', 'user_id', `SELECT ${LIKING_USER_CORE_COLUMNS} ${LIKING_USERS_FROM}`, 'likes_liking_user_cores', 'array',
   ),
   // By many ids at once: the lookups of one event-loop turn share the statement (src/perTurn.ts).
   accountFlags: { name: 'likes_account_flags', text: 'SELECT id, protected, suspended FROM users WHERE id = ANY($1::text[])' },

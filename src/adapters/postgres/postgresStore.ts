@@ -47,6 +47,8 @@ export interface PostgresStoreOptions {
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 type Row = Record<string, any>;
+/** A row of a statement with rowMode 'array': its columns in order. */
+type Values = any[];
 /** Runs one prepared statement on the transaction's connection. */
 type Run = (stmt: Stmt, values?: unknown[]) => Promise<Row[]>;
 
@@ -199,12 +201,13 @@ export class PostgresStore extends MetaSettings implements LikesStore {
 
   // ---- plumbing ----
 
-  private async q(stmt: Stmt, values: unknown[] = []): Promise<Row[]> {
+  /** `R`: Row for a statement read as records, `Values` for one with rowMode 'array'. */
+  private async q<R = Row>(stmt: Stmt, values: unknown[] = []): Promise<R[]> {
     for (let attempt = 1; ; attempt++) {
       try {
         // A statement with rowMode 'array' gives arrays (read by the rows.ts reader of its layout), not records.
         const config = { name: stmt.name, text: stmt.text, values, rowMode: stmt.rowMode } as pg.QueryConfig;
-        return (await this.pool.query<Row>(config)).rows;
+        return (await this.pool.query(config)).rows as R[];
       } catch (err) {
         if (isRetryable(err) && attempt < MAX_ATTEMPTS) continue;
         throw wrapUnavailable(err);
@@ -344,14 +347,14 @@ export class PostgresStore extends MetaSettings implements LikesStore {
 
   // ---- lookups ----
 
-  private async many<T>(stmt: Stmt, keys: readonly string[], map: (r: Row) => T): Promise<T[]> {
+  private async many<T, R = Row>(stmt: Stmt, keys: readonly string[], map: (r: R) => T): Promise<T[]> {
     const wanted = keys.filter(storable);
     if (wanted.length === 0) return [];
-    return (await this.q(stmt, [wanted])).map(map);
+    return (await this.q<R>(stmt, [wanted])).map(map);
   }
 
   usersByIds(ids: readonly string[]): Promise<UserRecord[]> {
-    return this.many(S.users, ids, (r) => userFromValues(r as unknown as unknown[]));
+    return this.many<UserRecord, Values>(S.users, ids, userFromValues);
   }
   async accountFlags(id: string): Promise<AccountFlags | null> {
     return storable(id) ? this.flagsOf.get(id) : null;
@@ -372,7 +375,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return this.many(S.usersByUsername, usernames.map(asciiLower), userFromRow);
   }
   tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]> {
-    return this.many(S.tweets, ids, (r) => tweetFromValues(r as unknown as unknown[]));
+    return this.many<TweetRecord, Values>(S.tweets, ids, tweetFromValues);
   }
   mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]> {
     return this.many(S.media, keys, mediaFromRow);
@@ -384,7 +387,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return this.many(S.places, ids, placeFromRow);
   }
 
-  private async walk(w: Walk, key: string, page: KeysetPage): Promise<Row[]> {
+  private async walk<R = Row>(w: Walk, key: string, page: KeysetPage): Promise<R[]> {
     if (!storable(key)) return [];
     // Same floor as the SQLite store, inclusive. At +Infinity nothing is at or above it; at -Infinity (or NaN, or
     // absent) there is no floor: (BIGINT_MIN, '') is at or below every row.
@@ -392,10 +395,10 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     if (floor?.likedAt === Infinity) return [];
     const floorArgs = floor && Number.isFinite(floor.likedAt) ? bound(floor) : [BIGINT_MIN, ''];
     const limit = page.limit < 0 ? null : page.limit; // LIMIT -1 is "no limit" in SQLite, LIMIT NULL here
-    let rows: Row[];
-    if (!page.from) rows = await this.q(w.first, [key, ...floorArgs, limit]);
-    else if (page.direction === 'older') rows = await this.q(w.older, [key, ...bound(page.from), ...floorArgs, limit]);
-    else rows = (await this.q(w.newer, [key, ...bound(page.from), ...floorArgs, limit])).reverse();
+    let rows: R[];
+    if (!page.from) rows = await this.q<R>(w.first, [key, ...floorArgs, limit]);
+    else if (page.direction === 'older') rows = await this.q<R>(w.older, [key, ...bound(page.from), ...floorArgs, limit]);
+    else rows = (await this.q<R>(w.newer, [key, ...bound(page.from), ...floorArgs, limit])).reverse();
     return rows;
   }
 
@@ -403,19 +406,19 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return (await this.walk(S.byUser, userId, page)).map(likeFromRow);
   }
   async likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow[]> {
-    return (await this.walk(S.likedTweets, userId, page)).map((r) => likedTweetFromValues(r as unknown as unknown[]));
+    return (await this.walk<Values>(S.likedTweets, userId, page)).map(likedTweetFromValues);
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow<TweetCore>[]> {
-    return (await this.walk(S.likedTweetCores, userId, page)).map((r) => likedTweetCoreFromValues(userId, r as unknown as unknown[]));
+    return (await this.walk<Values>(S.likedTweetCores, userId, page)).map((r) => likedTweetCoreFromValues(userId, r));
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return (await this.walk(S.ofTweet, tweetId, page)).map(likeFromRow);
   }
   async likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]> {
-    return (await this.walk(S.likingUserCores, tweetId, page)).map((r) => likingUserCoreFromValues(tweetId, r as unknown as unknown[]));
+    return (await this.walk<Values>(S.likingUserCores, tweetId, page)).map((r) => likingUserCoreFromValues(tweetId, r));
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]> {
-    return (await this.walk(S.likingUsers, tweetId, page)).map((r) => likingUserFromValues(r as unknown as unknown[]));
+    return (await this.walk<Values>(S.likingUsers, tweetId, page)).map(likingUserFromValues);
   }
   async likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null> {
     if (!storable(tweetId)) return null;

@@ -85,8 +85,8 @@ export class RedisConnection {
   private readonly deadlineMs: number;
   private lastError: Error | undefined;
   private closed = false;
-  /** The socket corked for this turn's commands, until the turn's immediates run. */
-  private corked: Redis['stream'] | null = null;
+  /** Whether the socket is corked for this turn's commands (until the turn's immediates run). */
+  private corked = false;
 
   constructor(opts: RedisConnectionOptions) {
     this.prefix = opts.prefix ?? DEFAULT_REDIS_PREFIX;
@@ -131,11 +131,11 @@ export class RedisConnection {
    */
   private corkTurn(): void {
     const stream = this.client.stream;
-    if (this.corked !== null || !stream) return;
+    if (this.corked || !stream) return;
     stream.cork();
-    this.corked = stream;
+    this.corked = true;
     setImmediate(() => {
-      this.corked = null;
+      this.corked = false;
       stream.uncork();
     });
   }
