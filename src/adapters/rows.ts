@@ -126,6 +126,14 @@ export const accountFlagsFromValues = (v: readonly any[], at = 0): AccountFlags 
   suspended: bool(v[at + 2]),
 });
 
+/**
+ * The value a liked_tweets page carries after its columns: the flags of the user whose likes they are, as one number
+ * (protected + 2 × suspended), read by the page's own statement so that the owner check needs no statement of its
+ * own; null when there is no such user.
+ */
+export const ownerFlagsFromValue = (id: string, v: unknown): AccountFlags | null =>
+  v === null || v === undefined ? null : { id, protected: (num(v) & 1) === 1, suspended: (num(v) & 2) === 2 };
+
 /** The columns of a liked_tweets page with every Tweet column: the like, the author's flags, the Tweet. Likes l, Tweets t, authors u. */
 export const LIKED_TWEET_COLUMNS = ['l.user_id', 'l.tweet_id', 'l.liked_at', 'u.id', 'u.protected', 'u.suspended', ...TWEET_COLUMNS.map((c) => `t.${c}`)].join(', ');
 

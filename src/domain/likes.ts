@@ -58,19 +58,23 @@ export class LikesService {
 
   async likedTweets(viewer: Viewer, policy: Policy, userId: string, req: ListRequest): Promise<LikedTweetsResult> {
     if (policy.likesPrivacy === 'private') LikesService.requireSelf(userId, viewer);
-    const owner = await this.store.accountFlags(userId);
-    const refusal = this.ownerRefusal(owner, userId, viewer);
-    if (refusal) return { body: { errors: [refusal] }, tweetCount: 0 };
-
     const viewerId = viewer.userId;
+    // One read per page: the likes with their Tweets, the authors' visibility flags and the owner's (a page the owner
+    // check refuses is read for nothing, which is rare; the others need no statement for the check).
+    const keyset = keysetPage(req, undefined);
     if (req.selection.tweet.size === 0 && req.selection.expansions.size === 0) {
       // Default fields, no expansions: each Tweet's core is all the page shows or the visibility rule reads.
-      const { rows, page } = await this.walk((p) => this.store.likedTweetCoresByUser(userId, p), (r) => r.like, tweetKey, req, undefined);
+      const { owner, rows: fetched } = await this.store.likedTweetCoresByUser(userId, keyset);
+      const refused = ownerRefusal(owner, userId, viewer);
+      if (refused) return refused;
+      const { rows, page } = paged(fetched, (r) => r.like, tweetKey, req);
       const data = rows.flatMap((r) => (tweetVerdict(r.tweet, r.author, viewerId) === 'visible' ? [presentTweetCore(r.tweet!)] : []));
       return { body: document(data, undefined, [], page), tweetCount: data.length };
     }
-    // One read per page: the likes with their Tweets and the authors' visibility flags.
-    const { rows, page } = await this.walk((p) => this.store.likedTweetsByUser(userId, p), (r) => r.like, tweetKey, req, undefined);
+    const { owner, rows: fetched } = await this.store.likedTweetsByUser(userId, keyset);
+    const refused = ownerRefusal(owner, userId, viewer);
+    if (refused) return refused;
+    const { rows, page } = paged(fetched, (r) => r.like, tweetKey, req);
     // Deleted Tweets and Tweets the viewer may not see drop out of the page, as X's short pages show.
     const visible = rows.flatMap((r) => (tweetVerdict(r.tweet, r.author, viewer.userId) === 'visible' ? [r.tweet!] : []));
     const authors = new Map<string, AuthorFlags>(rows.flatMap((r) => (r.author ? [[r.author.id, r.author]] : [])));
@@ -98,11 +102,11 @@ export class LikesService {
     }
     if (req.selection.user.size === 0 && req.selection.expansions.size === 0) {
       // Default fields, no expansions: each liker's core is all the page shows or the visibility rule reads.
-      const { rows, page } = await this.walk((p) => this.store.likingUserCoresOfTweet(tweetId, p), (r) => r.like, userKey, req, floor);
+      const { rows, page } = paged(await this.store.likingUserCoresOfTweet(tweetId, keysetPage(req, floor)), (r) => r.like, userKey, req);
       const data = rows.flatMap((r) => (userVerdict(r.user) === 'visible' ? [presentUserCore(r.user!)] : []));
       return document(data, undefined, [], page);
     }
-    const { rows, page } = await this.walk((p) => this.store.likingUsersOfTweet(tweetId, p), (r) => r.like, userKey, req, floor);
+    const { rows, page } = paged(await this.store.likingUsersOfTweet(tweetId, keysetPage(req, floor)), (r) => r.like, userKey, req);
     const visible = rows.flatMap((r) => (userVerdict(r.user) === 'visible' ? [r.user!] : []));
     const data = visible.map((u) => presentUser(u, req.selection.user, policy.metricNames));
     const hydrated = await hydrateUsers(this.store, visible, req.selection, viewer.userId, policy.metricNames);
@@ -130,33 +134,38 @@ export class LikesService {
     return { data: { liked: false } };
   }
 
-  private ownerRefusal(owner: AccountFlags | null, userId: string, viewer: Viewer): Json | null {
-    if (!owner) return resourceNotFound('user', 'id', userId);
-    if (owner.suspended) return userSuspended('id', userId);
-    if (owner.protected && owner.id !== viewer.userId) return notAuthorizedForResource('user', 'id', userId, 'data');
-    return null;
-  }
 
-  /**
-   * One keyset page: reads one row more than asked to learn whether another page exists.
-   * next_token is offered only when more rows exist; previous_token whenever the page was reached by a token.
-   */
-  private async walk<R>(
-    read: (p: KeysetPage) => Promise<R[]>,
-    likeOf: (r: R) => LikeRow,
-    keyOf: KeyPicker,
-    req: ListRequest,
-    floor: LikeKey | undefined,
-  ): Promise<{ rows: R[]; page: PageTokens }> {
-    const limit = req.maxResults;
-    const cursor = req.cursor;
-    const direction = cursor?.direction ?? 'older';
-    const fetched = await read({ limit: limit + 1, direction, from: cursor?.key, floor });
-    const more = fetched.length > limit;
-    // Rows come newest first either way: going older the extra row is the last, going newer the first.
-    const rows = !more ? fetched : direction === 'older' ? fetched.slice(0, limit) : fetched.slice(1);
-    return { rows, page: { rows: rows.map(likeOf), more, direction, cursor, keyOf } };
-  }
+}
+
+/** liked_tweets' answer when its owner may not be listed (no such user, suspended, protected from the viewer), else null. */
+function ownerRefusal(owner: AccountFlags | null, userId: string, viewer: Viewer): LikedTweetsResult | null {
+  const problem = !owner
+    ? resourceNotFound('user', 'id', userId)
+    : owner.suspended
+      ? userSuspended('id', userId)
+      : owner.protected && owner.id !== viewer.userId
+        ? notAuthorizedForResource('user', 'id', userId, 'data')
+        : null;
+  return problem && { body: { errors: [problem] }, tweetCount: 0 };
+}
+
+/** What to read for one keyset page: one row more than asked, to learn whether another page exists. */
+function keysetPage(req: ListRequest, floor: LikeKey | undefined): KeysetPage {
+  return { limit: req.maxResults + 1, direction: req.cursor?.direction ?? 'older', from: req.cursor?.key, floor };
+}
+
+/**
+ * The page of rows read for keysetPage(req): the extra row dropped, and what its tokens are made from.
+ * next_token is offered only when more rows exist; previous_token whenever the page was reached by a token.
+ */
+function paged<R>(fetched: R[], likeOf: (r: R) => LikeRow, keyOf: KeyPicker, req: ListRequest): { rows: R[]; page: PageTokens } {
+  const limit = req.maxResults;
+  const cursor = req.cursor;
+  const direction = cursor?.direction ?? 'older';
+  const more = fetched.length > limit;
+  // Rows come newest first either way: going older the extra row is the last, going newer the first.
+  const rows = !more ? fetched : direction === 'older' ? fetched.slice(0, limit) : fetched.slice(1);
+  return { rows, page: { rows: rows.map(likeOf), more, direction, cursor, keyOf } };
 }
 
 const tweetKey: KeyPicker = (r) => ({ likedAt: r.likedAt, id: r.tweetId });

@@ -38,6 +38,12 @@ export interface LikedTweetRow<T extends TweetCore = TweetRecord> {
   author: AccountFlags | null;
 }
 
+/** A page of the likes a user gave, and the visibility flags of that user (null when no such user exists). */
+export interface LikedTweetsPage<T extends TweetCore = TweetRecord> {
+  owner: AccountFlags | null;
+  rows: LikedTweetRow<T>[];
+}
+
 /** What the visibility rule and a user's default fields (id, name, username) read of a user. */
 export type UserCore = Pick<UserRecord, 'id' | 'name' | 'username' | 'suspended'>;
 
@@ -79,11 +85,12 @@ export interface ContentStore {
   likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]>;
   /**
    * The same walk as likesByUser, each like joined to its Tweet (null when no such Tweet exists) and the
-   * visibility flags of the Tweet's author (null when the author does not exist): one read per page.
+   * visibility flags of the Tweet's author (null when the author does not exist), with the flags of `userId`
+   * (what accountFlags reads): one read per page that has rows.
    */
-  likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow[]>;
-  /** The same rows as likedTweetsByUser, each Tweet read only as far as its core (what default fields show). */
-  likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow<TweetCore>[]>;
+  likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage>;
+  /** The same as likedTweetsByUser, each Tweet read only as far as its core (what default fields show). */
+  likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>>;
   /** Likes a tweet received; `LikeKey.id` is the liking user's id. */
   likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]>;
   /** The same walk as likesOfTweet, each like joined to the liking user (null when no such user exists): one read per page. */

@@ -4,7 +4,7 @@ import type { EventStore } from './eventStore.ts';
 import type { MetaTable } from './metaTable.ts';
 import type { SettingsStore } from './settingsStore.ts';
 
-export type { KeysetPage, LikedTweetRow, LikeKey } from './contentStore.ts';
+export type { KeysetPage, LikedTweetRow, LikedTweetsPage, LikeKey } from './contentStore.ts';
 
 /** Opening, migrating and closing a store, and what the wiring needs to know about it. */
 export interface StoreLifecycle {

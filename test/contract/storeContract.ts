@@ -309,12 +309,13 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           { limit: 2, direction: 'newer' as const, from: { likedAt: 10, id: '9401' } },
           { limit: 10, direction: 'older' as const, floor: { likedAt: 20, id: '9402' } },
         ]) {
-          const rows = await store.likedTweetsByUser('9301', page);
+          const { owner, rows } = await store.likedTweetsByUser('9301', page);
+          assert.deepEqual(owner, await store.accountFlags('9301'));
           assert.deepEqual(rows.map((r) => r.like), await store.likesByUser('9301', page));
           const tweets = new Map((await store.tweetsByIds(rows.map((r) => r.like.tweetId))).map((t) => [t.id, t]));
           for (const r of rows) assert.deepEqual(r.tweet, tweets.get(r.like.tweetId) ?? null);
         }
-        const rows = await store.likedTweetsByUser('9301', { limit: 10, direction: 'older' });
+        const { rows } = await store.likedTweetsByUser('9301', { limit: 10, direction: 'older' });
         assert.deepEqual(
           rows.map((r) => [r.like.tweetId, r.tweet?.deleted ?? null, r.author]),
           [
@@ -347,11 +348,37 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           { limit: 10, direction: 'older' as const, floor: { likedAt: 20, id: '9412' } },
         ]) {
           const full = await store.likedTweetsByUser('9311', page);
-          assert.deepEqual(await store.likedTweetCoresByUser('9311', page), full.map((r) => ({
-            like: r.like,
-            tweet: r.tweet && { id: r.tweet.id, authorId: r.tweet.authorId, text: r.tweet.text, deleted: r.tweet.deleted },
-            author: r.author,
-          })));
+          assert.deepEqual(await store.likedTweetCoresByUser('9311', page), {
+            owner: full.owner,
+            rows: full.rows.map((r) => ({
+              like: r.like,
+              tweet: r.tweet && { id: r.tweet.id, authorId: r.tweet.authorId, text: r.tweet.text, deleted: r.tweet.deleted },
+              author: r.author,
+            })),
+          });
+        }
+      });
+
+      it('liked_tweets pages carry the flags of the user whose likes they are, with rows or without', async () => {
+        const store = await ready();
+        const owners = [user('9351'), user('9352', { protected: true }), user('9353', { suspended: true }), user('9354', { protected: true, suspended: true })];
+        await store.insertUsers(owners);
+        await store.insertTweets([tweet('9451', '9351')]);
+        await store.insertLikes([...owners.map((u) => ({ userId: u.id, tweetId: '9451', likedAt: 10 })), { userId: '9359', tweetId: '9451', likedAt: 10 }]);
+        const pages: KeysetPage[] = [
+          { limit: 10, direction: 'older' }, // one row
+          { limit: 10, direction: 'older', from: { likedAt: 10, id: '9451' } }, // past the end: none
+          { limit: 10, direction: 'newer', from: { likedAt: 10, id: '9451' } }, // none
+          { limit: 10, direction: 'older', floor: { likedAt: Infinity, id: '' } }, // none, without reading
+        ];
+        // 9359 liked a Tweet but is no user (a like left by an import); 9358 is no user and liked nothing.
+        for (const id of [...owners.map((u) => u.id), '9359', '9358', 'no\u0000such']) {
+          const flags = await store.accountFlags(id);
+          assert.equal(flags === null, !owners.some((u) => u.id === id), id);
+          for (const page of pages) {
+            assert.deepEqual((await store.likedTweetsByUser(id, page)).owner, flags, `${id} ${JSON.stringify(page)}`);
+            assert.deepEqual((await store.likedTweetCoresByUser(id, page)).owner, flags, `${id} ${JSON.stringify(page)}`);
+          }
         }
       });
 

@@ -84,7 +84,7 @@ describe('GET /metrics', () => {
     assert.equal(lookups(after, 'hit'), lookups(before, 'hit') + 1);
     const storeCalls = (all: typeof after) => value(all, 'likes_api_dependency_duration_seconds_count', { dependency: 'sqlite', outcome: 'ok' });
     assert.ok(storeCalls(after) > storeCalls(before), 'the miss read the store');
-    assert.ok(after.some((s) => s.name === 'likes_api_dependency_duration_seconds_bucket' && s.labels.operation === 'accountFlags'));
+    assert.ok(after.some((s) => s.name === 'likes_api_dependency_duration_seconds_bucket' && s.labels.operation === 'likedTweetCoresByUser'));
     assert.ok(value(after, 'likes_api_dependency_duration_seconds_count', { dependency: 'memory', operation: 'rateLimiter.hit' }) > 0);
     assert.ok(value(after, 'likes_api_process_cpu_seconds_total', {}) > 0, 'default process metrics are there');
   });

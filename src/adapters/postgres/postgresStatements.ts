@@ -96,6 +96,11 @@ export type Walk = ReturnType<typeof walk>;
 
 /** The likes of a liked_tweets page with their Tweets (t) and the Tweets' authors (u). */
 const LIKED_TWEETS_FROM = 'FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id';
+/**
+ * The flags of the user whose likes a liked_tweets page walks ($1), after the page's columns (ownerFlagsFromValue):
+ * an InitPlan, run once per page, so that the owner check needs no query of its own.
+ */
+const OWNER_FLAGS = '(SELECT o.protected::int + 2 * o.suspended::int FROM users o WHERE o.id = $1)';
 /** The likes of a liking_users page with their likers (u). */
 const LIKING_USERS_FROM = 'FROM likes l LEFT JOIN users u ON u.id = l.user_id';
 
@@ -135,13 +140,13 @@ export const S = {
   byUser: walk('user_id', 'tweet_id'),
   likedTweets: walk(
     'user_id', 'tweet_id',
-    `SELECT ${LIKED_TWEET_COLUMNS} ${LIKED_TWEETS_FROM}`,
+    `SELECT ${LIKED_TWEET_COLUMNS}, ${OWNER_FLAGS} ${LIKED_TWEETS_FROM}`,
     'likes_liked_tweets', 'array',
   ),
   // Default fields: each Tweet's core only.
   likedTweetCores: walk(
     'user_id', 'tweet_id',
-    `SELECT ${LIKED_TWEET_CORE_COLUMNS} ${LIKED_TWEETS_FROM}`,
+    `SELECT ${LIKED_TWEET_CORE_COLUMNS}, ${OWNER_FLAGS} ${LIKED_TWEETS_FROM}`,
     'likes_liked_tweet_cores', 'array',
   ),
   ofTweet: walk('tweet_id', 'user_id'),

@@ -4,7 +4,7 @@ import type {
   AppRecord, BearerRecord, DeveloperRecord, OAuth2Scope, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../../domain/model.ts';
-import type { KeysetPage, LikedTweetRow, LikesStore } from '../../ports/store.ts';
+import type { KeysetPage, LikedTweetsPage, LikesStore } from '../../ports/store.ts';
 import type { AccountFlags, LikingUserRow, TweetCore, UserCore } from '../../ports/contentStore.ts';
 import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
@@ -12,7 +12,7 @@ import {
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
   LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, LIKED_TWEET_COLUMNS,
-  likedTweetFromValues, LIKING_USER_COLUMNS, likingUserFromValues,
+  likedTweetFromValues, LIKING_USER_COLUMNS, likingUserFromValues, ownerFlagsFromValue,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -45,11 +45,16 @@ const likeOfValues = (r: readonly any[]): LikeRow => ({ userId: r[0], tweetId: r
 const tweetCores = (alias: string) => `tweets ${alias} INDEXED BY tweets_core`;
 const userCores = (alias: string) => `users ${alias} INDEXED BY users_core`;
 
-/** A page of likes with each Tweet (all its columns) and its author's visibility flags (liked_tweets). */
-const LIKED_TWEETS_SELECT = `SELECT ${LIKED_TWEET_COLUMNS}
+/**
+ * The flags of the user whose likes a liked_tweets page walks (the walk's key), after the page's columns
+ * (ownerFlagsFromValue): SQLite reads this uncorrelated subquery once per run, and the owner check needs no statement.
+ */
+const OWNER_FLAGS = `(SELECT o.protected + 2 * o.suspended FROM ${userCores('o')} WHERE o.id = ?)`;
+/** A page of likes with each Tweet (all its columns) and its author's visibility flags (liked_tweets), then OWNER_FLAGS. */
+const LIKED_TWEETS_SELECT = `SELECT ${LIKED_TWEET_COLUMNS}, ${OWNER_FLAGS}
    FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
 /** The same with each Tweet's core (LIKED_TWEET_CORE_COLUMNS). */
-const LIKED_TWEET_CORES_SELECT = `SELECT ${LIKED_TWEET_CORE_COLUMNS}
+const LIKED_TWEET_CORES_SELECT = `SELECT ${LIKED_TWEET_CORE_COLUMNS}, ${OWNER_FLAGS}
    FROM likes l LEFT JOIN ${tweetCores('t')} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
 /** A page of likes with each liker (all its columns) (liking_users). */
 const LIKING_USERS_SELECT = `SELECT ${LIKING_USER_COLUMNS}
@@ -144,8 +149,11 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       );
     };
     // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code. The rows are
-    // `select`'s columns from likes l (default: user_id, tweet_id, liked_at) and whatever it joins.
+    // `select`'s columns from likes l (default: user_id, tweet_id, liked_at) and whatever it joins. A `select` with a
+    // parameter of its own reads the key there too (OWNER_FLAGS): it is bound twice, as better-sqlite3 binds `?`s in
+    // order and takes no numbered ones.
     const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id', select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l') => ({
+      keyInSelect: select.includes('?'),
       newest: db.prepare(
         `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) >= (?, ?)
          ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`,
@@ -323,19 +331,26 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     const floor = page.floor;
     if (floor?.likedAt === Infinity) return [];
     const floorArgs = floor && Number.isFinite(floor.likedAt) ? [floor.likedAt, floor.id] : [INT64_MIN, ''];
-    if (!page.from) return w.newest.all(key, ...floorArgs, page.limit) as any[][];
-    if (page.direction === 'older') return w.older.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[][];
-    return (w.newer.all(key, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[][]).reverse();
+    const keys = w.keyInSelect ? [key, key] : [key];
+    if (!page.from) return w.newest.all(...keys, ...floorArgs, page.limit) as any[][];
+    if (page.direction === 'older') return w.older.all(...keys, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[][];
+    return (w.newer.all(...keys, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[][]).reverse();
   }
 
   async likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
     return this.walk(this.stmts.byUser, userId, page).map(likeOfValues);
   }
-  async likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow[]> {
-    return this.walk(this.stmts.likedTweets, userId, page).map(likedTweetFromValues);
+  async likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage> {
+    const values = this.walk(this.stmts.likedTweets, userId, page);
+    return { owner: await this.ownerOf(userId, values), rows: values.map(likedTweetFromValues) };
   }
-  async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetRow<TweetCore>[]> {
-    return this.walk(this.stmts.likedTweetCores, userId, page).map((r) => likedTweetCoreFromValues(userId, r));
+  async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>> {
+    const values = this.walk(this.stmts.likedTweetCores, userId, page);
+    return { owner: await this.ownerOf(userId, values), rows: values.map((r) => likedTweetCoreFromValues(userId, r)) };
+  }
+  /** The owner's flags from a liked_tweets page's rows (OWNER_FLAGS, last); a page without rows asks for them. */
+  private async ownerOf(userId: string, values: any[][]): Promise<AccountFlags | null> {
+    return values.length ? ownerFlagsFromValue(userId, values[0][values[0].length - 1]) : this.accountFlags(userId);
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return this.walk(this.stmts.ofTweet, tweetId, page).map(likeOfValues);

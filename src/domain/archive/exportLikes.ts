@@ -20,7 +20,7 @@ export async function* exportLikes(store: ContentStore, userId: string, options:
   let from: { likedAt: number; id: string } | undefined;
   yield ARCHIVE_HEAD;
   for (;;) {
-    const page = await store.likedTweetsByUser(userId, { limit, direction: 'older', ...(from ? { from } : {}) });
+    const { rows: page } = await store.likedTweetsByUser(userId, { limit, direction: 'older', ...(from ? { from } : {}) });
     if (!page.length) break;
     let text = '';
     for (const { like, tweet } of page) {
