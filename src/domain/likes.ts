@@ -133,20 +133,16 @@ export class LikesService {
     if (await this.store.unlike(pathId, tweetId, this.clock.now())) this.written?.pulse();
     return { data: { liked: false } };
   }
-
-
 }
 
 /** liked_tweets' answer when its owner may not be listed (no such user, suspended, protected from the viewer), else null. */
 function ownerRefusal(owner: AccountFlags | null, userId: string, viewer: Viewer): LikedTweetsResult | null {
-  const problem = !owner
-    ? resourceNotFound('user', 'id', userId)
-    : owner.suspended
-      ? userSuspended('id', userId)
-      : owner.protected && owner.id !== viewer.userId
-        ? notAuthorizedForResource('user', 'id', userId, 'data')
-        : null;
-  return problem && { body: { errors: [problem] }, tweetCount: 0 };
+  let problem: Json;
+  if (!owner) problem = resourceNotFound('user', 'id', userId);
+  else if (owner.suspended) problem = userSuspended('id', userId);
+  else if (owner.protected && owner.id !== viewer.userId) problem = notAuthorizedForResource('user', 'id', userId, 'data');
+  else return null;
+  return { body: { errors: [problem] }, tweetCount: 0 };
 }
 
 /** What to read for one keyset page: one row more than asked, to learn whether another page exists. */
