@@ -127,12 +127,15 @@ export const accountFlagsFromValues = (v: readonly any[], at = 0): AccountFlags 
 });
 
 /**
- * The value a liked_tweets page carries after its columns: the flags of the user whose likes they are, as one number
- * (protected + 2 × suspended), read by the page's own statement so that the owner check needs no statement of its
- * own; null when there is no such user.
+ * The owner of a liked_tweets page (`userId`, whose likes they are) from the value its rows carry after their
+ * columns: the owner's flags as one number (protected + 2 × suspended; null when there is no such user), read by the
+ * page's own statement so that the owner check needs no statement of its own. A page without rows asks `flagsOf`.
  */
-export const ownerFlagsFromValue = (id: string, v: unknown): AccountFlags | null =>
-  v === null || v === undefined ? null : { id, protected: (num(v) & 1) === 1, suspended: (num(v) & 2) === 2 };
+export async function pageOwner(userId: string, rows: readonly (readonly unknown[])[], flagsOf: (id: string) => Promise<AccountFlags | null>): Promise<AccountFlags | null> {
+  if (rows.length === 0) return flagsOf(userId);
+  const v = rows[0][rows[0].length - 1];
+  return v === null || v === undefined ? null : { id: userId, protected: (num(v) & 1) === 1, suspended: (num(v) & 2) === 2 };
+}
 
 /** The columns of a liked_tweets page with every Tweet column: the like, the author's flags, the Tweet. Likes l, Tweets t, authors u. */
 export const LIKED_TWEET_COLUMNS = ['l.user_id', 'l.tweet_id', 'l.liked_at', 'u.id', 'u.protected', 'u.suspended', ...TWEET_COLUMNS.map((c) => `t.${c}`)].join(', ');

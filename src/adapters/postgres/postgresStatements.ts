@@ -97,7 +97,7 @@ export type Walk = ReturnType<typeof walk>;
 /** The likes of a liked_tweets page with their Tweets (t) and the Tweets' authors (u). */
 const LIKED_TWEETS_FROM = 'FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id';
 /**
- * The flags of the user whose likes a liked_tweets page walks ($1), after the page's columns (ownerFlagsFromValue):
+ * The flags of the user whose likes a liked_tweets page walks ($1), after the page's columns (pageOwner):
  * an InitPlan, run once per page, so that the owner check needs no query of its own.
  */
 const OWNER_FLAGS = '(SELECT o.protected::int + 2 * o.suspended::int FROM users o WHERE o.id = $1)';

@@ -10,7 +10,7 @@ import {
   MEDIA_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow,
   bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
   developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetToRow, userFromRow, userToRow,
-  TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, likingUserCoreFromValues, likedTweetFromValues, ownerFlagsFromValue,
+  TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, likingUserCoreFromValues, likedTweetFromValues, pageOwner,
   likingUserFromValues, tweetFromValues, userFromValues,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -407,15 +407,11 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   }
   async likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage> {
     const values = await this.walk<Values>(S.likedTweets, userId, page);
-    return { owner: await this.ownerOf(userId, values), rows: values.map(likedTweetFromValues) };
+    return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map(likedTweetFromValues) };
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>> {
     const values = await this.walk<Values>(S.likedTweetCores, userId, page);
-    return { owner: await this.ownerOf(userId, values), rows: values.map((r) => likedTweetCoreFromValues(userId, r)) };
-  }
-  /** The owner's flags from a liked_tweets page's rows (OWNER_FLAGS, last); a page without rows asks for them. */
-  private async ownerOf(userId: string, values: Values[]): Promise<AccountFlags | null> {
-    return values.length ? ownerFlagsFromValue(userId, values[0][values[0].length - 1]) : this.accountFlags(userId);
+    return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((r) => likedTweetCoreFromValues(userId, r)) };
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return (await this.walk(S.ofTweet, tweetId, page)).map(likeFromRow);

@@ -12,7 +12,7 @@ import {
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
   LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, LIKED_TWEET_COLUMNS,
-  likedTweetFromValues, LIKING_USER_COLUMNS, likingUserFromValues, ownerFlagsFromValue,
+  likedTweetFromValues, LIKING_USER_COLUMNS, likingUserFromValues, pageOwner,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -47,7 +47,7 @@ const userCores = (alias: string) => `users ${alias} INDEXED BY users_core`;
 
 /**
  * The flags of the user whose likes a liked_tweets page walks (the walk's key), after the page's columns
- * (ownerFlagsFromValue): SQLite reads this uncorrelated subquery once per run, and the owner check needs no statement.
+ * (pageOwner): SQLite reads this uncorrelated subquery once per run, and the owner check needs no statement.
  */
 const OWNER_FLAGS = `(SELECT o.protected + 2 * o.suspended FROM ${userCores('o')} WHERE o.id = ?)`;
 /** A page of likes with each Tweet (all its columns) and its author's visibility flags (liked_tweets), then OWNER_FLAGS. */
@@ -342,15 +342,11 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
   async likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage> {
     const values = this.walk(this.stmts.likedTweets, userId, page);
-    return { owner: await this.ownerOf(userId, values), rows: values.map(likedTweetFromValues) };
+    return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map(likedTweetFromValues) };
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>> {
     const values = this.walk(this.stmts.likedTweetCores, userId, page);
-    return { owner: await this.ownerOf(userId, values), rows: values.map((r) => likedTweetCoreFromValues(userId, r)) };
-  }
-  /** The owner's flags from a liked_tweets page's rows (OWNER_FLAGS, last); a page without rows asks for them. */
-  private async ownerOf(userId: string, values: any[][]): Promise<AccountFlags | null> {
-    return values.length ? ownerFlagsFromValue(userId, values[0][values[0].length - 1]) : this.accountFlags(userId);
+    return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((r) => likedTweetCoreFromValues(userId, r)) };
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return this.walk(this.stmts.ofTweet, tweetId, page).map(likeOfValues);
