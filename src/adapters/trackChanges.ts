@@ -9,7 +9,7 @@ type StoreMethod = { [K in keyof LikesStore]: LikesStore[K] extends (...args: ne
 const READS = [
   'migrate', 'close', 'foreignWriteToken',
   'isEmpty', 'usersByIds', 'accountFlags', 'tweetCoreWithAuthor', 'usersByUsernames', 'tweetsByIds', 'mediaByKeys', 'pollsByIds', 'placesByIds', 'listUsers',
-  'likesByUser', 'likedTweetsByUser', 'likedTweetCoresByUser', 'likesOfTweet', 'likingUsersOfTweet', 'likingUserCoresOfTweet', 'likeOfTweetAtRank',
+  'likesByUser', 'likedTweetsByUser', 'likedTweetCoresByUser', 'likesOfTweet', 'likingUsersOfTweet', 'likingUserCoresOfTweet',
   'projectById', 'listProjects', 'projectsOfDeveloper', 'developerById', 'developerByUsername', 'listDevelopers', 'appById', 'appByConsumerKey', 'appByClientId', 'listApps', 'oauth1Token',
   'bearerByHash', 'userGrantScopes', 'userPasswordHash',
   'storedSecretKey', 'secretKeyCanary', 'callbackUrls', 'sealedAppBearer', 'websiteUrl', 'ownerAccessToken', 'projectUseCase',

@@ -61,7 +61,7 @@ export class LikesService {
     const viewerId = viewer.userId;
     // One read per page: the likes with their Tweets, the authors' visibility flags and the owner's (a page the owner
     // check refuses is read for nothing, which is rare; the others need no statement for the check).
-    const keyset = keysetPage(req, undefined);
+    const keyset = keysetPage(req);
     if (req.selection.tweet.size === 0 && req.selection.expansions.size === 0) {
       // Default fields, no expansions: each Tweet's core is all the page shows or the visibility rule reads.
       const { owner, rows: fetched } = await this.store.likedTweetCoresByUser(userId, keyset);
@@ -84,8 +84,8 @@ export class LikesService {
   }
 
   async likingUsers(viewer: Viewer, policy: Policy, tweetId: string, req: ListRequest): Promise<Json> {
-    // One read for the Tweet and its author's flags, one per page for the likes with their users (and, under the cap,
-    // one for where the 100th like lies).
+    // One read for the Tweet and its author's flags, one per page for the likes with their users (under X's cap,
+    // within the Tweet's 100 newest likes).
     const found = await this.store.tweetCoreWithAuthor(tweetId);
     const tweet = found?.tweet;
     if (!tweet || tweet.deleted) return { errors: [resourceNotFound('tweet', 'id', tweetId)] };
@@ -95,18 +95,14 @@ export class LikesService {
     // Private likes (X since June 2024): likers are shown only to the author of the Tweet.
     if (policy.likesPrivacy === 'private' && viewer.userId !== tweet.authorId) return { meta: { result_count: 0 } };
 
-    let floor: LikeKey | undefined;
-    if (policy.likingUsersCap) {
-      const last = await this.store.likeOfTweetAtRank(tweetId, LIKING_USERS_CAP - 1);
-      if (last) floor = { likedAt: last.likedAt, id: last.userId };
-    }
+    const newest = policy.likingUsersCap ? LIKING_USERS_CAP : undefined;
     if (req.selection.user.size === 0 && req.selection.expansions.size === 0) {
       // Default fields, no expansions: each liker's core is all the page shows or the visibility rule reads.
-      const { rows, page } = paged(await this.store.likingUserCoresOfTweet(tweetId, keysetPage(req, floor)), (r) => r.like, userKey, req);
+      const { rows, page } = paged(await this.store.likingUserCoresOfTweet(tweetId, keysetPage(req, newest)), (r) => r.like, userKey, req);
       const data = rows.flatMap((r) => (userVerdict(r.user) === 'visible' ? [presentUserCore(r.user!)] : []));
       return document(data, undefined, [], page);
     }
-    const { rows, page } = paged(await this.store.likingUsersOfTweet(tweetId, keysetPage(req, floor)), (r) => r.like, userKey, req);
+    const { rows, page } = paged(await this.store.likingUsersOfTweet(tweetId, keysetPage(req, newest)), (r) => r.like, userKey, req);
     const visible = rows.flatMap((r) => (userVerdict(r.user) === 'visible' ? [r.user!] : []));
     const data = visible.map((u) => presentUser(u, req.selection.user, policy.metricNames));
     const hydrated = await hydrateUsers(this.store, visible, req.selection, viewer.userId, policy.metricNames);
@@ -146,8 +142,8 @@ function ownerRefusal(owner: AccountFlags | null, userId: string, viewer: Viewer
 }
 
 /** What to read for one keyset page: one row more than asked, to learn whether another page exists. */
-function keysetPage(req: ListRequest, floor: LikeKey | undefined): KeysetPage {
-  return { limit: req.maxResults + 1, direction: req.cursor?.direction ?? 'older', from: req.cursor?.key, floor };
+function keysetPage(req: ListRequest, newest?: number): KeysetPage {
+  return { limit: req.maxResults + 1, direction: req.cursor?.direction ?? 'older', from: req.cursor?.key, newest };
 }
 
 /**

@@ -15,15 +15,14 @@ export interface LikeKey {
  * `newer`: the `limit` rows strictly newer than `from` and closest to it.
  * Either way the rows come back newest first.
  *
- * `floor` is an inclusive lower bound, in every direction: rows strictly older than `floor` are never returned,
- * the row whose (likedAt, id) equals `floor` is. A floor with likedAt -Infinity is no floor at all (every row, however
- * old, is at or above it); one with likedAt +Infinity lets nothing through (the walk returns no rows).
+ * `newest` walks only the key's `newest` newest likes (X's cap on liking_users), in every direction: older ones are
+ * walked as if they did not exist (below 1: none are walked). Absent: every like.
  */
 export interface KeysetPage {
   limit: number;
   direction: 'older' | 'newer';
   from?: LikeKey;
-  floor?: LikeKey;
+  newest?: number;
 }
 
 /** What the visibility rule reads of an account. */
@@ -97,8 +96,6 @@ export interface ContentStore {
   likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]>;
   /** The same rows as likingUsersOfTweet, each user read only as far as its core (what default fields show). */
   likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]>;
-  /** The like of `tweetId` at 0-based position `rank` newest first, or null when it has fewer likes. */
-  likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null>;
 
   /**
    * Adds the like, bumps both the tweet's and the user's like_count and appends a `like` event to the outbox

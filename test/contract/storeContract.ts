@@ -307,7 +307,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           { limit: 10, direction: 'older' as const },
           { limit: 2, direction: 'older' as const, from: { likedAt: 30, id: '9403' } },
           { limit: 2, direction: 'newer' as const, from: { likedAt: 10, id: '9401' } },
-          { limit: 10, direction: 'older' as const, floor: { likedAt: 20, id: '9402' } },
+          { limit: 10, direction: 'older' as const, newest: 2 },
         ]) {
           const { owner, rows } = await store.likedTweetsByUser('9301', page);
           assert.deepEqual(owner, await store.accountFlags('9301'));
@@ -345,7 +345,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           { limit: 10, direction: 'older' as const },
           { limit: 2, direction: 'older' as const, from: { likedAt: 30, id: '9413' } },
           { limit: 2, direction: 'newer' as const, from: { likedAt: 10, id: '9411' } },
-          { limit: 10, direction: 'older' as const, floor: { likedAt: 20, id: '9412' } },
+          { limit: 10, direction: 'older' as const, newest: 2 },
         ]) {
           const full = await store.likedTweetsByUser('9311', page);
           assert.deepEqual(await store.likedTweetCoresByUser('9311', page), {
@@ -369,7 +369,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           { limit: 10, direction: 'older' }, // one row
           { limit: 10, direction: 'older', from: { likedAt: 10, id: '9451' } }, // past the end: none
           { limit: 10, direction: 'newer', from: { likedAt: 10, id: '9451' } }, // none
-          { limit: 10, direction: 'older', floor: { likedAt: Infinity, id: '' } }, // none, without reading
+          { limit: 10, direction: 'older', newest: 0 }, // none, without reading
         ];
         // 9359 liked a Tweet but is no user (a like left by an import); 9358 is no user and liked nothing.
         for (const id of [...owners.map((u) => u.id), '9359', '9358', 'no\u0000such']) {
@@ -415,8 +415,9 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           { limit: 10, direction: 'older' as const },
           { limit: 2, direction: 'older' as const, from: { likedAt: 30, id: '9333' } },
           { limit: 2, direction: 'newer' as const, from: { likedAt: 10, id: '9331' } },
-          { limit: 10, direction: 'older' as const, floor: { likedAt: 20, id: '9332' } },
-          { limit: 10, direction: 'older' as const, floor: { likedAt: Infinity, id: '' } },
+          { limit: 10, direction: 'older' as const, newest: 2 },
+          { limit: 2, direction: 'newer' as const, newest: 2, from: { likedAt: 10, id: '9331' } },
+          { limit: 10, direction: 'older' as const, newest: 0 },
         ]) {
           const rows = await store.likingUsersOfTweet('9431', page);
           assert.deepEqual(rows.map((r) => r.like), await store.likesOfTweet('9431', page));
@@ -447,7 +448,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         await store.insertLikes([]);
 
         // The like that already existed keeps its time; the first of two duplicates wins.
-        const [first] = await store.likesOfTweet(tweets[0].id, { limit: 1, direction: 'older', floor: { likedAt: 42, id: '' }, from: { likedAt: 43, id: '' } });
+        const [first] = await store.likesOfTweet(tweets[0].id, { limit: 1, direction: 'older', from: { likedAt: 43, id: '' } });
         assert.deepEqual(first, { userId: users[0].id, tweetId: tweets[0].id, likedAt: 42 });
         const rowsOf = await store.likesByUser(users[1].id, { limit: 1000, direction: 'older' });
         assert.equal(rowsOf.length, 100);
@@ -519,7 +520,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         await expectCounts(store, { '6411': 1, '6412': 1, '6413': 0 }, { '5411': 1, '5412': 1, '5413': 0 });
       });
 
-      it('with no floor or a floor at -Infinity, even likes older than Number.MIN_SAFE_INTEGER are returned', async () => {
+      it('with no cap or one above the count, even likes older than Number.MIN_SAFE_INTEGER are returned', async () => {
         const store = await ready();
         const ancient = -1e16; // < Number.MIN_SAFE_INTEGER, and exact as a double and as a 64-bit integer
         await store.insertUsers([user('5501')]);
@@ -528,19 +529,16 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.equal(await store.like('5501', '6502', 5), true);
         const recent = { userId: '5501', tweetId: '6502', likedAt: 5 };
         const old = { userId: '5501', tweetId: '6501', likedAt: ancient };
-        const floors: (LikeKey | undefined)[] = [undefined, { likedAt: -Infinity, id: '' }, { likedAt: -Infinity, id: '\u{10FFFF}' }];
-        for (const floor of floors) {
-          const page: KeysetPage = floor ? { limit: 10, direction: 'older', floor } : { limit: 10, direction: 'older' };
-          assert.deepEqual(await store.likesByUser('5501', page), [recent, old], `floor ${floor?.likedAt}`);
-          assert.deepEqual(await store.likesOfTweet('6501', page), [old], `floor ${floor?.likedAt}`);
+        for (const newest of [undefined, 2, 100]) {
+          const page: KeysetPage = newest ? { limit: 10, direction: 'older', newest } : { limit: 10, direction: 'older' };
+          assert.deepEqual(await store.likesByUser('5501', page), [recent, old], `newest ${newest}`);
+          assert.deepEqual(await store.likesOfTweet('6501', page), [old], `newest ${newest}`);
           assert.deepEqual(await store.likesByUser('5501', { ...page, from: { likedAt: 5, id: '6502' } }), [old]);
           assert.deepEqual(await store.likesByUser('5501', { ...page, direction: 'newer', from: { likedAt: ancient, id: '6501' } }), [recent]);
         }
-        // A finite floor at that time is inclusive, as always.
-        assert.deepEqual(await store.likesByUser('5501', { limit: 10, direction: 'older', floor: { likedAt: ancient, id: '6501' } }), [recent, old]);
-        assert.deepEqual(await store.likesByUser('5501', { limit: 10, direction: 'older', floor: { likedAt: ancient, id: '6502' } }), [recent]);
-        // A floor at +Infinity: nothing.
-        assert.deepEqual(await store.likesByUser('5501', { limit: 10, direction: 'older', floor: { likedAt: Infinity, id: '' } }), []);
+        // A cap of one keeps the newer like alone; below one, none.
+        assert.deepEqual(await store.likesByUser('5501', { limit: 10, direction: 'older', newest: 1 }), [recent]);
+        assert.deepEqual(await store.likesByUser('5501', { limit: 10, direction: 'older', newest: 0 }), []);
       });
 
       describe('keyset walks with ties on likedAt', () => {
@@ -620,35 +618,36 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
             assert.deepEqual(await read(store, { limit: 2, direction: 'newer', from: between }), expected.slice(groupStart - 2, groupStart));
           });
 
-          it(`${listing}: the floor bounds every walk (the floor row itself is included)`, async () => {
+          it(`${listing}: newest bounds every walk to the newest likes, ties ranked as the walk orders them`, async () => {
             const store = await seed();
-            const f = 50;
-            const floor = key(expected[f]);
-            assert.deepEqual(await read(store, { limit: 1000, direction: 'older', floor }), expected.slice(0, f + 1));
-            assert.deepEqual(await read(store, { limit: 1000, direction: 'older', floor, from: key(expected[20]) }), expected.slice(21, f + 1));
-            assert.deepEqual(await read(store, { limit: 5, direction: 'older', floor, from: key(expected[f - 2]) }), expected.slice(f - 1, f + 1));
-            assert.deepEqual(await read(store, { limit: 5, direction: 'older', floor, from: key(expected[f]) }), []);
-            assert.deepEqual(await read(store, { limit: 5, direction: 'newer', floor, from: key(expected[f + 30]) }), expected.slice(f - 4, f + 1));
-            assert.deepEqual(await read(store, { limit: 5, direction: 'newer', floor, from: key(expected[f]) }), expected.slice(f - 5, f));
+            const n = 51; // rows 49..55 share a likedAt: the cap falls inside a group of ties
+            const kept = expected.slice(0, n);
+            assert.deepEqual(await read(store, { limit: 1000, direction: 'older', newest: n }), kept);
+            assert.deepEqual(await read(store, { limit: 1000, direction: 'older', newest: n, from: key(expected[20]) }), kept.slice(21));
+            assert.deepEqual(await read(store, { limit: 5, direction: 'older', newest: n, from: key(expected[n - 3]) }), kept.slice(n - 2));
+            assert.deepEqual(await read(store, { limit: 5, direction: 'older', newest: n, from: key(expected[n - 1]) }), []);
+            assert.deepEqual(await read(store, { limit: 5, direction: 'newer', newest: n, from: key(expected[n + 29]) }), kept.slice(n - 5));
+            assert.deepEqual(await read(store, { limit: 5, direction: 'newer', newest: n, from: key(expected[n - 1]) }), kept.slice(n - 6, n - 1));
+            assert.deepEqual(await read(store, { limit: 5, direction: 'newer', newest: n, from: key(expected[5]) }), kept.slice(0, 5));
           });
 
-          it(`${listing}: a floor at -Infinity bounds nothing, one at +Infinity returns nothing`, async () => {
+          it(`${listing}: newest at or above the count bounds nothing, 1 keeps the newest like, below 1 none`, async () => {
             const store = await seed();
-            const page = (direction: 'older' | 'newer', limit: number, floor: LikeKey, from?: LikeKey): KeysetPage =>
-              from ? { limit, direction, floor, from } : { limit, direction, floor };
-            for (const id of ['', 'w~~~~', '\u{10FFFF}', key(expected[0]).id]) {
-              const low = { likedAt: -Infinity, id };
-              const high = { likedAt: Infinity, id };
-              assert.deepEqual(await read(store, page('older', 1000, low)), expected, `low ${id}`);
-              assert.deepEqual(await read(store, page('newer', 5, low)), expected.slice(0, 5));
-              assert.deepEqual(await read(store, page('older', 5, low, key(expected[N - 3]))), expected.slice(N - 2));
-              assert.deepEqual(await read(store, page('newer', 5, low, key(expected[N - 1]))), expected.slice(N - 6, N - 1));
-              assert.deepEqual(await read(store, page('older', 1000, low, { likedAt: Infinity, id: '' })), expected);
-              assert.deepEqual(await read(store, page('newer', 5, low, { likedAt: -Infinity, id: '' })), expected.slice(N - 5));
-              const froms = [undefined, key(expected[0]), key(expected[150]), key(expected[N - 1]), { likedAt: Infinity, id: '' }, { likedAt: -Infinity, id: '' }];
-              for (const from of froms) {
+            const page = (direction: 'older' | 'newer', limit: number, newest: number, from?: LikeKey): KeysetPage =>
+              from ? { limit, direction, newest, from } : { limit, direction, newest };
+            for (const n of [N, N + 1, 100_000]) {
+              assert.deepEqual(await read(store, page('older', 1000, n)), expected, `newest ${n}`);
+              assert.deepEqual(await read(store, page('newer', 5, n)), expected.slice(0, 5));
+              assert.deepEqual(await read(store, page('older', 5, n, key(expected[N - 3]))), expected.slice(N - 2));
+              assert.deepEqual(await read(store, page('newer', 5, n, key(expected[N - 1]))), expected.slice(N - 6, N - 1));
+            }
+            assert.deepEqual(await read(store, page('older', 1000, 1)), expected.slice(0, 1));
+            assert.deepEqual(await read(store, page('newer', 5, 1, key(expected[150]))), expected.slice(0, 1));
+            assert.deepEqual(await read(store, page('older', 5, 1, key(expected[0]))), []);
+            for (const n of [0, -1, Number.NaN]) {
+              for (const from of [undefined, key(expected[0]), key(expected[150])]) {
                 for (const direction of ['older', 'newer'] as const) {
-                  assert.deepEqual(await read(store, page(direction, 1000, high, from)), [], `high ${id} ${direction} from ${from?.likedAt}`);
+                  assert.deepEqual(await read(store, page(direction, 1000, n, from)), [], `newest ${n} ${direction} from ${from?.likedAt}`);
                 }
               }
             }
@@ -682,19 +681,13 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           });
         }
 
-        it('likeOfTweetAtRank returns the like at a 0-based rank newest first, or null', async () => {
-          const store = await seed();
-          for (const r of [0, 1, 6, 7, 150, N - 1]) assert.deepEqual(await store.likeOfTweetAtRank('w-tweet', r), expectedOfTweet[r], `rank ${r}`);
-          assert.equal(await store.likeOfTweetAtRank('w-tweet', N), null);
-          assert.equal(await store.likeOfTweetAtRank('nope', 0), null);
-        });
-
         it('the walked likes match the counters', async () => {
           const store = await seed();
           assert.equal((await store.tweetsByIds(['w-tweet']))[0].likeCount, N);
           assert.equal((await store.usersByIds(['w-user']))[0].metrics.like_count, N);
           assert.deepEqual(await store.likesByUser('nope', { limit: 10, direction: 'older' }), []);
           assert.deepEqual(await store.likesOfTweet('nope', { limit: 10, direction: 'newer', from: { likedAt: 1, id: '1' } }), []);
+          assert.deepEqual(await store.likesOfTweet('nope', { limit: 10, direction: 'older', newest: 100 }), []);
         });
       });
 

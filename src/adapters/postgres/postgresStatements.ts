@@ -62,36 +62,47 @@ const upsertKeepingLikeCount = (name: string, table: 'users' | 'tweets', c: read
 
 // Keyset walks over one of the two likes indexes; `newer` reads upwards from the cursor and is reversed in code.
 // The rows are `select`'s columns from likes l (default: user_id, tweet_id, liked_at) and whatever it joins; as
-// records, or as arrays with rowMode 'array'.
+// records, or as arrays with rowMode 'array'. `capped` walks only the key's newest likes (KeysetPage.newest): the
+// oldest of them is the later of the like at that rank and the key's oldest like, an InitPlan the index scan is
+// bounded by.
 const walk = (
   key: 'user_id' | 'tweet_id',
   other: 'tweet_id' | 'user_id',
   select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l',
   name = `likes_walk_${key}`,
   rowMode?: 'array',
-) => ({
-  first: {
-    name: `${name}_first`,
-    rowMode,
-    text: `${select}
-      WHERE l.${key} = $1 AND (l.liked_at, l.${other}) >= ($2::bigint, $3::text)
-      ORDER BY l.liked_at DESC, l.${other} DESC LIMIT $4`,
-  },
-  older: {
-    name: `${name}_older`,
-    rowMode,
-    text: `${select}
-      WHERE l.${key} = $1 AND (l.liked_at, l.${other}) < ($2::bigint, $3::text) AND (l.liked_at, l.${other}) >= ($4::bigint, $5::text)
-      ORDER BY l.liked_at DESC, l.${other} DESC LIMIT $6`,
-  },
-  newer: {
-    name: `${name}_newer`,
-    rowMode,
-    text: `${select}
-      WHERE l.${key} = $1 AND (l.liked_at, l.${other}) > ($2::bigint, $3::text) AND (l.liked_at, l.${other}) >= ($4::bigint, $5::text)
-      ORDER BY l.liked_at ASC, l.${other} ASC LIMIT $6`,
-  },
-});
+) => {
+  // $1 is the key; `rank` the parameter holding the rank of the oldest like kept.
+  const oldestKept = (rank: number) => `(SELECT m.liked_at, m.${other} FROM (
+      (SELECT liked_at, ${other} FROM likes WHERE ${key} = $1 ORDER BY liked_at DESC, ${other} DESC LIMIT 1 OFFSET $${rank})
+      UNION ALL (SELECT liked_at, ${other} FROM likes WHERE ${key} = $1 ORDER BY liked_at, ${other} LIMIT 1)
+    ) m ORDER BY m.liked_at DESC, m.${other} DESC LIMIT 1)`;
+  const statements = (capped: boolean) => {
+    const prefix = capped ? `${name}_capped` : name;
+    const cap = (rank: number) => (capped ? ` AND (l.liked_at, l.${other}) >= ${oldestKept(rank)}` : '');
+    const limit = (n: number) => `LIMIT $${capped ? n + 1 : n}`;
+    return {
+      first: {
+        name: `${prefix}_first`,
+        rowMode,
+        text: `${select} WHERE l.${key} = $1${cap(2)} ORDER BY l.liked_at DESC, l.${other} DESC ${limit(2)}`,
+      },
+      older: {
+        name: `${prefix}_older`,
+        rowMode,
+        text: `${select} WHERE l.${key} = $1 AND (l.liked_at, l.${other}) < ($2::bigint, $3::text)${cap(4)}
+          ORDER BY l.liked_at DESC, l.${other} DESC ${limit(4)}`,
+      },
+      newer: {
+        name: `${prefix}_newer`,
+        rowMode,
+        text: `${select} WHERE l.${key} = $1 AND (l.liked_at, l.${other}) > ($2::bigint, $3::text)${cap(4)}
+          ORDER BY l.liked_at ASC, l.${other} ASC ${limit(4)}`,
+      },
+    };
+  };
+  return { all: statements(false), capped: statements(true) };
+};
 export type Walk = ReturnType<typeof walk>;
 
 /** The likes of a liked_tweets page with their Tweets (t) and the Tweets' authors (u). */
@@ -162,11 +173,6 @@ export const S = {
     name: 'likes_tweet_core_with_author',
     text: `SELECT ${TWEET_CORE_COLUMNS.map((c) => `t.${c}`).join(', ')}, u.id AS author_id_seen, u.protected AS author_protected,
       u.suspended AS author_suspended FROM tweets t LEFT JOIN users u ON u.id = t.author_id WHERE t.id = ANY($1::text[])`,
-  },
-  atRank: {
-    name: 'likes_at_rank',
-    text: `SELECT user_id, tweet_id, liked_at FROM likes WHERE tweet_id = $1
-      ORDER BY liked_at DESC, user_id DESC LIMIT 1 OFFSET $2`,
   },
 
   // One statement for a batch of likes and unlikes (src/adapters/likeWriteQueue.ts; never the same pair twice): the

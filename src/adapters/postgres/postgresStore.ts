@@ -388,18 +388,16 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   }
 
   private async walk<R = Row>(w: Walk, key: string, page: KeysetPage): Promise<R[]> {
-    if (!storable(key)) return [];
-    // Same floor as the SQLite store, inclusive. At +Infinity nothing is at or above it; at -Infinity (or NaN, or
-    // absent) there is no floor: (BIGINT_MIN, '') is at or below every row.
-    const floor = page.floor;
-    if (floor?.likedAt === Infinity) return [];
-    const floorArgs = floor && Number.isFinite(floor.likedAt) ? bound(floor) : [BIGINT_MIN, ''];
-    const limit = page.limit < 0 ? null : page.limit; // LIMIT -1 is "no limit" in SQLite, LIMIT NULL here
-    let rows: R[];
-    if (!page.from) rows = await this.q<R>(w.first, [key, ...floorArgs, limit]);
-    else if (page.direction === 'older') rows = await this.q<R>(w.older, [key, ...bound(page.from), ...floorArgs, limit]);
-    else rows = (await this.q<R>(w.newer, [key, ...bound(page.from), ...floorArgs, limit])).reverse();
-    return rows;
+    const { from, newest } = page;
+    if (!storable(key) || (newest !== undefined && !(newest >= 1))) return [];
+    const args: unknown[] = [key];
+    if (from) args.push(...bound(from));
+    if (newest !== undefined) args.push(Math.ceil(newest) - 1);
+    args.push(page.limit < 0 ? null : page.limit); // LIMIT -1 is "no limit" in SQLite, LIMIT NULL here
+    const s = newest === undefined ? w.all : w.capped;
+    if (!from) return this.q<R>(s.first, args);
+    if (page.direction === 'older') return this.q<R>(s.older, args);
+    return (await this.q<R>(s.newer, args)).reverse();
   }
 
   async likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
@@ -421,11 +419,6 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]> {
     return (await this.walk<Values>(S.likingUsers, tweetId, page)).map(likingUserFromValues);
-  }
-  async likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null> {
-    if (!storable(tweetId)) return null;
-    const rows = await this.q(S.atRank, [tweetId, Math.max(0, rank)]);
-    return rows.length ? likeFromRow(rows[0]) : null;
   }
 
   // ---- likes ----

@@ -24,8 +24,6 @@ import { COUNT_PARAM } from './sqlParams.ts';
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
-/** The smallest 64-bit INTEGER: a keyset floor at (INT64_MIN, '') lets every row through. */
-const INT64_MIN = -(2n ** 63n);
 
 /**
  * A users/tweets row for `upsertKeepingLikeCount`: the record's values without its like_count, then the id again
@@ -151,22 +149,27 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code. The rows are
     // `select`'s columns from likes l (default: user_id, tweet_id, liked_at) and whatever it joins. A `select` with a
     // parameter of its own reads the key there too (OWNER_FLAGS): it is bound twice, as better-sqlite3 binds `?`s in
-    // order and takes no numbered ones.
-    const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id', select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l') => ({
-      keyInSelect: select.includes('?'),
-      newest: db.prepare(
-        `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) >= (?, ?)
-         ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`,
-      ).raw(true),
-      older: db.prepare(
-        `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) < (?, ?)
-         AND (l.liked_at, l.${other}) >= (?, ?) ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`,
-      ).raw(true),
-      newer: db.prepare(
-        `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) > (?, ?)
-         AND (l.liked_at, l.${other}) >= (?, ?) ORDER BY l.liked_at ASC, l.${other} ASC LIMIT ${COUNT_PARAM}`,
-      ).raw(true),
-    });
+    // order and takes no numbered ones. `capped` walks only the key's newest likes (KeysetPage.newest): the oldest of
+    // them is the later of the like at that rank and the key's oldest like, read once per run.
+    const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id', select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l') => {
+      const oldestKept = `(SELECT m.liked_at, m.${other} FROM (
+           SELECT * FROM (SELECT liked_at, ${other} FROM likes WHERE ${key} = ? ORDER BY liked_at DESC, ${other} DESC LIMIT 1 OFFSET ${COUNT_PARAM})
+           UNION ALL SELECT * FROM (SELECT liked_at, ${other} FROM likes WHERE ${key} = ? ORDER BY liked_at, ${other} LIMIT 1)
+         ) m ORDER BY m.liked_at DESC, m.${other} DESC LIMIT 1)`;
+      const statements = (capped: boolean) => {
+        const cap = capped ? ` AND (l.liked_at, l.${other}) >= ${oldestKept}` : '';
+        return {
+          newest: db.prepare(`${select} WHERE l.${key} = ?${cap} ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`).raw(true),
+          older: db.prepare(
+            `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) < (?, ?)${cap} ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`,
+          ).raw(true),
+          newer: db.prepare(
+            `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) > (?, ?)${cap} ORDER BY l.liked_at ASC, l.${other} ASC LIMIT ${COUNT_PARAM}`,
+          ).raw(true),
+        };
+      };
+      return { keyInSelect: select.includes('?'), all: statements(false), capped: statements(true) };
+    };
     return {
       isEmpty: db.prepare('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
@@ -194,9 +197,6 @@ export class SqliteStore extends MetaSettings implements LikesStore {
            FROM ${tweetCores('t')} LEFT JOIN ${userCores('u')} ON u.id = t.author_id WHERE t.id = ?`,
         )
         .raw(true),
-      atRank: db.prepare(
-        `SELECT user_id, tweet_id, liked_at FROM likes WHERE tweet_id = ? ORDER BY liked_at DESC, user_id DESC LIMIT 1 OFFSET ${COUNT_PARAM}`,
-      ),
       insertLike: db.prepare('INSERT INTO likes (user_id, tweet_id, liked_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       deleteLike: db.prepare('DELETE FROM likes WHERE user_id = ? AND tweet_id = ?'),
       bumpTweet: db.prepare('UPDATE tweets SET like_count = like_count + ? WHERE id = ?'),
@@ -326,15 +326,16 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
 
   private walk(w: SqliteStore['stmts']['byUser'], key: string, page: KeysetPage): any[][] {
-    // The floor is inclusive. At +Infinity nothing is at or above it; at -Infinity (or NaN, or absent) there is no
-    // floor: (INT64_MIN, '') is at or below every row.
-    const floor = page.floor;
-    if (floor?.likedAt === Infinity) return [];
-    const floorArgs = floor && Number.isFinite(floor.likedAt) ? [floor.likedAt, floor.id] : [INT64_MIN, ''];
-    const keys = w.keyInSelect ? [key, key] : [key];
-    if (!page.from) return w.newest.all(...keys, ...floorArgs, page.limit) as any[][];
-    if (page.direction === 'older') return w.older.all(...keys, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[][];
-    return (w.newer.all(...keys, page.from.likedAt, page.from.id, ...floorArgs, page.limit) as any[][]).reverse();
+    const { from, newest } = page;
+    if (newest !== undefined && !(newest >= 1)) return [];
+    const args: unknown[] = w.keyInSelect ? [key, key] : [key];
+    if (from) args.push(from.likedAt, from.id);
+    if (newest !== undefined) args.push(key, Math.ceil(newest) - 1, key);
+    args.push(page.limit);
+    const s = newest === undefined ? w.all : w.capped;
+    if (!from) return s.newest.all(...args) as any[][];
+    if (page.direction === 'older') return s.older.all(...args) as any[][];
+    return (s.newer.all(...args) as any[][]).reverse();
   }
 
   async likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
@@ -356,10 +357,6 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]> {
     return this.walk(this.stmts.likingUsers, tweetId, page).map(likingUserFromValues);
-  }
-  async likeOfTweetAtRank(tweetId: string, rank: number): Promise<LikeRow | null> {
-    const r = this.stmts.atRank.get(tweetId, rank) as any;
-    return r ? { userId: r.user_id, tweetId: r.tweet_id, likedAt: r.liked_at } : null;
   }
 
   // Group commit: the likes and unlikes requested during one turn of the event loop commit in one transaction
