@@ -168,7 +168,16 @@ export class SqliteStore extends MetaSettings implements LikesStore {
           ).raw(true),
         };
       };
-      return { keyInSelect: select.includes('?'), all: statements(false), capped: statements(true) };
+      // The capped ones on first use: only liking_users pages use them, and a store (one per sandbox world) opens
+      // without preparing them (~1 ms for all the walks').
+      let capped: ReturnType<typeof statements> | undefined;
+      return {
+        keyInSelect: select.includes('?'),
+        all: statements(false),
+        get capped() {
+          return (capped ??= statements(true));
+        },
+      };
     };
     return {
       isEmpty: db.prepare('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'),
