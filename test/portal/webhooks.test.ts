@@ -331,6 +331,33 @@ describe('portal: an App\'s webhooks and events', () => {
     assert.deepEqual((await appWebhooks()).map((w) => w.id), [webhookId]);
   });
 
+  it('each change counts against the App\'s window of the endpoint it stands for, the API\'s: spent, a 429 page and nothing done', async () => {
+    // PUT /2/webhooks/{id} by the App, with what is left of its window.
+    const validateByApi = async () => {
+      const res = await fetch(`${server.baseUrl}/2/webhooks/${webhookId}`, { method: 'PUT', headers: { authorization: `Bearer ${server.creds.app.bearerToken}` } });
+      await res.arrayBuffer();
+      return { status: res.status, remaining: Number(res.headers.get('x-rate-limit-remaining')), limit: Number(res.headers.get('x-rate-limit-limit')) };
+    };
+    const before = await validateByApi();
+    assert.equal(before.status, 200);
+    assert.equal(before.limit, 50, 'X\'s window: 50 a 15 minutes per App');
+    assert.equal((await submit(dev, pagePath(), `${logPath()}/validate`)).status, 303);
+    const after = await validateByApi();
+    assert.equal(after.remaining, before.remaining - 2, 'the portal\'s re-validation took one request of the window');
+    for (let left = after.remaining; left > 0; left--) assert.equal((await validateByApi()).status, 200);
+    assert.equal((await validateByApi()).status, 429);
+
+    const crcs = receiver.crcs.length;
+    const refused = await submit(dev, pagePath(), `${logPath()}/validate`);
+    assert.equal(refused.status, 429);
+    assert.match(
+      refused.body,
+      /role="alert">Too Many Requests: X takes 50 of these requests from an App every 15 minutes, through the API and this portal alike\. The window starts again at \d\d:\d\d:\d\d UTC\./,
+    );
+    assert.equal(receiver.crcs.length, crcs, 'no CRC was sent');
+    // Another endpoint's window is its own: the webhook can still be deleted (next test).
+  });
+
   it('deletes a webhook with the subscriptions posting to it', async () => {
     const res = await submit(dev, pagePath(), `${logPath()}/delete`);
     assert.equal(res.status, 303);

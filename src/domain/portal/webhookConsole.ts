@@ -3,10 +3,13 @@
 // to each, read a webhook's delivery log with every body as it was posted, and replay a past window.
 // Every change goes through the services the X endpoints use (WebhookService, WebhookReplays) with the App as the
 // caller, under the access rules and the policy its own requests get: the same URL rules, limits, CRC and replay
-// windows, and X's own messages when something is refused. The caller has already checked that the App is the
+// windows, and X's own messages when something is refused. Each change counts against the App's rate-limit window of
+// the endpoint it stands for, the window its API calls count against: the portal is no way around X's limits (nor a
+// way to send a URL CRCs and replays without end). The caller has already checked that the App is the
 // developer's (DeveloperConsole.appOf).
 import type { ContentStore } from '../../ports/contentStore.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { RateLimiter } from '../../ports/rateLimiter.ts';
 import { authorize, effectivePolicy } from '../access.ts';
 import type { EventEndpointId } from '../events/eventEndpoints.ts';
 import { EVENT_LIMITS } from '../events/eventLimits.ts';
@@ -17,6 +20,7 @@ import type { WorldEvents } from '../events/worldEvents.ts';
 import { expireValidity } from '../events/webhookValidity.ts';
 import type { AppRecord, Policy, ProjectRecord } from '../model.ts';
 import { ApiProblem } from '../problems.ts';
+import { applyRateLimits, windowsFor } from '../rateLimits.ts';
 import { FormProblem } from './console.ts';
 
 const MINUTE = 60_000;
@@ -105,6 +109,8 @@ export class WebhookConsole {
     private readonly events: Pick<WorldEvents, 'webhooks' | 'replays'>,
     private readonly store: Pick<ContentStore, 'usersByIds'> & { events: Pick<EventStore, 'webhooksOfApp' | 'subscriptionsOfApp' | 'deliveriesOf'> },
     private readonly clock: Clock,
+    /** The rate limiter the X endpoints count against, and whether limits are on (LIKES_API_LIMITS). */
+    private readonly limits: { limiter: RateLimiter; enabled: boolean },
   ) {}
 
   /** The App's webhooks with the subscriptions posting to each, and its stream-only subscriptions. */
@@ -129,7 +135,7 @@ export class WebhookConsole {
    * refused, a failed CRC, the limit reached) is a FormProblem on `url` with X's message.
    */
   async register(owned: OwnedApp, url: string): Promise<string> {
-    const policy = this.policyFor(owned, 'webhooks_create');
+    const policy = await this.admit(owned, 'webhooks_create');
     try {
       const made = await this.events.webhooks.register(owned.app, policy, url.trim());
       return (made.data as { id: string }).id;
@@ -142,7 +148,7 @@ export class WebhookConsole {
 
   /** PUT /2/webhooks/{id}: the CRC again, and the webhook as it stands after it; null when it is not the App's. */
   async revalidate(owned: OwnedApp, webhookId: string): Promise<CrcResult | null> {
-    this.policyFor(owned, 'webhooks_validate'); // no policy applies to a CRC; X's refusal of the App does
+    await this.admit(owned, 'webhooks_validate'); // no policy applies to a CRC; X's refusal of the App and the limit do
     if (!(await this.own(owned.app, webhookId))) return null;
     let reason: string | null = null;
     try {
@@ -162,7 +168,7 @@ export class WebhookConsole {
 
   /** DELETE /2/webhooks/{id} (its subscriptions go with it); false when it is not the App's. */
   async remove(owned: OwnedApp, webhookId: string): Promise<boolean> {
-    this.policyFor(owned, 'webhooks_delete'); // as above: only whether X would take the App's call
+    await this.admit(owned, 'webhooks_delete'); // as above: only whether X would take the App's call, and the limit
     try {
       await this.events.webhooks.delete(owned.app, webhookId);
       return true;
@@ -202,7 +208,7 @@ export class WebhookConsole {
    * the App's.
    */
   async replay(owned: OwnedApp, webhookId: string, input: { from: string; to: string }): Promise<ReplayStarted | null> {
-    const policy = this.policyFor(owned, 'webhooks_replay');
+    const policy = await this.admit(owned, 'webhooks_replay');
     if (!(await this.own(owned.app, webhookId))) return null;
     const fromDate = replayMinute(input.from);
     const toDate = replayMinute(input.to);
@@ -235,17 +241,30 @@ export class WebhookConsole {
   }
 
   /**
-   * The policy the App's own call of `endpoint` would get, or, when X would refuse the App itself (suspended, its
-   * developer account not approved), a FormProblem on `app` saying so.
+   * The policy the App's own call of `endpoint` would get, once the call is counted against the App's window of that
+   * endpoint. A FormProblem when X would refuse the App itself (on `app`: suspended, its developer account not
+   * approved) or the window is spent (on `limit`, X's 429).
    */
-  private policyFor(owned: OwnedApp, endpoint: EventEndpointId): Policy {
+  private async admit(owned: OwnedApp, endpoint: EventEndpointId): Promise<Policy> {
+    let policy: Policy;
     try {
-      return authorize({ kind: 'app-only', app: owned.app }, owned.project, endpoint);
+      policy = authorize({ kind: 'app-only', app: owned.app }, owned.project, endpoint);
     } catch (e) {
       if (!(e instanceof ApiProblem)) throw e;
       const why = owned.app.suspended ? 'this App is suspended' : String(e.body.detail ?? e.message);
       throw new FormProblem({ app: `X refuses this App's requests: ${why}` });
     }
+    const now = this.clock.now();
+    const { refusal, headers } = await applyRateLimits(this.limits.limiter, this.limits.enabled, policy.rateLimitTier, endpoint, owned.app.id, null, now);
+    if (refusal) {
+      const [window] = windowsFor(policy.rateLimitTier, endpoint, null);
+      const reset = new Date(Number(headers['x-rate-limit-reset']) * 1000).toISOString().slice(11, 19);
+      throw new FormProblem({
+        limit: `Too Many Requests: X takes ${window.limit} of these requests from an App every ${window.windowMs / 60_000} minutes, ` +
+          `through the API and this portal alike. The window starts again at ${reset} UTC.`,
+      });
+    }
+    return policy;
   }
 
   /** The App's subscriptions of both products, oldest first, each with its user's username. */

@@ -16,12 +16,13 @@ import {
 } from './pages/webhooks.ts';
 
 /** A refusal of the App itself (X would not take its calls) is a 403; anything else wrong with a form, a 400. */
-const statusOf = (problem: FormProblem): number => (problem.problems.app ? 403 : 400);
+/** X's status for a refusal: the App refused 403, its window spent 429, the form's values 400. */
+const statusOf = (problem: FormProblem): number => (problem.problems.app ? 403 : problem.problems.limit ? 429 : 400);
 
 export const webhookRoutes: FastifyPluginAsync<{ kit: PortalKit }> = async (app, { kit }) => {
   const { services, show, notFound, seeOther, idParam, developerPage, developerPost } = kit;
   const developerConsole = new DeveloperConsole(services.store, services.credentials);
-  const webhookConsole = new WebhookConsole(services.events, services.store, services.clock);
+  const webhookConsole = new WebhookConsole(services.events, services.store, services.clock, { limiter: services.shared.rateLimiter, enabled: services.config.limits });
   const base = (appId: string) => `/portal/apps/${appId}/webhooks`;
 
   /** The signed-in developer's App named by the path, or null. */

@@ -63,7 +63,7 @@ export interface WebhooksPageOptions {
   notice?: Html | string;
   /** A failure not about the form's field (a failed re-validation, X refusing the App). */
   error?: string;
-  /** The register form's errors (`url`) and value. */
+  /** The register form's errors (`url`; `app` and `limit` for X refusing the App or its window spent) and value. */
   problems?: Record<string, string>;
   url?: string;
 }
@@ -84,6 +84,7 @@ export function portalWebhooksPage(csrf: string, owned: Pick<OwnedApp, 'app' | '
 ${notice(options.notice)}
 ${alert(options.error)}
 ${alert(problems.app)}
+${alert(problems.limit)}
 <section aria-labelledby="register-heading">
 <h2 id="register-heading">Register a webhook</h2>
 <p class="muted">X registers a URL only once it passes a Challenge-Response Check (CRC): a <code>GET</code> of the URL with <code>?crc_token=…</code>, answered within ${CRC_TIMEOUT_MS / 1000} seconds with <code>{"response_token":"sha256=…"}</code>, the base64 HMAC-SHA256 of the token keyed by the App's API Key Secret.</p>
@@ -182,7 +183,7 @@ ${d.body === null
 
 export interface WebhookPageOptions {
   notice?: Html | string;
-  /** The replay form's errors (`from`, `to`, `replay` for the window as a whole, `app`) and values. */
+  /** The replay form's errors (`from`, `to`, `replay` for the window as a whole, `app`, `limit`) and values. */
   problems?: Record<string, string>;
   values?: { from?: string; to?: string };
 }
@@ -207,6 +208,7 @@ export function portalWebhookPage(csrf: string, owned: Pick<OwnedApp, 'app'>, lo
 </dl>
 ${notice(options.notice)}
 ${alert(problems.app)}
+${alert(problems.limit)}
 <section aria-labelledby="replay-heading">
 <h2 id="replay-heading">Replay a window</h2>
 <p class="muted">The events of the window are posted to this webhook again, each with <code>"meta":{"replay":true}</code>, then a <code>replay_job_status</code> event. One job at a time per webhook.</p>
