@@ -2,6 +2,7 @@
 // measured run can report CPU per request beside requests per second.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 let ticksPerSecond: number | null = null;
 
@@ -59,3 +60,32 @@ export function postgresCpuMeter(): { stop(): number } {
     },
   };
 }
+
+/** CPU time the whole machine has spent busy so far (every core; /proc/stat's first line less idle and iowait), in ms. */
+function machineBusyMs(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    // user nice system idle iowait irq softirq steal
+    const busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
+    return (busy * 1000) / clockTicks();
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * How many cores the whole machine kept busy on average between `start()` and `stop()` (load generator, servers,
+ * databases and anything else): how much of the machine a measured run took, so what more instances could add.
+ */
+export function machineCoresMeter(): { stop(): number } {
+  const busy0 = machineBusyMs();
+  const t0 = performance.now();
+  return {
+    stop() {
+      return (machineBusyMs() - busy0) / (performance.now() - t0);
+    },
+  };
+}
+
+/** The cores this machine has (what machineCoresMeter's figures are out of). */
+export const availableCores = (): number => availableParallelism();

@@ -86,6 +86,8 @@ export interface RealisticRound {
   /** CPU time (utime + stime from /proc/<pid>/stat) the row's server processes used during the measured run. */
   cpuMs: number;
   cpuUsPerRequest: number;
+  /** Cores the whole machine kept busy on average during the measured run (load generator and databases included). */
+  machineCores: number;
   p50: number;
   p99: number;
   rssMiB: number[];
@@ -116,6 +118,8 @@ export interface RealisticRow {
   /** Over all rounds: total requests ÷ total measured seconds, total CPU ÷ total requests. */
   rps: number;
   cpuUsPerRequest: number;
+  /** Over all rounds, weighted by their seconds. */
+  machineCores: number;
   p50: number;
   p99: number;
   rssMiB: number[];

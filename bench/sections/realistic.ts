@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { DemoCredentials } from '../../src/demo/demoCredentials.ts';
 import { freePort } from '../../test/support/net.ts';
 import type { BenchContext } from '../lib/context.ts';
-import { cpuMeter } from '../lib/cpu.ts';
+import { cpuMeter, machineCoresMeter } from '../lib/cpu.ts';
 import { postgresProbe, sqliteProbe, workCopy, type SeedOutcome, type StoreProbe } from '../lib/data.ts';
 import { runLoad, type AcRequest } from '../lib/load.ts';
 import { capture } from '../lib/measure.ts';
@@ -29,7 +29,7 @@ const MiB = 1024 * 1024;
 const DEFAULT_CACHE_MB = 16;
 
 interface Cell {
-  row: Omit<RealisticRow, 'rounds' | 'rps' | 'cpuUsPerRequest' | 'p50' | 'p99' | 'rssMiB' | 'non2xx' | 'errors'>;
+  row: Omit<RealisticRow, 'rounds' | 'rps' | 'cpuUsPerRequest' | 'machineCores' | 'p50' | 'p99' | 'rssMiB' | 'non2xx' | 'errors'>;
   servers: Proc[];
   requests: () => AcRequest[];
   /** Undo the writes of a run (the outstanding likes), so every row reads the same data. */
@@ -301,15 +301,17 @@ async function measureCell(cell: Cell, round: number, warmS: number, loadS: numb
   const writes0 = cell.toggler ? cell.toggler.likes + cell.toggler.unlikes : 0;
   const rss = sampleRss(pids);
   const cpu = cpuMeter(pids);
+  const machine = machineCoresMeter();
   const r = await runLoad({ urls, connections, durationS: loadS, requests: cell.requests() });
   const cpuMs = cpu.stop();
+  const machineCores = machine.stop();
   const rssMiB = rss.stop();
   const writes = cell.toggler ? cell.toggler.likes + cell.toggler.unlikes - writes0 : undefined;
   const lookups1 = likes ? await cacheLookups(urls) : null;
   if (cell.after) await cell.after();
   return {
     round, requests: r.requests, seconds: r.seconds, rps: r.rps, cpuMs: Math.round(cpuMs), cpuUsPerRequest: r.requests ? (cpuMs * 1000) / r.requests : Number.NaN,
-    p50: r.p50, p99: r.p99, rssMiB, non2xx: r.non2xx, errors: r.errors, statusCodes: r.statusCodes,
+    p50: r.p50, p99: r.p99, rssMiB, non2xx: r.non2xx, errors: r.errors, statusCodes: r.statusCodes, machineCores,
     ...(lookups0 && lookups1 ? { cacheHits: lookups1.hits - lookups0.hits, cacheMisses: lookups1.misses - lookups0.misses } : {}),
     ...(writes !== undefined ? { writes } : {}),
   };
@@ -343,6 +345,7 @@ function aggregate(cell: Cell, rounds: RealisticRound[]): RealisticRow {
     rounds,
     rps: seconds ? Math.round(requests / seconds) : 0,
     cpuUsPerRequest: requests ? Math.round((cpuMs * 1000) / requests) : Number.NaN,
+    machineCores: seconds ? rounds.reduce((s, r) => s + r.machineCores * r.seconds, 0) / seconds : Number.NaN,
     p50: median(rounds.map((r) => r.p50)),
     p99: median(rounds.map((r) => r.p99)),
     rssMiB: cell.servers.map((_, i) => Math.max(...rounds.map((r) => r.rssMiB[i] ?? 0))),

@@ -1,0 +1,39 @@
+// The realistic mix's targets (issue #13) as bench/lib/report/realistic.ts words them: the PostgreSQL ×2 / ×1 target
+// says how far this machine's cores let a second instance go, from the cores the rows kept busy.
+import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { test } from 'node:test';
+import { realisticTargets } from '../../bench/lib/report/realistic.ts';
+import type { RealisticResult, RealisticRow } from '../../bench/lib/results.ts';
+
+const row = (id: string, instances: number, rps: number, machineCores: number): RealisticRow => ({
+  id, server: 'likes', store: 'postgres', instances, cache: true, requests: 'mix', writes: false, label: id, connections: 16 * instances,
+  rounds: [], rps, cpuUsPerRequest: 500, machineCores, p50: 5, p99: 20, rssMiB: [100], non2xx: 0, errors: 0,
+});
+
+const dataset = (rows: RealisticRow[]): RealisticResult => ({
+  label: '1M', likes: 1_000_000,
+  mix: { distinct: 6000, byKind: {}, full: 0, user: 0, defaultFields: 0, workingSetBytes: 1, cacheBudgetMiB: 1, writeShare: 0.1 },
+  identical: { compared: 0, identical: 0, examples: [] }, rounds: 3, warmS: 1, loadS: 4, rows, notes: [],
+});
+
+const pgTarget = (rows: RealisticRow[]) => realisticTargets([dataset(rows)]).find((t) => t.name.startsWith('PostgreSQL + Redis: pages/s'))!;
+
+test('the PostgreSQL x2 / x1 target bounds what a second instance could add by the cores the first left idle', () => {
+  const cores = availableParallelism();
+  const t = pgTarget([row('pg1', 1, 1000, cores * 0.8), row('pg2', 2, 1200, cores * 0.96)]);
+  assert.equal(t.ok, false);
+  assert.match(t.measured, /^1\.20× \(1,200 vs 1,000 req\/s; /);
+  // 1 / 0.8 of the machine: 1.25× at most; the machine's CPU a request: cores * 0.8 s / 1,000 requests, then / 1,200.
+  assert.ok(t.measured.includes(`one instance's row kept ${(cores * 0.8).toFixed(2)} of them busy, so a second could add at most 1.25× on this machine`), t.measured);
+  assert.ok(t.measured.includes(`two kept ${(cores * 0.96).toFixed(2)} busy`), t.measured);
+  const perRequest = (c: number, rps: number) => Math.round((c * 1e6) / rps).toLocaleString('en-US');
+  assert.ok(t.measured.includes(`${perRequest(cores * 0.8, 1000)} µs with one instance, ${perRequest(cores * 0.96, 1200)} µs with two`), t.measured);
+});
+
+test('results written before the cores were measured name the shared cores only', () => {
+  const old = (r: RealisticRow) => JSON.parse(JSON.stringify({ ...r, machineCores: Number.NaN })) as RealisticRow;
+  const t = pgTarget([old(row('pg1', 1, 1000, 1)), old(row('pg2', 2, 1700, 1))]);
+  assert.equal(t.ok, true);
+  assert.match(t.measured, /^1\.70× \(1,700 vs 1,000 req\/s; \d+ cores shared by both instances, PostgreSQL, Redis and the load generator\)$/);
+});
