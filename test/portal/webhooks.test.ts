@@ -338,13 +338,13 @@ describe('portal: an App\'s webhooks and events', () => {
       await res.arrayBuffer();
       return { status: res.status, remaining: Number(res.headers.get('x-rate-limit-remaining')), limit: Number(res.headers.get('x-rate-limit-limit')) };
     };
-    const before = await validateByApi();
-    assert.equal(before.status, 200);
-    assert.equal(before.limit, 50, 'X\'s window: 50 a 15 minutes per App');
+    const first = await validateByApi();
+    assert.equal(first.status, 200);
+    assert.equal(first.limit, 50, 'X\'s window: 50 a 15 minutes per App');
     assert.equal((await submit(dev, pagePath(), `${logPath()}/validate`)).status, 303);
-    const after = await validateByApi();
-    assert.equal(after.remaining, before.remaining - 2, 'the portal\'s re-validation took one request of the window');
-    for (let left = after.remaining; left > 0; left--) assert.equal((await validateByApi()).status, 200);
+    const second = await validateByApi();
+    assert.equal(second.remaining, first.remaining - 2, 'the portal\'s re-validation took one request of the window');
+    for (let left = second.remaining; left > 0; left--) assert.equal((await validateByApi()).status, 200);
     assert.equal((await validateByApi()).status, 429);
 
     const crcs = receiver.crcs.length;

@@ -15,7 +15,6 @@ import {
   portalWebhookPage, portalWebhooksPage, registeredNotice, replayNotice, revalidationFailure, validatedNotice, type WebhooksPageOptions,
 } from './pages/webhooks.ts';
 
-/** A refusal of the App itself (X would not take its calls) is a 403; anything else wrong with a form, a 400. */
 /** X's status for a refusal: the App refused 403, its window spent 429, the form's values 400. */
 const statusOf = (problem: FormProblem): number => (problem.problems.app ? 403 : problem.problems.limit ? 429 : 400);
 
