@@ -21,6 +21,15 @@ export function schemeOf(req: FastifyRequest): string {
   return String(forwarded).split(',')[0].trim() || 'http';
 }
 
+/**
+ * Whether the client reached us over HTTPS, for what the server decides on its own behalf (a cookie's Secure flag):
+ * X-Forwarded-Proto counts only from a trusted proxy (LIKES_API_TRUST_PROXY=1), as X-Forwarded-For does for the
+ * client's address (clientAddress); anyone else's header is a claim.
+ */
+export function overHttps(req: FastifyRequest, trustProxy: boolean): boolean {
+  return req.protocol === 'https' || (trustProxy && schemeOf(req) === 'https');
+}
+
 /** The values of the request's cookies named `name`, in the order sent (a browser may send two of one name). */
 export function cookieValues(req: FastifyRequest, name: string): string[] {
   const values: string[] = [];

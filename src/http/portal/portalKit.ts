@@ -17,7 +17,7 @@ import { PortalSessions, SESSION_TTL_MS, type CurrentSession, type PortalSignInR
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 import type { Services } from '../../services.ts';
 import { sendPage } from '../reply.ts';
-import { cookieValues, formPairs } from '../request.ts';
+import { cookieValues, formPairs, overHttps } from '../request.ts';
 import { portalForbiddenPage, portalNotFoundPage } from './pages/common.ts';
 import { portalSignInPage } from './pages/signIn.ts';
 
@@ -56,10 +56,7 @@ export async function portalKit(services: Services) {
 
   const cookie = (req: FastifyRequest, name: string): string | null => cookieValues(req, name)[0] ?? null;
   /** Secure cookies when the request came over HTTPS (behind a trusted proxy: its x-forwarded-proto). */
-  const secure = (req: FastifyRequest): string => {
-    const forwarded = config.trustProxy ? String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim() : '';
-    return req.protocol === 'https' || forwarded === 'https' ? '; Secure' : '';
-  };
+  const secure = (req: FastifyRequest): string => (overHttps(req, config.trustProxy) ? '; Secure' : '');
   const setCookie = (reply: FastifyReply, req: FastifyRequest, name: string, value: string, maxAgeS: number) =>
     reply.header('set-cookie', `${name}=${value}; Path=/portal; HttpOnly; SameSite=Lax; Max-Age=${maxAgeS}${secure(req)}`);
 

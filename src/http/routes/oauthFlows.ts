@@ -16,7 +16,7 @@ import type { Services } from '../../services.ts';
 import type { World } from '../../worlds.ts';
 import { consentPage, deniedPage, errorPage, pinPage, signInPage, type FormContext } from '../pages/consent.ts';
 import { JSON_TYPE, problemFor, sendJson, sendPage, sendProblem, sendV1Error } from '../reply.ts';
-import { authRequest, clientAddress, cookieValues, formPairs, paramMap, queryPairs, schemeOf, splitUrl, tokenParams } from '../request.ts';
+import { authRequest, clientAddress, cookieValues, formPairs, overHttps, paramMap, queryPairs, splitUrl, tokenParams } from '../request.ts';
 
 const OAUTH2_AUTHORIZE = ['/i/oauth2/authorize', '/2/oauth2/authorize'];
 const OAUTH1_AUTHORIZE = ['/oauth/authorize', '/oauth/authenticate'];
@@ -109,7 +109,7 @@ export const oauthFlowRoutes: FastifyPluginAsync<{ services: Services }> = async
     const existing = browserCookie(req);
     if (existing) return existing;
     const value = randomString(32);
-    const secure = schemeOf(req) === 'https' ? '; Secure' : '';
+    const secure = overHttps(req, services.config.trustProxy) ? '; Secure' : '';
     reply.header('set-cookie', `${BROWSER_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax${secure}`);
     return value;
   };
