@@ -68,7 +68,7 @@ export function assembleWorld(parts: WorldParts, id: string, rawStore: LikesStor
   const { config, sealer, metrics } = parts;
   const shared = observeShared(rawShared, parts.sharedHealth, metrics, parts.sharedKind);
   const store = trackChanges(
-    observed(rawStore, parts.storeHealth, (op, outcome, s) => metrics.dependencyCall(rawStore.kind, op, outcome, s)),
+    observed(rawStore, parts.storeHealth, (op, outcome, s) => metrics.dependencyCall(rawStore.kind, op, outcome, s), '', ['events']),
     shared.changes,
   );
   const clock = new SandboxClock(parts.clock);

@@ -89,6 +89,14 @@ describe('GET /metrics', () => {
     assert.ok(value(after, 'likes_api_process_cpu_seconds_total', {}) > 0, 'default process metrics are there');
   });
 
+  it('measures the event tables\' calls as the store\'s, under their own names', async () => {
+    const calls = (all: Awaited<ReturnType<typeof scrape>>) =>
+      value(all, 'likes_api_dependency_duration_seconds_count', { dependency: 'sqlite', operation: 'events.webhooksOfApp', outcome: 'ok' });
+    const before = calls(await scrape(server));
+    assert.equal(await get('/2/webhooks'), 200);
+    assert.equal(calls(await scrape(server)), before + 1, 'GET /2/webhooks read the App\'s webhooks through the watched store');
+  });
+
   it('counts rate-limit and Tweet-cap refusals by kind', async () => {
     const { credentials } = server.services;
     const project = await credentials.createProject('Metrics cap', { monthlyTweetCap: 5 });
