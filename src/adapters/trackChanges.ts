@@ -45,6 +45,8 @@ const WRITES = {
   putBearer: 'credentials',
   deleteBearer: 'credentials',
   deleteBearersOfApp: 'credentials',
+  // An expired token is refused either way; bumped so that a lookup remembered before says what a fresh one says.
+  deleteBearersExpiredBy: 'credentials',
   // Read afresh on every use: passwords at sign-in, settings where they are needed.
   setUserPassword: 'nothing',
   setStoredSecretKeyIfAbsent: 'nothing',

@@ -27,6 +27,12 @@ export interface UserTokens {
 
 const ALL_SCOPES: OAuth2Scope[] = ['tweet.read', 'users.read', 'like.read', 'like.write', 'offline.access'];
 
+/** OAuth 2.0 access tokens are removed once expired this long (refused the same way meanwhile: expired)… */
+export const EXPIRED_TOKEN_KEPT_MS = 24 * 60 * 60_000;
+/** …by the minting of new ones, at most this often, up to this many a round. */
+export const EXPIRED_TOKEN_SWEEP_EVERY_MS = 10 * 60_000;
+const EXPIRED_TOKEN_SWEEP_MAX = 10_000;
+
 export class CredentialIssuer {
   constructor(
     private readonly store: CredentialStore & Pick<AppSettings, 'sealedAppBearer' | 'setSealedAppBearer'>,
@@ -36,6 +42,9 @@ export class CredentialIssuer {
     /** What every routable credential minted here begins with: a sandbox's tag (src/domain/sandboxes), '' by default. */
     private readonly tag = '',
   ) {}
+
+  /** When (on the clock) expired access tokens were last swept. */
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   async createProject(name: string, opts: Partial<Omit<ProjectRecord, 'id' | 'name'>> = {}): Promise<ProjectRecord> {
     const project: ProjectRecord = {
@@ -154,7 +163,24 @@ export class CredentialIssuer {
     const tokenHash = hashToken(accessToken);
     const expiresAt = this.clock.now() + ttlMs;
     await this.store.putBearer({ kind: 'user', tokenHash, appId: app.id, userId, scopes, expiresAt });
+    await this.sweepExpiredTokens();
     return { accessToken, tokenHash, expiresAt };
+  }
+
+  /**
+   * Access tokens are added only here, so minting is what removes the long-expired ones, at most every
+   * EXPIRED_TOKEN_SWEEP_EVERY_MS: the store keeps what was minted within a token's lifetime and a day, not every token
+   * ever issued. A sweep that fails is left to the next mint; the new token stands either way.
+   */
+  private async sweepExpiredTokens(): Promise<void> {
+    const now = this.clock.now();
+    if (now - this.lastSweep < EXPIRED_TOKEN_SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    try {
+      await this.store.deleteBearersExpiredBy(now - EXPIRED_TOKEN_KEPT_MS, EXPIRED_TOKEN_SWEEP_MAX);
+    } catch {
+      this.lastSweep = Number.NEGATIVE_INFINITY;
+    }
   }
 
   /** Revokes an OAuth 2.0 user access token of `appId` by its hash; false when it is not one. */

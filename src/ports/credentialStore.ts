@@ -38,6 +38,8 @@ export interface CredentialStore {
   deleteBearer(tokenHash: string): Promise<void>;
   /** Removes every bearer of the app of the given kind (used when keys are regenerated). */
   deleteBearersOfApp(appId: string, kind: BearerRecord['kind']): Promise<void>;
+  /** Removes up to `limit` OAuth 2.0 user access tokens that expired at or before `at` (oldest first); how many went. */
+  deleteBearersExpiredBy(at: number, limit: number): Promise<number>;
 
   /** Sets (or, with null, removes) the user's sign-in password hash (src/auth/flows/passwords.ts makes it). */
   setUserPassword(userId: string, hash: string | null): Promise<void>;

@@ -984,6 +984,28 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.equal(await store.bearerByHash('h-c-app-1'), null);
         assert.deepEqual(await store.bearerByHash('h-c-app-2'), otherAppBearer);
       });
+
+      it('bearers: the OAuth 2.0 tokens expired by a time go, oldest first and no more than asked; the rest stay', async () => {
+        const store = await ready();
+        const userToken = (n: number, expiresAt: number | null): BearerRecord => ({
+          kind: 'user', tokenHash: `h-x-${n}`, appId: 'a-x-1', userId: '1001', scopes: ['tweet.read'], expiresAt,
+        });
+        const appBearer: BearerRecord = { kind: 'app', tokenHash: 'h-x-app', appId: 'a-x-1' };
+        // Expired at 1,000, 2,000, 3,000 (the time asked), 3,001 (just after it), and one that never expires.
+        const tokens = [userToken(3, 3_000), userToken(1, 1_000), userToken(4, 3_001), userToken(2, 2_000), userToken(5, null)];
+        // Tokens of the tests before that expired before all of these (the store is shared) go first.
+        await store.deleteBearersExpiredBy(999, 1_000);
+        for (const b of [...tokens, appBearer]) await store.putBearer(b);
+        const left = async () => (await Promise.all(['h-x-1', 'h-x-2', 'h-x-3', 'h-x-4', 'h-x-5', 'h-x-app'].map(async (h) => ((await store.bearerByHash(h)) ? h : null)))).filter(Boolean);
+
+        assert.equal(await store.deleteBearersExpiredBy(3_000, 2), 2);
+        assert.deepEqual(await left(), ['h-x-3', 'h-x-4', 'h-x-5', 'h-x-app'], 'the two oldest went');
+        assert.equal(await store.deleteBearersExpiredBy(3_000, 100), 1);
+        assert.deepEqual(await left(), ['h-x-4', 'h-x-5', 'h-x-app'], 'expired at the time asked: gone; after it: kept');
+        assert.equal(await store.deleteBearersExpiredBy(3_000, 100), 0);
+        assert.equal(await store.deleteBearersExpiredBy(3_001, 100), 1);
+        assert.deepEqual(await left(), ['h-x-5', 'h-x-app'], 'a token without expiry and the App\'s bearer never go');
+      });
     });
 
     describe('settings', () => {

@@ -191,4 +191,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- before this column existed.
   ALTER TABLE webhook_deliveries ADD COLUMN body TEXT;
   `,
+  /* 8 */ `
+  -- OAuth 2.0 user access tokens by expiry, for removing the expired ones (CredentialIssuer: they were kept forever).
+  CREATE INDEX bearers_expiry ON bearers (expires_at) WHERE expires_at IS NOT NULL;
+  `,
 ];

@@ -278,6 +278,12 @@ export const S = {
   grantScopes: { name: 'likes_grant_scopes', text: `SELECT scopes FROM bearers WHERE app_id = $1 AND kind = 'user' AND user_id = $2` },
   deleteBearer: { name: 'likes_delete_bearer', text: 'DELETE FROM bearers WHERE token_hash = $1' },
   deleteBearersOfApp: { name: 'likes_delete_bearers_of_app', text: 'DELETE FROM bearers WHERE app_id = $1 AND kind = $2' },
+  deleteBearersExpiredBy: {
+    name: 'likes_delete_bearers_expired_by',
+    text: `WITH d AS (DELETE FROM bearers WHERE token_hash IN (
+             SELECT token_hash FROM bearers WHERE expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2)
+           RETURNING 1) SELECT count(*) AS n FROM d`,
+  },
 
   setPassword: {
     name: 'likes_set_password',

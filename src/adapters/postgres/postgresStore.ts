@@ -604,6 +604,9 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   async deleteBearersOfApp(appId: string, kind: BearerRecord['kind']): Promise<void> {
     await this.q(S.deleteBearersOfApp, [appId, kind]);
   }
+  async deleteBearersExpiredBy(at: number, limit: number): Promise<number> {
+    return Number((await this.q(S.deleteBearersExpiredBy, [at, limit]))[0].n);
+  }
 
   // ---- passwords ----
 

@@ -161,4 +161,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX tweets_core ON tweets (id, author_id, deleted, text);
   CREATE INDEX users_core ON users (id, suspended, protected, name, username);
   `,
+  /* 9 */ `
+  -- OAuth 2.0 user access tokens by expiry, for removing the expired ones (CredentialIssuer: they were kept forever).
+  CREATE INDEX bearers_expiry ON bearers (expires_at) WHERE expires_at IS NOT NULL;
+  `,
 ];

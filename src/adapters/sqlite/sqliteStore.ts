@@ -248,6 +248,10 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       grantScopes: db.prepare(`SELECT scopes FROM bearers WHERE app_id = ? AND kind = 'user' AND user_id = ?`).pluck(),
       deleteBearer: db.prepare('DELETE FROM bearers WHERE token_hash = ?'),
       deleteBearersOfApp: db.prepare('DELETE FROM bearers WHERE app_id = ? AND kind = ?'),
+      deleteBearersExpiredBy: db.prepare(
+        `DELETE FROM bearers WHERE token_hash IN (
+           SELECT token_hash FROM bearers WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ${COUNT_PARAM})`,
+      ),
       setPassword: db.prepare(
         'INSERT INTO user_passwords (user_id, password_hash) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash',
       ),
@@ -517,6 +521,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
   async deleteBearersOfApp(appId: string, kind: BearerRecord['kind']): Promise<void> {
     this.stmts.deleteBearersOfApp.run(appId, kind);
+  }
+  async deleteBearersExpiredBy(at: number, limit: number): Promise<number> {
+    return this.stmts.deleteBearersExpiredBy.run(at, limit).changes;
   }
 
   async setUserPassword(userId: string, hash: string | null): Promise<void> {
