@@ -2,7 +2,7 @@
 // tagged with the data version read BEFORE the response was computed, so a write that lands while it is
 // being computed makes the entry stale rather than wrong.
 //
-// Bodies are copied into an arena of SEGMENTS fixed segments that together are the byte budget, allocated as they
+// Bodies are encoded into an arena of SEGMENTS fixed segments that together are the byte budget, allocated as they
 // first fill: the segment being filled takes each new body after the last, and when it is full the next one is
 // emptied whole and filled again (its entries are forgotten). One Buffer per entry instead, promoted to V8's old
 // generation and dropped at eviction, stays allocated until a full collection and fragments malloc's heap: under a
@@ -16,6 +16,9 @@
 interface Cached {
   body: Buffer;
 }
+
+/** An answer to cache: as Cached, its body the JSON text the arena encodes (no Buffer of its own made first). */
+export type Uncached<A extends Cached> = Omit<A, 'body'> & { body: string };
 
 /** What a handed-out body is written to: its segment stays pinned until it emits 'close'. */
 export interface BodyHolder {
@@ -86,14 +89,14 @@ export class ResponseCache<A extends Cached = Cached> {
     return this.entries.get(key)?.version === version;
   }
 
-  /** Caches a copy of `answer`'s body: the caller keeps its own buffer. */
-  set(key: string, version: string, answer: A): void {
+  /** Caches `answer`, its body encoded (UTF-8) into the arena. */
+  set(key: string, version: string, answer: Uncached<A>): void {
     const old = this.entries.get(key);
     if (old) this.forget(key, old);
-    const bytes = answer.body.length + key.length;
+    const bytes = Buffer.byteLength(answer.body) + key.length;
     const placed = this.place(key, answer.body, bytes);
     if (!placed) return;
-    this.entries.set(key, { version, answer: { ...answer, body: placed.body }, segment: placed.segment, bytes });
+    this.entries.set(key, { version, answer: { ...answer, body: placed.body } as A, segment: placed.segment, bytes });
     this.bytes += bytes;
   }
 
@@ -106,10 +109,10 @@ export class ResponseCache<A extends Cached = Cached> {
   }
 
   /**
-   * Copies `body` (counted as `bytes`) into the segment being filled, under `key`, moving on to the next unpinned
-   * segment when it is full; null if none is free, or if moving on would empty `keep`.
+   * Writes `body` (text as UTF-8; counted, with its key, as `bytes`) into the segment being filled, under `key`, moving
+   * on to the next unpinned segment when it is full; null if none is free, or if moving on would empty `keep`.
    */
-  private place(key: string, body: Buffer, bytes: number, keep?: Segment): { segment: Segment; body: Buffer } | null {
+  private place(key: string, body: Buffer | string, bytes: number, keep?: Segment): { segment: Segment; body: Buffer } | null {
     if (bytes > this.segmentBytes) return null;
     let segment = this.segments[this.current];
     if (segment.buffer && segment.used + bytes > this.segmentBytes) {
@@ -123,8 +126,8 @@ export class ResponseCache<A extends Cached = Cached> {
     const at = segment.used;
     segment.used += bytes;
     segment.keys.push(key);
-    body.copy(buffer, at);
-    return { segment, body: buffer.subarray(at, at + body.length) };
+    const length = typeof body === 'string' ? buffer.write(body, at) : body.copy(buffer, at);
+    return { segment, body: buffer.subarray(at, at + length) };
   }
 
   /** The first segment after the current one that no socket is reading from, or -1. */

@@ -7,16 +7,17 @@ import type { ApiResult, ApiRoute } from '../../routeSpec.ts';
 
 /**
  * An answer as written: the serialised body, the Tweets it returned (they count against the cap on every hit) and
- * the resources X would bill for it (on every hit too).
+ * the resources X would bill for it (on every hit too). The response cache keeps the body in bytes (`Buffer`); a
+ * freshly built answer has it as JSON text, which is sent as it is (no Buffer made of it first).
  */
-export interface Answer {
-  body: Buffer;
+export interface Answer<Body extends Buffer | string = Buffer> {
+  body: Body;
   tweetCount: number;
   resources: BilledResources;
 }
 
-export const serialised = (route: ApiRoute, result: ApiResult): Answer => ({
-  body: Buffer.from(JSON.stringify(result.body)),
+export const serialised = (route: ApiRoute, result: ApiResult): Answer<string> => ({
+  body: JSON.stringify(result.body),
   tweetCount: result.tweetCount ?? 0,
   resources: billedResources(route.endpoint, result.body),
 });

@@ -34,15 +34,16 @@ export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null,
         throw capped;
       }
     }
-    let answer: Answer | undefined;
+    let answer: Answer<Buffer | string> | undefined;
     if (key !== null) {
       // The version was read before the answer is built: a write landing meanwhile leaves the entry stale, never wrong.
       // A cached body stays put until this response has been written (reply.raw closes).
       answer = cache!.get(key, version!.data, reply.raw);
       if (!answer) {
         const ctx = context(req, userId);
-        answer = serialised(route, await (handle ?? route.validate(path, rawQuery))(ctx));
-        cache!.set(key, version!.data, answer);
+        const fresh = serialised(route, await (handle ?? route.validate(path, rawQuery))(ctx));
+        cache!.set(key, version!.data, fresh);
+        answer = fresh;
       }
     } else {
       const result = await handle!(context(req, userId));
@@ -74,7 +75,7 @@ const context = (req: FastifyRequest, userId: string | null): RequestContext => 
  * Likes endpoints are priced; a ledger outage loses the entry, never the answer (X's own deduplication is a soft
  * guarantee too).
  */
-function recordBilling(req: FastifyRequest, endpoint: EndpointId, answer: Answer): void {
+function recordBilling(req: FastifyRequest, endpoint: EndpointId, answer: Answer<Buffer | string>): void {
   if (!isLedgerEndpoint(endpoint)) return;
   req.world.shared.ledger.record({ appId: req.principal!.app.id, at: req.now, endpoint, operation: ENDPOINT_OPERATION[endpoint], resources: answer.resources });
 }
