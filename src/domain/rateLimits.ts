@@ -68,6 +68,8 @@ export interface RateLimitOutcome {
   headers: Record<string, string>;
   /** Set when a window is exhausted: X's 429, to be sent with `headers`. */
   refusal: ApiProblem | null;
+  /** The first window found exhausted and when it is full again (epoch ms), or null: what a refusal is about. */
+  exhausted: { window: LimitWindow; resetAt: number } | null;
 }
 
 /** The limiter key of one window: per App for app-only requests, per (App, user) for user context. */
@@ -117,6 +119,7 @@ export async function applyRateLimits(
   const windows = windowsFor(tier, endpoint, userId);
   const headers: Record<string, string> = {};
   let refusal: ApiProblem | null = null;
+  let exhausted: RateLimitOutcome['exhausted'] = null;
   for (const [i, win] of windows.entries()) {
     const key = rateLimitKey(win, appId, userId);
     const state: WindowState = !enabled
@@ -125,9 +128,12 @@ export async function applyRateLimits(
         ? await limiter.peek(key, win.limit, win.windowMs, now)
         : await limiter.hit(key, win.limit, win.windowMs, now);
     Object.assign(headers, windowHeaders(win, state, i === 0));
-    if (!state.allowed) refusal = tooManyRequests();
+    if (!state.allowed) {
+      refusal = tooManyRequests();
+      exhausted ??= { window: win, resetAt: state.resetAt };
+    }
   }
-  return { headers, refusal };
+  return { headers, refusal, exhausted };
 }
 
 export interface BucketState {

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { MemoryRateLimiter } from '../../src/adapters/memory/memoryRateLimiter.ts';
 import type { EndpointId, LikesEndpointId } from '../../src/domain/access.ts';
 import type { RateLimitTier } from '../../src/domain/model.ts';
-import { RATE_LIMIT_TIERS, applyRateLimits } from '../../src/domain/rateLimits.ts';
+import { RATE_LIMIT_TIERS, applyRateLimits, windowsFor } from '../../src/domain/rateLimits.ts';
 
 const MIN15 = 15 * 60 * 1000;
 const DAY = 24 * 60 * 60 * 1000;
@@ -92,8 +92,9 @@ describe('applyRateLimits', () => {
         if (limit > 1000) continue; // pay-per-use's 40000: the same code path as the others
         const userId = scope === 'user' ? USER : null;
         for (let i = 1; i <= limit; i++) {
-          const { headers, refusal } = await applyRateLimits(limiter, true, tier, endpoint, APP, userId, T0 + i);
+          const { headers, refusal, exhausted } = await applyRateLimits(limiter, true, tier, endpoint, APP, userId, T0 + i);
           assert.equal(refusal, null, `${tier} ${endpoint} request ${i}`);
+          assert.equal(exhausted, null);
           assert.equal(headers['x-rate-limit-limit'], String(limit));
           assert.equal(headers['x-rate-limit-remaining'], String(limit - i));
           assert.equal(headers['x-rate-limit-reset'], seconds(T0 + 1 + windowMs), 'epoch seconds of the window end');
@@ -103,6 +104,7 @@ describe('applyRateLimits', () => {
         assert.equal(over.refusal.status, 429);
         assert.deepEqual(over.refusal.body, { title: 'Too Many Requests', type: 'about:blank', status: 429, detail: 'Too Many Requests' });
         assert.equal(over.headers['x-rate-limit-remaining'], '0');
+        assert.deepEqual(over.exhausted, { window: windowsFor(tier, endpoint, userId)[0], resetAt: T0 + 1 + windowMs }, 'the window refused and its end');
         const later = await applyRateLimits(limiter, true, tier, endpoint, APP, userId, T0 + 1 + windowMs);
         assert.equal(later.refusal, null, `${tier} ${endpoint}: a new window after the reset`);
         assert.equal(later.headers['x-rate-limit-remaining'], String(limit - 1));

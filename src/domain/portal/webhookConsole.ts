@@ -20,7 +20,7 @@ import type { WorldEvents } from '../events/worldEvents.ts';
 import { expireValidity } from '../events/webhookValidity.ts';
 import type { AppRecord, Policy, ProjectRecord } from '../model.ts';
 import { ApiProblem } from '../problems.ts';
-import { applyRateLimits, windowsFor } from '../rateLimits.ts';
+import { applyRateLimits } from '../rateLimits.ts';
 import { FormProblem } from './console.ts';
 
 const MINUTE = 60_000;
@@ -255,10 +255,11 @@ export class WebhookConsole {
       throw new FormProblem({ app: `X refuses this App's requests: ${why}` });
     }
     const now = this.clock.now();
-    const { refusal, headers } = await applyRateLimits(this.limits.limiter, this.limits.enabled, policy.rateLimitTier, endpoint, owned.app.id, null, now);
-    if (refusal) {
-      const [window] = windowsFor(policy.rateLimitTier, endpoint, null);
-      const reset = new Date(Number(headers['x-rate-limit-reset']) * 1000).toISOString().slice(11, 19);
+    const { exhausted } = await applyRateLimits(this.limits.limiter, this.limits.enabled, policy.rateLimitTier, endpoint, owned.app.id, null, now);
+    if (exhausted) {
+      const { window, resetAt } = exhausted;
+      // To the second, rounded up as x-rate-limit-reset is.
+      const reset = new Date(Math.ceil(resetAt / 1000) * 1000).toISOString().slice(11, 19);
       throw new FormProblem({
         limit: `Too Many Requests: X takes ${window.limit} of these requests from an App every ${window.windowMs / 60_000} minutes, ` +
           `through the API and this portal alike. The window starts again at ${reset} UTC.`,
