@@ -2,7 +2,6 @@
 // measured run can report CPU per request beside requests per second.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 
 let ticksPerSecond: number | null = null;
 
@@ -86,6 +85,3 @@ export function machineCoresMeter(): { stop(): number } {
     },
   };
 }
-
-/** The cores this machine has (what machineCoresMeter's figures are out of). */
-export const availableCores = (): number => availableParallelism();

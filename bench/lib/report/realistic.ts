@@ -1,8 +1,8 @@
 // "Realistic mix" (issue #13): many distinct requests, writes among them, beside the two bare ceilings, with CPU per
 // request, and the issue's targets measured against them. The section sits between markers so that a run of this
 // section alone (`npm run bench -- --only realistic`) rewrites just this part of docs/benchmarks.md.
+import { availableParallelism } from 'node:os';
 import type { BenchResults, EventDeliveryRow, RealisticResult, RealisticRow } from '../results.ts';
-import { availableCores } from '../cpu.ts';
 import { f2, fx, mark, mib, n0, ratio, table } from './format.ts';
 
 export const REALISTIC_START = '<!-- REALISTIC:START (written by npm run bench; `--only realistic` rewrites just this part) -->';
@@ -85,7 +85,7 @@ export function renderRealisticTable(results: RealisticResult[]): string[] {
  * (at the same CPU a request, machine-wide: load generator, instances, PostgreSQL, Redis), against what it added.
  */
 function coresBound(one: RealisticRow, two: RealisticRow): string {
-  const machine = availableCores();
+  const machine = availableParallelism();
   // Results written before the machine's cores were measured (JSON null where a run had none).
   if (one.machineCores == null || Number.isNaN(one.machineCores)) return `${machine} cores shared by both instances, PostgreSQL, Redis and the load generator`;
   const perRequest = (r: RealisticRow) => (r.machineCores * 1e6) / r.rps;
