@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SecretSealer } from './auth/secrets.ts';
 import { ConfigError, type Config } from './config.ts';
 import { DEFAULT_SANDBOX } from './domain/sandboxes/sandboxIds.ts';
+import { workerOfClaim } from './domain/ids.ts';
 import { DependencyHealth } from './adapters/observed.ts';
 import { createLogger, type AppLogger } from './logging.ts';
 import { Metrics } from './metrics.ts';
@@ -163,6 +164,7 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
       sharedKind,
       transport,
       log,
+      idWorker: workerOfClaim(await rawStore.claimIdWorker()),
     };
     const world = assembleWorld(parts, DEFAULT_SANDBOX, rawStore, rawShared);
     const worlds = new Worlds(parts, world, storage, rawShared);

@@ -61,6 +61,8 @@ export interface WorldParts {
   /** How webhook requests (CRCs, deliveries) leave the process. */
   transport: WebhookTransport;
   log: Logger;
+  /** The snowflake worker number this process claimed on the store (src/domain/ids.ts): every world's ids use it. */
+  idWorker: number;
 }
 
 /** Assembles world `id` over its raw store and its (unobserved) shared state. */
@@ -72,7 +74,7 @@ export function assembleWorld(parts: WorldParts, id: string, rawStore: LikesStor
     shared.changes,
   );
   const clock = new SandboxClock(parts.clock);
-  const ids = new SnowflakeIds(clock);
+  const ids = new SnowflakeIds(clock, parts.idWorker);
   const memo = new VersionedMemo();
   const tag = credentialTag(id);
   const events = assembleEvents({

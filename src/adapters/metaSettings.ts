@@ -13,6 +13,7 @@ const projectUseCaseKey = (projectId: string): string => `project-use-case:${pro
 const FLOW_FORM_KEY = 'flow-form-key';
 const DEMO_CREDENTIALS = 'demo-credentials';
 const DEMO_SEED_OWNER = 'demo-seed-owner'; // `<instance id>@<claimed at, ms>`
+const ID_WORKER_CLAIMS = 'id-worker-claims'; // how many processes have claimed an id worker
 
 const seedClaimText = (c: SeedClaim): string => `${c.instanceId}@${c.claimedAt}`;
 function seedClaimOf(text: string): SeedClaim {
@@ -26,6 +27,7 @@ export abstract class MetaSettings implements SettingsStore, MetaTable {
   abstract setMetaIfAbsent(key: string, value: string): Promise<string>;
   abstract setMeta(key: string, value: string): Promise<void>;
   abstract deleteMeta(key: string): Promise<void>;
+  abstract incrementMeta(key: string): Promise<number>;
 
   storedSecretKey(): Promise<string | null> {
     return this.getMeta(SECRET_KEY);
@@ -104,5 +106,9 @@ export abstract class MetaSettings implements SettingsStore, MetaTable {
   }
   async setSeedClaimIfAbsent(claim: SeedClaim): Promise<SeedClaim> {
     return seedClaimOf(await this.setMetaIfAbsent(DEMO_SEED_OWNER, seedClaimText(claim)));
+  }
+
+  claimIdWorker(): Promise<number> {
+    return this.incrementMeta(ID_WORKER_CLAIMS);
   }
 }

@@ -61,9 +61,11 @@ const WRITES = {
   setDemoCredentials: 'nothing',
   setDemoCredentialsIfAbsent: 'nothing',
   setSeedClaimIfAbsent: 'nothing',
+  claimIdWorker: 'nothing',
   setMeta: 'nothing',
   setMetaIfAbsent: 'nothing',
   deleteMeta: 'nothing',
+  incrementMeta: 'nothing',
 } as const satisfies Record<WriteMethod, Bumps>;
 
 const KINDS: Record<Bumps, readonly ChangeKind[]> = {

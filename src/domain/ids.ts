@@ -3,12 +3,21 @@ import type { Clock } from '../ports/clock.ts';
 /** X's snowflake epoch (2010-11-04T01:42:54.657Z). */
 export const SNOWFLAKE_EPOCH = 1288834974657;
 
+/**
+ * Worker numbers of the processes minting ids: 0–999, handed out in turn from the store's claims, so processes sharing
+ * a store never mint the same id (unless a thousand others started between them). 1000–1023 are the seeders' own.
+ */
+export const RUNTIME_WORKERS = 1000;
+
+/** The worker number of a process's claim on its store (IdSettings.claimIdWorker). */
+export const workerOfClaim = (claim: number): number => claim % RUNTIME_WORKERS;
+
 /** Snowflake-style ids: 41 bits of milliseconds, 10 bits of worker, 12 bits of sequence. */
 export class SnowflakeIds {
   private lastMs = -1;
   private sequence = 0;
 
-  constructor(private readonly clock: Clock, private readonly worker: number = Math.floor(Math.random() * 1024)) {}
+  constructor(private readonly clock: Clock, private readonly worker: number) {}
 
   next(): string {
     let ms = Math.max(this.clock.now(), this.lastMs);

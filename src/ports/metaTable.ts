@@ -6,5 +6,7 @@ export interface MetaTable {
   /** Sets the value only if the key is absent; returns the value now stored (first writer wins). */
   setMetaIfAbsent(key: string, value: string): Promise<string>;
   setMeta(key: string, value: string): Promise<void>;
+  /** Adds one to the counter kept under the key (absent: 0) and returns the new count, atomically across processes. */
+  incrementMeta(key: string): Promise<number>;
   deleteMeta(key: string): Promise<void>;
 }

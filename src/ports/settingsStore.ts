@@ -69,4 +69,10 @@ export interface DemoSettings {
   setSeedClaimIfAbsent(claim: SeedClaim): Promise<SeedClaim>;
 }
 
-export interface SettingsStore extends SealingSettings, AppSettings, ProjectSettings, FlowSettings, DemoSettings {}
+/** What keeps the ids minted by the processes sharing a store apart (src/domain/ids.ts). */
+export interface IdSettings {
+  /** A claim number no other claim on this store got: 1, 2, 3, … in the order processes asked. */
+  claimIdWorker(): Promise<number>;
+}
+
+export interface SettingsStore extends SealingSettings, AppSettings, ProjectSettings, FlowSettings, DemoSettings, IdSettings {}

@@ -1172,6 +1172,36 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           await closeStore(other);
         }
       });
+
+      it('incrementMeta counts from 1, and no two increments get the same count, also across instances at once', async () => {
+        const store = await ready();
+        assert.equal(await store.incrementMeta('contract.counter'), 1);
+        assert.equal(await store.incrementMeta('contract.counter'), 2);
+        assert.equal(await store.getMeta('contract.counter'), '2');
+        assert.equal(await store.incrementMeta('contract.other-counter'), 1);
+
+        const other = await openStore();
+        await other.migrate();
+        try {
+          const counts = await Promise.all(range(20).map((i) => (i % 2 ? store : other).incrementMeta('contract.counter')));
+          assert.deepEqual([...counts].sort((a, b) => a - b), range(20).map((i) => i + 3));
+        } finally {
+          await closeStore(other);
+        }
+      });
+
+      it('claimIdWorker hands each claim a number of its own (1, 2, 3, …), across instances', async () => {
+        const store = await ready();
+        const other = await openStore();
+        await other.migrate();
+        try {
+          const first = await store.claimIdWorker();
+          const claims = await Promise.all(range(6).map((i) => (i % 2 ? store : other).claimIdWorker()));
+          assert.deepEqual([...claims].sort((a, b) => a - b), range(6).map((i) => first + 1 + i));
+        } finally {
+          await closeStore(other);
+        }
+      });
     });
   });
 }

@@ -14,7 +14,7 @@ import { PostgresStore } from '../../src/adapters/postgres/postgresStore.ts';
 import { CredentialIssuer } from '../../src/auth/credentials.ts';
 import { SecretSealer } from '../../src/auth/secrets.ts';
 import { buildDemoWorld, type DemoCredentials } from '../../src/demo/demoSeed.ts';
-import { SnowflakeIds } from '../../src/domain/ids.ts';
+import { SnowflakeIds, workerOfClaim } from '../../src/domain/ids.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import {
   REDIS_URL, bearer, call, cleanup, createDatabase, deleteByPrefix, oauth1Authorization, requireRedis,
@@ -204,7 +204,7 @@ describe('two instances on one PostgreSQL database and one Redis prefix', () => 
     const store = new PostgresStore(db!.url, { max: 2 });
     let tokens: { oauth2AccessToken: string };
     try {
-      const issuer = new CredentialIssuer(store, new SecretSealer(SECRET_KEY), new SnowflakeIds(systemClock), systemClock);
+      const issuer = new CredentialIssuer(store, new SecretSealer(SECRET_KEY), new SnowflakeIds(systemClock, workerOfClaim(await store.claimIdWorker())), systemClock);
       const probe = await issuer.createApp('Rate-limit probe', creds.project.id, 'read-write');
       tokens = await issuer.mintUserTokens(probe.app, creds.users[0].id);
     } finally {

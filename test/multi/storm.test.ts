@@ -10,7 +10,7 @@ import { PostgresStore } from '../../src/adapters/postgres/postgresStore.ts';
 import { CredentialIssuer, type AppSecrets } from '../../src/auth/credentials.ts';
 import { SecretSealer } from '../../src/auth/secrets.ts';
 import { Prng } from '../../src/demo/prng.ts';
-import { SnowflakeIds, snowflakeAt } from '../../src/domain/ids.ts';
+import { SnowflakeIds, snowflakeAt, workerOfClaim } from '../../src/domain/ids.ts';
 import type { LikeRow, TweetRecord, UserRecord } from '../../src/domain/model.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import {
@@ -91,7 +91,7 @@ async function seed(db: TestDatabase): Promise<Fixture> {
     for (let i = 0; i < 3000; i++) add(users[rng.int(0, USERS - 1)], tweets[rng.int(0, TWEETS - 1)], T0 + 200_000 + rng.int(0, 500));
     await store.insertLikes(initial);
 
-    const issuer = new CredentialIssuer(store, new SecretSealer(SECRET_KEY), new SnowflakeIds(systemClock), systemClock);
+    const issuer = new CredentialIssuer(store, new SecretSealer(SECRET_KEY), new SnowflakeIds(systemClock, workerOfClaim(await store.claimIdWorker())), systemClock);
     const project = await issuer.createProject('Storm Project', { policy: { likingUsersCap: false } });
     const app = await issuer.createApp('Storm App', project.id, 'read-write');
     const tokens: string[] = new Array(USERS);
@@ -285,7 +285,7 @@ describe('rate limits across instances (limits on)', () => {
       tweets = Array.from({ length: 60 }, (_, i) => tweetAt(i, users[0].id));
       await store.insertUsers(users);
       await store.insertTweets(tweets);
-      const issuer = new CredentialIssuer(store, new SecretSealer(SECRET_KEY), new SnowflakeIds(systemClock), systemClock);
+      const issuer = new CredentialIssuer(store, new SecretSealer(SECRET_KEY), new SnowflakeIds(systemClock, workerOfClaim(await store.claimIdWorker())), systemClock);
       const project = await issuer.createProject('Limits Project');
       const app = await issuer.createApp('Limits App', project.id, 'read-write');
       tokens = [];

@@ -24,7 +24,7 @@ test('minting sweeps the tokens expired a day or more, no more often than every 
       return store.deleteBearersExpiredBy(at, limit);
     },
   });
-  const issuer = new CredentialIssuer(counted, new SecretSealer(randomBytes(32).toString('hex')), new SnowflakeIds(clock), clock);
+  const issuer = new CredentialIssuer(counted, new SecretSealer(randomBytes(32).toString('hex')), new SnowflakeIds(clock, 0), clock);
   const { app, bearerToken } = await issuer.createApp('Sweep App', null);
   const mint = (ttlMs: number) => issuer.mintOAuth2AccessToken(app, '1001', ['tweet.read'], ttlMs);
   const stored = async (t: { tokenHash: string }) => (await store.bearerByHash(t.tokenHash)) !== null;

@@ -9,6 +9,7 @@ import { openMemoryShared } from '../../src/adapters/memory/index.ts';
 import { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logging.ts';
+import { RUNTIME_WORKERS } from '../../src/domain/ids.ts';
 import { openServices } from '../../src/services.ts';
 
 describe('openServices and close', () => {
@@ -58,5 +59,28 @@ describe('openServices and close', () => {
     const close = t.mock.method(SqliteStore.prototype, 'close');
     await assert.rejects(services.close(), /would not close/);
     assert.equal(close.mock.callCount(), 1);
+  });
+
+  it('gives each process on one store a snowflake worker of its own, for the default world and its sandboxes alike', async () => {
+    const dir = dataDir();
+    const workerOf = (id: string) => Number((BigInt(id) >> 12n) & 0x3ffn);
+    const [first, second] = [
+      await openServices(loadConfig({ LIKES_API_DATA_DIR: dir, LIKES_API_DEMO: '0' }), { log }),
+      await openServices(loadConfig({ LIKES_API_DATA_DIR: dir, LIKES_API_DEMO: '0' }), { log }),
+    ];
+    try {
+      // The two processes mint in the same millisecond with the same sequence: only the worker keeps their ids apart.
+      const a = first.ids.next();
+      const b = second.ids.next();
+      assert.notEqual(workerOf(a), workerOf(b));
+      assert.equal(workerOf(second.ids.next()), workerOf(b));
+      assert.ok(workerOf(a) < RUNTIME_WORKERS && workerOf(b) < RUNTIME_WORKERS);
+      const sandbox = await first.worlds.create('empty', Date.now());
+      const world = (await first.worlds.get(sandbox.id))!;
+      assert.equal(workerOf(world.ids.next()), workerOf(a));
+    } finally {
+      await second.close();
+      await first.close();
+    }
   });
 });

@@ -306,4 +306,9 @@ export const S = {
     text: 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   },
   deleteMeta: { name: 'likes_delete_meta', text: 'DELETE FROM meta WHERE key = $1' },
+  incrementMeta: {
+    name: 'likes_increment_meta',
+    text: `INSERT INTO meta (key, value) VALUES ($1, '1')
+      ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text RETURNING value`,
+  },
 } satisfies Record<string, Stmt | Walk>;

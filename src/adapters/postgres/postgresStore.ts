@@ -635,4 +635,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   async deleteMeta(key: string): Promise<void> {
     await this.q(S.deleteMeta, [key]);
   }
+  async incrementMeta(key: string): Promise<number> {
+    return Number((await this.q(S.incrementMeta, [key]))[0].value);
+  }
 }

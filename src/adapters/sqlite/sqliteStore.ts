@@ -261,6 +261,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       setMetaIfAbsent: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       deleteMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
+      incrementMeta: db.prepare(
+        "INSERT INTO meta (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value",
+      ),
     };
   }
 
@@ -548,5 +551,8 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
   async deleteMeta(key: string): Promise<void> {
     this.stmts.deleteMeta.run(key);
+  }
+  async incrementMeta(key: string): Promise<number> {
+    return Number((this.stmts.incrementMeta.get(key) as { value: string }).value);
   }
 }
