@@ -2,6 +2,7 @@
 // responses and credentials remembered from older data are never used again.
 import type { ChangeCounter, ChangeKind } from '../ports/changes.ts';
 import type { LikesStore } from '../ports/store.ts';
+import { likeKeys } from '../domain/likeKeys.ts';
 
 type StoreMethod = { [K in keyof LikesStore]: LikesStore[K] extends (...args: never[]) => unknown ? K : never }[keyof LikesStore];
 
@@ -19,12 +20,16 @@ const READS = [
 /** Every other method of the store: each must say below what it bumps, or this file does not compile. */
 export type WriteMethod = Exclude<StoreMethod, (typeof READS)[number]>;
 
-/** What a write changes: what lookups show, who credentials authenticate, both, or neither (nothing is remembered). */
-type Bumps = 'data' | 'credentials' | 'both' | 'nothing';
+/**
+ * What a write changes: what lookups show, who credentials authenticate, both, or neither (nothing is remembered); or,
+ * for a like or an unlike (whose first two arguments are the user's and the Tweet's ids), only what shows that user or
+ * that Tweet (src/domain/likeKeys.ts).
+ */
+type Bumps = 'likes' | 'data' | 'credentials' | 'both' | 'nothing';
 
 const WRITES = {
-  like: 'data',
-  unlike: 'data',
+  like: 'likes',
+  unlike: 'likes',
   insertTweets: 'data',
   insertMedia: 'data',
   insertPolls: 'data',
@@ -68,7 +73,7 @@ const WRITES = {
   incrementMeta: 'nothing',
 } as const satisfies Record<WriteMethod, Bumps>;
 
-const KINDS: Record<Bumps, readonly ChangeKind[]> = {
+const KINDS: Record<Exclude<Bumps, 'likes'>, readonly ChangeKind[]> = {
   data: ['data'],
   credentials: ['credentials'],
   both: ['data', 'credentials'],
@@ -110,13 +115,18 @@ export function trackChanges(store: LikesStore, changes: ChangeCounter): LikesSt
       let fn = wrapped.get(prop);
       if (!fn) {
         const bumps = Object.hasOwn(WRITES, prop) ? WRITES[prop as WriteMethod] : 'nothing';
-        const kinds = KINDS[bumps];
-        fn = kinds.length > 0
+        const bump: ((args: unknown[]) => Promise<void>) | null =
+          bumps === 'likes'
+            ? (args) => changes.bumpLikes(likeKeys(args[0] as string, args[1] as string))
+            : KINDS[bumps].length > 0
+              ? () => changes.bump(KINDS[bumps as Exclude<Bumps, 'likes'>])
+              : null;
+        fn = bump
           ? async (...args: unknown[]) => {
               const result = await value.apply(target, args);
               if (result !== false) {
                 try {
-                  await changes.bump(kinds);
+                  await bump(args);
                 } catch (error) {
                   retry();
                   throw error;

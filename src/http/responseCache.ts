@@ -1,6 +1,6 @@
 // Serialised lookup responses, reused while the data they were built from is unchanged. An entry is
-// tagged with the data version read BEFORE the response was computed, so a write that lands while it is
-// being computed makes the entry stale rather than wrong.
+// tagged with the versions read BEFORE the response was computed, so a write that lands while it is
+// being computed makes the entry stale rather than wrong; whether a tag is still current is the caller's rule.
 //
 // Bodies are encoded into an arena of SEGMENTS fixed segments that together are the byte budget, allocated as they
 // first fill: the segment being filled takes each new body after the last, and when it is full the next one is
@@ -38,16 +38,19 @@ class Segment {
   keys: string[] = [];
 }
 
-interface Entry<A extends Cached> {
-  version: string;
+interface Entry<A extends Cached, Tag> {
+  tag: Tag;
   answer: A;
   segment: Segment;
   /** Bytes the entry counts against the budget: its body and its key. */
   bytes: number;
 }
 
-export class ResponseCache<A extends Cached = Cached> {
-  private readonly entries = new Map<string, Entry<A>>();
+/** Whether an entry tagged `tag` may answer a request that runs under `now`. */
+export type IsCurrent<Tag, Now> = (tag: Tag, now: Now) => boolean;
+
+export class ResponseCache<A extends Cached = Cached, Tag = string, Now = Tag> {
+  private readonly entries = new Map<string, Entry<A, Tag>>();
   private readonly segments: Segment[];
   private readonly segmentBytes: number;
   /** The segment being filled. */
@@ -57,19 +60,23 @@ export class ResponseCache<A extends Cached = Cached> {
   hits = 0;
   misses = 0;
 
-  constructor(maxBytes: number) {
+  /** `isCurrent`: by default a tag is current when it equals the request's version. */
+  constructor(
+    maxBytes: number,
+    private readonly isCurrent: IsCurrent<Tag, Now> = (tag, now) => (tag as unknown) === now,
+  ) {
     this.segmentBytes = Math.max(1, Math.floor(maxBytes / SEGMENTS));
     this.segments = Array.from({ length: SEGMENTS }, (_, i) => new Segment(i));
   }
 
-  /** The answer cached under `key` for `version`; `holder` pins its body until it closes (see BodyHolder). */
-  get(key: string, version: string, holder?: BodyHolder): A | undefined {
+  /** The answer cached under `key` if current at `now`; `holder` pins its body until it closes (see BodyHolder). */
+  get(key: string, now: Now, holder?: BodyHolder): A | undefined {
     const entry = this.entries.get(key);
     if (!entry) {
       this.misses++;
       return undefined;
     }
-    if (entry.version !== version) {
+    if (!this.isCurrent(entry.tag, now)) {
       this.misses++;
       this.forget(key, entry);
       return undefined;
@@ -85,18 +92,19 @@ export class ResponseCache<A extends Cached = Cached> {
   }
 
   /** Whether `get` would answer now; counts nothing and leaves the entry where it is. */
-  has(key: string, version: string): boolean {
-    return this.entries.get(key)?.version === version;
+  has(key: string, now: Now): boolean {
+    const entry = this.entries.get(key);
+    return entry !== undefined && this.isCurrent(entry.tag, now);
   }
 
-  /** Caches `answer`, its body encoded (UTF-8) into the arena. */
-  set(key: string, version: string, answer: Uncached<A>): void {
+  /** Caches `answer` under `tag`, its body encoded (UTF-8) into the arena. */
+  set(key: string, tag: Tag, answer: Uncached<A>): void {
     const old = this.entries.get(key);
     if (old) this.forget(key, old);
     const bytes = Buffer.byteLength(answer.body) + key.length;
     const placed = this.place(key, answer.body, bytes);
     if (!placed) return;
-    this.entries.set(key, { version, answer: { ...answer, body: placed.body } as A, segment: placed.segment, bytes });
+    this.entries.set(key, { tag, answer: { ...answer, body: placed.body } as A, segment: placed.segment, bytes });
     this.bytes += bytes;
   }
 
@@ -156,14 +164,14 @@ export class ResponseCache<A extends Cached = Cached> {
   }
 
   /** A hit in the older half of the arena moves to the segment being filled (unless that would empty its own first). */
-  private copyForward(key: string, entry: Entry<A>): void {
+  private copyForward(key: string, entry: Entry<A, Tag>): void {
     const placed = this.place(key, entry.answer.body, entry.bytes, entry.segment);
     if (!placed) return;
     entry.answer = { ...entry.answer, body: placed.body };
     entry.segment = placed.segment;
   }
 
-  private forget(key: string, entry: Entry<A>): void {
+  private forget(key: string, entry: Entry<A, Tag>): void {
     this.entries.delete(key);
     this.bytes -= entry.bytes;
   }

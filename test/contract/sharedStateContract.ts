@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../support/clock.ts';
 import type { SharedState } from '../../src/ports/shared.ts';
+import { LIKE_CHANGES_KEPT } from '../../src/ports/changes.ts';
 
 export interface SharedStateFixture {
   shared: SharedState;
@@ -335,6 +336,32 @@ export function sharedStateContract(name: string, factory: SharedStateFactory): 
           await changes.bump(['data']);
           assert.notEqual((await changes.current()).data, v2.data);
         }));
+
+      it('likes move their own version, once a turn, and record the keys each version changed', () =>
+        withShared(async ({ changes }) => {
+          const v0 = await changes.current();
+          await changes.bumpLikes(['u1', 't9']);
+          const v1 = await changes.current();
+          assert.equal(v1.likes, v0.likes + 1);
+          assert.equal(v1.data, v0.data);
+          assert.equal(v1.credentials, v0.credentials);
+          assert.deepEqual(await changes.likeChanges(v0.likes, v1.likes), [{ version: v1.likes, keys: ['u1', 't9'] }]);
+          // The likes of one turn share a version and record all their keys.
+          await Promise.all([changes.bumpLikes(['u2', 't8']), changes.bumpLikes(['u3', 't8'])]);
+          const v2 = await changes.current();
+          assert.ok(v2.likes > v1.likes);
+          const since = await changes.likeChanges(v1.likes, v2.likes);
+          assert.ok(since !== null);
+          assert.deepEqual(since.map((c) => c.version), Array.from({ length: v2.likes - v1.likes }, (_, i) => v1.likes + 1 + i));
+          assert.deepEqual(new Set(since.flatMap((c) => c.keys)), new Set(['u2', 't8', 'u3']));
+          // Nothing asked for, and a range partly beyond the versions kept: unknown, so null.
+          assert.deepEqual(await changes.likeChanges(v2.likes, v2.likes), []);
+          for (let i = 0; i < LIKE_CHANGES_KEPT + 3; i++) await changes.bumpLikes([`u${i}`]);
+          const v3 = await changes.current();
+          assert.equal(await changes.likeChanges(v2.likes, v3.likes), null);
+          const latest = await changes.likeChanges(v3.likes - 2, v3.likes);
+          assert.deepEqual(latest?.map((c) => c.keys), [[`u${LIKE_CHANGES_KEPT + 1}`], [`u${LIKE_CHANGES_KEPT + 2}`]]);
+        }));
     });
 
     describe('worlds (forWorld, forgetWorld)', () => {
@@ -364,6 +391,7 @@ export function sharedStateContract(name: string, factory: SharedStateFactory): 
           await a.rateLimiter.hit('user:1', 3, WINDOW, clock.now());
           await a.changes.bump(['data', 'credentials']);
           await a.changes.bump(['data']);
+          await a.changes.bumpLikes(['u1', 't1']);
           const before = await a.changes.current();
           await a.controls.setClockOffsetMs(5000);
           await shared.forgetWorld('sbcccccccccc', { keepVersions: true });
@@ -374,7 +402,7 @@ export function sharedStateContract(name: string, factory: SharedStateFactory): 
           await kept.changes.bump(['data']);
           assert.notEqual((await kept.changes.current()).data, before.data);
           await shared.forgetWorld('sbcccccccccc');
-          assert.deepEqual(await shared.forWorld('sbcccccccccc').changes.current(), { data: '0', credentials: '0' });
+          assert.deepEqual(await shared.forWorld('sbcccccccccc').changes.current(), { data: '0', credentials: '0', likes: 0 });
           await shared.forgetWorld('sbcccccccccc');
         }));
     });

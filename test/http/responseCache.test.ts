@@ -21,11 +21,14 @@ describe('response cache', () => {
     bearerReads += 1;
     return bearerByHash(...args);
   };
-  const likesByUser = store.likesByUser.bind(store);
-  store.likesByUser = async (...args) => {
-    reads += 1;
-    return likesByUser(...args);
-  };
+  // Every statement a liked_tweets or liking_users page can be read with.
+  for (const method of ['likesByUser', 'likedTweetsByUser', 'likedTweetCoresByUser', 'likingUsersOfTweet', 'likingUserCoresOfTweet'] as const) {
+    const read = (store[method] as (...args: unknown[]) => Promise<unknown>).bind(store);
+    (store as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+      reads += 1;
+      return read(...args);
+    };
+  }
   let server: TestServer;
   before(async () => {
     server = await startTestServer({ store });
@@ -48,6 +51,51 @@ describe('response cache', () => {
     assert.equal(reads, readsAfterFirst, 'the second answer came from the cache');
     assert.deepEqual(second.body, first.body);
     assert.equal(Number(second.headers.get('x-rate-limit-remaining')), Number(first.headers.get('x-rate-limit-remaining')) - 1);
+  });
+
+  const like = async (user: { id: string; oauth2AccessToken: string }, tweetId: string, method: 'POST' | 'DELETE' = 'POST') => {
+    const res = await fetch(`${server.baseUrl}/2/users/${user.id}/likes${method === 'DELETE' ? `/${tweetId}` : ''}`, {
+      method,
+      headers: { authorization: `Bearer ${user.oauth2AccessToken}`, 'content-type': 'application/json' },
+      body: method === 'POST' ? JSON.stringify({ tweet_id: tweetId }) : undefined,
+    });
+    assert.equal(res.status, 200);
+  };
+
+  it('keeps an answer across likes and unlikes of users and Tweets it does not show', async () => {
+    const page = await get(likedPath());
+    const shown = new Set((page.body.data as Json[]).map((t) => t.id));
+    const other = server.creds.users[4];
+    const elsewhere = server.creds.tweets.find((t) => !shown.has(t.id) && t.authorId !== server.creds.users[1].id)!;
+    await like(other, elsewhere.id);
+    const readsBefore = reads;
+    const again = await get(likedPath());
+    assert.equal(reads, readsBefore, 'answered from the cache');
+    assert.deepEqual(again.body, page.body);
+    await like(other, elsewhere.id, 'DELETE');
+    assert.deepEqual((await get(likedPath())).body, page.body);
+    assert.equal(reads, readsBefore, 'still answered from the cache');
+  });
+
+  it('makes an answer anew after a like of a Tweet it shows (its like_count) and of its own listing', async () => {
+    const liker = server.creds.users[3];
+    const shownTweet = ((await get(likedPath())).body.data as Json[])[3];
+    await like(liker, shownTweet.id, 'DELETE');
+    const page = await get(likedPath());
+    assert.deepEqual(page.body.data[3].id, shownTweet.id);
+    const readsBefore = reads;
+    await like(liker, shownTweet.id);
+    const after = await get(likedPath());
+    assert.equal(reads, readsBefore + 1, 'read again');
+    assert.equal(after.body.data[3].public_metrics.like_count, page.body.data[3].public_metrics.like_count + 1);
+    // liking_users pages the Tweet's likes: the Tweet's own like shows at once.
+    const likingPath = `/2/tweets/${shownTweet.id}/liking_users?max_results=5`;
+    await like(server.creds.users[2], shownTweet.id, 'DELETE');
+    assert.equal((await get(likingPath)).body.data[0].id, liker.id);
+    await like(server.creds.users[2], shownTweet.id);
+    assert.equal((await get(likingPath)).body.data[0].id, server.creds.users[2].id);
+    await like(server.creds.users[2], shownTweet.id, 'DELETE');
+    assert.notEqual((await get(likingPath)).body.data?.[0]?.id, server.creds.users[2].id);
   });
 
   it('shows a like made through the API at once', async () => {

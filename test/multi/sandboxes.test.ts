@@ -214,6 +214,50 @@ describe('sandboxes over two instances on one PostgreSQL database and one Redis 
     assert.equal(refused.status, 401, refused.text);
   });
 
+  it("a page cached on A: likes via B of a Tweet it shows or of its own listing show on A at once; a like of neither leaves A's answer cached", async () => {
+    const sb = await createSandbox(a);
+    const c = sb.credentials;
+    const schema = `likes_${sb.id}`;
+    const [owner, liker] = [publicUser(sb), publicUser(sb, 1)];
+    const query = 'max_results=10&tweet.fields=public_metrics';
+    const cacheHits = async (inst: Instance) => {
+      const text = (await call(`${inst.baseUrl}/metrics`)).text;
+      return Number(/^likes_api_response_cache_lookups_total\{result="hit"\} (\d+)/m.exec(text)?.[1]);
+    };
+    const likeVia = async (inst: Instance, user: User, tweetId: string) => {
+      const r = await call(`${inst.baseUrl}/2/users/${user.id}/likes`, {
+        method: 'POST',
+        headers: { ...bearer(user.oauth2AccessToken), 'content-type': 'application/json' },
+        body: JSON.stringify({ tweet_id: tweetId }),
+      });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.body, { data: { liked: true } });
+    };
+    type MetricsPage = { data: { id: string; public_metrics: { like_count: number } }[] };
+    const page = (await likedTweets(a, c.app.bearerToken, owner.id, query)).body as MetricsPage;
+    const shown = new Set(page.data.map((t) => t.id));
+    const likedBy = async (user: User) => new Set((await db!.query<{ tweet_id: string }>(`SELECT tweet_id FROM "${schema}".likes WHERE user_id = $1`, [user.id])).map((r) => r.tweet_id));
+
+    // Neither the owner's listing nor a Tweet or user the page shows: A answers from its cache, the same bytes.
+    const likerLikes = await likedBy(liker);
+    const elsewhere = c.tweets.find((t) => !shown.has(t.id) && !likerLikes.has(t.id) && t.authorId !== owner.id)!;
+    await likeVia(b, liker, elsewhere.id);
+    const hits = await cacheHits(a);
+    assert.deepEqual((await likedTweets(a, c.app.bearerToken, owner.id, query)).body, page);
+    assert.equal(await cacheHits(a), hits + 1, 'answered from the cache on A');
+
+    // A Tweet the page shows: its like_count moves on A at once.
+    const target = page.data.find((t) => !likerLikes.has(t.id))!;
+    await likeVia(b, liker, target.id);
+    const after = (await likedTweets(a, c.app.bearerToken, owner.id, query)).body as MetricsPage;
+    assert.equal(after.data.find((t) => t.id === target.id)!.public_metrics.like_count, target.public_metrics.like_count + 1);
+
+    // The owner's own listing: the new like comes first on A.
+    const fresh = await unlikedTweet(schema, sb, owner);
+    await likeVia(b, owner, fresh);
+    assert.equal(((await likedTweets(a, c.app.bearerToken, owner.id, query)).body as MetricsPage).data[0].id, fresh);
+  });
+
   // ---- 2. faults ----
 
   it('a fault set on A applies on B, times: 3 counts across both, removing it on B stops it on A', async () => {

@@ -6,17 +6,23 @@ import { trackChanges } from '../../src/adapters/trackChanges.ts';
 import type { ChangeCounter, ChangeKind, Versions } from '../../src/ports/changes.ts';
 import type { LikesStore } from '../../src/ports/store.ts';
 
-/** Records every bump instead of counting. */
+/** Records every bump instead of counting: a likes bump as its keys. */
 class RecordingCounter implements ChangeCounter {
   readonly shared = false;
-  bumps: ChangeKind[][] = [];
+  bumps: (ChangeKind | string)[][] = [];
   async current(): Promise<Versions> {
-    return { data: String(this.bumps.length), credentials: String(this.bumps.length) };
+    return { data: String(this.bumps.length), credentials: String(this.bumps.length), likes: 0 };
   }
   async bump(kinds: readonly ChangeKind[]): Promise<void> {
     this.bumps.push([...kinds]);
   }
-  take(): ChangeKind[][] {
+  async bumpLikes(keys: readonly string[]): Promise<void> {
+    this.bumps.push(keys.map((k) => `likes:${k}`));
+  }
+  async likeChanges(): Promise<null> {
+    return null;
+  }
+  take(): (ChangeKind | string)[][] {
     const b = this.bumps;
     this.bumps = [];
     return b;
@@ -40,7 +46,7 @@ describe('trackChanges', () => {
     metrics: { followers_count: 0, following_count: 0, tweet_count: 0, listed_count: 0, like_count: 0 },
   });
 
-  it('content writes bump data; a user write bumps both; a write that changed nothing bumps nothing', async () => {
+  it('content writes bump data; a user write bumps both; a like or unlike bumps likes with its user and Tweet; a write that changed nothing bumps nothing', async () => {
     await store.insertUsers([user('1')]);
     assert.deepEqual(counter.take(), [['data', 'credentials']]);
     await store.setUserFlags('1', { suspended: false });
@@ -48,7 +54,9 @@ describe('trackChanges', () => {
     assert.equal(await store.like('1', '9', 1000), true);
     assert.equal(await store.like('1', '9', 2000), false);
     assert.equal(await store.unlike('1', '9', Date.now()), true);
-    assert.deepEqual(counter.take(), [['data'], ['data']]);
+    assert.deepEqual(counter.take(), [['likes:u1', 'likes:t9'], ['likes:u1', 'likes:t9']]);
+    await store.insertLikes([{ userId: '1', tweetId: '8', likedAt: 3000 }]);
+    assert.deepEqual(counter.take(), [['data']]);
   });
 
   it('credential writes bump credentials, deleting one OAuth 1.0a token included', async () => {
@@ -75,8 +83,9 @@ describe('trackChanges', () => {
 describe('trackChanges retrying a failed bump', () => {
   /** A counter that is unreachable until `up` is set. */
   const flaky = () => {
-    const c = { up: false, calls: 0, shared: true, current: async (): Promise<Versions> => ({ data: '0', credentials: '0' }) } as ChangeCounter & { up: boolean; calls: number };
-    c.bump = async () => {
+    const c = { up: false, calls: 0, shared: true, current: async (): Promise<Versions> => ({ data: '0', credentials: '0', likes: 0 }) } as ChangeCounter & { up: boolean; calls: number };
+    // A like's own bump (likes) fails; the retries bump everything.
+    c.bump = c.bumpLikes = async () => {
       c.calls++;
       if (!c.up) throw new Error('counter unreachable');
     };

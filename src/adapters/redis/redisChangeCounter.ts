@@ -1,24 +1,73 @@
-import type { ChangeCounter, ChangeKind, Versions } from '../../ports/changes.ts';
-import type { RedisConnection } from './redisConnection.ts';
+import { LIKE_CHANGES_KEPT, type ChangeCounter, type ChangeKind, type LikeChange, type Versions } from '../../ports/changes.ts';
+import type { RedisConnection, ScriptFn } from './redisConnection.ts';
 import { nextTurnOnce } from '../../perTurn.ts';
 
-export const CHANGE_COUNTER_KEYS: Record<ChangeKind, string> = { data: 'data-version', credentials: 'credentials-version' };
+export const CHANGE_COUNTER_KEYS: Record<ChangeKind | 'likes' | 'likeChanges', string> = {
+  data: 'data-version',
+  credentials: 'credentials-version',
+  likes: 'likes-version',
+  // A list of `<likes version> <key>,<key>,…`, oldest first: the latest LIKE_CHANGES_KEPT versions' keys.
+  likeChanges: 'like-changes',
+};
+
+/** The likes version moves on and its keys are recorded with it in one step, so the list stays in version order. */
+const BUMP_LIKES_LUA = `
+local v = redis.call('INCR', KEYS[1])
+redis.call('RPUSH', KEYS[2], v .. ' ' .. ARGV[1])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+return v`;
+
+/** Entries read beyond the ones asked for, in case later versions were recorded since the version was read. */
+const LIKE_CHANGES_SLACK = 256;
 
 /** Counters in Redis that every instance bumps after its writes and reads before using anything remembered. */
 export class RedisChangeCounter implements ChangeCounter {
   readonly shared = true;
   /** What the writes of this turn bump (taken when the bump is sent). */
   private kinds = new Set<ChangeKind>();
+  /** The keys the likes and unlikes of this turn changed (taken when the bump is sent). */
+  private likeKeys = new Set<string>();
+  private readonly bumpLikesScript: ScriptFn;
 
   /** `ns` is the world's key namespace (empty for the default world; see src/worlds.ts). */
   constructor(
     private readonly conn: RedisConnection,
     private readonly ns = '',
-  ) {}
+  ) {
+    this.bumpLikesScript = conn.defineScript('likesApiBumpLikes', BUMP_LIKES_LUA, 2);
+  }
 
   async current(): Promise<Versions> {
-    const [data, credentials] = await this.conn.run((c) => c.mget(this.ns + CHANGE_COUNTER_KEYS.data, this.ns + CHANGE_COUNTER_KEYS.credentials));
-    return { data: data ?? '0', credentials: credentials ?? '0' };
+    const k = CHANGE_COUNTER_KEYS;
+    const [data, credentials, likes] = await this.conn.run((c) => c.mget(this.ns + k.data, this.ns + k.credentials, this.ns + k.likes));
+    return { data: data ?? '0', credentials: credentials ?? '0', likes: Number(likes ?? 0) };
+  }
+
+  /** Like bump(): the likes and unlikes of one turn move the likes version once, with all their keys. */
+  bumpLikes(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.likeKeys.add(key);
+    return this.bumpLikesNextTurn();
+  }
+
+  private readonly bumpLikesNextTurn = nextTurnOnce(async () => {
+    const keys = [...this.likeKeys];
+    this.likeKeys = new Set();
+    const k = CHANGE_COUNTER_KEYS;
+    await this.conn.run(() => this.bumpLikesScript(this.ns + k.likes, this.ns + k.likeChanges, keys.join(','), LIKE_CHANGES_KEPT));
+  });
+
+  async likeChanges(after: number, upTo: number): Promise<LikeChange[] | null> {
+    if (upTo <= after) return [];
+    if (upTo - after > LIKE_CHANGES_KEPT) return null;
+    const rows = await this.conn.run((c) => c.lrange(this.ns + CHANGE_COUNTER_KEYS.likeChanges, -(upTo - after + LIKE_CHANGES_SLACK), -1));
+    const changes: LikeChange[] = [];
+    for (const row of rows) {
+      const space = row.indexOf(' ');
+      const version = Number(row.slice(0, space));
+      if (version > after && version <= upTo) changes.push({ version, keys: row.slice(space + 1).split(',') });
+    }
+    // Complete only when every version asked for is there (the list may have been trimmed, or more recorded since).
+    return changes.length === upTo - after && changes[0].version === after + 1 ? changes : null;
   }
 
   /**

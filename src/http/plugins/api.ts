@@ -5,19 +5,18 @@
 // by the server-wide error handler (plugins/errors.ts) with X's document, and keeps the headers already set.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../services.ts';
-import { ResponseCache } from '../responseCache.ts';
 import { OpenStreams } from '../streaming.ts';
 import type { ApiRoute } from '../routeSpec.ts';
 import { authorization, decorateAccess } from './api/access.ts';
 import { authentication, decorateAuth } from './api/auth.ts';
-import type { Answer } from './api/cache.ts';
+import { answerCache } from './api/cache.ts';
 import { apiHandler } from './api/handler.ts';
 import { decorateFaults, faultInjection } from './api/faults.ts';
 import { decorateLimits, rateLimiting } from './api/limits.ts';
 
 /** `reused`: whether answers may be cached: a data version covers every writer (versioned()) and the response cache is on. */
 export const apiRoutes: FastifyPluginAsync<{ services: Services; routes: readonly ApiRoute[]; reused: boolean }> = async (app, { services, routes, reused }) => {
-  const cache = reused ? new ResponseCache<Answer>(services.config.responseCacheBytes) : null;
+  const cache = reused ? answerCache(services.config.responseCacheBytes) : null;
   if (cache) services.metrics.watchCache(cache);
   decorateAuth(app);
   decorateAccess(app);

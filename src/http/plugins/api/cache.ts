@@ -2,8 +2,12 @@
 // everything a cacheable answer depends on besides the data: the world, the route, path and query as sent, the viewer and
 // the policy.
 import type { Policy } from '../../../domain/model.ts';
+import { listingKey } from '../../../domain/likeKeys.ts';
 import { billedResources, type BilledResources } from '../../../domain/sandboxes/billedResources.ts';
+import { ResponseCache } from '../../responseCache.ts';
 import type { ApiResult, ApiRoute } from '../../routeSpec.ts';
+import type { Shown } from './likeChangeLog.ts';
+import type { RequestVersions } from './versions.ts';
 
 /**
  * An answer as written: the serialised body, the Tweets it returned (they count against the cap on every hit) and
@@ -21,6 +25,29 @@ export const serialised = (route: ApiRoute, result: ApiResult): Answer<string> =
   tweetCount: result.tweetCount ?? 0,
   resources: billedResources(route.endpoint, result.body),
 });
+
+/** What a cached answer is tagged with: the versions it was made under, and what it shows (for likes made since). */
+export interface AnswerTag extends Shown {
+  data: string;
+  likes: number;
+}
+
+/** The tag of `answer`, an answer of `route` for the path parameter `id`, made under `versions`. */
+export const answerTag = (route: ApiRoute, id: string, versions: RequestVersions, answer: Answer<Buffer | string>): AnswerTag => ({
+  data: versions.data,
+  likes: versions.likes,
+  listing: listingKey(route.endpoint, id),
+  posts: answer.resources.posts,
+  users: answer.resources.users,
+});
+
+/** An answer is current while no write but likes came since, and no like since changed what it shows. */
+const isCurrent = (tag: AnswerTag, now: RequestVersions): boolean =>
+  tag.data === now.data && (tag.likes === now.likes || now.likeLog.unchangedSince(tag.likes, tag));
+
+export type AnswerCache = ResponseCache<Answer, AnswerTag, RequestVersions>;
+
+export const answerCache = (maxBytes: number): AnswerCache => new ResponseCache(maxBytes, isCurrent);
 
 /**
  * Each policy as a short tag, the same for equal policies: looked up by the policy object, which requests of an App

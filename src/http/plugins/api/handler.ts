@@ -3,16 +3,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { JSON_TYPE } from '../../reply.ts';
 import { bodyText, splitUrl } from '../../request.ts';
-import type { ResponseCache } from '../../responseCache.ts';
 import { streamAnswer, type OpenStreams } from '../../streaming.ts';
 import type { ApiRoute, RequestContext } from '../../routeSpec.ts';
 import type { EndpointId } from '../../../domain/access.ts';
 import { ENDPOINT_OPERATION, isLedgerEndpoint } from '../../../ports/usageLedger.ts';
 import { userIdOf } from './auth.ts';
-import { responseKey, serialised, type Answer } from './cache.ts';
+import { answerTag, responseKey, serialised, type Answer, type AnswerCache } from './cache.ts';
 
 /** `cache` is null for a route that may not be served from it, or when nothing is reused across requests. */
-export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null, streams: OpenStreams) {
+export function apiHandler(route: ApiRoute, cache: AnswerCache | null, streams: OpenStreams) {
   return async function handleApiRequest(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const { world } = req;
     const principal = req.principal!;
@@ -26,7 +25,7 @@ export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null,
     // The key is everything validation reads (route, path, query as sent) and more: an entry under it was validated
     // when it was built, so a request that will be answered from the cache is not parsed again.
     const key = cache && version ? responseKey(world.id, route, req.raw.url ?? req.url, userId, policy) : null;
-    const handle = key !== null && cache!.has(key, version!.data) ? null : route.validate(path, rawQuery);
+    const handle = key !== null && cache!.has(key, version!) ? null : route.validate(path, rawQuery);
     if (route.countsTweets) {
       const capped = await world.usage.capRefusal(project, now);
       if (capped) {
@@ -38,11 +37,11 @@ export function apiHandler(route: ApiRoute, cache: ResponseCache<Answer> | null,
     if (key !== null) {
       // The version was read before the answer is built: a write landing meanwhile leaves the entry stale, never wrong.
       // A cached body stays put until this response has been written (reply.raw closes).
-      answer = cache!.get(key, version!.data, reply.raw);
+      answer = cache!.get(key, version!, reply.raw);
       if (!answer) {
         const ctx = context(req, userId);
         const fresh = serialised(route, await (handle ?? route.validate(path, rawQuery))(ctx));
-        cache!.set(key, version!.data, fresh);
+        cache!.set(key, answerTag(route, path.id, version!, fresh), fresh);
         answer = fresh;
       }
     } else {

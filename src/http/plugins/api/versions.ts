@@ -3,12 +3,16 @@
 import type { Services } from '../../../services.ts';
 import type { World } from '../../../worlds.ts';
 import { oncePerTurn } from '../../../perTurn.ts';
+import { LikeChangeLog } from './likeChangeLog.ts';
 
 export interface RequestVersions {
-  /** What cached responses are tagged with. */
+  /** What cached responses are tagged with, with `likes`. */
   data: string;
   /** What remembered credential and Project lookups are tagged with. */
   credentials: string;
+  /** The likes version; `likeLog` knows what changed up to it (and maybe since). */
+  likes: number;
+  likeLog: LikeChangeLog;
 }
 
 export type VersionReader = (world: World) => Promise<RequestVersions>;
@@ -38,9 +42,11 @@ export function versionReader(): VersionReader {
 }
 
 function worldVersions(world: World): () => Promise<RequestVersions> {
+  const likeLog = new LikeChangeLog(world.shared.changes);
   // The turn's requests share the reads and what is made of them.
   return oncePerTurn(async () => {
     const [shared, token] = await Promise.all([world.shared.changes.current(), world.store.foreignWriteToken()]);
-    return { data: `${shared.data}:${token ?? ''}`, credentials: `${shared.credentials}:${token ?? ''}` };
+    await likeLog.advance(shared.likes);
+    return { data: `${shared.data}:${token ?? ''}`, credentials: `${shared.credentials}:${token ?? ''}`, likes: shared.likes, likeLog };
   });
 }
