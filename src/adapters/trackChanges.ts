@@ -115,11 +115,12 @@ export function trackChanges(store: LikesStore, changes: ChangeCounter): LikesSt
       let fn = wrapped.get(prop);
       if (!fn) {
         const bumps = Object.hasOwn(WRITES, prop) ? WRITES[prop as WriteMethod] : 'nothing';
+        const kinds = bumps === 'likes' ? null : KINDS[bumps];
         const bump: ((args: unknown[]) => Promise<void>) | null =
-          bumps === 'likes'
+          kinds === null
             ? (args) => changes.bumpLikes(likeKeys(args[0] as string, args[1] as string))
-            : KINDS[bumps].length > 0
-              ? () => changes.bump(KINDS[bumps as Exclude<Bumps, 'likes'>])
+            : kinds.length > 0
+              ? () => changes.bump(kinds)
               : null;
         fn = bump
           ? async (...args: unknown[]) => {

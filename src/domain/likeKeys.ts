@@ -1,17 +1,26 @@
 // What a like or an unlike can change in an answer, as keys: the liker's (their liked_tweets, their like_count) and
 // the Tweet's (its liking_users, its like_count). An answer depends on the key of the listing it pages and on the key
 // of every user and Tweet it shows, in `data` or `includes`; a like whose keys it does not hold cannot change it.
+// Keys travel as text (`u<id>`, `t<id>`: the change counters record them so); this file alone knows the encoding.
 import type { EndpointId } from './access.ts';
 
-export const userKey = (id: string): string => `u${id}`;
-export const tweetKey = (id: string): string => `t${id}`;
+export type LikeKeyKind = 'user' | 'tweet';
+
+/** A key read back: whose it is. */
+export interface LikeKey {
+  kind: LikeKeyKind;
+  id: string;
+}
 
 /** The keys a like or an unlike of `tweetId` by `userId` changes. */
-export const likeKeys = (userId: string, tweetId: string): string[] => [userKey(userId), tweetKey(tweetId)];
+export const likeKeys = (userId: string, tweetId: string): string[] => [`u${userId}`, `t${tweetId}`];
 
-/** The key of the listing an answer of `endpoint` pages (its path's `id`), or null for any other endpoint. */
-export function listingKey(endpoint: EndpointId, id: string): string | null {
-  if (endpoint === 'liked_tweets') return userKey(id);
-  if (endpoint === 'liking_users') return tweetKey(id);
+/** A key as likeKeys wrote it. */
+export const parseLikeKey = (key: string): LikeKey => ({ kind: key[0] === 'u' ? 'user' : 'tweet', id: key.slice(1) });
+
+/** The listing an answer of `endpoint` pages (its path's `id`), or null for any other endpoint. */
+export function listingKey(endpoint: EndpointId, id: string): LikeKey | null {
+  if (endpoint === 'liked_tweets') return { kind: 'user', id };
+  if (endpoint === 'liking_users') return { kind: 'tweet', id };
   return null;
 }

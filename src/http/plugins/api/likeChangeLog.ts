@@ -1,22 +1,23 @@
 // What this process knows of one world's likes versions (src/ports/changes.ts): for each user and Tweet a like or an
 // unlike changed, the latest version that changed it. A remembered answer made under an older likes version is still
 // exact when none of the users and Tweets it shows, nor the listing it pages, changed since.
+import { parseLikeKey, type LikeKey, type LikeKeyKind } from '../../../domain/likeKeys.ts';
 import type { ChangeCounter, LikeChange } from '../../../ports/changes.ts';
 import { forEachId, type IdList } from '../../../ports/usageLedger.ts';
 
 /** Past this many users and Tweets remembered, the log starts afresh (answers made before then count as changed). */
 const MAX_REMEMBERED = 20_000;
 
-/** What an answer shows, for the check: the key of the listing it pages (likeKeys.ts) and its Posts and users. */
+/** What an answer shows, for the check: the listing it pages (likeKeys.ts) and its Posts and users. */
 export interface Shown {
-  listing: string | null;
+  listing: LikeKey | null;
   posts: IdList;
   users: IdList;
 }
 
 export class LikeChangeLog {
-  private readonly users = new Map<string, number>();
-  private readonly tweets = new Map<string, number>();
+  /** By kind, then id: the latest likes version that changed it. */
+  private readonly changedAt: Record<LikeKeyKind, Map<string, number>> = { user: new Map(), tweet: new Map() };
   /** Versions up to this one are folded in; null before the first. */
   private seen: number | null = null;
   /** Answers made under a version older than this cannot be checked: what changed then is no longer known. */
@@ -43,13 +44,17 @@ export class LikeChangeLog {
     } catch {
       // Unknown: counted as everything changed, below.
     }
-    if (changes === null || this.users.size + this.tweets.size > MAX_REMEMBERED) {
-      this.users.clear();
-      this.tweets.clear();
+    const { user, tweet } = this.changedAt;
+    if (changes === null || user.size + tweet.size > MAX_REMEMBERED) {
+      user.clear();
+      tweet.clear();
       this.floor = version;
     } else {
       for (const change of changes) {
-        for (const key of change.keys) (key[0] === 'u' ? this.users : this.tweets).set(key.slice(1), change.version);
+        for (const key of change.keys) {
+          const { kind, id } = parseLikeKey(key);
+          this.changedAt[kind].set(id, change.version);
+        }
       }
     }
     this.seen = version;
@@ -58,8 +63,9 @@ export class LikeChangeLog {
   /** Whether an answer made under likes version `made`, showing `shown`, is unchanged by every like folded in. */
   unchangedSince(made: number, shown: Shown): boolean {
     if (made < this.floor) return false;
-    if (shown.listing !== null && (shown.listing[0] === 'u' ? this.users : this.tweets).get(shown.listing.slice(1))! > made) return false;
-    return !changedAfter(this.tweets, shown.posts, made) && !changedAfter(this.users, shown.users, made);
+    const { listing } = shown;
+    if (listing !== null && this.changedAt[listing.kind].get(listing.id)! > made) return false;
+    return !changedAfter(this.changedAt.tweet, shown.posts, made) && !changedAfter(this.changedAt.user, shown.users, made);
   }
 }
 
