@@ -109,8 +109,11 @@ export interface RealisticRow {
   instances: number;
   /** The response cache (Likes API rows): on, off, or not applicable. */
   cache: boolean | null;
-  /** Which requests: the whole mix, its default-fields part (what the bare server answers), or one page repeated. */
-  requests: 'mix' | 'default' | 'one-page';
+  /**
+   * Which requests: the whole mix, its default-fields part (what the bare server answers), the first of those whose
+   * bodies fit half the response cache's budget, or one page repeated.
+   */
+  requests: 'mix' | 'default' | 'default-fit' | 'one-page';
   writes: boolean;
   label: string;
   connections: number;
@@ -144,6 +147,12 @@ export interface RealisticResult {
     /** Every distinct answer's body, summed (what caching the whole mix would hold). */
     workingSetBytes: number;
     cacheBudgetMiB: number;
+    /**
+     * The working set inside the cache: the first default-fields requests whose bodies take at most half the budget,
+     * and those bodies summed (absent in results written before these rows were measured).
+     */
+    fitDistinct?: number;
+    fitBytes?: number;
     writeShare: number;
   };
   /** The default-fields requests fetched from the Likes API and from the bare single-query server, byte for byte. */

@@ -1,9 +1,10 @@
 // The realistic mix's targets (issue #13) as bench/lib/report/realistic.ts words them: the PostgreSQL ×2 / ×1 target
-// says how far this machine's cores let a second instance go, from the cores the rows kept busy.
+// says how far this machine's cores let a second instance go, from the cores the rows kept busy; the write-mix target
+// adds the rows whose working set fits the cache when a run measured them.
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
-import { realisticTargets } from '../../bench/lib/report/realistic.ts';
+import { realisticTargets, renderRealisticTable } from '../../bench/lib/report/realistic.ts';
 import type { RealisticResult, RealisticRow } from '../../bench/lib/results.ts';
 
 const row = (id: string, instances: number, rps: number, machineCores: number): RealisticRow => ({
@@ -16,6 +17,17 @@ const dataset = (rows: RealisticRow[]): RealisticResult => ({
   mix: { distinct: 6000, byKind: {}, full: 0, user: 0, defaultFields: 0, workingSetBytes: 1, cacheBudgetMiB: 1, writeShare: 0.1 },
   identical: { compared: 0, identical: 0, examples: [] }, rounds: 3, warmS: 1, loadS: 4, rows, notes: [],
 });
+
+/** A SQLite row with the cache on, as the write-mix target reads it. */
+const sqliteRow = (id: string, requests: RealisticRow['requests'], writes: boolean, rps: number, cpuUsPerRequest: number, cacheHitRate: number): RealisticRow => ({
+  ...row(id, 1, rps, 1), store: 'sqlite', requests, writes, cpuUsPerRequest, cacheHitRate,
+});
+
+const mixRows = () => [sqliteRow('likes-on', 'mix', false, 2000, 400, 0.004), sqliteRow('likes-on-writes', 'mix', true, 1900, 430, 0.003)];
+const fitRows = () => [sqliteRow('likes-on-fit', 'default-fit', false, 17_200, 56, 1), sqliteRow('likes-on-fit-writes', 'default-fit', true, 4650, 210, 0.85)];
+const fitMix = { fitDistinct: 600, fitBytes: 9.1 * 1024 * 1024 };
+
+const writeTarget = (d: RealisticResult) => realisticTargets([d]).find((t) => t.name.startsWith('10 % write mix'))!;
 
 const pgTarget = (rows: RealisticRow[]) => realisticTargets([dataset(rows)]).find((t) => t.name.startsWith('PostgreSQL + Redis: pages/s'))!;
 
@@ -36,4 +48,33 @@ test('results written before the cores were measured name the shared cores only'
   const t = pgTarget([old(row('pg1', 1, 1000, 1)), old(row('pg2', 2, 1700, 1))]);
   assert.equal(t.ok, true);
   assert.match(t.measured, /^1\.70× \(1,700 vs 1,000 req\/s; \d+ cores shared by both instances, PostgreSQL, Redis and the load generator\)$/);
+});
+
+test('the write-mix target adds the rows inside the cache when they were measured, its verdict still from the mix', () => {
+  const d = dataset([...mixRows(), ...fitRows()]);
+  const t = writeTarget({ ...d, mix: { ...d.mix, ...fitMix } });
+  assert.equal(t.ok, true);
+  assert.match(t.measured, /^0\.95× \(1,900 vs 2,000 req\/s; /);
+  assert.ok(
+    t.measured.includes(
+      '; inside the cache (600 default-fields requests, 9.1 MiB): 0.27× (4,650 vs 17,200 req/s), hits 85.0 % with writes vs 100.0 % read-only, ' +
+        'CPU 210 vs 56 µs/req: a write keeps the answers it did not change cached',
+    ),
+    t.measured,
+  );
+});
+
+test('results without the rows inside the cache word the write-mix target as before', () => {
+  const t = writeTarget(dataset(mixRows()));
+  assert.ok(!t.measured.includes('inside the cache'), t.measured);
+  assert.match(t.measured, /not what they throw away from the cache$/);
+});
+
+test('the table names the requests of the rows inside the cache, and the mix sentence their size', () => {
+  const d = dataset(fitRows());
+  const lines = renderRealisticTable([{ ...d, mix: { ...d.mix, ...fitMix } }]);
+  assert.ok(lines.some((l) => l.includes('| default-fields requests inside the cache |')), lines.join('\n'));
+  assert.ok(lines.some((l) => l.includes('| default-fields requests inside the cache + 10 % likes/unlikes |')), lines.join('\n'));
+  assert.ok(lines.some((l) => l.includes('the rows inside the cache cycle the first 600 default-fields requests of that order, 9.1 MiB of bodies')), lines.join('\n'));
+  assert.ok(!renderRealisticTable([dataset(fitRows())]).some((l) => l.includes('the rows inside the cache cycle')));
 });
