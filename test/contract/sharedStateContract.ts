@@ -362,6 +362,18 @@ export function sharedStateContract(name: string, factory: SharedStateFactory): 
           const latest = await changes.likeChanges(v3.likes - 2, v3.likes);
           assert.deepEqual(latest?.map((c) => c.keys), [[`u${LIKE_CHANGES_KEPT + 1}`], [`u${LIKE_CHANGES_KEPT + 2}`]]);
         }));
+
+      it('finds the changes asked for however many versions were recorded after them', () =>
+        withShared(async ({ changes }) => {
+          const v0 = await changes.current();
+          for (let i = 0; i < 3; i++) await changes.bumpLikes([`t${i}`]);
+          const v1 = await changes.current();
+          // Other writers went on after v1 was read, by more versions than anything ever read past what was asked.
+          for (let i = 0; i < 300; i++) await changes.bumpLikes([`u${i}`]);
+          const asked = await changes.likeChanges(v0.likes, v1.likes);
+          assert.deepEqual(asked?.map((c) => c.keys), [['t0'], ['t1'], ['t2']]);
+          assert.deepEqual(asked?.map((c) => c.version), [v0.likes + 1, v0.likes + 2, v0.likes + 3]);
+        }));
     });
 
     describe('worlds (forWorld, forgetWorld)', () => {

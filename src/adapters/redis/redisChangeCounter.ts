@@ -17,8 +17,15 @@ redis.call('RPUSH', KEYS[2], v .. ' ' .. ARGV[1])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
 return v`;
 
-/** Entries read beyond the ones asked for, in case later versions were recorded since the version was read. */
-const LIKE_CHANGES_SLACK = 256;
+/**
+ * Entries read beyond the ones asked for, in case later versions were recorded since the version was read (the list
+ * is read from its tail). Enough for the other instances' bumps of a turn or two; a read that falls short is read
+ * again from where its newest entry says the versions asked for are now.
+ */
+const LIKE_CHANGES_SLACK = 16;
+
+/** The likes version an entry of the list of like changes was recorded with. */
+const versionOf = (entry: string): number => Number(entry.slice(0, entry.indexOf(' ')));
 
 /** Counters in Redis that every instance bumps after its writes and reads before using anything remembered. */
 export class RedisChangeCounter implements ChangeCounter {
@@ -59,15 +66,21 @@ export class RedisChangeCounter implements ChangeCounter {
   async likeChanges(after: number, upTo: number): Promise<LikeChange[] | null> {
     if (upTo <= after) return [];
     if (upTo - after > LIKE_CHANGES_KEPT) return null;
-    const rows = await this.conn.run((c) => c.lrange(this.ns + CHANGE_COUNTER_KEYS.likeChanges, -(upTo - after + LIKE_CHANGES_SLACK), -1));
+    let rows = await this.tail(upTo - after + LIKE_CHANGES_SLACK);
+    const newest = rows.length ? versionOf(rows[rows.length - 1]) : 0;
+    if (rows.length && versionOf(rows[0]) > after + 1 && newest - after <= LIKE_CHANGES_KEPT) rows = await this.tail(newest - after + LIKE_CHANGES_SLACK);
     const changes: LikeChange[] = [];
     for (const row of rows) {
-      const space = row.indexOf(' ');
-      const version = Number(row.slice(0, space));
-      if (version > after && version <= upTo) changes.push({ version, keys: row.slice(space + 1).split(',') });
+      const version = versionOf(row);
+      if (version > after && version <= upTo) changes.push({ version, keys: row.slice(row.indexOf(' ') + 1).split(',') });
     }
     // Complete only when every version asked for is there (the list may have been trimmed, or more recorded since).
     return changes.length === upTo - after && changes[0].version === after + 1 ? changes : null;
+  }
+
+  /** The latest `n` entries of the list of like changes, oldest first. */
+  private tail(n: number): Promise<string[]> {
+    return this.conn.run((c) => c.lrange(this.ns + CHANGE_COUNTER_KEYS.likeChanges, -n, -1));
   }
 
   /**
