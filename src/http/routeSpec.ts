@@ -34,6 +34,11 @@ export interface ApiResult {
   /** Tweets the response returned (routes that count against the monthly Tweet cap). */
   tweetCount?: number;
   /**
+   * Whether the answer shows like counts (src/domain/likeKeys.ts), so that a like of a Post or by a user it shows
+   * changes it; unsaid, it is taken to.
+   */
+  showsLikeCounts?: boolean;
+  /**
    * A streaming endpoint's answer: instead of `body`, a kept-open response of newline-delimited JSON written by
    * this function until it returns or the client goes (src/http/streaming.ts).
    */

@@ -98,6 +98,43 @@ describe('response cache', () => {
     assert.notEqual((await get(likingPath)).body.data?.[0]?.id, server.creds.users[2].id);
   });
 
+  it('keeps an answer that shows no like counts across likes of the Posts it shows and by the users it shows', async () => {
+    // liked_tweets with default fields: a like of a Tweet on the page changes its like_count, which the page does not show.
+    const defaultPath = `/2/users/${server.creds.users[1].id}/liked_tweets?max_results=10`;
+    const liker = server.creds.users[3];
+    const shownTweet = ((await get(defaultPath)).body.data as Json[])[4];
+    await like(liker, shownTweet.id, 'DELETE');
+    const page = await get(defaultPath);
+    let readsBefore = reads;
+    await like(liker, shownTweet.id);
+    assert.deepEqual((await get(defaultPath)).body, page.body);
+    assert.equal(reads, readsBefore, 'answered from the cache');
+    await like(liker, shownTweet.id, 'DELETE');
+
+    // liking_users: a like of another Tweet by a user on the page moves that user's like_count, shown only with
+    // user.fields=public_metrics.
+    const shownUser = server.creds.users.find((u) => !u.protected && u.id !== liker.id && u.id !== server.creds.users[1].id)!;
+    const tweet = server.creds.tweets.find((t) => t.authorId !== shownUser.id)!;
+    await like(shownUser, tweet.id, 'DELETE');
+    await like(shownUser, tweet.id);
+    const plainPath = `/2/tweets/${tweet.id}/liking_users?max_results=5`;
+    const countsPath = `${plainPath}&user.fields=public_metrics`;
+    const plain = await get(plainPath);
+    const counts = await get(countsPath);
+    assert.equal(plain.body.data[0].id, shownUser.id);
+    const elsewhere = server.creds.tweets.find((t) => t.id !== tweet.id && t.authorId !== shownUser.id && t.authorId !== server.creds.users[1].id)!;
+    await like(shownUser, elsewhere.id, 'DELETE');
+    readsBefore = reads;
+    await like(shownUser, elsewhere.id);
+    assert.deepEqual((await get(plainPath)).body, plain.body);
+    assert.equal(reads, readsBefore, 'the page without counts came from the cache');
+    const countsAfter = await get(countsPath);
+    assert.equal(reads, readsBefore + 1, 'the page with counts was read again');
+    assert.equal(countsAfter.body.data[0].public_metrics.like_count, counts.body.data[0].public_metrics.like_count + 1);
+    await like(shownUser, elsewhere.id, 'DELETE');
+    await like(shownUser, tweet.id, 'DELETE');
+  });
+
   it('shows a like made through the API at once', async () => {
     const user = server.creds.users[1];
     const tweet = server.creds.tweets[500];

@@ -4,6 +4,7 @@
 import type { Policy } from '../../../domain/model.ts';
 import { listingKey } from '../../../domain/likeKeys.ts';
 import { billedResources, type BilledResources } from '../../../domain/sandboxes/billedResources.ts';
+import { NO_IDS } from '../../../ports/usageLedger.ts';
 import { ResponseCache } from '../../responseCache.ts';
 import type { ApiResult, ApiRoute } from '../../routeSpec.ts';
 import type { Shown } from './likeChangeLog.ts';
@@ -32,13 +33,16 @@ export interface AnswerTag extends Shown {
   likes: number;
 }
 
-/** The tag of `answer`, an answer of `route` for the path parameter `id`, made under `versions`. */
-export const answerTag = (route: ApiRoute, id: string, versions: RequestVersions, answer: Answer<Buffer | string>): AnswerTag => ({
+/**
+ * The tag of `answer`, an answer of `route` for the path parameter `id`, made under `versions`; the Posts and users
+ * it shows count only where it shows their like counts.
+ */
+export const answerTag = (route: ApiRoute, id: string, versions: RequestVersions, answer: Answer<Buffer | string>, showsLikeCounts: boolean): AnswerTag => ({
   data: versions.data,
   likes: versions.likes,
   listing: listingKey(route.endpoint, id),
-  posts: answer.resources.posts,
-  users: answer.resources.users,
+  posts: showsLikeCounts ? answer.resources.posts : NO_IDS,
+  users: showsLikeCounts ? answer.resources.users : NO_IDS,
 });
 
 /** An answer is current while no write but likes came since, and no like since changed what it shows. */

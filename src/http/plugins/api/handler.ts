@@ -40,8 +40,9 @@ export function apiHandler(route: ApiRoute, cache: AnswerCache | null, streams: 
       answer = cache!.get(key, version!, reply.raw);
       if (!answer) {
         const ctx = context(req, userId);
-        const fresh = serialised(route, await (handle ?? route.validate(path, rawQuery))(ctx));
-        cache!.set(key, answerTag(route, path.id, version!, fresh), fresh);
+        const result = await (handle ?? route.validate(path, rawQuery))(ctx);
+        const fresh = serialised(route, result);
+        cache!.set(key, answerTag(route, path.id, version!, fresh, result.showsLikeCounts ?? true), fresh);
         answer = fresh;
       }
     } else {

@@ -1,5 +1,6 @@
 // GET /2/users/:id/liked_tweets: the Tweets a user liked, newest first.
 import { ACCEPTED } from '../../../domain/fields.ts';
+import { showsLikeCounts } from '../../../domain/likeKeys.ts';
 import { arrayOf, ref } from '../../../domain/schemas.ts';
 import { apiRoute } from '../../routeSpec.ts';
 import { cursorOf, list, maxResults, meta, paginationToken, selection, userIdPath, viewerOf } from './common.ts';
@@ -32,10 +33,12 @@ export const likedTweets = apiRoute({
     countsTweets: true,
     cacheable: true,
     async handle(ctx) {
-      return ctx.world.likes.likedTweets(viewerOf(ctx), ctx.policy, ctx.path.id, {
+      const fields = selection(ctx.query);
+      const result = await ctx.world.likes.likedTweets(viewerOf(ctx), ctx.policy, ctx.path.id, {
         maxResults: ctx.query.max_results,
         cursor: cursorOf(ctx.query),
-        selection: selection(ctx.query),
+        selection: fields,
       });
+      return { ...result, showsLikeCounts: showsLikeCounts(fields) };
     },
   });

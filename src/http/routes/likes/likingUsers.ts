@@ -1,5 +1,6 @@
 // GET /2/tweets/:id/liking_users: the users who liked a Tweet, newest like first.
 import { ACCEPTED } from '../../../domain/fields.ts';
+import { showsLikeCounts } from '../../../domain/likeKeys.ts';
 import { arrayOf, ref } from '../../../domain/schemas.ts';
 import { apiRoute } from '../../routeSpec.ts';
 import { cursorOf, list, maxResults, meta, paginationToken, selection, tweetIdPath, viewerOf } from './common.ts';
@@ -28,11 +29,12 @@ export const likingUsers = apiRoute({
     response: { name: 'Get2TweetsIdLikingUsersResponse', schema: Get2TweetsIdLikingUsersResponse },
     cacheable: true,
     async handle(ctx) {
+      const fields = selection(ctx.query);
       const body = await ctx.world.likes.likingUsers(viewerOf(ctx), ctx.policy, ctx.path.id, {
         maxResults: ctx.query.max_results,
         cursor: cursorOf(ctx.query),
-        selection: selection(ctx.query),
+        selection: fields,
       });
-      return { body };
+      return { body, showsLikeCounts: showsLikeCounts(fields) };
     },
   });
