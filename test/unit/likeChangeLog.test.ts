@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryChangeCounter } from '../../src/adapters/memory/memoryChangeCounter.ts';
 import { likeKeys, listingKey } from '../../src/domain/likeKeys.ts';
-import { LikeChangeLog, type Shown } from '../../src/http/plugins/api/likeChangeLog.ts';
+import { LikeChangeLog, MAX_REMEMBERED, type Shown } from '../../src/http/plugins/api/likeChangeLog.ts';
 import { LIKE_CHANGES_KEPT } from '../../src/ports/changes.ts';
 import { idList } from '../../src/ports/usageLedger.ts';
 
@@ -55,6 +55,21 @@ describe('LikeChangeLog', () => {
     await late.advance(after);
     assert.equal(late.unchangedSince(after - 1, page), false);
     assert.equal(late.unchangedSince(after, page), true);
+  });
+
+  it('forgets the older half past its bound: answers made before it count as changed, newer ones stay exact', async () => {
+    const { log, like } = await setUp();
+    const old = await like('7', '70');
+    // One liker, a new Tweet each time: one id more remembered per like.
+    let recent = old;
+    for (let i = 0; i <= MAX_REMEMBERED; i++) {
+      const v = await like('8', String(100_000 + i));
+      if (i === MAX_REMEMBERED - 10) recent = v;
+    }
+    assert.equal(log.unchangedSince(old, page), false, 'made before what is still remembered');
+    assert.equal(log.unchangedSince(recent, page), true, 'made among what is still remembered, and nothing it shows changed');
+    await like('5', '11');
+    assert.equal(log.unchangedSince(recent, page), false, 'a like of a Tweet it shows is still seen');
   });
 
   it('counts everything changed when the counter cannot say what changed', async () => {

@@ -5,8 +5,11 @@ import { parseLikeKey, type LikeKey, type LikeKeyKind } from '../../../domain/li
 import type { ChangeCounter, LikeChange } from '../../../ports/changes.ts';
 import { forEachId, type IdList } from '../../../ports/usageLedger.ts';
 
-/** Past this many users and Tweets remembered, the log starts afresh (answers made before then count as changed). */
-const MAX_REMEMBERED = 20_000;
+/**
+ * Past this many users and Tweets remembered, the log forgets the older half: answers made before the newest half's
+ * changes count as changed, the others stay exact.
+ */
+export const MAX_REMEMBERED = 20_000;
 
 /** What an answer shows, for the check: the listing it pages (likeKeys.ts) and its Posts and users. */
 export interface Shown {
@@ -45,7 +48,7 @@ export class LikeChangeLog {
       // Unknown: counted as everything changed, below.
     }
     const { user, tweet } = this.changedAt;
-    if (changes === null || user.size + tweet.size > MAX_REMEMBERED) {
+    if (changes === null) {
       user.clear();
       tweet.clear();
       this.floor = version;
@@ -56,8 +59,21 @@ export class LikeChangeLog {
           this.changedAt[kind].set(id, change.version);
         }
       }
+      if (user.size + tweet.size > MAX_REMEMBERED) this.forgetOlderHalf();
     }
     this.seen = version;
+  }
+
+  /**
+   * Forgets every id last changed at or before the median version remembered. An answer made at that version or later
+   * can still be checked (every change after it is kept); an older one cannot, so the floor moves up to it.
+   */
+  private forgetOlderHalf(): void {
+    const { user, tweet } = this.changedAt;
+    const versions = [...user.values(), ...tweet.values()].sort((a, b) => a - b);
+    const cut = versions[versions.length >> 1];
+    for (const changedAt of [user, tweet]) for (const [id, v] of changedAt) if (v <= cut) changedAt.delete(id);
+    this.floor = Math.max(this.floor, cut);
   }
 
   /** Whether an answer made under likes version `made`, showing `shown`, is unchanged by every like folded in. */
