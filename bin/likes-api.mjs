@@ -1,9 +1,7 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=2 --heap-growing-percent=25
-// The settings above are the ones `npm start` passes too (package.json): glibc's malloc kept to one arena (each
-// thread's own arena held freed memory, 10 MiB under load), V8's young generation held to 2 MiB a semi-space instead
-// of 16, and its old generation collected once it has grown by a quarter rather than by up to four times. On the
-// 10M mix they take the server from 157-161 MiB to 112-117, for ~3 % more CPU on a cache hit and none
-// measurable elsewhere (docs/benchmarks.md).
+#!/usr/bin/env -S MALLOC_ARENA_MAX=1 node
+// glibc's malloc kept to one arena (each thread's own arena held freed memory, 10 MiB under load); `npm start` sets
+// it too (package.json). glibc reads it before any code runs, so it is on this line. V8's memory settings are not:
+// any V8 flag here would make V8 compile Node's built-in modules anew on every start (src/cli/memorySettings.ts).
 // Entry point of the `likes-api` command: runs the bundled output in dist/ (built from src/ by `npm run build`,
 // which `npm ci` runs through the prepare script). Development runs the sources: `npm run dev`.
 import { existsSync } from 'node:fs';

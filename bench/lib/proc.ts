@@ -2,16 +2,13 @@
 // is remembered and stopped by its pid (never by name) when the run ends or is interrupted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { LIKES_BIN, likesCommand, postgresCommand } from '../../test/support/command.ts';
+import { LIKES_BIN, likesCommand } from '../../test/support/command.ts';
 import { freePort } from '../../test/support/net.ts';
 
 export { LIKES_BIN };
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 /** The environment and node flags the command runs with (its first line's, which `npm start` passes too): the servers measured start as users start them. */
 export const LIKES_COMMAND = likesCommand();
-const POSTGRES_COMMAND = postgresCommand();
-/** The flags a Likes API server on `databaseUrl` starts with: PostgreSQL + Redis instances as README's Procfile starts them. */
-export const likesNodeFlags = (databaseUrl: string | undefined): string[] => (databaseUrl ? POSTGRES_COMMAND : LIKES_COMMAND).flags;
 /** The sealing key of the throwaway PostgreSQL bench databases (required there without the demo). */
 export const BENCH_PG_SECRET_KEY = 'be9c'.repeat(16);
 
@@ -162,7 +159,7 @@ export async function startLikesServer(o: LikesServerOptions): Promise<Proc> {
   return startProc({
     name: o.name,
     command: process.execPath,
-    args: [...likesNodeFlags(o.databaseUrl), ...(o.nodeArgs ?? []), LIKES_BIN, 'serve'],
+    args: [...LIKES_COMMAND.flags, ...(o.nodeArgs ?? []), LIKES_BIN, 'serve'],
     env: {
       ...LIKES_COMMAND.env,
       PORT: String(port),

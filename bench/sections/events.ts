@@ -15,7 +15,7 @@ import type { DemoCredentials } from '../../src/demo/demoCredentials.ts';
 import { freePort } from '../../test/support/net.ts';
 import { urlWithDatabase, withAdmin } from '../../test/support/postgres.ts';
 import type { BenchContext } from '../lib/context.ts';
-import { LIKES_BIN, LIKES_COMMAND, BENCH_PG_SECRET_KEY, likesNodeFlags, startProc, type Proc } from '../lib/proc.ts';
+import { LIKES_BIN, LIKES_COMMAND, BENCH_PG_SECRET_KEY, startProc, type Proc } from '../lib/proc.ts';
 import type { BenchResults, EventDeliveryRow } from '../lib/results.ts';
 
 /** The receiver: when each (user, Tweet) like arrived. */
@@ -75,7 +75,7 @@ async function call(base: string, method: string, path: string, token: string, b
 async function serve(name: string, dataDir: string, env: Record<string, string>): Promise<Proc> {
   const port = await freePort();
   return startProc({
-    name, command: process.execPath, args: [...likesNodeFlags(env.LIKES_API_DATABASE_URL || undefined), LIKES_BIN, 'serve'], port, probePath: '/healthz',
+    name, command: process.execPath, args: [...LIKES_COMMAND.flags, LIKES_BIN, 'serve'], port, probePath: '/healthz',
     env: { ...LIKES_COMMAND.env, PORT: String(port), HOST: '127.0.0.1', LIKES_API_DATA_DIR: dataDir, LIKES_API_LIMITS: 'off', LIKES_API_LOG: 'warn', ...env },
   });
 }

@@ -7,6 +7,7 @@ import { buildServer } from '../http/server.ts';
 import { ensurePrivateDir, restrictFile, writePrivateFile } from '../privateFiles.ts';
 import { openServices } from '../services.ts';
 import type { Command } from './command.ts';
+import { applyMemorySettings } from './memorySettings.ts';
 
 const HELP = `Usage: likes-api serve
 
@@ -51,6 +52,7 @@ export const serveCommand: Command = {
       return 0;
     }
     const config = loadConfig();
+    applyMemorySettings(config.databaseUrl ? 'postgres' : 'sqlite');
     const services = await openServices(config);
     for (const warning of services.warnings) services.log.warn(warning);
     let demo: DemoCredentials | null = null;

@@ -10,21 +10,10 @@ export const LIKES_BIN = join(ROOT, 'bin', 'likes-api.mjs');
 export interface LikesCommand {
   /** Variables set before node starts (what node reads too early for a setting: glibc's malloc). */
   env: Record<string, string>;
-  /** node's own flags (V8 fixes them before any code runs). */
+  /** node's own flags, if any (none now: src/cli/memorySettings.ts says why). */
   flags: string[];
   /** The first line's words after `env -S`, as written. */
   words: string[];
-}
-
-/**
- * How a PostgreSQL + Redis instance starts (README's Procfile): the first line's settings with V8's own young
- * generation, 16 MiB a semi-space. A page read from PostgreSQL is built from many more objects than one from SQLite,
- * and with the command's 2 MiB the instance spent about a quarter more CPU a request, most of it collecting them.
- */
-export function postgresCommand(): LikesCommand {
-  const { env, flags, words } = likesCommand();
-  const young = (w: string) => (w.startsWith('--max-semi-space-size=') ? '--max-semi-space-size=16' : w);
-  return { env, flags: flags.map(young), words: words.map(young) };
 }
 
 export function likesCommand(): LikesCommand {
