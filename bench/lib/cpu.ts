@@ -85,3 +85,19 @@ export function machineCoresMeter(): { stop(): number } {
     },
   };
 }
+
+/**
+ * Waits (at most `maxMs`) until the whole machine keeps fewer than `cores` busy over a `windowMs` window: what a
+ * measured run left running (PostgreSQL's checkpoints and autovacuum after the write rows, the kernel writing pages
+ * back) finishes first. Returns the cores the last window kept busy and how long it waited.
+ */
+export async function machineSettled(cores = 0.3, windowMs = 500, maxMs = 15_000): Promise<{ busyCores: number; waitedMs: number }> {
+  const t0 = performance.now();
+  for (;;) {
+    const meter = machineCoresMeter();
+    await new Promise((r) => setTimeout(r, windowMs));
+    const busyCores = meter.stop();
+    const waitedMs = performance.now() - t0;
+    if (!(busyCores >= cores) || waitedMs >= maxMs) return { busyCores, waitedMs };
+  }
+}

@@ -170,6 +170,8 @@ export interface RealisticResult {
   unusedCost?: { pct: number; parts: { name: string; pct: number }[]; rps: number };
   /** Start to first answer of `likes-api serve` on this dataset, started again while the section's other servers idle. */
   startsMs?: number[];
+  /** How busy the machine was (cores) when those starts began, and how long the section waited for it to settle. */
+  startsSettled?: { busyCores: number; waitedMs: number };
   notes: string[];
 }
 

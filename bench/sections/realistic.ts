@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { DemoCredentials } from '../../src/demo/demoCredentials.ts';
 import { freePort } from '../../test/support/net.ts';
 import type { BenchContext } from '../lib/context.ts';
-import { cpuMeter, machineCoresMeter } from '../lib/cpu.ts';
+import { cpuMeter, machineCoresMeter, machineSettled } from '../lib/cpu.ts';
 import { postgresProbe, sqliteProbe, workCopy, type SeedOutcome, type StoreProbe } from '../lib/data.ts';
 import { runLoad, type AcRequest } from '../lib/load.ts';
 import { capture } from '../lib/measure.ts';
@@ -240,8 +240,10 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused:
     }
     const rows = cells.map((c) => aggregate(c, measured.get(c.row.id)!));
     // Starts on their own: the first servers above started right after the file was copied and while this process
-    // hashed the answers, which their start figures include.
+    // hashed the answers, which their start figures include. These wait until the rows' aftermath has settled.
     const startsMs: number[] = [];
+    const settled = await machineSettled();
+    log(`    machine settled for the starts: ${settled.busyCores.toFixed(2)} cores busy after ${(settled.waitedMs / 1000).toFixed(1)} s`);
     for (let i = 0; i < 3; i++) {
       const again = await startLikesServer({ name: `likes-sqlite-realistic-start-${i}`, dataDir: workDir, probePath: heavyPath, bearer: creds.app.bearerToken });
       startsMs.push(again.readyMs);
@@ -267,6 +269,7 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused:
       rows,
       ...(unusedCost ? { unusedCost } : {}),
       startsMs,
+      startsSettled: settled,
       notes,
     };
   } finally {

@@ -13,6 +13,10 @@ const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '�
 const find = (d: RealisticResult | undefined, id: string) => d?.rows.find((r) => r.id === id);
 const us = (x: number) => (Number.isNaN(x) ? '–' : n0(x));
 
+/** How settled the machine was for the starts (bench/lib/cpu.ts machineSettled), when the run recorded it. */
+const settledText = (s: RealisticResult['startsSettled']) =>
+  s ? `, once the machine had settled (${f2(s.busyCores)} cores busy, after ${(s.waitedMs / 1000).toFixed(1)} s)` : '';
+
 function range(row: RealisticRow): string {
   const xs = row.rounds.map((r) => r.rps);
   return xs.length > 1 ? `${n0(Math.min(...xs))}–${n0(Math.max(...xs))}` : '–';
@@ -201,7 +205,7 @@ export function realisticTargets(results: RealisticResult[], writes: BenchResult
     name: `start to first answer (SQLite, ${(largest ?? main)?.label})`,
     goal: '≤ 300 ms',
     measured: again.length
-      ? `${again.map(n0).join(' / ')} ms (three starts while the section's other servers idle; its first two, on a file just copied and while the benchmark hashed the answers: ${first.map(n0).join(' / ')} ms)`
+      ? `${again.map(n0).join(' / ')} ms (three starts while the section's other servers idle${settledText((largest ?? main)?.startsSettled)}; its first two, on a file just copied and while the benchmark hashed the answers: ${first.map(n0).join(' / ')} ms)`
       : starts.length
         ? `${starts.map(n0).join(' / ')} ms (this section's two starts, cache off and on, on a file just copied; the "Start to first answer" section measures it on its own)`
         : 'not measured',
