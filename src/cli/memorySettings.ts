@@ -1,6 +1,6 @@
 // V8's memory settings of a serving process, set once its code has loaded rather than as node flags: with any V8
 // flag on the command line, V8 rejects the compiled copies of Node's built-in modules that node ships (their cache is
-// checked against the flags) and compiles each one anew, 60-90 ms of every start (docs/benchmarks.md). V8 reads both
+// checked against the flags) and compiles each one anew, ~35 ms of every start (docs/benchmarks.md). V8 reads both
 // settings below at each collection, so they take effect when set.
 import { setFlagsFromString } from 'node:v8';
 
