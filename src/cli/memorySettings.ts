@@ -6,10 +6,10 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * - The old generation is collected once it has grown by a quarter (V8's default lets it grow up to fourfold).
- * - On SQLite the young generation keeps the size it has once the code has loaded (2 MiB a semi-space on Node 20)
- *   instead of growing to V8's 16 MiB: 112 instead of 149 MiB serving the 10M benchmark mix. A PostgreSQL + Redis
- *   instance builds each page from many more objects and spent about a quarter more CPU a request collecting them in
- *   so small a young generation: it keeps V8's.
+ * - On SQLite the young generation keeps the size it has once the code has loaded (2 MiB a semi-space on Node 20 from
+ *   the bundle; 8 under `npm run dev`, which compiles TypeScript as it loads) instead of growing to V8's 16 MiB: 110
+ *   instead of 149 MiB serving the 10M benchmark mix. A PostgreSQL + Redis instance builds each page from many more
+ *   objects and spent about a quarter more CPU a request collecting them in so small a young generation: it keeps V8's.
  */
 export function applyMemorySettings(store: 'sqlite' | 'postgres'): void {
   setFlagsFromString('--heap-growing-percent=25');
