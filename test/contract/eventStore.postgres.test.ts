@@ -136,6 +136,37 @@ describe('PostgresStore events specifics', () => {
     });
   });
 
+  it('orders positions by transaction id as a number: 99 before 100, and the head is the largest', async () => {
+    await withStoreAndClient('gw', async (store, client, ids) => {
+      const { events } = store;
+      // Two events of long-ended transactions whose ids differ in their number of digits (every transaction id the
+      // server hands out from now on is larger), among the events earlier tests made.
+      for (const [xid, at] of [[100, 7_300_002], [99, 7_300_001]] as const) {
+        await client.query(
+          `INSERT INTO like_events (xid, kind, user_id, tweet_id, author_id, at) VALUES ($1::text::xid8, 'like', $2, $3, $4, $5)`,
+          [xid, ids.u1, ids.t1, ids.a, at],
+        );
+      }
+      assert.equal(await store.like(ids.u2, ids.t2, 7_300_003), true);
+      // Every event in pages, until the like's has settled (a transaction elsewhere on the server may hold it a while).
+      const all: OutboxEvent[] = [];
+      const deadline = Date.now() + 20_000;
+      while (all.at(-1)?.at !== 7_300_003 && Date.now() < deadline) {
+        const page = await events.eventsAfter(all.at(-1)?.position ?? null, 100);
+        all.push(...page);
+        if (page.length < 100) await sleep(20);
+      }
+      const xids = all.map((e) => BigInt(e.position.split(':')[0]));
+      assert.deepEqual(xids.slice(0, 2), [99n, 100n]);
+      for (let i = 1; i < xids.length; i++) assert.ok(xids[i - 1] <= xids[i], `position ${i}: ${xids[i - 1]} then ${xids[i]}`);
+      assert.equal(await events.headPosition(), all[all.length - 1].position);
+      assert.equal(all[all.length - 1].at, 7_300_003);
+      // A reader that has read the first goes on with the second, not past it.
+      assert.deepEqual((await events.eventsAfter(all[0].position, 1)).map((e) => e.at), [7_300_002]);
+      assert.deepEqual((await events.eventsBetween(7_300_001, 7_300_003, null, 2)).map((e) => e.at), [7_300_001, 7_300_002]);
+    });
+  });
+
   it('a rolled-back transaction\'s event never appears, and stops holding back the others', async () => {
     await withStoreAndClient('gz', async (store, client, ids) => {
       const { events } = store;

@@ -22,6 +22,12 @@ type Query = (stmt: Stmt, values?: unknown[]) => Promise<Row[]>;
 type Transaction = <T>(fn: (run: Query) => Promise<T>) => Promise<T>;
 
 const EVENT_COLUMNS = 'seq, xid::text AS xid, kind, user_id, tweet_id, author_id, at';
+/**
+ * The outbox's order. Qualified: a bare `xid` in ORDER BY names the output column, the xid as text, which put
+ * 1000 before 999 (a reader then moved past events it had not read).
+ */
+const IN_ORDER = 'like_events.xid, seq';
+const NEWEST_FIRST = 'like_events.xid DESC, seq DESC';
 /** Transactions below this id have all ended: their events are final. */
 const SETTLED = 'xid < pg_snapshot_xmin(pg_current_snapshot())';
 const eventFromRow = (r: Row): OutboxEvent => ({ ...likeEventFromRow(r), position: `${r.xid}:${r.seq}` });
@@ -34,10 +40,10 @@ const positionArgs = (position: string | null): [string, string] => {
 const stmt = (name: string, text: string): Stmt => ({ name: `likes_events_${name}`, text });
 const S = {
   after: stmt('after', `SELECT ${EVENT_COLUMNS} FROM like_events WHERE ${SETTLED} AND (xid, seq) > ($1::xid8, $2::bigint)
-    ORDER BY xid, seq LIMIT $3`),
-  head: stmt('head', `SELECT xid::text AS xid, seq FROM like_events WHERE ${SETTLED} ORDER BY xid DESC, seq DESC LIMIT 1`),
+    ORDER BY ${IN_ORDER} LIMIT $3`),
+  head: stmt('head', `SELECT xid::text AS xid, seq FROM like_events WHERE ${SETTLED} ORDER BY ${NEWEST_FIRST} LIMIT 1`),
   between: stmt('between', `SELECT ${EVENT_COLUMNS} FROM like_events WHERE ${SETTLED} AND at BETWEEN $1 AND $2
-    AND (xid, seq) > ($3::xid8, $4::bigint) ORDER BY xid, seq LIMIT $5`),
+    AND (xid, seq) > ($3::xid8, $4::bigint) ORDER BY ${IN_ORDER} LIMIT $5`),
   pruneEvents: stmt('prune', 'WITH d AS (DELETE FROM like_events WHERE at < $1 RETURNING 1) SELECT count(*) AS n FROM d'),
   putWebhook: stmt('put_webhook', `INSERT INTO webhooks (id, app_id, url, created_at, validity) VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (id) DO UPDATE SET url = excluded.url, validity = excluded.validity`),
