@@ -1,24 +1,31 @@
 #!/usr/bin/env node
-// `npm run build`: bundles src/ (entry src/cli/main.ts) and its dependencies into dist/ with esbuild, one ES module
-// per lazily loaded part (the serve, seed and admin commands, each store's adapter), source maps beside them.
+// `npm run build`: bundles src/ (entry src/cli/main.ts) and its dependencies into one CommonJS file,
+// dist/likes-api.cjs, with esbuild (source map beside it), then records V8's code cache of it (dist/likes-api.cache)
+// from a real start of the server. bin/likes-api.mjs compiles the bundle with that cache: a start skips most of V8's
+// parsing and compiling, ~50 ms of ~180 (docs/benchmarks.md, "Start-up from V8's code cache").
 // Why a bundle: Node 20 spent about a third of the start-up resolving, reading and linking some 300 separate module
-// files; one file per part starts in about two thirds of the time (docs/benchmarks.md, "Start to first answer").
+// files. Why CommonJS: Node 20 hands V8's code cache only to scripts (vm.Script), not to ES modules; the parts that
+// only some commands use (PostgreSQL, seeding, the admin commands) are still run only when used, but parsed with the
+// rest when there is no cache.
 // Type checking is `npm run typecheck` (tsc); esbuild only strips types.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
-/** The packages outside the bundle that its ES imports name: all CommonJS (see requireNotImport). */
-const COMMONJS_EXTERNALS = ['better-sqlite3', 'pg', 'pg-copy-streams', 'ioredis'];
+const ROOT = new URL('..', import.meta.url).pathname;
+const dist = join(ROOT, 'dist');
+const bundle = join(dist, 'likes-api.cjs');
+const codeCache = join(dist, 'likes-api.cache');
 
-const dist = new URL('../dist/', import.meta.url);
 rmSync(dist, { recursive: true, force: true });
 const { outputFiles } = await build({
-  entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname],
-  outdir: dist.pathname,
+  entryPoints: [join(ROOT, 'src/cli/main.ts')],
+  outfile: bundle,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   sourcemap: true,
@@ -28,34 +35,15 @@ const { outputFiles } = await build({
   // refer to their own files at run time (__dirname), which a bundle would not have.
   // Fastify's schema compilers and light-my-request (inject) are required only when used (src/http/server.ts,
   // tests): outside the bundle, V8 does not parse their ~600 kB on every start.
-  external: [...COMMONJS_EXTERNALS, 'pg-native', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'],
-  // Bundled CommonJS packages call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __likesApiRequire } from 'node:module'; const require = __likesApiRequire(import.meta.url);" },
+  external: ['better-sqlite3', 'pg', 'pg-copy-streams', 'ioredis', 'pg-native', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'],
+  // The sources are ES modules; in the bundle, import.meta.url is the bundle's own URL (bin/likes-api.mjs passes it).
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   write: false,
 });
-for (const file of outputFiles) {
-  mkdirSync(dirname(file.path), { recursive: true });
-  writeFileSync(file.path, file.path.endsWith('.js') ? asciiOnly(requireNotImport(file.text)) : file.contents);
-}
-
-/**
- * Node's built-in modules and the CommonJS packages left outside the bundle, through the banner's require() instead
- * of `import`: for an ES import of a built-in Node builds an ES module facade that reads every export (fs's streams
- * load for it), 2-4 ms a module, and an ES import of a CommonJS file is parsed once more for its export names: ~10 ms
- * of every start in all. Each import line becomes a const on the same line, so the source maps still hold.
- */
-function requireNotImport(text) {
-  return text.replace(/^import (.+) from "([^"]+)";$/gm, (line, what, name) => {
-    if (!name.startsWith('node:') && !COMMONJS_EXTERNALS.includes(name)) return line;
-    const from = `require(${JSON.stringify(name)})`;
-    if (/^[\w$]+$/.test(what)) return `const ${what} = ${from};`;
-    const star = /^\* as ([\w$]+)$/.exec(what);
-    if (star) return `const ${star[1]} = ${from};`;
-    const named = /^\{ ([\w$]+(?: as [\w$]+)?(?:, [\w$]+(?: as [\w$]+)?)*) \}$/.exec(what);
-    if (named) return `const { ${named[1].replace(/ as /g, ': ')} } = ${from};`;
-    throw new Error(`build: an import of ${name} in a form requireNotImport does not know: ${line}`);
-  });
-}
+mkdirSync(dist);
+for (const file of outputFiles) writeFileSync(file.path, file.path.endsWith('.cjs') ? asciiOnly(file.text) : file.contents);
+await recordCodeCache();
 
 /**
  * esbuild escapes non-ASCII characters in code but keeps them in the comments it carries over and in template
@@ -64,4 +52,72 @@ function requireNotImport(text) {
  */
 function asciiOnly(text) {
   return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Starts the built command as `npm start` does on a fresh data directory (it seeds the demo world), asks it what a
+ * client asks first (both listings, default fields and every expansion, app-only and user context, a like), and stops
+ * it: on its way out bin/likes-api.mjs writes V8's code cache of the bundle, which then holds every function that
+ * start compiled. Without it the command still runs, compiling as it loads: a failure here is reported, not fatal.
+ */
+async function recordCodeCache() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'likes-api-build-'));
+  const port = await freePort();
+  // The default settings, whatever the environment of the build says.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('LIKES_API_')));
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'likes-api.mjs'), 'serve'], {
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1', LIKES_API_DATA_DIR: dataDir, LIKES_API_CODE_CACHE_OUT: codeCache },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 60_000;
+    while ((await fetch(`${base}/healthz`).then((r) => r.status, () => 0)) !== 200) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not start: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const demo = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
+    const app = { authorization: `Bearer ${demo.app.bearerToken}` };
+    const user = { authorization: `Bearer ${demo.users[0].oauth2AccessToken}` };
+    const full = 'expansions=author_id,attachments.media_keys&tweet.fields=created_at,public_metrics,entities&user.fields=created_at,public_metrics';
+    const asks = [
+      ['GET', `/2/users/${demo.heavyLikerUserId}/liked_tweets?max_results=100`, app],
+      ['GET', `/2/users/${demo.heavyLikerUserId}/liked_tweets?max_results=100&${full}`, app],
+      ['GET', `/2/users/${demo.heavyLikerUserId}/liked_tweets?max_results=100`, user],
+      ['GET', `/2/tweets/${demo.popularTweetId}/liking_users?max_results=100`, app],
+      ['GET', `/2/tweets/${demo.popularTweetId}/liking_users?max_results=100&expansions=pinned_tweet_id&user.fields=created_at`, user],
+      ['POST', `/2/users/${demo.users[0].id}/likes`, user, JSON.stringify({ tweet_id: demo.popularTweetId })],
+      ['DELETE', `/2/users/${demo.users[0].id}/likes/${demo.popularTweetId}`, user],
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const [method, path, headers, body] of asks) {
+        const res = await fetch(`${base}${path}`, { method, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) }, body });
+        await res.arrayBuffer();
+        if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status}`);
+      }
+    }
+    child.kill('SIGTERM');
+    await exited;
+    if (!existsSync(codeCache)) throw new Error(`no code cache written: ${stderr}`);
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(codeCache, { force: true });
+    console.warn(`build: no code cache recorded (the command compiles as it loads, ~50 ms slower to start): ${error.message}`);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }

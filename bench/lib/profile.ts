@@ -85,7 +85,7 @@ function originalFrames(): (frame: CallFrame) => CallFrame {
     return maps.get(url)!;
   };
   return (frame) => {
-    if (!frame.url.startsWith('file://') || !frame.url.endsWith('.js')) return frame;
+    if (!frame.url.startsWith('file://') || !/\.c?js$/.test(frame.url)) return frame;
     const entry = mapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
     if (!entry?.originalSource) return frame;
     const source = entry.originalSource.startsWith('file://') ? entry.originalSource : pathToFileURL(resolve(dirname(fileURLToPath(frame.url)), entry.originalSource)).href;
