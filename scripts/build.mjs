@@ -13,9 +13,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(ROOT, 'dist');
 const bundle = join(dist, 'likes-api.cjs');
 const codeCache = join(dist, 'likes-api.cache');
@@ -56,9 +57,9 @@ function asciiOnly(text) {
 
 /**
  * Starts the built command as `npm start` does on a fresh data directory (it seeds the demo world), asks it what a
- * client asks first (both listings, default fields and every expansion, app-only and user context, a like), and stops
- * it: on its way out bin/likes-api.mjs writes V8's code cache of the bundle, which then holds every function that
- * start compiled. Without it the command still runs, compiling as it loads: a failure here is reported, not fatal.
+ * client asks first (both listings, default fields and expansions, app-only and user context, a like and an unlike),
+ * and stops it: on its way out bin/likes-api.mjs writes V8's code cache of the bundle, which then holds every function
+ * that start compiled. Without it the command still runs, compiling as it loads: a failure here is reported, not fatal.
  */
 async function recordCodeCache() {
   const dataDir = mkdtempSync(join(tmpdir(), 'likes-api-build-'));
