@@ -10,7 +10,6 @@
 // Type checking is `npm run typecheck` (tsc); esbuild only strips types.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,20 +62,22 @@ function asciiOnly(text) {
  */
 async function recordCodeCache() {
   const dataDir = mkdtempSync(join(tmpdir(), 'likes-api-build-'));
-  const port = await freePort();
   // The default settings, whatever the environment of the build says.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('LIKES_API_')));
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'likes-api.mjs'), 'serve'], {
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1', LIKES_API_DATA_DIR: dataDir, LIKES_API_CODE_CACHE_OUT: codeCache },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // Port 0: the system picks a free one, which the server's first line names.
+    env: { ...env, PORT: '0', HOST: '127.0.0.1', LIKES_API_DATA_DIR: dataDir, LIKES_API_CODE_CACHE_OUT: codeCache },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (c) => (stdout += c));
   child.stderr.on('data', (c) => (stderr += c));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
-    const base = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 60_000;
-    while ((await fetch(`${base}/healthz`).then((r) => r.status, () => 0)) !== 200) {
+    let base;
+    while (!(base = /listening on (http:\/\/\S+)/.exec(stdout)?.[1]) || (await fetch(`${base}/healthz`).then((r) => r.status, () => 0)) !== 200) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not start: ${stderr}`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -110,15 +111,4 @@ async function recordCodeCache() {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
