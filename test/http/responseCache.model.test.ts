@@ -1,7 +1,7 @@
 // The response cache is exact: a model check. Servers as configured by default (response cache on) and one with the
 // cache off (every answer computed), on one store, answer the same reads between random writes: likes and unlikes
 // through the API, and writes another connection commits (a Tweet deleted or restored, an account suspended or
-// protected, a like), as the CLI does. Every read must come back byte for byte the same from both, whoever asks (the
+// protected, a like, the Project's policy), as the CLI does. Every read must come back byte for byte the same from both, whoever asks (the
 // App, or a user whose view differs: protected accounts) and whatever fields and expansions (with like counts shown
 // or not). A cached answer that a write made stale would differ. On SQLite: one server and the file's other
 // connections. On PostgreSQL + Redis: two instances, each write through either and each read from either, so an
@@ -72,16 +72,21 @@ async function modelCheck({ cached, uncached }: Servers, seed: number, operation
   const recent: { path: string; token: string }[] = [];
   let compared = 0;
 
+  /** `path`'s first page and, when there is one, its second, each from the uncached server and a cached one. */
   const read = async (path: string, token: string): Promise<void> => {
-    const ask = (base: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => `${r.status} ${await r.text()}`);
-    const server = pick(cached);
-    const fresh = await ask(uncached.baseUrl);
-    const answer = await ask(server.baseUrl);
-    compared += 1;
-    assert.equal(answer, fresh, `read ${path} from cached server ${cached.indexOf(server)} differs after:\n${log.slice(-12).join('\n')}`);
-    // The next page too, when there is one.
-    const next = /"next_token":"([0-9a-z]+)"/.exec(fresh)?.[1];
-    if (next) await read(`${path}&pagination_token=${next}`, token);
+    let page = path;
+    for (let n = 0; n < 2; n++) {
+      const at = page;
+      const ask = (base: string) => fetch(`${base}${at}`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => `${r.status} ${await r.text()}`);
+      const server = pick(cached);
+      const fresh = await ask(uncached.baseUrl);
+      const answer = await ask(server.baseUrl);
+      compared += 1;
+      assert.equal(answer, fresh, `read ${at} from cached server ${cached.indexOf(server)} differs after:\n${log.slice(-12).join('\n')}`);
+      const next = /"next_token":"([0-9a-z]+)"/.exec(fresh)?.[1];
+      if (!next) return;
+      page = `${path}&pagination_token=${next}`;
+    }
   };
 
   for (let i = 0; i < operations; i++) {
@@ -109,9 +114,21 @@ async function modelCheck({ cached, uncached }: Servers, seed: number, operation
         const flags = rand() < 0.5 ? { suspended: rand() < 0.4 } : { protected: rand() < 0.5 };
         await elsewhere.setUserFlags(user.id, flags);
         log.push(`${i}: elsewhere, ${user.id} ${JSON.stringify(flags)}`);
-      } else {
+      } else if (w < 0.9) {
         await elsewhere.like(user.id, tweet, Date.now());
         log.push(`${i}: elsewhere, ${user.id} likes ${tweet}`);
+      } else {
+        // The Project's policy, as `likes-api project set` changes it: what the answers show, and to whom.
+        const project = (await elsewhere.projectById(creds.project.id))!;
+        const policy = {
+          ...project.policy,
+          likesPrivacy: pick(['public', 'private'] as const),
+          likingUsersCap: rand() < 0.5,
+          metricNames: pick(['both', 'v2159', 'v2167'] as const),
+          appOnlyOnLookups: pick(['accept', 'accept', 'refuse'] as const),
+        };
+        await elsewhere.putProject({ ...project, policy });
+        log.push(`${i}: elsewhere, the Project's policy ${JSON.stringify(policy)}`);
       }
     } else {
       // Often a read asked a little earlier, with writes in between: what the cache kept must still be true.
