@@ -1,7 +1,7 @@
 // The response cache is exact: a model check. Servers as configured by default (response cache on) and one with the
 // cache off (every answer computed), on one store, answer the same reads between random writes: likes and unlikes
 // through the API, and writes another connection commits (a Tweet deleted or restored, an account suspended or
-// protected, a like, the Project's policy), as the CLI does. Every read must come back byte for byte the same from both, whoever asks (the
+// protected, a like, the Project's policy), as the CLI does, and the world saved to a snapshot and put back. Every read must come back byte for byte the same from both, whoever asks (the
 // App, or a user whose view differs: protected accounts) and whatever fields and expansions (with like counts shown
 // or not). A cached answer that a write made stale would differ. On SQLite: one server and the file's other
 // connections. On PostgreSQL + Redis: two instances, each write through either and each read from either, so an
@@ -71,6 +71,7 @@ async function modelCheck({ cached, uncached }: Servers, seed: number, operation
   const log: string[] = [];
   const recent: { path: string; token: string }[] = [];
   let compared = 0;
+  let saved = false;
 
   /** `path`'s first page and, when there is one, its second, each from the uncached server and a cached one. */
   const read = async (path: string, token: string): Promise<void> => {
@@ -104,7 +105,20 @@ async function modelCheck({ cached, uncached }: Servers, seed: number, operation
       await res.arrayBuffer();
       assert.ok(res.status < 500, `${unlike ? 'unlike' : 'like'}: ${res.status}`);
       log.push(`${i}: ${user.id} ${unlike ? 'unlikes' : 'likes'} ${tweet} through server ${cached.indexOf(through)} (${res.status})`);
-    } else if (r < 0.28) {
+    } else if (r < 0.29) {
+      // The default world's data saved, or put back as it was saved (through a cached server's control API).
+      const restore: boolean = saved && rand() < 0.6;
+      const through = pick(cached);
+      const res: Response = await fetch(`${through.baseUrl}/__admin/sandboxes/default/snapshots${restore ? '/model/restore' : ''}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${creds.adminToken}`, 'content-type': 'application/json' },
+        body: restore ? undefined : JSON.stringify({ name: 'model' }),
+      });
+      await res.arrayBuffer();
+      assert.equal(res.status, restore ? 200 : 201);
+      saved = true;
+      log.push(`${i}: the default world ${restore ? 'restored from' : 'saved as'} snapshot "model" through server ${cached.indexOf(through)}`);
+    } else if (r < 0.31) {
       const w = rand();
       if (w < 0.4) {
         const gone = rand() < 0.5;
