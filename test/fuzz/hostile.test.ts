@@ -1030,10 +1030,13 @@ describe('hostile requests', { timeout: Math.max(300_000, FUZZ_RUNS * 20) }, () 
     const arb = fc
       .tuple(fc.nat({ max: TARGETS.length - 1 }), fc.constantFrom(...DEFECTS), fc.nat(), fc.nat(), fc.boolean(), fc.constantFrom(', ', ',', ' ,\t', ',   '))
       .map(([t, d, at, shuffle, realm, sep]) => make(t, d, at, shuffle, realm, sep));
-    // A request signed correctly, then sent again: the replayed nonce is refused.
+    // A request signed correctly, then sent again: the replayed nonce is refused. The timestamp is pinned: a nonce is
+    // unique per timestamp (RFC 5849 3.3), so one signed again a second later would be a new request, and answered.
+    const signedAt = Math.floor(Date.now() / 1000);
     const replayed = (): Hostile => {
       const path = TARGETS[0].path();
-      return { family: 'oauth1 replay', path, fetch: { method: 'GET', headers: { authorization: oauth1Authorization('GET', `${server.baseUrl}${path}`, keys, { nonce: `fuzz${process.pid}replay` }) } }, expect: { status: [401] } };
+      const authorization = oauth1Authorization('GET', `${server.baseUrl}${path}`, keys, { nonce: `fuzz${process.pid}replay`, timestamp: signedAt });
+      return { family: 'oauth1 replay', path, fetch: { method: 'GET', headers: { authorization } }, expect: { status: [401] } };
     };
     const first = replayed();
     const ok = await fetch(`${server.baseUrl}${first.path}`, { headers: first.fetch!.headers });
