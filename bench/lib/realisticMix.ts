@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { DemoCredentials } from '../../src/demo/demoCredentials.ts';
+import { Prng } from '../../src/demo/prng.ts';
 import type { AcRequest } from './load.ts';
 import { PAGE } from './requests.ts';
 
@@ -48,16 +49,10 @@ export interface MixItem {
   auth: 'app' | number;
 }
 
-/** mulberry32: a small deterministic PRNG, so the same dataset gives the same mix. */
+/** A deterministic PRNG (the demo seed's mulberry32), so the same dataset gives the same mix. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Prng(seed);
+  return () => random.next();
 }
 
 function shuffle<T>(xs: T[], rand: () => number): T[] {

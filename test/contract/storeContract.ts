@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import type {
   BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord,
 } from '../../src/domain/model.ts';
+import { Prng } from '../../src/demo/prng.ts';
 import type { KeysetPage, LikeKey, LikesStore } from '../../src/ports/store.ts';
 import { openedStores, type OpenedStore } from '../support/openedStores.ts';
 import { app, developer, project, tweet, user } from '../support/records.ts';
@@ -1247,14 +1248,8 @@ function pad(n: number, width: number): string {
 }
 
 function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Prng(seed);
+  return () => random.next();
 }
 
 function shuffle<T>(items: readonly T[], seed: number): T[] {

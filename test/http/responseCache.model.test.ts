@@ -14,21 +14,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PostgresStore } from '../../src/adapters/postgres/postgresStore.ts';
 import { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.ts';
+import { Prng } from '../../src/demo/prng.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 import { createDatabase, type TestDatabase } from '../support/postgres.ts';
 import { deleteByPrefix, REDIS_URL } from '../support/processes.ts';
-
-/** mulberry32: a small seeded PRNG, so that a failure names the run that reproduces it. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LIKED_FIELDS = ['', '&tweet.fields=public_metrics', '&expansions=author_id&user.fields=public_metrics,protected&tweet.fields=created_at'];
 const LIKING_FIELDS = ['', '&user.fields=public_metrics', '&expansions=pinned_tweet_id&tweet.fields=public_metrics&user.fields=protected'];
@@ -45,8 +34,10 @@ interface Servers {
 
 /** `operations` random writes and reads; every read compared between a cached server and the uncached one. */
 async function modelCheck({ cached, uncached }: Servers, seed: number, operations: number): Promise<void> {
-  const rand = prng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  // Seeded: a failure names the run that reproduces it.
+  const random = new Prng(seed);
+  const rand = () => random.next();
+  const pick = <T>(xs: readonly T[]): T => random.pick(xs);
   const { creds } = cached[0];
   const elsewhere = uncached.services.store;
   // A small world, so that writes and reads meet often: six users (protected ones among them, whose Tweets only they
