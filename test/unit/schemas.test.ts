@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import { ACCEPTED } from '../../src/domain/fields.ts';
+import { isoTime } from '../../src/domain/isoTime.ts';
 import { presentMedia, presentPlace, presentPoll, presentTweet, presentUser } from '../../src/domain/present.ts';
 import { ApiProblem } from '../../src/domain/problems.ts';
 import { Media, OBJECT_SCHEMAS, Place, Poll, Tweet, User } from '../../src/domain/schemas.ts';
@@ -133,3 +134,56 @@ describe('presenters emit what the served schemas describe', () => {
     }, all(ACCEPTED.placeFields)));
   });
 });
+
+describe('presenters write members in alphabetical order, as X does', () => {
+  const author = user('11', { location: 'Berlin', url: 'https://example.com', pinnedTweetId: '201' });
+  const t = tweet('201', author.id, {
+    inReplyToUserId: '12', referencedTweets: [{ type: 'quoted', id: '200' }], mediaKeys: ['3_1'], pollIds: ['9'], placeId: 'p1',
+    entities: { mentions: [{ start: 0, end: 4, username: 'bob', id: '12' }] },
+  });
+  const media = {
+    mediaKey: '3_1', type: 'video', url: 'https://pbs.example/v.mp4', previewImageUrl: 'https://pbs.example/v.jpg', width: 640, height: 360,
+    altText: 'a cat', durationMs: 1200, viewCount: 7,
+  } as const;
+  const poll = { id: '9', options: [{ position: 1, label: 'yes', votes: 3 }], durationMinutes: 60, endAt: Date.UTC(2026, 0, 1) };
+  const place = { id: 'p1', fullName: 'Berlin, Germany', name: 'Berlin', country: 'Germany', countryCode: 'DE', placeType: 'city', bbox: [13.1, 52.3, 13.7, 52.7] as [number, number, number, number] };
+  const inOrder = (value: object, label: string) => {
+    const keys = Object.keys(value);
+    assert.deepEqual(keys, [...keys].sort(), label);
+  };
+  // Every field alone, every field together, and all but one: a member written out of place shows in one of them.
+  const fieldSets = (accepted: readonly string[]): Set<string>[] => [
+    new Set(accepted),
+    ...accepted.map((f) => new Set([f])),
+    ...accepted.map((f) => new Set(accepted.filter((g) => g !== f))),
+  ];
+
+  it('Tweets (own and not, every metric naming), users, media, polls and places', () => {
+    for (const fields of fieldSets(ACCEPTED.tweetFields)) {
+      for (const viewer of [author.id, null]) {
+        for (const names of ['v2159', 'v2167', 'both'] as const) inOrder(presentTweet(t, fields, viewer, names), `tweet.fields=${[...fields]}`);
+      }
+      const shown = presentTweet(t, fields, author.id) as Json;
+      if (fields.has('attachments')) inOrder(shown.attachments, 'attachments');
+    }
+    for (const fields of fieldSets(ACCEPTED.userFields)) inOrder(presentUser(author, fields), `user.fields=${[...fields]}`);
+    for (const fields of fieldSets(ACCEPTED.mediaFields)) inOrder(presentMedia(media, fields), `media.fields=${[...fields]}`);
+    for (const fields of fieldSets(ACCEPTED.pollFields)) inOrder(presentPoll(poll, fields, Date.UTC(2025, 0, 1)), `poll.fields=${[...fields]}`);
+    for (const fields of fieldSets(ACCEPTED.placeFields)) inOrder(presentPlace(place, fields), `place.fields=${[...fields]}`);
+  });
+
+  it('times as Date writes them, across the four-digit years and at their edges', () => {
+    const edges = [0, 1, 999, 1000, 86_399_999, 86_400_000, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(2024, 1, 29), Date.UTC(2100, 2, 1), 253_402_300_799_999];
+    // Fractions are truncated, as Date keeps whole milliseconds; outside 1970-9999 Date itself answers.
+    const odd = [0.5, 1_700_000_000_123.9, -1, -86_400_001, 253_402_300_800_000, 8.64e15];
+    let x = 12345;
+    const random: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+      random.push(Math.floor((x / 2 ** 32) * 253_402_300_800_000));
+    }
+    for (const ms of [...edges, ...odd, ...random]) assert.equal(isoTime(ms), new Date(ms).toISOString(), String(ms));
+    assert.throws(() => isoTime(Number.NaN), RangeError);
+  });
+});
+

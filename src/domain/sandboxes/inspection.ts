@@ -5,6 +5,7 @@ import { formDecode } from '../../formEncoding.ts';
 import { authSchemeOf, authSchemeOfHeader, type AuthScheme, type OAuth1Diagnosis } from '../authRefusal.ts';
 import type { Principal } from '../principal.ts';
 import { Unauthorized } from '../problems.ts';
+import { isoTime } from '../isoTime.ts';
 
 export interface InspectedAuth {
   scheme: AuthScheme;
@@ -59,24 +60,13 @@ const MAX_PARAMETER_PART = 256;
 
 const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max)}…` : s);
 
-/** ISO 8601 of the last second seen, without its milliseconds and 'Z': requests of one second share it. */
-let lastSecond = { s: Number.NaN, head: '' };
-/** ISO 8601 of an epoch-ms time, as toISOString writes it; only a new second is formatted by Date. */
-function isoOf(time: number): string {
-  const ms = Math.trunc(time);
-  const s = Math.floor(ms / 1000);
-  if (s !== lastSecond.s) lastSecond = { s, head: new Date(s * 1000).toISOString().slice(0, -4) };
-  const frac = ms - s * 1000;
-  return `${lastSecond.head}${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
-}
-
 export function inspectRequest(facts: RequestFacts): InspectedRequest {
   // A 401 thrown after authentication (a suspended App) overrides the principal: the request was refused.
   const refused = facts.error instanceof Unauthorized ? facts.error : null;
   const principal = refused ? null : facts.principal;
   const refusal = refused?.refusal ?? null;
   return {
-    time: isoOf(facts.time),
+    time: isoTime(facts.time),
     method: facts.method,
     path: clip(facts.rawPath, MAX_PATH),
     query: inspectedQuery(facts.rawQuery),
