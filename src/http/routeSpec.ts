@@ -119,11 +119,14 @@ export function apiRoute<const Q extends readonly ParamSpec[], const B extends B
     ...info,
     validate(path, rawQuery) {
       const query = parseParams(path, rawQuery);
-      return ({ rawBody, contentType, ...ctx }) => {
+      return (ctx) => {
         // With a schema, B is its type and the body was read against it; without one, B is never and the body undefined.
-        const absent = spec.body?.optional === true && (rawBody ?? '').trim() === '';
-        const body = (bodySchema && !absent ? readJsonBody(bodySchema, contentType, rawBody) : undefined) as Body;
-        return handle({ ...ctx, path, query, body });
+        const absent = spec.body?.optional === true && (ctx.rawBody ?? '').trim() === '';
+        const body = (bodySchema && !absent ? readJsonBody(bodySchema, ctx.contentType, ctx.rawBody) : undefined) as Body;
+        // Named member by member: an object rest and spread of the context cost ~10 µs a request (V8 copies them
+        // key by key in its runtime).
+        const { world, principal, project, policy, userId, now } = ctx;
+        return handle({ world, principal, project, policy, userId, now, path, query, body });
       };
     },
   };
