@@ -7,8 +7,10 @@
 //
 // The bundle is compiled here with V8's code cache that the build recorded (scripts/build.mjs): V8 then skips most
 // of its parsing and compiling (~50 ms of a start). V8 takes the cache only for the same V8 version and flags and a
-// source of the same length, so the cache starts with the SHA-256 of the bundle it was made from, and a cache made
-// for another bundle is not offered. Without a usable cache the bundle compiles as it loads, as any script does.
+// source of the same length, and a release build of V8 does not checksum the cache's contents. So the cache starts
+// with the SHA-256 of the bundle it was made from and the SHA-256 of V8's data after them (~1 ms to check): a cache
+// made for another bundle, or whose bytes changed since it was written, is not offered. Without a usable cache the
+// bundle compiles as it loads, as any script does.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -26,19 +28,28 @@ if (!existsSync(bundle)) {
 }
 const digestOf = (bytes) => createHash('sha256').update(bytes).digest();
 
+const DIGEST_BYTES = 32;
+
+/** V8's data in `cache` when it was made for the bundle of `digest` and is whole; otherwise why not. */
+function cachedDataOf(cache, digest) {
+  if (!cache) return { why: 'absent' };
+  if (!cache.subarray(0, DIGEST_BYTES).equals(digest)) return { why: 'made for another bundle' };
+  const data = cache.subarray(2 * DIGEST_BYTES);
+  if (!cache.subarray(DIGEST_BYTES, 2 * DIGEST_BYTES).equals(digestOf(data))) return { why: 'damaged' };
+  return { data };
+}
+
 /** The bundle as a script, compiled with the recorded cache when it was made for these bytes; nothing read is kept. */
 function compile() {
   const source = readFileSync(bundle);
-  const cache = existsSync(cacheFile) ? readFileSync(cacheFile) : null;
-  const digest = digestOf(source);
-  const cachedData = cache && cache.subarray(0, digest.length).equals(digest) ? cache.subarray(digest.length) : undefined;
+  const { data: cachedData, why } = cachedDataOf(existsSync(cacheFile) ? readFileSync(cacheFile) : null, digestOf(source));
   // The bundle is ASCII (scripts/build.mjs): latin1 decodes it as it is. Strict, as the ES modules it was made from.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {'use strict';${source.toString('latin1')}\n})`, {
     filename: pathToFileURL(bundle).href,
     cachedData,
   });
   if (process.env.LIKES_API_CODE_CACHE_TRACE === '1') {
-    console.error(`likes-api: code cache ${!cache ? 'absent' : !cachedData ? 'made for another bundle' : script.cachedDataRejected ? 'rejected by V8' : 'used'}`);
+    console.error(`likes-api: code cache ${why ?? (script.cachedDataRejected ? 'rejected by V8' : 'used')}`);
   }
   return script;
 }
@@ -48,6 +59,11 @@ const script = compile();
 // run compiled. The server leaves V8's flags at their defaults in that run (src/cli/memorySettings.ts), as V8
 // checks a hash of them when the cache is used.
 const out = process.env.LIKES_API_CODE_CACHE_OUT;
-if (out) process.once('exit', () => writeFileSync(out, Buffer.concat([digestOf(readFileSync(bundle)), script.createCachedData()])));
+if (out) {
+  process.once('exit', () => {
+    const data = script.createCachedData();
+    writeFileSync(out, Buffer.concat([digestOf(readFileSync(bundle)), digestOf(data), data]));
+  });
+}
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dist);

@@ -47,7 +47,7 @@ describe('the built bundle', () => {
     assert.match(run.stdout, /Usage: likes-api <command>/);
   });
 
-  it('compiles without the cache when it was made for another bundle or under other V8 flags, and runs the same', () => {
+  it('compiles without the cache when it was made for another bundle, is damaged or was made under other V8 flags, and runs the same', () => {
     const copy = tempDir('bundle-copy');
     try {
       mkdirSync(join(copy.path, 'bin'));
@@ -60,6 +60,19 @@ describe('the built bundle', () => {
       assert.equal(flagged.status, 0, flagged.stderr);
       assert.match(flagged.stderr, /likes-api: code cache rejected by V8/);
       assert.match(flagged.stdout, /Usage: likes-api <command>/);
+      // V8's data with one byte changed: V8 would take it as it is (its release builds check no checksum); the data's
+      // digest does not, and the command compiles without it.
+      const cacheCopy = join(copy.path, 'dist', 'likes-api.cache');
+      const whole = readFileSync(cacheCopy);
+      const damaged = Buffer.from(whole);
+      damaged[damaged.length >> 1] ^= 0xff;
+      writeFileSync(cacheCopy, damaged);
+      const hurt = helpWithTrace(copy.path);
+      assert.equal(hurt.status, 0, hurt.stderr);
+      assert.match(hurt.stderr, /likes-api: code cache damaged/);
+      assert.match(hurt.stdout, /Usage: likes-api <command>/);
+      writeFileSync(cacheCopy, whole);
+      assert.match(helpWithTrace(copy.path).stderr, /likes-api: code cache used/);
       // The same length with one character changed: V8 would not notice (it compares lengths); the digest does.
       const copied = join(copy.path, 'dist', 'likes-api.cjs');
       const text = readFileSync(copied, 'utf8');
