@@ -54,6 +54,7 @@ export function requestParamsParser<const Q extends readonly ParamSpec[]>(
     known: new Map(querySpecs.map((s) => [s.name, s])),
     allowedNames: [...pathSpecs.map((p) => p.name), ...querySpecs.map((s) => s.name)].join(','),
     listValues: new Map(querySpecs.flatMap((s) => (s.kind === 'list' ? [[s.name, new Set(s.values)] as const] : []))),
+    accepted: new Map(),
   };
   return (pathValues, rawQuery) => parse(route, pathValues, rawQuery) as QueryOf<Q>;
 }
@@ -66,20 +67,42 @@ interface RouteParams {
   allowedNames: string;
   /** The values each list parameter may hold. */
   listValues: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Query strings parsed without a problem, by their text, with what they parsed to (frozen: requests share it).
+   * Clients send the same fields and expansions on every request of a kind; an expanded page's query is ~700
+   * characters of lists to split, check and group. At most ACCEPTED_QUERIES of them, forgotten all at once, each of
+   * at most ACCEPTED_QUERY_CHARS (a token may be any text: longer queries are parsed each time, not kept).
+   */
+  accepted: Map<string, ParsedQuery>;
 }
 
-function parse(route: RouteParams, pathValues: Record<string, string>, rawQuery: string): ParsedQuery {
-  const { pathSpecs, querySpecs, known, allowedNames, listValues } = route;
-  const errors: InvalidParameter[] = [];
-  const parsed = parseFormPairs(rawQuery);
-  if (parsed === null) errors.push(err('query', [rawQuery], 'The query string is not valid percent-encoding'));
-  const pairs = parsed ?? [];
+const ACCEPTED_QUERIES = 256;
+const ACCEPTED_QUERY_CHARS = 2048;
+
+function checkPath(pathSpecs: readonly PathParamSpec[], pathValues: Record<string, string>, errors: InvalidParameter[]): void {
   for (const p of pathSpecs) {
     const v = pathValues[p.name] ?? '';
     if (!p.pattern.test(v)) {
       errors.push(err(p.name, [v], `The \`${p.name}\` query parameter value [${v}] does not match ${p.pattern.source}`));
     }
   }
+}
+
+function parse(route: RouteParams, pathValues: Record<string, string>, rawQuery: string): ParsedQuery {
+  const { pathSpecs, querySpecs, known, allowedNames, listValues, accepted } = route;
+  const errors: InvalidParameter[] = [];
+  const remembered = accepted.get(rawQuery);
+  if (remembered !== undefined) {
+    // The query alone had no problem: the path's are all there can be.
+    checkPath(pathSpecs, pathValues, errors);
+    if (errors.length) throw invalidRequest(errors);
+    return remembered;
+  }
+  const parsed = parseFormPairs(rawQuery);
+  if (parsed === null) errors.push(err('query', [rawQuery], 'The query string is not valid percent-encoding'));
+  const pairs = parsed ?? [];
+  checkPath(pathSpecs, pathValues, errors);
+  const pathProblems = errors.length;
 
   const grouped = new Map<string, string[]>();
   for (const [name, value] of pairs) {
@@ -129,6 +152,11 @@ function parse(route: RouteParams, pathValues: Record<string, string>, rawQuery:
     if (grouped.has(spec.name) || spec.kind !== 'int') continue;
     if (spec.default !== undefined) out[spec.name] = spec.default;
     else if (spec.required) errors.push(err(spec.name, [], `The \`${spec.name}\` query parameter can not be empty`));
+  }
+  if (errors.length === pathProblems && parsed !== null && rawQuery.length <= ACCEPTED_QUERY_CHARS) {
+    if (accepted.size >= ACCEPTED_QUERIES) accepted.clear();
+    for (const value of Object.values(out)) if (Array.isArray(value)) Object.freeze(value);
+    accepted.set(rawQuery, Object.freeze(out) as ParsedQuery);
   }
   if (errors.length) throw invalidRequest(errors);
   // Each value was checked against the spec of its name just above: that is what QueryOf<Q> states.

@@ -181,4 +181,32 @@ describe('requestParamsParser', () => {
     assert.deepEqual(parseRequestParams(paths, {}, specs, 'n=2'), { n: 2 });
     assert.equal(failure(() => parseRequestParams(paths, {}, specs, 'n=3'))[0].message, 'The `n` query parameter value [3] is not between -2 and 2');
   });
+
+  it('remembers a query parsed without a problem: the same frozen values, the path still checked each time', () => {
+    // One parser for many requests, as a route holds one.
+    const parseLiked = requestParamsParser(likedTweets.pathParams, likedTweets.query);
+    const query = 'max_results=10&tweet.fields=created_at,author_id&expansions=author_id';
+    const first = parseLiked({ id: USER }, query);
+    const again = parseLiked({ id: '12' }, query);
+    assert.equal(again, first);
+    assert.deepEqual(first, { max_results: 10, 'tweet.fields': ['created_at', 'author_id'], expansions: ['author_id'] });
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first['tweet.fields']));
+    // A remembered query on a bad path: the path's problem alone, as without the memory.
+    assert.deepEqual(failure(() => parseLiked({ id: 'abc' }, query)), failure(() => parse(likedTweets, query, { id: 'abc' })));
+    // A query with a problem is not remembered: refused every time, with its path's problems beside its own.
+    const bad = 'max_results=1';
+    for (const path of [{ id: USER }, { id: 'abc' }]) {
+      assert.deepEqual(failure(() => parseLiked(path, bad)), failure(() => parse(likedTweets, bad, path)));
+    }
+    assert.deepEqual(failure(() => parseLiked({ id: USER }, 'max_results=%zz')).map((e) => e.message), ['The query string is not valid percent-encoding']);
+    // Past its bound it forgets and parses anew: every answer stays right.
+    for (let n = 5; n <= 100; n++) {
+      for (const token of ['a', 'b', 'c']) assert.deepEqual(parseLiked({ id: USER }, `max_results=${n}&pagination_token=${token}`), { max_results: n, pagination_token: token });
+    }
+    assert.deepEqual(parseLiked({ id: USER }, query), first);
+    // A long query (a token may be any text) is parsed each time, not kept.
+    const long = `pagination_token=${'x'.repeat(4096)}`;
+    assert.notEqual(parseLiked({ id: USER }, long), parseLiked({ id: USER }, long));
+  });
 });
+

@@ -37,7 +37,16 @@ type SelectionQuery = {
   [K in 'tweet.fields' | 'post.fields' | 'user.fields' | 'media.fields' | 'place.fields' | 'poll.fields' | 'expansions']?: readonly string[];
 };
 
+/** Selections by the parsed query they were made of: a query string seen before parses to the same (frozen) object. */
+const selections = new WeakMap<SelectionQuery, FieldSelection>();
+
 export function selection(q: SelectionQuery): FieldSelection {
+  let made = selections.get(q);
+  if (made === undefined) selections.set(q, (made = selectionOf(q)));
+  return made;
+}
+
+function selectionOf(q: SelectionQuery): FieldSelection {
   const tweet = resolveAliases([...(q['tweet.fields'] ?? []), ...(q['post.fields'] ?? [])]);
   return {
     tweet,
