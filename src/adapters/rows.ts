@@ -9,7 +9,9 @@ type Row = Record<string, any>;
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 't';
-const json = <T>(v: unknown, fallback: T): T => (v == null ? fallback : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+// '[]' is most Tweets' references, media and polls: a new empty array without JSON.parse.
+const json = <T>(v: unknown, fallback: T): T =>
+  v == null ? fallback : typeof v === 'string' ? (v === '[]' ? ([] as T) : (JSON.parse(v) as T)) : (v as T);
 
 export const USER_COLUMNS = [
   'id', 'username', 'name', 'created_at', 'description', 'location', 'url', 'profile_image_url', 'protected',
