@@ -11,7 +11,7 @@ import type { Principal } from '../principal.ts';
 import { LIKE_CREATE, echoFilter } from './activityPayload.ts';
 import { eventFailure } from './eventProblems.ts';
 import { EVENT_LIMITS } from './eventLimits.ts';
-import { isoMillis } from './eventTimes.ts';
+import { isoTime } from '../isoTime.ts';
 import { activityFilterOf } from './feeds.ts';
 import type { SubscriptionRecord } from './records.ts';
 
@@ -34,8 +34,8 @@ export function subscriptionJson(s: SubscriptionRecord): Json {
     filter: echoFilter(activityFilterOf(s)),
     ...(s.tag !== null ? { tag: s.tag } : {}),
     ...(s.webhookId !== null ? { webhook_id: s.webhookId } : {}),
-    created_at: isoMillis(s.createdAt),
-    updated_at: isoMillis(s.updatedAt),
+    created_at: isoTime(s.createdAt),
+    updated_at: isoTime(s.updatedAt),
   };
 }
 

@@ -1,9 +1,5 @@
-// The time formats of the event endpoints' replies: ISO 8601 with milliseconds, `.000Z` as X's examples write them.
-
-/** `2025-01-15T12:00:00.000Z`: webhooks' and subscriptions' `created_at`, replay jobs' `created_at`. */
-export function isoMillis(ms: number): string {
-  return new Date(ms).toISOString();
-}
+// The time formats the event endpoints take. Their replies write times with isoTime (src/domain/isoTime.ts): ISO 8601
+// with milliseconds, `.000Z` as X's examples write them.
 
 /** `yyyymmddhhmm` (UTC) as X's replay takes it, to epoch ms of the minute's start; null when it is not one. */
 export function parseMinute(text: string): number | null {

@@ -6,7 +6,8 @@ import type { SnowflakeIds } from '../ids.ts';
 import type { AppRecord, Policy } from '../model.ts';
 import { deliver, postSigned, type DispatcherDeps } from './dispatcher.ts';
 import { eventFailure } from './eventProblems.ts';
-import { isoMillis, parseMinute } from './eventTimes.ts';
+import { isoTime } from '../isoTime.ts';
+import { parseMinute } from './eventTimes.ts';
 import { postsFor, recordsFor, subscriptionsByWebhook } from './feeds.ts';
 import type { DeliveryRecord, WebhookRecord } from './records.ts';
 import type { WebhookService } from './webhooks.ts';
@@ -64,7 +65,7 @@ export class WebhookReplays {
       .catch((err) => this.log.warn({ err, jobId }, 'events: replay job failed'))
       .finally(() => this.jobs.delete(job));
     this.jobs.add(job);
-    return { data: { job_id: jobId, created_at: isoMillis(now) } };
+    return { data: { job_id: jobId, created_at: isoTime(now) } };
   }
 
   private readonly jobs = new Set<Promise<void>>();

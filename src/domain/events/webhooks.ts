@@ -9,7 +9,7 @@ import type { AppRecord, Policy } from '../model.ts';
 import { eventFailure } from './eventProblems.ts';
 import { EVENT_LIMITS } from './eventLimits.ts';
 import { EventSignal } from './eventSignal.ts';
-import { isoMillis } from './eventTimes.ts';
+import { isoTime } from '../isoTime.ts';
 import { webhookCursorName, type WebhookRecord } from './records.ts';
 import { acceptedCrcTokens, type WebhookSecrets } from './webhookCrypto.ts';
 import { checkWebhookUrl, crcRequestUrl } from './webhookUrls.ts';
@@ -21,7 +21,7 @@ type Json = Record<string, unknown>;
 export type SecretsOf = (app: AppRecord) => WebhookSecrets;
 
 export function webhookJson(w: WebhookRecord): Json {
-  return { id: w.id, url: w.url, valid: w.validity.valid, created_at: isoMillis(w.createdAt) };
+  return { id: w.id, url: w.url, valid: w.validity.valid, created_at: isoTime(w.createdAt) };
 }
 
 export class WebhookService {

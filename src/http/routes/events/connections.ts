@@ -3,7 +3,7 @@
 // answer), and /2/connections: the App's connection history, and ending connections by UUID, by endpoint, or all.
 import type { ParamSpec, PathParamSpec } from '../../params.ts';
 import { apiRoute, type ApiContext, type ApiResult, type ApiRoute, type StreamSink } from '../../routeSpec.ts';
-import { isoMillis } from '../../../domain/events/eventTimes.ts';
+import { isoTime } from '../../../domain/isoTime.ts';
 import { tooManyConnections } from '../../../domain/events/eventProblems.ts';
 import { followOutbox, streamStartOf, type StreamTimeParams } from '../../../domain/events/outboxReader.ts';
 import type { OutboxEvent, StreamConnectionRecord } from '../../../domain/events/records.ts';
@@ -111,8 +111,8 @@ function connectionJson(c: StreamConnectionRecord, fields: ReadonlySet<string>):
   if (all || fields.has('id')) o.id = c.id;
   if (all || fields.has('endpoint_name')) o.endpoint_name = endpointNameOf(c.endpoint);
   if (all || fields.has('client_ip')) o.client_ip = c.clientIp;
-  if (all || fields.has('connected_at')) o.connected_at = isoMillis(c.startedAt);
-  if (c.endedAt !== null && (all || fields.has('disconnected_at'))) o.disconnected_at = isoMillis(c.endedAt);
+  if (all || fields.has('connected_at')) o.connected_at = isoTime(c.startedAt);
+  if (c.endedAt !== null && (all || fields.has('disconnected_at'))) o.disconnected_at = isoTime(c.endedAt);
   if (c.endReason !== null && (all || fields.has('disconnect_reason'))) o.disconnect_reason = c.endReason;
   return o;
 }
