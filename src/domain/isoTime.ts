@@ -9,12 +9,13 @@ const FOUR_DIGIT_YEARS_END = 253_402_300_800_000;
 const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
 export function isoTime(ms: number): string {
+  // 1970 to 9999: four-digit years, no sign. Outside them Date writes it.
   if (!(ms >= 0 && ms < FOUR_DIGIT_YEARS_END)) return new Date(ms).toISOString();
   // Date keeps whole milliseconds, truncated.
   const t = Math.trunc(ms);
   const days = Math.floor(t / DAY);
   let rest = t - days * DAY;
-  // The civil date of a day count (Howard Hinnant's days_from_civil, inverted): eras of 400 years from 0000-03-01.
+  // The civil date of a day count (Howard Hinnant's civil_from_days): eras of 400 years from 0000-03-01.
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
@@ -30,5 +31,5 @@ export function isoTime(ms: number): string {
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
   const millis = rest - seconds * 1000;
-  return `${year < 1000 ? `${year}`.padStart(4, '0') : year}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+  return `${year}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
