@@ -3,7 +3,10 @@ import type {
   AppRecord, BearerRecord, DeveloperRecord, MediaRecord, OAuth1TokenRecord, OAuth2Scope, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../domain/model.ts';
-import type { AccountFlags, LikedTweetRow, LikingUserRow, TweetCore, UserCore } from '../ports/contentStore.ts';
+import {
+  TWEET_ATTRIBUTES, tweetAttributeMask, type AccountFlags, type LikedTweetRow, type LikingUserRow, type TweetAttribute, type TweetCore,
+  type UserCore,
+} from '../ports/contentStore.ts';
 
 type Row = Record<string, any>;
 
@@ -70,37 +73,83 @@ export const TWEET_COLUMNS = [
   'deleted', 'retweet_count', 'reply_count', 'quote_count', 'impression_count', 'bookmark_count', 'like_count',
 ] as const;
 
-const T = positions(TWEET_COLUMNS);
+/** The columns of a Tweet's core (TweetCore), in this order. */
+export const TWEET_CORE_COLUMNS = ['id', 'author_id', 'text', 'deleted'] as const;
 
-export function tweetFromValues(v: readonly any[]): TweetRecord {
+/** The column of each TweetAttribute (a Tweet's core is id, author_id, text and deleted). */
+const TWEET_ATTRIBUTE_COLUMNS: Readonly<Record<TweetAttribute, (typeof TWEET_COLUMNS)[number]>> = {
+  createdAt: 'created_at', lang: 'lang', source: 'source', conversationId: 'conversation_id',
+  inReplyToUserId: 'in_reply_to_user_id', referencedTweets: 'referenced_tweets', mediaKeys: 'media_keys',
+  pollIds: 'poll_ids', placeId: 'place_id', entities: 'entities', possiblySensitive: 'possibly_sensitive',
+  replySettings: 'reply_settings', retweetCount: 'retweet_count', replyCount: 'reply_count', quoteCount: 'quote_count',
+  impressionCount: 'impression_count', bookmarkCount: 'bookmark_count', likeCount: 'like_count',
+};
+
+/**
+ * Which of a Tweet's columns a read selects, in order, and where each attribute of the record is among them (-1: not
+ * read; the record has it undefined).
+ */
+export interface TweetLayout {
+  columns: readonly string[];
+  at: Readonly<Record<keyof TweetRecord, number>>;
+}
+
+const layoutOf = (columns: readonly string[]): TweetLayout => {
+  const at = { id: columns.indexOf('id'), authorId: columns.indexOf('author_id'), text: columns.indexOf('text'), deleted: columns.indexOf('deleted') } as Record<keyof TweetRecord, number>;
+  for (const a of TWEET_ATTRIBUTES) at[a] = columns.indexOf(TWEET_ATTRIBUTE_COLUMNS[a]);
+  return { columns, at };
+};
+
+/** Every column of a Tweet, in TWEET_COLUMNS order. */
+export const FULL_TWEET_LAYOUT = layoutOf(TWEET_COLUMNS);
+const ALL_ATTRIBUTES = tweetAttributeMask(TWEET_ATTRIBUTES);
+
+/** The layout of a read of a Tweet's core and the attributes of `mask` (tweetAttributeMask). */
+export const tweetLayout = (mask: number): TweetLayout =>
+  (mask & ALL_ATTRIBUTES) === ALL_ATTRIBUTES
+    ? FULL_TWEET_LAYOUT
+    : layoutOf([...TWEET_CORE_COLUMNS, ...TWEET_ATTRIBUTES.filter((_, i) => (mask & (1 << i)) !== 0).map((a) => TWEET_ATTRIBUTE_COLUMNS[a])]);
+
+/**
+ * How many Tweet layouts a store keeps statements prepared for (a client asks for a few field sets; one cycling
+ * through thousands must not fill memory with statements).
+ */
+export const LAYOUTS_PREPARED = 32;
+
+/** An attribute a read left out: undefined, typed as whatever the record holds there (TweetLayout). */
+const unread = undefined as never;
+
+/** A Tweet from the values of a read laid out as `layout`, starting at `at`; one shape whatever was read. */
+export function tweetOfValues(v: readonly any[], layout: TweetLayout, at: number): TweetRecord {
+  const p = layout.at;
   return {
-    id: v[T.id],
-    authorId: v[T.author_id],
-    text: v[T.text],
-    createdAt: num(v[T.created_at]),
-    lang: v[T.lang],
-    source: v[T.source],
-    conversationId: v[T.conversation_id],
-    inReplyToUserId: v[T.in_reply_to_user_id] ?? null,
-    referencedTweets: json(v[T.referenced_tweets], []),
-    mediaKeys: json(v[T.media_keys], []),
-    pollIds: json(v[T.poll_ids], []),
-    placeId: v[T.place_id] ?? null,
-    entities: json(v[T.entities], null),
-    possiblySensitive: bool(v[T.possibly_sensitive]),
-    replySettings: v[T.reply_settings],
-    deleted: bool(v[T.deleted]),
-    retweetCount: num(v[T.retweet_count]),
-    replyCount: num(v[T.reply_count]),
-    quoteCount: num(v[T.quote_count]),
-    impressionCount: num(v[T.impression_count]),
-    bookmarkCount: num(v[T.bookmark_count]),
-    likeCount: num(v[T.like_count]),
+    id: v[at + p.id],
+    authorId: v[at + p.authorId],
+    text: v[at + p.text],
+    createdAt: p.createdAt < 0 ? unread : num(v[at + p.createdAt]),
+    lang: p.lang < 0 ? unread : v[at + p.lang],
+    source: p.source < 0 ? unread : v[at + p.source],
+    conversationId: p.conversationId < 0 ? unread : v[at + p.conversationId],
+    inReplyToUserId: p.inReplyToUserId < 0 ? unread : (v[at + p.inReplyToUserId] ?? null),
+    referencedTweets: p.referencedTweets < 0 ? unread : json(v[at + p.referencedTweets], []),
+    mediaKeys: p.mediaKeys < 0 ? unread : json(v[at + p.mediaKeys], []),
+    pollIds: p.pollIds < 0 ? unread : json(v[at + p.pollIds], []),
+    placeId: p.placeId < 0 ? unread : (v[at + p.placeId] ?? null),
+    entities: p.entities < 0 ? unread : json(v[at + p.entities], null),
+    possiblySensitive: p.possiblySensitive < 0 ? unread : bool(v[at + p.possiblySensitive]),
+    replySettings: p.replySettings < 0 ? unread : v[at + p.replySettings],
+    deleted: bool(v[at + p.deleted]),
+    retweetCount: p.retweetCount < 0 ? unread : num(v[at + p.retweetCount]),
+    replyCount: p.replyCount < 0 ? unread : num(v[at + p.replyCount]),
+    quoteCount: p.quoteCount < 0 ? unread : num(v[at + p.quoteCount]),
+    impressionCount: p.impressionCount < 0 ? unread : num(v[at + p.impressionCount]),
+    bookmarkCount: p.bookmarkCount < 0 ? unread : num(v[at + p.bookmarkCount]),
+    likeCount: p.likeCount < 0 ? unread : num(v[at + p.likeCount]),
   };
 }
 
-/** The columns of a Tweet's core (TweetCore), in this order. */
-export const TWEET_CORE_COLUMNS = ['id', 'author_id', 'text', 'deleted'] as const;
+/** A whole Tweet from the values of TWEET_COLUMNS. */
+export const tweetFromValues = (v: readonly any[]): TweetRecord => tweetOfValues(v, FULL_TWEET_LAYOUT, 0);
 
 /** A Tweet's core from the values of TWEET_CORE_COLUMNS, starting at `at`. */
 export const tweetCoreFromValues = (v: readonly any[], at = 0): TweetCore => ({
@@ -139,13 +188,14 @@ export async function pageOwner(userId: string, rows: readonly (readonly unknown
   return v === null || v === undefined ? null : { id: userId, protected: (num(v) & 1) === 1, suspended: (num(v) & 2) === 2 };
 }
 
-/** The columns of a liked_tweets page with every Tweet column: the like, the author's flags, the Tweet. Likes l, Tweets t, authors u. */
-export const LIKED_TWEET_COLUMNS = ['l.user_id', 'l.tweet_id', 'l.liked_at', 'u.id', 'u.protected', 'u.suspended', ...TWEET_COLUMNS.map((c) => `t.${c}`)].join(', ');
+/** The columns of a liked_tweets page with each Tweet laid out as `layout`: the like, the author's flags, the Tweet. Likes l, Tweets t, authors u. */
+export const likedTweetColumns = (layout: TweetLayout): string =>
+  ['l.user_id', 'l.tweet_id', 'l.liked_at', 'u.id', 'u.protected', 'u.suspended', ...layout.columns.map((c) => `t.${c}`)].join(', ');
 
-/** A row of LIKED_TWEET_COLUMNS. */
-export const likedTweetFromValues = (v: readonly any[]): LikedTweetRow => ({
+/** A row of likedTweetColumns(layout). */
+export const likedTweetFromValues = (v: readonly any[], layout: TweetLayout): LikedTweetRow => ({
   like: { userId: v[0], tweetId: v[1], likedAt: num(v[2]) },
-  tweet: v[6] === null ? null : tweetFromValues(v.slice(6)),
+  tweet: v[6 + layout.at.id] === null ? null : tweetOfValues(v, layout, 6),
   author: v[3] === null ? null : { id: v[3], protected: bool(v[4]), suspended: bool(v[5]) },
 });
 

@@ -12,6 +12,7 @@ import {
   userSuspended,
 } from './problems.ts';
 import { tweetVerdict, userVerdict, type AuthorFlags } from './visibility.ts';
+import { tweetAttributesFor } from './tweetAttributes.ts';
 
 type Json = Record<string, unknown>;
 
@@ -71,7 +72,7 @@ export class LikesService {
       const data = rows.flatMap((r) => (tweetVerdict(r.tweet, r.author, viewerId) === 'visible' ? [presentTweetCore(r.tweet!)] : []));
       return { body: document(data, undefined, [], page), tweetCount: data.length };
     }
-    const { owner, rows: fetched } = await this.store.likedTweetsByUser(userId, keyset);
+    const { owner, rows: fetched } = await this.store.likedTweetsByUser(userId, keyset, tweetAttributesFor(req.selection));
     const refused = ownerRefusal(owner, userId, viewer);
     if (refused) return refused;
     const { rows, page } = paged(fetched, (r) => r.like, tweetKey, req);

@@ -31,6 +31,23 @@ export type AccountFlags = Pick<UserRecord, 'id' | 'protected' | 'suspended'>;
 /** What the visibility rule and a Tweet's default fields (id, text, edit_history_tweet_ids) read of a Tweet. */
 export type TweetCore = Pick<TweetRecord, 'id' | 'authorId' | 'text' | 'deleted'>;
 
+/** A Tweet's attributes besides its core: what a read may leave out when nothing will show it. */
+export type TweetAttribute = Exclude<keyof TweetRecord, keyof TweetCore>;
+
+/** Every TweetAttribute, in a fixed order (a set of them is a bit mask over it: tweetAttributeMask). */
+export const TWEET_ATTRIBUTES: readonly TweetAttribute[] = [
+  'createdAt', 'lang', 'source', 'conversationId', 'inReplyToUserId', 'referencedTweets', 'mediaKeys', 'pollIds',
+  'placeId', 'entities', 'possiblySensitive', 'replySettings', 'retweetCount', 'replyCount', 'quoteCount',
+  'impressionCount', 'bookmarkCount', 'likeCount',
+];
+
+/** The bit mask of `attributes` over TWEET_ATTRIBUTES: one number for one set, whatever the order or repeats. */
+export function tweetAttributeMask(attributes: readonly TweetAttribute[]): number {
+  let mask = 0;
+  for (const a of attributes) mask |= 1 << TWEET_ATTRIBUTES.indexOf(a);
+  return mask;
+}
+
 export interface LikedTweetRow<T extends TweetCore = TweetRecord> {
   like: LikeRow;
   tweet: T | null;
@@ -86,8 +103,11 @@ export interface ContentStore {
    * The same walk as likesByUser, each like joined to its Tweet (null when no such Tweet exists) and the
    * visibility flags of the Tweet's author (null when the author does not exist), with the flags of `userId`
    * (what accountFlags reads): one read per page that has rows.
+   *
+   * `attributes`: what of each Tweet to read besides its core (absent: all of it). The Tweet's other attributes are
+   * left out of the read and undefined in its record: the caller asks for all it will look at.
    */
-  likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage>;
+  likedTweetsByUser(userId: string, page: KeysetPage, attributes?: readonly TweetAttribute[]): Promise<LikedTweetsPage>;
   /** The same as likedTweetsByUser, each Tweet read only as far as its core (what default fields show). */
   likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>>;
   /** Likes a tweet received; `LikeKey.id` is the liking user's id. */

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type {
-  BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord,
+  BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, TweetRecord,
 } from '../../src/domain/model.ts';
+import { TWEET_ATTRIBUTES, type TweetAttribute } from '../../src/ports/contentStore.ts';
 import { Prng } from '../../src/demo/prng.ts';
 import type { KeysetPage, LikeKey, LikesStore } from '../../src/ports/store.ts';
 import { openedStores, type OpenedStore } from '../support/openedStores.ts';
@@ -326,6 +327,54 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
             ['9401', false, { id: '9302', protected: true, suspended: false }],
           ],
         );
+      });
+
+      it('likedTweetsByUser reads each Tweet\'s core and the attributes asked, the others left undefined', async () => {
+        const store = await ready();
+        await store.insertUsers([user('9321'), user('9322')]);
+        // Every attribute away from newTweet's defaults, so that a value read from the wrong column shows.
+        const rich = tweet('9421', '9322', {
+          createdAt: 1_650_000_000_123, lang: 'de', source: 'Rich Client', conversationId: '9420', inReplyToUserId: '9321',
+          referencedTweets: [{ type: 'replied_to', id: '9420' }], mediaKeys: ['3_9421'], pollIds: ['9421001'], placeId: 'pl9421',
+          entities: { hashtags: [{ start: 0, end: 5, tag: 'rich' }] }, possiblySensitive: true, replySettings: 'following',
+          retweetCount: 11, replyCount: 12, quoteCount: 13, impressionCount: 14, bookmarkCount: 15,
+        });
+        await store.insertTweets([rich, tweet('9422', '9322')]);
+        await store.insertLikes([
+          { userId: '9321', tweetId: '9421', likedAt: 10 },
+          { userId: '9321', tweetId: '9422', likedAt: 20 },
+          { userId: '9321', tweetId: '9499', likedAt: 30 }, // no such Tweet
+        ]);
+        const pages: KeysetPage[] = [
+          { limit: 10, direction: 'older' },
+          { limit: 1, direction: 'older', from: { likedAt: 30, id: '9499' } },
+          { limit: 1, direction: 'newer', from: { likedAt: 10, id: '9421' } },
+        ];
+        // None, each alone, pairs, all but one, all; more sets than a store keeps statements of (LAYOUTS_PREPARED),
+        // then the first ones again.
+        const sets: (readonly TweetAttribute[])[] = [
+          [], ...TWEET_ATTRIBUTES.map((a) => [a]), ...TWEET_ATTRIBUTES.map((a, i) => [a, TWEET_ATTRIBUTES[(i + 5) % TWEET_ATTRIBUTES.length]]),
+          ...TWEET_ATTRIBUTES.map((a) => TWEET_ATTRIBUTES.filter((b) => b !== a)), TWEET_ATTRIBUTES, [], ['createdAt'],
+        ];
+        const core = new Set(['id', 'authorId', 'text', 'deleted']);
+        for (const page of pages) {
+          const full = await store.likedTweetsByUser('9321', page);
+          for (const attributes of sets) {
+            const read = await store.likedTweetsByUser('9321', page, attributes);
+            const why = `${JSON.stringify(page)} ${attributes.join(',')}`;
+            assert.deepEqual(read.owner, full.owner, why);
+            assert.deepEqual(read.rows.map((r) => [r.like, r.author]), full.rows.map((r) => [r.like, r.author]), why);
+            read.rows.forEach((r, i) => {
+              const whole = full.rows[i].tweet;
+              if (whole === null) return assert.equal(r.tweet, null, why);
+              for (const key of Object.keys(whole) as (keyof TweetRecord)[]) {
+                const expected: unknown = core.has(key) || attributes.includes(key as TweetAttribute) ? whole[key] : undefined;
+                assert.deepEqual(r.tweet?.[key], expected, `${why}: ${key}`);
+              }
+            });
+          }
+        }
+        assert.deepEqual((await store.likedTweetsByUser('9321', pages[0], TWEET_ATTRIBUTES)).rows[2].tweet, { ...rich, likeCount: 1 });
       });
 
       it('likedTweetCoresByUser reads the rows of likedTweetsByUser, each Tweet as far as its core', async () => {

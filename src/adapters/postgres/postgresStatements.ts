@@ -3,11 +3,12 @@
 import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
   TWEET_COLUMNS, TWEET_CORE_COLUMNS, USER_COLUMNS, columnList, LIKED_TWEET_CORE_COLUMNS, LIKING_USER_CORE_COLUMNS,
-  LIKED_TWEET_COLUMNS, LIKING_USER_COLUMNS,
+  likedTweetColumns, LIKING_USER_COLUMNS, FULL_TWEET_LAYOUT, type TweetLayout,
 } from '../rows.ts';
 
 export interface Stmt {
-  name: string;
+  /** Absent: parsed on every use (a statement among too many to keep prepared on every connection). */
+  name?: string;
   text: string;
   /** 'array': rows come as arrays of the columns in order (read by the rows.ts readers of that layout). */
   rowMode?: 'array';
@@ -69,7 +70,7 @@ const walk = (
   key: 'user_id' | 'tweet_id',
   other: 'tweet_id' | 'user_id',
   select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l',
-  name = `likes_walk_${key}`,
+  name: string | null = `likes_walk_${key}`,
   rowMode?: 'array',
 ) => {
   // $1 is the key; `rank` the parameter holding the rank of the oldest like kept.
@@ -78,23 +79,24 @@ const walk = (
       UNION ALL (SELECT liked_at, ${other} FROM likes WHERE ${key} = $1 ORDER BY liked_at, ${other} LIMIT 1)
     ) m ORDER BY m.liked_at DESC, m.${other} DESC LIMIT 1)`;
   const statements = (capped: boolean) => {
-    const prefix = capped ? `${name}_capped` : name;
+    const prefix = name === null ? null : capped ? `${name}_capped` : name;
+    const named = (suffix: string) => (prefix === null ? undefined : `${prefix}_${suffix}`);
     const cap = (rank: number) => (capped ? ` AND (l.liked_at, l.${other}) >= ${oldestKept(rank)}` : '');
     const limit = (n: number) => `LIMIT $${capped ? n + 1 : n}`;
     return {
       first: {
-        name: `${prefix}_first`,
+        name: named('first'),
         rowMode,
         text: `${select} WHERE l.${key} = $1${cap(2)} ORDER BY l.liked_at DESC, l.${other} DESC ${limit(2)}`,
       },
       older: {
-        name: `${prefix}_older`,
+        name: named('older'),
         rowMode,
         text: `${select} WHERE l.${key} = $1 AND (l.liked_at, l.${other}) < ($2::bigint, $3::text)${cap(4)}
           ORDER BY l.liked_at DESC, l.${other} DESC ${limit(4)}`,
       },
       newer: {
-        name: `${prefix}_newer`,
+        name: named('newer'),
         rowMode,
         text: `${select} WHERE l.${key} = $1 AND (l.liked_at, l.${other}) > ($2::bigint, $3::text)${cap(4)}
           ORDER BY l.liked_at ASC, l.${other} ASC ${limit(4)}`,
@@ -114,6 +116,13 @@ const LIKED_TWEETS_FROM = 'FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id 
 const OWNER_FLAGS = '(SELECT o.protected::int + 2 * o.suspended::int FROM users o WHERE o.id = $1)';
 /** The likes of a liking_users page with their likers (u). */
 const LIKING_USERS_FROM = 'FROM likes l LEFT JOIN users u ON u.id = l.user_id';
+
+/**
+ * The liked_tweets walks with each Tweet laid out as `layout` (tweetLayout), prepared under `name` (null: parsed
+ * on every use).
+ */
+export const likedTweetsWalk = (layout: TweetLayout, name: string | null): Walk =>
+  walk('user_id', 'tweet_id', `SELECT ${likedTweetColumns(layout)}, ${OWNER_FLAGS} ${LIKED_TWEETS_FROM}`, name, 'array');
 
 /** Every statement of PostgresStore, by what it does. */
 export const S = {
@@ -149,11 +158,7 @@ export const S = {
   polls: byKeys('likes_polls_by_ids', 'polls', POLL_COLUMNS, 'id'),
   places: byKeys('likes_places_by_ids', 'places', PLACE_COLUMNS, 'id'),
   byUser: walk('user_id', 'tweet_id'),
-  likedTweets: walk(
-    'user_id', 'tweet_id',
-    `SELECT ${LIKED_TWEET_COLUMNS}, ${OWNER_FLAGS} ${LIKED_TWEETS_FROM}`,
-    'likes_liked_tweets', 'array',
-  ),
+  likedTweets: likedTweetsWalk(FULL_TWEET_LAYOUT, 'likes_liked_tweets'),
   // Default fields: each Tweet's core only.
   likedTweetCores: walk(
     'user_id', 'tweet_id',

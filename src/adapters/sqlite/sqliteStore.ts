@@ -5,14 +5,14 @@ import type {
   TweetRecord, UserRecord,
 } from '../../domain/model.ts';
 import type { KeysetPage, LikedTweetsPage, LikesStore } from '../../ports/store.ts';
-import type { AccountFlags, LikingUserRow, TweetCore, UserCore } from '../../ports/contentStore.ts';
+import { TWEET_ATTRIBUTES, tweetAttributeMask, type AccountFlags, type LikingUserRow, type TweetCore, type UserCore } from '../../ports/contentStore.ts';
 import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, grantedScopes, mediaFromRow, mediaToRow,
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
-  LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, LIKED_TWEET_COLUMNS,
-  likedTweetFromValues, LIKING_USER_COLUMNS, likingUserFromValues, pageOwner,
+  LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, likedTweetColumns,
+  likedTweetFromValues, tweetLayout, LAYOUTS_PREPARED, type TweetLayout, LIKING_USER_COLUMNS, likingUserFromValues, pageOwner,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -48,8 +48,8 @@ const userCores = (alias: string) => `users ${alias} INDEXED BY users_core`;
  * (pageOwner): SQLite reads this uncorrelated subquery once per run, and the owner check needs no statement.
  */
 const OWNER_FLAGS = `(SELECT o.protected + 2 * o.suspended FROM ${userCores('o')} WHERE o.id = ?)`;
-/** A page of likes with each Tweet (all its columns) and its author's visibility flags (liked_tweets), then OWNER_FLAGS. */
-const LIKED_TWEETS_SELECT = `SELECT ${LIKED_TWEET_COLUMNS}, ${OWNER_FLAGS}
+/** A page of likes with each Tweet (the columns of `layout`) and its author's visibility flags (liked_tweets), then OWNER_FLAGS. */
+const likedTweetsSelect = (layout: TweetLayout) => `SELECT ${likedTweetColumns(layout)}, ${OWNER_FLAGS}
    FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
 /** The same with each Tweet's core (LIKED_TWEET_CORE_COLUMNS). */
 const LIKED_TWEET_CORES_SELECT = `SELECT ${LIKED_TWEET_CORE_COLUMNS}, ${OWNER_FLAGS}
@@ -179,6 +179,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
         },
       };
     };
+    const likedTweetWalks = new Map<number, { layout: TweetLayout; walk: ReturnType<typeof walk> }>();
     return {
       isEmpty: db.prepare('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
@@ -192,7 +193,18 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       polls: byJsonIds('polls', POLL_COLUMNS, 'id'),
       places: byJsonIds('places', PLACE_COLUMNS, 'id'),
       byUser: walk('user_id', 'tweet_id'),
-      likedTweets: walk('user_id', 'tweet_id', LIKED_TWEETS_SELECT),
+      // By the attributes read (tweetAttributeMask), prepared on first use (a client asks for a few field sets); past
+      // LAYOUTS_PREPARED, the oldest go.
+      likedTweets: (mask: number) => {
+        let w = likedTweetWalks.get(mask);
+        if (!w) {
+          if (likedTweetWalks.size >= LAYOUTS_PREPARED) likedTweetWalks.delete(likedTweetWalks.keys().next().value!);
+          const layout = tweetLayout(mask);
+          w = { layout, walk: walk('user_id', 'tweet_id', likedTweetsSelect(layout)) };
+          likedTweetWalks.set(mask, w);
+        }
+        return w;
+      },
       // Default fields: each Tweet's core only (no wide row, no JSON to parse).
       likedTweetCores: walk('user_id', 'tweet_id', LIKED_TWEET_CORES_SELECT),
       ofTweet: walk('tweet_id', 'user_id'),
@@ -357,9 +369,10 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   async likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
     return this.walk(this.stmts.byUser, userId, page).map(likeOfValues);
   }
-  async likedTweetsByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage> {
-    const values = this.walk(this.stmts.likedTweets, userId, page);
-    return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map(likedTweetFromValues) };
+  async likedTweetsByUser(userId: string, page: KeysetPage, attributes = TWEET_ATTRIBUTES): Promise<LikedTweetsPage> {
+    const { layout, walk } = this.stmts.likedTweets(tweetAttributeMask(attributes));
+    const values = this.walk(walk, userId, page);
+    return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout)) };
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>> {
     const values = this.walk(this.stmts.likedTweetCores, userId, page);
