@@ -4,8 +4,8 @@ import type {
   TweetRecord, UserRecord,
 } from '../domain/model.ts';
 import {
-  TWEET_ATTRIBUTES, tweetAttributeMask, type AccountFlags, type LikedTweetRow, type LikingUserRow, type TweetAttribute, type TweetCore,
-  type UserCore,
+  TWEET_ATTRIBUTES, USER_ATTRIBUTES, attributeMask, type AccountFlags, type LikedTweetRow, type LikingUserRow, type TweetAttribute,
+  type TweetCore, type UserAttribute, type UserCore,
 } from '../ports/contentStore.ts';
 
 type Row = Record<string, any>;
@@ -16,46 +16,98 @@ const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v ==
 const json = <T>(v: unknown, fallback: T): T =>
   v == null ? fallback : typeof v === 'string' ? (v === '[]' ? ([] as T) : (JSON.parse(v) as T)) : (v as T);
 
+/**
+ * Which columns a read of a record selects, in order, and where each member of the record starts among them (-1:
+ * not read, and the record has it undefined). A member may span several columns (a user's metrics).
+ */
+export interface Layout<R> {
+  columns: readonly string[];
+  at: Readonly<Record<keyof R, number>>;
+}
+
+/**
+ * The layouts of reads of one kind of record: `full` reads every column (`all`, in that order); `of(mask)` the
+ * core's columns and those of the attributes in `mask` (attributeMask over `attributes`), in that order.
+ */
+function layouts<R, A extends keyof R & string>(
+  all: readonly string[],
+  core: Readonly<Record<Exclude<keyof R, A>, string>>,
+  attributes: readonly A[],
+  columnsOf: Readonly<Record<A, readonly string[]>>,
+): { full: Layout<R>; of(mask: number): Layout<R> } {
+  const layoutOf = (columns: readonly string[]): Layout<R> => {
+    const at = {} as Record<keyof R, number>;
+    for (const [member, column] of Object.entries(core) as [keyof R, string][]) at[member] = columns.indexOf(column);
+    for (const a of attributes) at[a] = columns.indexOf(columnsOf[a][0]);
+    return { columns, at };
+  };
+  const full = layoutOf(all);
+  const everything = attributeMask(attributes, attributes);
+  const coreColumns = Object.values(core) as string[];
+  return {
+    full,
+    of: (mask) =>
+      (mask & everything) === everything
+        ? full
+        : layoutOf([...coreColumns, ...attributes.filter((_, i) => (mask & (1 << i)) !== 0).flatMap((a) => columnsOf[a])]),
+  };
+}
+
+/** An attribute a read left out (Layout): undefined, typed as whatever the record holds there. */
+const unread = undefined as never;
+
 export const USER_COLUMNS = [
   'id', 'username', 'name', 'created_at', 'description', 'location', 'url', 'profile_image_url', 'protected',
   'verified', 'suspended', 'pinned_tweet_id', 'followers_count', 'following_count', 'tweet_count', 'listed_count',
   'like_count',
 ] as const;
 
-/** Positions of each column in a SELECT of `cols`, for mapping array rows (SQLite raw mode). */
-function positions<C extends readonly string[]>(cols: C): Record<C[number], number> {
-  return Object.fromEntries(cols.map((c, i) => [c, i])) as Record<C[number], number>;
-}
-
 /** Object rows (PostgreSQL) to the positional form the hot mappers read. */
 const valuesOf = (cols: readonly string[], r: Row): unknown[] => cols.map((c) => r[c]);
 
-const U = positions(USER_COLUMNS);
+/** The columns of each UserAttribute (a user's core is id, name, username and suspended); metrics spans five, in order. */
+const USER_ATTRIBUTE_COLUMNS: Readonly<Record<UserAttribute, readonly (typeof USER_COLUMNS)[number][]>> = {
+  createdAt: ['created_at'], description: ['description'], location: ['location'], url: ['url'],
+  profileImageUrl: ['profile_image_url'], protected: ['protected'], verified: ['verified'], pinnedTweetId: ['pinned_tweet_id'],
+  metrics: ['followers_count', 'following_count', 'tweet_count', 'listed_count', 'like_count'],
+};
 
-/** Users are read on every page: mapped from array rows, which SQLite builds at half the cost of objects. */
-export function userFromValues(v: readonly any[]): UserRecord {
+/** The layouts of reads of users (userOfValues). */
+export const USER_LAYOUTS = layouts<UserRecord, UserAttribute>(
+  USER_COLUMNS, { id: 'id', name: 'name', username: 'username', suspended: 'suspended' }, USER_ATTRIBUTES, USER_ATTRIBUTE_COLUMNS,
+);
+
+/** A user from the values of a read laid out as `layout`, starting at `at`; one shape whatever was read. */
+export function userOfValues(v: readonly any[], layout: Layout<UserRecord>, at: number): UserRecord {
+  const p = layout.at;
+  const m = at + p.metrics;
   return {
-    id: v[U.id],
-    username: v[U.username],
-    name: v[U.name],
-    createdAt: num(v[U.created_at]),
-    description: v[U.description],
-    location: v[U.location] ?? null,
-    url: v[U.url] ?? null,
-    profileImageUrl: v[U.profile_image_url],
-    protected: bool(v[U.protected]),
-    verified: bool(v[U.verified]),
-    suspended: bool(v[U.suspended]),
-    pinnedTweetId: v[U.pinned_tweet_id] ?? null,
-    metrics: {
-      followers_count: num(v[U.followers_count]),
-      following_count: num(v[U.following_count]),
-      tweet_count: num(v[U.tweet_count]),
-      listed_count: num(v[U.listed_count]),
-      like_count: num(v[U.like_count]),
-    },
+    id: v[at + p.id],
+    username: v[at + p.username],
+    name: v[at + p.name],
+    createdAt: p.createdAt < 0 ? unread : num(v[at + p.createdAt]),
+    description: p.description < 0 ? unread : v[at + p.description],
+    location: p.location < 0 ? unread : (v[at + p.location] ?? null),
+    url: p.url < 0 ? unread : (v[at + p.url] ?? null),
+    profileImageUrl: p.profileImageUrl < 0 ? unread : v[at + p.profileImageUrl],
+    protected: p.protected < 0 ? unread : bool(v[at + p.protected]),
+    verified: p.verified < 0 ? unread : bool(v[at + p.verified]),
+    suspended: bool(v[at + p.suspended]),
+    pinnedTweetId: p.pinnedTweetId < 0 ? unread : (v[at + p.pinnedTweetId] ?? null),
+    metrics: p.metrics < 0
+      ? unread
+      : {
+          followers_count: num(v[m]),
+          following_count: num(v[m + 1]),
+          tweet_count: num(v[m + 2]),
+          listed_count: num(v[m + 3]),
+          like_count: num(v[m + 4]),
+        },
   };
 }
+
+/** Users are read on every page: mapped from array rows, which SQLite builds at half the cost of objects. */
+export const userFromValues = (v: readonly any[]): UserRecord => userOfValues(v, USER_LAYOUTS.full, 0);
 
 export const userFromRow = (r: Row): UserRecord => userFromValues(valuesOf(USER_COLUMNS, r));
 
@@ -77,50 +129,21 @@ export const TWEET_COLUMNS = [
 export const TWEET_CORE_COLUMNS = ['id', 'author_id', 'text', 'deleted'] as const;
 
 /** The column of each TweetAttribute (a Tweet's core is id, author_id, text and deleted). */
-const TWEET_ATTRIBUTE_COLUMNS: Readonly<Record<TweetAttribute, (typeof TWEET_COLUMNS)[number]>> = {
-  createdAt: 'created_at', lang: 'lang', source: 'source', conversationId: 'conversation_id',
-  inReplyToUserId: 'in_reply_to_user_id', referencedTweets: 'referenced_tweets', mediaKeys: 'media_keys',
-  pollIds: 'poll_ids', placeId: 'place_id', entities: 'entities', possiblySensitive: 'possibly_sensitive',
-  replySettings: 'reply_settings', retweetCount: 'retweet_count', replyCount: 'reply_count', quoteCount: 'quote_count',
-  impressionCount: 'impression_count', bookmarkCount: 'bookmark_count', likeCount: 'like_count',
+const TWEET_ATTRIBUTE_COLUMNS: Readonly<Record<TweetAttribute, readonly (typeof TWEET_COLUMNS)[number][]>> = {
+  createdAt: ['created_at'], lang: ['lang'], source: ['source'], conversationId: ['conversation_id'],
+  inReplyToUserId: ['in_reply_to_user_id'], referencedTweets: ['referenced_tweets'], mediaKeys: ['media_keys'],
+  pollIds: ['poll_ids'], placeId: ['place_id'], entities: ['entities'], possiblySensitive: ['possibly_sensitive'],
+  replySettings: ['reply_settings'], retweetCount: ['retweet_count'], replyCount: ['reply_count'], quoteCount: ['quote_count'],
+  impressionCount: ['impression_count'], bookmarkCount: ['bookmark_count'], likeCount: ['like_count'],
 };
 
-/**
- * Which of a Tweet's columns a read selects, in order, and where each attribute of the record is among them (-1: not
- * read; the record has it undefined).
- */
-export interface TweetLayout {
-  columns: readonly string[];
-  at: Readonly<Record<keyof TweetRecord, number>>;
-}
-
-const layoutOf = (columns: readonly string[]): TweetLayout => {
-  const at = { id: columns.indexOf('id'), authorId: columns.indexOf('author_id'), text: columns.indexOf('text'), deleted: columns.indexOf('deleted') } as Record<keyof TweetRecord, number>;
-  for (const a of TWEET_ATTRIBUTES) at[a] = columns.indexOf(TWEET_ATTRIBUTE_COLUMNS[a]);
-  return { columns, at };
-};
-
-/** Every column of a Tweet, in TWEET_COLUMNS order. */
-export const FULL_TWEET_LAYOUT = layoutOf(TWEET_COLUMNS);
-const ALL_ATTRIBUTES = tweetAttributeMask(TWEET_ATTRIBUTES);
-
-/** The layout of a read of a Tweet's core and the attributes of `mask` (tweetAttributeMask). */
-export const tweetLayout = (mask: number): TweetLayout =>
-  (mask & ALL_ATTRIBUTES) === ALL_ATTRIBUTES
-    ? FULL_TWEET_LAYOUT
-    : layoutOf([...TWEET_CORE_COLUMNS, ...TWEET_ATTRIBUTES.filter((_, i) => (mask & (1 << i)) !== 0).map((a) => TWEET_ATTRIBUTE_COLUMNS[a])]);
-
-/**
- * How many Tweet layouts a store keeps statements prepared for (a client asks for a few field sets; one cycling
- * through thousands must not fill memory with statements).
- */
-export const LAYOUTS_PREPARED = 32;
-
-/** An attribute a read left out: undefined, typed as whatever the record holds there (TweetLayout). */
-const unread = undefined as never;
+/** The layouts of reads of Tweets (tweetOfValues). */
+export const TWEET_LAYOUTS = layouts<TweetRecord, TweetAttribute>(
+  TWEET_COLUMNS, { id: 'id', authorId: 'author_id', text: 'text', deleted: 'deleted' }, TWEET_ATTRIBUTES, TWEET_ATTRIBUTE_COLUMNS,
+);
 
 /** A Tweet from the values of a read laid out as `layout`, starting at `at`; one shape whatever was read. */
-export function tweetOfValues(v: readonly any[], layout: TweetLayout, at: number): TweetRecord {
+export function tweetOfValues(v: readonly any[], layout: Layout<TweetRecord>, at: number): TweetRecord {
   const p = layout.at;
   return {
     id: v[at + p.id],
@@ -149,7 +172,7 @@ export function tweetOfValues(v: readonly any[], layout: TweetLayout, at: number
 }
 
 /** A whole Tweet from the values of TWEET_COLUMNS. */
-export const tweetFromValues = (v: readonly any[]): TweetRecord => tweetOfValues(v, FULL_TWEET_LAYOUT, 0);
+export const tweetFromValues = (v: readonly any[]): TweetRecord => tweetOfValues(v, TWEET_LAYOUTS.full, 0);
 
 /** A Tweet's core from the values of TWEET_CORE_COLUMNS, starting at `at`. */
 export const tweetCoreFromValues = (v: readonly any[], at = 0): TweetCore => ({
@@ -189,23 +212,24 @@ export async function pageOwner(userId: string, rows: readonly (readonly unknown
 }
 
 /** The columns of a liked_tweets page with each Tweet laid out as `layout`: the like, the author's flags, the Tweet. Likes l, Tweets t, authors u. */
-export const likedTweetColumns = (layout: TweetLayout): string =>
+export const likedTweetColumns = (layout: Layout<TweetRecord>): string =>
   ['l.user_id', 'l.tweet_id', 'l.liked_at', 'u.id', 'u.protected', 'u.suspended', ...layout.columns.map((c) => `t.${c}`)].join(', ');
 
 /** A row of likedTweetColumns(layout). */
-export const likedTweetFromValues = (v: readonly any[], layout: TweetLayout): LikedTweetRow => ({
+export const likedTweetFromValues = (v: readonly any[], layout: Layout<TweetRecord>): LikedTweetRow => ({
   like: { userId: v[0], tweetId: v[1], likedAt: num(v[2]) },
   tweet: v[6 + layout.at.id] === null ? null : tweetOfValues(v, layout, 6),
   author: v[3] === null ? null : { id: v[3], protected: bool(v[4]), suspended: bool(v[5]) },
 });
 
-/** The columns of a liking_users page with every user column: the like, the liker. Likes l, likers u. */
-export const LIKING_USER_COLUMNS = ['l.user_id', 'l.tweet_id', 'l.liked_at', ...USER_COLUMNS.map((c) => `u.${c}`)].join(', ');
+/** The columns of a liking_users page with each liker laid out as `layout`: the like, the liker. Likes l, likers u. */
+export const likingUserColumns = (layout: Layout<UserRecord>): string =>
+  ['l.user_id', 'l.tweet_id', 'l.liked_at', ...layout.columns.map((c) => `u.${c}`)].join(', ');
 
-/** A row of LIKING_USER_COLUMNS. */
-export const likingUserFromValues = (v: readonly any[]): LikingUserRow => ({
+/** A row of likingUserColumns(layout). */
+export const likingUserFromValues = (v: readonly any[], layout: Layout<UserRecord>): LikingUserRow => ({
   like: { userId: v[0], tweetId: v[1], likedAt: num(v[2]) },
-  user: v[3] === null ? null : userFromValues(v.slice(3)),
+  user: v[3 + layout.at.id] === null ? null : userOfValues(v, layout, 3),
 });
 
 /**

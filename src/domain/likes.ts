@@ -12,7 +12,7 @@ import {
   userSuspended,
 } from './problems.ts';
 import { tweetVerdict, userVerdict, type AuthorFlags } from './visibility.ts';
-import { tweetAttributesFor } from './tweetAttributes.ts';
+import { tweetAttributesFor, userAttributesFor } from './readAttributes.ts';
 
 type Json = Record<string, unknown>;
 
@@ -103,7 +103,8 @@ export class LikesService {
       const data = rows.flatMap((r) => (userVerdict(r.user) === 'visible' ? [presentUserCore(r.user!)] : []));
       return document(data, undefined, [], page);
     }
-    const { rows, page } = paged(await this.store.likingUsersOfTweet(tweetId, keysetPage(req, newest)), (r) => r.like, userKey, req);
+    const read = await this.store.likingUsersOfTweet(tweetId, keysetPage(req, newest), userAttributesFor(req.selection));
+    const { rows, page } = paged(read, (r) => r.like, userKey, req);
     const visible = rows.flatMap((r) => (userVerdict(r.user) === 'visible' ? [r.user!] : []));
     const data = visible.map((u) => presentUser(u, req.selection.user, policy.metricNames));
     const hydrated = await hydrateUsers(this.store, visible, req.selection, viewer.userId, policy.metricNames);

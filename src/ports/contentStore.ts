@@ -31,20 +31,31 @@ export type AccountFlags = Pick<UserRecord, 'id' | 'protected' | 'suspended'>;
 /** What the visibility rule and a Tweet's default fields (id, text, edit_history_tweet_ids) read of a Tweet. */
 export type TweetCore = Pick<TweetRecord, 'id' | 'authorId' | 'text' | 'deleted'>;
 
+/** What the visibility rule and a user's default fields (id, name, username) read of a user. */
+export type UserCore = Pick<UserRecord, 'id' | 'name' | 'username' | 'suspended'>;
+
 /** A Tweet's attributes besides its core: what a read may leave out when nothing will show it. */
 export type TweetAttribute = Exclude<keyof TweetRecord, keyof TweetCore>;
 
-/** Every TweetAttribute, in a fixed order (a set of them is a bit mask over it: tweetAttributeMask). */
+/** Every TweetAttribute, in a fixed order (a set of them is a bit mask over it: attributeMask). */
 export const TWEET_ATTRIBUTES: readonly TweetAttribute[] = [
   'createdAt', 'lang', 'source', 'conversationId', 'inReplyToUserId', 'referencedTweets', 'mediaKeys', 'pollIds',
   'placeId', 'entities', 'possiblySensitive', 'replySettings', 'retweetCount', 'replyCount', 'quoteCount',
   'impressionCount', 'bookmarkCount', 'likeCount',
 ];
 
-/** The bit mask of `attributes` over TWEET_ATTRIBUTES: one number for one set, whatever the order or repeats. */
-export function tweetAttributeMask(attributes: readonly TweetAttribute[]): number {
+/** A user's attributes besides its core: what a read may leave out when nothing will show it. */
+export type UserAttribute = Exclude<keyof UserRecord, keyof UserCore>;
+
+/** Every UserAttribute, in a fixed order (a set of them is a bit mask over it: attributeMask). */
+export const USER_ATTRIBUTES: readonly UserAttribute[] = [
+  'createdAt', 'description', 'location', 'url', 'profileImageUrl', 'protected', 'verified', 'pinnedTweetId', 'metrics',
+];
+
+/** The bit mask of `attributes` over `all` (one of the lists above): one number for one set, whatever the order or repeats. */
+export function attributeMask<A>(all: readonly A[], attributes: readonly A[]): number {
   let mask = 0;
-  for (const a of attributes) mask |= 1 << TWEET_ATTRIBUTES.indexOf(a);
+  for (const a of attributes) mask |= 1 << all.indexOf(a);
   return mask;
 }
 
@@ -59,9 +70,6 @@ export interface LikedTweetsPage<T extends TweetCore = TweetRecord> {
   owner: AccountFlags | null;
   rows: LikedTweetRow<T>[];
 }
-
-/** What the visibility rule and a user's default fields (id, name, username) read of a user. */
-export type UserCore = Pick<UserRecord, 'id' | 'name' | 'username' | 'suspended'>;
 
 /** A like of a Tweet with the liking user (null when no such user exists). */
 export interface LikingUserRow<U extends UserCore = UserRecord> {
@@ -112,8 +120,12 @@ export interface ContentStore {
   likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>>;
   /** Likes a tweet received; `LikeKey.id` is the liking user's id. */
   likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]>;
-  /** The same walk as likesOfTweet, each like joined to the liking user (null when no such user exists): one read per page. */
-  likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]>;
+  /**
+   * The same walk as likesOfTweet, each like joined to the liking user (null when no such user exists): one read per
+   * page. `attributes`: what of each user to read besides its core (absent: all of it); the others are left out of
+   * the read and undefined in its record, as in likedTweetsByUser.
+   */
+  likingUsersOfTweet(tweetId: string, page: KeysetPage, attributes?: readonly UserAttribute[]): Promise<LikingUserRow[]>;
   /** The same rows as likingUsersOfTweet, each user read only as far as its core (what default fields show). */
   likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]>;
 

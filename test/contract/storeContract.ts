@@ -4,15 +4,35 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type {
-  BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord, TweetRecord,
+  BearerRecord, LikeRow, MediaRecord, OAuth1TokenRecord, PlaceRecord, PollRecord,
 } from '../../src/domain/model.ts';
-import { TWEET_ATTRIBUTES, type TweetAttribute } from '../../src/ports/contentStore.ts';
+import { TWEET_ATTRIBUTES, USER_ATTRIBUTES } from '../../src/ports/contentStore.ts';
 import { Prng } from '../../src/demo/prng.ts';
 import type { KeysetPage, LikeKey, LikesStore } from '../../src/ports/store.ts';
 import { openedStores, type OpenedStore } from '../support/openedStores.ts';
 import { app, developer, project, tweet, user } from '../support/records.ts';
 
 export type { OpenedStore } from '../support/openedStores.ts';
+
+/**
+ * Sets of attributes to read: none, each alone, pairs, all but one, all; more sets than a store keeps statements
+ * for (perMask), then the first ones again.
+ */
+function attributeSets<A>(all: readonly A[]): (readonly A[])[] {
+  return [
+    [], ...all.map((a) => [a]), ...all.map((a, i) => [a, all[(i + 5) % all.length]]), ...all.map((a) => all.filter((b) => b !== a)),
+    all, [], all.slice(0, 1),
+  ];
+}
+
+/** `read` has the `core` members and the `asked` attributes of `whole`, and every other member undefined. */
+function assertReadAsAsked<R extends object>(read: R | null, whole: R | null, core: readonly string[], asked: readonly unknown[], why: string): void {
+  if (whole === null) return assert.equal(read, null, why);
+  for (const [key, value] of Object.entries(whole)) {
+    const expected: unknown = core.includes(key) || asked.includes(key) ? value : undefined;
+    assert.deepEqual((read as Record<string, unknown> | null)?.[key], expected, `${why}: ${key}`);
+  }
+}
 
 /**
  * Runs the contract against one adapter.
@@ -350,28 +370,14 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           { limit: 1, direction: 'older', from: { likedAt: 30, id: '9499' } },
           { limit: 1, direction: 'newer', from: { likedAt: 10, id: '9421' } },
         ];
-        // None, each alone, pairs, all but one, all; more sets than a store keeps statements of (LAYOUTS_PREPARED),
-        // then the first ones again.
-        const sets: (readonly TweetAttribute[])[] = [
-          [], ...TWEET_ATTRIBUTES.map((a) => [a]), ...TWEET_ATTRIBUTES.map((a, i) => [a, TWEET_ATTRIBUTES[(i + 5) % TWEET_ATTRIBUTES.length]]),
-          ...TWEET_ATTRIBUTES.map((a) => TWEET_ATTRIBUTES.filter((b) => b !== a)), TWEET_ATTRIBUTES, [], ['createdAt'],
-        ];
-        const core = new Set(['id', 'authorId', 'text', 'deleted']);
         for (const page of pages) {
           const full = await store.likedTweetsByUser('9321', page);
-          for (const attributes of sets) {
+          for (const attributes of attributeSets(TWEET_ATTRIBUTES)) {
             const read = await store.likedTweetsByUser('9321', page, attributes);
             const why = `${JSON.stringify(page)} ${attributes.join(',')}`;
             assert.deepEqual(read.owner, full.owner, why);
             assert.deepEqual(read.rows.map((r) => [r.like, r.author]), full.rows.map((r) => [r.like, r.author]), why);
-            read.rows.forEach((r, i) => {
-              const whole = full.rows[i].tweet;
-              if (whole === null) return assert.equal(r.tweet, null, why);
-              for (const key of Object.keys(whole) as (keyof TweetRecord)[]) {
-                const expected: unknown = core.has(key) || attributes.includes(key as TweetAttribute) ? whole[key] : undefined;
-                assert.deepEqual(r.tweet?.[key], expected, `${why}: ${key}`);
-              }
-            });
+            read.rows.forEach((r, i) => assertReadAsAsked(r.tweet, full.rows[i].tweet, ['id', 'authorId', 'text', 'deleted'], attributes, why));
           }
         }
         assert.deepEqual((await store.likedTweetsByUser('9321', pages[0], TWEET_ATTRIBUTES)).rows[2].tweet, { ...rich, likeCount: 1 });
@@ -481,6 +487,37 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         const rows = await store.likingUsersOfTweet('9431', { limit: 10, direction: 'older' });
         assert.deepEqual(rows.map((r) => [r.like.userId, r.user?.id ?? null]), [['9334', null], ['9333', '9333'], ['9332', '9332'], ['9331', '9331']]);
         assert.deepEqual(await store.likingUsersOfTweet('9439', { limit: 10, direction: 'older' }), []);
+      });
+
+      it('likingUsersOfTweet reads each user\'s core and the attributes asked, the others left undefined', async () => {
+        const store = await ready();
+        // Every attribute away from the defaults of user(), so that a value read from the wrong column shows.
+        const rich = user('9341', {
+          createdAt: 1_350_000_000_456, description: 'rich', location: 'Lisbon', url: 'https://rich.example', profileImageUrl: 'https://pbs.example/rich.jpg',
+          protected: true, verified: true, pinnedTweetId: '9441', metrics: { followers_count: 101, following_count: 102, tweet_count: 103, listed_count: 104, like_count: 0 },
+        });
+        await store.insertUsers([rich, user('9342', { suspended: true })]);
+        await store.insertTweets([tweet('9441', '9341')]);
+        await store.insertLikes([
+          { userId: '9341', tweetId: '9441', likedAt: 10 },
+          { userId: '9342', tweetId: '9441', likedAt: 20 },
+          { userId: '9349', tweetId: '9441', likedAt: 30 }, // no such user
+        ]);
+        const pages: KeysetPage[] = [
+          { limit: 10, direction: 'older' },
+          { limit: 1, direction: 'older', from: { likedAt: 30, id: '9349' } },
+          { limit: 1, direction: 'newer', from: { likedAt: 10, id: '9341' }, newest: 2 },
+        ];
+        for (const page of pages) {
+          const full = await store.likingUsersOfTweet('9441', page);
+          for (const attributes of attributeSets(USER_ATTRIBUTES)) {
+            const read = await store.likingUsersOfTweet('9441', page, attributes);
+            const why = `${JSON.stringify(page)} ${attributes.join(',')}`;
+            assert.deepEqual(read.map((r) => r.like), full.map((r) => r.like), why);
+            read.forEach((r, i) => assertReadAsAsked(r.user, full[i].user, ['id', 'name', 'username', 'suspended'], attributes, why));
+          }
+        }
+        assert.deepEqual((await store.likingUsersOfTweet('9441', pages[0], USER_ATTRIBUTES))[2].user, { ...rich, metrics: { ...rich.metrics, like_count: 1 } });
       });
 
       it('insertLikes bulk-inserts new likes only and recounts the tweets and users touched', async () => {

@@ -3,8 +3,9 @@
 import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
   TWEET_COLUMNS, TWEET_CORE_COLUMNS, USER_COLUMNS, columnList, LIKED_TWEET_CORE_COLUMNS, LIKING_USER_CORE_COLUMNS,
-  likedTweetColumns, LIKING_USER_COLUMNS, FULL_TWEET_LAYOUT, type TweetLayout,
+  likedTweetColumns, likingUserColumns, TWEET_LAYOUTS, USER_LAYOUTS, type Layout,
 } from '../rows.ts';
+import type { TweetRecord, UserRecord } from '../../domain/model.ts';
 
 export interface Stmt {
   /** Absent: parsed on every use (a statement among too many to keep prepared on every connection). */
@@ -118,11 +119,15 @@ const OWNER_FLAGS = '(SELECT o.protected::int + 2 * o.suspended::int FROM users 
 const LIKING_USERS_FROM = 'FROM likes l LEFT JOIN users u ON u.id = l.user_id';
 
 /**
- * The liked_tweets walks with each Tweet laid out as `layout` (tweetLayout), prepared under `name` (null: parsed
+ * The liked_tweets walks with each Tweet laid out as `layout` (TWEET_LAYOUTS), prepared under `name` (null: parsed
  * on every use).
  */
-export const likedTweetsWalk = (layout: TweetLayout, name: string | null): Walk =>
+export const likedTweetsWalk = (layout: Layout<TweetRecord>, name: string | null): Walk =>
   walk('user_id', 'tweet_id', `SELECT ${likedTweetColumns(layout)}, ${OWNER_FLAGS} ${LIKED_TWEETS_FROM}`, name, 'array');
+
+/** The liking_users walks with each liker laid out as `layout` (USER_LAYOUTS), prepared under `name` (null: parsed on every use). */
+export const likingUsersWalk = (layout: Layout<UserRecord>, name: string | null): Walk =>
+  walk('tweet_id', 'user_id', `SELECT ${likingUserColumns(layout)} ${LIKING_USERS_FROM}`, name, 'array');
 
 /** Every statement of PostgresStore, by what it does. */
 export const S = {
@@ -158,7 +163,7 @@ export const S = {
   polls: byKeys('likes_polls_by_ids', 'polls', POLL_COLUMNS, 'id'),
   places: byKeys('likes_places_by_ids', 'places', PLACE_COLUMNS, 'id'),
   byUser: walk('user_id', 'tweet_id'),
-  likedTweets: likedTweetsWalk(FULL_TWEET_LAYOUT, 'likes_liked_tweets'),
+  likedTweets: likedTweetsWalk(TWEET_LAYOUTS.full, 'likes_liked_tweets'),
   // Default fields: each Tweet's core only.
   likedTweetCores: walk(
     'user_id', 'tweet_id',
@@ -166,9 +171,7 @@ export const S = {
     'likes_liked_tweet_cores', 'array',
   ),
   ofTweet: walk('tweet_id', 'user_id'),
-  likingUsers: walk(
-    'tweet_id', 'user_id', `SELECT ${LIKING_USER_COLUMNS} ${LIKING_USERS_FROM}`, 'likes_liking_users', 'array',
-  ),
+  likingUsers: likingUsersWalk(USER_LAYOUTS.full, 'likes_liking_users'),
   likingUserCores: walk(
     'tweet_id', 'user_id', `SELECT ${LIKING_USER_CORE_COLUMNS} ${LIKING_USERS_FROM}`, 'likes_liking_user_cores', 'array',
   ),

@@ -5,19 +5,21 @@ import type {
 } from '../../domain/model.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { KeysetPage, LikedTweetsPage, LikeKey, LikesStore } from '../../ports/store.ts';
-import { TWEET_ATTRIBUTES, tweetAttributeMask, type AccountFlags, type LikingUserRow, type TweetCore, type UserCore } from '../../ports/contentStore.ts';
+import {
+  TWEET_ATTRIBUTES, USER_ATTRIBUTES, attributeMask, type AccountFlags, type LikingUserRow, type TweetCore, type UserCore,
+} from '../../ports/contentStore.ts';
 import {
   MEDIA_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow,
   bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
   developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetToRow, userFromRow, userToRow,
   TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, likingUserCoreFromValues, likedTweetFromValues, pageOwner,
-  likingUserFromValues, tweetFromValues, userFromValues, tweetLayout, FULL_TWEET_LAYOUT, LAYOUTS_PREPARED,
-  type TweetLayout,
+  likingUserFromValues, tweetFromValues, userFromValues, TWEET_LAYOUTS, USER_LAYOUTS,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
 import { DEPENDENCY, isPostgresUnavailable, isRetryable, MAX_ATTEMPTS, wrapUnavailable } from './postgresErrors.ts';
-import { S, likedTweetsWalk, type Stmt, type Walk } from './postgresStatements.ts';
+import { S, likedTweetsWalk, likingUsersWalk, type Stmt, type Walk } from './postgresStatements.ts';
+import { perMask } from '../perMask.ts';
 import { LikeWriteQueue, type LikeWrite, type LikeWriteOutcome } from '../likeWriteQueue.ts';
 import { TurnBatcher } from '../../perTurn.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
@@ -177,8 +179,18 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   private readonly writes = new LikeWriteQueue((batch) => this.writeLikes(batch), { maxInFlight: WRITE_BATCHES_IN_FLIGHT, maxBatch: 500, distinctPairs: true });
   /** The events tables, through this store's pool and transactions. */
   readonly events: EventStore = new PostgresEventStore((stmt, values) => this.q(stmt, values), (fn) => this.tx(fn));
-  /** The liked_tweets walks of the Tweet layouts in use, by tweetAttributeMask (likedTweetWalk). */
-  private readonly likedTweetWalks = new Map<number, { layout: TweetLayout; walk: Walk }>();
+  /**
+   * The walks of the layouts asked for, by attributeMask: those perMask keeps are prepared (named) on each connection
+   * that uses them, the others parsed on every use.
+   */
+  private readonly likedTweetWalks = perMask((mask, kept) => {
+    const layout = TWEET_LAYOUTS.of(mask);
+    return { layout, walk: layout === TWEET_LAYOUTS.full ? S.likedTweets : likedTweetsWalk(layout, kept ? `likes_liked_tweets_${mask.toString(36)}` : null) };
+  });
+  private readonly likingUserWalks = perMask((mask, kept) => {
+    const layout = USER_LAYOUTS.of(mask);
+    return { layout, walk: layout === USER_LAYOUTS.full ? S.likingUsers : likingUsersWalk(layout, kept ? `likes_liking_users_${mask.toString(36)}` : null) };
+  });
 
   constructor(readonly connectionString: string, options: PostgresStoreOptions = {}) {
     super();
@@ -407,25 +419,9 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return (await this.walk(S.byUser, userId, page)).map(likeFromRow);
   }
   async likedTweetsByUser(userId: string, page: KeysetPage, attributes = TWEET_ATTRIBUTES): Promise<LikedTweetsPage> {
-    const { layout, walk } = this.likedTweetWalk(tweetAttributeMask(attributes));
+    const { layout, walk } = this.likedTweetWalks(attributeMask(TWEET_ATTRIBUTES, attributes));
     const values = await this.walk<Values>(walk, userId, page);
     return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout)) };
-  }
-
-  /**
-   * The liked_tweets walks reading the attributes of `mask`, made on first use. The first LAYOUTS_PREPARED masks
-   * are prepared on each connection that uses them, and stay so while it lives; any further one is parsed on every
-   * use, so a client cycling through field sets cannot fill the server's memory with statements.
-   */
-  private likedTweetWalk(mask: number): { layout: TweetLayout; walk: Walk } {
-    let w = this.likedTweetWalks.get(mask);
-    if (!w) {
-      const layout = tweetLayout(mask);
-      const named = layout === FULL_TWEET_LAYOUT || this.likedTweetWalks.size < LAYOUTS_PREPARED;
-      w = { layout, walk: layout === FULL_TWEET_LAYOUT ? S.likedTweets : likedTweetsWalk(layout, named ? `likes_liked_tweets_${mask.toString(36)}` : null) };
-      if (named) this.likedTweetWalks.set(mask, w);
-    }
-    return w;
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>> {
     const values = await this.walk<Values>(S.likedTweetCores, userId, page);
@@ -437,8 +433,9 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   async likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]> {
     return (await this.walk<Values>(S.likingUserCores, tweetId, page)).map((r) => likingUserCoreFromValues(tweetId, r));
   }
-  async likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]> {
-    return (await this.walk<Values>(S.likingUsers, tweetId, page)).map(likingUserFromValues);
+  async likingUsersOfTweet(tweetId: string, page: KeysetPage, attributes = USER_ATTRIBUTES): Promise<LikingUserRow[]> {
+    const { layout, walk } = this.likingUserWalks(attributeMask(USER_ATTRIBUTES, attributes));
+    return (await this.walk<Values>(walk, tweetId, page)).map((v) => likingUserFromValues(v, layout));
   }
 
   // ---- likes ----

@@ -5,14 +5,16 @@ import type {
   TweetRecord, UserRecord,
 } from '../../domain/model.ts';
 import type { KeysetPage, LikedTweetsPage, LikesStore } from '../../ports/store.ts';
-import { TWEET_ATTRIBUTES, tweetAttributeMask, type AccountFlags, type LikingUserRow, type TweetCore, type UserCore } from '../../ports/contentStore.ts';
+import {
+  TWEET_ATTRIBUTES, USER_ATTRIBUTES, attributeMask, type AccountFlags, type LikingUserRow, type TweetCore, type UserCore,
+} from '../../ports/contentStore.ts';
 import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, grantedScopes, mediaFromRow, mediaToRow,
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
   LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, likedTweetColumns,
-  likedTweetFromValues, tweetLayout, LAYOUTS_PREPARED, type TweetLayout, LIKING_USER_COLUMNS, likingUserFromValues, pageOwner,
+  likedTweetFromValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, likingUserColumns, likingUserFromValues, pageOwner,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -21,6 +23,7 @@ import type { EventStore } from '../../ports/eventStore.ts';
 import { SqliteEventStore } from './sqliteEventStore.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { COUNT_PARAM } from './sqlParams.ts';
+import { perMask } from '../perMask.ts';
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
@@ -49,13 +52,13 @@ const userCores = (alias: string) => `users ${alias} INDEXED BY users_core`;
  */
 const OWNER_FLAGS = `(SELECT o.protected + 2 * o.suspended FROM ${userCores('o')} WHERE o.id = ?)`;
 /** A page of likes with each Tweet (the columns of `layout`) and its author's visibility flags (liked_tweets), then OWNER_FLAGS. */
-const likedTweetsSelect = (layout: TweetLayout) => `SELECT ${likedTweetColumns(layout)}, ${OWNER_FLAGS}
+const likedTweetsSelect = (layout: Layout<TweetRecord>) => `SELECT ${likedTweetColumns(layout)}, ${OWNER_FLAGS}
    FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
 /** The same with each Tweet's core (LIKED_TWEET_CORE_COLUMNS). */
 const LIKED_TWEET_CORES_SELECT = `SELECT ${LIKED_TWEET_CORE_COLUMNS}, ${OWNER_FLAGS}
    FROM likes l LEFT JOIN ${tweetCores('t')} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
-/** A page of likes with each liker (all its columns) (liking_users). */
-const LIKING_USERS_SELECT = `SELECT ${LIKING_USER_COLUMNS}
+/** A page of likes with each liker (the columns of `layout`) (liking_users). */
+const likingUsersSelect = (layout: Layout<UserRecord>) => `SELECT ${likingUserColumns(layout)}
    FROM likes l LEFT JOIN users u ON u.id = l.user_id`;
 /** The same with each liker's core (LIKING_USER_CORE_COLUMNS). */
 const LIKING_USER_CORES_SELECT = `SELECT ${LIKING_USER_CORE_COLUMNS} FROM likes l LEFT JOIN ${userCores('u')} ON u.id = l.user_id`;
@@ -179,7 +182,6 @@ export class SqliteStore extends MetaSettings implements LikesStore {
         },
       };
     };
-    const likedTweetWalks = new Map<number, { layout: TweetLayout; walk: ReturnType<typeof walk> }>();
     return {
       isEmpty: db.prepare('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
@@ -193,22 +195,18 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       polls: byJsonIds('polls', POLL_COLUMNS, 'id'),
       places: byJsonIds('places', PLACE_COLUMNS, 'id'),
       byUser: walk('user_id', 'tweet_id'),
-      // By the attributes read (tweetAttributeMask), prepared on first use (a client asks for a few field sets); past
-      // LAYOUTS_PREPARED, the oldest go.
-      likedTweets: (mask: number) => {
-        let w = likedTweetWalks.get(mask);
-        if (!w) {
-          if (likedTweetWalks.size >= LAYOUTS_PREPARED) likedTweetWalks.delete(likedTweetWalks.keys().next().value!);
-          const layout = tweetLayout(mask);
-          w = { layout, walk: walk('user_id', 'tweet_id', likedTweetsSelect(layout)) };
-          likedTweetWalks.set(mask, w);
-        }
-        return w;
-      },
+      // By the attributes read (attributeMask), prepared on first use.
+      likedTweets: perMask((mask) => {
+        const layout = TWEET_LAYOUTS.of(mask);
+        return { layout, walk: walk('user_id', 'tweet_id', likedTweetsSelect(layout)) };
+      }),
       // Default fields: each Tweet's core only (no wide row, no JSON to parse).
       likedTweetCores: walk('user_id', 'tweet_id', LIKED_TWEET_CORES_SELECT),
       ofTweet: walk('tweet_id', 'user_id'),
-      likingUsers: walk('tweet_id', 'user_id', LIKING_USERS_SELECT),
+      likingUsers: perMask((mask) => {
+        const layout = USER_LAYOUTS.of(mask);
+        return { layout, walk: walk('tweet_id', 'user_id', likingUsersSelect(layout)) };
+      }),
       // Default fields: each liking user's core only.
       likingUserCores: walk('tweet_id', 'user_id', LIKING_USER_CORES_SELECT),
       accountFlags: db.prepare(`SELECT id, protected, suspended FROM ${userCores('users')} WHERE id = ?`).raw(true),
@@ -370,7 +368,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return this.walk(this.stmts.byUser, userId, page).map(likeOfValues);
   }
   async likedTweetsByUser(userId: string, page: KeysetPage, attributes = TWEET_ATTRIBUTES): Promise<LikedTweetsPage> {
-    const { layout, walk } = this.stmts.likedTweets(tweetAttributeMask(attributes));
+    const { layout, walk } = this.stmts.likedTweets(attributeMask(TWEET_ATTRIBUTES, attributes));
     const values = this.walk(walk, userId, page);
     return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout)) };
   }
@@ -384,8 +382,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   async likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]> {
     return this.walk(this.stmts.likingUserCores, tweetId, page).map((r) => likingUserCoreFromValues(tweetId, r));
   }
-  async likingUsersOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow[]> {
-    return this.walk(this.stmts.likingUsers, tweetId, page).map(likingUserFromValues);
+  async likingUsersOfTweet(tweetId: string, page: KeysetPage, attributes = USER_ATTRIBUTES): Promise<LikingUserRow[]> {
+    const { layout, walk } = this.stmts.likingUsers(attributeMask(USER_ATTRIBUTES, attributes));
+    return this.walk(walk, tweetId, page).map((v) => likingUserFromValues(v, layout));
   }
 
   // Group commit: the likes and unlikes requested during one turn of the event loop commit in one transaction
