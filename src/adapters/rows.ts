@@ -106,10 +106,8 @@ export function userOfValues(v: readonly any[], layout: Layout<UserRecord>, at: 
   };
 }
 
-/** Users are read on every page: mapped from array rows, which SQLite builds at half the cost of objects. */
-export const userFromValues = (v: readonly any[]): UserRecord => userOfValues(v, USER_LAYOUTS.full, 0);
-
-export const userFromRow = (r: Row): UserRecord => userFromValues(valuesOf(USER_COLUMNS, r));
+/** A whole user from an object row (the listing of users; pages read array rows, which SQLite builds at half the cost). */
+export const userFromRow = (r: Row): UserRecord => userOfValues(valuesOf(USER_COLUMNS, r), USER_LAYOUTS.full, 0);
 
 export function userToRow(u: UserRecord, boolean: (b: boolean) => unknown): unknown[] {
   return [

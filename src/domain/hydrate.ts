@@ -6,6 +6,7 @@ import type { FieldSelection } from './fields.ts';
 import type { MetricNames, TweetRecord, UserRecord } from './model.ts';
 import { presentMedia, presentPlace, presentPoll, presentTweet, presentUser } from './present.ts';
 import { includesRefusal, tweetVerdict, userVerdict, type AuthorFlags } from './visibility.ts';
+import { includedUserAttributesFor } from './readAttributes.ts';
 import type { ContentStore } from '../ports/contentStore.ts';
 
 type Json = Record<string, unknown>;
@@ -92,8 +93,8 @@ export async function hydrateTweets(
   const refMedia = x.has('referenced_tweets.id.attachments.media_keys') ? existingRefs.flatMap((r) => r.mediaKeys) : [];
   const candidateMedia = [...new Set([...mediaKeys.items, ...refMedia])];
   const [fetchedUsers, mentioned, media, polls, places] = await Promise.all([
-    wantedUsers.length ? store.usersByIds(wantedUsers) : [],
-    usernames.items.length ? store.usersByUsernames(usernames.items) : [],
+    wantedUsers.length ? store.usersByIds(wantedUsers, includedUserAttributesFor(sel)) : [],
+    usernames.items.length ? store.usersByUsernames(usernames.items, includedUserAttributesFor(sel)) : [],
     candidateMedia.length ? store.mediaByKeys(candidateMedia) : [],
     pollIds.items.length ? store.pollsByIds(pollIds.items) : [],
     placeIds.items.length ? store.placesByIds(placeIds.items) : [],
@@ -168,7 +169,7 @@ export async function hydrateUsers(
   // A pinned Tweet is normally its liker's own, so its author is usually on the page already.
   const authors = byKey<AuthorFlags>([...users], (u) => u.id);
   const unknown = [...new Set([...tweets.values()].map((t) => t.authorId))].filter((id) => !authors.has(id));
-  if (unknown.length) for (const u of await store.usersByIds(unknown)) authors.set(u.id, u);
+  if (unknown.length) for (const u of await store.usersByIds(unknown, ['protected'])) authors.set(u.id, u);
   const out: Json[] = [];
   for (const id of pinned.items) {
     const t = tweets.get(id);

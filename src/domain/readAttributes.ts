@@ -59,17 +59,21 @@ const BY_USER_EXPANSION: Readonly<Record<string, readonly UserAttribute[]>> = {
   pinned_tweet_id: ['pinnedTweetId', 'protected'],
 };
 
-/** The attributes `byField` and `byExpansion` name for `selection`'s `fields` and expansions, once per selection. */
+/**
+ * The attributes `byField` and `byExpansion` name for `selection`'s `fields` and expansions, and `always`, once per
+ * selection.
+ */
 function attributesFor<A>(
   remembered: WeakMap<FieldSelection, readonly A[]>,
   fields: (s: FieldSelection) => ReadonlySet<string>,
   byField: Readonly<Record<string, readonly A[]>>,
   byExpansion: Readonly<Record<string, readonly A[]>>,
+  always: readonly A[] = [],
 ): (selection: FieldSelection) => readonly A[] {
   return (selection) => {
     let attributes = remembered.get(selection);
     if (!attributes) {
-      const set = new Set<A>();
+      const set = new Set<A>(always);
       for (const f of fields(selection)) for (const a of byField[f] ?? []) set.add(a);
       for (const x of selection.expansions) for (const a of byExpansion[x] ?? []) set.add(a);
       attributes = [...set];
@@ -84,3 +88,9 @@ export const tweetAttributesFor = attributesFor<TweetAttribute>(new WeakMap(), (
 
 /** What of each user of a liking_users page `selection` asks for is read: its core and these. */
 export const userAttributesFor = attributesFor<UserAttribute>(new WeakMap(), (s) => s.user, BY_USER_FIELD, BY_USER_EXPANSION);
+
+/**
+ * What of each user hydration reads for `includes` (authors, mentioned users, repliers to, referenced Tweets' authors):
+ * what user.fields shows, and whether the user is protected (which hides their Tweets).
+ */
+export const includedUserAttributesFor = attributesFor<UserAttribute>(new WeakMap(), (s) => s.user, BY_USER_FIELD, {}, ['protected']);

@@ -92,12 +92,16 @@ export interface ContentStore {
   /** True when the store has no users yet (a fresh store, ready for the demo seed). */
   isEmpty(): Promise<boolean>;
 
-  usersByIds(ids: readonly string[]): Promise<UserRecord[]>;
+  /**
+   * `attributes` (here and in usersByUsernames): what of each user to read besides its core (absent: all of it); the
+   * others are left out of the read and undefined in its record, as in likedTweetsByUser.
+   */
+  usersByIds(ids: readonly string[], attributes?: readonly UserAttribute[]): Promise<UserRecord[]>;
   /** The visibility flags of one user, or null when there is no such user. */
   accountFlags(id: string): Promise<AccountFlags | null>;
   /** The core of one Tweet and the flags of its author (null when the author does not exist), or null when there is no such Tweet. */
   tweetCoreWithAuthor(id: string): Promise<{ tweet: TweetCore; author: AccountFlags | null } | null>;
-  usersByUsernames(usernames: readonly string[]): Promise<UserRecord[]>;
+  usersByUsernames(usernames: readonly string[], attributes?: readonly UserAttribute[]): Promise<UserRecord[]>;
   tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]>;
   mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]>;
   pollsByIds(ids: readonly string[]): Promise<PollRecord[]>;

@@ -520,6 +520,27 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.deepEqual((await store.likingUsersOfTweet('9441', pages[0], USER_ATTRIBUTES))[2].user, { ...rich, metrics: { ...rich.metrics, like_count: 1 } });
       });
 
+      it('usersByIds and usersByUsernames read each user\'s core and the attributes asked, the others left undefined', async () => {
+        const store = await ready();
+        const rich = user('9371', {
+          username: 'RichLister', createdAt: 1_350_000_000_789, description: 'rich', location: 'Porto', url: 'https://rich.example',
+          profileImageUrl: 'https://pbs.example/rich2.jpg', protected: true, verified: true, pinnedTweetId: '9471',
+          metrics: { followers_count: 201, following_count: 202, tweet_count: 203, listed_count: 204, like_count: 0 },
+        });
+        await store.insertUsers([rich, user('9372', { suspended: true })]);
+        const byId = new Map((await store.usersByIds(['9371', '9372'])).map((u) => [u.id, u]));
+        assert.deepEqual(byId.get('9371'), rich);
+        for (const attributes of attributeSets(USER_ATTRIBUTES)) {
+          const why = attributes.join(',');
+          const read = await store.usersByIds(['9372', '9371', '9379'], attributes);
+          assert.deepEqual(read.map((u) => u.id).sort(), ['9371', '9372'], why);
+          for (const u of read) assertReadAsAsked(u, byId.get(u.id)!, ['id', 'name', 'username', 'suspended'], attributes, why);
+          const named = await store.usersByUsernames(['richlister', 'nobody'], attributes);
+          assert.deepEqual(named.map((u) => u.id), ['9371'], why);
+          assertReadAsAsked(named[0], rich, ['id', 'name', 'username', 'suspended'], attributes, why);
+        }
+      });
+
       it('insertLikes bulk-inserts new likes only and recounts the tweets and users touched', async () => {
         const store = await ready();
         const users = range(60).map((i) => user(`51${pad(i, 3)}`));

@@ -1,4 +1,5 @@
-// A listing page reads of its Tweets or users only the attributes its fields and expansions show (readAttributes.ts).
+// A listing page reads of its Tweets or users, and of the users it includes, only the attributes its fields and
+// expansions show (readAttributes.ts).
 // Its pages must be the same as when every Tweet and user is read whole: for every field and every expansion alone,
 // all of them, and all but one, on the demo world (replies, quotes, media, polls, places, mentions, pinned Tweets,
 // protected and suspended accounts), as the token holders and app-only.
@@ -14,6 +15,7 @@ import { seedDemoContent, type DemoContent } from '../../src/demo/demoSeed.ts';
 import type { ContentStore, KeysetPage } from '../../src/ports/contentStore.ts';
 import { ManualClock } from '../support/clock.ts';
 import { memoryStore, selection } from '../support/memoryStore.ts';
+import { tweet, user } from '../support/records.ts';
 
 type Json = Record<string, any>;
 type Parts = Partial<Record<keyof FieldSelection, readonly string[]>>;
@@ -43,10 +45,12 @@ describe('listings read only the attributes a page shows', () => {
     content = await seedDemoContent(store);
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     narrow = new LikesService(store, clock);
-    // The same store, but every Tweet and user of a page read whole whatever the page asks.
+    // The same store, but every Tweet and user of a page or its includes read whole whatever the page asks.
     const wholeReads: ContentStore = Object.assign(Object.create(store) as SqliteStore, {
       likedTweetsByUser: (id: string, page: KeysetPage) => store.likedTweetsByUser(id, page),
       likingUsersOfTweet: (id: string, page: KeysetPage) => store.likingUsersOfTweet(id, page),
+      usersByIds: (ids: readonly string[]) => store.usersByIds(ids),
+      usersByUsernames: (names: readonly string[]) => store.usersByUsernames(names),
     });
     whole = new LikesService(wholeReads, clock);
   });
@@ -62,6 +66,34 @@ describe('listings read only the attributes a page shows', () => {
     } while (token !== undefined);
     return out;
   }
+
+  it('hides what protected accounts wrote as a whole read does (referenced and pinned Tweets)', async () => {
+    // Alice likes Bob's quote of Pat's Tweet; Carol likes Pat's Tweet and pins Pat's other Tweet. Pat is protected.
+    const store = await memoryStore();
+    await store.insertUsers([user('81'), user('82'), user('83', { protected: true }), user('84', { pinnedTweetId: '92' })]);
+    await store.insertTweets([tweet('91', '83'), tweet('92', '83'), tweet('93', '82', { referencedTweets: [{ type: 'quoted', id: '91' }] })]);
+    await store.insertLikes([{ userId: '81', tweetId: '93', likedAt: 1 }, { userId: '84', tweetId: '93', likedAt: 2 }]);
+    const wholeReads = Object.assign(Object.create(store) as SqliteStore, {
+      likedTweetsByUser: (id: string, page: KeysetPage) => store.likedTweetsByUser(id, page),
+      likingUsersOfTweet: (id: string, page: KeysetPage) => store.likingUsersOfTweet(id, page),
+      usersByIds: (ids: readonly string[]) => store.usersByIds(ids),
+      usersByUsernames: (names: readonly string[]) => store.usersByUsernames(names),
+    });
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const [narrowHere, wholeHere] = [new LikesService(store, clock), new LikesService(wholeReads, clock)];
+    const req = (sel: FieldSelection): ListRequest => ({ maxResults: 100, cursor: null, selection: sel });
+    for (const viewer of [{ userId: null }, { userId: '81' }, { userId: '83' }]) {
+      const quoted = selection({ expansions: ['referenced_tweets.id', 'referenced_tweets.id.author_id'] });
+      const liked = await narrowHere.likedTweets(viewer, DEFAULT_POLICY, '81', req(quoted));
+      assert.deepEqual(liked, await wholeHere.likedTweets(viewer, DEFAULT_POLICY, '81', req(quoted)), show(viewer));
+      // Pat's Tweet is hidden from everyone but Pat.
+      assert.equal(JSON.stringify(liked.body).includes('"errors"'), viewer.userId !== '83', show(liked.body));
+      const pinned = selection({ expansions: ['pinned_tweet_id'] });
+      const likers = await narrowHere.likingUsers(viewer, DEFAULT_POLICY, '93', req(pinned));
+      assert.deepEqual(likers, await wholeHere.likingUsers(viewer, DEFAULT_POLICY, '93', req(pinned)), show(viewer));
+      assert.equal(JSON.stringify(likers).includes('"errors"'), viewer.userId !== '83', show(likers));
+    }
+  });
 
   const viewers = (): Viewer[] => [{ userId: null }, ...content.holders.map((u) => ({ userId: u.id }))];
 

@@ -16,8 +16,8 @@ export interface Stmt {
 }
 
 const cols = columnList;
-const byKeys = (name: string, table: string, c: readonly string[], key: string, rowMode?: 'array'): Stmt => ({
-  name,
+const byKeys = (name: string | null, table: string, c: readonly string[], key: string, rowMode?: 'array'): Stmt => ({
+  name: name ?? undefined,
   text: `SELECT ${cols(c)} FROM ${table} WHERE ${key} = ANY($1::text[]) ORDER BY ${key}`,
   rowMode,
 });
@@ -129,6 +129,16 @@ export const likedTweetsWalk = (layout: Layout<TweetRecord>, name: string | null
 export const likingUsersWalk = (layout: Layout<UserRecord>, name: string | null): Walk =>
   walk('tweet_id', 'user_id', `SELECT ${likingUserColumns(layout)} ${LIKING_USERS_FROM}`, name, 'array');
 
+/** Users by ids ($1) read laid out as `layout` (USER_LAYOUTS), prepared under `name` (null: parsed on every use). */
+export const usersByIds = (layout: Layout<UserRecord>, name: string | null): Stmt => byKeys(name, 'users', layout.columns, 'id', 'array');
+
+/** Users by usernames ($1, lowercased) read laid out as `layout`, prepared under `name` (null: parsed on every use). */
+export const usersByUsernames = (layout: Layout<UserRecord>, name: string | null): Stmt => ({
+  name: name ?? undefined,
+  text: `SELECT ${cols(layout.columns)} FROM users WHERE lower(username) = ANY($1::text[]) ORDER BY lower(username)`,
+  rowMode: 'array',
+});
+
 /** Every statement of PostgresStore, by what it does. */
 export const S = {
   begin: { name: 'likes_begin', text: 'BEGIN' },
@@ -153,11 +163,8 @@ export const S = {
   },
 
   isEmpty: { name: 'likes_is_empty', text: 'SELECT NOT EXISTS (SELECT 1 FROM users) AS empty' },
-  users: byKeys('likes_users_by_ids', 'users', USER_COLUMNS, 'id', 'array'),
-  usersByUsername: {
-    name: 'likes_users_by_usernames',
-    text: `SELECT ${cols(USER_COLUMNS)} FROM users WHERE lower(username) = ANY($1::text[]) ORDER BY lower(username)`,
-  },
+  users: usersByIds(USER_LAYOUTS.full, 'likes_users_by_ids'),
+  usersByUsername: usersByUsernames(USER_LAYOUTS.full, 'likes_users_by_usernames'),
   tweets: byKeys('likes_tweets_by_ids', 'tweets', TWEET_COLUMNS, 'id', 'array'),
   media: byKeys('likes_media_by_keys', 'media', MEDIA_COLUMNS, 'media_key'),
   polls: byKeys('likes_polls_by_ids', 'polls', POLL_COLUMNS, 'id'),

@@ -13,12 +13,12 @@ import {
   bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
   developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetToRow, userFromRow, userToRow,
   TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, likingUserCoreFromValues, likedTweetFromValues, pageOwner,
-  likingUserFromValues, tweetFromValues, userFromValues, TWEET_LAYOUTS, USER_LAYOUTS,
+  likingUserFromValues, tweetFromValues, userOfValues, TWEET_LAYOUTS, USER_LAYOUTS,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
 import { DEPENDENCY, isPostgresUnavailable, isRetryable, MAX_ATTEMPTS, wrapUnavailable } from './postgresErrors.ts';
-import { S, likedTweetsWalk, likingUsersWalk, type Stmt, type Walk } from './postgresStatements.ts';
+import { S, likedTweetsWalk, likingUsersWalk, usersByIds, usersByUsernames, type Stmt, type Walk } from './postgresStatements.ts';
 import { perMask } from '../perMask.ts';
 import { LikeWriteQueue, type LikeWrite, type LikeWriteOutcome } from '../likeWriteQueue.ts';
 import { TurnBatcher } from '../../perTurn.ts';
@@ -186,6 +186,14 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   private readonly likedTweetWalks = perMask((mask, kept) => {
     const layout = TWEET_LAYOUTS.of(mask);
     return { layout, walk: layout === TWEET_LAYOUTS.full ? S.likedTweets : likedTweetsWalk(layout, kept ? `likes_liked_tweets_${mask.toString(36)}` : null) };
+  });
+  private readonly usersByIdsOf = perMask((mask, kept) => {
+    const layout = USER_LAYOUTS.of(mask);
+    return { layout, stmt: layout === USER_LAYOUTS.full ? S.users : usersByIds(layout, kept ? `likes_users_by_ids_${mask.toString(36)}` : null) };
+  });
+  private readonly usersByUsernamesOf = perMask((mask, kept) => {
+    const layout = USER_LAYOUTS.of(mask);
+    return { layout, stmt: layout === USER_LAYOUTS.full ? S.usersByUsername : usersByUsernames(layout, kept ? `likes_users_by_usernames_${mask.toString(36)}` : null) };
   });
   private readonly likingUserWalks = perMask((mask, kept) => {
     const layout = USER_LAYOUTS.of(mask);
@@ -368,8 +376,9 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return (await this.q<R>(stmt, [wanted])).map(map);
   }
 
-  usersByIds(ids: readonly string[]): Promise<UserRecord[]> {
-    return this.many<UserRecord, Values>(S.users, ids, userFromValues);
+  usersByIds(ids: readonly string[], attributes = USER_ATTRIBUTES): Promise<UserRecord[]> {
+    const { layout, stmt } = this.usersByIdsOf(attributeMask(USER_ATTRIBUTES, attributes));
+    return this.many<UserRecord, Values>(stmt, ids, (v) => userOfValues(v, layout, 0));
   }
   async accountFlags(id: string): Promise<AccountFlags | null> {
     return storable(id) ? this.flagsOf.get(id) : null;
@@ -386,8 +395,9 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     const rows = await this.q(S.tweetCoreWithAuthor, [ids]);
     return new Map(rows.map((r) => [r.id as string, { tweet: coreOfRow(r), author: authorOfRow(r) }]));
   });
-  usersByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
-    return this.many(S.usersByUsername, usernames.map(asciiLower), userFromRow);
+  usersByUsernames(usernames: readonly string[], attributes = USER_ATTRIBUTES): Promise<UserRecord[]> {
+    const { layout, stmt } = this.usersByUsernamesOf(attributeMask(USER_ATTRIBUTES, attributes));
+    return this.many<UserRecord, Values>(stmt, usernames.map(asciiLower), (v) => userOfValues(v, layout, 0));
   }
   tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]> {
     return this.many<TweetRecord, Values>(S.tweets, ids, tweetFromValues);

@@ -12,9 +12,9 @@ import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, grantedScopes, mediaFromRow, mediaToRow,
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
-  tweetFromValues, tweetToRow, userFromRow, userFromValues, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
+  tweetFromValues, tweetToRow, userFromRow, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
   LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, likedTweetColumns,
-  likedTweetFromValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, likingUserColumns, likingUserFromValues, pageOwner,
+  likedTweetFromValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, likingUserColumns, likingUserFromValues, pageOwner, userOfValues,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -45,15 +45,22 @@ const likeOfValues = (r: readonly any[]): LikeRow => ({ userId: r[0], tweetId: r
 // The narrow indexes of migration 8, for statements that read no more of a Tweet or an account than they cover.
 const tweetCores = (alias: string) => `tweets ${alias} INDEXED BY tweets_core`;
 const userCores = (alias: string) => `users ${alias} INDEXED BY users_core`;
+const TWEETS_CORE_INDEX = ['id', 'author_id', 'deleted', 'text'];
+const USERS_CORE_INDEX = ['id', 'suspended', 'protected', 'name', 'username'];
+/** Whether every column `layout` reads is in `index`. */
+const coveredBy = (layout: Layout<unknown>, index: readonly string[]): boolean => layout.columns.every((c) => index.includes(c));
 
 /**
  * The flags of the user whose likes a liked_tweets page walks (the walk's key), after the page's columns
  * (pageOwner): SQLite reads this uncorrelated subquery once per run, and the owner check needs no statement.
  */
 const OWNER_FLAGS = `(SELECT o.protected + 2 * o.suspended FROM ${userCores('o')} WHERE o.id = ?)`;
-/** A page of likes with each Tweet (the columns of `layout`) and its author's visibility flags (liked_tweets), then OWNER_FLAGS. */
-const likedTweetsSelect = (layout: Layout<TweetRecord>) => `SELECT ${likedTweetColumns(layout)}, ${OWNER_FLAGS}
-   FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
+/**
+ * A page of likes with each Tweet (the columns of `layout`; through tweets_core when it covers them) and its author's
+ * visibility flags (liked_tweets), then OWNER_FLAGS.
+ */
+const likedTweetsSelect = (layout: Layout<TweetRecord>, covered: boolean) => `SELECT ${likedTweetColumns(layout)}, ${OWNER_FLAGS}
+   FROM likes l LEFT JOIN ${covered ? tweetCores('t') : 'tweets t'} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
 /** The same with each Tweet's core (LIKED_TWEET_CORE_COLUMNS). */
 const LIKED_TWEET_CORES_SELECT = `SELECT ${LIKED_TWEET_CORE_COLUMNS}, ${OWNER_FLAGS}
    FROM likes l LEFT JOIN ${tweetCores('t')} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
@@ -186,10 +193,18 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       isEmpty: db.prepare('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
       // Users and Tweets come back as arrays (raw mode): far cheaper to build than objects, and read on every page.
-      users: byJsonIds('users', USER_COLUMNS, 'id').raw(true),
-      usersByUsername: db
-        .prepare(`SELECT ${columnList(USER_COLUMNS)} FROM users WHERE username COLLATE NOCASE IN (SELECT value FROM json_each(?))`)
-        .raw(true),
+      // By the attributes read (attributeMask), prepared on first use; a read of no more than users_core covers goes
+      // through that narrow index.
+      users: perMask((mask) => {
+        const layout = USER_LAYOUTS.of(mask);
+        const from = coveredBy(layout, USERS_CORE_INDEX) ? userCores('users') : 'users';
+        return { layout, stmt: db.prepare(`SELECT ${columnList(layout.columns)} FROM ${from} WHERE id IN (SELECT value FROM json_each(?))`).raw(true) };
+      }),
+      usersByUsername: perMask((mask) => {
+        const layout = USER_LAYOUTS.of(mask);
+        const stmt = db.prepare(`SELECT ${columnList(layout.columns)} FROM users WHERE username COLLATE NOCASE IN (SELECT value FROM json_each(?))`);
+        return { layout, stmt: stmt.raw(true) };
+      }),
       tweets: byJsonIds('tweets', TWEET_COLUMNS, 'id').raw(true),
       media: byJsonIds('media', MEDIA_COLUMNS, 'media_key'),
       polls: byJsonIds('polls', POLL_COLUMNS, 'id'),
@@ -198,7 +213,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       // By the attributes read (attributeMask), prepared on first use.
       likedTweets: perMask((mask) => {
         const layout = TWEET_LAYOUTS.of(mask);
-        return { layout, walk: walk('user_id', 'tweet_id', likedTweetsSelect(layout)) };
+        return { layout, walk: walk('user_id', 'tweet_id', likedTweetsSelect(layout, coveredBy(layout, TWEETS_CORE_INDEX))) };
       }),
       // Default fields: each Tweet's core only (no wide row, no JSON to parse).
       likedTweetCores: walk('user_id', 'tweet_id', LIKED_TWEET_CORES_SELECT),
@@ -324,8 +339,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return (stmt.all(JSON.stringify(keys)) as any[]).map(map);
   }
 
-  async usersByIds(ids: readonly string[]): Promise<UserRecord[]> {
-    return this.many(this.stmts.users, ids, userFromValues);
+  async usersByIds(ids: readonly string[], attributes = USER_ATTRIBUTES): Promise<UserRecord[]> {
+    const { layout, stmt } = this.stmts.users(attributeMask(USER_ATTRIBUTES, attributes));
+    return this.many(stmt, ids, (v) => userOfValues(v, layout, 0));
   }
   async accountFlags(id: string): Promise<AccountFlags | null> {
     const r = this.stmts.accountFlags.get(id) as any[] | undefined;
@@ -335,8 +351,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     const r = this.stmts.tweetCoreWithAuthor.get(id) as any[] | undefined;
     return r ? { tweet: tweetCoreFromValues(r), author: r[4] === null ? null : accountFlagsFromValues(r, 4) } : null;
   }
-  async usersByUsernames(usernames: readonly string[]): Promise<UserRecord[]> {
-    return this.many(this.stmts.usersByUsername, usernames, userFromValues);
+  async usersByUsernames(usernames: readonly string[], attributes = USER_ATTRIBUTES): Promise<UserRecord[]> {
+    const { layout, stmt } = this.stmts.usersByUsername(attributeMask(USER_ATTRIBUTES, attributes));
+    return this.many(stmt, usernames, (v) => userOfValues(v, layout, 0));
   }
   async tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]> {
     return this.many(this.stmts.tweets, ids, tweetFromValues);
