@@ -13,7 +13,7 @@ import {
   bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
   developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetToRow, userFromRow, userToRow,
   TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, likingUserCoreFromValues, likedTweetFromValues, pageOwner,
-  likingUserFromValues, tweetFromValues, userOfValues, TWEET_LAYOUTS, USER_LAYOUTS,
+  likingUserFromValues, tweetFromValues, userOfValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
@@ -168,6 +168,23 @@ const authorOfRow = (r: Row): AccountFlags | null =>
  * in chunks, and a database that cannot be reached or does not answer in time surfaces as ServiceUnavailableError
  * within a few seconds.
  */
+/**
+ * The layout of each attribute set and the statement(s) reading it (`make`; `whole` for every column), per
+ * attributeMask: those perMask keeps are prepared as `${name}_<mask>` on each connection that uses them, the others
+ * parsed on every use.
+ */
+function preparedPerMask<R, Read>(
+  layouts: { full: Layout<R>; of(mask: number): Layout<R> },
+  whole: Read,
+  make: (layout: Layout<R>, name: string | null) => Read,
+  name: string,
+): (mask: number) => { layout: Layout<R>; read: Read } {
+  return perMask((mask, kept) => {
+    const layout = layouts.of(mask);
+    return { layout, read: layout === layouts.full ? whole : make(layout, kept ? `${name}_${mask.toString(36)}` : null) };
+  });
+}
+
 export class PostgresStore extends MetaSettings implements LikesStore {
   readonly kind = 'postgres';
   readonly localDir = null;
@@ -179,26 +196,11 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   private readonly writes = new LikeWriteQueue((batch) => this.writeLikes(batch), { maxInFlight: WRITE_BATCHES_IN_FLIGHT, maxBatch: 500, distinctPairs: true });
   /** The events tables, through this store's pool and transactions. */
   readonly events: EventStore = new PostgresEventStore((stmt, values) => this.q(stmt, values), (fn) => this.tx(fn));
-  /**
-   * The walks of the layouts asked for, by attributeMask: those perMask keeps are prepared (named) on each connection
-   * that uses them, the others parsed on every use.
-   */
-  private readonly likedTweetWalks = perMask((mask, kept) => {
-    const layout = TWEET_LAYOUTS.of(mask);
-    return { layout, walk: layout === TWEET_LAYOUTS.full ? S.likedTweets : likedTweetsWalk(layout, kept ? `likes_liked_tweets_${mask.toString(36)}` : null) };
-  });
-  private readonly usersByIdsOf = perMask((mask, kept) => {
-    const layout = USER_LAYOUTS.of(mask);
-    return { layout, stmt: layout === USER_LAYOUTS.full ? S.users : usersByIds(layout, kept ? `likes_users_by_ids_${mask.toString(36)}` : null) };
-  });
-  private readonly usersByUsernamesOf = perMask((mask, kept) => {
-    const layout = USER_LAYOUTS.of(mask);
-    return { layout, stmt: layout === USER_LAYOUTS.full ? S.usersByUsername : usersByUsernames(layout, kept ? `likes_users_by_usernames_${mask.toString(36)}` : null) };
-  });
-  private readonly likingUserWalks = perMask((mask, kept) => {
-    const layout = USER_LAYOUTS.of(mask);
-    return { layout, walk: layout === USER_LAYOUTS.full ? S.likingUsers : likingUsersWalk(layout, kept ? `likes_liking_users_${mask.toString(36)}` : null) };
-  });
+  // The reads of the layouts asked for, by attributeMask (preparedPerMask).
+  private readonly likedTweetWalks = preparedPerMask(TWEET_LAYOUTS, S.likedTweets, likedTweetsWalk, 'likes_liked_tweets');
+  private readonly usersByIdsOf = preparedPerMask(USER_LAYOUTS, S.users, usersByIds, 'likes_users_by_ids');
+  private readonly usersByUsernamesOf = preparedPerMask(USER_LAYOUTS, S.usersByUsername, usersByUsernames, 'likes_users_by_usernames');
+  private readonly likingUserWalks = preparedPerMask(USER_LAYOUTS, S.likingUsers, likingUsersWalk, 'likes_liking_users');
 
   constructor(readonly connectionString: string, options: PostgresStoreOptions = {}) {
     super();
@@ -377,8 +379,8 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   }
 
   usersByIds(ids: readonly string[], attributes = USER_ATTRIBUTES): Promise<UserRecord[]> {
-    const { layout, stmt } = this.usersByIdsOf(attributeMask(USER_ATTRIBUTES, attributes));
-    return this.many<UserRecord, Values>(stmt, ids, (v) => userOfValues(v, layout, 0));
+    const { layout, read } = this.usersByIdsOf(attributeMask(USER_ATTRIBUTES, attributes));
+    return this.many<UserRecord, Values>(read, ids, (v) => userOfValues(v, layout, 0));
   }
   async accountFlags(id: string): Promise<AccountFlags | null> {
     return storable(id) ? this.flagsOf.get(id) : null;
@@ -396,8 +398,8 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return new Map(rows.map((r) => [r.id as string, { tweet: coreOfRow(r), author: authorOfRow(r) }]));
   });
   usersByUsernames(usernames: readonly string[], attributes = USER_ATTRIBUTES): Promise<UserRecord[]> {
-    const { layout, stmt } = this.usersByUsernamesOf(attributeMask(USER_ATTRIBUTES, attributes));
-    return this.many<UserRecord, Values>(stmt, usernames.map(asciiLower), (v) => userOfValues(v, layout, 0));
+    const { layout, read } = this.usersByUsernamesOf(attributeMask(USER_ATTRIBUTES, attributes));
+    return this.many<UserRecord, Values>(read, usernames.map(asciiLower), (v) => userOfValues(v, layout, 0));
   }
   tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]> {
     return this.many<TweetRecord, Values>(S.tweets, ids, tweetFromValues);
@@ -429,8 +431,8 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return (await this.walk(S.byUser, userId, page)).map(likeFromRow);
   }
   async likedTweetsByUser(userId: string, page: KeysetPage, attributes = TWEET_ATTRIBUTES): Promise<LikedTweetsPage> {
-    const { layout, walk } = this.likedTweetWalks(attributeMask(TWEET_ATTRIBUTES, attributes));
-    const values = await this.walk<Values>(walk, userId, page);
+    const { layout, read } = this.likedTweetWalks(attributeMask(TWEET_ATTRIBUTES, attributes));
+    const values = await this.walk<Values>(read, userId, page);
     return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout)) };
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>> {
@@ -444,8 +446,8 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     return (await this.walk<Values>(S.likingUserCores, tweetId, page)).map((r) => likingUserCoreFromValues(tweetId, r));
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage, attributes = USER_ATTRIBUTES): Promise<LikingUserRow[]> {
-    const { layout, walk } = this.likingUserWalks(attributeMask(USER_ATTRIBUTES, attributes));
-    return (await this.walk<Values>(walk, tweetId, page)).map((v) => likingUserFromValues(v, layout));
+    const { layout, read } = this.likingUserWalks(attributeMask(USER_ATTRIBUTES, attributes));
+    return (await this.walk<Values>(read, tweetId, page)).map((v) => likingUserFromValues(v, layout));
   }
 
   // ---- likes ----
