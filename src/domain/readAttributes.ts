@@ -1,5 +1,6 @@
 // What of a Tweet or a user a request's fields and expansions read besides its core: a page reads no more of its
-// Tweets or users than it shows (ContentStore.likedTweetsByUser, likingUsersOfTweet), as each column read costs per row.
+// Tweets and users, nor of the users it includes, than it shows (ContentStore.likedTweetsByUser, likingUsersOfTweet,
+// usersByIds, usersByUsernames), as each column read costs per row.
 import type { TweetAttribute, UserAttribute } from '../ports/contentStore.ts';
 import type { FieldSelection } from './fields.ts';
 

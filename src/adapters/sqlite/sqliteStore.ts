@@ -202,8 +202,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       }),
       usersByUsername: perMask((mask) => {
         const layout = USER_LAYOUTS.of(mask);
-        const stmt = db.prepare(`SELECT ${columnList(layout.columns)} FROM users WHERE username COLLATE NOCASE IN (SELECT value FROM json_each(?))`);
-        return { layout, stmt: stmt.raw(true) };
+        return { layout, stmt: db.prepare(`SELECT ${columnList(layout.columns)} FROM users WHERE username COLLATE NOCASE IN (SELECT value FROM json_each(?))`).raw(true) };
       }),
       tweets: byJsonIds('tweets', TWEET_COLUMNS, 'id').raw(true),
       media: byJsonIds('media', MEDIA_COLUMNS, 'media_key'),
