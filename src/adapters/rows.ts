@@ -169,9 +169,6 @@ export function tweetOfValues(v: readonly any[], layout: Layout<TweetRecord>, at
   };
 }
 
-/** A whole Tweet from the values of TWEET_COLUMNS. */
-export const tweetFromValues = (v: readonly any[]): TweetRecord => tweetOfValues(v, TWEET_LAYOUTS.full, 0);
-
 /** A Tweet's core from the values of TWEET_CORE_COLUMNS, starting at `at`. */
 export const tweetCoreFromValues = (v: readonly any[], at = 0): TweetCore => ({
   id: v[at],

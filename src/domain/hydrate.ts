@@ -6,7 +6,7 @@ import type { FieldSelection } from './fields.ts';
 import type { MetricNames, TweetRecord, UserRecord } from './model.ts';
 import { presentMedia, presentPlace, presentPoll, presentTweet, presentUser } from './present.ts';
 import { includesRefusal, tweetVerdict, userVerdict, type AuthorFlags } from './visibility.ts';
-import { includedUserAttributesFor } from './readAttributes.ts';
+import { includedTweetAttributesFor, includedUserAttributesFor } from './readAttributes.ts';
 import type { ContentStore } from '../ports/contentStore.ts';
 
 type Json = Record<string, unknown>;
@@ -85,7 +85,7 @@ export async function hydrateTweets(
     if (x.has('geo.place_id')) placeIds.add(t.placeId);
   }
 
-  const refTweets = refIds.items.length ? byKey(await store.tweetsByIds(refIds.items), (t) => t.id) : new Map<string, TweetRecord>();
+  const refTweets = refIds.items.length ? byKey(await store.tweetsByIds(refIds.items, includedTweetAttributesFor(sel)), (t) => t.id) : new Map<string, TweetRecord>();
   const existingRefs = [...refTweets.values()].filter((r) => !r.deleted);
   // Authors of referenced Tweets are needed to decide visibility even when they are not expanded. Media of every
   // existing referenced Tweet is read in the same round trip; only that of the ones that may be shown is used.
@@ -165,7 +165,7 @@ export async function hydrateUsers(
   const pinned = new IdList();
   for (const u of users) if (userVerdict(u) === 'visible') pinned.add(u.pinnedTweetId);
   if (pinned.items.length === 0) return { errors: gate.errors };
-  const tweets = byKey(await store.tweetsByIds(pinned.items), (t) => t.id);
+  const tweets = byKey(await store.tweetsByIds(pinned.items, includedTweetAttributesFor(sel)), (t) => t.id);
   // A pinned Tweet is normally its liker's own, so its author is usually on the page already.
   const authors = byKey<AuthorFlags>([...users], (u) => u.id);
   const unknown = [...new Set([...tweets.values()].map((t) => t.authorId))].filter((id) => !authors.has(id));

@@ -1,6 +1,6 @@
 // What of a Tweet or a user a request's fields and expansions read besides its core: a page reads no more of its
-// Tweets and users, nor of the users it includes, than it shows (ContentStore.likedTweetsByUser, likingUsersOfTweet,
-// usersByIds, usersByUsernames), as each column read costs per row.
+// Tweets and users, nor of the Tweets and users it includes, than it shows (ContentStore.likedTweetsByUser,
+// likingUsersOfTweet, tweetsByIds, usersByIds, usersByUsernames), as each column read costs per row.
 import type { TweetAttribute, UserAttribute } from '../ports/contentStore.ts';
 import type { FieldSelection } from './fields.ts';
 
@@ -26,7 +26,7 @@ const BY_TWEET_FIELD: Readonly<Record<string, readonly TweetAttribute[]>> = {
   source: ['source'],
 };
 
-/** The attributes hydrateTweets reads of a page's Tweets for each expansion (referenced Tweets are read whole). */
+/** The attributes hydrateTweets reads of a page's Tweets for each expansion. */
 const BY_TWEET_EXPANSION: Readonly<Record<string, readonly TweetAttribute[]>> = {
   'attachments.media_keys': ['mediaKeys'],
   'attachments.poll_ids': ['pollIds'],
@@ -95,3 +95,11 @@ export const userAttributesFor = attributesFor<UserAttribute>(new WeakMap(), (s)
  * what user.fields shows, and whether the user is protected (which hides their Tweets).
  */
 export const includedUserAttributesFor = attributesFor<UserAttribute>(new WeakMap(), (s) => s.user, BY_USER_FIELD, {}, ['protected']);
+
+/**
+ * What of each Tweet hydration reads for `includes` (referenced Tweets, pinned Tweets): what tweet.fields shows, and
+ * the media a referenced Tweet's expansion names.
+ */
+export const includedTweetAttributesFor = attributesFor<TweetAttribute>(new WeakMap(), (s) => s.tweet, BY_TWEET_FIELD, {
+  'referenced_tweets.id.attachments.media_keys': ['mediaKeys'],
+});

@@ -102,7 +102,8 @@ export interface ContentStore {
   /** The core of one Tweet and the flags of its author (null when the author does not exist), or null when there is no such Tweet. */
   tweetCoreWithAuthor(id: string): Promise<{ tweet: TweetCore; author: AccountFlags | null } | null>;
   usersByUsernames(usernames: readonly string[], attributes?: readonly UserAttribute[]): Promise<UserRecord[]>;
-  tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]>;
+  /** `attributes`: what of each Tweet to read besides its core (absent: all of it), as in likedTweetsByUser. */
+  tweetsByIds(ids: readonly string[], attributes?: readonly TweetAttribute[]): Promise<TweetRecord[]>;
   mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]>;
   pollsByIds(ids: readonly string[]): Promise<PollRecord[]>;
   placesByIds(ids: readonly string[]): Promise<PlaceRecord[]>;

@@ -349,7 +349,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         );
       });
 
-      it('likedTweetsByUser reads each Tweet\'s core and the attributes asked, the others left undefined', async () => {
+      it('likedTweetsByUser and tweetsByIds read each Tweet\'s core and the attributes asked, the others left undefined', async () => {
         const store = await ready();
         await store.insertUsers([user('9321'), user('9322')]);
         // Every attribute away from newTweet's defaults, so that a value read from the wrong column shows.
@@ -381,6 +381,13 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           }
         }
         assert.deepEqual((await store.likedTweetsByUser('9321', pages[0], TWEET_ATTRIBUTES)).rows[2].tweet, { ...rich, likeCount: 1 });
+        // tweetsByIds alike.
+        const whole = new Map((await store.tweetsByIds(['9421', '9422'])).map((t) => [t.id, t]));
+        for (const attributes of attributeSets(TWEET_ATTRIBUTES)) {
+          const read = await store.tweetsByIds(['9422', '9421', '9498'], attributes);
+          assert.deepEqual(read.map((t) => t.id).sort(), ['9421', '9422'], attributes.join(','));
+          for (const t of read) assertReadAsAsked(t, whole.get(t.id)!, ['id', 'authorId', 'text', 'deleted'], attributes, attributes.join(','));
+        }
       });
 
       it('likedTweetCoresByUser reads the rows of likedTweetsByUser, each Tweet as far as its core', async () => {

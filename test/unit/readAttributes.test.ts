@@ -51,6 +51,7 @@ describe('listings read only the attributes a page shows', () => {
       likingUsersOfTweet: (id: string, page: KeysetPage) => store.likingUsersOfTweet(id, page),
       usersByIds: (ids: readonly string[]) => store.usersByIds(ids),
       usersByUsernames: (names: readonly string[]) => store.usersByUsernames(names),
+      tweetsByIds: (ids: readonly string[]) => store.tweetsByIds(ids),
     });
     whole = new LikesService(wholeReads, clock);
   });
@@ -78,6 +79,7 @@ describe('listings read only the attributes a page shows', () => {
       likingUsersOfTweet: (id: string, page: KeysetPage) => store.likingUsersOfTweet(id, page),
       usersByIds: (ids: readonly string[]) => store.usersByIds(ids),
       usersByUsernames: (names: readonly string[]) => store.usersByUsernames(names),
+      tweetsByIds: (ids: readonly string[]) => store.tweetsByIds(ids),
     });
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     const [narrowHere, wholeHere] = [new LikesService(store, clock), new LikesService(wholeReads, clock)];

@@ -129,6 +129,9 @@ export const likedTweetsWalk = (layout: Layout<TweetRecord>, name: string | null
 export const likingUsersWalk = (layout: Layout<UserRecord>, name: string | null): Walk =>
   walk('tweet_id', 'user_id', `SELECT ${likingUserColumns(layout)} ${LIKING_USERS_FROM}`, name, 'array');
 
+/** Tweets by ids ($1) read laid out as `layout` (TWEET_LAYOUTS), prepared under `name` (null: parsed on every use). */
+export const tweetsByIds = (layout: Layout<TweetRecord>, name: string | null): Stmt => byKeys(name, 'tweets', layout.columns, 'id', 'array');
+
 /** Users by ids ($1) read laid out as `layout` (USER_LAYOUTS), prepared under `name` (null: parsed on every use). */
 export const usersByIds = (layout: Layout<UserRecord>, name: string | null): Stmt => byKeys(name, 'users', layout.columns, 'id', 'array');
 
@@ -165,7 +168,7 @@ export const S = {
   isEmpty: { name: 'likes_is_empty', text: 'SELECT NOT EXISTS (SELECT 1 FROM users) AS empty' },
   users: usersByIds(USER_LAYOUTS.full, 'likes_users_by_ids'),
   usersByUsername: usersByUsernames(USER_LAYOUTS.full, 'likes_users_by_usernames'),
-  tweets: byKeys('likes_tweets_by_ids', 'tweets', TWEET_COLUMNS, 'id', 'array'),
+  tweets: tweetsByIds(TWEET_LAYOUTS.full, 'likes_tweets_by_ids'),
   media: byKeys('likes_media_by_keys', 'media', MEDIA_COLUMNS, 'media_key'),
   polls: byKeys('likes_polls_by_ids', 'polls', POLL_COLUMNS, 'id'),
   places: byKeys('likes_places_by_ids', 'places', PLACE_COLUMNS, 'id'),

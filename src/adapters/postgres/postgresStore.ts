@@ -13,12 +13,12 @@ import {
   bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
   developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetToRow, userFromRow, userToRow,
   TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, likingUserCoreFromValues, likedTweetFromValues, pageOwner,
-  likingUserFromValues, tweetFromValues, userOfValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout,
+  likingUserFromValues, tweetOfValues, userOfValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
 import { DEPENDENCY, isPostgresUnavailable, isRetryable, MAX_ATTEMPTS, wrapUnavailable } from './postgresErrors.ts';
-import { S, likedTweetsWalk, likingUsersWalk, usersByIds, usersByUsernames, type Stmt, type Walk } from './postgresStatements.ts';
+import { S, likedTweetsWalk, likingUsersWalk, tweetsByIds, usersByIds, usersByUsernames, type Stmt, type Walk } from './postgresStatements.ts';
 import { perMask } from '../perMask.ts';
 import { LikeWriteQueue, type LikeWrite, type LikeWriteOutcome } from '../likeWriteQueue.ts';
 import { TurnBatcher } from '../../perTurn.ts';
@@ -198,6 +198,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   readonly events: EventStore = new PostgresEventStore((stmt, values) => this.q(stmt, values), (fn) => this.tx(fn));
   // The reads of the layouts asked for, by attributeMask (preparedPerMask).
   private readonly likedTweetWalks = preparedPerMask(TWEET_LAYOUTS, S.likedTweets, likedTweetsWalk, 'likes_liked_tweets');
+  private readonly tweetsByIdsOf = preparedPerMask(TWEET_LAYOUTS, S.tweets, tweetsByIds, 'likes_tweets_by_ids');
   private readonly usersByIdsOf = preparedPerMask(USER_LAYOUTS, S.users, usersByIds, 'likes_users_by_ids');
   private readonly usersByUsernamesOf = preparedPerMask(USER_LAYOUTS, S.usersByUsername, usersByUsernames, 'likes_users_by_usernames');
   private readonly likingUserWalks = preparedPerMask(USER_LAYOUTS, S.likingUsers, likingUsersWalk, 'likes_liking_users');
@@ -401,8 +402,9 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     const { layout, read } = this.usersByUsernamesOf(attributeMask(USER_ATTRIBUTES, attributes));
     return this.many<UserRecord, Values>(read, usernames.map(asciiLower), (v) => userOfValues(v, layout, 0));
   }
-  tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]> {
-    return this.many<TweetRecord, Values>(S.tweets, ids, tweetFromValues);
+  tweetsByIds(ids: readonly string[], attributes = TWEET_ATTRIBUTES): Promise<TweetRecord[]> {
+    const { layout, read } = this.tweetsByIdsOf(attributeMask(TWEET_ATTRIBUTES, attributes));
+    return this.many<TweetRecord, Values>(read, ids, (v) => tweetOfValues(v, layout, 0));
   }
   mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]> {
     return this.many(S.media, keys, mediaFromRow);

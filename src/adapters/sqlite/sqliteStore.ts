@@ -12,7 +12,7 @@ import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, grantedScopes, mediaFromRow, mediaToRow,
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
-  tweetFromValues, tweetToRow, userFromRow, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
+  tweetOfValues, tweetToRow, userFromRow, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
   LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, likedTweetColumns,
   likedTweetFromValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, likingUserColumns, likingUserFromValues, pageOwner, userOfValues,
 } from '../rows.ts';
@@ -193,8 +193,8 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       isEmpty: db.prepare('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
       // Users and Tweets come back as arrays (raw mode): far cheaper to build than objects, and read on every page.
-      // By the attributes read (attributeMask), prepared on first use; a read of no more than users_core covers goes
-      // through that narrow index.
+      // Users and Tweets by key, per attributes read (attributeMask), prepared on first use; a read of no more than
+      // users_core or tweets_core covers goes through that narrow index.
       users: perMask((mask) => {
         const layout = USER_LAYOUTS.of(mask);
         const from = coveredBy(layout, USERS_CORE_INDEX) ? userCores('users') : 'users';
@@ -204,7 +204,11 @@ export class SqliteStore extends MetaSettings implements LikesStore {
         const layout = USER_LAYOUTS.of(mask);
         return { layout, stmt: db.prepare(`SELECT ${columnList(layout.columns)} FROM users WHERE username COLLATE NOCASE IN (SELECT value FROM json_each(?))`).raw(true) };
       }),
-      tweets: byJsonIds('tweets', TWEET_COLUMNS, 'id').raw(true),
+      tweets: perMask((mask) => {
+        const layout = TWEET_LAYOUTS.of(mask);
+        const from = coveredBy(layout, TWEETS_CORE_INDEX) ? tweetCores('tweets') : 'tweets';
+        return { layout, stmt: db.prepare(`SELECT ${columnList(layout.columns)} FROM ${from} WHERE id IN (SELECT value FROM json_each(?))`).raw(true) };
+      }),
       media: byJsonIds('media', MEDIA_COLUMNS, 'media_key'),
       polls: byJsonIds('polls', POLL_COLUMNS, 'id'),
       places: byJsonIds('places', PLACE_COLUMNS, 'id'),
@@ -354,8 +358,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     const { layout, stmt } = this.stmts.usersByUsername(attributeMask(USER_ATTRIBUTES, attributes));
     return this.many(stmt, usernames, (v) => userOfValues(v, layout, 0));
   }
-  async tweetsByIds(ids: readonly string[]): Promise<TweetRecord[]> {
-    return this.many(this.stmts.tweets, ids, tweetFromValues);
+  async tweetsByIds(ids: readonly string[], attributes = TWEET_ATTRIBUTES): Promise<TweetRecord[]> {
+    const { layout, stmt } = this.stmts.tweets(attributeMask(TWEET_ATTRIBUTES, attributes));
+    return this.many(stmt, ids, (v) => tweetOfValues(v, layout, 0));
   }
   async mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]> {
     return this.many(this.stmts.media, keys, mediaFromRow);
