@@ -29,12 +29,17 @@ export interface Layout<R> {
  * The layouts of reads of one kind of record: `full` reads every column (`all`, in that order); `of(mask)` the
  * core's columns and those of the attributes in `mask` (attributeMask over `attributes`), in that order.
  */
+export interface Layouts<R> {
+  full: Layout<R>;
+  of(mask: number): Layout<R>;
+}
+
 function layouts<R, A extends keyof R & string>(
   all: readonly string[],
   core: Readonly<Record<Exclude<keyof R, A>, string>>,
   attributes: readonly A[],
   columnsOf: Readonly<Record<A, readonly string[]>>,
-): { full: Layout<R>; of(mask: number): Layout<R> } {
+): Layouts<R> {
   const layoutOf = (columns: readonly string[]): Layout<R> => {
     const at = {} as Record<keyof R, number>;
     for (const [member, column] of Object.entries(core) as [keyof R, string][]) at[member] = columns.indexOf(column);

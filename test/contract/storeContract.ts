@@ -16,7 +16,7 @@ export type { OpenedStore } from '../support/openedStores.ts';
 
 /**
  * Sets of attributes to read: none, each alone, pairs, all but one, all; more sets than a store keeps statements
- * for (perMask), then the first ones again.
+ * for (perLayout), then the first ones again.
  */
 function attributeSets<A>(all: readonly A[]): (readonly A[])[] {
   return [

@@ -13,13 +13,13 @@ import {
   bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
   developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetToRow, userFromRow, userToRow,
   TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, likingUserCoreFromValues, likedTweetFromValues, pageOwner,
-  likingUserFromValues, tweetOfValues, userOfValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout,
+  likingUserFromValues, tweetOfValues, userOfValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, type Layouts,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
 import { PG_MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_TABLE } from './migrations.ts';
 import { DEPENDENCY, isPostgresUnavailable, isRetryable, MAX_ATTEMPTS, wrapUnavailable } from './postgresErrors.ts';
 import { S, likedTweetsWalk, likingUsersWalk, tweetsByIds, usersByIds, usersByUsernames, type Stmt, type Walk } from './postgresStatements.ts';
-import { perMask } from '../perMask.ts';
+import { perLayout } from '../perLayout.ts';
 import { LikeWriteQueue, type LikeWrite, type LikeWriteOutcome } from '../likeWriteQueue.ts';
 import { TurnBatcher } from '../../perTurn.ts';
 import { ServiceUnavailableError } from '../../ports/unavailable.ts';
@@ -169,20 +169,16 @@ const authorOfRow = (r: Row): AccountFlags | null =>
  * within a few seconds.
  */
 /**
- * The layout of each attribute set and the statement(s) reading it (`make`; `whole` for every column), per
- * attributeMask: those perMask keeps are prepared as `${name}_<mask>` on each connection that uses them, the others
- * parsed on every use.
+ * The statement(s) reading each attribute set of `layouts` (`make`; `whole` for every column): those perLayout keeps
+ * are prepared as `${name}_<mask>` on each connection that uses them, the others parsed on every use.
  */
-function preparedPerMask<R, Read>(
-  layouts: { full: Layout<R>; of(mask: number): Layout<R> },
+function preparedPerLayout<R, Read>(
+  layouts: Layouts<R>,
   whole: Read,
   make: (layout: Layout<R>, name: string | null) => Read,
   name: string,
 ): (mask: number) => { layout: Layout<R>; read: Read } {
-  return perMask((mask, kept) => {
-    const layout = layouts.of(mask);
-    return { layout, read: layout === layouts.full ? whole : make(layout, kept ? `${name}_${mask.toString(36)}` : null) };
-  });
+  return perLayout(layouts, (layout, kept, mask) => (layout === layouts.full ? whole : make(layout, kept ? `${name}_${mask.toString(36)}` : null)));
 }
 
 export class PostgresStore extends MetaSettings implements LikesStore {
@@ -196,12 +192,12 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   private readonly writes = new LikeWriteQueue((batch) => this.writeLikes(batch), { maxInFlight: WRITE_BATCHES_IN_FLIGHT, maxBatch: 500, distinctPairs: true });
   /** The events tables, through this store's pool and transactions. */
   readonly events: EventStore = new PostgresEventStore((stmt, values) => this.q(stmt, values), (fn) => this.tx(fn));
-  // The reads of the layouts asked for, by attributeMask (preparedPerMask).
-  private readonly likedTweetWalks = preparedPerMask(TWEET_LAYOUTS, S.likedTweets, likedTweetsWalk, 'likes_liked_tweets');
-  private readonly tweetsByIdsOf = preparedPerMask(TWEET_LAYOUTS, S.tweets, tweetsByIds, 'likes_tweets_by_ids');
-  private readonly usersByIdsOf = preparedPerMask(USER_LAYOUTS, S.users, usersByIds, 'likes_users_by_ids');
-  private readonly usersByUsernamesOf = preparedPerMask(USER_LAYOUTS, S.usersByUsername, usersByUsernames, 'likes_users_by_usernames');
-  private readonly likingUserWalks = preparedPerMask(USER_LAYOUTS, S.likingUsers, likingUsersWalk, 'likes_liking_users');
+  // The reads of the layouts asked for, by attributeMask (preparedPerLayout).
+  private readonly likedTweetWalks = preparedPerLayout(TWEET_LAYOUTS, S.likedTweets, likedTweetsWalk, 'likes_liked_tweets');
+  private readonly tweetsByIdsOf = preparedPerLayout(TWEET_LAYOUTS, S.tweets, tweetsByIds, 'likes_tweets_by_ids');
+  private readonly usersByIdsOf = preparedPerLayout(USER_LAYOUTS, S.users, usersByIds, 'likes_users_by_ids');
+  private readonly usersByUsernamesOf = preparedPerLayout(USER_LAYOUTS, S.usersByUsername, usersByUsernames, 'likes_users_by_usernames');
+  private readonly likingUserWalks = preparedPerLayout(USER_LAYOUTS, S.likingUsers, likingUsersWalk, 'likes_liking_users');
 
   constructor(readonly connectionString: string, options: PostgresStoreOptions = {}) {
     super();

@@ -23,7 +23,7 @@ import type { EventStore } from '../../ports/eventStore.ts';
 import { SqliteEventStore } from './sqliteEventStore.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { COUNT_PARAM } from './sqlParams.ts';
-import { perMask } from '../perMask.ts';
+import { perLayout } from '../perLayout.ts';
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
@@ -193,38 +193,23 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       isEmpty: db.prepare('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
       // Users and Tweets come back as arrays (raw mode): far cheaper to build than objects, and read on every page.
-      // Users and Tweets by key, per attributes read (attributeMask), prepared on first use; a read of no more than
-      // users_core or tweets_core covers goes through that narrow index.
-      users: perMask((mask) => {
-        const layout = USER_LAYOUTS.of(mask);
-        const from = coveredBy(layout, USERS_CORE_INDEX) ? userCores('users') : 'users';
-        return { layout, stmt: db.prepare(`SELECT ${columnList(layout.columns)} FROM ${from} WHERE id IN (SELECT value FROM json_each(?))`).raw(true) };
-      }),
-      usersByUsername: perMask((mask) => {
-        const layout = USER_LAYOUTS.of(mask);
-        return { layout, stmt: db.prepare(`SELECT ${columnList(layout.columns)} FROM users WHERE username COLLATE NOCASE IN (SELECT value FROM json_each(?))`).raw(true) };
-      }),
-      tweets: perMask((mask) => {
-        const layout = TWEET_LAYOUTS.of(mask);
-        const from = coveredBy(layout, TWEETS_CORE_INDEX) ? tweetCores('tweets') : 'tweets';
-        return { layout, stmt: db.prepare(`SELECT ${columnList(layout.columns)} FROM ${from} WHERE id IN (SELECT value FROM json_each(?))`).raw(true) };
-      }),
+      // Per attribute set read (attributeMask), prepared on first use (perLayout); a read of no more than users_core or
+      // tweets_core covers goes through that narrow index.
+      users: perLayout(USER_LAYOUTS, (layout) =>
+        byJsonIds(coveredBy(layout, USERS_CORE_INDEX) ? userCores('users') : 'users', layout.columns, 'id').raw(true)),
+      usersByUsername: perLayout(USER_LAYOUTS, (layout) =>
+        db.prepare(`SELECT ${columnList(layout.columns)} FROM users WHERE username COLLATE NOCASE IN (SELECT value FROM json_each(?))`).raw(true)),
+      tweets: perLayout(TWEET_LAYOUTS, (layout) =>
+        byJsonIds(coveredBy(layout, TWEETS_CORE_INDEX) ? tweetCores('tweets') : 'tweets', layout.columns, 'id').raw(true)),
       media: byJsonIds('media', MEDIA_COLUMNS, 'media_key'),
       polls: byJsonIds('polls', POLL_COLUMNS, 'id'),
       places: byJsonIds('places', PLACE_COLUMNS, 'id'),
       byUser: walk('user_id', 'tweet_id'),
-      // By the attributes read (attributeMask), prepared on first use.
-      likedTweets: perMask((mask) => {
-        const layout = TWEET_LAYOUTS.of(mask);
-        return { layout, walk: walk('user_id', 'tweet_id', likedTweetsSelect(layout, coveredBy(layout, TWEETS_CORE_INDEX))) };
-      }),
+      likedTweets: perLayout(TWEET_LAYOUTS, (layout) => walk('user_id', 'tweet_id', likedTweetsSelect(layout, coveredBy(layout, TWEETS_CORE_INDEX)))),
       // Default fields: each Tweet's core only (no wide row, no JSON to parse).
       likedTweetCores: walk('user_id', 'tweet_id', LIKED_TWEET_CORES_SELECT),
       ofTweet: walk('tweet_id', 'user_id'),
-      likingUsers: perMask((mask) => {
-        const layout = USER_LAYOUTS.of(mask);
-        return { layout, walk: walk('tweet_id', 'user_id', likingUsersSelect(layout)) };
-      }),
+      likingUsers: perLayout(USER_LAYOUTS, (layout) => walk('tweet_id', 'user_id', likingUsersSelect(layout))),
       // Default fields: each liking user's core only.
       likingUserCores: walk('tweet_id', 'user_id', LIKING_USER_CORES_SELECT),
       accountFlags: db.prepare(`SELECT id, protected, suspended FROM ${userCores('users')} WHERE id = ?`).raw(true),
@@ -343,8 +328,8 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
 
   async usersByIds(ids: readonly string[], attributes = USER_ATTRIBUTES): Promise<UserRecord[]> {
-    const { layout, stmt } = this.stmts.users(attributeMask(USER_ATTRIBUTES, attributes));
-    return this.many(stmt, ids, (v) => userOfValues(v, layout, 0));
+    const { layout, read } = this.stmts.users(attributeMask(USER_ATTRIBUTES, attributes));
+    return this.many(read, ids, (v) => userOfValues(v, layout, 0));
   }
   async accountFlags(id: string): Promise<AccountFlags | null> {
     const r = this.stmts.accountFlags.get(id) as any[] | undefined;
@@ -355,12 +340,12 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return r ? { tweet: tweetCoreFromValues(r), author: r[4] === null ? null : accountFlagsFromValues(r, 4) } : null;
   }
   async usersByUsernames(usernames: readonly string[], attributes = USER_ATTRIBUTES): Promise<UserRecord[]> {
-    const { layout, stmt } = this.stmts.usersByUsername(attributeMask(USER_ATTRIBUTES, attributes));
-    return this.many(stmt, usernames, (v) => userOfValues(v, layout, 0));
+    const { layout, read } = this.stmts.usersByUsername(attributeMask(USER_ATTRIBUTES, attributes));
+    return this.many(read, usernames, (v) => userOfValues(v, layout, 0));
   }
   async tweetsByIds(ids: readonly string[], attributes = TWEET_ATTRIBUTES): Promise<TweetRecord[]> {
-    const { layout, stmt } = this.stmts.tweets(attributeMask(TWEET_ATTRIBUTES, attributes));
-    return this.many(stmt, ids, (v) => tweetOfValues(v, layout, 0));
+    const { layout, read } = this.stmts.tweets(attributeMask(TWEET_ATTRIBUTES, attributes));
+    return this.many(read, ids, (v) => tweetOfValues(v, layout, 0));
   }
   async mediaByKeys(keys: readonly string[]): Promise<MediaRecord[]> {
     return this.many(this.stmts.media, keys, mediaFromRow);
@@ -389,8 +374,8 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return this.walk(this.stmts.byUser, userId, page).map(likeOfValues);
   }
   async likedTweetsByUser(userId: string, page: KeysetPage, attributes = TWEET_ATTRIBUTES): Promise<LikedTweetsPage> {
-    const { layout, walk } = this.stmts.likedTweets(attributeMask(TWEET_ATTRIBUTES, attributes));
-    const values = this.walk(walk, userId, page);
+    const { layout, read } = this.stmts.likedTweets(attributeMask(TWEET_ATTRIBUTES, attributes));
+    const values = this.walk(read, userId, page);
     return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout)) };
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>> {
@@ -404,8 +389,8 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return this.walk(this.stmts.likingUserCores, tweetId, page).map((r) => likingUserCoreFromValues(tweetId, r));
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage, attributes = USER_ATTRIBUTES): Promise<LikingUserRow[]> {
-    const { layout, walk } = this.stmts.likingUsers(attributeMask(USER_ATTRIBUTES, attributes));
-    return this.walk(walk, tweetId, page).map((v) => likingUserFromValues(v, layout));
+    const { layout, read } = this.stmts.likingUsers(attributeMask(USER_ATTRIBUTES, attributes));
+    return this.walk(read, tweetId, page).map((v) => likingUserFromValues(v, layout));
   }
 
   // Group commit: the likes and unlikes requested during one turn of the event loop commit in one transaction
