@@ -2,7 +2,7 @@
 // that turn's askers only.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nextTurnOnce, oncePerTurn, TurnBatcher } from '../../src/perTurn.ts';
+import { nextTurnOnce, oncePerTurn, TurnBatcher, TurnQueue } from '../../src/perTurn.ts';
 
 describe('oncePerTurn', () => {
   it('runs the read once for the callers of a turn, and again in the next', async () => {
@@ -33,6 +33,42 @@ describe('nextTurnOnce', () => {
     assert.deepEqual(await Promise.all(first), [1, 1]);
     assert.deepEqual(await ask('c'), 2);
     assert.deepEqual(ran, [['a', 'b'], ['c']]);
+  });
+});
+
+describe('TurnQueue', () => {
+  it("runs the work of a turn's callers back to back once they have all asked, each answered with its own", async () => {
+    const queue = new TurnQueue();
+    const log: string[] = [];
+    const ask = (name: string) =>
+      queue
+        .run(() => {
+          log.push(`run ${name}`);
+          return name.toUpperCase();
+        })
+        .then((value) => {
+          log.push(`answered ${name}`);
+          return value;
+        });
+    const asked = [ask('a'), ask('b')];
+    log.push('both asked');
+    assert.deepEqual(await Promise.all(asked), ['A', 'B']);
+    assert.deepEqual(log, ['both asked', 'run a', 'run b', 'answered a', 'answered b'], 'no caller goes on before the turn\'s work has all run');
+  });
+
+  it('a failing work rejects its own caller only; work asked for while answering runs in a later turn', async () => {
+    const queue = new TurnQueue();
+    const ran: string[] = [];
+    const later = queue.run(() => 'x').then(() => queue.run(() => ran.push('later')));
+    const outcomes = await Promise.allSettled([
+      queue.run(() => {
+        throw new Error('no such row');
+      }),
+      queue.run(() => ran.push('next to the failure')),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'fulfilled']);
+    await later;
+    assert.deepEqual(ran, ['next to the failure', 'later']);
   });
 });
 

@@ -24,6 +24,7 @@ import { SqliteEventStore } from './sqliteEventStore.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { COUNT_PARAM } from './sqlParams.ts';
 import { perLayout } from '../perLayout.ts';
+import { TurnQueue } from '../../perTurn.ts';
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
@@ -318,6 +319,13 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return String(this.stmts.dataVersion.get());
   }
 
+  /**
+   * The reads of default-fields pages and of the visibility checks, run with the rest of their turn's (TurnQueue).
+   * Not the wide reads (more fields, expansions): every caller of the turn would hold its rows at once, and the
+   * garbage collector then cost more than the CPU's caches saved (docs/benchmarks.md, session 18).
+   */
+  private readonly coreReads = new TurnQueue();
+
   async isEmpty(): Promise<boolean> {
     return (this.stmts.isEmpty.get() as { empty: number }).empty === 1;
   }
@@ -331,13 +339,17 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     const { layout, read } = this.stmts.users(attributeMask(USER_ATTRIBUTES, attributes));
     return this.many(read, ids, (v) => userOfValues(v, layout, 0));
   }
-  async accountFlags(id: string): Promise<AccountFlags | null> {
-    const r = this.stmts.accountFlags.get(id) as any[] | undefined;
-    return r ? accountFlagsFromValues(r) : null;
+  accountFlags(id: string): Promise<AccountFlags | null> {
+    return this.coreReads.run(() => {
+      const r = this.stmts.accountFlags.get(id) as any[] | undefined;
+      return r ? accountFlagsFromValues(r) : null;
+    });
   }
-  async tweetCoreWithAuthor(id: string): Promise<{ tweet: TweetCore; author: AccountFlags | null } | null> {
-    const r = this.stmts.tweetCoreWithAuthor.get(id) as any[] | undefined;
-    return r ? { tweet: tweetCoreFromValues(r), author: r[4] === null ? null : accountFlagsFromValues(r, 4) } : null;
+  tweetCoreWithAuthor(id: string): Promise<{ tweet: TweetCore; author: AccountFlags | null } | null> {
+    return this.coreReads.run(() => {
+      const r = this.stmts.tweetCoreWithAuthor.get(id) as any[] | undefined;
+      return r ? { tweet: tweetCoreFromValues(r), author: r[4] === null ? null : accountFlagsFromValues(r, 4) } : null;
+    });
   }
   async usersByUsernames(usernames: readonly string[], attributes = USER_ATTRIBUTES): Promise<UserRecord[]> {
     const { layout, read } = this.stmts.usersByUsername(attributeMask(USER_ATTRIBUTES, attributes));
@@ -379,14 +391,14 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout)) };
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>> {
-    const values = this.walk(this.stmts.likedTweetCores, userId, page);
+    const values = await this.coreReads.run(() => this.walk(this.stmts.likedTweetCores, userId, page));
     return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((r) => likedTweetCoreFromValues(userId, r)) };
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return this.walk(this.stmts.ofTweet, tweetId, page).map(likeOfValues);
   }
-  async likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]> {
-    return this.walk(this.stmts.likingUserCores, tweetId, page).map((r) => likingUserCoreFromValues(tweetId, r));
+  likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]> {
+    return this.coreReads.run(() => this.walk(this.stmts.likingUserCores, tweetId, page).map((r) => likingUserCoreFromValues(tweetId, r)));
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage, attributes = USER_ATTRIBUTES): Promise<LikingUserRow[]> {
     const { layout, read } = this.stmts.likingUsers(attributeMask(USER_ATTRIBUTES, attributes));
