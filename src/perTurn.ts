@@ -31,8 +31,9 @@ export function nextTurnOnce<T>(run: () => Promise<T>): () => Promise<T> {
  * Synchronous work (an embedded store's statements) of one turn's callers, run back to back once every caller of the
  * turn has asked, rather than each inside its own caller's request. A loaded server takes a request from each of its
  * connections in a turn; run one after another, the statements find SQLite's code and pages still in the CPU's caches
- * that the rest of a request would have evicted (docs/benchmarks.md: a third less CPU a liked_tweets page). Each
- * caller gets its own work's value or error; work queued while the queue runs waits for the next turn.
+ * that the rest of a request would have evicted (docs/benchmarks.md, session 18: a quarter to a third less CPU a
+ * default-fields page). Each caller gets its own work's value or error; work queued while the queue runs waits for the
+ * next turn.
  */
 export class TurnQueue {
   private queued: (() => void)[] | null = null;
