@@ -180,6 +180,8 @@ export function summariseProfile(file: string, top = 20, window?: { fromEndMs: n
 export interface CodePart {
   name: string;
   test: (frame: CallFrame) => boolean;
+  /** Frames that, with their callees, do not count for the part even when the part calls them. */
+  except?: (frame: CallFrame) => boolean;
 }
 
 /**
@@ -194,19 +196,21 @@ export function partShares(file: string, parts: CodePart[], window?: { fromEndMs
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  // Which parts each node's stack is in, worked out once per node.
-  const memo = new Map<number, boolean[]>();
-  const inParts = (id: number): boolean[] => {
-    let hit = memo.get(id);
-    if (!hit) {
+  // Which parts each node's stack is in (and which it is kept out of by an `except` frame), once per node.
+  const memo = new Map<number, { hit: boolean[]; out: boolean[] }>();
+  const stackOf = (id: number): { hit: boolean[]; out: boolean[] } => {
+    let m = memo.get(id);
+    if (!m) {
       const frame = byId.get(id)!.callFrame;
       const up = parent.get(id);
-      const above = up === undefined ? parts.map(() => false) : inParts(up);
-      hit = parts.map((p, i) => above[i] || p.test(frame));
-      memo.set(id, hit);
+      const above = up === undefined ? { hit: parts.map(() => false), out: parts.map(() => false) } : stackOf(up);
+      const out = parts.map((p, i) => above.out[i] || (p.except?.(frame) ?? false));
+      m = { out, hit: parts.map((p, i) => !out[i] && (above.hit[i] || p.test(frame))) };
+      memo.set(id, m);
     }
-    return hit;
+    return m;
   };
+  const inParts = (id: number): boolean[] => stackOf(id).hit;
   const from = window ? profile.endTime - window.fromEndMs * 1000 : -Infinity;
   const to = window ? profile.endTime - window.toEndMs * 1000 : Infinity;
   let at = profile.startTime;

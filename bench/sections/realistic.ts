@@ -286,6 +286,9 @@ const MACHINERY: CodePart[] = [
   {
     name: 'sandboxes (world routing, inspector, ledger)',
     test: (f) => /\/src\/(domain\/sandboxes\/|http\/plugins\/worldRouting\.ts|adapters\/\w+\/\w*(RequestJournal|UsageLedger|SandboxControls)\w*\.ts)/.test(f.url) || f.functionName === 'recordBilling',
+    // The request's data versions are read inside world routing (where the world is known), for every request,
+    // sandboxes or not: the response cache and the remembered credentials need them.
+    except: (f) => /\/src\/http\/plugins\/api\/versions\.ts/.test(f.url),
   },
   { name: 'events', test: (f) => /\/src\/(domain\/events\/|http\/routes\/events\/|adapters\/\w+\/\w*(EventStore|WebhookTransport)\w*\.ts)/.test(f.url) },
 ];
