@@ -35,10 +35,14 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string', default: '5' },
   },
 });
-if (!opts.data) throw new Error('--data <dir>: a directory seeded by `likes-api seed` (likes.db, bench-credentials.json)');
-if (opts.listing !== 'liked' && opts.listing !== 'liking') throw new Error('--listing is liked or liking');
-if (opts.bare && opts.query) throw new Error('--bare answers default fields only: not with --query');
-const dataDir = opts.data;
+const usage = (why: string): never => {
+  console.error(`bench/spot.ts: ${why}`);
+  process.exit(2);
+};
+if (!opts.data) usage('--data <dir>: a directory seeded by `likes-api seed` (likes.db, bench-credentials.json)');
+if (opts.listing !== 'liked' && opts.listing !== 'liking') usage('--listing is liked or liking');
+if (opts.bare && opts.query) usage('--bare answers default fields only: not with --query');
+const dataDir = opts.data!;
 const dbFile = join(dataDir, 'likes.db');
 const creds = readCreds(dataDir);
 const distinct = Number(opts.distinct);
