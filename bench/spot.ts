@@ -18,7 +18,7 @@ import { freePort } from '../test/support/net.ts';
 import { cpuMeter } from './lib/cpu.ts';
 import { readCreds } from './lib/data.ts';
 import { runLoad } from './lib/load.ts';
-import { ROOT, startLikesServer, startProc, stopAllSync, LIKES_COMMAND, type Proc } from './lib/proc.ts';
+import { ROOT, startLikesServer, startProc, stopAllSync, type Proc } from './lib/proc.ts';
 import { MixCursor } from './lib/realisticMix.ts';
 import { likedPath, likingPath } from './lib/requests.ts';
 
@@ -76,18 +76,7 @@ process.once('SIGINT', () => {
 try {
   servers.push({ label: 'this checkout', proc: await startLikesServer({ name: 'spot-this', dataDir, probePath, bearer: creds.app.bearerToken, env }) });
   if (opts.against) {
-    const port = await freePort();
-    const proc = await startProc({
-      name: 'spot-against',
-      command: process.execPath,
-      args: [...LIKES_COMMAND.flags, join(opts.against, 'bin', 'likes-api.mjs'), 'serve'],
-      cwd: opts.against,
-      env: { ...LIKES_COMMAND.env, PORT: String(port), HOST: '127.0.0.1', LIKES_API_DATA_DIR: dataDir, LIKES_API_DATABASE_URL: '', LIKES_API_REDIS_URL: '', LIKES_API_LIMITS: 'off', LIKES_API_DEMO: '0', LIKES_API_LOG: '0', ...env },
-      port,
-      probePath,
-      probeHeaders: headers,
-    });
-    servers.push({ label: opts.against, proc });
+    servers.push({ label: opts.against, proc: await startLikesServer({ name: 'spot-against', checkout: opts.against, dataDir, probePath, bearer: creds.app.bearerToken, env }) });
   }
   if (opts.bare) {
     const port = await freePort();

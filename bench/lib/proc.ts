@@ -2,6 +2,7 @@
 // is remembered and stopped by its pid (never by name) when the run ends or is interrupted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LIKES_BIN, likesCommand } from '../../test/support/command.ts';
 import { freePort } from '../../test/support/net.ts';
 
@@ -151,6 +152,8 @@ export interface LikesServerOptions {
   bearer: string;
   /** More settings (e.g. LIKES_API_CACHE=off). */
   env?: Record<string, string>;
+  /** Another checkout to run instead of this one (its bin/ and dist/ built): bench/spot.ts compares builds. */
+  checkout?: string;
 }
 
 /** A real `likes-api serve` process with limits off, on a free port. */
@@ -159,7 +162,8 @@ export async function startLikesServer(o: LikesServerOptions): Promise<Proc> {
   return startProc({
     name: o.name,
     command: process.execPath,
-    args: [...LIKES_COMMAND.flags, ...(o.nodeArgs ?? []), LIKES_BIN, 'serve'],
+    args: [...LIKES_COMMAND.flags, ...(o.nodeArgs ?? []), o.checkout ? join(o.checkout, 'bin', 'likes-api.mjs') : LIKES_BIN, 'serve'],
+    cwd: o.checkout,
     env: {
       ...LIKES_COMMAND.env,
       PORT: String(port),
