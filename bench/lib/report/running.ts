@@ -14,13 +14,15 @@ export function renderRunning(): string[] {
     'node --import tsx bench/render.ts bench/results/latest.json   # rewrite this page from a full run\'s results, keeping the analysis',
     '```',
     '',
-    'Between full runs, `bench/spot.ts` compares builds on many distinct lookups of one kind, in alternating rounds, with the CPU ' +
-      'per request of each server (`npm run build` first; `--against` another checkout built the same way):',
+    'Between full runs, `bench/spot.ts` compares builds on many distinct lookups of one kind, or on the realistic mix, in alternating ' +
+      'rounds, with the CPU per request and peak RSS of each server (`npm run build` first; `--against` another checkout built the ' +
+      'same way; `--cpu-prof <dir>` profiles each server and summarises where its CPU went):',
     '',
     '```sh',
     'LIKES_API_DATA_DIR=/tmp/d1m node bin/likes-api.mjs seed --likes 1M --users 20000 --tweets 200000 --seed 1 --quiet',
     'node --import tsx bench/spot.ts --data /tmp/d1m --bare                      # default-fields first pages: this checkout and the bare server',
     'node --import tsx bench/spot.ts --data /tmp/d1m --against ../old --listing liking --query user.fields=created_at',
+    'node --import tsx bench/spot.ts --data /tmp/d1m --bare --listing mix --kind deep   # the mix\'s default-fields deep pages',
     '```',
     '',
     'The bench installs its own tools on first use (`npm ci --prefix bench`: autocannon, @stoplight/prism-cli, json-server), seeds ' +
