@@ -1,22 +1,74 @@
 // V8's memory settings of a serving process, set once its code has loaded rather than as node flags: with any V8
 // flag on the command line, V8 rejects the compiled copies of Node's built-in modules that node ships (their cache is
-// checked against the flags) and compiles each one anew, ~35 ms of every start (docs/benchmarks.md). V8 reads both
-// settings below at each collection, so they take effect when set.
-import { setFlagsFromString } from 'node:v8';
+// checked against the flags) and compiles each one anew, ~35 ms of every start (docs/benchmarks.md). V8 reads the
+// flags set below at each collection, so they take effect when set.
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+
+const MiB = 1024 * 1024;
+
+/**
+ * The young generation (both halves) a serving SQLite process holds, or null for V8's own (up to 32 MiB).
+ * - PostgreSQL + Redis builds each page from many more objects, and spent about a quarter more CPU a request collecting
+ *   them in a small young generation: V8's own.
+ * - SQLite with the response cache on: 4 MiB, what loading leaves it at; 110 instead of 149 MiB serving the 10M
+ *   benchmark mix with V8's own, and the cache's 16 MiB arena is in that RSS.
+ * - SQLite with the cache off: 8 MiB. Every request then builds its page, and a turn's reads (TurnQueue) hold up to 16
+ *   pages' rows at once; with 4 MiB they were scavenged twice as often, ~50 µs a default-fields request more
+ *   (docs/benchmarks.md, session 19). The 4 MiB more stay well inside what the cache's arena would have taken.
+ */
+export function youngGenerationBytes(store: 'sqlite' | 'postgres', responseCache: boolean): number | null {
+  if (store === 'postgres') return null;
+  return responseCache ? 4 * MiB : 8 * MiB;
+}
 
 /**
  * - The old generation is collected once it has grown by a quarter (V8's default lets it grow up to fourfold).
- * - On SQLite the young generation keeps the size it has once the code has loaded (2 MiB a semi-space on Node 20 from
- *   the bundle; 8 under `npm run dev`, which compiles TypeScript as it loads) instead of growing to V8's 16 MiB: 110
- *   instead of 149 MiB serving the 10M benchmark mix. A PostgreSQL + Redis instance builds each page from many more
- *   objects and spent about a quarter more CPU a request collecting them in so small a young generation: it keeps V8's.
+ * - The young generation stays at the size loading left it (no growth) through start-up and the demo seed: a long
+ *   synchronous seed would otherwise grow it before anything could stop it. `serving()`, once the server listens,
+ *   lets it grow to youngGenerationBytes and holds it there.
  *
  * Not while the build records V8's code cache (LIKES_API_CODE_CACHE_OUT, scripts/build.mjs): the cache carries a hash
  * of V8's flags as they are when it is written, and V8 uses it only in a process whose flags hash the same, i.e. a
  * fresh one, which compiles the bundle before any of this is set.
  */
-export function applyMemorySettings(store: 'sqlite' | 'postgres'): void {
-  if (process.env.LIKES_API_CODE_CACHE_OUT) return;
+export function applyMemorySettings(store: 'sqlite' | 'postgres', responseCache: boolean): { serving(): void } {
+  const young = youngGenerationBytes(store, responseCache);
+  if (process.env.LIKES_API_CODE_CACHE_OUT) return { serving() {} };
   setFlagsFromString('--heap-growing-percent=25');
-  if (store === 'sqlite') setFlagsFromString('--semi-space-growth-factor=1');
+  if (young === null) return { serving() {} };
+  setFlagsFromString('--semi-space-growth-factor=1');
+  return {
+    serving() {
+      const hold = new YoungGenerationHold(young, newSpaceBytes, (factor) => setFlagsFromString(`--semi-space-growth-factor=${factor}`));
+      hold.check();
+      new PerformanceObserver(() => hold.check()).observe({ entryTypes: ['gc'] });
+    },
+  };
+}
+
+const newSpaceBytes = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+
+/**
+ * Holds V8's young generation at a size between its fixed bounds (node's `--max-semi-space-size`, which V8 reads only
+ * as the process starts). V8 grows it after collections whose survivors add up to its size, by the growth factor it
+ * reads at each: doubling while it is smaller than `bytes`, none once it has reached them. `check` runs after
+ * collections, as the event loop delivers their entries; a doubling takes survivors of many collections, so a size
+ * that is a power of two times the start's is reached exactly. If V8 shrinks it (an idle process), it grows back.
+ */
+export class YoungGenerationHold {
+  private growing: boolean | null = null;
+
+  constructor(
+    private readonly bytes: number,
+    private readonly size: () => number,
+    private readonly setGrowthFactor: (factor: number) => void,
+  ) {}
+
+  check(): void {
+    const grow = this.size() < this.bytes;
+    if (grow === this.growing) return;
+    this.growing = grow;
+    this.setGrowthFactor(grow ? 2 : 1);
+  }
 }

@@ -52,7 +52,7 @@ export const serveCommand: Command = {
       return 0;
     }
     const config = loadConfig();
-    applyMemorySettings(config.databaseUrl ? 'postgres' : 'sqlite');
+    const memory = applyMemorySettings(config.databaseUrl ? 'postgres' : 'sqlite', config.responseCache);
     const services = await openServices(config);
     for (const warning of services.warnings) services.log.warn(warning);
     let demo: DemoCredentials | null = null;
@@ -94,6 +94,7 @@ export const serveCommand: Command = {
       }
     }
     ready = true;
+    memory.serving();
     const { log } = services;
     // Stop listening (idle keep-alive connections are closed, in-flight requests finish), then close Redis and
     // the store: nothing is using them any more. A stop that overruns the grace period is forced.

@@ -200,27 +200,41 @@ describe('how the command starts node', () => {
     }
   });
 
-  it('holds V8\'s young generation on SQLite to the size it had once the code loaded, through the demo seed and requests (src/cli/memorySettings.ts)', async () => {
-    // Without the setting, seeding the demo alone grows it to 16 MiB (two 8 MiB halves), and requests to 32.
+  /** The young generation's size (both halves) after `requests` liked_tweets pages, 16 at a time, on a demo server. */
+  async function youngAfterLoad(env: Record<string, string>, requests: number): Promise<number> {
     const dataDir = mkdtempSync(join(tmpdir(), 'likes-serve-young-'));
-    const running = await serve(dataDir, { LIKES_API_LIMITS: 'off' });
+    const running = await serve(dataDir, { LIKES_API_LIMITS: 'off', ...env });
     try {
       assert.ok(await healthy(running.baseUrl));
       const demo = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as { app: { bearerToken: string }; users: { id: string }[] };
       const headers = { authorization: `Bearer ${demo.app.bearerToken}` };
-      for (let i = 0; i < 200; i++) {
-        const user = demo.users[i % demo.users.length].id;
-        const res = await fetch(`${running.baseUrl}/2/users/${user}/liked_tweets?max_results=${5 + (i % 96)}&tweet.fields=public_metrics&expansions=author_id`, { headers });
-        assert.equal(res.status, 200);
-        await res.arrayBuffer();
-      }
+      let next = 0;
+      const worker = async () => {
+        for (let i = next++; i < requests; i = next++) {
+          const user = demo.users[i % demo.users.length].id;
+          const res = await fetch(`${running.baseUrl}/2/users/${user}/liked_tweets?max_results=${5 + (i % 96)}&tweet.fields=public_metrics&expansions=author_id`, { headers });
+          assert.equal(res.status, 200);
+          await res.arrayBuffer();
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, worker));
       const metrics = await (await fetch(`${running.baseUrl}/metrics`)).text();
-      const young = Number(/^likes_api_nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)$/m.exec(metrics)?.[1]);
-      assert.ok(young > 0 && young <= 4 * 1024 * 1024, `young generation: ${young} bytes`);
+      return Number(/^likes_api_nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)$/m.exec(metrics)?.[1]);
     } finally {
       await stop(running);
       rmSync(dataDir, { recursive: true, force: true });
     }
+  }
+
+  it('holds V8\'s young generation on SQLite to the size it had once the code loaded, through the demo seed and requests (src/cli/memorySettings.ts)', async () => {
+    // Without the setting, seeding the demo alone grows it to 16 MiB (two 8 MiB halves), and requests to 32.
+    const young = await youngAfterLoad({}, 400);
+    assert.ok(young > 0 && young <= 4 * 1024 * 1024, `young generation: ${young} bytes`);
+  });
+
+  it('with the response cache off, lets it grow to 8 MiB and no further (src/cli/memorySettings.ts)', async () => {
+    const young = await youngAfterLoad({ LIKES_API_CACHE: 'off' }, 3000);
+    assert.equal(young, 8 * 1024 * 1024);
   });
 
   it('README\'s Procfile starts PostgreSQL + Redis instances with the same environment', () => {
