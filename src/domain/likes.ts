@@ -11,6 +11,7 @@ import {
   ApiProblem, INVALID_REQUEST_DETAIL, PROBLEM_BASE, invalidRequest, notAuthorizedForResource, resourceNotFound,
   userSuspended,
 } from './problems.ts';
+import type { TweetObject, UserObject } from './schemas.ts';
 import { tweetVerdict, userVerdict, type AuthorFlags } from './visibility.ts';
 import { tweetAttributesFor, userAttributesFor } from './readAttributes.ts';
 
@@ -69,7 +70,9 @@ export class LikesService {
       const refused = ownerRefusal(owner, userId, viewer);
       if (refused) return refused;
       const { rows, page } = paged(fetched, (r) => r.like, tweetKey, req);
-      const data = rows.flatMap((r) => (tweetVerdict(r.tweet, r.author, viewerId) === 'visible' ? [presentTweetCore(r.tweet!)] : []));
+      // A loop, not flatMap: every row of every default-fields page comes through here.
+      const data: TweetObject[] = [];
+      for (const r of rows) if (tweetVerdict(r.tweet, r.author, viewerId) === 'visible') data.push(presentTweetCore(r.tweet!));
       return { body: document(data, undefined, [], page), tweetCount: data.length };
     }
     const { owner, rows: fetched } = await this.store.likedTweetsByUser(userId, keyset, tweetAttributesFor(req.selection));
@@ -100,7 +103,8 @@ export class LikesService {
     if (req.selection.user.size === 0 && req.selection.expansions.size === 0) {
       // Default fields, no expansions: each liker's core is all the page shows or the visibility rule reads.
       const { rows, page } = paged(await this.store.likingUserCoresOfTweet(tweetId, keysetPage(req, newest)), (r) => r.like, userKey, req);
-      const data = rows.flatMap((r) => (userVerdict(r.user) === 'visible' ? [presentUserCore(r.user!)] : []));
+      const data: UserObject[] = [];
+      for (const r of rows) if (userVerdict(r.user) === 'visible') data.push(presentUserCore(r.user!));
       return document(data, undefined, [], page);
     }
     const read = await this.store.likingUsersOfTweet(tweetId, keysetPage(req, newest), userAttributesFor(req.selection));
@@ -159,7 +163,9 @@ function paged<R>(fetched: R[], likeOf: (r: R) => LikeRow, keyOf: KeyPicker, req
   const more = fetched.length > limit;
   // Rows come newest first either way: going older the extra row is the last, going newer the first.
   const rows = !more ? fetched : direction === 'older' ? fetched.slice(0, limit) : fetched.slice(1);
-  return { rows, page: { rows: rows.map(likeOf), more, direction, cursor, keyOf } };
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  return { rows, page: { first: first && likeOf(first), last: last && likeOf(last), more, direction, cursor, keyOf } };
 }
 
 const tweetKey: KeyPicker = (r) => ({ likedAt: r.likedAt, id: r.tweetId });
@@ -170,7 +176,9 @@ const justNewerThan = (k: LikeKey): LikeKey => ({ likedAt: k.likedAt + 1, id: '0
 const justOlderThan = (k: LikeKey): LikeKey => ({ likedAt: k.likedAt - 1, id: '9999999999999999999' });
 
 interface PageTokens {
-  rows: LikeRow[];
+  /** The page's newest and oldest likes (what its tokens lead on from), none when it is empty. */
+  first: LikeRow | undefined;
+  last: LikeRow | undefined;
   more: boolean;
   direction: 'older' | 'newer';
   cursor: Cursor | null;
@@ -181,9 +189,7 @@ interface PageTokens {
 type KeyPicker = (r: LikeRow) => LikeKey;
 
 function tokens(page: PageTokens): { next_token?: string; previous_token?: string } {
-  const { rows, more, direction, cursor, keyOf } = page;
-  const first = rows[0];
-  const last = rows[rows.length - 1];
+  const { first, last, more, direction, cursor, keyOf } = page;
   const out: { next_token?: string; previous_token?: string } = {};
   if (direction === 'older') {
     if (more && last) out.next_token = encodeCursor({ direction: 'older', key: keyOf(last) });
