@@ -160,22 +160,22 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code. The rows are
     // `select`'s columns from likes l (default: user_id, tweet_id, liked_at) and whatever it joins. A `select` with a
     // parameter of its own reads the key there too (OWNER_FLAGS): it is bound twice, as better-sqlite3 binds `?`s in
-    // order and takes no numbered ones. `capped` walks only the key's newest likes (KeysetPage.newest): the oldest of
-    // them is the later of the like at that rank and the key's oldest like, read once per run.
+    // order and takes no numbered ones. `capped` walks only the key's newest likes (KeysetPage.newest): l is then
+    // those likes, read first (by the same index and order as the walk), rather than all of the key's likes bounded
+    // by the oldest kept one, which cost a third more on full pages of liking_users.
     const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id', select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l') => {
-      const oldestKept = `(SELECT m.liked_at, m.${other} FROM (
-           SELECT * FROM (SELECT liked_at, ${other} FROM likes WHERE ${key} = ? ORDER BY liked_at DESC, ${other} DESC LIMIT 1 OFFSET ${COUNT_PARAM})
-           UNION ALL SELECT * FROM (SELECT liked_at, ${other} FROM likes WHERE ${key} = ? ORDER BY liked_at, ${other} LIMIT 1)
-         ) m ORDER BY m.liked_at DESC, m.${other} DESC LIMIT 1)`;
+      if (!/\bFROM likes l\b/.test(select)) throw new Error(`a walk reads likes l: ${select}`);
       const statements = (capped: boolean) => {
-        const cap = capped ? ` AND (l.liked_at, l.${other}) >= ${oldestKept}` : '';
+        const from = capped
+          ? select.replace(/\bFROM likes l\b/, `FROM (SELECT * FROM likes WHERE ${key} = ? ORDER BY liked_at DESC, ${other} DESC LIMIT ${COUNT_PARAM}) l`)
+          : select;
         return {
-          newest: db.prepare(`${select} WHERE l.${key} = ?${cap} ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`).raw(true),
+          newest: db.prepare(`${from} WHERE l.${key} = ? ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`).raw(true),
           older: db.prepare(
-            `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) < (?, ?)${cap} ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`,
+            `${from} WHERE l.${key} = ? AND (l.liked_at, l.${other}) < (?, ?) ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`,
           ).raw(true),
           newer: db.prepare(
-            `${select} WHERE l.${key} = ? AND (l.liked_at, l.${other}) > (?, ?)${cap} ORDER BY l.liked_at ASC, l.${other} ASC LIMIT ${COUNT_PARAM}`,
+            `${from} WHERE l.${key} = ? AND (l.liked_at, l.${other}) > (?, ?) ORDER BY l.liked_at ASC, l.${other} ASC LIMIT ${COUNT_PARAM}`,
           ).raw(true),
         };
       };
@@ -372,9 +372,11 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   private walk(w: SqliteStore['stmts']['byUser'], key: string, page: KeysetPage): any[][] {
     const { from, newest } = page;
     if (newest !== undefined && !(newest >= 1)) return [];
-    const args: unknown[] = w.keyInSelect ? [key, key] : [key];
+    // In the order of the statement's parameters: the select's own, the capped likes', the walk's.
+    const args: unknown[] = w.keyInSelect ? [key] : [];
+    if (newest !== undefined) args.push(key, Math.ceil(newest));
+    args.push(key);
     if (from) args.push(from.likedAt, from.id);
-    if (newest !== undefined) args.push(key, Math.ceil(newest) - 1, key);
     args.push(page.limit);
     const s = newest === undefined ? w.all : w.capped;
     if (!from) return s.newest.all(...args) as any[][];
