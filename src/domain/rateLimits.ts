@@ -97,9 +97,19 @@ export function windowHeaders(win: LimitWindow, state: Pick<WindowState, 'limit'
 }
 
 /** The windows a request is counted against: the App's for app-only requests (`userId` null), else the user's. */
-export function windowsFor(tier: RateLimitTier, endpoint: EndpointId, userId: string | null): LimitWindow[] {
-  const scope = userId === null ? 'app' : 'user';
-  return RATE_LIMIT_TIERS[tier][endpoint].filter((x) => x.scope === scope);
+export function windowsFor(tier: RateLimitTier, endpoint: EndpointId, userId: string | null): readonly LimitWindow[] {
+  return WINDOWS_BY_SCOPE[tier][endpoint][userId === null ? 'app' : 'user'];
+}
+
+// The table above by scope, made once: every API request looks its windows up.
+type ByScope = Record<'app' | 'user', readonly LimitWindow[]>;
+const WINDOWS_BY_SCOPE = {} as Record<RateLimitTier, Record<EndpointId, ByScope>>;
+for (const tier of Object.keys(RATE_LIMIT_TIERS) as RateLimitTier[]) {
+  const byEndpoint = (WINDOWS_BY_SCOPE[tier] = {} as Record<EndpointId, ByScope>);
+  for (const endpoint of Object.keys(RATE_LIMIT_TIERS[tier]) as EndpointId[]) {
+    const list = RATE_LIMIT_TIERS[tier][endpoint];
+    byEndpoint[endpoint] = { app: list.filter((x) => x.scope === 'app'), user: list.filter((x) => x.scope === 'user') };
+  }
 }
 
 /**
@@ -120,13 +130,13 @@ export async function applyRateLimits(
   const headers: Record<string, string> = {};
   let refusal: ApiProblem | null = null;
   let exhausted: RateLimitOutcome['exhausted'] = null;
-  for (const [i, win] of windows.entries()) {
-    const key = rateLimitKey(win, appId, userId);
+  for (let i = 0; i < windows.length; i++) {
+    const win = windows[i];
     const state: WindowState = !enabled
       ? { limit: win.limit, remaining: win.limit, resetAt: now + win.windowMs, allowed: true }
       : refusal
-        ? await limiter.peek(key, win.limit, win.windowMs, now)
-        : await limiter.hit(key, win.limit, win.windowMs, now);
+        ? await limiter.peek(rateLimitKey(win, appId, userId), win.limit, win.windowMs, now)
+        : await limiter.hit(rateLimitKey(win, appId, userId), win.limit, win.windowMs, now);
     Object.assign(headers, windowHeaders(win, state, i === 0));
     if (!state.allowed) {
       refusal = tooManyRequests();
