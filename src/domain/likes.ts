@@ -89,8 +89,15 @@ export class LikesService {
 
   async likingUsers(viewer: Viewer, policy: Policy, tweetId: string, req: ListRequest): Promise<Json> {
     // One read for the Tweet and its author's flags, one per page for the likes with their users (under X's cap,
-    // within the Tweet's 100 newest likes).
-    const found = await this.store.tweetCoreWithAuthor(tweetId);
+    // within the Tweet's 100 newest likes). With default fields the two are asked for together: an embedded store
+    // runs both in one turn of its reads (src/perTurn.ts); a page the Tweet's check refuses is read for nothing, which
+    // is rare.
+    const newest = policy.likingUsersCap ? LIKING_USERS_CAP : undefined;
+    const cores = req.selection.user.size === 0 && req.selection.expansions.size === 0;
+    const [found, corePage] = await Promise.all([
+      this.store.tweetCoreWithAuthor(tweetId),
+      cores ? this.store.likingUserCoresOfTweet(tweetId, keysetPage(req, newest)) : null,
+    ]);
     const tweet = found?.tweet;
     if (!tweet || tweet.deleted) return { errors: [resourceNotFound('tweet', 'id', tweetId)] };
     if (tweetVerdict(tweet, found.author, viewer.userId) !== 'visible') {
@@ -99,10 +106,9 @@ export class LikesService {
     // Private likes (X since June 2024): likers are shown only to the author of the Tweet.
     if (policy.likesPrivacy === 'private' && viewer.userId !== tweet.authorId) return { meta: { result_count: 0 } };
 
-    const newest = policy.likingUsersCap ? LIKING_USERS_CAP : undefined;
-    if (req.selection.user.size === 0 && req.selection.expansions.size === 0) {
+    if (corePage) {
       // Default fields, no expansions: each liker's core is all the page shows or the visibility rule reads.
-      const { rows, page } = paged(await this.store.likingUserCoresOfTweet(tweetId, keysetPage(req, newest)), (r) => r.like, userKey, req);
+      const { rows, page } = paged(corePage, (r) => r.like, userKey, req);
       const data: UserObject[] = [];
       for (const r of rows) if (userVerdict(r.user) === 'visible') data.push(presentUserCore(r.user!));
       return document(data, undefined, [], page);
