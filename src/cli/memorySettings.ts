@@ -14,7 +14,7 @@ const MiB = 1024 * 1024;
  * - SQLite with the response cache on: 4 MiB, what loading leaves it at; 110 instead of 149 MiB serving the 10M
  *   benchmark mix with V8's own, and the cache's 16 MiB arena is in that RSS.
  * - SQLite with the cache off: 8 MiB. Every request then builds its page, and a turn's reads (TurnQueue) hold up to 16
- *   pages' rows at once; with 4 MiB they were scavenged twice as often, ~50 µs a default-fields request more
+ *   pages' rows at once; with 4 MiB they were scavenged twice as often, 30-55 µs a default-fields request more
  *   (docs/benchmarks.md, session 19). The 4 MiB more stay well inside what the cache's arena would have taken.
  */
 export function youngGenerationBytes(store: 'sqlite' | 'postgres', responseCache: boolean): number | null {
