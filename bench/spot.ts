@@ -101,7 +101,13 @@ try {
   }
   if (mixed) {
     const mix = await buildMix(dbFile, servers[0].proc.baseUrl, creds, (line) => console.log(line.trim()));
-    items = mix.filter((it) => (opts.listing === 'whole-mix' || it.fields === 'default') && (!opts.kind || it.kind === opts.kind) && (!opts.auth || (opts.auth === 'app') === (it.auth === 'app'))).map((it) => ({ path: it.path, headers: { authorization: authHeader(creds, it.auth) } }));
+    const chosen = mix.filter(
+      (it) =>
+        (opts.listing === 'whole-mix' || it.fields === 'default') &&
+        (!opts.kind || it.kind === opts.kind) &&
+        (!opts.auth || (opts.auth === 'app') === (it.auth === 'app')),
+    );
+    items = chosen.map((it) => ({ path: it.path, headers: { authorization: authHeader(creds, it.auth) } }));
   }
   if (opts.bare) {
     const port = await freePort();
