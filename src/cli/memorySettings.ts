@@ -34,9 +34,10 @@ export function youngGenerationBytes(store: 'sqlite' | 'postgres', responseCache
  */
 export function applyMemorySettings(store: 'sqlite' | 'postgres', responseCache: boolean): { serving(): void } {
   const young = youngGenerationBytes(store, responseCache);
-  if (process.env.LIKES_API_CODE_CACHE_OUT) return { serving() {} };
+  const asIs = { serving() {} };
+  if (process.env.LIKES_API_CODE_CACHE_OUT) return asIs;
   setFlagsFromString('--heap-growing-percent=25');
-  if (young === null) return { serving() {} };
+  if (young === null) return asIs;
   setFlagsFromString('--semi-space-growth-factor=1');
   return {
     serving() {
