@@ -161,13 +161,6 @@ const coreOfRow = (r: Row): TweetCore => tweetCoreFromValues(TWEET_CORE_COLUMNS.
 const authorOfRow = (r: Row): AccountFlags | null =>
   r.author_id_seen === null ? null : accountFlagsFromValues([r.author_id_seen, r.author_protected, r.author_suspended]);
 
-
-/**
- * The server store: PostgreSQL through a `pg.Pool`. Every query is a named prepared statement, likes and unlikes
- * are group-committed (one atomic statement per batch that also moves both counters), bulk writes go through UNNEST
- * in chunks, and a database that cannot be reached or does not answer in time surfaces as ServiceUnavailableError
- * within a few seconds.
- */
 /**
  * The statement(s) reading each attribute set of `layouts` (`make`; `whole` for every column): those perLayout keeps
  * are prepared as `${name}_<mask>` on each connection that uses them, the others parsed on every use.
@@ -181,6 +174,12 @@ function preparedPerLayout<R, Read>(
   return perLayout(layouts, (layout, kept, mask) => (layout === layouts.full ? whole : make(layout, kept ? `${name}_${mask.toString(36)}` : null)));
 }
 
+/**
+ * The server store: PostgreSQL through a `pg.Pool`. Every query is a named prepared statement, likes and unlikes
+ * are group-committed (one atomic statement per batch that also moves both counters), bulk writes go through UNNEST
+ * in chunks, and a database that cannot be reached or does not answer in time surfaces as ServiceUnavailableError
+ * within a few seconds.
+ */
 export class PostgresStore extends MetaSettings implements LikesStore {
   readonly kind = 'postgres';
   readonly localDir = null;
