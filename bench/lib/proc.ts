@@ -154,6 +154,10 @@ export interface LikesServerOptions {
   env?: Record<string, string>;
   /** Another checkout to run instead of this one (its bin/ and dist/ built): bench/spot.ts compares builds. */
   checkout?: string;
+  /** A command the server runs under, with its arguments (bench/instructions.ts: valgrind). */
+  wrap?: string[];
+  /** How long the server may take to answer its first request (default 60 s). */
+  timeoutMs?: number;
 }
 
 /** A real `likes-api serve` process with limits off, on a free port. */
@@ -161,8 +165,11 @@ export async function startLikesServer(o: LikesServerOptions): Promise<Proc> {
   const port = await freePort();
   return startProc({
     name: o.name,
-    command: process.execPath,
-    args: [...LIKES_COMMAND.flags, ...(o.nodeArgs ?? []), o.checkout ? join(o.checkout, 'bin', 'likes-api.mjs') : LIKES_BIN, 'serve'],
+    command: o.wrap?.[0] ?? process.execPath,
+    args: [
+      ...(o.wrap ? [...o.wrap.slice(1), process.execPath] : []),
+      ...LIKES_COMMAND.flags, ...(o.nodeArgs ?? []), o.checkout ? join(o.checkout, 'bin', 'likes-api.mjs') : LIKES_BIN, 'serve',
+    ],
     cwd: o.checkout,
     env: {
       ...LIKES_COMMAND.env,
@@ -182,6 +189,7 @@ export async function startLikesServer(o: LikesServerOptions): Promise<Proc> {
     port,
     probePath: o.probePath,
     probeHeaders: { authorization: `Bearer ${o.bearer}` },
+    timeoutMs: o.timeoutMs,
   });
 }
 

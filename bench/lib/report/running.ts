@@ -25,6 +25,15 @@ export function renderRunning(): string[] {
     'node --import tsx bench/spot.ts --data /tmp/d1m --bare --listing mix --kind deep   # the mix\'s default-fields deep pages',
     '```',
     '',
+    'A change of a few µs a request is below spot\'s noise here (its rounds drift by a few per cent, as the load shares the two ' +
+      'cores). `bench/instructions.ts` counts the instructions a request of the default-fields mix takes, under ' +
+      'valgrind\'s callgrind, which repeats to about 0.5 % whatever else the machine does; instructions are not ' +
+      'time (a cache miss is one), so a change that moves memory rather than work still needs spot:',
+    '',
+    '```sh',
+    'node --import tsx bench/instructions.ts --data /tmp/d1m --against ../old   # ~1 min a server; --keep for callgrind_annotate',
+    '```',
+    '',
     'The bench installs its own tools on first use (`npm ci --prefix bench`: autocannon, @stoplight/prism-cli, json-server), seeds ' +
       'SQLite datasets under bench/results/data (reused by later runs; `--reseed` to seed again), creates PostgreSQL databases ' +
       '(LIKES_API_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and a Redis key prefix ' +

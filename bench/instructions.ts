@@ -1,0 +1,141 @@
+// Instructions per request, counted by valgrind's callgrind: a repeatable measure for changes too small for
+// bench/spot.ts to tell from its noise (a few µs of ~250: spot's rounds drift by ±5 % on this machine, as the load
+// generator shares its two cores). Counts are not time (a cache miss costs one instruction), so a change that moves
+// memory rather than work still needs spot or the full run; but the same build, data and requests give the same count
+// to about half a per cent (two identical builds: 1,456k-1,462k a request on 1M likes), whatever else the machine does.
+//
+// Each server (this checkout's, and another built checkout's with --against) runs under callgrind with counting off;
+// it is warmed with the realistic mix's default-fields requests (as spot's `--listing mix`), then counts while it
+// answers the next `--requests` of them, sent `--batch` at a time (all of a batch arrive before it is read, so the
+// turn-shared work is shared alike on every run), and the count is divided by the requests.
+//
+//   node --import tsx bench/instructions.ts --data <dir seeded by `likes-api seed`> [--against <checkout>]
+//        [--requests 1500] [--warmup 2500] [--batch 8] [--cache off] [--whole-mix] [--keep]
+//
+// `--keep`: callgrind's output files are kept (and named) for callgrind_annotate: native functions (SQLite, V8's
+// runtime and garbage collector, libc) by name; code V8 compiled shows as addresses.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readCreds } from './lib/data.ts';
+import { startLikesServer, stopAllSync, type Proc } from './lib/proc.ts';
+import { authHeader, buildMix } from './lib/realisticMix.ts';
+
+const { values: opts } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    against: { type: 'string' },
+    requests: { type: 'string', default: '1500' },
+    warmup: { type: 'string', default: '2500' },
+    batch: { type: 'string', default: '8' },
+    cache: { type: 'string', default: 'off' },
+    'whole-mix': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+if (!opts.data) {
+  console.error('bench/instructions.ts: --data <dir>: a directory seeded by `likes-api seed` (likes.db, bench-credentials.json)');
+  process.exit(2);
+}
+const dataDir = opts.data;
+const dbFile = join(dataDir, 'likes.db');
+const creds = readCreds(dataDir);
+const batch = Number(opts.batch);
+const env = { LIKES_API_CACHE: opts.cache! };
+const probePath = `/2/users/${creds.heavyLikerUserId}/liked_tweets`;
+
+type Item = { path: string; headers: Record<string, string> };
+
+/** Sends `items` `batch` at a time over `batch` kept-alive connections; throws on an answer other than 200. */
+async function send(baseUrl: string, items: readonly Item[]): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: batch });
+  const { hostname, port } = new URL(baseUrl);
+  const one = (it: Item) =>
+    new Promise<void>((done, fail) => {
+      const req = request({ agent, hostname, port, path: it.path, headers: it.headers }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? done() : fail(new Error(`${it.path}: ${res.statusCode}`))));
+      });
+      req.on('error', fail);
+      req.end();
+    });
+  try {
+    for (let i = 0; i < items.length; i += batch) await Promise.all(items.slice(i, i + batch).map(one));
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** The instructions (Ir) a callgrind output file counted: its `totals:` line (`summary:` is written before counting ends). */
+function instructionsIn(file: string): number {
+  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('totals:'));
+  if (!line) throw new Error(`${file}: no totals`);
+  return Number(line.split(/\s+/)[1]);
+}
+
+/**
+ * Turns counting on or off in the server. callgrind_control reaches it through valgrind's gdbserver, whose pipes are
+ * named after $HOST, which the server has set (to its listening address): so it must be the same here.
+ */
+function control(pid: number, state: 'on' | 'off'): void {
+  const said = execFileSync('callgrind_control', [`--instr=${state}`, String(pid)], { encoding: 'utf8', env: { ...process.env, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!/OK/.test(said)) throw new Error(`callgrind_control --instr=${state} ${pid}: ${said}`);
+}
+
+process.once('SIGINT', () => {
+  stopAllSync();
+  process.exit(130);
+});
+
+// The mix's requests, walked on a server of this checkout (deep pages are reached by their tokens).
+let items: Item[];
+{
+  const guide = await startLikesServer({ name: 'instructions-guide', dataDir, probePath, bearer: creds.app.bearerToken, env });
+  try {
+    const mix = await buildMix(dbFile, guide.baseUrl, creds, () => {});
+    items = mix.filter((it) => opts['whole-mix'] || it.fields === 'default').map((it) => ({ path: it.path, headers: { authorization: authHeader(creds, it.auth) } }));
+  } finally {
+    await guide.stop();
+  }
+}
+const warmup = Number(opts.warmup);
+const counted = Number(opts.requests);
+const pick = (from: number, n: number) => Array.from({ length: n }, (_, i) => items[(from + i) % items.length]);
+console.log(`${items.length} distinct ${opts['whole-mix'] ? 'mix' : 'default-fields mix'} lookups, cache ${opts.cache}; ${warmup} to warm up, ${counted} counted, ${batch} at a time`);
+
+const checkouts: { label: string; checkout?: string }[] = [{ label: 'this checkout' }];
+if (opts.against) checkouts.push({ label: opts.against, checkout: resolve(opts.against) });
+for (const { label, checkout } of checkouts) {
+  const dir = mkdtempSync(join(tmpdir(), 'likes-api-callgrind-'));
+  const out = join(dir, 'callgrind.out');
+  let proc: Proc | null = null;
+  try {
+    proc = await startLikesServer({
+      name: `instructions-${label}`,
+      dataDir,
+      probePath,
+      bearer: creds.app.bearerToken,
+      env,
+      checkout,
+      // V8 compiles and collects on the main thread, and hashes and draws with fixed seeds: the count then depends
+      // less on when its helper threads ran and how its tables filled.
+      nodeArgs: ['--single-threaded', '--hash-seed=1', '--random-seed=1'],
+      wrap: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`],
+      timeoutMs: 300_000,
+    });
+    await send(proc.baseUrl, pick(0, warmup));
+    control(proc.pid, 'on');
+    await send(proc.baseUrl, pick(warmup, counted));
+    control(proc.pid, 'off');
+  } finally {
+    await proc?.stop();
+  }
+  const file = readdirSync(dir).filter((f) => f.startsWith('callgrind.out')).map((f) => join(dir, f));
+  const total = file.reduce((sum, f) => sum + instructionsIn(f), 0);
+  console.log(`${label.padEnd(20)} ${Math.round(total / counted).toLocaleString('en').padStart(12)} instructions a request`);
+  if (opts.keep) console.log(`  callgrind's output: ${file.join(' ')} (callgrind_annotate reads it)`);
+  else rmSync(dir, { recursive: true, force: true });
+}
