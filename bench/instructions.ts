@@ -10,7 +10,7 @@
 // turn-shared work is shared alike on every run), and the count is divided by the requests.
 //
 //   node --import tsx bench/instructions.ts --data <dir seeded by `likes-api seed`> [--against <checkout>]
-//        [--requests 1500] [--warmup 2500] [--batch 8] [--cache off] [--whole-mix] [--keep]
+//        [--requests 1500] [--warmup 4000] [--batch 8] [--cache off] [--whole-mix] [--keep]
 //
 // `--keep`: callgrind's output files are kept (and named) for callgrind_annotate: native functions (SQLite, V8's
 // runtime and garbage collector, libc) by name; code V8 compiled shows as addresses.
@@ -29,7 +29,7 @@ const { values: opts } = parseArgs({
     data: { type: 'string' },
     against: { type: 'string' },
     requests: { type: 'string', default: '1500' },
-    warmup: { type: 'string', default: '2500' },
+    warmup: { type: 'string', default: '4000' },
     batch: { type: 'string', default: '8' },
     cache: { type: 'string', default: 'off' },
     'whole-mix': { type: 'boolean', default: false },
