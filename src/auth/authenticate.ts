@@ -13,6 +13,14 @@ import { verifyOAuth1Request } from './oauth1Verifier.ts';
 import { hashToken, type SecretSealer } from './secrets.ts';
 import { VersionedMemo } from '../versionedMemo.ts';
 
+/** What a bearer token authenticates, and from when it no longer does (null: never expires). */
+interface KnownBearer {
+  principal: Principal;
+  expiresAt: number | null;
+  /** The refusal once it has expired. */
+  expired: AuthRefusal | null;
+}
+
 export class Authenticator {
   constructor(
     private readonly store: CredentialStore & Pick<ContentStore, 'accountFlags'>,
@@ -49,18 +57,26 @@ export class Authenticator {
       throw unauthorized({ scheme: 'unknown', reason: 'malformed-bearer-token' });
     }
     const hash = hashToken(decoded);
+    // What the token stands for is remembered under the version as a whole: one lookup a request, not three. Its
+    // expiry is checked again on every use, as the clock moves on while the version stays.
+    const known = await this.memo.get(version, `bearer-principal:${hash}`, () => this.bearerPrincipal(hash, version));
+    if (known.expiresAt !== null && known.expiresAt <= this.clock.now()) throw unauthorized(known.expired!);
+    return known.principal;
+  }
+
+  /** Who the bearer token of `hash` authenticates, with its expiry; throws X's 401 when it authenticates nobody. */
+  private async bearerPrincipal(hash: string, version: string | null): Promise<KnownBearer> {
     const record = await this.memo.get(version, `bearer:${hash}`, () => this.store.bearerByHash(hash));
     if (!record) throw unauthorized({ scheme: 'unknown', reason: 'unknown-bearer-token' });
     const scheme: AuthScheme = record.kind === 'app' ? 'app_only' : 'oauth2_user';
     const named = { app_id: record.appId, ...(record.kind === 'app' ? {} : { user_id: record.userId }) };
     const app = await this.memo.get(version, `app:${record.appId}`, () => this.store.appById(record.appId));
     if (!app) throw unauthorized({ scheme, reason: 'unknown-app', ...named });
-    if (record.kind === 'app') return { kind: 'app-only', app };
-    if (record.expiresAt !== null && record.expiresAt <= this.clock.now()) {
-      throw unauthorized({ scheme, reason: 'expired-token', ...named });
-    }
+    if (record.kind === 'app') return { principal: { kind: 'app-only', app }, expiresAt: null, expired: null };
+    const expired: AuthRefusal = { scheme, reason: 'expired-token', ...named };
+    if (record.expiresAt !== null && record.expiresAt <= this.clock.now()) throw unauthorized(expired);
     await this.requireActiveUser(record.userId, version, { scheme, ...named });
-    return { kind: 'oauth2-user', app, userId: record.userId, scopes: new Set(record.scopes) };
+    return { principal: { kind: 'oauth2-user', app, userId: record.userId, scopes: new Set(record.scopes) }, expiresAt: record.expiresAt, expired };
   }
 
   private async oauth1(req: AuthRequest, version: string | null): Promise<Principal> {

@@ -295,6 +295,32 @@ describe('Authenticator refusals', () => {
     assert.equal((await authenticator.authenticate(sign('GET', URL_, client, clock.now()).req)).kind, 'oauth1');
   });
 
+  it('remembers what a bearer token authenticates under one version, yet refuses it once it has expired', async () => {
+    const reads = { bearer: 0, app: 0, account: 0 };
+    const counting = {
+      ...store,
+      bearerByHash: async (hash: string) => (reads.bearer++, bearers.get(hash) ?? null),
+      appById: async (id: string) => (reads.app++, id === app.id ? app : null),
+      accountFlags: async (id: string) => (reads.account++, users.get(id) ?? null),
+    } as unknown as CredentialStore & Pick<ContentStore, 'accountFlags'>;
+    const ticking = new ManualClock(T0);
+    const remembering = new Authenticator(counting, sealer, new MemoryNonceStore(), ticking);
+    const [hash, record] = userBearer('soon-bearer', { expiresAt: T0 + 60_000 });
+    bearers.set(hash, record);
+    const first = await remembering.authenticate(plain('Bearer soon-bearer'), 'v1');
+    const again = await remembering.authenticate(plain('Bearer soon-bearer'), 'v1');
+    assert.equal(again, first, 'the same principal under the same version');
+    assert.deepEqual(reads, { bearer: 1, app: 1, account: 1 });
+    ticking.advance(60_000);
+    const err = await remembering.authenticate(plain('Bearer soon-bearer'), 'v1').then(() => assert.fail('accepted'), (e: unknown) => e);
+    assert.ok(err instanceof Unauthorized);
+    assert.deepEqual(err.refusal, { scheme: 'oauth2_user', reason: 'expired-token', app_id: app.id, user_id: '7' });
+    // Another version reads afresh: a credential write (or a suspension) since is seen.
+    ticking.set(T0);
+    await remembering.authenticate(plain('Bearer soon-bearer'), 'v2');
+    assert.deepEqual(reads, { bearer: 2, app: 2, account: 2 });
+  });
+
   it('a bad OAuth 1.0a signature carries the diagnosis, and no secret anywhere on the error', async () => {
     const wrong = { ...client, consumerSecret: 'CS-auth-wrong-55cc' };
     const signed = sign('GET', URL_, wrong, clock.now());
