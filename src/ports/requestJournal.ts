@@ -1,5 +1,14 @@
 import type { InspectedRequest } from '../domain/sandboxes/inspection.ts';
 
+/**
+ * An entry, or what makes it from facts already gathered: made only when it is read or sent, so that a request nobody
+ * inspects does not pay for formatting its entry (every API request is recorded).
+ */
+export type JournalEntry = InspectedRequest | (() => InspectedRequest);
+
+/** The entry itself, made if it was handed over as its maker. */
+export const madeEntry = (entry: JournalEntry): InspectedRequest => (typeof entry === 'function' ? entry() : entry);
+
 /** Entries kept per sandbox world unless the adapter is told otherwise: the oldest go first. */
 export const DEFAULT_JOURNAL_CAPACITY = 500;
 
@@ -13,7 +22,7 @@ export interface RequestJournal {
    * never changes it again. Adapters write behind (this handle's own reads see it at once, other instances' within
    * moments), and one that cannot be written is lost and logged by the adapter, never thrown.
    */
-  record(entry: InspectedRequest): void;
+  record(entry: JournalEntry): void;
   /** Writes what this handle has recorded so that every instance reads it (at shutdown, and in tests). */
   flush(): Promise<void>;
   /** Up to `limit` entries (at most the capacity), newest first. */

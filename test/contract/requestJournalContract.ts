@@ -88,6 +88,22 @@ export function requestJournalContract(name: string, factory: RequestJournalFact
         assert.deepEqual(await journal.latest(2), [entry(2), refused]);
       }));
 
+    it('makes an entry handed over as its maker once, when it is read or sent, never when recorded', () =>
+      withFixture(async (f) => {
+        const journal = f.open('w', 2);
+        const made: number[] = [];
+        const maker = (i: number) => () => {
+          made.push(i);
+          return entry(i);
+        };
+        for (let i = 1; i <= 3; i++) journal.record(maker(i));
+        assert.deepEqual(made, [], 'nothing is made as it is recorded');
+        assert.deepEqual(await journal.latest(5), [entry(3), entry(2)]);
+        assert.deepEqual(await journal.latest(5), [entry(3), entry(2)]);
+        // The one pushed out by newer ones before it was read or sent is never made.
+        assert.deepEqual([...made].sort(), [2, 3], 'each kept entry made once');
+      }));
+
     it('keeps at most its capacity, dropping the oldest', () =>
       withFixture(async (f) => {
         const journal = f.open('w', 3);

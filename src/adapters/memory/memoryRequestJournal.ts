@@ -1,9 +1,9 @@
 import type { InspectedRequest } from '../../domain/sandboxes/inspection.ts';
-import { DEFAULT_JOURNAL_CAPACITY, type RequestJournal } from '../../ports/requestJournal.ts';
+import { DEFAULT_JOURNAL_CAPACITY, madeEntry, type JournalEntry, type RequestJournal } from '../../ports/requestJournal.ts';
 
 /** The request journal of one process: a ring buffer, so recording never allocates beyond the capacity. */
 export class MemoryRequestJournal implements RequestJournal {
-  private readonly ring: (InspectedRequest | undefined)[];
+  private readonly ring: (JournalEntry | undefined)[];
   /** Where the next entry goes. */
   private next = 0;
   private count = 0;
@@ -13,8 +13,8 @@ export class MemoryRequestJournal implements RequestJournal {
     this.ring = new Array(capacity);
   }
 
-  /** The entry is handed over (the edge builds one per request and never touches it again): kept as is. */
-  record(entry: InspectedRequest): void {
+  /** The entry is handed over (the edge gathers one per request and never touches it again): kept as is, made when read. */
+  record(entry: JournalEntry): void {
     this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);
@@ -26,8 +26,12 @@ export class MemoryRequestJournal implements RequestJournal {
   async latest(limit: number): Promise<InspectedRequest[]> {
     const n = Math.min(Math.max(0, Math.floor(limit)), this.count);
     const out: InspectedRequest[] = [];
-    // Copies, as Redis would give: a reader changing what it got does not rewrite history.
-    for (let i = 1; i <= n; i++) out.push(structuredClone(this.ring[(this.next - i + this.capacity) % this.capacity]!));
+    for (let i = 1; i <= n; i++) {
+      const at = (this.next - i + this.capacity) % this.capacity;
+      const entry = (this.ring[at] = madeEntry(this.ring[at]!));
+      // Copies, as Redis would give: a reader changing what it got does not rewrite history.
+      out.push(structuredClone(entry));
+    }
     return out;
   }
 

@@ -1,5 +1,5 @@
 import type { InspectedRequest } from '../../domain/sandboxes/inspection.ts';
-import { DEFAULT_JOURNAL_CAPACITY, type RequestJournal } from '../../ports/requestJournal.ts';
+import { DEFAULT_JOURNAL_CAPACITY, madeEntry, type JournalEntry, type RequestJournal } from '../../ports/requestJournal.ts';
 import type { RedisConnection } from './redisConnection.ts';
 import { WRITE_BEHIND_MS, WriteBehind } from './writeBehind.ts';
 
@@ -15,7 +15,7 @@ const KEY = 'requests';
  */
 export class RedisRequestJournal implements RequestJournal {
   private readonly key: string;
-  private readonly writes: WriteBehind<string>;
+  private readonly writes: WriteBehind<JournalEntry>;
 
   constructor(
     private readonly conn: RedisConnection,
@@ -29,16 +29,20 @@ export class RedisRequestJournal implements RequestJournal {
     this.writes = new WriteBehind('request journal', (entries) => this.write(entries), conn.log, writeBehindMs);
   }
 
-  record(entry: InspectedRequest): void {
-    this.writes.add(JSON.stringify(entry));
+  record(entry: JournalEntry): void {
+    this.writes.add(entry);
   }
 
-  /** One round trip, applied whole: the list never holds more than the capacity. Oldest first, so newest on top. */
-  private async write(entries: string[]): Promise<void> {
+  /**
+   * One round trip, applied whole: the list never holds more than the capacity. Oldest first, so newest on top. Only
+   * the entries that fit are made.
+   */
+  private async write(entries: JournalEntry[]): Promise<void> {
+    const texts = entries.slice(-this.capacity).map((e) => JSON.stringify(madeEntry(e)));
     await this.conn.run(async (c) => {
       const replies = await c
         .multi()
-        .lpush(this.key, ...entries.slice(-this.capacity))
+        .lpush(this.key, ...texts)
         .ltrim(this.key, 0, this.capacity - 1)
         .expire(this.key, JOURNAL_TTL_SECONDS)
         .exec();

@@ -7,7 +7,7 @@
 import type { FastifyRequest } from 'fastify';
 import { basicCredentials } from '../../auth/basic.ts';
 import { parseOAuthAuthorization } from '../../auth/oauth1.ts';
-import { inspectRequest } from '../../domain/sandboxes/inspection.ts';
+import { inspectRequest, type RequestFacts } from '../../domain/sandboxes/inspection.ts';
 import { sandboxOfCredential } from '../../domain/sandboxes/sandboxIds.ts';
 import type { ControlsSnapshot } from '../../ports/sandboxControls.ts';
 import type { Services } from '../../services.ts';
@@ -99,11 +99,12 @@ export const worldRouting = serverWide<{ services: Services; versions: VersionRe
 
 /**
  * Writes the request into its world's journal (the inspector), after the answer: it never delays one, and an outage
- * of the journal costs only the entry. `status` 0: no answer was sent (a dropped connection).
+ * of the journal costs only the entry. The facts are gathered now, the entry made from them when it is read or sent.
+ * `status` 0: no answer was sent (a dropped connection).
  */
 export function inspect(req: FastifyRequest, status: number, elapsedMs: number): void {
   const { rawPath, rawQuery } = splitUrl(req);
-  const entry = inspectRequest({
+  const facts: RequestFacts = {
     time: Date.now() - elapsedMs,
     method: req.method,
     rawPath,
@@ -115,6 +116,6 @@ export function inspect(req: FastifyRequest, status: number, elapsedMs: number):
     principal: req.principal ?? null,
     error: req.failure ?? undefined,
     fault: req.fault ?? null,
-  });
-  req.world.shared.journal.record(entry);
+  };
+  req.world.shared.journal.record(() => inspectRequest(facts));
 }
