@@ -2,7 +2,7 @@
 // bench/spot.ts to tell from its noise (a few µs of ~250: spot's rounds drift by ±5 % on this machine, as the load
 // generator shares its two cores). Counts are not time (a cache miss costs one instruction), so a change that moves
 // memory rather than work still needs spot or the full run; but the same build, data and requests give the same count
-// to about half a per cent (two identical builds: 1,456k-1,462k a request on 1M likes), whatever else the machine does.
+// to about half a per cent (two identical builds: 1,449k-1,462k a request on 1M likes), whatever else the machine does.
 //
 // Each server (this checkout's, and another built checkout's with --against) runs under callgrind with counting off;
 // it is warmed with the realistic mix's default-fields requests (as spot's `--listing mix`), then counts while it
