@@ -20,8 +20,9 @@ const MAX_U64 = (1n << 64n) - 1n;
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: 'buffer') => Buffer }).hash;
 
 // HMAC-SHA256 as RFC 2104 writes it, H((K ^ opad) || H((K ^ ipad) || m)), over two one-shot digests: the same bytes
-// as createHmac, at a third less of its cost (it builds and keys an Hmac object per call; every page has a token or
-// two). The padded keys lead buffers that the body, then the inner digest, are copied in after (SHA-256's block is 64).
+// as createHmac, at about a fifth less of its cost (1.66 against 2.12 µs: it builds and keys an Hmac object per call;
+// every page has a token or two). The padded keys lead buffers that the body, then the inner digest, are copied in
+// after (SHA-256's block is 64).
 const BLOCK = 64;
 const BODY_BYTES = 16;
 const inner = Buffer.alloc(BLOCK + BODY_BYTES, 0x36);
