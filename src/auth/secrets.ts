@@ -1,12 +1,9 @@
-import * as crypto from 'node:crypto';
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-
-/** Node's one-shot digest (20.12 and later): the same bytes as a Hash object, without building one per call. */
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256 } from '../sha256.ts';
 
 /** Tokens are high-entropy random strings, so a fast unsalted SHA-256 is the right hash for lookups. */
 export function hashToken(token: string): string {
-  return oneShotHash ? oneShotHash('sha256', token, 'hex') : createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256(token, 'hex');
 }
 
 /** Constant-time comparison of two strings (length differences are not hidden, contents are). */

@@ -1,6 +1,5 @@
-import * as crypto from 'node:crypto';
-import { createHmac } from 'node:crypto';
 import type { LikeKey } from '../ports/store.ts';
+import { sha256 } from '../sha256.ts';
 
 /** Which way a pagination token walks from its key: `older` is a next_token, `newer` a previous_token. */
 export type CursorDirection = 'older' | 'newer';
@@ -16,9 +15,6 @@ const VERSION = 1;
 const MAC_KEY = 'likes-api pagination token v1';
 const MAX_U64 = (1n << 64n) - 1n;
 
-/** Node's one-shot digest (20.12 and later), which builds no Hash object per call. */
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: 'buffer') => Buffer }).hash;
-
 // HMAC-SHA256 as RFC 2104 writes it, H((K ^ opad) || H((K ^ ipad) || m)), over two one-shot digests: the same bytes
 // as createHmac, at about a fifth less of its cost (1.66 against 2.12 µs: it builds and keys an Hmac object per call;
 // every page has a token or two). The padded keys lead buffers that the body, then the inner digest, are copied in
@@ -33,10 +29,9 @@ for (const [i, byte] of Buffer.from(MAC_KEY).entries()) {
 }
 
 function mac(body: Buffer): Buffer {
-  if (!oneShotHash) return createHmac('sha256', MAC_KEY).update(body).digest().subarray(0, 4);
   body.copy(inner, BLOCK);
-  oneShotHash('sha256', inner, 'buffer').copy(outer, BLOCK);
-  return oneShotHash('sha256', outer, 'buffer').subarray(0, 4);
+  sha256(inner, 'buffer').copy(outer, BLOCK);
+  return sha256(outer, 'buffer').subarray(0, 4);
 }
 
 export function encodeCursor(cursor: Cursor): string {
