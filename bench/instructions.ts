@@ -19,22 +19,20 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readCreds } from './lib/data.ts';
+import { optionsOf } from './lib/options.ts';
 import { startLikesServer, stopAllSync, type Proc } from './lib/proc.ts';
 import { authHeader, buildMix } from './lib/realisticMix.ts';
 
-const { values: opts } = parseArgs({
-  options: {
-    data: { type: 'string' },
-    against: { type: 'string' },
-    requests: { type: 'string', default: '1500' },
-    warmup: { type: 'string', default: '4000' },
-    batch: { type: 'string', default: '8' },
-    cache: { type: 'string', default: 'off' },
-    'whole-mix': { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
-  },
+const opts = optionsOf('bench/instructions.ts', {
+  data: { type: 'string' },
+  against: { type: 'string' },
+  requests: { type: 'string', default: '1500' },
+  warmup: { type: 'string', default: '4000' },
+  batch: { type: 'string', default: '8' },
+  cache: { type: 'string', default: 'off' },
+  'whole-mix': { type: 'boolean', default: false },
+  keep: { type: 'boolean', default: false },
 });
 if (!opts.data) {
   console.error('bench/instructions.ts: --data <dir>: a directory seeded by `likes-api seed` (likes.db, bench-credentials.json)');

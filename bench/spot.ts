@@ -19,32 +19,30 @@
 import Database from 'better-sqlite3';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Prng } from '../src/demo/prng.ts';
 import { freePort } from '../test/support/net.ts';
 import { cpuMeter } from './lib/cpu.ts';
 import { readCreds } from './lib/data.ts';
+import { optionsOf } from './lib/options.ts';
 import { runLoad } from './lib/load.ts';
 import { summariseProfile } from './lib/profile.ts';
 import { ROOT, sampleRss, startLikesServer, startProc, stopAllSync, type Proc } from './lib/proc.ts';
 import { authHeader, buildMix, MixCursor } from './lib/realisticMix.ts';
 import { likedPath, likingPath } from './lib/requests.ts';
 
-const { values: opts } = parseArgs({
-  options: {
-    data: { type: 'string' },
-    against: { type: 'string' },
-    bare: { type: 'boolean', default: false },
-    listing: { type: 'string', default: 'liked' },
-    query: { type: 'string', default: '' },
-    cache: { type: 'string', default: 'off' },
-    distinct: { type: 'string', default: '3000' },
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '5' },
-    kind: { type: 'string' },
-    auth: { type: 'string' },
-    'cpu-prof': { type: 'string' },
-  },
+const opts = optionsOf('bench/spot.ts', {
+  data: { type: 'string' },
+  against: { type: 'string' },
+  bare: { type: 'boolean', default: false },
+  listing: { type: 'string', default: 'liked' },
+  query: { type: 'string', default: '' },
+  cache: { type: 'string', default: 'off' },
+  distinct: { type: 'string', default: '3000' },
+  rounds: { type: 'string', default: '3' },
+  seconds: { type: 'string', default: '5' },
+  kind: { type: 'string' },
+  auth: { type: 'string' },
+  'cpu-prof': { type: 'string' },
 });
 const usage = (why: string): never => {
   console.error(`bench/spot.ts: ${why}`);
