@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 import { readCreds } from './lib/data.ts';
 import { optionsOf } from './lib/options.ts';
 import { startLikesServer, stopAllSync, type Proc } from './lib/proc.ts';
-import { authHeader, buildMix } from './lib/realisticMix.ts';
+import { buildMix, requestsOf } from './lib/realisticMix.ts';
 
 const opts = optionsOf('bench/instructions.ts', {
   data: { type: 'string' },
@@ -94,7 +94,7 @@ let items: Item[];
   const guide = await startLikesServer({ name: 'instructions-guide', dataDir, probePath, bearer: creds.app.bearerToken, env });
   try {
     const mix = await buildMix(dbFile, guide.baseUrl, creds, () => {});
-    items = mix.filter((it) => opts['whole-mix'] || it.fields === 'default').map((it) => ({ path: it.path, headers: { authorization: authHeader(creds, it.auth) } }));
+    items = requestsOf(creds, mix.filter((it) => opts['whole-mix'] || it.fields === 'default'));
   } finally {
     await guide.stop();
   }

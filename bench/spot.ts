@@ -27,7 +27,7 @@ import { optionsOf } from './lib/options.ts';
 import { runLoad } from './lib/load.ts';
 import { summariseProfile } from './lib/profile.ts';
 import { ROOT, sampleRss, startLikesServer, startProc, stopAllSync, type Proc } from './lib/proc.ts';
-import { authHeader, buildMix, MixCursor } from './lib/realisticMix.ts';
+import { buildMix, MixCursor, requestsOf } from './lib/realisticMix.ts';
 import { likedPath, likingPath } from './lib/requests.ts';
 
 const opts = optionsOf('bench/spot.ts', {
@@ -105,7 +105,7 @@ try {
         (!opts.kind || it.kind === opts.kind) &&
         (!opts.auth || (opts.auth === 'app') === (it.auth === 'app')),
     );
-    items = chosen.map((it) => ({ path: it.path, headers: { authorization: authHeader(creds, it.auth) } }));
+    items = requestsOf(creds, chosen);
   }
   if (opts.bare) {
     const port = await freePort();

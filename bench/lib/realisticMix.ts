@@ -70,6 +70,10 @@ function sample<T>(xs: readonly T[], n: number, rand: () => number): T[] {
 export const authHeader = (creds: DemoCredentials, auth: MixItem['auth']): string =>
   `Bearer ${auth === 'app' ? creds.app.bearerToken : creds.users[auth].oauth2AccessToken}`;
 
+/** The requests of `items` as sent: each item's path with its bearer among `creds`. */
+export const requestsOf = (creds: DemoCredentials, items: readonly MixItem[]): { path: string; headers: { authorization: string } }[] =>
+  items.map((it) => ({ path: it.path, headers: { authorization: authHeader(creds, it.auth) } }));
+
 /**
  * Builds the mix from the dataset in `dbFile` (ids) and from a running Likes API at `baseUrl` (tokens: the deep pages
  * are reached by walking each listing from its first page with the next_token of each answer).

@@ -19,7 +19,7 @@ import { capture } from '../lib/measure.ts';
 import { partShares, type CodePart } from '../lib/profile.ts';
 import { ROOT, sampleRss, startLikesServer, startProc, type Proc } from '../lib/proc.ts';
 import {
-  MixCursor, Toggler, authHeader, buildMix, fetchAll, interleave, sha256, type MixItem,
+  MixCursor, Toggler, authHeader, buildMix, fetchAll, interleave, requestsOf, sha256,
 } from '../lib/realisticMix.ts';
 import { likedPath } from '../lib/requests.ts';
 import type { BenchResults, RealisticResult, RealisticRound, RealisticRow } from '../lib/results.ts';
@@ -77,7 +77,6 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused:
     // 1. The mix, with tokens from walking the pages of the Likes API (cache off: every answer computed).
     const likesOff = await start(startLikesServer({ name: 'likes-sqlite-realistic-nocache', dataDir: workDir, probePath: heavyPath, bearer: creds.app.bearerToken, env: { LIKES_API_CACHE: 'off' } }));
     const items = await buildMix(dbFile, likesOff.baseUrl, creds, log);
-    const requestsOf = (c: DemoCredentials, xs: MixItem[]) => xs.map((it) => ({ path: it.path, headers: { authorization: authHeader(c, it.auth) } }));
     const all = requestsOf(creds, items);
     const defaultItems = items.filter((it) => it.fields === 'default');
     const defaults = requestsOf(creds, defaultItems);
