@@ -10,8 +10,10 @@
 // turn-shared work is shared alike on every run), and the count is divided by the requests.
 //
 //   node --import tsx bench/instructions.ts --data <dir seeded by `likes-api seed`> [--against <checkout>]
-//        [--requests 1500] [--warmup 4000] [--batch 8] [--cache off] [--whole-mix] [--keep]
+//        [--requests 1500] [--warmup 4000] [--batch 8] [--cache off] [--whole-mix | --one-page] [--keep]
 //
+// `--one-page`: the realistic benchmark's cache-hit row instead: the heaviest liker's first page of liked_tweets (app
+// bearer) over and over, with the response cache on (every request after the first a hit).
 // `--keep`: callgrind's output files are kept (and named) for callgrind_annotate: native functions (SQLite, V8's
 // runtime and garbage collector, libc) by name; code V8 compiled shows as addresses.
 import { execFileSync } from 'node:child_process';
@@ -32,6 +34,7 @@ const opts = optionsOf('bench/instructions.ts', {
   batch: { type: 'string', default: '8' },
   cache: { type: 'string', default: 'off' },
   'whole-mix': { type: 'boolean', default: false },
+  'one-page': { type: 'boolean', default: false },
   keep: { type: 'boolean', default: false },
 });
 if (!opts.data) {
@@ -42,7 +45,12 @@ const dataDir = opts.data;
 const dbFile = join(dataDir, 'likes.db');
 const creds = readCreds(dataDir);
 const batch = Number(opts.batch);
-const env = { LIKES_API_CACHE: opts.cache! };
+const onePage = opts['one-page']!;
+if (onePage && opts['whole-mix']) {
+  console.error('bench/instructions.ts: --one-page and --whole-mix are two workloads: one of them');
+  process.exit(2);
+}
+const env = { LIKES_API_CACHE: onePage ? 'on' : opts.cache! };
 const probePath = `/2/users/${creds.heavyLikerUserId}/liked_tweets`;
 
 type Item = { path: string; headers: Record<string, string> };
@@ -75,6 +83,18 @@ function instructionsIn(file: string): number {
 }
 
 /**
+ * Of those, the instructions V8's optimizing compiler ran (the inclusive count of Runtime_CompileOptimized: with
+ * --single-threaded it compiles on the main thread, inside the count). Under callgrind a server is still tiering up after
+ * thousands of requests (in real time its compiling settles after ~50,000-100,000 requests of the mix: docs/benchmarks.md,
+ * session 21), so this share is warm-up, not steady state; the count without it is the closer measure of the latter.
+ */
+function compilerInstructionsIn(file: string): number {
+  const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const line = annotated.split('\n').find((l) => l.includes('Runtime_CompileOptimized('));
+  return line ? Number(line.trim().split(/\s+/)[0].replace(/,/g, '')) : 0;
+}
+
+/**
  * Turns counting on or off in the server. callgrind_control reaches it through valgrind's gdbserver, whose pipes are
  * named after $HOST, which the server has set (to its listening address): so it must be the same here.
  */
@@ -90,7 +110,8 @@ process.once('SIGINT', () => {
 
 // The mix's requests, walked on a server of this checkout (deep pages are reached by their tokens).
 let items: Item[];
-{
+if (onePage) items = [{ path: probePath, headers: { authorization: `Bearer ${creds.app.bearerToken}` } }];
+else {
   const guide = await startLikesServer({ name: 'instructions-guide', dataDir, probePath, bearer: creds.app.bearerToken, env });
   try {
     const mix = await buildMix(dbFile, guide.baseUrl, creds, () => {});
@@ -102,7 +123,8 @@ let items: Item[];
 const warmup = Number(opts.warmup);
 const counted = Number(opts.requests);
 const pick = (from: number, n: number) => Array.from({ length: n }, (_, i) => items[(from + i) % items.length]);
-console.log(`${items.length} distinct ${opts['whole-mix'] ? 'mix' : 'default-fields mix'} lookups, cache ${opts.cache}; ${warmup} to warm up, ${counted} counted, ${batch} at a time`);
+const workload = onePage ? 'one page (cache hits)' : `${items.length} distinct ${opts['whole-mix'] ? 'mix' : 'default-fields mix'} lookups`;
+console.log(`${workload}, cache ${env.LIKES_API_CACHE}; ${warmup} to warm up, ${counted} counted, ${batch} at a time`);
 
 const checkouts: { label: string; checkout?: string }[] = [{ label: 'this checkout' }];
 if (opts.against) checkouts.push({ label: opts.against, checkout: resolve(opts.against) });
@@ -133,7 +155,9 @@ for (const { label, checkout } of checkouts) {
   }
   const file = readdirSync(dir).filter((f) => f.startsWith('callgrind.out')).map((f) => join(dir, f));
   const total = file.reduce((sum, f) => sum + instructionsIn(f), 0);
-  console.log(`${label.padEnd(20)} ${Math.round(total / counted).toLocaleString('en').padStart(12)} instructions a request`);
+  const compiling = file.reduce((sum, f) => sum + compilerInstructionsIn(f), 0);
+  const perRequest = (n: number) => Math.round(n / counted).toLocaleString('en').padStart(12);
+  console.log(`${label.padEnd(20)} ${perRequest(total)} instructions a request; ${perRequest(total - compiling)} without V8's optimizing compiler (${((100 * compiling) / total).toFixed(1)} %)`);
   if (opts.keep) console.log(`  callgrind's output: ${file.join(' ')} (callgrind_annotate reads it)`);
   else rmSync(dir, { recursive: true, force: true });
 }

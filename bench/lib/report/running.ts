@@ -28,10 +28,13 @@ export function renderRunning(): string[] {
     'A change of a few µs a request is below spot\'s noise here (its rounds drift by a few per cent, as the load shares the two ' +
       'cores). `bench/instructions.ts` counts the instructions a request of the default-fields mix takes, under ' +
       'valgrind\'s callgrind, which repeats to about 0.5 % whatever else the machine does; instructions are not ' +
-      'time (a cache miss is one), so a change that moves memory rather than work still needs spot:',
+      'time (a cache miss is one), so a change that moves memory rather than work still needs spot. Under callgrind a server ' +
+      'is still tiering up after thousands of requests, so each count is also given without V8\'s optimizing compiler, the ' +
+      'closer measure of a warm server; `--one-page` counts the cache-hit row\'s requests instead:',
     '',
     '```sh',
     'node --import tsx bench/instructions.ts --data /tmp/d1m --against ../old   # ~1 min a server; --keep for callgrind_annotate',
+    'node --import tsx bench/instructions.ts --data /tmp/d1m --one-page --requests 3000   # one page from the response cache',
     '```',
     '',
     'The bench installs its own tools on first use (`npm ci --prefix bench`: autocannon, @stoplight/prism-cli, json-server), seeds ' +
