@@ -1,14 +1,29 @@
 // Work shared by the callers of one turn of the event loop: a read issued once the turn's callers have asked serves
 // every one of them, and is still at least as recent as each caller's asking. On a store or a cache across the
 // network, concurrent requests then share a round trip instead of paying one each.
+import type { Settling } from './settling.ts';
 
-/** `read`, shared by every caller of one event-loop turn. */
-export function oncePerTurn<T>(read: () => Promise<T>): () => Promise<T> {
+/**
+ * `read`, shared by every caller of one event-loop turn. Once it has come back, the turn's later callers get its value
+ * itself, with no promise to wait on (src/settling.ts): the same read, only not awaited again.
+ */
+export function oncePerTurn<T>(read: () => Promise<T>): () => Settling<T> {
   let thisTurn: Promise<T> | null = null;
+  let value: { of: T } | null = null;
   return () => {
+    if (value) return value.of;
     if (!thisTurn) {
-      thisTurn = read();
-      setImmediate(() => (thisTurn = null));
+      const pending = (thisTurn = read());
+      pending.then(
+        (v) => {
+          if (thisTurn === pending) value = { of: v };
+        },
+        () => {},
+      );
+      setImmediate(() => {
+        thisTurn = null;
+        value = null;
+      });
     }
     return thisTurn;
   };

@@ -9,13 +9,19 @@ export class VersionedMemo {
 
   constructor(private readonly maxEntries: number = 10_000) {}
 
-  async get<T>(version: string | null, key: string, load: () => Promise<T>): Promise<T> {
+  /** The value remembered under `key`, returned as it is (no promise to wait for), else `load`ed and remembered. */
+  get<T>(version: string | null, key: string, load: () => Promise<T>): T | Promise<T> {
     if (version === null) return load();
     if (version !== this.version) {
       this.values.clear();
       this.version = version;
     }
-    if (this.values.has(key)) return this.values.get(key) as T;
+    const value = this.values.get(key);
+    if (value !== undefined || this.values.has(key)) return value as T;
+    return this.remember(version, key, load);
+  }
+
+  private async remember<T>(version: string, key: string, load: () => Promise<T>): Promise<T> {
     const value = await load();
     // A newer version may have arrived while loading; then this value belongs to no current version.
     if (this.version === version) {

@@ -25,6 +25,7 @@ import type { LikesStore } from './ports/store.ts';
 import type { WorldStorage } from './ports/worldStorage.ts';
 import { VersionedMemo } from './versionedMemo.ts';
 import { oncePerTurn } from './perTurn.ts';
+import type { Settling } from './settling.ts';
 import { assembleEvents, type WorldEvents } from './domain/events/worldEvents.ts';
 import type { Logger } from './ports/logger.ts';
 import type { WebhookTransport } from './ports/webhookTransport.ts';
@@ -160,7 +161,7 @@ export class Worlds {
   /** The controls each world was last read with (see controlsOf). */
   private readonly controlsSeen = new WeakMap<World, ControlsSnapshot>();
   /** Each world's controls, read once per event-loop turn for all its requests of the turn. */
-  private readonly controlsThisTurn = new WeakMap<World, () => Promise<ControlsSnapshot>>();
+  private readonly controlsThisTurn = new WeakMap<World, () => Settling<ControlsSnapshot>>();
   private readonly sweeper: NodeJS.Timeout;
   /** Whether worlds deliver their events (a server's process does; a CLI command's does not). */
   private delivering = false;
@@ -343,9 +344,10 @@ export class Worlds {
   /**
    * The world's clock offset and faults: read whole only when their version moved since this process last read
    * them (on Redis, one GET per event-loop turn rather than the whole set). A fault's `times_remaining` may be
-   * behind; its use is decided by consumeFault, and one used up changes the version.
+   * behind; its use is decided by consumeFault, and one used up changes the version. At once (no promise) when this
+   * turn's read has come back (src/perTurn.ts).
    */
-  controlsOf(world: World): Promise<ControlsSnapshot> {
+  controlsOf(world: World): Settling<ControlsSnapshot> {
     let read = this.controlsThisTurn.get(world);
     if (!read) this.controlsThisTurn.set(world, (read = oncePerTurn(() => this.readControls(world))));
     return read();

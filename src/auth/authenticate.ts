@@ -11,6 +11,7 @@ import type { CredentialStore } from '../ports/credentialStore.ts';
 import type { AuthRequest } from './authRequest.ts';
 import { verifyOAuth1Request } from './oauth1Verifier.ts';
 import { hashToken, type SecretSealer } from './secrets.ts';
+import { thenSettle, type Settling } from '../settling.ts';
 import { VersionedMemo } from '../versionedMemo.ts';
 
 /** What a bearer token authenticates, and from when it no longer does (null: never expires). */
@@ -38,7 +39,17 @@ export class Authenticator {
    * `version` is the data version read before this request (null where none covers every writer): credential
    * lookups are remembered while it stays current, and every credential write bumps it.
    */
-  async authenticate(req: AuthRequest, version: string | null = null): Promise<Principal> {
+  authenticate(req: AuthRequest, version: string | null = null): Settling<Principal> {
+    // A refusal is always a rejected promise, never thrown at the caller; a remembered bearer token's principal comes
+    // at once.
+    try {
+      return this.check(req, version);
+    } catch (refusal) {
+      return Promise.reject(refusal);
+    }
+  }
+
+  private check(req: AuthRequest, version: string | null): Settling<Principal> {
     const header = req.authorization?.trim();
     if (!header) throw unauthorized({ scheme: 'none', reason: 'missing-header' });
     if (/^bearer\s/i.test(header)) return this.bearer(header.slice(6).trim(), version);
@@ -46,7 +57,7 @@ export class Authenticator {
     throw unauthorized({ scheme: authSchemeOfHeader(header), reason: 'unsupported-scheme' });
   }
 
-  private async bearer(token: string, version: string | null): Promise<Principal> {
+  private bearer(token: string, version: string | null): Settling<Principal> {
     // Until the token is found, it may be an App's or a user's.
     if (!token || token.length > 2048) throw unauthorized({ scheme: 'unknown', reason: 'malformed-bearer-token' });
     // Percent-encoded bearer tokens (as X issues them) and their decoded form are the same credential.
@@ -59,7 +70,11 @@ export class Authenticator {
     const hash = hashToken(decoded);
     // What the token stands for is remembered under the version as a whole: one lookup a request, not three. Its
     // expiry is checked again on every use, as the clock moves on while the version stays.
-    const known = await this.memo.get(version, `bearer-principal:${hash}`, () => this.bearerPrincipal(hash, version));
+    const known = this.memo.get(version, `bearer-principal:${hash}`, () => this.bearerPrincipal(hash, version));
+    return thenSettle(known, (k) => this.unexpired(k));
+  }
+
+  private unexpired(known: KnownBearer): Principal {
     if (known.expiresAt !== null && known.expiresAt <= this.clock.now()) throw unauthorized(known.expired!);
     return known.principal;
   }
@@ -83,7 +98,7 @@ export class Authenticator {
     const verified = await verifyOAuth1Request(
       req,
       {
-        consumer: (key) => this.memo.get(version, `consumer:${key}`, () => this.store.appByConsumerKey(key)),
+        consumer: async (key) => this.memo.get(version, `consumer:${key}`, () => this.store.appByConsumerKey(key)),
         token: async (token) => {
           if (!token) return null;
           const record = await this.memo.get(version, `oauth1:${token}`, () => this.store.oauth1Token(token));

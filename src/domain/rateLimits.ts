@@ -112,10 +112,20 @@ for (const tier of Object.keys(RATE_LIMIT_TIERS) as RateLimitTier[]) {
   }
 }
 
+/** With limits off: nothing counted, the headers show each window full (synchronous: nothing to wait for). */
+export function unlimitedOutcome(tier: RateLimitTier, endpoint: EndpointId, userId: string | null, now: number): RateLimitOutcome {
+  const windows = windowsFor(tier, endpoint, userId);
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < windows.length; i++) {
+    const win = windows[i];
+    Object.assign(headers, windowHeaders(win, { limit: win.limit, remaining: win.limit, resetAt: now + win.windowMs }, i === 0));
+  }
+  return { headers, refusal: null, exhausted: null };
+}
+
 /**
  * Counts one request. `x-rate-limit-*` describe the endpoint's first window; 24-hour windows add
- * `x-user-limit-24hour-*` / `x-app-limit-24hour-*`. With limits off nothing is counted and the headers
- * show a full window.
+ * `x-user-limit-24hour-*` / `x-app-limit-24hour-*`. With limits off nothing is counted (unlimitedOutcome).
  */
 export async function applyRateLimits(
   limiter: RateLimiter,
@@ -126,17 +136,15 @@ export async function applyRateLimits(
   userId: string | null,
   now: number,
 ): Promise<RateLimitOutcome> {
+  if (!enabled) return unlimitedOutcome(tier, endpoint, userId, now);
   const windows = windowsFor(tier, endpoint, userId);
   const headers: Record<string, string> = {};
   let refusal: ApiProblem | null = null;
   let exhausted: RateLimitOutcome['exhausted'] = null;
   for (let i = 0; i < windows.length; i++) {
     const win = windows[i];
-    const state: WindowState = !enabled
-      ? { limit: win.limit, remaining: win.limit, resetAt: now + win.windowMs, allowed: true }
-      : refusal
-        ? await limiter.peek(rateLimitKey(win, appId, userId), win.limit, win.windowMs, now)
-        : await limiter.hit(rateLimitKey(win, appId, userId), win.limit, win.windowMs, now);
+    const key = rateLimitKey(win, appId, userId);
+    const state: WindowState = refusal ? await limiter.peek(key, win.limit, win.windowMs, now) : await limiter.hit(key, win.limit, win.windowMs, now);
     Object.assign(headers, windowHeaders(win, state, i === 0));
     if (!state.allowed) {
       refusal = tooManyRequests();

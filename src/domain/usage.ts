@@ -3,6 +3,7 @@
 import type { ProjectRecord } from './model.ts';
 import type { UsageMeter } from '../ports/usageMeter.ts';
 import { usageCapped, type ApiProblem } from './problems.ts';
+import { thenSettle, type Settling } from '../settling.ts';
 
 /** The usage.fields of GET /2/usage/tweets. */
 export const USAGE_FIELDS = [
@@ -70,15 +71,15 @@ export class UsageService {
   constructor(private readonly meter: UsageMeter, private readonly enabled: boolean) {}
 
   /** X's usage-capped 429 once the Project has read its monthly cap, else null (returned, so the edge can name it). */
-  async capRefusal(project: ProjectRecord, now: number): Promise<ApiProblem | null> {
+  capRefusal(project: ProjectRecord, now: number): Settling<ApiProblem | null> {
     if (!this.enabled) return null;
-    const used = await this.meter.periodTotal(project.id, periodDay(project.capResetDay, now));
-    return used >= project.monthlyTweetCap ? usageCapped(project.id, CAPPED_PRODUCT) : null;
+    const used = this.meter.periodTotal(project.id, periodDay(project.capResetDay, now));
+    return thenSettle(used, (n) => (n >= project.monthlyTweetCap ? usageCapped(project.id, CAPPED_PRODUCT) : null));
   }
 
-  async record(project: ProjectRecord, appId: string, tweets: number, now: number): Promise<void> {
+  record(project: ProjectRecord, appId: string, tweets: number, now: number): Settling<void> {
     if (tweets <= 0) return;
-    await this.meter.add(project.id, appId, dayOf(now), periodDay(project.capResetDay, now), tweets);
+    return this.meter.add(project.id, appId, dayOf(now), periodDay(project.capResetDay, now), tweets);
   }
 
   /** GET /2/usage/tweets, shaped as X's documentation shows it (counts as strings). */

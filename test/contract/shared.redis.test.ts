@@ -161,7 +161,7 @@ describe('redis: connection', () => {
       await assert.rejects(shared.rateLimiter.hit('k', 5, WINDOW, T0), isUnavailable);
       await assert.rejects(shared.rateLimiter.peek('k', 5, WINDOW, T0), isUnavailable);
       await assert.rejects(shared.nonceStore.remember('n', WINDOW, T0), isUnavailable);
-      await assert.rejects(shared.usageMeter.add('p', 'a', '2026-01-01', '2026-01-01', 1), isUnavailable);
+      await assert.rejects(Promise.resolve(shared.usageMeter.add('p', 'a', '2026-01-01', '2026-01-01', 1)), isUnavailable);
       await assert.rejects(shared.usageMeter.projectDaily('p', ['2026-01-01']), isUnavailable);
       await assert.rejects(shared.usageMeter.appsOf('p'), isUnavailable);
       await assert.rejects(shared.ping(), isUnavailable);

@@ -264,7 +264,7 @@ describe('Authenticator refusals', () => {
 
   /** Authenticating `req` throws X's generic 401, whose refusal is returned. */
   async function refusalOf(req: AuthRequest): Promise<AuthRefusal> {
-    const err = await authenticator.authenticate(req).then(
+    const err = await Promise.resolve(authenticator.authenticate(req)).then(
       () => assert.fail('accepted'),
       (e: unknown) => e,
     );
@@ -312,7 +312,7 @@ describe('Authenticator refusals', () => {
     assert.equal(again, first, 'the same principal under the same version');
     assert.deepEqual(reads, { bearer: 1, app: 1, account: 1 });
     ticking.advance(60_000);
-    const err = await remembering.authenticate(plain('Bearer soon-bearer'), 'v1').then(() => assert.fail('accepted'), (e: unknown) => e);
+    const err = await Promise.resolve(remembering.authenticate(plain('Bearer soon-bearer'), 'v1')).then(() => assert.fail('accepted'), (e: unknown) => e);
     assert.ok(err instanceof Unauthorized);
     assert.deepEqual(err.refusal, { scheme: 'oauth2_user', reason: 'expired-token', app_id: app.id, user_id: '7' });
     // Another version reads afresh: a credential write (or a suspension) since is seen.
@@ -328,7 +328,7 @@ describe('Authenticator refusals', () => {
     assert.equal(refusal.scheme, 'oauth1');
     assert.equal(refusal.reason, 'bad-signature');
     assert.equal(refusal.oauth1?.base_strings?.[0].base_string, signed.base);
-    const err = await authenticator.authenticate(signed.req).catch((e: unknown) => e);
+    const err = await Promise.resolve(authenticator.authenticate(signed.req)).catch((e: unknown) => e);
     assertNoSecret({ ...(err as object), message: (err as Error).message }, client, [wrong.consumerSecret], [`${enc(client.consumerSecret)}&${enc(client.tokenSecret)}`]);
   });
 });

@@ -243,7 +243,7 @@ describe('the API and the /oauth/ endpoints share one nonce scheme', () => {
     // Refused for the nonce, not the signature: the token was not revoked, and a fresh nonce is accepted.
     assert.equal((await services.authenticator.authenticate(signed('GET', `${received}/2/users/${user.id}/liked_tweets`, consumer, now, { token }))).kind, 'oauth1');
     // And the API refuses its own replay with the generic 401.
-    await assert.rejects(services.authenticator.authenticate(api), (e: unknown) => e instanceof ApiProblem && e.status === 401);
+    await assert.rejects(Promise.resolve(services.authenticator.authenticate(api)), (e: unknown) => e instanceof ApiProblem && e.status === 401);
   });
 
   it('refuses on the API a nonce invalidate_token accepted', async () => {

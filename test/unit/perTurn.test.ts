@@ -9,7 +9,21 @@ describe('oncePerTurn', () => {
     let reads = 0;
     const read = oncePerTurn(async () => ++reads);
     assert.deepEqual(await Promise.all([read(), read(), read()]), [1, 1, 1]);
-    assert.equal(await read(), 1, 'later in the same turn (its microtasks) the same read still serves');
+    assert.equal(read(), 1, 'once it has come back, later callers of the turn get its value itself, not a promise');
+    await new Promise((r) => setImmediate(r));
+    const next = read();
+    assert.ok(next instanceof Promise, 'a new turn reads again');
+    assert.equal(await next, 2);
+  });
+
+  it('a failed read fails the callers of its turn only, and is never handed out as a value', async () => {
+    let reads = 0;
+    const read = oncePerTurn(async () => {
+      if (++reads === 1) throw new Error('down');
+      return reads;
+    });
+    await assert.rejects(Promise.resolve(read()), /down/);
+    await assert.rejects(Promise.resolve(read()), /down/, 'the same turn shares the failed read');
     await new Promise((r) => setImmediate(r));
     assert.equal(await read(), 2);
   });

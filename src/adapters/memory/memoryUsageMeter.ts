@@ -29,7 +29,7 @@ function dayMs(day: string): number {
 export class MemoryUsageMeter implements UsageMeter {
   private readonly projects = new Map<string, ProjectUsage>();
 
-  async add(projectId: string, appId: string, day: string, period: string, count: number): Promise<void> {
+  add(projectId: string, appId: string, day: string, period: string, count: number): void {
     if (count === 0) return;
     let project = this.projects.get(projectId);
     if (!project) {
@@ -52,7 +52,7 @@ export class MemoryUsageMeter implements UsageMeter {
     project.apps.add(appId);
   }
 
-  async periodTotal(projectId: string, period: string): Promise<number> {
+  periodTotal(projectId: string, period: string): number {
     return this.projects.get(projectId)?.periods.get(period) ?? 0;
   }
 

@@ -10,10 +10,12 @@ import { parseOAuthAuthorization } from '../../auth/oauth1.ts';
 import { inspectRequest, type RequestFacts } from '../../domain/sandboxes/inspection.ts';
 import { sandboxOfCredential } from '../../domain/sandboxes/sandboxIds.ts';
 import type { ControlsSnapshot } from '../../ports/sandboxControls.ts';
+import type { Settling } from '../../settling.ts';
 import type { Services } from '../../services.ts';
 import type { World } from '../../worlds.ts';
 import { formPairs, queryPairs, splitUrl } from '../request.ts';
 import type { RequestVersions, VersionReader } from './api/versions.ts';
+import { settlingHook } from './hook.ts';
 import { serverWide } from './serverWide.ts';
 
 declare module 'fastify' {
@@ -69,21 +71,33 @@ export const worldRouting = serverWide<{ services: Services; versions: VersionRe
   app.decorateRequest('versions', null);
   app.decorateRequest('controls', null);
   app.decorateRequest('failure', null);
+  const { worlds } = services;
+  /** Serves `req` in `world`, once its controls and versions are read: at once when this turn has read them already. */
+  const enter = (req: FastifyRequest, world: World, controls: Settling<ControlsSnapshot>): Settling<void> => {
+    const version = versions ? versions(world) : null;
+    const settle = (c: ControlsSnapshot, v: RequestVersions | null) => {
+      req.versions = v;
+      // The sandbox's time as its operator set it, for this request and every one after it.
+      world.clock.setOffsetMs(c.clockOffsetMs);
+      req.world = world;
+      req.controls = c;
+    };
+    // Both asked for before either is awaited: one round trip to Redis for both.
+    if (controls instanceof Promise || version instanceof Promise) return Promise.all([controls, version]).then(([c, v]) => settle(c, v));
+    settle(controls, version);
+  };
   // preHandler: form bodies are parsed by then. Untagged requests (the default world's) cost a header read.
-  app.addHook('preHandler', async (req) => {
-    if (WORLDLESS.test(req.url)) return;
-    let sandbox: string | null = null;
-    for (const credential of presented(req)) if ((sandbox = sandboxOfCredential(credential))) break;
-    const found = sandbox ? await services.worlds.live(sandbox) : null;
-    const world = found?.world ?? services.worlds.defaultWorld;
-    // Read together: one round trip to Redis for both.
-    const [controls, version] = await Promise.all([found?.controls ?? services.worlds.controlsOf(world), versions ? versions(world) : null]);
-    req.versions = version;
-    // The sandbox's time as its operator set it, for this request and every one after it.
-    world.clock.setOffsetMs(controls.clockOffsetMs);
-    req.world = world;
-    req.controls = controls;
-  });
+  app.addHook(
+    'preHandler',
+    settlingHook((req) => {
+      if (WORLDLESS.test(req.url)) return;
+      let sandbox: string | null = null;
+      for (const credential of presented(req)) if ((sandbox = sandboxOfCredential(credential))) break;
+      const inDefault = () => enter(req, worlds.defaultWorld, worlds.controlsOf(worlds.defaultWorld));
+      if (!sandbox) return inDefault();
+      return worlds.live(sandbox).then((found) => (found ? enter(req, found.world, found.controls) : inDefault()));
+    }),
+  );
 
   // The inspector: every request a world served, newest first, with why its credentials were refused.
   // Callback hooks: nothing here waits, so no promise per request.

@@ -1,9 +1,11 @@
 // May they: the app's Project is loaded and the endpoint authorized for it (suspension, enrolment, access level),
 // then the answer names the access level the credentials carry.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { authorize, type EndpointId } from '../../../domain/access.ts';
 import type { Policy, ProjectRecord } from '../../../domain/model.ts';
 import type { Principal } from '../../../domain/principal.ts';
+import { thenSettle } from '../../../settling.ts';
+import { settlingHook } from '../hook.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,14 +29,16 @@ function accessLevel(p: Principal): string {
 
 /** The preHandler that authorizes `endpoint`; a refusal (403) comes before x-access-level is set. */
 export function authorization(endpoint: EndpointId) {
-  return async function authorizeRequest(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  return settlingHook((req, reply) => {
     const { memo, store } = req.world;
     const principal = req.principal!;
     const credentials = req.versions?.credentials ?? null;
     const projectId = principal.app.projectId;
-    const project = projectId ? await memo.get(credentials, `project:${projectId}`, () => store.projectById(projectId)) : null;
-    req.policy = authorize(principal, project, endpoint);
-    req.project = project;
-    reply.header('x-access-level', accessLevel(principal));
-  };
+    const project = projectId ? memo.get(credentials, `project:${projectId}`, () => store.projectById(projectId)) : null;
+    return thenSettle(project, (p) => {
+      req.policy = authorize(principal, p, endpoint);
+      req.project = p;
+      reply.header('x-access-level', accessLevel(principal));
+    });
+  });
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EndpointId } from '../../../domain/access.ts';
 import { windowsFor } from '../../../domain/rateLimits.ts';
 import { faultAnswer, matchFault, type Fault } from '../../../domain/sandboxes/faults.ts';
+import { settlingHook } from '../hook.ts';
 import { inspect } from '../worldRouting.ts';
 import { userIdOf } from './auth.ts';
 
@@ -33,34 +34,35 @@ async function faultFor(req: FastifyRequest, endpoint: EndpointId): Promise<Faul
   }
 }
 
-/** The preHandler that injects `endpoint`'s faults. */
+/** The preHandler that injects `endpoint`'s faults: nothing to wait for while the world has none. */
 export function faultInjection(endpoint: EndpointId) {
-  return async function injectFault(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (!req.controls?.faults.length) return;
-    const fault = await faultFor(req, endpoint);
-    if (!fault) return;
-    req.fault = fault.action;
-    const principal = req.principal!;
-    const answer = faultAnswer(fault, {
-      now: req.now,
-      projectId: req.project!.id,
-      window: windowsFor(req.policy!.rateLimitTier, endpoint, userIdOf(principal))[0],
-    });
-    switch (answer.kind) {
-      case 'delay':
-        await new Promise((resolve) => setTimeout(resolve, answer.ms));
-        return;
-      case 'drop':
-        // No answer at all: the connection closes under the client, as when X's edge drops it. No answer means no
-        // onResponse either, so the inspector hears of it here.
-        reply.hijack();
-        req.raw.socket.destroy();
-        inspect(req, 0, reply.elapsedTime);
-        return;
-      case 'refuse':
-        reply.headers(answer.headers);
-        if (answer.problem.status === 429) req.refusal = 'fault';
-        throw answer.problem;
-    }
-  };
+  return settlingHook((req, reply) => (req.controls?.faults.length ? injectFault(req, reply, endpoint) : undefined));
+}
+
+async function injectFault(req: FastifyRequest, reply: FastifyReply, endpoint: EndpointId): Promise<void> {
+  const fault = await faultFor(req, endpoint);
+  if (!fault) return;
+  req.fault = fault.action;
+  const principal = req.principal!;
+  const answer = faultAnswer(fault, {
+    now: req.now,
+    projectId: req.project!.id,
+    window: windowsFor(req.policy!.rateLimitTier, endpoint, userIdOf(principal))[0],
+  });
+  switch (answer.kind) {
+    case 'delay':
+      await new Promise((resolve) => setTimeout(resolve, answer.ms));
+      return;
+    case 'drop':
+      // No answer at all: the connection closes under the client, as when X's edge drops it. No answer means no
+      // onResponse either, so the inspector hears of it here.
+      reply.hijack();
+      req.raw.socket.destroy();
+      inspect(req, 0, reply.elapsedTime);
+      return;
+    case 'refuse':
+      reply.headers(answer.headers);
+      if (answer.problem.status === 429) req.refusal = 'fault';
+      throw answer.problem;
+  }
 }

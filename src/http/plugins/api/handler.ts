@@ -4,15 +4,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { JSON_TYPE } from '../../reply.ts';
 import { bodyText, splitUrl } from '../../request.ts';
 import { streamAnswer, type OpenStreams } from '../../streaming.ts';
+import { thenSettle, type Settling } from '../../../settling.ts';
 import type { ApiRoute, RequestContext } from '../../routeSpec.ts';
 import type { EndpointId } from '../../../domain/access.ts';
 import { ENDPOINT_OPERATION, isLedgerEndpoint } from '../../../ports/usageLedger.ts';
 import { userIdOf } from './auth.ts';
 import { answerTag, responseKey, serialised, type Answer, type AnswerCache } from './cache.ts';
 
-/** `cache` is null for a route that may not be served from it, or when nothing is reused across requests. */
+/**
+ * `cache` is null for a route that may not be served from it, or when nothing is reused across requests. An answer
+ * from the cache is sent in the same call when the Tweet cap and the count need not wait (src/settling.ts).
+ */
 export function apiHandler(route: ApiRoute, cache: AnswerCache | null, streams: OpenStreams) {
-  return async function handleApiRequest(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  return function handleApiRequest(req: FastifyRequest, reply: FastifyReply): Settling<void> {
     const { world } = req;
     const principal = req.principal!;
     const project = req.project!;
@@ -26,36 +30,44 @@ export function apiHandler(route: ApiRoute, cache: AnswerCache | null, streams: 
     // when it was built, so a request that will be answered from the cache is not parsed again.
     const key = cache && version ? responseKey(world.id, route, req.raw.url ?? req.url, userId, policy) : null;
     const handle = key !== null && cache!.has(key, version!) ? null : route.validate(path, rawQuery);
-    if (route.countsTweets) {
-      const capped = await world.usage.capRefusal(project, now);
-      if (capped) {
-        req.refusal = 'usage_cap';
-        throw capped;
+
+    /** The answer, from the cache when it may; null once it has been streamed instead. */
+    const answer = (): Settling<Answer<Buffer | string> | null> => {
+      if (key === null) {
+        return handle!(context(req, userId)).then(async (result) => {
+          if (!result.stream) return serialised(route, result);
+          await streamAnswer(req, reply, streams, result.stream);
+          return null;
+        });
       }
-    }
-    let answer: Answer<Buffer | string> | undefined;
-    if (key !== null) {
       // The version was read before the answer is built: a write landing meanwhile leaves the entry stale, never wrong.
       // A cached body stays put until this response has been written (reply.raw closes).
-      answer = cache!.get(key, version!, reply.raw);
-      if (!answer) {
-        const ctx = context(req, userId);
-        const result = await (handle ?? route.validate(path, rawQuery))(ctx);
+      const cached = cache!.get(key, version!, reply.raw);
+      if (cached) return cached;
+      return (handle ?? route.validate(path, rawQuery))(context(req, userId)).then((result) => {
         const fresh = serialised(route, result);
         cache!.set(key, answerTag(route, path.id, version!, fresh, result.showsLikeCounts ?? true), fresh);
-        answer = fresh;
+        return fresh;
+      });
+    };
+
+    /** Counts the answer's Tweets and its billing, then sends it. */
+    const send = (ready: Answer<Buffer | string>): Settling<void> => {
+      const counted = route.countsTweets ? world.usage.record(project, principal.app.id, ready.tweetCount, now) : undefined;
+      return thenSettle(counted, () => {
+        recordBilling(req, route.endpoint, ready);
+        reply.code(200).header('content-type', JSON_TYPE).send(ready.body);
+      });
+    };
+
+    const capped = route.countsTweets ? world.usage.capRefusal(project, now) : null;
+    return thenSettle(capped, (refusal) => {
+      if (refusal) {
+        req.refusal = 'usage_cap';
+        throw refusal;
       }
-    } else {
-      const result = await handle!(context(req, userId));
-      if (result.stream) {
-        await streamAnswer(req, reply, streams, result.stream);
-        return reply;
-      }
-      answer = serialised(route, result);
-    }
-    if (route.countsTweets) await world.usage.record(project, principal.app.id, answer.tweetCount, now);
-    recordBilling(req, route.endpoint, answer);
-    return reply.code(200).header('content-type', JSON_TYPE).send(answer.body);
+      return thenSettle(answer(), (ready) => (ready ? send(ready) : undefined));
+    });
   };
 }
 

@@ -3,7 +3,8 @@
 // checks the Tweet cap, runs the handler and counts usage.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EndpointId } from '../../../domain/access.ts';
-import { applyRateLimits } from '../../../domain/rateLimits.ts';
+import { applyRateLimits, unlimitedOutcome, type RateLimitOutcome } from '../../../domain/rateLimits.ts';
+import { settlingHook } from '../hook.ts';
 import type { Services } from '../../../services.ts';
 import { userIdOf } from './auth.ts';
 
@@ -18,19 +19,25 @@ export function decorateLimits(app: FastifyInstance): void {
   app.decorateRequest('now', 0);
 }
 
-/** The preHandler that applies `endpoint`'s rate limits; a refused request is named `rate_limit`. */
+/** The preHandler that applies `endpoint`'s rate limits (with limits off, nothing to wait for); a refused request is named `rate_limit`. */
 export function rateLimiting(services: Services, endpoint: EndpointId) {
   const { config } = services;
-  return async function limit(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  return settlingHook((req, reply) => {
     const principal = req.principal!;
     const { clock, shared } = req.world;
     const now = (req.now = clock.now());
-    const limits = await applyRateLimits(shared.rateLimiter, config.limits, req.policy!.rateLimitTier, endpoint, principal.app.id, userIdOf(principal), now);
-    // On the reply now, they stay on whatever answers: Fastify's error path drops only content-type and -length.
-    reply.headers(limits.headers);
-    if (limits.refusal) {
-      req.refusal = 'rate_limit';
-      throw limits.refusal;
-    }
-  };
+    const tier = req.policy!.rateLimitTier;
+    const userId = userIdOf(principal);
+    if (!config.limits) return answerLimits(req, reply, unlimitedOutcome(tier, endpoint, userId, now));
+    return applyRateLimits(shared.rateLimiter, true, tier, endpoint, principal.app.id, userId, now).then((limits) => answerLimits(req, reply, limits));
+  });
+}
+
+function answerLimits(req: FastifyRequest, reply: FastifyReply, limits: RateLimitOutcome): void {
+  // On the reply now, they stay on whatever answers: Fastify's error path drops only content-type and -length.
+  reply.headers(limits.headers);
+  if (limits.refusal) {
+    req.refusal = 'rate_limit';
+    throw limits.refusal;
+  }
 }

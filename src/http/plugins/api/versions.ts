@@ -3,6 +3,7 @@
 import type { Services } from '../../../services.ts';
 import type { World } from '../../../worlds.ts';
 import { oncePerTurn } from '../../../perTurn.ts';
+import type { Settling } from '../../../settling.ts';
 import { LikeChangeLog } from './likeChangeLog.ts';
 
 export interface RequestVersions {
@@ -15,7 +16,8 @@ export interface RequestVersions {
   likeLog: LikeChangeLog;
 }
 
-export type VersionReader = (world: World) => Promise<RequestVersions>;
+/** The versions `world`'s request runs under: at once when this turn's read has come back (src/perTurn.ts). */
+export type VersionReader = (world: World) => Settling<RequestVersions>;
 
 /**
  * Whether a data version covers every writer: a counter all instances share (Redis), or the store itself noticing
@@ -33,7 +35,7 @@ export async function versioned(services: Services): Promise<boolean> {
  * arrived, so it is still read before their data, and a write acknowledged before one of them was sent is in it.
  */
 export function versionReader(): VersionReader {
-  const readers = new WeakMap<World, () => Promise<RequestVersions>>();
+  const readers = new WeakMap<World, () => Settling<RequestVersions>>();
   return (world) => {
     let read = readers.get(world);
     if (!read) readers.set(world, (read = worldVersions(world)));
@@ -41,7 +43,7 @@ export function versionReader(): VersionReader {
   };
 }
 
-function worldVersions(world: World): () => Promise<RequestVersions> {
+function worldVersions(world: World): () => Settling<RequestVersions> {
   const likeLog = new LikeChangeLog(world.shared.changes);
   // The turn's requests share the reads and what is made of them.
   return oncePerTurn(async () => {
