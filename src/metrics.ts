@@ -110,11 +110,17 @@ export class Metrics {
   readonly registry = new Registry();
   readonly contentType = this.registry.contentType;
 
-  private readonly requests = new Counter({
+  // Counted by the duration histogram's series (a request is one observation): read from them at scrape time, so a
+  // request touches no prom-client counter (its child hashes the label set on every increment).
+  private readonly requests: Counter<'method' | 'route' | 'status'> = new Counter({
     name: 'likes_api_http_requests_total',
     help: 'HTTP requests answered, by method, route pattern (unmatched for unknown routes) and status',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [this.registry],
+    collect: () => {
+      this.requests.reset();
+      for (const series of this.requestSeries.values()) this.requests.inc(series.labels, series.count);
+    },
   });
   private readonly requestSeconds = new LabelledHistogram(
     'likes_api_http_request_duration_seconds',
@@ -170,21 +176,16 @@ export class Metrics {
     });
   }
 
-  // Labelled children are looked up once per label set: hashing labels on every call is most of the cost.
-  private readonly requestChildren = new Map<string, { count: { inc(): void }; time: HistogramSeries }>();
+  // Labelled series are looked up once per label set: hashing labels on every call is most of the cost.
+  private readonly requestSeries = new Map<string, HistogramSeries>();
   /** By dependency, operation and outcome: no key is built per call. */
   private readonly dependencyChildren = new Map<string, Map<string, Partial<Record<Outcome, HistogramSeries>>>>();
 
   request(method: string, route: string, status: number, seconds: number): void {
     const key = `${method} ${status} ${route}`;
-    let child = this.requestChildren.get(key);
-    if (!child) {
-      const labels = { method, route, status: String(status) };
-      child = { count: this.requests.labels(labels), time: this.requestSeconds.child(labels) };
-      this.requestChildren.set(key, child);
-    }
-    child.count.inc();
-    child.time.observe(seconds);
+    let series = this.requestSeries.get(key);
+    if (!series) this.requestSeries.set(key, (series = this.requestSeconds.child({ method, route, status: String(status) })));
+    series.observe(seconds);
   }
 
   refused(kind: RefusalKind): void {
