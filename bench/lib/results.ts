@@ -160,6 +160,11 @@ export interface RealisticResult {
   /** A sample of the mix fetched from PostgreSQL (1 instance) and from SQLite, byte for byte. */
   pgIdentical?: { compared: number; identical: number; examples: string[] };
   rounds: number;
+  /**
+   * How long each row was served before the rounds, so that every server runs warm: V8 is still optimizing a Likes API
+   * server's code through its first ~50,000-100,000 requests of the mix (absent from older results).
+   */
+  steadyS?: number;
   warmS: number;
   loadS: number;
   rows: RealisticRow[];

@@ -52,13 +52,17 @@ export async function realistic(ctx: BenchContext, results: BenchResults, datase
 
 const settings = (ctx: BenchContext) => ({
   rounds: Number(process.env.LIKES_API_BENCH_REALISTIC_ROUNDS) || 3,
+  // Before the rounds, every row once for this long: a server's main thread spends ~20-30 % more CPU a request over
+  // its first ~40,000 requests of the mix than after ~100,000, while V8 is still optimizing (docs/benchmarks.md,
+  // session 21); the bare servers' little code is optimized within a few thousand.
+  steadyS: ctx.quick ? 2 : 8,
   warmS: ctx.quick ? 1 : 1,
   loadS: Number(process.env.LIKES_API_BENCH_REALISTIC_SECONDS) || (ctx.quick ? 2 : 4),
 });
 
 async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused: boolean): Promise<RealisticResult> {
   const { log, elapsed } = ctx;
-  const { rounds, warmS, loadS } = settings(ctx);
+  const { rounds, steadyS, warmS, loadS } = settings(ctx);
   const seed = d.sqlite;
   const creds = seed.creds;
   const notes: string[] = [];
@@ -217,11 +221,11 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused:
       );
     }
 
-    // 5. Every row warmed up once before the rounds (JIT, SQLite's page cache, the servers started last included), then
-    // alternating rounds: every row once per round, the order rotated from round to round.
-    log(`  warming up every row (${2 * warmS} s each)`);
+    // 5. Every row served once before the rounds until its server runs warm (V8's optimizing, SQLite's page cache, the
+    // servers started last included), then alternating rounds: every row once per round, the order rotated each round.
+    log(`  serving every row for ${steadyS} s, so that each server runs warm`);
     for (const cell of cells) {
-      await runLoad({ urls: cell.servers.map((s) => s.baseUrl), connections: cell.row.connections, durationS: 2 * warmS, requests: cell.requests() });
+      await runLoad({ urls: cell.servers.map((s) => s.baseUrl), connections: cell.row.connections, durationS: steadyS, requests: cell.requests() });
       if (cell.after) await cell.after();
     }
     const measured = new Map<string, RealisticRound[]>(cells.map((c) => [c.row.id, []]));
@@ -263,6 +267,7 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused:
       identical,
       pgIdentical,
       rounds,
+      steadyS,
       warmS,
       loadS,
       rows,

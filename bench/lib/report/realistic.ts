@@ -87,7 +87,8 @@ export function renderRealisticTable(results: RealisticResult[]): string[] {
           ? `; PostgreSQL's answers to a sample of ${n0(d.pgIdentical.compared)} requests of the mix are identical to SQLite's for ${n0(d.pgIdentical.identical)}` +
             `${d.pgIdentical.examples.length ? ` (differing, e.g. \`${d.pgIdentical.examples[0]}\`)` : ''}`
           : '') +
-        `. ${d.rounds} rounds of ${d.warmS} s warm-up + ${d.loadS} s measured per row.`,
+        (d.steadyS !== undefined ? `. Every row first served for ${d.steadyS} s, so that each server is measured warm (V8 optimizes a Likes API server's code through its first ~50,000-100,000 requests of the mix); then` : '.') +
+        ` ${d.rounds} rounds of ${d.warmS} s warm-up + ${d.loadS} s measured per row.`,
     );
     for (const n of d.notes) out.push(`- note: ${n}`);
     out.push('');
