@@ -674,6 +674,10 @@ describe('drop and delay faults', () => {
     assert.equal(late.status, 200);
     assert.deepEqual(late.bytes, normal.bytes, 'the normal answer');
     assert.ok(elapsed >= 280, `answered after ${elapsed} ms`);
+    const responseTime = late.headers.get('x-response-time') ?? '';
+    assert.match(responseTime, /^\d+$/, 'x-response-time: whole milliseconds');
+    assert.ok(Number(responseTime) >= 295 && Number(responseTime) <= elapsed + 1, `x-response-time ${responseTime} ms counts the delay`);
+    assert.ok(Number(normal.headers.get('x-response-time')) < 295, 'an answer without the delay says so');
     const t1 = performance.now();
     const viaSdk = await v2User(sb.creds, me).v2.userLikedTweets(me.id, { max_results: 5 });
     assert.ok(performance.now() - t1 >= 280);
