@@ -1,13 +1,16 @@
-import type { InspectedRequest } from '../domain/sandboxes/inspection.ts';
+import { inspectRequest, type InspectedRequest, type RequestFacts } from '../domain/sandboxes/inspection.ts';
 
 /**
- * An entry, or what makes it from facts already gathered: made only when it is read or sent, so that a request nobody
- * inspects does not pay for formatting its entry (every API request is recorded).
+ * An entry, or the facts of a request it is made from (inspectRequest): made only when it is read or sent, so that a
+ * request nobody inspects does not pay for formatting its entry (every API request is recorded).
  */
-export type JournalEntry = InspectedRequest | (() => InspectedRequest);
+export type JournalEntry = InspectedRequest | RequestFacts;
 
-/** The entry itself, made if it was handed over as its maker. */
-export const madeEntry = (entry: JournalEntry): InspectedRequest => (typeof entry === 'function' ? entry() : entry);
+/** Whether `entry` is a request's facts rather than an entry made already. */
+export const isFacts = (entry: JournalEntry): entry is RequestFacts => 'transactionId' in entry;
+
+/** The entry itself, made if it was handed over as a request's facts. */
+export const madeEntry = (entry: JournalEntry): InspectedRequest => (isFacts(entry) ? inspectRequest(entry) : entry);
 
 /** Entries kept per sandbox world unless the adapter is told otherwise: the oldest go first. */
 export const DEFAULT_JOURNAL_CAPACITY = 500;

@@ -2,7 +2,9 @@
 // one history per world whoever records it, worlds isolated, clear; entries come back as they were recorded.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { InspectedRequest } from '../../src/domain/sandboxes/inspection.ts';
+import { inspectRequest, type InspectedRequest, type RequestFacts } from '../../src/domain/sandboxes/inspection.ts';
+import { unauthorized } from '../../src/domain/problems.ts';
+import type { AppRecord } from '../../src/domain/model.ts';
 import { DEFAULT_JOURNAL_CAPACITY, type RequestJournal } from '../../src/ports/requestJournal.ts';
 
 export interface RequestJournalFixture {
@@ -14,6 +16,7 @@ export interface RequestJournalFixture {
 export type RequestJournalFactory = () => Promise<RequestJournalFixture>;
 
 const T0 = Date.UTC(2026, 0, 1, 12);
+const APP = { id: '1000', projectId: 'p1' } as AppRecord;
 
 /** The `n`-th request: a different time, path and transaction id for each. */
 export function entry(n: number, over: Partial<InspectedRequest> = {}): InspectedRequest {
@@ -28,6 +31,24 @@ export function entry(n: number, over: Partial<InspectedRequest> = {}): Inspecte
     app_id: '1000',
     user_id: String(n),
     auth: { scheme: 'oauth2_user', verdict: 'accepted' },
+    ...over,
+  };
+}
+
+/** The facts of the `n`-th request as the edge gathers them (src/http/plugins/worldRouting.ts, inspect). */
+export function facts(n: number, over: Partial<RequestFacts> = {}): RequestFacts {
+  return {
+    time: T0 + n * 1000 + 0.5,
+    method: 'GET',
+    rawPath: `/2/users/${n}/liked_tweets`,
+    rawQuery: 'max_results=5&pagination_token=abc',
+    status: 200,
+    durationMs: 1.2345,
+    transactionId: `tx-${n}`,
+    authorization: `Bearer token-${n}`,
+    principal: { kind: 'oauth2-user', app: APP, userId: String(n), scopes: new Set(['like.read']) },
+    error: undefined,
+    fault: null,
     ...over,
   };
 }
@@ -88,20 +109,26 @@ export function requestJournalContract(name: string, factory: RequestJournalFact
         assert.deepEqual(await journal.latest(2), [entry(2), refused]);
       }));
 
-    it('makes an entry handed over as its maker once, when it is read or sent, never when recorded', () =>
+    it("makes an entry handed over as a request's facts when it is read or sent, as inspectRequest makes it", () =>
       withFixture(async (f) => {
         const journal = f.open('w', 2);
-        const made: number[] = [];
-        const maker = (i: number) => () => {
-          made.push(i);
-          return entry(i);
-        };
-        for (let i = 1; i <= 3; i++) journal.record(maker(i));
-        assert.deepEqual(made, [], 'nothing is made as it is recorded');
-        assert.deepEqual(await journal.latest(5), [entry(3), entry(2)]);
-        assert.deepEqual(await journal.latest(5), [entry(3), entry(2)]);
-        // The one pushed out by newer ones before it was read or sent is never made.
-        assert.deepEqual([...made].sort(), [2, 3], 'each kept entry made once');
+        for (let i = 1; i <= 3; i++) journal.record(facts(i));
+        assert.deepEqual(await journal.latest(5), [inspectRequest(facts(3)), inspectRequest(facts(2))]);
+        assert.deepEqual(await journal.latest(5), [inspectRequest(facts(3)), inspectRequest(facts(2))], 'the same when read again');
+      }));
+
+    it('keeps facts and made entries side by side, each slot as it was last recorded', () =>
+      withFixture(async (f) => {
+        const journal = f.open('w', 2);
+        const refused = facts(1, { status: 401, principal: null, error: unauthorized({ scheme: 'unknown', reason: 'unknown-bearer-token' }), fault: 'delay' });
+        journal.record(refused);
+        journal.record(entry(2));
+        await journal.flush();
+        assert.deepEqual(await journal.latest(5), [entry(2), inspectRequest(refused)]);
+        journal.record(facts(3));
+        journal.record(entry(4));
+        journal.record(facts(5));
+        assert.deepEqual(await journal.latest(5), [inspectRequest(facts(5)), entry(4)]);
       }));
 
     it('keeps at most its capacity, dropping the oldest', () =>

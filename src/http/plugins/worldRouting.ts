@@ -7,7 +7,7 @@
 import type { FastifyRequest } from 'fastify';
 import { basicCredentials } from '../../auth/basic.ts';
 import { parseOAuthAuthorization } from '../../auth/oauth1.ts';
-import { inspectRequest, type RequestFacts } from '../../domain/sandboxes/inspection.ts';
+import type { RequestFacts } from '../../domain/sandboxes/inspection.ts';
 import { sandboxOfCredential } from '../../domain/sandboxes/sandboxIds.ts';
 import type { ControlsSnapshot } from '../../ports/sandboxControls.ts';
 import type { Settling } from '../../settling.ts';
@@ -131,5 +131,5 @@ export function inspect(req: FastifyRequest, status: number, elapsedMs: number):
     error: req.failure ?? undefined,
     fault: req.fault ?? null,
   };
-  req.world.shared.journal.record(() => inspectRequest(facts));
+  req.world.shared.journal.record(facts);
 }
