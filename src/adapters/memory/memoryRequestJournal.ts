@@ -60,11 +60,8 @@ export class MemoryRequestJournal implements RequestJournal {
       this.error[i] = entry.error;
       this.fault[i] = entry.fault;
     } else {
+      // The slot's earlier facts stay until facts overwrite them: `made` takes precedence.
       this.made[i] = entry;
-      // What the slot's earlier facts held goes with them.
-      this.authorization[i] = undefined;
-      this.principal[i] = null;
-      this.error[i] = undefined;
     }
     this.next = (i + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);
@@ -86,10 +83,13 @@ export class MemoryRequestJournal implements RequestJournal {
   }
 
   async clear(): Promise<void> {
+    // Nothing of the cleared requests is kept: their paths, queries, Authorization headers and principals go too.
     this.made.fill(undefined);
+    for (const column of [this.method, this.rawPath, this.rawQuery, this.transactionId]) column.fill('');
     this.authorization.fill(undefined);
     this.principal.fill(null);
     this.error.fill(undefined);
+    this.fault.fill(undefined);
     this.next = 0;
     this.count = 0;
   }
