@@ -9,8 +9,11 @@
 // answers the next `--requests` of them, sent `--batch` at a time (all of a batch arrive before it is read, so the
 // turn-shared work is shared alike on every run), and the count is divided by the requests.
 //
-//   node --import tsx bench/instructions.ts --data <dir seeded by `likes-api seed`> [--against <checkout>]
+//   node --import tsx bench/instructions.ts --data <dir seeded by `likes-api seed`> [--against <checkout>] [--bare]
 //        [--requests 1500] [--warmup 4000] [--batch 8] [--cache off] [--whole-mix | --one-page] [--keep]
+//
+// `--bare`: the bare single-query server (bench/bare-sqlite-server.mjs) over the same file counts the same requests too,
+// so that the gap to it is counted rather than timed (default fields only: not with --whole-mix or --one-page).
 //
 // `--one-page`: the realistic benchmark's cache-hit row instead: the heaviest liker's first page of liked_tweets (app
 // bearer) over and over, with the response cache on (every request after the first a hit).
@@ -23,12 +26,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readCreds } from './lib/data.ts';
 import { optionsOf } from './lib/options.ts';
-import { startLikesServer, stopAllSync, type Proc } from './lib/proc.ts';
+import { freePort } from '../test/support/net.ts';
+import { ROOT, startLikesServer, startProc, stopAllSync, type Proc } from './lib/proc.ts';
 import { buildMix, requestsOf } from './lib/realisticMix.ts';
 
 const opts = optionsOf('bench/instructions.ts', {
   data: { type: 'string' },
   against: { type: 'string' },
+  bare: { type: 'boolean', default: false },
   requests: { type: 'string', default: '1500' },
   warmup: { type: 'string', default: '4000' },
   batch: { type: 'string', default: '8' },
@@ -48,6 +53,10 @@ const batch = Number(opts.batch);
 const onePage = opts['one-page']!;
 if (onePage && opts['whole-mix']) {
   console.error('bench/instructions.ts: --one-page and --whole-mix are two workloads: one of them');
+  process.exit(2);
+}
+if (opts.bare && (onePage || opts['whole-mix'])) {
+  console.error('bench/instructions.ts: --bare answers the default-fields mix only: not with --one-page or --whole-mix');
   process.exit(2);
 }
 const env = { LIKES_API_CACHE: onePage ? 'on' : opts.cache! };
@@ -126,26 +135,47 @@ const pick = (from: number, n: number) => Array.from({ length: n }, (_, i) => it
 const workload = onePage ? 'one page (cache hits)' : `${items.length} distinct ${opts['whole-mix'] ? 'mix' : 'default-fields mix'} lookups`;
 console.log(`${workload}, cache ${env.LIKES_API_CACHE}; ${warmup} to warm up, ${counted} counted, ${batch} at a time`);
 
-const checkouts: { label: string; checkout?: string }[] = [{ label: 'this checkout' }];
-if (opts.against) checkouts.push({ label: opts.against, checkout: resolve(opts.against) });
-for (const { label, checkout } of checkouts) {
+// V8 compiles and collects on the main thread, and hashes and draws with fixed seeds: the count then depends less on
+// when its helper threads ran and how its tables filled.
+const NODE_ARGS = ['--single-threaded', '--hash-seed=1', '--random-seed=1'];
+const callgrind = (out: string) => ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`];
+
+const servers: { label: string; start: (out: string) => Promise<Proc> }[] = [];
+const likesServer = (label: string, checkout?: string) =>
+  servers.push({
+    label,
+    start: (out) =>
+      startLikesServer({
+        name: `instructions-${label}`,
+        dataDir,
+        probePath,
+        bearer: creds.app.bearerToken,
+        env,
+        checkout,
+        nodeArgs: NODE_ARGS,
+        wrap: callgrind(out),
+        timeoutMs: 300_000,
+      }),
+  });
+likesServer('this checkout');
+if (opts.against) likesServer(opts.against, resolve(opts.against));
+if (opts.bare) {
+  servers.push({
+    label: 'bare single-query',
+    start: async (out) => {
+      const port = await freePort();
+      const [command, ...wrap] = callgrind(out);
+      const args = [...wrap, process.execPath, ...NODE_ARGS, join(ROOT, 'bench', 'bare-sqlite-server.mjs'), String(port), dbFile];
+      return startProc({ name: 'instructions-bare', command, args, port, probePath, env: { HOST: '127.0.0.1' }, timeoutMs: 300_000 });
+    },
+  });
+}
+for (const { label, start } of servers) {
   const dir = mkdtempSync(join(tmpdir(), 'likes-api-callgrind-'));
   const out = join(dir, 'callgrind.out');
   let proc: Proc | null = null;
   try {
-    proc = await startLikesServer({
-      name: `instructions-${label}`,
-      dataDir,
-      probePath,
-      bearer: creds.app.bearerToken,
-      env,
-      checkout,
-      // V8 compiles and collects on the main thread, and hashes and draws with fixed seeds: the count then depends
-      // less on when its helper threads ran and how its tables filled.
-      nodeArgs: ['--single-threaded', '--hash-seed=1', '--random-seed=1'],
-      wrap: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`],
-      timeoutMs: 300_000,
-    });
+    proc = await start(out);
     await send(proc.baseUrl, pick(0, warmup));
     control(proc.pid, 'on');
     await send(proc.baseUrl, pick(warmup, counted));

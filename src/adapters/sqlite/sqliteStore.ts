@@ -41,6 +41,9 @@ function rowKeepingLikeCount(cols: readonly string[], row: unknown[]): unknown[]
 
 type Statement = Database.Statement<unknown[]>;
 
+/** The rows of a walk's page or of a read by keys: its one value, the rows' JSON joined by commas (null: no rows). */
+const pageRows = (joined: unknown): any[] => (joined === null ? [] : JSON.parse(`[${joined as string}]`));
+
 const likeOfValues = (r: readonly any[]): LikeRow => ({ userId: r[0], tweetId: r[1], likedAt: r[2] });
 
 // The narrow indexes of migration 8, for statements that read no more of a Tweet or an account than they cover.
@@ -56,20 +59,12 @@ const coveredBy = (layout: Layout<unknown>, index: readonly string[]): boolean =
  * (pageOwner): SQLite reads this uncorrelated subquery once per run, and the owner check needs no statement.
  */
 const OWNER_FLAGS = `(SELECT o.protected + 2 * o.suspended FROM ${userCores('o')} WHERE o.id = ?)`;
-/**
- * A page of likes with each Tweet (the columns of `layout`; through tweets_core when it covers them) and its author's
- * visibility flags (liked_tweets), then OWNER_FLAGS.
- */
-const likedTweetsSelect = (layout: Layout<TweetRecord>, covered: boolean) => `SELECT ${likedTweetColumns(layout)}, ${OWNER_FLAGS}
-   FROM likes l LEFT JOIN ${covered ? tweetCores('t') : 'tweets t'} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
-/** The same with each Tweet's core (LIKED_TWEET_CORE_COLUMNS). */
-const LIKED_TWEET_CORES_SELECT = `SELECT ${LIKED_TWEET_CORE_COLUMNS}, ${OWNER_FLAGS}
-   FROM likes l LEFT JOIN ${tweetCores('t')} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
-/** A page of likes with each liker (the columns of `layout`) (liking_users). */
-const likingUsersSelect = (layout: Layout<UserRecord>) => `SELECT ${likingUserColumns(layout)}
-   FROM likes l LEFT JOIN users u ON u.id = l.user_id`;
-/** The same with each liker's core (LIKING_USER_CORE_COLUMNS). */
-const LIKING_USER_CORES_SELECT = `SELECT ${LIKING_USER_CORE_COLUMNS} FROM likes l LEFT JOIN ${userCores('u')} ON u.id = l.user_id`;
+/** The Tweets (through tweets_core when it covers what is read) and their authors of a page of likes l. */
+const likedTweetsJoins = (covered: boolean) =>
+  `LEFT JOIN ${covered ? tweetCores('t') : 'tweets t'} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
+/** The likers of a page of likes l. */
+const LIKING_USERS_JOINS = 'LEFT JOIN users u ON u.id = l.user_id';
+const LIKING_USER_CORES_JOINS = `LEFT JOIN ${userCores('u')} ON u.id = l.user_id`;
 
 /** SQLite's page cache per connection, in KiB. */
 const SQLITE_PAGE_CACHE_KIB = 4096;
@@ -139,8 +134,12 @@ export class SqliteStore extends MetaSettings implements LikesStore {
 
   private prepare() {
     const db = this.db;
-    const byJsonIds = (table: string, cols: readonly string[], key: string) =>
-      db.prepare(`SELECT ${columnList(cols)} FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`);
+    // Rows by a JSON array of keys, all in one value as a walk's page is (pageRows): `array` rows are the columns'
+    // values in order, `object` rows are keyed by column name.
+    const byJsonKeys = (table: string, cols: readonly string[], key: string, shape: 'array' | 'object' = 'array') => {
+      const row = shape === 'array' ? `json_array(${columnList(cols)})` : `json_object(${cols.map((c) => `'${c}', ${c}`).join(', ')})`;
+      return db.prepare(`SELECT group_concat(${row}, ',') FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`).pluck();
+    };
     const upsert = (table: string, cols: readonly string[], key: string) =>
       db.prepare(
         `INSERT INTO ${table} (${columnList(cols)}) VALUES (${placeholders(cols.length)})
@@ -157,33 +156,36 @@ export class SqliteStore extends MetaSettings implements LikesStore {
          ON CONFLICT (id) DO UPDATE SET ${written.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ')}`,
       );
     };
-    // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code. The rows are
-    // `select`'s columns from likes l (default: user_id, tweet_id, liked_at) and whatever it joins. A `select` with a
+    // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code. A row is
+    // `columns` of likes l (default: user_id, tweet_id, liked_at) and of whatever `joins` adds. A column with a
     // parameter of its own reads the key there too (OWNER_FLAGS): it is bound twice, as better-sqlite3 binds `?`s in
     // order and takes no numbered ones. `capped` walks only the key's newest likes (KeysetPage.newest): l is then
     // those likes, read first (by the same index and order as the walk), rather than all of the key's likes bounded
     // by the oldest kept one, which cost a third more on full pages of liking_users.
-    const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id', select = 'SELECT l.user_id, l.tweet_id, l.liked_at FROM likes l') => {
-      if (!/\bFROM likes l\b/.test(select)) throw new Error(`a walk reads likes l: ${select}`);
+    // A page comes back as ONE value, its rows as JSON arrays joined by commas (pageRows parses them): SQLite writes
+    // JSON in C, where better-sqlite3 would make each value of each row with a call into V8 (~1,300 instructions a
+    // value, a quarter of a default-fields page's statement). The rows keep the walk's order: the subquery has a LIMIT,
+    // so SQLite neither flattens it into the aggregate nor drops its ORDER BY, and group_concat takes its rows as
+    // they come (an ORDER BY inside group_concat would sort them again: +20 % a page).
+    const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id', columns = 'l.user_id, l.tweet_id, l.liked_at', joins = '') => {
       const statements = (capped: boolean) => {
-        const from = capped
-          ? select.replace(/\bFROM likes l\b/, `FROM (SELECT * FROM likes WHERE ${key} = ? ORDER BY liked_at DESC, ${other} DESC LIMIT ${COUNT_PARAM}) l`)
-          : select;
+        const likes = capped ? `(SELECT * FROM likes WHERE ${key} = ? ORDER BY liked_at DESC, ${other} DESC LIMIT ${COUNT_PARAM}) l` : 'likes l';
+        const page = (where: string, order: 'ASC' | 'DESC') =>
+          db.prepare(
+            `SELECT group_concat(r, ',') FROM (SELECT json_array(${columns}) AS r FROM ${likes} ${joins}
+             WHERE l.${key} = ? ${where} ORDER BY l.liked_at ${order}, l.${other} ${order} LIMIT ${COUNT_PARAM})`,
+          ).pluck();
         return {
-          newest: db.prepare(`${from} WHERE l.${key} = ? ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`).raw(true),
-          older: db.prepare(
-            `${from} WHERE l.${key} = ? AND (l.liked_at, l.${other}) < (?, ?) ORDER BY l.liked_at DESC, l.${other} DESC LIMIT ${COUNT_PARAM}`,
-          ).raw(true),
-          newer: db.prepare(
-            `${from} WHERE l.${key} = ? AND (l.liked_at, l.${other}) > (?, ?) ORDER BY l.liked_at ASC, l.${other} ASC LIMIT ${COUNT_PARAM}`,
-          ).raw(true),
+          newest: page('', 'DESC'),
+          older: page(`AND (l.liked_at, l.${other}) < (?, ?)`, 'DESC'),
+          newer: page(`AND (l.liked_at, l.${other}) > (?, ?)`, 'ASC'),
         };
       };
       // The capped ones on first use: only liking_users pages use them, and a store (one per sandbox world) opens
       // without preparing them (~1 ms for all the walks').
       let capped: ReturnType<typeof statements> | undefined;
       return {
-        keyInSelect: select.includes('?'),
+        keyInSelect: columns.includes('?'),
         all: statements(false),
         get capped() {
           return (capped ??= statements(true));
@@ -193,26 +195,26 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return {
       isEmpty: db.prepare('SELECT NOT EXISTS (SELECT 1 FROM users) AS empty'),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
-      // Users and Tweets come back as arrays (raw mode): far cheaper to build than objects, and read on every page.
-      // Per attribute set read (attributeMask), prepared on first use (perLayout); a read of no more than users_core or
-      // tweets_core covers goes through that narrow index.
+      // Users and Tweets come back as arrays: cheaper to make than objects, and read on every page. Per attribute set
+      // read (attributeMask), prepared on first use (perLayout); a read of no more than users_core or tweets_core
+      // covers goes through that narrow index.
       users: perLayout(USER_LAYOUTS, (layout) =>
-        byJsonIds(coveredBy(layout, USERS_CORE_INDEX) ? userCores('users') : 'users', layout.columns, 'id').raw(true)),
-      usersByUsername: perLayout(USER_LAYOUTS, (layout) =>
-        db.prepare(`SELECT ${columnList(layout.columns)} FROM users WHERE username COLLATE NOCASE IN (SELECT value FROM json_each(?))`).raw(true)),
+        byJsonKeys(coveredBy(layout, USERS_CORE_INDEX) ? userCores('users') : 'users', layout.columns, 'id')),
+      usersByUsername: perLayout(USER_LAYOUTS, (layout) => byJsonKeys('users', layout.columns, 'username COLLATE NOCASE')),
       tweets: perLayout(TWEET_LAYOUTS, (layout) =>
-        byJsonIds(coveredBy(layout, TWEETS_CORE_INDEX) ? tweetCores('tweets') : 'tweets', layout.columns, 'id').raw(true)),
-      media: byJsonIds('media', MEDIA_COLUMNS, 'media_key'),
-      polls: byJsonIds('polls', POLL_COLUMNS, 'id'),
-      places: byJsonIds('places', PLACE_COLUMNS, 'id'),
+        byJsonKeys(coveredBy(layout, TWEETS_CORE_INDEX) ? tweetCores('tweets') : 'tweets', layout.columns, 'id')),
+      media: byJsonKeys('media', MEDIA_COLUMNS, 'media_key', 'object'),
+      polls: byJsonKeys('polls', POLL_COLUMNS, 'id', 'object'),
+      places: byJsonKeys('places', PLACE_COLUMNS, 'id', 'object'),
       byUser: walk('user_id', 'tweet_id'),
-      likedTweets: perLayout(TWEET_LAYOUTS, (layout) => walk('user_id', 'tweet_id', likedTweetsSelect(layout, coveredBy(layout, TWEETS_CORE_INDEX)))),
+      likedTweets: perLayout(TWEET_LAYOUTS, (layout) =>
+        walk('user_id', 'tweet_id', `${likedTweetColumns(layout)}, ${OWNER_FLAGS}`, likedTweetsJoins(coveredBy(layout, TWEETS_CORE_INDEX)))),
       // Default fields: each Tweet's core only (no wide row, no JSON to parse).
-      likedTweetCores: walk('user_id', 'tweet_id', LIKED_TWEET_CORES_SELECT),
+      likedTweetCores: walk('user_id', 'tweet_id', `${LIKED_TWEET_CORE_COLUMNS}, ${OWNER_FLAGS}`, likedTweetsJoins(true)),
       ofTweet: walk('tweet_id', 'user_id'),
-      likingUsers: perLayout(USER_LAYOUTS, (layout) => walk('tweet_id', 'user_id', likingUsersSelect(layout))),
+      likingUsers: perLayout(USER_LAYOUTS, (layout) => walk('tweet_id', 'user_id', likingUserColumns(layout), LIKING_USERS_JOINS)),
       // Default fields: each liking user's core only.
-      likingUserCores: walk('tweet_id', 'user_id', LIKING_USER_CORES_SELECT),
+      likingUserCores: walk('tweet_id', 'user_id', LIKING_USER_CORE_COLUMNS, LIKING_USER_CORES_JOINS),
       accountFlags: db.prepare(`SELECT id, protected, suspended FROM ${userCores('users')} WHERE id = ?`).raw(true),
       tweetCoreWithAuthor: db
         .prepare(
@@ -332,7 +334,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
 
   private many<T>(stmt: Statement, keys: readonly string[], map: (r: any) => T): T[] {
     if (keys.length === 0) return [];
-    return (stmt.all(JSON.stringify(keys)) as any[]).map(map);
+    return pageRows(stmt.get(JSON.stringify(keys))).map(map);
   }
 
   async usersByIds(ids: readonly string[], attributes = USER_ATTRIBUTES): Promise<UserRecord[]> {
@@ -379,9 +381,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     if (from) args.push(from.likedAt, from.id);
     args.push(page.limit);
     const s = newest === undefined ? w.all : w.capped;
-    if (!from) return s.newest.all(...args) as any[][];
-    if (page.direction === 'older') return s.older.all(...args) as any[][];
-    return (s.newer.all(...args) as any[][]).reverse();
+    if (!from) return pageRows(s.newest.get(...args));
+    if (page.direction === 'older') return pageRows(s.older.get(...args));
+    return pageRows(s.newer.get(...args)).reverse();
   }
 
   async likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
