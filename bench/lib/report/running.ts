@@ -30,11 +30,13 @@ export function renderRunning(): string[] {
       'valgrind\'s callgrind, which repeats to about 0.5 % whatever else the machine does; instructions are not ' +
       'time (a cache miss is one), so a change that moves memory rather than work still needs spot. Under callgrind a server ' +
       'is still tiering up after thousands of requests, so each count is also given without V8\'s optimizing compiler, the ' +
-      'closer measure of a warm server; `--one-page` counts the cache-hit row\'s requests instead:',
+      'closer measure of a warm server; `--one-page` counts the cache-hit row\'s requests instead, and `--bare` counts the bare ' +
+      'single-query server on the same requests too:',
     '',
     '```sh',
     'node --import tsx bench/instructions.ts --data /tmp/d1m --against ../old   # ~1 min a server; --keep for callgrind_annotate',
     'node --import tsx bench/instructions.ts --data /tmp/d1m --one-page --requests 3000   # one page from the response cache',
+    'node --import tsx bench/instructions.ts --data /tmp/d1m --bare   # the gap to the bare server, counted',
     '```',
     '',
     'The bench installs its own tools on first use (`npm ci --prefix bench`: autocannon, @stoplight/prism-cli, json-server), seeds ' +
