@@ -34,6 +34,8 @@ export interface Config {
    * then read without a system call each, at the cost of RSS growing with the pages touched.
    */
   sqliteMmapBytes: number;
+  /** SQLite's page cache (sqlitePageCacheBytes). */
+  sqlitePageCacheBytes: number;
   /**
    * Take the client address of the sign-in limits from the last X-Forwarded-For entry (`LIKES_API_TRUST_PROXY=1`,
    * only behind a proxy that sets it); otherwise the socket's peer address.
@@ -94,6 +96,17 @@ function whole(env: Env, name: string, min: number, max: number, fallback: numbe
   return Number(raw);
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * SQLite's page cache: 4 MiB with the response cache on, 16 with it off. The B-trees' interior pages fit in 4 (10M
+ * likes); what more holds is leaf pages of tweets_core and users_core, which every uncached page reads a few dozen of
+ * and otherwise copies out of the OS's cache, a system call each (1M likes: 42 against 32 µs of system time a 25-row
+ * page's statement; docs/benchmarks.md, session 22). With the response cache off, these 12 MiB come out of the budget
+ * its arena would have held; with it on there is no room for them under the 120 MiB the 10M benchmark mix may take.
+ */
+export const sqlitePageCacheBytes = (responseCache: boolean): number => (responseCache ? 4 : 16) * MiB;
+
 export function loadConfig(env: Env = process.env): Config {
   const portRaw = env.PORT ?? '8080';
   if (!/^\d{1,5}$/.test(portRaw) || Number(portRaw) > 65535) {
@@ -119,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (adminToken && !/^[\x21-\x7e]{24,512}$/.test(adminToken)) {
     throw new ConfigError('LIKES_API_ADMIN_TOKEN must be 24 to 512 printable characters, without spaces');
   }
+  const responseCache = choice(env, 'LIKES_API_CACHE', ['on', 'off'], 'on') === 'on';
   const logLevel = logLevelFrom(env.LIKES_API_LOG);
   if (!logLevel) throw new ConfigError(`LIKES_API_LOG must be 0, 1 or one of ${LOG_LEVELS.join(', ')} (got "${env.LIKES_API_LOG}")`);
   return {
@@ -133,9 +147,10 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey,
     logLevel,
     metrics: choice(env, 'LIKES_API_METRICS', ['on', 'off'], 'on') === 'on',
-    responseCache: choice(env, 'LIKES_API_CACHE', ['on', 'off'], 'on') === 'on',
+    responseCache,
     responseCacheBytes: megabytes(env, 'LIKES_API_CACHE_MB', 16),
     sqliteMmapBytes: megabytes(env, 'LIKES_API_SQLITE_MMAP_MB', 0),
+    sqlitePageCacheBytes: sqlitePageCacheBytes(responseCache),
     trustProxy: choice(env, 'LIKES_API_TRUST_PROXY', ['0', '1'], '0') === '1',
     // 30 s carries a 64 KiB body over the slowest real link; src/http/connectionLimits.ts derives the rest from it.
     requestTimeoutMs: whole(env, 'LIKES_API_REQUEST_TIMEOUT_MS', 100, 600_000, 30_000),

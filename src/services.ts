@@ -51,7 +51,7 @@ export async function openStore(config: Config, log?: Logger): Promise<LikesStor
     return new PostgresStore(config.databaseUrl, { log });
   }
   const { SqliteStore } = await import('./adapters/sqlite/sqliteStore.ts');
-  return new SqliteStore(join(config.dataDir, 'likes.db'), { mmapBytes: config.sqliteMmapBytes });
+  return new SqliteStore(join(config.dataDir, 'likes.db'), { mmapBytes: config.sqliteMmapBytes, pageCacheBytes: config.sqlitePageCacheBytes });
 }
 
 export async function openShared(config: Config, log?: Logger): Promise<SharedState> {

@@ -39,6 +39,28 @@ describe('openServices and close', () => {
     assert.throws(() => loadConfig({ LIKES_API_SQLITE_MMAP_MB: 'lots' }), /LIKES_API_SQLITE_MMAP_MB must be a whole number of megabytes/);
   });
 
+  it('gives SQLite a 4 MiB page cache with the response cache on and 16 MiB with it off', async () => {
+    const pageCache = async (env: Record<string, string>) => {
+      const services = await openServices(loadConfig({ LIKES_API_DATA_DIR: dataDir(), ...env }), { log });
+      try {
+        // Negative: KiB (SQLite's own answer, through the store's connection).
+        return (services.store as unknown as { db: Database.Database }).db.pragma('cache_size', { simple: true });
+      } finally {
+        await services.close();
+      }
+    };
+    assert.equal(await pageCache({}), -4096);
+    assert.equal(await pageCache({ LIKES_API_CACHE: 'on' }), -4096);
+    assert.equal(await pageCache({ LIKES_API_CACHE: 'off' }), -16384);
+    // A store opened without a size (sandbox worlds, the seeder) keeps 4 MiB.
+    const store = new SqliteStore(join(dataDir(), 'likes.db'));
+    try {
+      assert.equal((store as unknown as { db: Database.Database }).db.pragma('cache_size', { simple: true }), -4096);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('closes the store it opened when migrating it fails', async (t) => {
     const dir = dataDir();
     // A database the migrations cannot apply to: its first table is already there, with other columns.

@@ -66,8 +66,8 @@ const likedTweetsJoins = (covered: boolean) =>
 const LIKING_USERS_JOINS = 'LEFT JOIN users u ON u.id = l.user_id';
 const LIKING_USER_CORES_JOINS = `LEFT JOIN ${userCores('u')} ON u.id = l.user_id`;
 
-/** SQLite's page cache per connection, in KiB. */
-const SQLITE_PAGE_CACHE_KIB = 4096;
+/** SQLite's page cache per connection unless told (sqlitePageCacheBytes in src/config.ts). */
+const PAGE_CACHE_BYTES = 4 * 1024 * 1024;
 
 /** The embedded store: one SQLite file in WAL mode, every statement prepared once. */
 export class SqliteStore extends MetaSettings implements LikesStore {
@@ -78,8 +78,11 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   private eventStore?: SqliteEventStore;
   private writeBatch!: Database.Transaction<(batch: readonly LikeWrite[]) => LikeWriteOutcome[]>;
 
-  /** `mmapBytes`: how much of the file SQLite reads through a memory map (0: none, its default). */
-  constructor(readonly file: string, options: { mmapBytes?: number } = {}) {
+  /**
+   * `mmapBytes`: how much of the file SQLite reads through a memory map (0: none, its default); `pageCacheBytes`: its
+   * page cache (4 MiB unless told).
+   */
+  constructor(readonly file: string, options: { mmapBytes?: number; pageCacheBytes?: number } = {}) {
     super();
     const onDisk = file !== ':memory:' && file !== '';
     this.localDir = onDisk ? dirname(file) : null;
@@ -97,9 +100,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     // Deleted or overwritten rows are zeroed where that costs no extra I/O: a secret moved out of the store (the key
     // an older version kept in meta, a plaintext copy resealed) does not linger in the file's free space.
     this.db.pragma('secure_delete = FAST');
-    // 4 MiB of page cache rather than better-sqlite3's 16: the B-trees' interior pages fit (10M likes), leaf pages are
-    // read from the OS's cache either way. Measured on the realistic mix: the same CPU per request, 12-15 MiB less RSS.
-    this.db.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
+    // 4 MiB of page cache rather than better-sqlite3's 16 unless told: the B-trees' interior pages fit (10M likes), and
+    // 12-15 MiB less RSS on the realistic mix leave room for the response cache (the server's choice: src/config.ts).
+    this.db.pragma(`cache_size = -${Math.trunc((options.pageCacheBytes ?? PAGE_CACHE_BYTES) / 1024)}`);
     if (options.mmapBytes) this.db.pragma(`mmap_size = ${Math.trunc(options.mmapBytes)}`);
     if (onDisk) for (const suffix of ['-wal', '-shm', '-journal']) restrictFile(`${file}${suffix}`);
   }
