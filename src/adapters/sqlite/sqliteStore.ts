@@ -212,7 +212,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       byUser: walk('user_id', 'tweet_id'),
       likedTweets: perLayout(TWEET_LAYOUTS, (layout) =>
         walk('user_id', 'tweet_id', `${likedTweetColumns(layout)}, ${OWNER_FLAGS}`, likedTweetsJoins(coveredBy(layout, TWEETS_CORE_INDEX)))),
-      // Default fields: each Tweet's core only (no wide row, no JSON to parse).
+      // Default fields: each Tweet's core only (no wide row, none of its JSON columns).
       likedTweetCores: walk('user_id', 'tweet_id', `${LIKED_TWEET_CORE_COLUMNS}, ${OWNER_FLAGS}`, likedTweetsJoins(true)),
       ofTweet: walk('tweet_id', 'user_id'),
       likingUsers: perLayout(USER_LAYOUTS, (layout) => walk('tweet_id', 'user_id', likingUserColumns(layout), LIKING_USERS_JOINS)),
