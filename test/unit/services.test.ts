@@ -24,31 +24,26 @@ describe('openServices and close', () => {
   });
   const log = createLogger('silent');
 
+  /** A PRAGMA of the store that openServices opens with `env`: SQLite's own answer, through the store's connection. */
+  const pragmaOf = async (name: string, env: Record<string, string>) => {
+    const services = await openServices(loadConfig({ LIKES_API_DATA_DIR: dataDir(), ...env }), { log });
+    try {
+      return (services.store as unknown as { db: Database.Database }).db.pragma(name, { simple: true });
+    } finally {
+      await services.close();
+    }
+  };
+
   it('reads the SQLite file through a memory map of LIKES_API_SQLITE_MMAP_MB (none by default); a bad value stops start-up', async () => {
-    const mapped = async (env: Record<string, string>) => {
-      const services = await openServices(loadConfig({ LIKES_API_DATA_DIR: dataDir(), ...env }), { log });
-      try {
-        // SQLite's own answer, through the store's connection.
-        return (services.store as unknown as { db: Database.Database }).db.pragma('mmap_size', { simple: true });
-      } finally {
-        await services.close();
-      }
-    };
+    const mapped = (env: Record<string, string>) => pragmaOf('mmap_size', env);
     assert.equal(await mapped({}), 0);
     assert.equal(await mapped({ LIKES_API_SQLITE_MMAP_MB: '64' }), 64 * 1024 * 1024);
     assert.throws(() => loadConfig({ LIKES_API_SQLITE_MMAP_MB: 'lots' }), /LIKES_API_SQLITE_MMAP_MB must be a whole number of megabytes/);
   });
 
   it('gives SQLite a 4 MiB page cache with the response cache on and 16 MiB with it off', async () => {
-    const pageCache = async (env: Record<string, string>) => {
-      const services = await openServices(loadConfig({ LIKES_API_DATA_DIR: dataDir(), ...env }), { log });
-      try {
-        // Negative: KiB (SQLite's own answer, through the store's connection).
-        return (services.store as unknown as { db: Database.Database }).db.pragma('cache_size', { simple: true });
-      } finally {
-        await services.close();
-      }
-    };
+    // Negative: KiB.
+    const pageCache = (env: Record<string, string>) => pragmaOf('cache_size', env);
     assert.equal(await pageCache({}), -4096);
     assert.equal(await pageCache({ LIKES_API_CACHE: 'on' }), -4096);
     assert.equal(await pageCache({ LIKES_API_CACHE: 'off' }), -16384);
