@@ -796,6 +796,28 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           });
         }
 
+        it('the walks that join Tweets or users keep the same order as the likes alone', async () => {
+          const store = await seed();
+          const pages: KeysetPage[] = [
+            { limit: 1000, direction: 'older' },
+            { limit: 40, direction: 'older', from: tweetKey(expectedByUser[100]) },
+            { limit: 40, direction: 'newer', from: tweetKey(expectedByUser[100]) },
+          ];
+          for (const page of pages) {
+            const likes = await store.likesByUser('w-user', page);
+            assert.ok(likes.length > 1);
+            assert.deepEqual((await store.likedTweetsByUser('w-user', page)).rows.map((r) => r.like), likes, JSON.stringify(page));
+            assert.deepEqual((await store.likedTweetCoresByUser('w-user', page)).rows.map((r) => r.like), likes, JSON.stringify(page));
+          }
+          for (const page of [{ limit: 1000, direction: 'older' as const }, { limit: 1000, direction: 'older' as const, newest: 100 }]) {
+            const likes = await store.likesOfTweet('w-tweet', page);
+            assert.deepEqual(likes, expectedOfTweet.slice(0, page.newest ?? N));
+            assert.deepEqual((await store.likingUsersOfTweet('w-tweet', page)).map((r) => r.like), likes, JSON.stringify(page));
+            assert.deepEqual((await store.likingUserCoresOfTweet('w-tweet', page)).map((r) => r.like), likes, JSON.stringify(page));
+          }
+          assert.deepEqual(await store.likesByUser('w-user', pages[0]), expectedByUser);
+        });
+
         it('the walked likes match the counters', async () => {
           const store = await seed();
           assert.equal((await store.tweetsByIds(['w-tweet']))[0].likeCount, N);
