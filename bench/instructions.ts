@@ -166,6 +166,7 @@ if (opts.bare) {
       const port = await freePort();
       const [command, ...wrap] = callgrind(out);
       const args = [...wrap, process.execPath, ...NODE_ARGS, join(ROOT, 'bench', 'bare-sqlite-server.mjs'), String(port), dbFile];
+      // HOST as a Likes server sets it: valgrind names the pipes that `control` reaches it by after it.
       return startProc({ name: 'instructions-bare', command, args, port, probePath, env: { HOST: '127.0.0.1' }, timeoutMs: 300_000 });
     },
   });
