@@ -80,11 +80,13 @@ function choice<T extends string>(env: Env, name: string, allowed: readonly T[],
   return raw as T;
 }
 
+const MiB = 1024 * 1024;
+
 function megabytes(env: Env, name: string, fallback: number): number {
   const raw = env[name];
-  if (raw === undefined || raw === '') return fallback * 1024 * 1024;
+  if (raw === undefined || raw === '') return fallback * MiB;
   if (!/^\d{1,5}$/.test(raw)) throw new ConfigError(`${name} must be a whole number of megabytes (got "${raw}")`);
-  return Number(raw) * 1024 * 1024;
+  return Number(raw) * MiB;
 }
 
 function whole(env: Env, name: string, min: number, max: number, fallback: number): number {
@@ -95,8 +97,6 @@ function whole(env: Env, name: string, min: number, max: number, fallback: numbe
   }
   return Number(raw);
 }
-
-const MiB = 1024 * 1024;
 
 /**
  * SQLite's page cache: 4 MiB with the response cache on, 16 with it off. The B-trees' interior pages fit in 4 (10M
