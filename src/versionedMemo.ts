@@ -1,3 +1,5 @@
+import type { Settling } from './settling.ts';
+
 /**
  * Lookups remembered while the data version they were read under stays current. The version must be read
  * before the lookup and bumped after every write that could change it; then a remembered value is never older
@@ -10,7 +12,7 @@ export class VersionedMemo {
   constructor(private readonly maxEntries: number = 10_000) {}
 
   /** The value remembered under `key`, returned as it is (no promise to wait for), else `load`ed and remembered. */
-  get<T>(version: string | null, key: string, load: () => Promise<T>): T | Promise<T> {
+  get<T>(version: string | null, key: string, load: () => Promise<T>): Settling<T> {
     if (version === null) return load();
     if (version !== this.version) {
       this.values.clear();
