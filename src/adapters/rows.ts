@@ -5,7 +5,7 @@ import type {
 } from '../domain/model.ts';
 import {
   TWEET_ATTRIBUTES, USER_ATTRIBUTES, attributeMask, type AccountFlags, type LikedTweetRow, type LikingUserRow, type TweetAttribute,
-  type TweetCore, type UserAttribute, type UserCore,
+  type TweetCore, type UserAttribute, type WrittenTweetCore, type WrittenUserCore,
 } from '../ports/contentStore.ts';
 
 type Row = Record<string, any>;
@@ -182,17 +182,6 @@ export const tweetCoreFromValues = (v: readonly any[], at = 0): TweetCore => ({
   deleted: bool(v[at + 3]),
 });
 
-/** The columns of a user's core (UserCore), in this order. */
-export const USER_CORE_COLUMNS = ['id', 'name', 'username', 'suspended'] as const;
-
-/** A user's core from the values of USER_CORE_COLUMNS, starting at `at`. */
-export const userCoreFromValues = (v: readonly any[], at = 0): UserCore => ({
-  id: v[at],
-  name: v[at + 1],
-  username: v[at + 2],
-  suspended: bool(v[at + 3]),
-});
-
 /** An account's visibility flags from the values id, protected, suspended, starting at `at`. */
 export const accountFlagsFromValues = (v: readonly any[], at = 0): AccountFlags => ({
   id: v[at],
@@ -233,28 +222,43 @@ export const likingUserFromValues = (v: readonly any[], layout: Layout<UserRecor
 });
 
 /**
- * The columns of a liked_tweets page with default fields, each once (each is a string made per row): the Tweet's core
- * (its id is the like's), liked_at, the author's flags (the author's id is the core's author_id). The likes table is
- * aliased l, the Tweets t, the authors u; both stores read them as arrays.
+ * A column of a default-fields page that the store reads written as a JSON string literal, as JSON.stringify writes
+ * it (WrittenTweetCore): each store writes it with its own SQL, in the column's place in the row.
  */
-export const LIKED_TWEET_CORE_COLUMNS = [
-  ...TWEET_CORE_COLUMNS.map((c) => (c === 'id' ? 'l.tweet_id' : `t.${c}`)), 'l.liked_at', 'u.protected', 'u.suspended',
-].join(', ');
+export interface WrittenColumn {
+  written: string;
+}
+/** A column of a page: an SQL expression (or several, comma-separated), or one read written as JSON. */
+export type PageColumn = string | WrittenColumn;
+
+/**
+ * The columns of a liked_tweets page with default fields, each once (each is a string made per row): the Tweet's core
+ * (its id is the like's, its text written), liked_at, the author's flags (the author's id is the core's author_id).
+ * The likes table is aliased l, the Tweets t, the authors u; both stores read them as arrays.
+ */
+export const LIKED_TWEET_CORE_COLUMNS: readonly PageColumn[] = [
+  'l.tweet_id', 't.author_id', { written: 't.text' }, 't.deleted', 'l.liked_at', 'u.protected', 'u.suspended',
+];
 
 /** A row of LIKED_TWEET_CORE_COLUMNS, of `userId`'s likes. */
-export const likedTweetCoreFromValues = (userId: string, v: readonly any[]): LikedTweetRow<TweetCore> => ({
+export const likedTweetCoreFromValues = (userId: string, v: readonly any[]): LikedTweetRow<WrittenTweetCore> => ({
   like: { userId, tweetId: v[0], likedAt: num(v[4]) },
-  tweet: v[3] === null ? null : tweetCoreFromValues(v),
+  tweet: v[3] === null ? null : { id: v[0], authorId: v[1], textJson: v[2], deleted: bool(v[3]) },
   author: v[5] === null ? null : { id: v[1], protected: bool(v[5]), suspended: bool(v[6]) },
 });
 
-/** The columns of a liking_users page with default fields: the liker's core (its id is the like's), liked_at. Likes l, likers u. */
-export const LIKING_USER_CORE_COLUMNS = [...USER_CORE_COLUMNS.map((c) => (c === 'id' ? 'l.user_id' : `u.${c}`)), 'l.liked_at'].join(', ');
+/**
+ * The columns of a liking_users page with default fields: the liker's core (its id is the like's, name and username
+ * written), liked_at. Likes l, likers u.
+ */
+export const LIKING_USER_CORE_COLUMNS: readonly PageColumn[] = [
+  'l.user_id', { written: 'u.name' }, { written: 'u.username' }, 'u.suspended', 'l.liked_at',
+];
 
 /** A row of LIKING_USER_CORE_COLUMNS, of `tweetId`'s likes. */
-export const likingUserCoreFromValues = (tweetId: string, v: readonly any[]): LikingUserRow<UserCore> => ({
+export const likingUserCoreFromValues = (tweetId: string, v: readonly any[]): LikingUserRow<WrittenUserCore> => ({
   like: { userId: v[0], tweetId, likedAt: num(v[4]) },
-  user: v[1] === null ? null : userCoreFromValues(v),
+  user: v[3] === null ? null : { id: v[0], nameJson: v[1], usernameJson: v[2], suspended: bool(v[3]) },
 });
 
 export function tweetToRow(t: TweetRecord, boolean: (b: boolean) => unknown): unknown[] {

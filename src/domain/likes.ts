@@ -6,12 +6,12 @@ import { encodeCursor, type Cursor } from './cursor.ts';
 import type { FieldSelection } from './fields.ts';
 import { hydrateTweets, hydrateUsers } from './hydrate.ts';
 import type { LikeRow, Policy } from './model.ts';
-import { presentTweet, presentTweetCore, presentUser, presentUserCore } from './present.ts';
+import { presentTweet, presentUser, writtenTweetCore, writtenUserCore } from './present.ts';
 import {
   ApiProblem, INVALID_REQUEST_DETAIL, PROBLEM_BASE, invalidRequest, notAuthorizedForResource, resourceNotFound,
   userSuspended,
 } from './problems.ts';
-import type { TweetObject, UserObject } from './schemas.ts';
+import type { WrittenObject } from './writtenJson.ts';
 import { tweetVerdict, userVerdict, type AuthorFlags } from './visibility.ts';
 import { tweetAttributesFor, userAttributesFor } from './readAttributes.ts';
 
@@ -71,8 +71,8 @@ export class LikesService {
       if (refused) return refused;
       const { rows, page } = paged(fetched, (r) => r.like, tweetKey, req);
       // A loop, not flatMap: every row of every default-fields page comes through here.
-      const data: TweetObject[] = [];
-      for (const r of rows) if (tweetVerdict(r.tweet, r.author, viewerId) === 'visible') data.push(presentTweetCore(r.tweet!));
+      const data: WrittenObject[] = [];
+      for (const r of rows) if (tweetVerdict(r.tweet, r.author, viewerId) === 'visible') data.push(writtenTweetCore(r.tweet!));
       return { body: document(data, undefined, [], page), tweetCount: data.length };
     }
     const { owner, rows: fetched } = await this.store.likedTweetsByUser(userId, keyset, tweetAttributesFor(req.selection));
@@ -109,8 +109,8 @@ export class LikesService {
     if (corePage) {
       // Default fields, no expansions: each liker's core is all the page shows or the visibility rule reads.
       const { rows, page } = paged(corePage, (r) => r.like, userKey, req);
-      const data: UserObject[] = [];
-      for (const r of rows) if (userVerdict(r.user) === 'visible') data.push(presentUserCore(r.user!));
+      const data: WrittenObject[] = [];
+      for (const r of rows) if (userVerdict(r.user) === 'visible') data.push(writtenUserCore(r.user!));
       return document(data, undefined, [], page);
     }
     const read = await this.store.likingUsersOfTweet(tweetId, keysetPage(req, newest), userAttributesFor(req.selection));
@@ -212,7 +212,7 @@ function tokens(page: PageTokens): { next_token?: string; previous_token?: strin
   return out;
 }
 
-function document(data: Json[], includes: Json | undefined, errors: Json[], page: PageTokens): Json {
+function document(data: (Json | WrittenObject)[], includes: Json | undefined, errors: Json[], page: PageTokens): Json {
   const body: Json = {};
   if (data.length) body.data = data;
   if (includes) body.includes = includes;

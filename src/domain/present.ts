@@ -4,6 +4,8 @@
 import { isoTime } from './isoTime.ts';
 import type { MediaRecord, MetricNames, PlaceRecord, PollRecord, TweetRecord, UserRecord } from './model.ts';
 import type { MediaObject, PlaceObject, PollObject, TweetObject, UserObject } from './schemas.ts';
+import type { WrittenTweetCore, WrittenUserCore } from '../ports/contentStore.ts';
+import { WrittenObject } from './writtenJson.ts';
 
 type Json = Record<string, unknown>;
 
@@ -27,6 +29,14 @@ function metrics(entries: readonly ([string, number] | [string, string, number])
 export function presentTweetCore(t: Pick<TweetRecord, 'id' | 'text'>): TweetObject {
   // Written in order (no sorting): every Tweet of a default-fields page comes through here.
   return { edit_history_tweet_ids: [t.id], id: t.id, text: t.text };
+}
+
+/**
+ * presentTweetCore's object written as JSON.stringify writes it, from a core whose text comes written. Ids go in as
+ * they are: a page's are its likes' keys, X ids of digits only (every way into the likes checks ID_PATTERN).
+ */
+export function writtenTweetCore(t: WrittenTweetCore): WrittenObject {
+  return new WrittenObject(t.id, `{"edit_history_tweet_ids":["${t.id}"],"id":"${t.id}","text":${t.textJson}}`);
 }
 
 /** `viewerId` may see the private metrics of their own Tweets only. */
@@ -86,6 +96,11 @@ export function presentTweet(t: TweetRecord, fields: ReadonlySet<string>, viewer
 /** A user with default fields: what its core (id, name, username) shows, members in order. */
 export function presentUserCore(u: Pick<UserRecord, 'id' | 'name' | 'username'>): UserObject {
   return { id: u.id, name: u.name, username: u.username };
+}
+
+/** presentUserCore's object written as JSON.stringify writes it, from a core whose name and username come written (writtenTweetCore). */
+export function writtenUserCore(u: WrittenUserCore): WrittenObject {
+  return new WrittenObject(u.id, `{"id":"${u.id}","name":${u.nameJson},"username":${u.usernameJson}}`);
 }
 
 export function presentUser(u: UserRecord, fields: ReadonlySet<string>, metricNames: MetricNames = 'both'): UserObject {

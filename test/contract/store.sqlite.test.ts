@@ -70,13 +70,13 @@ describe('SqliteStore specifics', () => {
       assert.deepEqual(await store.likedTweetCoresByUser('71', { limit: 10, direction: 'older' }), {
         owner: { id: '71', protected: false, suspended: false },
         rows: [
-          { like: { userId: '71', tweetId: '82', likedAt: 20 }, tweet: { id: '82', authorId: '71', text: 'deleted since', deleted: true }, author: { id: '71', protected: false, suspended: false } },
-          { like: { userId: '71', tweetId: '81', likedAt: 10 }, tweet: { id: '81', authorId: '72', text: 'by a protected author', deleted: false }, author: { id: '72', protected: true, suspended: false } },
+          { like: { userId: '71', tweetId: '82', likedAt: 20 }, tweet: { id: '82', authorId: '71', textJson: '"deleted since"', deleted: true }, author: { id: '71', protected: false, suspended: false } },
+          { like: { userId: '71', tweetId: '81', likedAt: 10 }, tweet: { id: '81', authorId: '72', textJson: '"by a protected author"', deleted: false }, author: { id: '72', protected: true, suspended: false } },
         ],
       });
       assert.deepEqual(await store.accountFlags('72'), { id: '72', protected: true, suspended: false });
       assert.deepEqual(await store.likingUserCoresOfTweet('81', { limit: 10, direction: 'older' }), [
-        { like: { userId: '71', tweetId: '81', likedAt: 10 }, user: { id: '71', name: 'Liker', username: 'liker', suspended: false } },
+        { like: { userId: '71', tweetId: '81', likedAt: 10 }, user: { id: '71', nameJson: '"Liker"', usernameJson: '"liker"', suspended: false } },
       ]);
     } finally {
       await store.close();

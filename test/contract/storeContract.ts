@@ -12,6 +12,15 @@ import type { KeysetPage, LikeKey, LikesStore } from '../../src/ports/store.ts';
 import { openedStores, type OpenedStore } from '../support/openedStores.ts';
 import { app, developer, project, tweet, user } from '../support/records.ts';
 
+/**
+ * Text for the written columns (WrittenTweetCore): every character JSON escapes or might (each control character but
+ * NUL, which PostgreSQL text cannot hold; quote, backslash, slash, DEL, U+2028/9), a lone surrogate, non-ASCII.
+ */
+const HOSTILE_TEXT = [
+  ...Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)),
+  '"\\/\u007f\u2028\u2029 \ud800 é 🦜 “quotes” <b>&amp;',
+].join('');
+
 export type { OpenedStore } from '../support/openedStores.ts';
 
 /**
@@ -390,11 +399,11 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         }
       });
 
-      it('likedTweetCoresByUser reads the rows of likedTweetsByUser, each Tweet as far as its core', async () => {
+      it('likedTweetCoresByUser reads the rows of likedTweetsByUser, each Tweet as far as its core, its text written', async () => {
         const store = await ready();
         await store.insertUsers([user('9311'), user('9312', { protected: true }), user('9313', { suspended: true })]);
         await store.insertTweets([
-          tweet('9411', '9312'),
+          tweet('9411', '9312', { text: HOSTILE_TEXT }),
           tweet('9412', '9313', { deleted: true }),
           tweet('9413', '9314'), // its author does not exist
         ]);
@@ -415,7 +424,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
             owner: full.owner,
             rows: full.rows.map((r) => ({
               like: r.like,
-              tweet: r.tweet && { id: r.tweet.id, authorId: r.tweet.authorId, text: r.tweet.text, deleted: r.tweet.deleted },
+              tweet: r.tweet && { id: r.tweet.id, authorId: r.tweet.authorId, textJson: JSON.stringify(r.tweet.text), deleted: r.tweet.deleted },
               author: r.author,
             })),
           });
@@ -464,9 +473,9 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.equal(await store.tweetCoreWithAuthor('9429'), null);
       });
 
-      it('likingUsersOfTweet walks like likesOfTweet, each like with its user (likingUserCoresOfTweet: its core)', async () => {
+      it('likingUsersOfTweet walks like likesOfTweet, each like with its user (likingUserCoresOfTweet: its core, written)', async () => {
         const store = await ready();
-        await store.insertUsers([user('9331'), user('9332', { protected: true }), user('9333', { suspended: true })]);
+        await store.insertUsers([user('9331', { name: HOSTILE_TEXT }), user('9332', { protected: true }), user('9333', { suspended: true })]);
         await store.insertTweets([tweet('9431', '9331')]);
         await store.insertLikes([
           { userId: '9331', tweetId: '9431', likedAt: 10 },
@@ -488,7 +497,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           for (const r of rows) assert.deepEqual(r.user, users.get(r.like.userId) ?? null);
           assert.deepEqual(await store.likingUserCoresOfTweet('9431', page), rows.map((r) => ({
             like: r.like,
-            user: r.user && { id: r.user.id, name: r.user.name, username: r.user.username, suspended: r.user.suspended },
+            user: r.user && { id: r.user.id, nameJson: JSON.stringify(r.user.name), usernameJson: JSON.stringify(r.user.username), suspended: r.user.suspended },
           })));
         }
         const rows = await store.likingUsersOfTweet('9431', { limit: 10, direction: 'older' });

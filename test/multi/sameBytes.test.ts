@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { PostgresStore } from '../../src/adapters/postgres/postgresStore.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 import { createDatabase, type TestDatabase } from '../support/postgres.ts';
+import { tweet, user } from '../support/records.ts';
 
 const REDIS_URL = process.env.LIKES_API_TEST_REDIS_URL || 'redis://127.0.0.1:6379/0';
 
@@ -79,6 +80,28 @@ describe('SQLite and PostgreSQL + Redis answer byte for byte the same', () => {
       `/2/tweets/${sqlite.creds.popularTweetId}/liking_users?max_results=13&expansions=pinned_tweet_id&user.fields=created_at,public_metrics&tweet.fields=created_at`,
     );
     assert.equal(pages, 8);
+  });
+
+  it('default fields, in pages, both ways: texts and names as written, every escape included', async () => {
+    // A Tweet and a liker whose text and name hold what JSON escapes, liked newest in both worlds.
+    const hostile = `${Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('')}"\\/\u007f\u2028 é 🦜`;
+    const liker = sqlite.creds.heavyLikerUserId;
+    const popular = sqlite.creds.popularTweetId;
+    for (const server of [sqlite, postgres]) {
+      const { store } = server.services;
+      await store.insertUsers([user('990000000000000001', { name: hostile, username: 'hostile_liker' })]);
+      await store.insertTweets([tweet('990000000000000002', sqlite.creds.users[0].id, { text: hostile })]);
+      await store.insertLikes([
+        { userId: liker, tweetId: '990000000000000002', likedAt: Date.now() },
+        { userId: '990000000000000001', tweetId: popular, likedAt: Date.now() },
+      ]);
+    }
+    const [likedFirst] = await bodies(`/2/users/${liker}/liked_tweets?max_results=5`);
+    assert.deepEqual(JSON.parse(likedFirst).data[0], { edit_history_tweet_ids: ['990000000000000002'], id: '990000000000000002', text: hostile });
+    const [likersFirst] = await bodies(`/2/tweets/${popular}/liking_users?max_results=5`);
+    assert.deepEqual(JSON.parse(likersFirst).data[0], { id: '990000000000000001', name: hostile, username: 'hostile_liker' });
+    assert.ok((await walk(`/2/users/${liker}/liked_tweets?max_results=41`)) >= 3);
+    assert.equal(await walk(`/2/tweets/${popular}/liking_users?max_results=17`), 6);
   });
 
   it('lookups of what is missing, deleted or protected', async () => {

@@ -2,7 +2,7 @@
 // rows.ts.
 import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
-  TWEET_COLUMNS, TWEET_CORE_COLUMNS, USER_COLUMNS, columnList, LIKED_TWEET_CORE_COLUMNS, LIKING_USER_CORE_COLUMNS,
+  TWEET_COLUMNS, TWEET_CORE_COLUMNS, USER_COLUMNS, columnList, LIKED_TWEET_CORE_COLUMNS, LIKING_USER_CORE_COLUMNS, type PageColumn,
   likedTweetColumns, likingUserColumns, TWEET_LAYOUTS, USER_LAYOUTS, type Layout,
 } from '../rows.ts';
 import type { TweetRecord, UserRecord } from '../../domain/model.ts';
@@ -108,6 +108,10 @@ const walk = (
 };
 export type Walk = ReturnType<typeof walk>;
 
+/** A page's columns as a select list: each written one as to_json writes it (the same bytes as JSON.stringify). */
+const pageColumns = (columns: readonly PageColumn[]): string =>
+  columns.map((c) => (typeof c === 'string' ? c : `to_json(${c.written})::text`)).join(', ');
+
 /** The likes of a liked_tweets page with their Tweets (t) and the Tweets' authors (u). */
 const LIKED_TWEETS_FROM = 'FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id LEFT JOIN users u ON u.id = t.author_id';
 /**
@@ -177,13 +181,13 @@ export const S = {
   // Default fields: each Tweet's core only.
   likedTweetCores: walk(
     'user_id', 'tweet_id',
-    `SELECT ${LIKED_TWEET_CORE_COLUMNS}, ${OWNER_FLAGS} ${LIKED_TWEETS_FROM}`,
+    `SELECT ${pageColumns(LIKED_TWEET_CORE_COLUMNS)}, ${OWNER_FLAGS} ${LIKED_TWEETS_FROM}`,
     'likes_liked_tweet_cores', 'array',
   ),
   ofTweet: walk('tweet_id', 'user_id'),
   likingUsers: likingUsersWalk(USER_LAYOUTS.full, 'likes_liking_users'),
   likingUserCores: walk(
-    'tweet_id', 'user_id', `SELECT ${LIKING_USER_CORE_COLUMNS} ${LIKING_USERS_FROM}`, 'likes_liking_user_cores', 'array',
+    'tweet_id', 'user_id', `SELECT ${pageColumns(LIKING_USER_CORE_COLUMNS)} ${LIKING_USERS_FROM}`, 'likes_liking_user_cores', 'array',
   ),
   // By many ids at once: the lookups of one event-loop turn share the statement (src/perTurn.ts).
   accountFlags: { name: 'likes_account_flags', text: 'SELECT id, protected, suspended FROM users WHERE id = ANY($1::text[])' },

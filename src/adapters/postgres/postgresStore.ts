@@ -6,7 +6,8 @@ import type {
 import type { Logger } from '../../ports/logger.ts';
 import type { KeysetPage, LikedTweetsPage, LikeKey, LikesStore } from '../../ports/store.ts';
 import {
-  TWEET_ATTRIBUTES, USER_ATTRIBUTES, attributeMask, type AccountFlags, type LikingUserRow, type TweetCore, type UserCore,
+  TWEET_ATTRIBUTES, USER_ATTRIBUTES, attributeMask, type AccountFlags, type LikingUserRow, type TweetCore, type WrittenTweetCore,
+  type WrittenUserCore,
 } from '../../ports/contentStore.ts';
 import {
   MEDIA_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow,
@@ -432,14 +433,14 @@ export class PostgresStore extends MetaSettings implements LikesStore {
     const values = await this.walk<Values>(read, userId, page);
     return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout)) };
   }
-  async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>> {
+  async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<WrittenTweetCore>> {
     const values = await this.walk<Values>(S.likedTweetCores, userId, page);
     return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((r) => likedTweetCoreFromValues(userId, r)) };
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return (await this.walk(S.ofTweet, tweetId, page)).map(likeFromRow);
   }
-  async likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]> {
+  async likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<WrittenUserCore>[]> {
     return (await this.walk<Values>(S.likingUserCores, tweetId, page)).map((r) => likingUserCoreFromValues(tweetId, r));
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage, attributes = USER_ATTRIBUTES): Promise<LikingUserRow[]> {

@@ -6,7 +6,8 @@ import type {
 } from '../../domain/model.ts';
 import type { KeysetPage, LikedTweetsPage, LikesStore } from '../../ports/store.ts';
 import {
-  TWEET_ATTRIBUTES, USER_ATTRIBUTES, attributeMask, type AccountFlags, type LikingUserRow, type TweetCore, type UserCore,
+  TWEET_ATTRIBUTES, USER_ATTRIBUTES, attributeMask, type AccountFlags, type LikingUserRow, type TweetCore, type WrittenTweetCore,
+  type WrittenUserCore,
 } from '../../ports/contentStore.ts';
 import {
   APP_COLUMNS, BEARER_COLUMNS, DEVELOPER_COLUMNS, MEDIA_COLUMNS, OAUTH1_TOKEN_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, PROJECT_COLUMNS,
@@ -15,6 +16,7 @@ import {
   tweetOfValues, tweetToRow, userFromRow, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
   LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, likedTweetColumns,
   likedTweetFromValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, likingUserColumns, likingUserFromValues, pageOwner, userOfValues,
+  type PageColumn,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -43,6 +45,24 @@ type Statement = Database.Statement<unknown[]>;
 
 /** The rows of a walk's page or of a read by keys: its one value, the rows' JSON joined by commas (null: no rows). */
 const pageRows = (joined: unknown): any[] => (joined === null ? [] : JSON.parse(`[${joined as string}]`));
+
+/**
+ * The rows of a walk's page with written columns (PageColumn) at `positions`: the rows as pageRows reads them, their
+ * written columns (null there) filled from the page's second value, every row's JSON literals in column order, joined
+ * by \x01 (which JSON text never holds raw). Kept apart from the rows' JSON so that nothing parses, and unescapes, them.
+ */
+const writtenRows = (positions: readonly number[]) => (values: unknown): any[] => {
+  const [joined, literals] = values as [unknown, string | null];
+  const rows = pageRows(joined);
+  if (literals === null) return rows;
+  const written = literals.split('\x01');
+  let next = 0;
+  for (const row of rows) for (const at of positions) row[at] = written[next++];
+  return rows;
+};
+
+/** The columns of a walk of bare likes. */
+const LIKE_COLUMNS = ['l.user_id', 'l.tweet_id', 'l.liked_at'];
 
 const likeOfValues = (r: readonly any[]): LikeRow => ({ userId: r[0], tweetId: r[1], likedAt: r[2] });
 
@@ -170,14 +190,22 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     // value, a quarter of a default-fields page's statement). The rows keep the walk's order: the subquery has a LIMIT,
     // so SQLite neither flattens it into the aggregate nor drops its ORDER BY, and group_concat takes its rows as
     // they come (an ORDER BY inside group_concat would sort them again: +20 % a page).
-    const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id', columns = 'l.user_id, l.tweet_id, l.liked_at', joins = '') => {
+    // Written columns (PageColumn) are null in the rows' JSON and come as json_quote's literals in a second value
+    // (writtenRows), each row's joined by \x01 as the rows' are.
+    const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id', columns: readonly PageColumn[] = LIKE_COLUMNS, joins = '') => {
+      const written = columns.flatMap((c, at) => (typeof c === 'string' ? [] : [at]));
+      const values = columns.map((c) => (typeof c === 'string' ? c : 'NULL')).join(', ');
+      const literals = columns.flatMap((c) => (typeof c === 'string' ? [] : [`json_quote(${c.written})`])).join(' || char(1) || ');
       const statements = (capped: boolean) => {
         const likes = capped ? `(SELECT * FROM likes WHERE ${key} = ? ORDER BY liked_at DESC, ${other} DESC LIMIT ${COUNT_PARAM}) l` : 'likes l';
-        const page = (where: string, order: 'ASC' | 'DESC') =>
-          db.prepare(
-            `SELECT group_concat(r, ',') FROM (SELECT json_array(${columns}) AS r FROM ${likes} ${joins}
+        const page = (where: string, order: 'ASC' | 'DESC') => {
+          const statement = db.prepare(
+            `SELECT group_concat(r, ',')${written.length ? ', group_concat(w, char(1))' : ''}
+             FROM (SELECT json_array(${values}) AS r${written.length ? `, ${literals} AS w` : ''} FROM ${likes} ${joins}
              WHERE l.${key} = ? ${where} ORDER BY l.liked_at ${order}, l.${other} ${order} LIMIT ${COUNT_PARAM})`,
-          ).pluck();
+          );
+          return written.length ? statement.raw(true) : statement.pluck();
+        };
         return {
           newest: page('', 'DESC'),
           older: page(`AND (l.liked_at, l.${other}) < (?, ?)`, 'DESC'),
@@ -188,7 +216,8 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       // without preparing them (~1 ms for all the walks').
       let capped: ReturnType<typeof statements> | undefined;
       return {
-        keyInSelect: columns.includes('?'),
+        keyInSelect: columns.some((c) => typeof c === 'string' && c.includes('?')),
+        rowsOf: written.length ? writtenRows(written) : pageRows,
         all: statements(false),
         get capped() {
           return (capped ??= statements(true));
@@ -211,11 +240,11 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       places: byJsonKeys('places', PLACE_COLUMNS, 'id', 'object'),
       byUser: walk('user_id', 'tweet_id'),
       likedTweets: perLayout(TWEET_LAYOUTS, (layout) =>
-        walk('user_id', 'tweet_id', `${likedTweetColumns(layout)}, ${OWNER_FLAGS}`, likedTweetsJoins(coveredBy(layout, TWEETS_CORE_INDEX)))),
+        walk('user_id', 'tweet_id', [likedTweetColumns(layout), OWNER_FLAGS], likedTweetsJoins(coveredBy(layout, TWEETS_CORE_INDEX)))),
       // Default fields: each Tweet's core only (no wide row, none of its JSON columns).
-      likedTweetCores: walk('user_id', 'tweet_id', `${LIKED_TWEET_CORE_COLUMNS}, ${OWNER_FLAGS}`, likedTweetsJoins(true)),
+      likedTweetCores: walk('user_id', 'tweet_id', [...LIKED_TWEET_CORE_COLUMNS, OWNER_FLAGS], likedTweetsJoins(true)),
       ofTweet: walk('tweet_id', 'user_id'),
-      likingUsers: perLayout(USER_LAYOUTS, (layout) => walk('tweet_id', 'user_id', likingUserColumns(layout), LIKING_USERS_JOINS)),
+      likingUsers: perLayout(USER_LAYOUTS, (layout) => walk('tweet_id', 'user_id', [likingUserColumns(layout)], LIKING_USERS_JOINS)),
       // Default fields: each liking user's core only.
       likingUserCores: walk('tweet_id', 'user_id', LIKING_USER_CORE_COLUMNS, LIKING_USER_CORES_JOINS),
       accountFlags: db.prepare(`SELECT id, protected, suspended FROM ${userCores('users')} WHERE id = ?`).raw(true),
@@ -384,9 +413,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     if (from) args.push(from.likedAt, from.id);
     args.push(page.limit);
     const s = newest === undefined ? w.all : w.capped;
-    if (!from) return pageRows(s.newest.get(...args));
-    if (page.direction === 'older') return pageRows(s.older.get(...args));
-    return pageRows(s.newer.get(...args)).reverse();
+    if (!from) return w.rowsOf(s.newest.get(...args));
+    if (page.direction === 'older') return w.rowsOf(s.older.get(...args));
+    return w.rowsOf(s.newer.get(...args)).reverse();
   }
 
   async likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
@@ -397,14 +426,14 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     const values = this.walk(read, userId, page);
     return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout)) };
   }
-  async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<TweetCore>> {
+  async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<WrittenTweetCore>> {
     const values = await this.coreReads.run(() => this.walk(this.stmts.likedTweetCores, userId, page));
     return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((r) => likedTweetCoreFromValues(userId, r)) };
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return this.walk(this.stmts.ofTweet, tweetId, page).map(likeOfValues);
   }
-  likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<UserCore>[]> {
+  likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<WrittenUserCore>[]> {
     return this.coreReads.run(() => this.walk(this.stmts.likingUserCores, tweetId, page).map((r) => likingUserCoreFromValues(tweetId, r)));
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage, attributes = USER_ATTRIBUTES): Promise<LikingUserRow[]> {

@@ -5,6 +5,7 @@ import type { Policy } from '../../../domain/model.ts';
 import { listingKey } from '../../../domain/likeKeys.ts';
 import { billedResources, type BilledResources } from '../../../domain/sandboxes/billedResources.ts';
 import { NO_IDS } from '../../../ports/usageLedger.ts';
+import { bodyJson } from '../../../domain/writtenJson.ts';
 import { ResponseCache } from '../../responseCache.ts';
 import type { ApiResult, ApiRoute } from '../../routeSpec.ts';
 import type { Shown } from './likeChangeLog.ts';
@@ -22,7 +23,7 @@ export interface Answer<Body extends Buffer | string = Buffer> {
 }
 
 export const serialised = (route: ApiRoute, result: ApiResult): Answer<string> => ({
-  body: JSON.stringify(result.body),
+  body: bodyJson(result.body),
   tweetCount: result.tweetCount ?? 0,
   resources: billedResources(route.endpoint, result.body),
 });
