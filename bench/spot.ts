@@ -9,8 +9,10 @@
 //   likes-api seed --likes 1M --users 20000 --tweets 200000 --seed 1 --quiet   (with LIKES_API_DATA_DIR=<dir>)
 //   node --import tsx bench/spot.ts --data <dir> [--against <checkout>] [--bare] [--listing liked|liking|mix|whole-mix]
 //        [--kind first|deep|liking] [--auth app|user] [--query <query string>] [--cache on|off] [--distinct 3000]
-//        [--rounds 3] [--seconds 5] [--cpu-prof <dir>]
+//        [--rounds 3] [--seconds 5] [--writes] [--cpu-prof <dir>]
 //
+// `--writes`: every 10th request a like or unlike by a token holder, as the realistic benchmark's write mix (each server
+// toggles pairs of its own, and unlikes what it liked after each run: the data keeps its likes, its outbox grows).
 // `--kind`, `--auth`: only the mix's requests of that kind (first pages, deep pages, liking_users) or bearer.
 // `--against`: a checkout whose `npm run build` has been run (its bin/ and dist/); `--bare`: bench/bare-sqlite-server.mjs
 // over the same file (default fields only, so not with --query); `--cpu-prof`: every server runs under V8's profiler
@@ -22,12 +24,12 @@ import { join, resolve } from 'node:path';
 import { Prng } from '../src/demo/prng.ts';
 import { freePort } from '../test/support/net.ts';
 import { cpuMeter } from './lib/cpu.ts';
-import { readCreds } from './lib/data.ts';
+import { readCreds, sqliteProbe } from './lib/data.ts';
 import { optionsOf } from './lib/options.ts';
 import { runLoad } from './lib/load.ts';
 import { summariseProfile } from './lib/profile.ts';
 import { ROOT, sampleRss, startLikesServer, startProc, stopAllSync, type Proc } from './lib/proc.ts';
-import { buildMix, MixCursor, requestsOf } from './lib/realisticMix.ts';
+import { buildMix, interleave, MixCursor, requestsOf, Toggler } from './lib/realisticMix.ts';
 import { likedPath, likingPath } from './lib/requests.ts';
 
 const opts = optionsOf('bench/spot.ts', {
@@ -42,6 +44,7 @@ const opts = optionsOf('bench/spot.ts', {
   seconds: { type: 'string', default: '5' },
   kind: { type: 'string' },
   auth: { type: 'string' },
+  writes: { type: 'boolean', default: false },
   'cpu-prof': { type: 'string' },
 });
 const usage = (why: string): never => {
@@ -57,6 +60,7 @@ if (opts.auth && !['app', 'user'].includes(opts.auth)) usage('--auth is app or u
 if ((opts.kind || opts.auth) && !mixed) usage('--kind and --auth choose among the realistic mix\'s requests: with --listing mix or whole-mix');
 if (opts.listing === 'whole-mix' && opts.bare) usage('--bare answers default fields only: not with --listing whole-mix');
 if (opts.bare && opts.query) usage('--bare answers default fields only: not with --query');
+if (opts.bare && opts.writes) usage('--bare answers lookups only: not with --writes');
 const dataDir = opts.data!;
 const dbFile = join(dataDir, 'likes.db');
 const creds = readCreds(dataDir);
@@ -113,12 +117,25 @@ try {
   }
   const what = { liked: 'liked_tweets', liking: 'liking_users', mix: 'default-fields mix', 'whole-mix': 'mix' }[opts.listing!];
   console.log(`${items.length} distinct ${what} lookups${opts.query ? ` (${opts.query})` : ''}, cache ${opts.cache}, 16 connections`);
+  // Each server's writes toggle pairs of their own (they share the file).
+  const togglers = new Map<string, Toggler>();
+  if (opts.writes) {
+    const probe = sqliteProbe(dbFile);
+    const lists: string[][] = [];
+    for (const u of creds.users) lists.push(await probe.unlikedTweets(u.id, 2_000));
+    await probe.close();
+    const pairs = interleave(lists);
+    const share = Math.floor(pairs.length / servers.length);
+    servers.forEach((s, i) => togglers.set(s.label, new Toggler(creds, pairs.slice(i * share, (i + 1) * share))));
+    console.log('every 10th request a like or unlike');
+  }
   const results = new Map<string, { rps: number; cpuUs: number; rssMiB: number }[]>(servers.map((s) => [s.label, []]));
   for (let round = 0; round < Number(opts.rounds); round++) {
     // Each round starts with another server, so that none always runs first or last.
     const order = servers.map((_, i) => servers[(i + round) % servers.length]);
     for (const { label, proc } of order) {
-      const cursor = new MixCursor(items);
+      const toggler = togglers.get(label);
+      const cursor = new MixCursor(items, toggler);
       await runLoad({ urls: [proc.baseUrl], connections: 16, durationS: 1, requests: cursor.requests() });
       const cpu = cpuMeter([proc.pid]);
       const rss = sampleRss([proc.pid]);
@@ -126,6 +143,7 @@ try {
       const cpuUs = Math.round((cpu.stop() * 1000) / r.requests);
       const [rssMiB] = rss.stop();
       if (r.non2xx) throw new Error(`${label}: ${r.non2xx} answers not 2xx (${JSON.stringify(r.statusCodes)})`);
+      await toggler?.drain(proc.baseUrl);
       results.get(label)!.push({ rps: r.rps, cpuUs, rssMiB });
       console.log(`round ${round + 1}  ${label.padEnd(20)} ${String(r.rps).padStart(7)} req/s  ${String(cpuUs).padStart(6)} µs CPU/req  ${rssMiB.toFixed(1).padStart(6)} MiB RSS`);
     }
