@@ -23,6 +23,7 @@ export function renderRunning(): string[] {
     'node --import tsx bench/spot.ts --data /tmp/d1m --bare                      # default-fields first pages: this checkout and the bare server',
     'node --import tsx bench/spot.ts --data /tmp/d1m --against ../old --listing liking --query user.fields=created_at',
     'node --import tsx bench/spot.ts --data /tmp/d1m --bare --listing mix --kind deep   # the mix\'s default-fields deep pages',
+    'node --import tsx bench/spot.ts --data /tmp/d1m --listing whole-mix --cache on --writes   # every 10th request a like or unlike',
     '```',
     '',
     'A change of a few µs a request is below spot\'s noise here (its rounds drift by a few per cent, as the load shares the two ' +
