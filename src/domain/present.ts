@@ -98,7 +98,7 @@ export function presentUserCore(u: Pick<UserRecord, 'id' | 'name' | 'username'>)
   return { id: u.id, name: u.name, username: u.username };
 }
 
-/** presentUserCore's object written as JSON.stringify writes it, from a core whose name and username come written (writtenTweetCore). */
+/** presentUserCore's object written as JSON.stringify writes it, from a core whose name and username come written. */
 export function writtenUserCore(u: WrittenUserCore): WrittenObject {
   return new WrittenObject(u.id, `{"id":"${u.id}","name":${u.nameJson},"username":${u.usernameJson}}`);
 }

@@ -1,6 +1,6 @@
 // Answers assembled from objects already written as JSON. A default-fields page is its rows' strings as the store read
 // them, JSON-escaped (WrittenTweetCore, WrittenUserCore): unescaping them into an object only for JSON.stringify to
-// escape them again cost a sixth of such a request, more than the store's whole statement.
+// escape them again cost ~8 % of such a request's instructions (docs/benchmarks.md, session 23).
 
 /** An object of a page's `data` already written as JSON, exactly as JSON.stringify would write it; `id` is its id. */
 export class WrittenObject {
