@@ -43,8 +43,14 @@ function rowKeepingLikeCount(cols: readonly string[], row: unknown[]): unknown[]
 
 type Statement = Database.Statement<unknown[]>;
 
-/** The rows of a walk's page or of a read by keys: its one value, the rows' JSON joined by commas (null: no rows). */
-const pageRows = (joined: unknown): any[] => (joined === null ? [] : JSON.parse(`[${joined as string}]`));
+/**
+ * The rows of a walk's page or of a read by keys: its one value, a JSON array of the rows (null: no rows). SQLite adds
+ * the brackets (rowsJson): in JS they would make a second copy of the page's text for JSON.parse to flatten.
+ */
+const pageRows = (json: unknown): any[] => (json === null ? [] : JSON.parse(json as string));
+
+/** The rows `row` (JSON text each) of a page as one JSON array, null when there are none. */
+const rowsJson = (row: string): string => `'[' || group_concat(${row}, ',') || ']'`;
 
 /**
  * The rows of a walk's page with written columns (PageColumn) at `positions`: the rows as pageRows reads them, their
@@ -161,7 +167,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     // values in order, `object` rows are keyed by column name.
     const byJsonKeys = (table: string, cols: readonly string[], key: string, shape: 'array' | 'object' = 'array') => {
       const row = shape === 'array' ? `json_array(${columnList(cols)})` : `json_object(${cols.map((c) => `'${c}', ${c}`).join(', ')})`;
-      return db.prepare(`SELECT group_concat(${row}, ',') FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`).pluck();
+      return db.prepare(`SELECT ${rowsJson(row)} FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`).pluck();
     };
     const upsert = (table: string, cols: readonly string[], key: string) =>
       db.prepare(
@@ -185,7 +191,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     // order and takes no numbered ones. `capped` walks only the key's newest likes (KeysetPage.newest): l is then
     // those likes, read first (by the same index and order as the walk), rather than all of the key's likes bounded
     // by the oldest kept one, which cost a third more on full pages of liking_users.
-    // A page comes back as ONE value, its rows as JSON arrays joined by commas (pageRows parses them): SQLite writes
+    // A page comes back as ONE value, a JSON array of its rows as JSON arrays (pageRows parses it): SQLite writes
     // JSON in C, where better-sqlite3 would make each value of each row with a call into V8 (~1,300 instructions a
     // value, a quarter of a default-fields page's statement). The rows keep the walk's order: the subquery has a LIMIT,
     // so SQLite neither flattens it into the aggregate nor drops its ORDER BY, and group_concat takes its rows as
@@ -200,7 +206,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
         const likes = capped ? `(SELECT * FROM likes WHERE ${key} = ? ORDER BY liked_at DESC, ${other} DESC LIMIT ${COUNT_PARAM}) l` : 'likes l';
         const page = (where: string, order: 'ASC' | 'DESC') => {
           const statement = db.prepare(
-            `SELECT group_concat(r, ',')${written.length ? ', group_concat(w, char(1))' : ''}
+            `SELECT ${rowsJson('r')}${written.length ? ', group_concat(w, char(1))' : ''}
              FROM (SELECT json_array(${values}) AS r${written.length ? `, ${literals} AS w` : ''} FROM ${likes} ${joins}
              WHERE l.${key} = ? ${where} ORDER BY l.liked_at ${order}, l.${other} ${order} LIMIT ${COUNT_PARAM})`,
           );
