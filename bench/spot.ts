@@ -29,7 +29,7 @@ import { optionsOf } from './lib/options.ts';
 import { runLoad } from './lib/load.ts';
 import { summariseProfile } from './lib/profile.ts';
 import { ROOT, sampleRss, startLikesServer, startProc, stopAllSync, type Proc } from './lib/proc.ts';
-import { buildMix, interleave, MixCursor, requestsOf, Toggler } from './lib/realisticMix.ts';
+import { buildMix, MixCursor, requestsOf, Toggler, unlikedPairs } from './lib/realisticMix.ts';
 import { likedPath, likingPath } from './lib/requests.ts';
 
 const opts = optionsOf('bench/spot.ts', {
@@ -120,11 +120,7 @@ try {
   // Each server's writes toggle pairs of their own (they share the file).
   const togglers = new Map<string, Toggler>();
   if (opts.writes) {
-    const probe = sqliteProbe(dbFile);
-    const lists: string[][] = [];
-    for (const u of creds.users) lists.push(await probe.unlikedTweets(u.id, 2_000));
-    await probe.close();
-    const pairs = interleave(lists);
+    const pairs = await unlikedPairs(sqliteProbe(dbFile), creds);
     const share = Math.floor(pairs.length / servers.length);
     servers.forEach((s, i) => togglers.set(s.label, new Toggler(creds, pairs.slice(i * share, (i + 1) * share))));
     console.log('every 10th request a like or unlike');

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { DemoCredentials } from '../../src/demo/demoCredentials.ts';
 import { Prng } from '../../src/demo/prng.ts';
+import type { StoreProbe } from './data.ts';
 import type { AcRequest } from './load.ts';
 import { PAGE } from './requests.ts';
 
@@ -224,6 +225,17 @@ export class Toggler {
     this.likeTurn = true;
     return n;
   }
+}
+
+/**
+ * The write mix's (holder, Tweet) pairs: up to 2,000 Tweets each token holder of `creds` has not liked, read through
+ * `probe` (closed afterwards), interleaved across holders.
+ */
+export async function unlikedPairs(probe: StoreProbe, creds: DemoCredentials): Promise<{ user: number; tweet: string }[]> {
+  const lists: string[][] = [];
+  for (const u of creds.users) lists.push(await probe.unlikedTweets(u.id, 2_000));
+  await probe.close();
+  return interleave(lists);
 }
 
 /** (holder, Tweet) pairs the holders have not liked, interleaved across holders. */

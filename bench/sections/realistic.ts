@@ -13,13 +13,13 @@ import type { DemoCredentials } from '../../src/demo/demoCredentials.ts';
 import { freePort } from '../../test/support/net.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { cpuMeter, machineCoresMeter, machineSettled } from '../lib/cpu.ts';
-import { postgresProbe, sqliteProbe, workCopy, type SeedOutcome, type StoreProbe } from '../lib/data.ts';
+import { postgresProbe, sqliteProbe, workCopy, type SeedOutcome } from '../lib/data.ts';
 import { runLoad, type AcRequest } from '../lib/load.ts';
 import { capture } from '../lib/measure.ts';
 import { partShares, type CodePart } from '../lib/profile.ts';
 import { ROOT, sampleRss, startLikesServer, startProc, type Proc } from '../lib/proc.ts';
 import {
-  MixCursor, Toggler, authHeader, buildMix, fetchAll, interleave, requestsOf, sha256,
+  MixCursor, Toggler, authHeader, buildMix, fetchAll, requestsOf, sha256, unlikedPairs,
 } from '../lib/realisticMix.ts';
 import { likedPath } from '../lib/requests.ts';
 import type { BenchResults, RealisticResult, RealisticRound, RealisticRow } from '../lib/results.ts';
@@ -135,13 +135,7 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused:
     const fixedPort = await freePort();
     const fixed = await start(startProc({ name: 'fixed-page', command: process.execPath, args: [join(ROOT, 'bench', 'ceiling-server.mjs'), String(fixedPort), pageFile], port: fixedPort, probePath: heavyPath }));
 
-    const pairsFrom = async (probe: StoreProbe, c: DemoCredentials) => {
-      const lists: string[][] = [];
-      for (const u of c.users) lists.push(await probe.unlikedTweets(u.id, 2_000));
-      await probe.close();
-      return interleave(lists);
-    };
-    const sqlitePairs = await pairsFrom(sqliteProbe(dbFile), creds);
+    const sqlitePairs = await unlikedPairs(sqliteProbe(dbFile), creds);
     const conns = ctx.connections;
     const cells: Cell[] = [];
     const mixCell = (
@@ -211,7 +205,7 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused:
       const pgDiff = idx.filter((i, k) => !(pgAnswers[k].status === 200 && sha256(pgAnswers[k].body) === shas[i]));
       pgIdentical = { compared: idx.length, identical: idx.length - pgDiff.length, examples: pgDiff.slice(0, 3).map((i) => items[i].path) };
       log(`    PostgreSQL: ${pgIdentical.identical} of ${pgIdentical.compared} sampled answers byte-identical to SQLite's`);
-      const pgPairs = await pairsFrom(await postgresProbe(pg.databaseUrl!), pg.creds);
+      const pgPairs = await unlikedPairs(await postgresProbe(pg.databaseUrl!), pg.creds);
       const half = pgPairs.length / 2;
       cells.push(
         mixCell('pg1', `PostgreSQL + Redis ×1, cache on (${cacheMb} MiB): the mix`, [pgServers[0]], true, 'mix', false, pg.creds, pgPairs, 'postgres'),
