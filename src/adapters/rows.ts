@@ -10,8 +10,30 @@ import {
 
 type Row = Record<string, any>;
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+/** A number read as a number, or as its decimal text (pg's bigints, SQLite's field rows). */
+const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' ? decimal(v) : Number(v));
 const bool = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 't';
+/**
+ * Whether a value read is SQL NULL: null as pg and JSON give it, '' in SQLite's field rows (concat writes NULL as
+ * nothing). Only for columns that never hold an empty string: ids, flags, numbers.
+ */
+const isNull = (v: unknown): boolean => v === null || v === '';
+
+/**
+ * The number a decimal text of up to 15 digits writes, digit by digit: V8's general parser (Number) takes about four
+ * times as long for a 13-digit time, read 100 times a page. Anything else goes to Number.
+ */
+function decimal(text: string): number {
+  const n = text.length;
+  if (n === 0 || n > 15) return Number(text);
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number(text);
+    value = value * 10 + digit;
+  }
+  return value;
+}
 // '[]' is most Tweets' references, media and polls: a new empty array without JSON.parse.
 const json = <T>(v: unknown, fallback: T): T =>
   v == null ? fallback : typeof v === 'string' ? (v === '[]' ? ([] as T) : (JSON.parse(v) as T)) : (v as T);
@@ -190,15 +212,18 @@ export const accountFlagsFromValues = (v: readonly any[], at = 0): AccountFlags 
 });
 
 /**
- * The owner of a liked_tweets page (`userId`, whose likes they are) from the value its rows carry after their
- * columns: the owner's flags as one number (protected + 2 × suspended; null when there is no such user), read by the
- * page's own statement so that the owner check needs no statement of its own. A page without rows asks `flagsOf`.
+ * The owner of a liked_tweets page (`userId`, whose likes they are) from `flags`, the value its rows carry after their
+ * columns: the owner's flags as one number (protected + 2 × suspended; NULL when there is no such user), read by the
+ * page's own statement so that the owner check needs no statement of its own. A page without rows (`flags`
+ * undefined) asks `flagsOf`.
  */
-export async function pageOwner(userId: string, rows: readonly (readonly unknown[])[], flagsOf: (id: string) => Promise<AccountFlags | null>): Promise<AccountFlags | null> {
-  if (rows.length === 0) return flagsOf(userId);
-  const v = rows[0][rows[0].length - 1];
-  return v === null || v === undefined ? null : { id: userId, protected: (num(v) & 1) === 1, suspended: (num(v) & 2) === 2 };
+export async function pageOwner(userId: string, flags: unknown, flagsOf: (id: string) => Promise<AccountFlags | null>): Promise<AccountFlags | null> {
+  if (flags === undefined) return flagsOf(userId);
+  return isNull(flags) ? null : { id: userId, protected: (num(flags) & 1) === 1, suspended: (num(flags) & 2) === 2 };
 }
+
+/** The value after the columns of a page's first row (pageOwner's `flags`), undefined when the page has no rows. */
+export const ownerFlagsOf = (rows: readonly (readonly unknown[])[]): unknown => rows[0]?.[rows[0].length - 1];
 
 /** The columns of a liked_tweets page with each Tweet laid out as `layout`: the like, the author's flags, the Tweet. Likes l, Tweets t, authors u. */
 export const likedTweetColumns = (layout: Layout<TweetRecord>): string =>
@@ -240,11 +265,11 @@ export const LIKED_TWEET_CORE_COLUMNS: readonly PageColumn[] = [
   'l.tweet_id', 't.author_id', { written: 't.text' }, 't.deleted', 'l.liked_at', 'u.protected', 'u.suspended',
 ];
 
-/** A row of LIKED_TWEET_CORE_COLUMNS, of `userId`'s likes. */
-export const likedTweetCoreFromValues = (userId: string, v: readonly any[]): LikedTweetRow<WrittenTweetCore> => ({
-  like: { userId, tweetId: v[0], likedAt: num(v[4]) },
-  tweet: v[3] === null ? null : { id: v[0], authorId: v[1], textJson: v[2], deleted: bool(v[3]) },
-  author: v[5] === null ? null : { id: v[1], protected: bool(v[5]), suspended: bool(v[6]) },
+/** A row of LIKED_TWEET_CORE_COLUMNS, of `userId`'s likes: the values from `at` (a row's array, or a page's fields). */
+export const likedTweetCoreFromValues = (userId: string, v: readonly any[], at = 0): LikedTweetRow<WrittenTweetCore> => ({
+  like: { userId, tweetId: v[at], likedAt: num(v[at + 4]) },
+  tweet: isNull(v[at + 3]) ? null : { id: v[at], authorId: v[at + 1], textJson: v[at + 2], deleted: bool(v[at + 3]) },
+  author: isNull(v[at + 5]) ? null : { id: v[at + 1], protected: bool(v[at + 5]), suspended: bool(v[at + 6]) },
 });
 
 /**
@@ -255,10 +280,10 @@ export const LIKING_USER_CORE_COLUMNS: readonly PageColumn[] = [
   'l.user_id', { written: 'u.name' }, { written: 'u.username' }, 'u.suspended', 'l.liked_at',
 ];
 
-/** A row of LIKING_USER_CORE_COLUMNS, of `tweetId`'s likes. */
-export const likingUserCoreFromValues = (tweetId: string, v: readonly any[]): LikingUserRow<WrittenUserCore> => ({
-  like: { userId: v[0], tweetId, likedAt: num(v[4]) },
-  user: v[3] === null ? null : { id: v[0], nameJson: v[1], usernameJson: v[2], suspended: bool(v[3]) },
+/** A row of LIKING_USER_CORE_COLUMNS, of `tweetId`'s likes: the values from `at` (a row's array, or a page's fields). */
+export const likingUserCoreFromValues = (tweetId: string, v: readonly any[], at = 0): LikingUserRow<WrittenUserCore> => ({
+  like: { userId: v[at], tweetId, likedAt: num(v[at + 4]) },
+  user: isNull(v[at + 3]) ? null : { id: v[at], nameJson: v[at + 1], usernameJson: v[at + 2], suspended: bool(v[at + 3]) },
 });
 
 export function tweetToRow(t: TweetRecord, boolean: (b: boolean) => unknown): unknown[] {

@@ -15,7 +15,7 @@ import {
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetOfValues, tweetToRow, userFromRow, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
   LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, likedTweetColumns,
-  likedTweetFromValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, likingUserColumns, likingUserFromValues, pageOwner, userOfValues,
+  likedTweetFromValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, likingUserColumns, likingUserFromValues, ownerFlagsOf, pageOwner, userOfValues,
   type PageColumn,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
@@ -52,20 +52,21 @@ const pageRows = (json: unknown): any[] => (json === null ? [] : JSON.parse(json
 /** The rows `row` (JSON text each) of a page as one JSON array, null when there are none. */
 const rowsJson = (row: string): string => `'[' || group_concat(${row}, ',') || ']'`;
 
+/** Whether a walk reads its page forwards from its cursor (newer likes), against the order of the listing. */
+const readForwards = (page: KeysetPage): boolean => Boolean(page.from) && page.direction !== 'older';
+
+/** A keyset walk's statements (SqliteStore.prepare's `walk`). */
+type Walk = SqliteStore['stmts']['byUser'];
+
+/** What separates the values of a walk's field rows: neither a decimal number nor JSON text holds it raw. */
+const FIELD = '\x01';
+
 /**
- * The rows of a walk's page with written columns (PageColumn) at `positions`: the rows as pageRows reads them, their
- * written columns (null there) filled from the page's second value, every row's JSON literals in column order, joined
- * by \x01 (which JSON text never holds raw). Kept apart from the rows' JSON so that nothing parses, and unescapes, them.
+ * The values of a walk's page of field rows (a walk with written columns): every row's, one after another, in one
+ * string joined by FIELD, each value a string ('' for NULL: concat writes it as nothing), read from `at` by
+ * likedTweetCoreFromValues and the like. Nothing parses them: split only cuts the string.
  */
-const writtenRows = (positions: readonly number[]) => (values: unknown): any[] => {
-  const [joined, literals] = values as [unknown, string | null];
-  const rows = pageRows(joined);
-  if (literals === null) return rows;
-  const written = literals.split('\x01');
-  let next = 0;
-  for (const row of rows) for (const at of positions) row[at] = written[next++];
-  return rows;
-};
+const pageFields = (joined: unknown): string[] => (joined === null ? [] : (joined as string).split(FIELD));
 
 /** The columns of a walk of bare likes. */
 const LIKE_COLUMNS = ['l.user_id', 'l.tweet_id', 'l.liked_at'];
@@ -196,22 +197,25 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     // value, a quarter of a default-fields page's statement). The rows keep the walk's order: the subquery has a LIMIT,
     // so SQLite neither flattens it into the aggregate nor drops its ORDER BY, and group_concat takes its rows as
     // they come (an ORDER BY inside group_concat would sort them again: +20 % a page).
-    // Written columns (PageColumn) are null in the rows' JSON and come as json_quote's literals in a second value
-    // (writtenRows), each row's joined by \x01 as the rows' are.
+    // A walk with written columns (PageColumn: default-fields pages) comes back as field rows instead (pageFields):
+    // its values are scalars (ids, flags, times, JSON literals written by json_quote), one expression each, so concat
+    // writes them as text and JS only splits them, where json_array would escape every value and JSON.parse unescape
+    // and convert it again (a page of 47 rows: 95k instructions less, a third of it SQLite's; docs/benchmarks.md).
     const walk = (key: 'user_id' | 'tweet_id', other: 'tweet_id' | 'user_id', columns: readonly PageColumn[] = LIKE_COLUMNS, joins = '') => {
-      const written = columns.flatMap((c, at) => (typeof c === 'string' ? [] : [at]));
-      const values = columns.map((c) => (typeof c === 'string' ? c : 'NULL')).join(', ');
-      const literals = columns.flatMap((c) => (typeof c === 'string' ? [] : [`json_quote(${c.written})`])).join(' || char(1) || ');
+      const fields = columns.some((c) => typeof c !== 'string');
+      const row = fields
+        ? `concat(${columns.map((c) => (typeof c === 'string' ? c : `json_quote(${c.written})`)).join(`, '${FIELD}', `)})`
+        : `json_array(${columns.join(', ')})`;
       const statements = (capped: boolean) => {
         const likes = capped ? `(SELECT * FROM likes WHERE ${key} = ? ORDER BY liked_at DESC, ${other} DESC LIMIT ${COUNT_PARAM}) l` : 'likes l';
-        const page = (where: string, order: 'ASC' | 'DESC') => {
-          const statement = db.prepare(
-            `SELECT ${rowsJson('r')}${written.length ? ', group_concat(w, char(1))' : ''}
-             FROM (SELECT json_array(${values}) AS r${written.length ? `, ${literals} AS w` : ''} FROM ${likes} ${joins}
-             WHERE l.${key} = ? ${where} ORDER BY l.liked_at ${order}, l.${other} ${order} LIMIT ${COUNT_PARAM})`,
-          );
-          return written.length ? statement.raw(true) : statement.pluck();
-        };
+        const page = (where: string, order: 'ASC' | 'DESC') =>
+          db
+            .prepare(
+              `SELECT ${fields ? `group_concat(r, '${FIELD}')` : rowsJson('r')}
+               FROM (SELECT ${row} AS r FROM ${likes} ${joins}
+               WHERE l.${key} = ? ${where} ORDER BY l.liked_at ${order}, l.${other} ${order} LIMIT ${COUNT_PARAM})`,
+            )
+            .pluck();
         return {
           newest: page('', 'DESC'),
           older: page(`AND (l.liked_at, l.${other}) < (?, ?)`, 'DESC'),
@@ -223,7 +227,8 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       let capped: ReturnType<typeof statements> | undefined;
       return {
         keyInSelect: columns.some((c) => typeof c === 'string' && c.includes('?')),
-        rowsOf: written.length ? writtenRows(written) : pageRows,
+        /** The values of a field row (with field rows). */
+        width: columns.length,
         all: statements(false),
         get capped() {
           return (capped ??= statements(true));
@@ -409,9 +414,10 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return this.many(this.stmts.places, ids, placeFromRow);
   }
 
-  private walk(w: SqliteStore['stmts']['byUser'], key: string, page: KeysetPage): any[][] {
+  /** A walk's page as its statement returns it: one value, null when the page has no rows. */
+  private read(w: Walk, key: string, page: KeysetPage): unknown {
     const { from, newest } = page;
-    if (newest !== undefined && !(newest >= 1)) return [];
+    if (newest !== undefined && !(newest >= 1)) return null;
     // In the order of the statement's parameters: the select's own, the capped likes', the walk's.
     const args: unknown[] = w.keyInSelect ? [key] : [];
     if (newest !== undefined) args.push(key, Math.ceil(newest));
@@ -419,9 +425,21 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     if (from) args.push(from.likedAt, from.id);
     args.push(page.limit);
     const s = newest === undefined ? w.all : w.capped;
-    if (!from) return w.rowsOf(s.newest.get(...args));
-    if (page.direction === 'older') return w.rowsOf(s.older.get(...args));
-    return w.rowsOf(s.newer.get(...args)).reverse();
+    if (!from) return s.newest.get(...args);
+    return (page.direction === 'older' ? s.older : s.newer).get(...args);
+  }
+
+  /** The rows of a walk's page (JSON rows), in the walk's order: a page read forwards (newer) is reversed. */
+  private walk(w: Walk, key: string, page: KeysetPage): any[][] {
+    const rows = pageRows(this.read(w, key, page));
+    return readForwards(page) ? rows.reverse() : rows;
+  }
+
+  /** The records `make` makes of each field row of a page's `fields` (pageFields), in the walk's order. */
+  private fieldRecords<T>(w: Walk, page: KeysetPage, fields: readonly string[], make: (fields: readonly string[], at: number) => T): T[] {
+    const records: T[] = [];
+    for (let at = 0; at < fields.length; at += w.width) records.push(make(fields, at));
+    return readForwards(page) ? records.reverse() : records;
   }
 
   async likesByUser(userId: string, page: KeysetPage): Promise<LikeRow[]> {
@@ -430,17 +448,22 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   async likedTweetsByUser(userId: string, page: KeysetPage, attributes = TWEET_ATTRIBUTES): Promise<LikedTweetsPage> {
     const { layout, read } = this.stmts.likedTweets(attributeMask(TWEET_ATTRIBUTES, attributes));
     const values = this.walk(read, userId, page);
-    return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout)) };
+    return { owner: await pageOwner(userId, ownerFlagsOf(values), (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout)) };
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<WrittenTweetCore>> {
-    const values = await this.coreReads.run(() => this.walk(this.stmts.likedTweetCores, userId, page));
-    return { owner: await pageOwner(userId, values, (id) => this.accountFlags(id)), rows: values.map((r) => likedTweetCoreFromValues(userId, r)) };
+    const w = this.stmts.likedTweetCores;
+    const fields = pageFields(await this.coreReads.run(() => this.read(w, userId, page)));
+    // The owner's flags close every row (OWNER_FLAGS), the first row's included.
+    const owner = await pageOwner(userId, fields.length ? fields[w.width - 1] : undefined, (id) => this.accountFlags(id));
+    return { owner, rows: this.fieldRecords(w, page, fields, (f, at) => likedTweetCoreFromValues(userId, f, at)) };
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return this.walk(this.stmts.ofTweet, tweetId, page).map(likeOfValues);
   }
-  likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<WrittenUserCore>[]> {
-    return this.coreReads.run(() => this.walk(this.stmts.likingUserCores, tweetId, page).map((r) => likingUserCoreFromValues(tweetId, r)));
+  async likingUserCoresOfTweet(tweetId: string, page: KeysetPage): Promise<LikingUserRow<WrittenUserCore>[]> {
+    const w = this.stmts.likingUserCores;
+    const fields = pageFields(await this.coreReads.run(() => this.read(w, tweetId, page)));
+    return this.fieldRecords(w, page, fields, (f, at) => likingUserCoreFromValues(tweetId, f, at));
   }
   async likingUsersOfTweet(tweetId: string, page: KeysetPage, attributes = USER_ATTRIBUTES): Promise<LikingUserRow[]> {
     const { layout, read } = this.stmts.likingUsers(attributeMask(USER_ATTRIBUTES, attributes));
