@@ -19,8 +19,11 @@
 // bearer) over and over, with the response cache on (every request after the first a hit).
 // `--keep`: callgrind's output files are kept (and named) for callgrind_annotate: native functions (SQLite, V8's
 // runtime and garbage collector, libc) by name; code V8 compiled shows as addresses.
+// `--functions N`: the N functions that ran the most instructions a request (self), each server's: native ones by name,
+// the JS that V8 compiled by the function and line of the bundle, through the map V8 writes with --perf-basic-prof
+// (/tmp/perf-<pid>.map; that flag makes V8 compile Node's built-in modules anew at start, before anything is counted).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,6 +44,7 @@ const opts = optionsOf('bench/instructions.ts', {
   'whole-mix': { type: 'boolean', default: false },
   'one-page': { type: 'boolean', default: false },
   keep: { type: 'boolean', default: false },
+  functions: { type: 'string', default: '0' },
 });
 if (!opts.data) {
   console.error('bench/instructions.ts: --data <dir>: a directory seeded by `likes-api seed` (likes.db, bench-credentials.json)');
@@ -104,6 +108,46 @@ function compilerInstructionsIn(file: string): number {
 }
 
 /**
+ * The `n` functions of callgrind's output `files` with the most instructions of their own, code V8 compiled named
+ * through the map V8 wrote of it (--perf-basic-prof: /tmp/perf-<pid>.map, lines `start size name`, in hex).
+ */
+function heaviestFunctions(files: readonly string[], n: number): { name: string; instructions: number }[] {
+  const byName = new Map<string, number>();
+  for (const file of files) {
+    const pid = /^pid: (\d+)$/m.exec(readFileSync(file, 'utf8').slice(0, 4096))?.[1];
+    const map = pid && existsSync(`/tmp/perf-${pid}.map`) ? jitMap(`/tmp/perf-${pid}.map`) : null;
+    const annotated = execFileSync('callgrind_annotate', ['--threshold=100', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    for (const line of annotated.split('\n')) {
+      const m = /^\s*([\d,]+) \([ \d.]+%\)\s+(.+)$/.exec(line);
+      if (!m || m[2].startsWith('PROGRAM TOTALS')) continue;
+      const address = /^\?\?\?:0x([0-9a-f]+) /.exec(m[2]);
+      const name = address && map ? (map(Number.parseInt(address[1], 16)) ?? m[2]) : m[2].replace(/ \[.*\]$/, '').replace(/^(\?\?\?|\.?\/[^:]*):/, '');
+      byName.set(name, (byName.get(name) ?? 0) + Number(m[1].replace(/,/g, '')));
+    }
+  }
+  return [...byName].map(([name, instructions]) => ({ name, instructions })).sort((a, b) => b.instructions - a.instructions).slice(0, n);
+}
+
+/** The name V8's perf map gives the code at an address (bundle paths shortened), null outside its code. */
+function jitMap(file: string): (address: number) => string | null {
+  const entries = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => {
+    const [start, size, ...name] = line.split(' ');
+    return { start: Number.parseInt(start, 16), size: Number.parseInt(size, 16), name: name.join(' ').replace(/file:\/\/\S*\/dist\/likes-api\.cjs/, 'dist') };
+  }).sort((a, b) => a.start - b.start);
+  return (address) => {
+    let lo = 0;
+    let hi = entries.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (entries[mid].start > address) hi = mid - 1;
+      else if (address >= entries[mid].start + entries[mid].size) lo = mid + 1;
+      else return entries[mid].name;
+    }
+    return null;
+  };
+}
+
+/**
  * Turns counting on or off in the server. callgrind_control reaches it through valgrind's gdbserver, whose pipes are
  * named after $HOST, which the server has set (to its listening address): so it must be the same here.
  */
@@ -137,7 +181,8 @@ console.log(`${workload}, cache ${env.LIKES_API_CACHE}; ${warmup} to warm up, ${
 
 // V8 compiles and collects on the main thread, and hashes and draws with fixed seeds: the count then depends less on
 // when its helper threads ran and how its tables filled.
-const NODE_ARGS = ['--single-threaded', '--hash-seed=1', '--random-seed=1'];
+const functions = Number(opts.functions);
+const NODE_ARGS = ['--single-threaded', '--hash-seed=1', '--random-seed=1', ...(functions > 0 ? ['--perf-basic-prof'] : [])];
 const callgrind = (out: string) => ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`];
 
 const servers: { label: string; start: (out: string) => Promise<Proc> }[] = [];
@@ -189,6 +234,7 @@ for (const { label, start } of servers) {
   const compiling = file.reduce((sum, f) => sum + compilerInstructionsIn(f), 0);
   const perRequest = (n: number) => Math.round(n / counted).toLocaleString('en').padStart(12);
   console.log(`${label.padEnd(20)} ${perRequest(total)} instructions a request; ${perRequest(total - compiling)} without V8's optimizing compiler (${((100 * compiling) / total).toFixed(1)} %)`);
+  if (functions > 0) for (const f of heaviestFunctions(file, functions)) console.log(`  ${perRequest(f.instructions)}  ${f.name}`);
   if (opts.keep) console.log(`  callgrind's output: ${file.join(' ')} (callgrind_annotate reads it)`);
   else rmSync(dir, { recursive: true, force: true });
 }

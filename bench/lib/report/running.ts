@@ -38,6 +38,7 @@ export function renderRunning(): string[] {
     'node --import tsx bench/instructions.ts --data /tmp/d1m --against ../old   # ~1 min a server; --keep for callgrind_annotate',
     'node --import tsx bench/instructions.ts --data /tmp/d1m --one-page --requests 3000   # one page from the response cache',
     'node --import tsx bench/instructions.ts --data /tmp/d1m --bare   # the gap to the bare server, counted',
+    'node --import tsx bench/instructions.ts --data /tmp/d1m --functions 25   # where they go: JS by function, native by name',
     '```',
     '',
     'The bench installs its own tools on first use (`npm ci --prefix bench`: autocannon, @stoplight/prism-cli, json-server), seeds ' +

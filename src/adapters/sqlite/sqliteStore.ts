@@ -227,7 +227,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       let capped: ReturnType<typeof statements> | undefined;
       return {
         keyInSelect: columns.some((c) => typeof c === 'string' && c.includes('?')),
-        /** The values of a field row (with field rows). */
+        /** How many values a row has: with field rows, a row's stride in its page's values. */
         width: columns.length,
         all: statements(false),
         get capped() {
