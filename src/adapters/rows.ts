@@ -253,13 +253,17 @@ export const likingUserFromValues = (v: readonly any[], layout: Layout<UserRecor
 export interface WrittenColumn {
   written: string;
 }
-/** A column of a page: an SQL expression (or several, comma-separated), or one read written as JSON. */
+/**
+ * A column of a page: an SQL expression (or several, comma-separated, in a page without written columns: SQLite makes a
+ * page with them of field rows, one value an expression), or one read written as JSON.
+ */
 export type PageColumn = string | WrittenColumn;
 
 /**
  * The columns of a liked_tweets page with default fields, each once (each is a string made per row): the Tweet's core
  * (its id is the like's, its text written), liked_at, the author's flags (the author's id is the core's author_id).
- * The likes table is aliased l, the Tweets t, the authors u; both stores read them as arrays.
+ * The likes table is aliased l, the Tweets t, the authors u; PostgreSQL reads each row as an array, SQLite a page as
+ * field rows (src/adapters/sqlite/sqliteStore.ts).
  */
 export const LIKED_TWEET_CORE_COLUMNS: readonly PageColumn[] = [
   'l.tweet_id', 't.author_id', { written: 't.text' }, 't.deleted', 'l.liked_at', 'u.protected', 'u.suspended',
