@@ -115,7 +115,9 @@ function heaviestFunctions(files: readonly string[], n: number): { name: string;
   const byName = new Map<string, number>();
   for (const file of files) {
     const pid = /^pid: (\d+)$/m.exec(readFileSync(file, 'utf8').slice(0, 4096))?.[1];
-    const map = pid && existsSync(`/tmp/perf-${pid}.map`) ? jitMap(`/tmp/perf-${pid}.map`) : null;
+    const mapFile = `/tmp/perf-${pid}.map`;
+    const map = pid && existsSync(mapFile) ? jitMap(mapFile) : null;
+    if (map) rmSync(mapFile);
     const annotated = execFileSync('callgrind_annotate', ['--threshold=100', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     for (const line of annotated.split('\n')) {
       const m = /^\s*([\d,]+) \([ \d.]+%\)\s+(.+)$/.exec(line);
@@ -182,7 +184,11 @@ console.log(`${workload}, cache ${env.LIKES_API_CACHE}; ${warmup} to warm up, ${
 // V8 compiles and collects on the main thread, and hashes and draws with fixed seeds: the count then depends less on
 // when its helper threads ran and how its tables filled.
 const functions = Number(opts.functions);
-const NODE_ARGS = ['--single-threaded', '--hash-seed=1', '--random-seed=1', ...(functions > 0 ? ['--perf-basic-prof'] : [])];
+// --perf-basic-prof turns V8's logger on too: its log goes nowhere rather than into the working directory.
+const NODE_ARGS = [
+  '--single-threaded', '--hash-seed=1', '--random-seed=1',
+  ...(functions > 0 ? ['--perf-basic-prof', '--no-logfile-per-isolate', '--logfile=/dev/null'] : []),
+];
 const callgrind = (out: string) => ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`];
 
 const servers: { label: string; start: (out: string) => Promise<Proc> }[] = [];
