@@ -212,14 +212,19 @@ export const accountFlagsFromValues = (v: readonly any[], at = 0): AccountFlags 
 });
 
 /**
+ * The account `id` from its flags as one value, protected + 2 × suspended (OWNER_FLAGS, AUTHOR_FLAGS), NULL when
+ * there is no such account.
+ */
+export const accountOfFlags = (id: string, flags: unknown): AccountFlags | null =>
+  isNull(flags) ? null : { id, protected: (num(flags) & 1) === 1, suspended: (num(flags) & 2) === 2 };
+
+/**
  * The owner of a liked_tweets page (`userId`, whose likes they are) from `flags`, the value its rows carry after their
- * columns: the owner's flags as one number (protected + 2 × suspended; NULL when there is no such user), read by the
- * page's own statement so that the owner check needs no statement of its own. A page without rows (`flags`
- * undefined) asks `flagsOf`.
+ * columns: the owner's flags (accountOfFlags), read by the page's own statement so that the owner check needs no
+ * statement of its own. A page without rows (`flags` undefined) asks `flagsOf`.
  */
 export async function pageOwner(userId: string, flags: unknown, flagsOf: (id: string) => Promise<AccountFlags | null>): Promise<AccountFlags | null> {
-  if (flags === undefined) return flagsOf(userId);
-  return isNull(flags) ? null : { id: userId, protected: (num(flags) & 1) === 1, suspended: (num(flags) & 2) === 2 };
+  return flags === undefined ? flagsOf(userId) : accountOfFlags(userId, flags);
 }
 
 /** The value after the columns of a page's first row (pageOwner's `flags`), undefined when the page has no rows. */
@@ -261,19 +266,24 @@ export type PageColumn = string | WrittenColumn;
 
 /**
  * The columns of a liked_tweets page with default fields, each once (each is a string made per row): the Tweet's core
- * (its id is the like's, its text written), liked_at, the author's flags (the author's id is the core's author_id).
- * The likes table is aliased l, the Tweets t, the authors u; PostgreSQL reads each row as an array, SQLite a page as
- * field rows (src/adapters/sqlite/sqliteStore.ts).
+ * (its id is the like's, its text written), liked_at. Then the author's flags (the author's id is the core's
+ * author_id): PostgreSQL joins the authors u for them (AUTHOR_FLAGS), the SQLite store remembers them
+ * (src/adapters/sqlite/rememberedAccountFlags.ts). The likes table is aliased l, the Tweets t; PostgreSQL reads each
+ * row as an array, SQLite a page as field rows (src/adapters/sqlite/sqliteStore.ts).
  */
-export const LIKED_TWEET_CORE_COLUMNS: readonly PageColumn[] = [
-  'l.tweet_id', 't.author_id', { written: 't.text' }, 't.deleted', 'l.liked_at', 'u.protected', 'u.suspended',
-];
+export const LIKED_TWEET_CORE_COLUMNS: readonly PageColumn[] = ['l.tweet_id', 't.author_id', { written: 't.text' }, 't.deleted', 'l.liked_at'];
 
-/** A row of LIKED_TWEET_CORE_COLUMNS, of `userId`'s likes: the values from `at` (a row's array, or a page's fields). */
-export const likedTweetCoreFromValues = (userId: string, v: readonly any[], at = 0): LikedTweetRow<WrittenTweetCore> => ({
+/** Where a LIKED_TWEET_CORE_COLUMNS row holds its Tweet's author's id. */
+export const AUTHOR_ID_AT = LIKED_TWEET_CORE_COLUMNS.indexOf('t.author_id');
+
+/**
+ * A row of LIKED_TWEET_CORE_COLUMNS, of `userId`'s likes: the values from `at` (a row's array, or a page's fields),
+ * and `authorFlags`, its author's (accountOfFlags).
+ */
+export const likedTweetCoreFromValues = (userId: string, v: readonly any[], at: number, authorFlags: unknown): LikedTweetRow<WrittenTweetCore> => ({
   like: { userId, tweetId: v[at], likedAt: num(v[at + 4]) },
   tweet: isNull(v[at + 3]) ? null : { id: v[at], authorId: v[at + 1], textJson: v[at + 2], deleted: bool(v[at + 3]) },
-  author: isNull(v[at + 5]) ? null : { id: v[at + 1], protected: bool(v[at + 5]), suspended: bool(v[at + 6]) },
+  author: accountOfFlags(v[at + 1], authorFlags),
 });
 
 /**

@@ -454,6 +454,41 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         }
       });
 
+      it('liked_tweets pages show authors and owners as every write to users left them, this instance\'s or another\'s', async () => {
+        const store = await ready();
+        const other = await openStore();
+        await other.migrate();
+        try {
+          await store.insertUsers([user('9361'), user('9362')]);
+          // 9366 is no user yet: its Tweet's author is unknown until another instance adds it.
+          await store.insertTweets([tweet('9461', '9362'), tweet('9462', '9366')]);
+          await store.insertLikes([{ userId: '9361', tweetId: '9461', likedAt: 10 }, { userId: '9361', tweetId: '9462', likedAt: 20 }]);
+          const page: KeysetPage = { limit: 10, direction: 'older' };
+          const shown = async (why: string) => {
+            const cores = await store.likedTweetCoresByUser('9361', page);
+            const wide = await store.likedTweetsByUser('9361', page);
+            const authors = cores.rows.map((r) => r.author);
+            assert.deepEqual(wide.rows.map((r) => r.author), authors, why);
+            assert.deepEqual(wide.owner, cores.owner, why);
+            return { owner: cores.owner, authors };
+          };
+          const flags = (id: string, protect = false, suspend = false) => ({ id, protected: protect, suspended: suspend });
+          assert.deepEqual(await shown('at first'), { owner: flags('9361'), authors: [null, flags('9362')] });
+          await store.setUserFlags('9362', { protected: true });
+          assert.deepEqual(await shown('this instance protected the author'), { owner: flags('9361'), authors: [null, flags('9362', true)] });
+          await other.setUserFlags('9362', { suspended: true });
+          assert.deepEqual(await shown('another suspended the author'), { owner: flags('9361'), authors: [null, flags('9362', true, true)] });
+          await other.insertUsers([user('9366', { protected: true })]);
+          assert.deepEqual(await shown('another added the unknown author'), { owner: flags('9361'), authors: [flags('9366', true), flags('9362', true, true)] });
+          await other.setUserFlags('9361', { suspended: true });
+          assert.deepEqual(await shown('another suspended the owner'), { owner: flags('9361', false, true), authors: [flags('9366', true), flags('9362', true, true)] });
+          await store.insertUsers([user('9361'), user('9362'), user('9366')]);
+          assert.deepEqual(await shown('this instance wrote them all again'), { owner: flags('9361'), authors: [flags('9366'), flags('9362')] });
+        } finally {
+          await closeStore(other);
+        }
+      });
+
       it('accountFlags and tweetCoreWithAuthor read what the visibility rule needs of one user or Tweet', async () => {
         const store = await ready();
         await store.insertUsers([user('9321'), user('9322', { protected: true }), user('9323', { suspended: true })]);

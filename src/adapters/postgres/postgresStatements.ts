@@ -119,6 +119,8 @@ const LIKED_TWEETS_FROM = 'FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id 
  * an InitPlan, run once per page, so that the owner check needs no query of its own.
  */
 const OWNER_FLAGS = '(SELECT o.protected::int + 2 * o.suspended::int FROM users o WHERE o.id = $1)';
+/** The flags of a liked_tweets row's author, after LIKED_TWEET_CORE_COLUMNS (accountOfFlags; NULL without an author). */
+const AUTHOR_FLAGS = 'u.protected::int + 2 * u.suspended::int';
 /** The likes of a liking_users page with their likers (u). */
 const LIKING_USERS_FROM = 'FROM likes l LEFT JOIN users u ON u.id = l.user_id';
 
@@ -181,7 +183,7 @@ export const S = {
   // Default fields: each Tweet's core only.
   likedTweetCores: walk(
     'user_id', 'tweet_id',
-    `SELECT ${pageColumns(LIKED_TWEET_CORE_COLUMNS)}, ${OWNER_FLAGS} ${LIKED_TWEETS_FROM}`,
+    `SELECT ${pageColumns(LIKED_TWEET_CORE_COLUMNS)}, ${AUTHOR_FLAGS}, ${OWNER_FLAGS} ${LIKED_TWEETS_FROM}`,
     'likes_liked_tweet_cores', 'array',
   ),
   ofTweet: walk('tweet_id', 'user_id'),

@@ -13,7 +13,7 @@ import {
   MEDIA_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow,
   bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
   developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetToRow, userFromRow, userToRow,
-  TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, likingUserCoreFromValues, likedTweetFromValues, ownerFlagsOf, pageOwner,
+  TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, LIKED_TWEET_CORE_COLUMNS, likingUserCoreFromValues, likedTweetFromValues, ownerFlagsOf, pageOwner,
   likingUserFromValues, tweetOfValues, userOfValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, type Layouts,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -435,7 +435,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<WrittenTweetCore>> {
     const values = await this.walk<Values>(S.likedTweetCores, userId, page);
-    return { owner: await pageOwner(userId, ownerFlagsOf(values), (id) => this.accountFlags(id)), rows: values.map((r) => likedTweetCoreFromValues(userId, r)) };
+    return { owner: await pageOwner(userId, ownerFlagsOf(values), (id) => this.accountFlags(id)), rows: values.map((r) => likedTweetCoreFromValues(userId, r, 0, r[LIKED_TWEET_CORE_COLUMNS.length])) };
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return (await this.walk(S.ofTweet, tweetId, page)).map(likeFromRow);

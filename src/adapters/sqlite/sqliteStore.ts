@@ -14,7 +14,7 @@ import {
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, grantedScopes, mediaFromRow, mediaToRow,
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetOfValues, tweetToRow, userFromRow, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
-  LIKED_TWEET_CORE_COLUMNS, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, likedTweetColumns,
+  LIKED_TWEET_CORE_COLUMNS, AUTHOR_ID_AT, accountOfFlags, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, likedTweetColumns,
   likedTweetFromValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, likingUserColumns, likingUserFromValues, ownerFlagsOf, pageOwner, userOfValues,
   type PageColumn,
 } from '../rows.ts';
@@ -27,6 +27,7 @@ import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { COUNT_PARAM } from './sqlParams.ts';
 import { perLayout } from '../perLayout.ts';
 import { TurnQueue } from '../../perTurn.ts';
+import { NO_ACCOUNT, RememberedAccountFlags, type FlagsByte } from './rememberedAccountFlags.ts';
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
@@ -252,13 +253,17 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       byUser: walk('user_id', 'tweet_id'),
       likedTweets: perLayout(TWEET_LAYOUTS, (layout) =>
         walk('user_id', 'tweet_id', [likedTweetColumns(layout), OWNER_FLAGS], likedTweetsJoins(coveredBy(layout, TWEETS_CORE_INDEX)))),
-      // Default fields: each Tweet's core only (no wide row, none of its JSON columns).
-      likedTweetCores: walk('user_id', 'tweet_id', [...LIKED_TWEET_CORE_COLUMNS, OWNER_FLAGS], likedTweetsJoins(true)),
+      // Default fields: each Tweet's core only (no wide row, none of its JSON columns), without its author: the
+      // authors' and the owner's flags are remembered (accounts).
+      likedTweetCores: walk('user_id', 'tweet_id', LIKED_TWEET_CORE_COLUMNS, `LEFT JOIN ${tweetCores('t')} ON t.id = l.tweet_id`),
       ofTweet: walk('tweet_id', 'user_id'),
       likingUsers: perLayout(USER_LAYOUTS, (layout) => walk('tweet_id', 'user_id', [likingUserColumns(layout)], LIKING_USERS_JOINS)),
       // Default fields: each liking user's core only.
       likingUserCores: walk('tweet_id', 'user_id', LIKING_USER_CORE_COLUMNS, LIKING_USER_CORES_JOINS),
       accountFlags: db.prepare(`SELECT id, protected, suspended FROM ${userCores('users')} WHERE id = ?`).raw(true),
+      flagsOfAccounts: db
+        .prepare(`SELECT id, protected + 2 * suspended FROM ${userCores('users')} WHERE id IN (SELECT value FROM json_each(?))`)
+        .raw(true),
       tweetCoreWithAuthor: db
         .prepare(
           `SELECT ${TWEET_CORE_COLUMNS.map((c) => `t.${c}`).join(', ')}, u.id, u.protected, u.suspended
@@ -356,6 +361,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
         }
       }).immediate();
     } finally {
+      this.accounts.forget();
       this.db.exec('DETACH DATABASE source');
     }
   }
@@ -370,6 +376,12 @@ export class SqliteStore extends MetaSettings implements LikesStore {
    * garbage collector then cost more than the CPU's caches saved (docs/benchmarks.md, session 18).
    */
   private readonly coreReads = new TurnQueue();
+
+  /** The flags of liked Tweets' authors and of the users whose likes pages walk, for default-fields liked_tweets pages. */
+  private readonly accounts = new RememberedAccountFlags({
+    version: () => this.stmts.dataVersion.get(),
+    read: (ids) => this.stmts.flagsOfAccounts.all(JSON.stringify(ids)) as [string, FlagsByte][],
+  });
 
   async isEmpty(): Promise<boolean> {
     return (this.stmts.isEmpty.get() as { empty: number }).empty === 1;
@@ -436,9 +448,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
 
   /** The records `make` makes of each field row of a page's `fields` (pageFields), in the walk's order. */
-  private fieldRecords<T>(w: Walk, page: KeysetPage, fields: readonly string[], make: (fields: readonly string[], at: number) => T): T[] {
+  private fieldRecords<T>(w: Walk, page: KeysetPage, fields: readonly string[], make: (fields: readonly string[], at: number, row: number) => T): T[] {
     const records: T[] = [];
-    for (let at = 0; at < fields.length; at += w.width) records.push(make(fields, at));
+    for (let at = 0, row = 0; at < fields.length; at += w.width, row++) records.push(make(fields, at, row));
     return readForwards(page) ? records.reverse() : records;
   }
 
@@ -452,10 +464,15 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<WrittenTweetCore>> {
     const w = this.stmts.likedTweetCores;
-    const fields = pageFields(await this.coreReads.run(() => this.read(w, userId, page)));
-    // The owner's flags close every row (OWNER_FLAGS), the first row's included.
-    const owner = await pageOwner(userId, fields.length ? fields[w.width - 1] : undefined, (id) => this.accountFlags(id));
-    return { owner, rows: this.fieldRecords(w, page, fields, (f, at) => likedTweetCoreFromValues(userId, f, at)) };
+    const { fields, flags } = await this.coreReads.run(() => {
+      const fields = pageFields(this.read(w, userId, page));
+      return { fields, flags: this.accounts.ofRows(fields, w.width, AUTHOR_ID_AT, userId) };
+    });
+    const flagsOf = (k: number) => (flags[k] === NO_ACCOUNT ? null : flags[k]);
+    return {
+      owner: accountOfFlags(userId, flagsOf(flags.length - 1)),
+      rows: this.fieldRecords(w, page, fields, (f, at, row) => likedTweetCoreFromValues(userId, f, at, flagsOf(row))),
+    };
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
     return this.walk(this.stmts.ofTweet, tweetId, page).map(likeOfValues);
@@ -541,7 +558,11 @@ export class SqliteStore extends MetaSettings implements LikesStore {
 
   /** Row by row in one transaction: a username clash throws and rolls the whole batch back. */
   async insertUsers(users: readonly UserRecord[]): Promise<void> {
-    this.bulk(this.stmts.insertUser, users, (u) => rowKeepingLikeCount(USER_COLUMNS, userToRow(u, sqlBool)));
+    try {
+      this.bulk(this.stmts.insertUser, users, (u) => rowKeepingLikeCount(USER_COLUMNS, userToRow(u, sqlBool)));
+    } finally {
+      this.accounts.forget();
+    }
   }
   async insertTweets(tweets: readonly TweetRecord[]): Promise<void> {
     this.bulk(this.stmts.insertTweet, tweets, (t) => rowKeepingLikeCount(TWEET_COLUMNS, tweetToRow(t, sqlBool)));
@@ -575,8 +596,12 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     this.stmts.setDeleted.run(sqlBool(deleted), tweetId);
   }
   async setUserFlags(userId: string, flags: { protected?: boolean; suspended?: boolean }): Promise<void> {
-    if (flags.protected !== undefined) this.stmts.setProtected.run(sqlBool(flags.protected), userId);
-    if (flags.suspended !== undefined) this.stmts.setSuspended.run(sqlBool(flags.suspended), userId);
+    try {
+      if (flags.protected !== undefined) this.stmts.setProtected.run(sqlBool(flags.protected), userId);
+      if (flags.suspended !== undefined) this.stmts.setSuspended.run(sqlBool(flags.suspended), userId);
+    } finally {
+      this.accounts.forget();
+    }
   }
 
   async putProject(project: ProjectRecord): Promise<void> {

@@ -1,9 +1,9 @@
-// The usage ledger's compact id set (src/adapters/memory/memoryUsageLedger.ts): exactly a Set<string> for any string,
-// whether it is stored as two numbers (canonical decimal ids of up to 19 digits, the part above the last nine
-// below 2^32) or kept as text (everything else).
+// The compact id tables (src/adapters/compactIds.ts): IdSet answers exactly as a Set<string> and IdBytes as a
+// Map<string, number> for any string, whether an id is stored as two numbers (canonical decimal ids of up to 19
+// digits, the part above the last nine below 2^32) or kept as text (everything else).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IdSet } from '../../src/adapters/memory/memoryUsageLedger.ts';
+import { IdBytes, IdSet } from '../../src/adapters/compactIds.ts';
 
 /** A small deterministic generator (xorshift32). */
 function rng(seed: number): () => number {
@@ -82,5 +82,51 @@ describe('IdSet', () => {
     s.add('1000000005');
     assert.equal(s.size, 2);
     assert.ok(s.has('4294967297000000005') && s.has('1000000005'));
+  });
+});
+
+describe('IdBytes', () => {
+  it('answers like a Map<string, number> through growth, overwrites and clearing', () => {
+    const r = rng(29);
+    const id = (): string => {
+      if (r() < 0.05) return EDGES[Math.floor(r() * EDGES.length)];
+      let s = String(1 + Math.floor(r() * 9));
+      for (let i = 1, len = 1 + Math.floor(r() * 19); i < len; i++) s += String(Math.floor(r() * 10));
+      return s;
+    };
+    const ours = new IdBytes();
+    const expected = new Map<string, number>();
+    const seen: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      const x = seen.length && r() < 0.4 ? seen[Math.floor(r() * seen.length)] : id();
+      assert.equal(ours.get(x), expected.get(x) ?? -1, x);
+      if (r() < 0.6) {
+        const value = Math.floor(r() * 256);
+        ours.set(x, value);
+        expected.set(x, value);
+        seen.push(x);
+      }
+      if (i === 40_000) {
+        ours.clear();
+        expected.clear();
+      }
+      assert.equal(ours.size, expected.size);
+    }
+    for (const [x, value] of expected) assert.equal(ours.get(x), value, x);
+    for (const x of EDGES) assert.equal(ours.get(x), expected.get(x) ?? -1, x);
+  });
+
+  it('reads and sets an id within a longer text by its bounds', () => {
+    const m = new IdBytes();
+    const text = '1748288086082495633\x01x7\x011748288086082495633';
+    m.set(text, 3, 0, 19);
+    m.set(text, 4, 20, 22);
+    assert.equal(m.get('1748288086082495633'), 3);
+    assert.equal(m.get(text, 23, 42), 3);
+    assert.equal(m.get('x7'), 4);
+    assert.equal(m.get(text, 0, 20), -1);
+    m.set('1748288086082495633', 0);
+    assert.equal(m.get(text, 23, 42), 0);
+    assert.equal(m.size, 2);
   });
 });

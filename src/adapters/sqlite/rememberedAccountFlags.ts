@@ -1,0 +1,79 @@
+// The protected and suspended flags of liked Tweets' authors, remembered by the SQLite store between pages.
+// A default-fields liked_tweets page needs each Tweet's author's flags (visibility), and joining the authors cost a
+// third of that page's statement: one more index seek a row (docs/benchmarks.md, session 25). Authors repeat across
+// pages and their flags rarely change, so the store looks them up here instead, reading the ones it does not hold
+// in one statement.
+//
+// Exact: what is remembered is forgotten when it may have changed. Other connections' commits (other processes: the
+// CLI, a seed) move SQLite's data_version, checked on every use; this connection's own writes to users do not, so
+// the store calls `forget` after each of them (insertUsers, setUserFlags, replaceContentsFrom).
+import { IdBytes } from '../compactIds.ts';
+
+/** An account's flags as one number: protected + 2 * suspended (OWNER_FLAGS writes the owner's alike). */
+export type FlagsByte = number;
+/** What is remembered of an id no account has. */
+export const NO_ACCOUNT: FlagsByte = 4;
+
+/** A row's mark while its account is being read (no flags byte is this). */
+const UNREAD = 255;
+
+/**
+ * Accounts remembered at most; past this, everything is forgotten. The table then has 2^18 slots (IdBytes fills
+ * them to 80 %), 9 bytes each: 2.3 MiB; the 100,000 accounts of the 10M benchmark take 1.2 MiB.
+ */
+export const MAX_REMEMBERED_ACCOUNTS = 200_000;
+
+export interface AccountFlagsSource {
+  /** SQLite's data_version on this connection: moves when another connection commits. */
+  version(): unknown;
+  /** The flags of those of `ids` that are accounts, as [id, flags] pairs (distinct ids, none empty). */
+  read(ids: readonly string[]): Iterable<readonly [string, FlagsByte]>;
+}
+
+export class RememberedAccountFlags {
+  private readonly flags = new IdBytes();
+  private version: unknown = undefined;
+
+  constructor(private readonly source: AccountFlagsSource) {}
+
+  /** Forgets every account: this connection wrote users. */
+  forget(): void {
+    this.flags.clear();
+  }
+
+  /**
+   * The flags of the account whose id is at `at` in each row of `fields` (field rows of `width` values), one per
+   * row, then those of `also`: NO_ACCOUNT for an empty id (a row without a Tweet has no author) and for an id no
+   * account has.
+   */
+  ofRows(fields: readonly string[], width: number, at: number, also: string): FlagsByte[] {
+    const version = this.source.version();
+    if (version !== this.version) {
+      this.flags.clear();
+      this.version = version;
+    }
+    const count = fields.length / width;
+    // An array, not a Uint8Array: a typed array past 64 bytes lives outside the heap, and one a page made the
+    // garbage collector mark the old generation far more often.
+    const flags: FlagsByte[] = new Array(count + 1);
+    // The ids not remembered, NO_ACCOUNT until read; their places marked UNREAD meanwhile.
+    let missing: Map<string, FlagsByte> | null = null;
+    const look = (id: string, k: number) => {
+      const f = id === '' ? NO_ACCOUNT : this.flags.get(id);
+      if (f >= 0) flags[k] = f;
+      else {
+        flags[k] = UNREAD;
+        (missing ??= new Map()).set(id, NO_ACCOUNT);
+      }
+    };
+    for (let k = 0; k < count; k++) look(fields[k * width + at], k);
+    look(also, count);
+    if (missing === null) return flags;
+    const read: Map<string, FlagsByte> = missing;
+    for (const [id, f] of this.source.read([...read.keys()])) read.set(id, f);
+    if (this.flags.size + read.size > MAX_REMEMBERED_ACCOUNTS) this.flags.clear();
+    for (const [id, f] of read) this.flags.set(id, f);
+    for (let k = 0; k <= count; k++) if (flags[k] === UNREAD) flags[k] = read.get(k < count ? fields[k * width + at] : also)!;
+    return flags;
+  }
+}
