@@ -53,6 +53,12 @@ export function nextTurnOnce<T>(run: () => Promise<T>): () => Promise<T> {
 export class TurnQueue {
   private queued: (() => void)[] | null = null;
 
+  /**
+   * `around` runs each turn's queued work, given as one function: what it does before and after holds for the whole
+   * turn, in which nothing but the queued work runs.
+   */
+  constructor(private readonly around: (turn: () => void) => void = (turn) => turn()) {}
+
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let queued = this.queued;
@@ -73,7 +79,9 @@ export class TurnQueue {
   private flush(): void {
     const queued = this.queued!;
     this.queued = null;
-    for (const work of queued) work();
+    this.around(() => {
+      for (const work of queued) work();
+    });
   }
 }
 

@@ -84,6 +84,18 @@ describe('TurnQueue', () => {
     await later;
     assert.deepEqual(ran, ['next to the failure', 'later']);
   });
+
+  it('runs each turn\'s work inside `around`, once a turn', async () => {
+    const log: string[] = [];
+    const queue = new TurnQueue((turn) => {
+      log.push('before');
+      turn();
+      log.push('after');
+    });
+    await Promise.all([queue.run(() => log.push('a')), queue.run(() => log.push('b'))]);
+    await queue.run(() => log.push('c'));
+    assert.deepEqual(log, ['before', 'a', 'b', 'after', 'before', 'c', 'after']);
+  });
 });
 
 describe('TurnBatcher', () => {

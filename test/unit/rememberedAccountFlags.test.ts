@@ -51,6 +51,29 @@ describe('RememberedAccountFlags', () => {
     assert.equal(s.reads.length, 3);
   });
 
+  it('reads the version once a turn, and before every use outside one', () => {
+    const s = source(new Map([['11', 0]]));
+    let versionReads = 0;
+    const flags = new RememberedAccountFlags({ ...s.source, version: () => (versionReads++, s.version) });
+    flags.ofRows(rows('11'), 3, 1, '11');
+    flags.ofRows(rows('11'), 3, 1, '11');
+    assert.equal(versionReads, 2);
+    flags.oneTurn(() => {
+      for (let i = 0; i < 5; i++) assert.deepEqual(flags.ofRows(rows('11'), 3, 1, '11'), [0, 0]);
+    });
+    assert.equal(versionReads, 3);
+    s.version = 2;
+    flags.oneTurn(() => {
+      flags.forget();
+      assert.deepEqual(flags.ofRows(rows('11'), 3, 1, '11'), [0, 0]);
+      assert.deepEqual(flags.ofRows(rows('11'), 3, 1, '11'), [0, 0]);
+    });
+    assert.equal(versionReads, 4);
+    assert.equal(s.reads.length, 2, 'read again once the version moved');
+    flags.ofRows(rows('11'), 3, 1, '11');
+    assert.equal(versionReads, 5);
+  });
+
   it('forgets everything past its bound and still answers the page that crossed it', () => {
     const accounts = new Map<string, number>();
     const ids = Array.from({ length: MAX_REMEMBERED_ACCOUNTS + 10 }, (_, i) => String(1_000_000_000_000 + i));

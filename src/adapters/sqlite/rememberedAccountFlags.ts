@@ -5,8 +5,9 @@
 // in one statement.
 //
 // Exact: what is remembered is forgotten when it may have changed. Other connections' commits (other processes: the
-// CLI, a seed) move SQLite's data_version, checked on every use; this connection's own writes to users do not, so
-// the store calls `forget` after each of them (insertUsers, setUserFlags, replaceContentsFrom).
+// CLI, a seed) move SQLite's data_version, read before every use (once a turn: `oneTurn`); this connection's own
+// writes to users do not, so the store calls `forget` after each of them (insertUsers, setUserFlags,
+// replaceContentsFrom).
 import { IdBytes } from '../compactIds.ts';
 
 /** An account's flags as one number: protected + 2 * suspended (OWNER_FLAGS writes the owner's alike). */
@@ -33,8 +34,24 @@ export interface AccountFlagsSource {
 export class RememberedAccountFlags {
   private readonly flags = new IdBytes();
   private version: unknown = undefined;
+  /** Inside `oneTurn`: whether the version has been read in it. */
+  private turn: { versionRead: boolean } | null = null;
 
   constructor(private readonly source: AccountFlagsSource) {}
+
+  /**
+   * Runs `reads`, the reads of one turn back to back (TurnQueue), reading the version once for all of them (2.3 µs a
+   * read): each of the turn's requests had arrived before the turn began, so a commit that came before one of them
+   * was sent is seen, and nothing of this process runs in between to write.
+   */
+  oneTurn(reads: () => void): void {
+    this.turn = { versionRead: false };
+    try {
+      reads();
+    } finally {
+      this.turn = null;
+    }
+  }
 
   /** Forgets every account: this connection wrote users. */
   forget(): void {
@@ -47,10 +64,13 @@ export class RememberedAccountFlags {
    * account has.
    */
   ofRows(fields: readonly string[], width: number, at: number, also: string): FlagsByte[] {
-    const version = this.source.version();
-    if (version !== this.version) {
-      this.flags.clear();
-      this.version = version;
+    if (!this.turn?.versionRead) {
+      const version = this.source.version();
+      if (version !== this.version) {
+        this.flags.clear();
+        this.version = version;
+      }
+      if (this.turn) this.turn.versionRead = true;
     }
     const count = fields.length / width;
     // An array, not a Uint8Array: a typed array past 64 bytes lives outside the heap, and one a page made the

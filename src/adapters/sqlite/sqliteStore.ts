@@ -375,7 +375,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
    * Not the wide reads (more fields, expansions): every caller of the turn would hold its rows at once, and the
    * garbage collector then cost more than the CPU's caches saved (docs/benchmarks.md, session 18).
    */
-  private readonly coreReads = new TurnQueue();
+  private readonly coreReads = new TurnQueue((turn) => this.accounts.oneTurn(turn));
 
   /** The flags of liked Tweets' authors and of the users whose likes pages walk, for default-fields liked_tweets pages. */
   private readonly accounts = new RememberedAccountFlags({
