@@ -40,9 +40,9 @@ export class RememberedAccountFlags {
   constructor(private readonly source: AccountFlagsSource) {}
 
   /**
-   * Runs `reads`, the reads of one turn back to back (TurnQueue), reading the version once for all of them (2.3 µs a
-   * read): each of the turn's requests had arrived before the turn began, so a commit that came before one of them
-   * was sent is seen, and nothing of this process runs in between to write.
+   * Runs `reads`, the reads of one turn back to back (TurnQueue), reading the version once for all of them (a
+   * statement, 1-2 µs): each of the turn's requests had arrived before the turn began, so a commit that came before
+   * one of them was sent is seen, and nothing of this process runs in between to write.
    */
   oneTurn(reads: () => void): void {
     this.turn = { versionRead: false };
@@ -73,8 +73,7 @@ export class RememberedAccountFlags {
       if (this.turn) this.turn.versionRead = true;
     }
     const count = fields.length / width;
-    // An array, not a Uint8Array: a typed array past 64 bytes lives outside the heap, and one a page made the
-    // garbage collector mark the old generation far more often.
+    // An array, not a Uint8Array: a typed array past 64 bytes keeps its store outside V8's heap, one a page.
     const flags: FlagsByte[] = new Array(count + 1);
     // The ids not remembered, NO_ACCOUNT until read; their places marked UNREAD meanwhile.
     let missing: Map<string, FlagsByte> | null = null;
