@@ -230,15 +230,24 @@ export async function pageOwner(userId: string, flags: unknown, flagsOf: (id: st
 /** The value after the columns of a page's first row (pageOwner's `flags`), undefined when the page has no rows. */
 export const ownerFlagsOf = (rows: readonly (readonly unknown[])[]): unknown => rows[0]?.[rows[0].length - 1];
 
-/** The columns of a liked_tweets page with each Tweet laid out as `layout`: the like, the author's flags, the Tweet. Likes l, Tweets t, authors u. */
+/**
+ * The columns of a liked_tweets page with each Tweet laid out as `layout`: the like, the Tweet. Likes l, Tweets t. The
+ * author's flags come as for default fields (LIKED_TWEET_CORE_COLUMNS): after these columns, or remembered.
+ */
 export const likedTweetColumns = (layout: Layout<TweetRecord>): string =>
-  ['l.user_id', 'l.tweet_id', 'l.liked_at', 'u.id', 'u.protected', 'u.suspended', ...layout.columns.map((c) => `t.${c}`)].join(', ');
+  ['l.user_id', 'l.tweet_id', 'l.liked_at', ...layout.columns.map((c) => `t.${c}`)].join(', ');
 
-/** A row of likedTweetColumns(layout). */
-export const likedTweetFromValues = (v: readonly any[], layout: Layout<TweetRecord>): LikedTweetRow => ({
+/** How many values a likedTweetColumns(layout) row has. */
+export const likedTweetWidth = (layout: Layout<TweetRecord>): number => 3 + layout.columns.length;
+
+/** Where a likedTweetColumns(layout) row holds its Tweet's author's id (NULL without a Tweet). */
+export const likedTweetAuthorAt = (layout: Layout<TweetRecord>): number => 3 + layout.at.authorId;
+
+/** A row of likedTweetColumns(layout), and `authorFlags`, its Tweet's author's (accountOfFlags). */
+export const likedTweetFromValues = (v: readonly any[], layout: Layout<TweetRecord>, authorFlags: unknown): LikedTweetRow => ({
   like: { userId: v[0], tweetId: v[1], likedAt: num(v[2]) },
-  tweet: v[6 + layout.at.id] === null ? null : tweetOfValues(v, layout, 6),
-  author: v[3] === null ? null : { id: v[3], protected: bool(v[4]), suspended: bool(v[5]) },
+  tweet: v[3 + layout.at.id] === null ? null : tweetOfValues(v, layout, 3),
+  author: v[3 + layout.at.id] === null ? null : accountOfFlags(v[3 + layout.at.authorId], authorFlags),
 });
 
 /** The columns of a liking_users page with each liker laid out as `layout`: the like, the liker. Likes l, likers u. */
@@ -268,8 +277,9 @@ export type PageColumn = string | WrittenColumn;
  * The columns of a liked_tweets page with default fields, each once (each is a string made per row): the Tweet's core
  * (its id is the like's, its text written), liked_at. Then the author's flags (the author's id is the core's
  * author_id): PostgreSQL joins the authors u for them (AUTHOR_FLAGS), the SQLite store remembers them
- * (src/adapters/sqlite/rememberedAccountFlags.ts). The likes table is aliased l, the Tweets t; PostgreSQL reads each
- * row as an array, SQLite a page as field rows (src/adapters/sqlite/sqliteStore.ts).
+ * (src/adapters/sqlite/rememberedAccountFlags.ts); both do so for wide pages too (likedTweetColumns). The likes table
+ * is aliased l, the Tweets t; PostgreSQL reads each row as an array, SQLite a page as field rows
+ * (src/adapters/sqlite/sqliteStore.ts).
  */
 export const LIKED_TWEET_CORE_COLUMNS: readonly PageColumn[] = ['l.tweet_id', 't.author_id', { written: 't.text' }, 't.deleted', 'l.liked_at'];
 

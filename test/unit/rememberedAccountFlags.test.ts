@@ -36,6 +36,14 @@ describe('RememberedAccountFlags', () => {
     assert.equal(s.reads.length, 2);
   });
 
+  it('reads rows given as arrays alike, a null id (no Tweet) as no account', () => {
+    const s = source(new Map([['11', 0], ['12', 1]]));
+    const flags = new RememberedAccountFlags(s.source);
+    assert.deepEqual(flags.ofValues([['a', '12'], ['b', null], ['c', '13']], 1, '11'), [1, NO_ACCOUNT, NO_ACCOUNT, 0]);
+    assert.deepEqual(flags.ofRows(rows('12', '11', '13'), 3, 1, '12'), [1, 0, NO_ACCOUNT, 1]);
+    assert.deepEqual(s.reads, [['12', '13', '11']]);
+  });
+
   it('reads everything again once the version moved or after forget', () => {
     const accounts = new Map([['11', 0]]);
     const s = source(accounts);

@@ -119,7 +119,7 @@ const LIKED_TWEETS_FROM = 'FROM likes l LEFT JOIN tweets t ON t.id = l.tweet_id 
  * an InitPlan, run once per page, so that the owner check needs no query of its own.
  */
 const OWNER_FLAGS = '(SELECT o.protected::int + 2 * o.suspended::int FROM users o WHERE o.id = $1)';
-/** The flags of a liked_tweets row's author, after LIKED_TWEET_CORE_COLUMNS (accountOfFlags; NULL without an author). */
+/** The flags of a liked_tweets row's author, after its columns (accountOfFlags; NULL without an author). */
 const AUTHOR_FLAGS = 'u.protected::int + 2 * u.suspended::int';
 /** The likes of a liking_users page with their likers (u). */
 const LIKING_USERS_FROM = 'FROM likes l LEFT JOIN users u ON u.id = l.user_id';
@@ -129,7 +129,7 @@ const LIKING_USERS_FROM = 'FROM likes l LEFT JOIN users u ON u.id = l.user_id';
  * on every use).
  */
 export const likedTweetsWalk = (layout: Layout<TweetRecord>, name: string | null): Walk =>
-  walk('user_id', 'tweet_id', `SELECT ${likedTweetColumns(layout)}, ${OWNER_FLAGS} ${LIKED_TWEETS_FROM}`, name, 'array');
+  walk('user_id', 'tweet_id', `SELECT ${likedTweetColumns(layout)}, ${AUTHOR_FLAGS}, ${OWNER_FLAGS} ${LIKED_TWEETS_FROM}`, name, 'array');
 
 /** The liking_users walks with each liker laid out as `layout` (USER_LAYOUTS), prepared under `name` (null: parsed on every use). */
 export const likingUsersWalk = (layout: Layout<UserRecord>, name: string | null): Walk =>

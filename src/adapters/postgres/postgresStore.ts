@@ -13,7 +13,7 @@ import {
   MEDIA_COLUMNS, PLACE_COLUMNS, POLL_COLUMNS, TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow,
   bearerToRow, grantedScopes, mediaFromRow, mediaToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow,
   developerFromRow, developerToRow, pollToRow, projectFromRow, projectToRow, tweetToRow, userFromRow, userToRow,
-  TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, LIKED_TWEET_CORE_COLUMNS, likingUserCoreFromValues, likedTweetFromValues, ownerFlagsOf, pageOwner,
+  TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues, likedTweetCoreFromValues, LIKED_TWEET_CORE_COLUMNS, likingUserCoreFromValues, likedTweetFromValues, likedTweetWidth, ownerFlagsOf, pageOwner,
   likingUserFromValues, tweetOfValues, userOfValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, type Layouts,
 } from '../rows.ts';
 import { MetaSettings } from '../metaSettings.ts';
@@ -431,7 +431,7 @@ export class PostgresStore extends MetaSettings implements LikesStore {
   async likedTweetsByUser(userId: string, page: KeysetPage, attributes = TWEET_ATTRIBUTES): Promise<LikedTweetsPage> {
     const { layout, read } = this.likedTweetWalks(attributeMask(TWEET_ATTRIBUTES, attributes));
     const values = await this.walk<Values>(read, userId, page);
-    return { owner: await pageOwner(userId, ownerFlagsOf(values), (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout)) };
+    return { owner: await pageOwner(userId, ownerFlagsOf(values), (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout, v[likedTweetWidth(layout)])) };
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<WrittenTweetCore>> {
     const values = await this.walk<Values>(S.likedTweetCores, userId, page);

@@ -1,6 +1,6 @@
 // The protected and suspended flags of liked Tweets' authors, remembered by the SQLite store between pages.
-// A default-fields liked_tweets page needs each Tweet's author's flags (visibility), and joining the authors cost a
-// third of that page's statement: one more index seek a row (docs/benchmarks.md, session 25). Authors repeat across
+// A liked_tweets page needs each Tweet's author's flags (visibility), and joining the authors cost a third of a
+// default-fields page's statement: one more index seek a row (docs/benchmarks.md, session 25). Authors repeat across
 // pages and their flags rarely change, so the store looks them up here instead, reading the ones it does not hold
 // in one statement.
 //
@@ -10,7 +10,7 @@
 // replaceContentsFrom).
 import { IdBytes } from '../compactIds.ts';
 
-/** An account's flags as one number: protected + 2 * suspended (OWNER_FLAGS writes the owner's alike). */
+/** An account's flags as one number: protected + 2 * suspended (as PostgreSQL's OWNER_FLAGS and AUTHOR_FLAGS are). */
 export type FlagsByte = number;
 /** What is remembered of an id no account has. */
 export const NO_ACCOUNT: FlagsByte = 4;
@@ -64,6 +64,15 @@ export class RememberedAccountFlags {
    * account has.
    */
   ofRows(fields: readonly string[], width: number, at: number, also: string): FlagsByte[] {
+    return this.resolve(fields.length / width, (k) => fields[k * width + at], also);
+  }
+
+  /** As `ofRows`, for rows as arrays of values (JSON rows), the id at `at` in each (null: no Tweet, so no author). */
+  ofValues(rows: readonly (readonly unknown[])[], at: number, also: string): FlagsByte[] {
+    return this.resolve(rows.length, (k) => rows[k][at] as string | null, also);
+  }
+
+  private resolve(count: number, idOf: (row: number) => string | null, also: string): FlagsByte[] {
     if (!this.turn?.versionRead) {
       const version = this.source.version();
       if (version !== this.version) {
@@ -72,27 +81,26 @@ export class RememberedAccountFlags {
       }
       if (this.turn) this.turn.versionRead = true;
     }
-    const count = fields.length / width;
     // An array, not a Uint8Array: a typed array past 64 bytes keeps its store outside V8's heap, one a page.
     const flags: FlagsByte[] = new Array(count + 1);
     // The ids not remembered, NO_ACCOUNT until read; their places marked UNREAD meanwhile.
     let missing: Map<string, FlagsByte> | null = null;
-    const look = (id: string, k: number) => {
-      const f = id === '' ? NO_ACCOUNT : this.flags.get(id);
+    const look = (id: string | null, k: number) => {
+      const f = id === null || id === '' ? NO_ACCOUNT : this.flags.get(id);
       if (f >= 0) flags[k] = f;
       else {
         flags[k] = UNREAD;
-        (missing ??= new Map()).set(id, NO_ACCOUNT);
+        (missing ??= new Map()).set(id!, NO_ACCOUNT);
       }
     };
-    for (let k = 0; k < count; k++) look(fields[k * width + at], k);
+    for (let k = 0; k < count; k++) look(idOf(k), k);
     look(also, count);
     if (missing === null) return flags;
     const read: Map<string, FlagsByte> = missing;
     for (const [id, f] of this.source.read([...read.keys()])) read.set(id, f);
     if (this.flags.size + read.size > MAX_REMEMBERED_ACCOUNTS) this.flags.clear();
     for (const [id, f] of read) this.flags.set(id, f);
-    for (let k = 0; k <= count; k++) if (flags[k] === UNREAD) flags[k] = read.get(k < count ? fields[k * width + at] : also)!;
+    for (let k = 0; k <= count; k++) if (flags[k] === UNREAD) flags[k] = read.get(k < count ? idOf(k)! : also)!;
     return flags;
   }
 }

@@ -15,7 +15,7 @@ import {
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetOfValues, tweetToRow, userFromRow, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
   LIKED_TWEET_CORE_COLUMNS, AUTHOR_ID_AT, accountOfFlags, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, likedTweetColumns,
-  likedTweetFromValues, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, likingUserColumns, likingUserFromValues, ownerFlagsOf, pageOwner, userOfValues,
+  likedTweetFromValues, likedTweetAuthorAt, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, likingUserColumns, likingUserFromValues, userOfValues,
   type PageColumn,
 } from '../rows.ts';
 import { ensurePrivateDir, restrictFile, touchPrivateFile } from '../../privateFiles.ts';
@@ -83,13 +83,10 @@ const USERS_CORE_INDEX = ['id', 'suspended', 'protected', 'name', 'username'];
 const coveredBy = (layout: Layout<unknown>, index: readonly string[]): boolean => layout.columns.every((c) => index.includes(c));
 
 /**
- * The flags of the user whose likes a liked_tweets page walks (the walk's key), after the page's columns
- * (pageOwner): SQLite reads this uncorrelated subquery once per run, and the owner check needs no statement.
+ * The Tweets (through tweets_core when it covers what is read) of a page of likes l; not their authors, whose flags
+ * the store remembers (RememberedAccountFlags).
  */
-const OWNER_FLAGS = `(SELECT o.protected + 2 * o.suspended FROM ${userCores('o')} WHERE o.id = ?)`;
-/** The Tweets (through tweets_core when it covers what is read) and their authors of a page of likes l. */
-const likedTweetsJoins = (covered: boolean) =>
-  `LEFT JOIN ${covered ? tweetCores('t') : 'tweets t'} ON t.id = l.tweet_id LEFT JOIN ${userCores('u')} ON u.id = t.author_id`;
+const likedTweetsJoin = (covered: boolean) => `LEFT JOIN ${covered ? tweetCores('t') : 'tweets t'} ON t.id = l.tweet_id`;
 /** The likers of a page of likes l. */
 const LIKING_USERS_JOINS = 'LEFT JOIN users u ON u.id = l.user_id';
 const LIKING_USER_CORES_JOINS = `LEFT JOIN ${userCores('u')} ON u.id = l.user_id`;
@@ -188,11 +185,10 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       );
     };
     // Keyset walks: `older` reads backwards from the cursor, `newer` forwards and is reversed in code. A row is
-    // `columns` of likes l (default: user_id, tweet_id, liked_at) and of whatever `joins` adds. A column with a
-    // parameter of its own reads the key there too (OWNER_FLAGS): it is bound twice, as better-sqlite3 binds `?`s in
-    // order and takes no numbered ones. `capped` walks only the key's newest likes (KeysetPage.newest): l is then
-    // those likes, read first (by the same index and order as the walk), rather than all of the key's likes bounded
-    // by the oldest kept one, which cost a third more on full pages of liking_users.
+    // `columns` of likes l (default: user_id, tweet_id, liked_at) and of whatever `joins` adds. `capped` walks only
+    // the key's newest likes (KeysetPage.newest): l is then those likes, read first (by the same index and order as
+    // the walk), rather than all of the key's likes bounded by the oldest kept one, which cost a third more on full
+    // pages of liking_users.
     // A page comes back as ONE value, a JSON array of its rows as JSON arrays (pageRows parses it): SQLite writes
     // JSON in C, where better-sqlite3 would make each value of each row with a call into V8 (~1,300 instructions a
     // value, a quarter of a default-fields page's statement). The rows keep the walk's order: the subquery has a LIMIT,
@@ -227,7 +223,6 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       // without preparing them (~1 ms for all the walks').
       let capped: ReturnType<typeof statements> | undefined;
       return {
-        keyInSelect: columns.some((c) => typeof c === 'string' && c.includes('?')),
         /** How many values a row has: with field rows, a row's stride in its page's values. */
         width: columns.length,
         all: statements(false),
@@ -251,11 +246,12 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       polls: byJsonKeys('polls', POLL_COLUMNS, 'id', 'object'),
       places: byJsonKeys('places', PLACE_COLUMNS, 'id', 'object'),
       byUser: walk('user_id', 'tweet_id'),
+      // The Tweets of a page of likes, without their authors: the authors' and the owner's flags are remembered
+      // (accounts).
       likedTweets: perLayout(TWEET_LAYOUTS, (layout) =>
-        walk('user_id', 'tweet_id', [likedTweetColumns(layout), OWNER_FLAGS], likedTweetsJoins(coveredBy(layout, TWEETS_CORE_INDEX)))),
-      // Default fields: each Tweet's core only (no wide row, none of its JSON columns), without its author: the
-      // authors' and the owner's flags are remembered (accounts).
-      likedTweetCores: walk('user_id', 'tweet_id', LIKED_TWEET_CORE_COLUMNS, `LEFT JOIN ${tweetCores('t')} ON t.id = l.tweet_id`),
+        walk('user_id', 'tweet_id', [likedTweetColumns(layout)], likedTweetsJoin(coveredBy(layout, TWEETS_CORE_INDEX)))),
+      // Default fields: each Tweet's core only (no wide row, none of its JSON columns).
+      likedTweetCores: walk('user_id', 'tweet_id', LIKED_TWEET_CORE_COLUMNS, likedTweetsJoin(true)),
       ofTweet: walk('tweet_id', 'user_id'),
       likingUsers: perLayout(USER_LAYOUTS, (layout) => walk('tweet_id', 'user_id', [likingUserColumns(layout)], LIKING_USERS_JOINS)),
       // Default fields: each liking user's core only.
@@ -430,8 +426,8 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   private read(w: Walk, key: string, page: KeysetPage): unknown {
     const { from, newest } = page;
     if (newest !== undefined && !(newest >= 1)) return null;
-    // In the order of the statement's parameters: the select's own, the capped likes', the walk's.
-    const args: unknown[] = w.keyInSelect ? [key] : [];
+    // In the order of the statement's parameters: the capped likes', the walk's.
+    const args: unknown[] = [];
     if (newest !== undefined) args.push(key, Math.ceil(newest));
     args.push(key);
     if (from) args.push(from.likedAt, from.id);
@@ -460,7 +456,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   async likedTweetsByUser(userId: string, page: KeysetPage, attributes = TWEET_ATTRIBUTES): Promise<LikedTweetsPage> {
     const { layout, read } = this.stmts.likedTweets(attributeMask(TWEET_ATTRIBUTES, attributes));
     const values = this.walk(read, userId, page);
-    return { owner: await pageOwner(userId, ownerFlagsOf(values), (id) => this.accountFlags(id)), rows: values.map((v) => likedTweetFromValues(v, layout)) };
+    const flags = this.accounts.ofValues(values, likedTweetAuthorAt(layout), userId);
+    const flagsOf = (k: number) => (flags[k] === NO_ACCOUNT ? null : flags[k]);
+    return { owner: accountOfFlags(userId, flagsOf(values.length)), rows: values.map((v, k) => likedTweetFromValues(v, layout, flagsOf(k))) };
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<WrittenTweetCore>> {
     const w = this.stmts.likedTweetCores;
