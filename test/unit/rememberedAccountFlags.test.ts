@@ -3,7 +3,7 @@
 // The store contract (test/contract/storeContract.ts) checks the same through real files and two connections.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_REMEMBERED_ACCOUNTS, NO_ACCOUNT, RememberedAccountFlags } from '../../src/adapters/sqlite/rememberedAccountFlags.ts';
+import { MAX_REMEMBERED_ACCOUNTS, RememberedAccountFlags } from '../../src/adapters/sqlite/rememberedAccountFlags.ts';
 
 function source(accounts: Map<string, number>) {
   const s = {
@@ -27,9 +27,9 @@ describe('RememberedAccountFlags', () => {
   it('reads the ids it does not hold once, in one read, and answers the rest from memory', () => {
     const s = source(new Map([['11', 0], ['12', 1], ['13', 3], ['99', 2]]));
     const flags = new RememberedAccountFlags(s.source);
-    assert.deepEqual([...flags.ofRows(rows('11', '12', '', '14', '12'), 3, 1, '99')], [0, 1, NO_ACCOUNT, NO_ACCOUNT, 1, 2]);
+    assert.deepEqual([...flags.ofRows(rows('11', '12', '', '14', '12'), 3, 1, '99')], [0, 1, null, null, 1, 2]);
     assert.deepEqual(s.reads, [['11', '12', '14', '99']]);
-    assert.deepEqual([...flags.ofRows(rows('12', '14', '11'), 3, 1, '99')], [1, NO_ACCOUNT, 0, 2]);
+    assert.deepEqual([...flags.ofRows(rows('12', '14', '11'), 3, 1, '99')], [1, null, 0, 2]);
     assert.deepEqual([...flags.ofRows(rows('13'), 3, 1, '11')], [3, 0]);
     assert.deepEqual(s.reads, [['11', '12', '14', '99'], ['13']]);
     assert.deepEqual([...flags.ofRows([], 3, 1, '13')], [3]);
@@ -39,8 +39,8 @@ describe('RememberedAccountFlags', () => {
   it('reads rows given as arrays alike, a null id (no Tweet) as no account', () => {
     const s = source(new Map([['11', 0], ['12', 1]]));
     const flags = new RememberedAccountFlags(s.source);
-    assert.deepEqual(flags.ofValues([['a', '12'], ['b', null], ['c', '13']], 1, '11'), [1, NO_ACCOUNT, NO_ACCOUNT, 0]);
-    assert.deepEqual(flags.ofRows(rows('12', '11', '13'), 3, 1, '12'), [1, 0, NO_ACCOUNT, 1]);
+    assert.deepEqual(flags.ofValues([['a', '12'], ['b', null], ['c', '13']], 1, '11'), [1, null, null, 0]);
+    assert.deepEqual(flags.ofRows(rows('12', '11', '13'), 3, 1, '12'), [1, 0, null, 1]);
     assert.deepEqual(s.reads, [['12', '13', '11']]);
   });
 
@@ -48,9 +48,9 @@ describe('RememberedAccountFlags', () => {
     const accounts = new Map([['11', 0]]);
     const s = source(accounts);
     const flags = new RememberedAccountFlags(s.source);
-    assert.deepEqual([...flags.ofRows(rows('11', '12'), 3, 1, '11')], [0, NO_ACCOUNT, 0]);
+    assert.deepEqual([...flags.ofRows(rows('11', '12'), 3, 1, '11')], [0, null, 0]);
     accounts.set('11', 2).set('12', 1);
-    assert.deepEqual([...flags.ofRows(rows('11', '12'), 3, 1, '11')], [0, NO_ACCOUNT, 0], 'nothing said it changed');
+    assert.deepEqual([...flags.ofRows(rows('11', '12'), 3, 1, '11')], [0, null, 0], 'nothing said it changed');
     s.version = 2;
     assert.deepEqual([...flags.ofRows(rows('11', '12'), 3, 1, '11')], [2, 1, 2]);
     accounts.set('12', 3);

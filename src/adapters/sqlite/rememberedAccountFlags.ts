@@ -12,8 +12,8 @@ import { IdBytes } from '../compactIds.ts';
 
 /** An account's flags as one number: protected + 2 * suspended (as PostgreSQL's OWNER_FLAGS and AUTHOR_FLAGS are). */
 export type FlagsByte = number;
-/** What is remembered of an id no account has. */
-export const NO_ACCOUNT: FlagsByte = 4;
+/** What is remembered of an id no account has (handed out as null). */
+const NO_ACCOUNT: FlagsByte = 4;
 
 /** A row's mark while its account is being read (no flags byte is this). */
 const UNREAD = 255;
@@ -60,19 +60,19 @@ export class RememberedAccountFlags {
 
   /**
    * The flags of the account whose id is at `at` in each row of `fields` (field rows of `width` values), one per
-   * row, then those of `also`: NO_ACCOUNT for an empty id (a row without a Tweet has no author) and for an id no
-   * account has.
+   * row, then those of `also`: null for an empty id (a row without a Tweet has no author) and for an id no account
+   * has.
    */
-  ofRows(fields: readonly string[], width: number, at: number, also: string): FlagsByte[] {
+  ofRows(fields: readonly string[], width: number, at: number, also: string): (FlagsByte | null)[] {
     return this.resolve(fields.length / width, (k) => fields[k * width + at], also);
   }
 
   /** As `ofRows`, for rows as arrays of values (JSON rows), the id at `at` in each (null: no Tweet, so no author). */
-  ofValues(rows: readonly (readonly unknown[])[], at: number, also: string): FlagsByte[] {
+  ofValues(rows: readonly (readonly unknown[])[], at: number, also: string): (FlagsByte | null)[] {
     return this.resolve(rows.length, (k) => rows[k][at] as string | null, also);
   }
 
-  private resolve(count: number, idOf: (row: number) => string | null, also: string): FlagsByte[] {
+  private resolve(count: number, idOf: (row: number) => string | null, also: string): (FlagsByte | null)[] {
     if (!this.turn?.versionRead) {
       const version = this.source.version();
       if (version !== this.version) {
@@ -82,12 +82,12 @@ export class RememberedAccountFlags {
       if (this.turn) this.turn.versionRead = true;
     }
     // An array, not a Uint8Array: a typed array past 64 bytes keeps its store outside V8's heap, one a page.
-    const flags: FlagsByte[] = new Array(count + 1);
+    const flags: (FlagsByte | null)[] = new Array(count + 1);
     // The ids not remembered, NO_ACCOUNT until read; their places marked UNREAD meanwhile.
     let missing: Map<string, FlagsByte> | null = null;
     const look = (id: string | null, k: number) => {
       const f = id === null || id === '' ? NO_ACCOUNT : this.flags.get(id);
-      if (f >= 0) flags[k] = f;
+      if (f >= 0) flags[k] = f === NO_ACCOUNT ? null : f;
       else {
         flags[k] = UNREAD;
         (missing ??= new Map()).set(id!, NO_ACCOUNT);
@@ -100,7 +100,11 @@ export class RememberedAccountFlags {
     for (const [id, f] of this.source.read([...read.keys()])) read.set(id, f);
     if (this.flags.size + read.size > MAX_REMEMBERED_ACCOUNTS) this.flags.clear();
     for (const [id, f] of read) this.flags.set(id, f);
-    for (let k = 0; k <= count; k++) if (flags[k] === UNREAD) flags[k] = read.get(k < count ? idOf(k)! : also)!;
+    for (let k = 0; k <= count; k++) {
+      if (flags[k] !== UNREAD) continue;
+      const f = read.get(k < count ? idOf(k)! : also)!;
+      flags[k] = f === NO_ACCOUNT ? null : f;
+    }
     return flags;
   }
 }

@@ -27,7 +27,7 @@ import { SQLITE_MIGRATIONS } from './migrations.ts';
 import { COUNT_PARAM } from './sqlParams.ts';
 import { perLayout } from '../perLayout.ts';
 import { TurnQueue } from '../../perTurn.ts';
-import { NO_ACCOUNT, RememberedAccountFlags, type FlagsByte } from './rememberedAccountFlags.ts';
+import { RememberedAccountFlags, type FlagsByte } from './rememberedAccountFlags.ts';
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
@@ -373,7 +373,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
    */
   private readonly coreReads = new TurnQueue((turn) => this.accounts.oneTurn(turn));
 
-  /** The flags of liked Tweets' authors and of the users whose likes pages walk, for default-fields liked_tweets pages. */
+  /** The flags of liked Tweets' authors and of the users whose likes pages walk, for liked_tweets pages. */
   private readonly accounts = new RememberedAccountFlags({
     version: () => this.stmts.dataVersion.get(),
     read: (ids) => this.stmts.flagsOfAccounts.all(JSON.stringify(ids)) as [string, FlagsByte][],
@@ -457,8 +457,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     const { layout, read } = this.stmts.likedTweets(attributeMask(TWEET_ATTRIBUTES, attributes));
     const values = this.walk(read, userId, page);
     const flags = this.accounts.ofValues(values, likedTweetAuthorAt(layout), userId);
-    const flagsOf = (k: number) => (flags[k] === NO_ACCOUNT ? null : flags[k]);
-    return { owner: accountOfFlags(userId, flagsOf(values.length)), rows: values.map((v, k) => likedTweetFromValues(v, layout, flagsOf(k))) };
+    return { owner: accountOfFlags(userId, flags[values.length]), rows: values.map((v, k) => likedTweetFromValues(v, layout, flags[k])) };
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<WrittenTweetCore>> {
     const w = this.stmts.likedTweetCores;
@@ -466,10 +465,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
       const fields = pageFields(this.read(w, userId, page));
       return { fields, flags: this.accounts.ofRows(fields, w.width, AUTHOR_ID_AT, userId) };
     });
-    const flagsOf = (k: number) => (flags[k] === NO_ACCOUNT ? null : flags[k]);
     return {
-      owner: accountOfFlags(userId, flagsOf(flags.length - 1)),
-      rows: this.fieldRecords(w, page, fields, (f, at, row) => likedTweetCoreFromValues(userId, f, at, flagsOf(row))),
+      owner: accountOfFlags(userId, flags[flags.length - 1]),
+      rows: this.fieldRecords(w, page, fields, (f, at, row) => likedTweetCoreFromValues(userId, f, at, flags[row])),
     };
   }
   async likesOfTweet(tweetId: string, page: KeysetPage): Promise<LikeRow[]> {
