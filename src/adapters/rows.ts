@@ -247,7 +247,7 @@ export const likedTweetAuthorAt = (layout: Layout<TweetRecord>): number => 3 + l
 export const likedTweetFromValues = (v: readonly any[], layout: Layout<TweetRecord>, authorFlags: unknown): LikedTweetRow => ({
   like: { userId: v[0], tweetId: v[1], likedAt: num(v[2]) },
   tweet: v[3 + layout.at.id] === null ? null : tweetOfValues(v, layout, 3),
-  author: v[3 + layout.at.id] === null ? null : accountOfFlags(v[3 + layout.at.authorId], authorFlags),
+  author: accountOfFlags(v[3 + layout.at.authorId], authorFlags),
 });
 
 /** The columns of a liking_users page with each liker laid out as `layout`: the like, the liker. Likes l, likers u. */

@@ -457,7 +457,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     const { layout, read } = this.stmts.likedTweets(attributeMask(TWEET_ATTRIBUTES, attributes));
     const values = this.walk(read, userId, page);
     const flags = this.accounts.ofValues(values, likedTweetAuthorAt(layout), userId);
-    return { owner: accountOfFlags(userId, flags[values.length]), rows: values.map((v, k) => likedTweetFromValues(v, layout, flags[k])) };
+    return { owner: accountOfFlags(userId, flags[flags.length - 1]), rows: values.map((v, k) => likedTweetFromValues(v, layout, flags[k])) };
   }
   async likedTweetCoresByUser(userId: string, page: KeysetPage): Promise<LikedTweetsPage<WrittenTweetCore>> {
     const w = this.stmts.likedTweetCores;
