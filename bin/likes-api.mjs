@@ -1,7 +1,7 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=131072 node
 // glibc's malloc kept to one arena (each thread's own arena held freed memory, 10 MiB under load), and its mmap
 // threshold held at its default of 128 KiB: glibc otherwise raises it to the size of each large block freed (the
-// bundle and its code cache read below, 1.9 MiB), and from then on the response cache's arena, the usage ledger's id
+// bundle and its code cache read below, 1.3 MB each), and from then on the response cache's arena, the usage ledger's id
 // tables and V8's compiler zones are carved from the heap, whose holes stay resident (4-6 MiB of RSS under load);
 // held, each large block is a mapping of its own, returned when freed. `npm start` sets both too (package.json).
 // glibc reads them before any code runs, so they are on this line. V8's memory settings are not:

@@ -30,6 +30,10 @@ const { outputFiles } = await build({
   target: 'node20',
   sourcemap: true,
   legalComments: 'none',
+  // V8 keeps a script's whole source in the heap (it compiles functions from it as they are first called): without
+  // its layout the bundle is 1.31 MB instead of 1.94. Names stay as written, so stack traces still name functions.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   // Native addons stay in node_modules; pg, ioredis and pg-copy-streams are loaded only on PostgreSQL + Redis and
   // refer to their own files at run time (__dirname), which a bundle would not have.
