@@ -56,7 +56,23 @@ describe('redis: request journal', () => {
       assert.deepEqual((await keysWithPrefix(raw, fixture.prefix)).sort(), [`${fixture.prefix}sbx:a:requests`, `${fixture.prefix}sbx:b:requests`]);
       const ttl = await raw.ttl(`${fixture.prefix}sbx:a:requests`);
       assert.ok(ttl > 23 * 3600 && ttl <= 24 * 3600, `ttl ${ttl}`);
-      assert.deepEqual(JSON.parse((await raw.lindex(`${fixture.prefix}sbx:a:requests`, 0))!), entry(1));
+      assert.deepEqual(JSON.parse((await raw.lindex(`${fixture.prefix}sbx:a:requests`, 0))!), [Date.parse(entry(1).time), entry(1)]);
+    } finally {
+      raw.disconnect();
+      await fixture.cleanup();
+    }
+  });
+
+  it('reads items written before arrivals were kept (the entry alone) beside newer ones, by their time', async () => {
+    const fixture = await openFixture();
+    const raw = rawRedis();
+    try {
+      const journal = new RedisRequestJournal(fixture.conn, 'sbx:w:');
+      await journal.record(entry(2));
+      await journal.flush();
+      await raw.rpush(`${fixture.prefix}sbx:w:requests`, JSON.stringify(entry(1)));
+      await raw.lpush(`${fixture.prefix}sbx:w:requests`, JSON.stringify(entry(3)));
+      assert.deepEqual(await journal.latest(10), [entry(3), entry(2), entry(1)]);
     } finally {
       raw.disconnect();
       await fixture.cleanup();

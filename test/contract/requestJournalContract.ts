@@ -164,6 +164,21 @@ export function requestJournalContract(name: string, factory: RequestJournalFact
         assert.deepEqual(ids(await a.latest(10)), ['tx-3', 'tx-2', 'tx-1']);
       }));
 
+    it('orders requests by when they arrived, to the microsecond, whichever handle sends its entries first', () =>
+      withFixture(async (f) => {
+        const a = f.open('w');
+        const b = f.open('w');
+        // One client's requests, each sent once the last was answered, to two instances within one millisecond: the
+        // later one's instance sends its entries first.
+        a.record(facts(1, { time: T0 + 0.25 }));
+        b.record(facts(2, { time: T0 + 0.75 }));
+        await b.flush();
+        await a.flush();
+        assert.equal(inspectRequest(facts(1, { time: T0 + 0.25 })).time, inspectRequest(facts(2, { time: T0 + 0.75 })).time, 'one millisecond');
+        assert.deepEqual(ids(await a.latest(10)), ['tx-2', 'tx-1']);
+        assert.deepEqual(ids(await b.latest(10)), ['tx-2', 'tx-1']);
+      }));
+
     it('keeps worlds apart', () =>
       withFixture(async (f) => {
         const one = f.open('one');

@@ -1,5 +1,5 @@
 import type { InspectedRequest } from '../../domain/sandboxes/inspection.ts';
-import { DEFAULT_JOURNAL_CAPACITY, madeEntry, type JournalEntry, type RequestJournal } from '../../ports/requestJournal.ts';
+import { DEFAULT_JOURNAL_CAPACITY, isFacts, madeEntry, type JournalEntry, type RequestJournal } from '../../ports/requestJournal.ts';
 import type { RedisConnection } from './redisConnection.ts';
 import { WRITE_BEHIND_MS, WriteBehind } from './writeBehind.ts';
 
@@ -7,6 +7,21 @@ import { WRITE_BEHIND_MS, WriteBehind } from './writeBehind.ts';
 const JOURNAL_TTL_SECONDS = 24 * 60 * 60;
 
 const KEY = 'requests';
+
+/**
+ * When an entry's request arrived, in epoch ms: to the microsecond for a request's facts (the edge's clock), to the
+ * millisecond of its `time` for an entry made already.
+ */
+const arrivalOf = (entry: JournalEntry): number => (isFacts(entry) ? entry.time : Date.parse(entry.time));
+
+/**
+ * An item of the list: `[arrival, entry]` (arrival as arrivalOf says), or the entry alone as items were written
+ * before arrivals were kept (for a day, the list's time to live).
+ */
+function itemOf(json: string): { arrival: number; entry: InspectedRequest } {
+  const item = JSON.parse(json) as [number, InspectedRequest] | InspectedRequest;
+  return Array.isArray(item) ? { arrival: item[0], entry: item[1] } : { arrival: Date.parse(item.time), entry: item };
+}
 
 /**
  * The request journal of one sandbox world in Redis, shared by every instance: one list, newest at the head,
@@ -38,7 +53,7 @@ export class RedisRequestJournal implements RequestJournal {
    * the entries that fit are made.
    */
   private async write(entries: JournalEntry[]): Promise<void> {
-    const texts = entries.slice(-this.capacity).map((e) => JSON.stringify(madeEntry(e)));
+    const texts = entries.slice(-this.capacity).map((e) => JSON.stringify([arrivalOf(e), madeEntry(e)]));
     await this.conn.run(async (c) => {
       const replies = await c
         .multi()
@@ -59,11 +74,15 @@ export class RedisRequestJournal implements RequestJournal {
     const n = Math.min(Math.max(0, Math.floor(limit)), this.capacity);
     if (n === 0) return [];
     await this.writes.flush();
-    // Instances write their batches in turn: the list is in order of writing, the inspector in order of time, so the
-    // whole list is read and the newest `n` by time kept.
+    // Instances write their batches in turn: the list is in order of writing, the inspector in order of arrival, so
+    // the whole list is read and the newest `n` kept. Arrivals to the microsecond: requests one client sends one
+    // after the other to two instances can arrive within one millisecond.
     const raw = await this.conn.run((c) => c.lrange(this.key, 0, this.capacity - 1));
-    const entries = raw.map((json) => JSON.parse(json) as InspectedRequest);
-    return entries.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0)).slice(0, n);
+    return raw
+      .map(itemOf)
+      .sort((a, b) => b.arrival - a.arrival)
+      .slice(0, n)
+      .map((item) => item.entry);
   }
 
   async clear(): Promise<void> {

@@ -36,7 +36,7 @@ export interface InspectedRequest {
 
 /** The facts of a request once it is answered, as the HTTP edge has them. */
 export interface RequestFacts {
-  /** Epoch ms it arrived at. */
+  /** Epoch ms it arrived at, to the microsecond (fractional). */
   time: number;
   method: string;
   rawPath: string;
