@@ -48,14 +48,27 @@ export function applyMemorySettings(store: 'sqlite' | 'postgres', responseCache:
   };
 }
 
-const newSpaceBytes = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+/**
+ * The young generation's size (both halves) by what a half holds: its used and available bytes, a half's capacity less
+ * its pages' headers (~2 % under the nominal size). Not `space_size`, the memory committed: V8 gives the idle half
+ * back after a full collection that reduces memory, the halves keeping their size, and read as a halving that had
+ * the hold let V8 double them past the size it holds (8 MiB instead of 4 after a server idled between rounds).
+ */
+export const youngGenerationOf = (space: { space_used_size: number; space_available_size: number }): number =>
+  2 * (space.space_used_size + space.space_available_size);
+
+const newSpaceBytes = (): number => {
+  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  return space ? youngGenerationOf(space) : 0;
+};
 
 /**
  * Holds V8's young generation at a size between its fixed bounds (node's `--max-semi-space-size`, which V8 reads only
  * as the process starts). V8 grows it after collections whose survivors add up to its size, by the growth factor it
- * reads at each: doubling while it is smaller than `bytes`, none once it has reached them. `check` runs after
- * collections, as the event loop delivers their entries; a doubling takes survivors of many collections, so a size
- * that is a power of two times the start's is reached exactly. If V8 shrinks it (an idle process), it grows back.
+ * reads at each: doubling while it is at most half of `bytes`, none once it is past that (the size read is a little
+ * under the nominal one, youngGenerationOf). `check` runs after collections, as the event loop delivers their entries;
+ * a doubling takes survivors of many collections, so a size that is a power of two times the start's is reached
+ * exactly. If V8 shrinks it (an idle process), it grows back.
  */
 export class YoungGenerationHold {
   private growing: boolean | null = null;
@@ -67,7 +80,7 @@ export class YoungGenerationHold {
   ) {}
 
   check(): void {
-    const grow = this.size() < this.bytes;
+    const grow = this.size() * 2 <= this.bytes;
     if (grow === this.growing) return;
     this.growing = grow;
     this.setGrowthFactor(grow ? 2 : 1);

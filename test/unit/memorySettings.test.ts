@@ -1,7 +1,8 @@
 // The young generation's hold (src/cli/memorySettings.ts): V8's growth factor follows the size it reports.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { YoungGenerationHold, youngGenerationBytes } from '../../src/cli/memorySettings.ts';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { YoungGenerationHold, youngGenerationBytes, youngGenerationOf } from '../../src/cli/memorySettings.ts';
 
 const MiB = 1024 * 1024;
 
@@ -23,11 +24,45 @@ describe('YoungGenerationHold', () => {
     assert.deepEqual(factors, [2, 1, 2]);
   });
 
+  it('reads a size a little under the nominal one (pages\' headers) as that size', () => {
+    const factors: number[] = [];
+    const under = (bytes: number) => Math.floor(bytes * 0.983);
+    let size = under(2 * MiB);
+    const hold = new YoungGenerationHold(4 * MiB, () => size, (f) => factors.push(f));
+    hold.check();
+    size = under(4 * MiB);
+    hold.check();
+    assert.deepEqual(factors, [2, 1]);
+  });
+
   it('holds a young generation already at the size (or above) where it is', () => {
     const factors: number[] = [];
     new YoungGenerationHold(4 * MiB, () => 4 * MiB, (f) => factors.push(f)).check();
     new YoungGenerationHold(4 * MiB, () => 16 * MiB, (f) => factors.push(f)).check();
     assert.deepEqual(factors, [1, 1]);
+  });
+});
+
+describe('youngGenerationOf', () => {
+  // V8's own figures for a young generation of two 2 MiB halves (node --max-semi-space-size=2, after growing).
+  const twoMiBHalves = { space_size: 4 * MiB, space_used_size: 1_592, space_available_size: 2_060_168 };
+
+  it('is both halves by what a half holds, a little under their nominal size', () => {
+    const bytes = youngGenerationOf(twoMiBHalves);
+    assert.equal(bytes, 4_123_520);
+    assert.ok(bytes <= 4 * MiB && bytes * 2 > 4 * MiB);
+  });
+
+  it('is the same with the idle half given back (committed memory halved, the halves as they were)', () => {
+    assert.equal(youngGenerationOf({ ...twoMiBHalves, space_size: 2 * MiB }), youngGenerationOf(twoMiBHalves));
+    const factors: number[] = [];
+    new YoungGenerationHold(4 * MiB, () => youngGenerationOf({ ...twoMiBHalves, space_size: 2 * MiB }), (f) => factors.push(f)).check();
+    assert.deepEqual(factors, [1], 'not doubled past the size held');
+  });
+
+  it('reads this process\'s young generation as at least its committed half', () => {
+    const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!;
+    assert.ok(youngGenerationOf(space) >= space.space_size * 0.9, JSON.stringify(space));
   });
 });
 
