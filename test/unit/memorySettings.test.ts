@@ -54,9 +54,10 @@ describe('youngGenerationOf', () => {
   });
 
   it('is the same with the idle half given back (committed memory halved, the halves as they were)', () => {
-    assert.equal(youngGenerationOf({ ...twoMiBHalves, space_size: 2 * MiB }), youngGenerationOf(twoMiBHalves));
+    const givenBack = { ...twoMiBHalves, space_size: 2 * MiB };
+    assert.equal(youngGenerationOf(givenBack), youngGenerationOf(twoMiBHalves));
     const factors: number[] = [];
-    new YoungGenerationHold(4 * MiB, () => youngGenerationOf({ ...twoMiBHalves, space_size: 2 * MiB }), (f) => factors.push(f)).check();
+    new YoungGenerationHold(4 * MiB, () => youngGenerationOf(givenBack), (f) => factors.push(f)).check();
     assert.deepEqual(factors, [1], 'not doubled past the size held');
   });
 

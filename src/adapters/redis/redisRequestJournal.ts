@@ -20,7 +20,7 @@ const arrivalOf = (entry: JournalEntry): number => (isFacts(entry) ? entry.time 
  */
 function itemOf(json: string): { arrival: number; entry: InspectedRequest } {
   const item = JSON.parse(json) as [number, InspectedRequest] | InspectedRequest;
-  return Array.isArray(item) ? { arrival: item[0], entry: item[1] } : { arrival: Date.parse(item.time), entry: item };
+  return Array.isArray(item) ? { arrival: item[0], entry: item[1] } : { arrival: arrivalOf(item), entry: item };
 }
 
 /**
