@@ -1,6 +1,6 @@
 // Column <-> record mapping shared by the SQL adapters (SQLite and PostgreSQL use the same column names).
 import type {
-  AppRecord, BearerRecord, DeveloperRecord, MediaRecord, OAuth1TokenRecord, OAuth2Scope, PlaceRecord, PollRecord, ProjectRecord,
+  AppRecord, BearerRecord, DeveloperRecord, LikeRow, MediaRecord, OAuth1TokenRecord, OAuth2Scope, PlaceRecord, PollRecord, ProjectRecord,
   TweetRecord, UserRecord,
 } from '../domain/model.ts';
 import {
@@ -230,34 +230,41 @@ export async function pageOwner(userId: string, flags: unknown, flagsOf: (id: st
 /** The value after the columns of a page's first row (pageOwner's `flags`), undefined when the page has no rows. */
 export const ownerFlagsOf = (rows: readonly (readonly unknown[])[]): unknown => rows[0]?.[rows[0].length - 1];
 
+/** The like a walk's row starts with (likes l): a walk of bare likes reads only these. */
+export const LIKE_COLUMNS: readonly string[] = ['l.user_id', 'l.tweet_id', 'l.liked_at'];
+const LIKE_WIDTH = LIKE_COLUMNS.length;
+
+/** The like of a row that starts with LIKE_COLUMNS. */
+export const likeOfValues = (v: readonly any[]): LikeRow => ({ userId: v[0], tweetId: v[1], likedAt: num(v[2]) });
+
 /**
  * The columns of a liked_tweets page with each Tweet laid out as `layout`: the like, the Tweet. Likes l, Tweets t. The
  * author's flags come as for default fields (LIKED_TWEET_CORE_COLUMNS): after these columns, or remembered.
  */
 export const likedTweetColumns = (layout: Layout<TweetRecord>): string =>
-  ['l.user_id', 'l.tweet_id', 'l.liked_at', ...layout.columns.map((c) => `t.${c}`)].join(', ');
+  [...LIKE_COLUMNS, ...layout.columns.map((c) => `t.${c}`)].join(', ');
 
 /** How many values a likedTweetColumns(layout) row has. */
-export const likedTweetWidth = (layout: Layout<TweetRecord>): number => 3 + layout.columns.length;
+export const likedTweetWidth = (layout: Layout<TweetRecord>): number => LIKE_WIDTH + layout.columns.length;
 
 /** Where a likedTweetColumns(layout) row holds its Tweet's author's id (NULL without a Tweet). */
-export const likedTweetAuthorAt = (layout: Layout<TweetRecord>): number => 3 + layout.at.authorId;
+export const likedTweetAuthorAt = (layout: Layout<TweetRecord>): number => LIKE_WIDTH + layout.at.authorId;
 
 /** A row of likedTweetColumns(layout), and `authorFlags`, its Tweet's author's (accountOfFlags). */
 export const likedTweetFromValues = (v: readonly any[], layout: Layout<TweetRecord>, authorFlags: unknown): LikedTweetRow => ({
-  like: { userId: v[0], tweetId: v[1], likedAt: num(v[2]) },
-  tweet: v[3 + layout.at.id] === null ? null : tweetOfValues(v, layout, 3),
-  author: accountOfFlags(v[3 + layout.at.authorId], authorFlags),
+  like: likeOfValues(v),
+  tweet: v[LIKE_WIDTH + layout.at.id] === null ? null : tweetOfValues(v, layout, LIKE_WIDTH),
+  author: accountOfFlags(v[likedTweetAuthorAt(layout)], authorFlags),
 });
 
 /** The columns of a liking_users page with each liker laid out as `layout`: the like, the liker. Likes l, likers u. */
 export const likingUserColumns = (layout: Layout<UserRecord>): string =>
-  ['l.user_id', 'l.tweet_id', 'l.liked_at', ...layout.columns.map((c) => `u.${c}`)].join(', ');
+  [...LIKE_COLUMNS, ...layout.columns.map((c) => `u.${c}`)].join(', ');
 
 /** A row of likingUserColumns(layout). */
 export const likingUserFromValues = (v: readonly any[], layout: Layout<UserRecord>): LikingUserRow => ({
-  like: { userId: v[0], tweetId: v[1], likedAt: num(v[2]) },
-  user: v[3 + layout.at.id] === null ? null : userOfValues(v, layout, 3),
+  like: likeOfValues(v),
+  user: v[LIKE_WIDTH + layout.at.id] === null ? null : userOfValues(v, layout, LIKE_WIDTH),
 });
 
 /**

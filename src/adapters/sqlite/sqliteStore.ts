@@ -14,7 +14,7 @@ import {
   TWEET_COLUMNS, USER_COLUMNS, appFromRow, appToRow, bearerFromRow, bearerToRow, columnList, grantedScopes, mediaFromRow, mediaToRow,
   developerFromRow, developerToRow, oauth1TokenFromRow, oauth1TokenToRow, placeFromRow, placeToRow, pollFromRow, pollToRow, projectFromRow, projectToRow,
   tweetOfValues, tweetToRow, userFromRow, userToRow, TWEET_CORE_COLUMNS, tweetCoreFromValues, accountFlagsFromValues,
-  LIKED_TWEET_CORE_COLUMNS, AUTHOR_ID_AT, accountOfFlags, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, likedTweetColumns,
+  LIKE_COLUMNS, LIKED_TWEET_CORE_COLUMNS, AUTHOR_ID_AT, accountOfFlags, likeOfValues, likedTweetCoreFromValues, LIKING_USER_CORE_COLUMNS, likingUserCoreFromValues, likedTweetColumns,
   likedTweetFromValues, likedTweetAuthorAt, TWEET_LAYOUTS, USER_LAYOUTS, type Layout, likingUserColumns, likingUserFromValues, userOfValues,
   type PageColumn,
 } from '../rows.ts';
@@ -68,11 +68,6 @@ const FIELD = '\x01';
  * likedTweetCoreFromValues and the like. Nothing parses them: split only cuts the string.
  */
 const pageFields = (joined: unknown): string[] => (joined === null ? [] : (joined as string).split(FIELD));
-
-/** The columns of a walk of bare likes. */
-const LIKE_COLUMNS = ['l.user_id', 'l.tweet_id', 'l.liked_at'];
-
-const likeOfValues = (r: readonly any[]): LikeRow => ({ userId: r[0], tweetId: r[1], likedAt: r[2] });
 
 // The narrow indexes of migration 8, for statements that read no more of a Tweet or an account than they cover.
 const tweetCores = (alias: string) => `tweets ${alias} INDEXED BY tweets_core`;
