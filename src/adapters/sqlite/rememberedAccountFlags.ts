@@ -14,6 +14,7 @@ import { IdBytes } from '../compactIds.ts';
 export type FlagsByte = number;
 /** What is remembered of an id no account has (handed out as null). */
 const NO_ACCOUNT: FlagsByte = 4;
+const handedOut = (f: FlagsByte): FlagsByte | null => (f === NO_ACCOUNT ? null : f);
 
 /** A row's mark while its account is being read (no flags byte is this). */
 const UNREAD = 255;
@@ -87,7 +88,7 @@ export class RememberedAccountFlags {
     let missing: Map<string, FlagsByte> | null = null;
     const look = (id: string | null, k: number) => {
       const f = id === null || id === '' ? NO_ACCOUNT : this.flags.get(id);
-      if (f >= 0) flags[k] = f === NO_ACCOUNT ? null : f;
+      if (f >= 0) flags[k] = handedOut(f);
       else {
         flags[k] = UNREAD;
         (missing ??= new Map()).set(id!, NO_ACCOUNT);
@@ -101,9 +102,7 @@ export class RememberedAccountFlags {
     if (this.flags.size + read.size > MAX_REMEMBERED_ACCOUNTS) this.flags.clear();
     for (const [id, f] of read) this.flags.set(id, f);
     for (let k = 0; k <= count; k++) {
-      if (flags[k] !== UNREAD) continue;
-      const f = read.get(k < count ? idOf(k)! : also)!;
-      flags[k] = f === NO_ACCOUNT ? null : f;
+      if (flags[k] === UNREAD) flags[k] = handedOut(read.get(k < count ? idOf(k)! : also)!);
     }
     return flags;
   }
