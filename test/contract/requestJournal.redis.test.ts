@@ -41,11 +41,21 @@ async function openFixture(): Promise<RequestJournalFixture & { prefix: string; 
 
 requestJournalContract('redis', openFixture);
 
+/** Runs `fn` with a fresh fixture and a raw client beside it, both closed after. */
+async function withRaw(fn: (fixture: Awaited<ReturnType<typeof openFixture>>, raw: Redis) => Promise<void>): Promise<void> {
+  const fixture = await openFixture();
+  const raw = rawRedis();
+  try {
+    await fn(fixture, raw);
+  } finally {
+    raw.disconnect();
+    await fixture.cleanup();
+  }
+}
+
 describe('redis: request journal', () => {
-  it('writes one list under the connection prefix and the world namespace, forgotten after a day', async () => {
-    const fixture = await openFixture();
-    const raw = rawRedis();
-    try {
+  it('writes one list under the connection prefix and the world namespace, forgotten after a day', () =>
+    withRaw(async (fixture, raw) => {
       // Gathered for a minute here, so that the timer cannot write before the look below: nothing in Redis until a flush.
       const a = new RedisRequestJournal(fixture.conn, 'sbx:a:', undefined, 60_000);
       const b = new RedisRequestJournal(fixture.conn, 'sbx:b:', undefined, 60_000);
@@ -57,41 +67,25 @@ describe('redis: request journal', () => {
       const ttl = await raw.ttl(`${fixture.prefix}sbx:a:requests`);
       assert.ok(ttl > 23 * 3600 && ttl <= 24 * 3600, `ttl ${ttl}`);
       assert.deepEqual(JSON.parse((await raw.lindex(`${fixture.prefix}sbx:a:requests`, 0))!), [Date.parse(entry(1).time), entry(1)]);
-    } finally {
-      raw.disconnect();
-      await fixture.cleanup();
-    }
-  });
+    }));
 
-  it('reads items written before arrivals were kept (the entry alone) beside newer ones, by their time', async () => {
-    const fixture = await openFixture();
-    const raw = rawRedis();
-    try {
+  it('reads items written before arrivals were kept (the entry alone) beside newer ones, by their time', () =>
+    withRaw(async (fixture, raw) => {
       const journal = new RedisRequestJournal(fixture.conn, 'sbx:w:');
       await journal.record(entry(2));
       await journal.flush();
       await raw.rpush(`${fixture.prefix}sbx:w:requests`, JSON.stringify(entry(1)));
       await raw.lpush(`${fixture.prefix}sbx:w:requests`, JSON.stringify(entry(3)));
       assert.deepEqual(await journal.latest(10), [entry(3), entry(2), entry(1)]);
-    } finally {
-      raw.disconnect();
-      await fixture.cleanup();
-    }
-  });
+    }));
 
-  it('takes no namespace as the bare key (a connection for one world)', async () => {
-    const fixture = await openFixture();
-    const raw = rawRedis();
-    try {
+  it('takes no namespace as the bare key (a connection for one world)', () =>
+    withRaw(async (fixture, raw) => {
       const journal = new RedisRequestJournal(fixture.conn);
       await journal.record(entry(1));
       await journal.flush();
       assert.deepEqual(await keysWithPrefix(raw, fixture.prefix), [`${fixture.prefix}requests`]);
-    } finally {
-      raw.disconnect();
-      await fixture.cleanup();
-    }
-  });
+    }));
 
   it('rejects every call with ServiceUnavailableError when Redis is unreachable', { timeout: 60_000 }, async () => {
     const conn = new RedisConnection({ url: 'redis://127.0.0.1:1/0', prefix: `likes-api-test:${randomUUID()}:` });
