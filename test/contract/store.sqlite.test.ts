@@ -1,7 +1,7 @@
 // The LikesStore contract against the SQLite store, on real database files in a fresh temporary directory,
 // plus what only SQLite has: the schema version kept in PRAGMA user_version.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fdatasync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -97,6 +97,31 @@ describe('SqliteStore specifics', () => {
       assert.equal(db.pragma('user_version', { simple: true }), SQLITE_MIGRATIONS.length);
     } finally {
       db.close();
+    }
+  });
+
+  it('answers a like, and lets its event be read, only once the WAL holding it is synced', async () => {
+    const held: (() => void)[] = [];
+    const store = new SqliteStore(join(dir, 'held-sync.db'), { syncFile: (fd, done) => held.push(() => fdatasync(fd, done)) });
+    const settledYet = async (p: Promise<unknown>) => {
+      let done = false;
+      p.then(() => (done = true), () => (done = true));
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+      return done;
+    };
+    try {
+      await store.migrate();
+      const liked = store.like('71', '81', 10);
+      assert.equal(await settledYet(liked), false, 'the like waits for its sync');
+      assert.equal(held.length, 1, 'committed, and its sync started');
+      const events = store.events.eventsAfter(null, 10);
+      assert.equal(await settledYet(events), false, 'the event is not read before its like is durable');
+      held[0]();
+      assert.equal(await liked, true);
+      assert.deepEqual((await events).map((e) => [e.kind, e.userId, e.tweetId]), [['like', '71', '81']]);
+      assert.equal(await settledYet(store.events.eventsAfter(null, 10)), true, 'with nothing waiting, events are read at once');
+    } finally {
+      await store.close();
     }
   });
 });

@@ -15,9 +15,10 @@ export function renderWrites(r: BenchResults): string[] {
   out.push('');
   out.push(
     'Each request a POST like of a Tweet the user had not liked (OAuth 2.0 user bearer, 5 users interleaved); "likes/s" counts the rows ' +
-      'that are in the store afterwards (not the 200s). SQLite group-commits: the likes requested in one turn of the event loop ' +
-      'commit together in one transaction (a savepoint each), in WAL mode with synchronous=FULL, so every acknowledged like ' +
-      'has been fsynced to the WAL. PostgreSQL group-commits too (synchronous_commit on): the likes asked for while a batch commits ' +
+      'that are in the store afterwards (not the 200s). SQLite group-commits: the likes requested in one turn of the event loop, ' +
+      'or while the batch before was being synced, commit together in one transaction (a savepoint each), in WAL mode; the WAL is ' +
+      'then synced (fdatasync, in libuv\'s thread pool rather than inside the commit) before any of them is answered, so every ' +
+      'acknowledged like is on disk. PostgreSQL group-commits too (synchronous_commit on): the likes asked for while a batch commits ' +
       'form the next (one batch at a time per instance: batches of one instance would only queue for the same user rows), each one statement that inserts the rows, moves both counters by their ' +
       'net change and appends the outbox events. Beside it, in alternating rounds, a bare `pg` script (bench/bare-pg-likes.mjs) does ' +
       'one like per transaction (insert the row, bump the Tweet\'s and the user\'s counters; no outbox event) at the same concurrency ' +

@@ -21,7 +21,14 @@ const seqOf = (position: string | null): number => (position === null ? 0 : Numb
 export class SqliteEventStore implements EventStore {
   private readonly s;
 
-  constructor(private readonly db: Database.Database) {
+  /**
+   * `durable`: resolves once every like committed so far is on disk (SqliteStore's WalSync); events are read only then,
+   * so none is delivered, streamed or listed before its like's commit is durable.
+   */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly durable: () => Promise<void> | undefined = () => undefined,
+  ) {
     this.s = {
       after: db.prepare(`SELECT ${EVENT_COLUMNS} FROM like_events WHERE seq > ? ORDER BY seq LIMIT ${COUNT_PARAM}`),
       head: db.prepare('SELECT max(seq) AS seq FROM like_events'),
@@ -88,13 +95,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   async eventsAfter(position: string | null, limit: number): Promise<OutboxEvent[]> {
+    await this.durable();
     return (this.s.after.all(seqOf(position), limit) as Row[]).map(eventFromRow);
   }
   async headPosition(): Promise<string | null> {
+    await this.durable();
     const seq = (this.s.head.get() as Row).seq;
     return seq === null ? null : String(seq);
   }
   async eventsBetween(from: number, to: number, position: string | null, limit: number): Promise<OutboxEvent[]> {
+    await this.durable();
     return (this.s.between.all(from, to, seqOf(position), limit) as Row[]).map(eventFromRow);
   }
   async pruneEvents(before: number): Promise<number> {

@@ -28,6 +28,7 @@ import { COUNT_PARAM } from './sqlParams.ts';
 import { perLayout } from '../perLayout.ts';
 import { TurnQueue } from '../../perTurn.ts';
 import { RememberedAccountFlags, type FlagsByte } from './rememberedAccountFlags.ts';
+import { WalSync, type FileSync } from './walSync.ts';
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
@@ -97,12 +98,15 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   private stmts!: ReturnType<SqliteStore['prepare']>;
   private eventStore?: SqliteEventStore;
   private writeBatch!: Database.Transaction<(batch: readonly LikeWrite[]) => LikeWriteOutcome[]>;
+  /** Syncs the like batches' commits off the main thread (a file's store; in memory there is nothing to sync). */
+  private readonly walSync: WalSync | null;
 
   /**
    * `mmapBytes`: how much of the file SQLite reads through a memory map (0: none, its default); `pageCacheBytes`: its
-   * page cache (4 MiB unless told).
+   * page cache (4 MiB unless told); `syncFile`: how the WAL is synced after a like batch's commit (fs.fdatasync unless
+   * told: tests hold it to see what waits for it).
    */
-  constructor(readonly file: string, options: { mmapBytes?: number; pageCacheBytes?: number } = {}) {
+  constructor(readonly file: string, options: { mmapBytes?: number; pageCacheBytes?: number; syncFile?: FileSync } = {}) {
     super();
     const onDisk = file !== ':memory:' && file !== '';
     this.localDir = onDisk ? dirname(file) : null;
@@ -125,6 +129,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     this.db.pragma(`cache_size = -${Math.trunc((options.pageCacheBytes ?? PAGE_CACHE_BYTES) / 1024)}`);
     if (options.mmapBytes) this.db.pragma(`mmap_size = ${Math.trunc(options.mmapBytes)}`);
     if (onDisk) for (const suffix of ['-wal', '-shm', '-journal']) restrictFile(`${file}${suffix}`);
+    this.walSync = onDisk
+      ? new WalSync(`${file}-wal`, (full) => this.db.exec(full ? 'PRAGMA synchronous = FULL' : 'PRAGMA synchronous = NORMAL'), options.syncFile)
+      : null;
   }
 
   get events(): EventStore {
@@ -142,7 +149,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     });
     apply.immediate();
     this.stmts = this.prepare();
-    this.eventStore = new SqliteEventStore(this.db);
+    this.eventStore = new SqliteEventStore(this.db, () => this.walSync?.settled());
     const one = this.db.transaction(this.applyWrite);
     this.writeBatch = this.db.transaction((batch: readonly LikeWrite[]) =>
       batch.map((w): LikeWriteOutcome => {
@@ -323,6 +330,8 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
 
   async close(): Promise<void> {
+    await this.walSync?.settled();
+    this.walSync?.close();
     if (this.db.open) this.db.close();
   }
 
@@ -478,10 +487,13 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     return this.walk(read, tweetId, page).map((v) => likingUserFromValues(v, layout));
   }
 
-  // Group commit: the likes and unlikes requested during one turn of the event loop commit in one transaction
-  // (one WAL sync), each in its own savepoint so a failing one fails alone; every caller is answered only
-  // after the commit that holds its write.
-  private readonly writes = new LikeWriteQueue((batch) => this.writeBatch.immediate(batch), { maxInFlight: 1, maxBatch: Infinity, distinctPairs: false });
+  // Group commit: the likes and unlikes requested during one turn of the event loop, or while the batch before was
+  // being synced, commit in one transaction (one WAL sync, off the main thread: WalSync), each in its own savepoint so
+  // a failing one fails alone; every caller is answered only once the WAL holding its write is on disk.
+  private readonly writes = new LikeWriteQueue(
+    (batch) => (this.walSync ? this.walSync.commit(() => this.writeBatch.immediate(batch)) : this.writeBatch.immediate(batch)),
+    { maxInFlight: 1, maxBatch: Infinity, distinctPairs: false },
+  );
 
   private readonly applyWrite = (w: LikeWrite): boolean => {
     const delta = w.kind === 'like' ? 1 : -1;
