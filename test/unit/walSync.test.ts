@@ -96,7 +96,7 @@ describe('WalSync', () => {
     await assert.rejects(commit(3), /EIO/);
     assert.equal(count(db), 2, 'the refused commit did not run');
     assert.equal(synchronous(db), 2);
-    await wal.settled();
+    await assert.rejects(wal.settled(), /EIO/, 'nothing committed since the last good sync is taken as durable');
     wal.close();
     db.close();
   });

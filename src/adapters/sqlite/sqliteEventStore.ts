@@ -23,7 +23,7 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * `durable`: resolves once every like committed so far is on disk (SqliteStore's WalSync); events are read only then,
-   * so none is delivered, streamed or listed before its like's commit is durable.
+   * so none is delivered, streamed or listed before its like's commit is durable (and none at all once a sync failed).
    */
   constructor(
     private readonly db: Database.Database,

@@ -330,7 +330,7 @@ export class SqliteStore extends MetaSettings implements LikesStore {
   }
 
   async close(): Promise<void> {
-    await this.walSync?.settled();
+    await this.walSync?.settled().catch(() => {});
     this.walSync?.close();
     if (this.db.open) this.db.close();
   }

@@ -48,9 +48,13 @@ export class WalSync {
     return value;
   }
 
-  /** Resolves once every commit made through `commit` so far is on disk (at once if none waits). */
-  settled(): Promise<void> {
-    return (this.following ?? this.running ?? Promise.resolve()).catch(() => {});
+  /**
+   * Resolves once every commit made through `commit` so far is on disk (at once if none waits); rejects once a sync has
+   * failed, as what was committed since the last good one may never reach the disk.
+   */
+  async settled(): Promise<void> {
+    await (this.following ?? this.running)?.catch(() => {});
+    if (this.failed !== null) throw this.failed;
   }
 
   close(): void {
