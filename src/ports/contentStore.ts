@@ -99,7 +99,10 @@ export interface LikingUserRow<U extends Pick<UserRecord, 'suspended'> = UserRec
  * no other write changes them.
  */
 export interface ContentStore {
-  /** True when the store has no users yet (a fresh store, ready for the demo seed). */
+  /**
+   * True when the store has no users yet (a fresh store, ready for the demo seed). The health checks' probe too: it
+   * throws when the store cannot serve (unreachable, or no longer able to make likes durable).
+   */
   isEmpty(): Promise<boolean>;
 
   /**

@@ -1,6 +1,6 @@
 // Commits synced off the main thread (src/adapters/sqlite/walSync.ts), on a real SQLite file in WAL mode: a commit's
 // caller is answered only after a sync of the WAL that began after the commit, the transaction runs without SQLite's
-// own sync and the connection is back to FULL after it, and a failed sync stops every later commit.
+// own sync and the connection is back to FULL after it, and a failed sync stops every later commit (X's 503).
 import assert from 'node:assert/strict';
 import { fstatSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { WalSync, type FileSync } from '../../src/adapters/sqlite/walSync.ts';
+import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'likes-wal-sync-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -85,18 +86,22 @@ describe('WalSync', () => {
     db.close();
   });
 
-  it('a failed sync fails its commits, and every later commit is refused without running', async () => {
+  it('a failed sync fails its commits as the store being unavailable, and every later commit is refused without running', async () => {
     const { db, wal, commit, calls } = openDb('failing.db');
     const first = commit(1);
     const second = commit(2);
-    calls[0].finish(new Error('EIO: i/o error, fdatasync'));
-    await assert.rejects(first, /EIO/);
-    await assert.rejects(second, /EIO/, 'the commit that waited for the next sync fails too');
+    const eio = new Error('EIO: i/o error, fdatasync');
+    calls[0].finish(eio);
+    /** X's 503 at the edge (src/http/reply.ts), the sync's own error kept as its cause. */
+    const unavailable = (e: unknown) => e instanceof ServiceUnavailableError && e.dependency === 'sqlite' && e.cause === eio;
+    await assert.rejects(first, unavailable);
+    await assert.rejects(second, unavailable, 'the commit that waited for the next sync fails too');
     assert.equal(calls.length, 1, 'no sync after a failed one');
-    await assert.rejects(commit(3), /EIO/);
+    await assert.rejects(commit(3), unavailable);
     assert.equal(count(db), 2, 'the refused commit did not run');
     assert.equal(synchronous(db), 2);
-    await assert.rejects(wal.settled(), /EIO/, 'nothing committed since the last good sync is taken as durable');
+    await assert.rejects(wal.settled(), unavailable, 'nothing committed since the last good sync is taken as durable');
+    assert.throws(() => wal.check(), unavailable, 'the health checks see it');
     wal.close();
     db.close();
   });

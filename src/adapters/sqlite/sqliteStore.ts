@@ -383,7 +383,9 @@ export class SqliteStore extends MetaSettings implements LikesStore {
     read: (ids) => this.stmts.flagsOfAccounts.all(JSON.stringify(ids)) as [string, FlagsByte][],
   });
 
+  /** Also the health checks' probe: it throws once a like batch's WAL sync has failed (WalSync). */
   async isEmpty(): Promise<boolean> {
+    this.walSync?.check();
     return (this.stmts.isEmpty.get() as { empty: number }).empty === 1;
   }
 

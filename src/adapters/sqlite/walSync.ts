@@ -6,6 +6,7 @@
 // sync, as before after the commit. Other commits on the connection stay FULL, and each of those syncs the whole WAL,
 // earlier commits included.
 import { closeSync, fdatasync, openSync } from 'node:fs';
+import { ServiceUnavailableError } from '../../ports/unavailable.ts';
 
 /** Syncs a file's data to disk (fs.fdatasync's shape), calling back from libuv's thread pool. */
 export type FileSync = (fd: number, done: (error: Error | null) => void) => void;
@@ -17,7 +18,7 @@ export class WalSync {
   /** The sync that starts once the running one ends: for commits that ended while it ran. */
   private following: Promise<void> | null = null;
   /** Why a sync failed: the commits since may be lost, so no more commits are made here (see `commit`). */
-  private failed: unknown = null;
+  private failed: ServiceUnavailableError | null = null;
 
   /**
    * `walFile`: the connection's `-wal` file, opened at the first commit (SQLite creates it with the first write);
@@ -31,12 +32,12 @@ export class WalSync {
 
   /**
    * Runs `transaction` (one synchronous SQLite transaction) without SQLite's sync, and resolves with its value once the
-   * WAL is on disk with it. If a sync fails, its commits' callers get the error, and so does every later caller, whose
-   * transaction is not run: a failed sync can leave written pages marked clean, so no later sync would prove them
-   * durable (PostgreSQL stops for the same reason).
+   * WAL is on disk with it. If a sync fails, its commits' callers get a ServiceUnavailableError (X's 503; the sync's
+   * error is its cause), and so does every later caller, whose transaction is not run: a failed sync can leave written
+   * pages marked clean, so no later sync would prove them durable (PostgreSQL stops for the same reason).
    */
   async commit<T>(transaction: () => T): Promise<T> {
-    if (this.failed !== null) throw this.failed;
+    this.check();
     this.setFullSync(false);
     let value: T;
     try {
@@ -54,6 +55,11 @@ export class WalSync {
    */
   async settled(): Promise<void> {
     await (this.following ?? this.running)?.catch(() => {});
+    this.check();
+  }
+
+  /** Throws once a sync has failed: the store can no longer promise durable likes (its health checks say so). */
+  check(): void {
     if (this.failed !== null) throw this.failed;
   }
 
@@ -82,14 +88,11 @@ export class WalSync {
       try {
         this.fd ??= openSync(this.walFile, 'r');
       } catch (error) {
-        this.failed = error;
-        return reject(error);
+        return reject((this.failed = new ServiceUnavailableError('sqlite', error)));
       }
       this.sync(this.fd, (error) => {
-        if (error) {
-          this.failed = error;
-          reject(error);
-        } else resolve();
+        if (error) reject((this.failed = new ServiceUnavailableError('sqlite', error)));
+        else resolve();
       });
     }).finally(() => {
       if (this.running === running) this.running = null;
