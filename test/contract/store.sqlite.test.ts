@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { SQLITE_MIGRATIONS } from '../../src/adapters/sqlite/migrations.ts';
 import { SqliteStore } from '../../src/adapters/sqlite/sqliteStore.ts';
+import { settledYet } from '../support/settledYet.ts';
 import { storeContract } from './storeContract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'likes-store-contract-'));
@@ -103,12 +104,6 @@ describe('SqliteStore specifics', () => {
   it('answers a like, and lets its event be read, only once the WAL holding it is synced', async () => {
     const held: (() => void)[] = [];
     const store = new SqliteStore(join(dir, 'held-sync.db'), { syncFile: (fd, done) => held.push(() => fdatasync(fd, done)) });
-    const settledYet = async (p: Promise<unknown>) => {
-      let done = false;
-      p.then(() => (done = true), () => (done = true));
-      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-      return done;
-    };
     try {
       await store.migrate();
       const liked = store.like('71', '81', 10);

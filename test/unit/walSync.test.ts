@@ -9,6 +9,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { WalSync, type FileSync } from '../../src/adapters/sqlite/walSync.ts';
 import { ServiceUnavailableError } from '../../src/ports/unavailable.ts';
+import { settledYet } from '../support/settledYet.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'likes-wal-sync-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,14 +40,6 @@ function openDb(name: string) {
     return synchronous(db);
   }).immediate());
   return { file, db, wal, commit, ...held };
-}
-
-/** Whether `p` has settled after every pending callback has run. */
-async function settledYet(p: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  p.then(() => (done = true), () => (done = true));
-  await new Promise((r) => setImmediate(r));
-  return done;
 }
 
 describe('WalSync', () => {
