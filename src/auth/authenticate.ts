@@ -12,6 +12,7 @@ import type { AuthRequest } from './authRequest.ts';
 import { verifyOAuth1Request } from './oauth1Verifier.ts';
 import { hashToken, type SecretSealer } from './secrets.ts';
 import { thenSettle, type Settling } from '../settling.ts';
+import { remembered } from '../remembered.ts';
 import { VersionedMemo } from '../versionedMemo.ts';
 
 /** What a bearer token authenticates, and from when it no longer does (null: never expires). */
@@ -33,7 +34,10 @@ export class Authenticator {
     private readonly signingClock: Clock = clock,
   ) {}
 
-  private readonly opened = new Map<string, string>();
+  /** Sealed secrets never change their plaintext, so each is decrypted once. */
+  private readonly open = remembered((sealed) => this.sealer.open(sealed));
+  /** A client sends the same bearer token with every request: its hash (a sixth of a cache hit's work) is made once. */
+  private readonly hashOf = remembered(hashToken);
 
   /**
    * `version` is the data version read before this request (null where none covers every writer): credential
@@ -67,7 +71,7 @@ export class Authenticator {
     } catch {
       throw unauthorized({ scheme: 'unknown', reason: 'malformed-bearer-token' });
     }
-    const hash = hashToken(decoded);
+    const hash = this.hashOf(decoded);
     // What the token stands for is remembered under the version as a whole: one lookup a request, not three. Its
     // expiry is checked again on every use, as the clock moves on while the version stays.
     const known = this.memo.get(version, `bearer-principal:${hash}`, () => this.bearerPrincipal(hash, version));
@@ -122,17 +126,6 @@ export class Authenticator {
     const { userId, permission } = verified.token.record;
     await this.requireActiveUser(userId, version, { scheme: 'oauth1', app_id: verified.app.id, user_id: userId });
     return { kind: 'oauth1', app: verified.app, userId, permission };
-  }
-
-  /** Sealed secrets never change their plaintext, so each is decrypted once. */
-  private open(sealed: string): string {
-    let plain = this.opened.get(sealed);
-    if (plain === undefined) {
-      plain = this.sealer.open(sealed);
-      if (this.opened.size >= 10_000) this.opened.clear();
-      this.opened.set(sealed, plain);
-    }
-    return plain;
   }
 
   /** `refused` names the credentials, should the user be gone or suspended. */
