@@ -10,10 +10,12 @@
 // turn-shared work is shared alike on every run), and the count is divided by the requests.
 //
 //   node --import tsx bench/instructions.ts --data <dir seeded by `likes-api seed`> [--against <checkout>] [--bare]
-//        [--requests 1500] [--warmup 4000] [--batch 8] [--cache off] [--whole-mix | --one-page] [--keep]
+//        [--fixed] [--requests 1500] [--warmup 4000] [--batch 8] [--cache off] [--whole-mix | --one-page] [--keep]
 //
 // `--bare`: the bare single-query server (bench/bare-sqlite-server.mjs) over the same file counts the same requests too,
 // so that the gap to it is counted rather than timed (default fields only: not with --whole-mix or --one-page).
+// `--fixed` (with --one-page): the bare fixed-page server (bench/ceiling-server.mjs) counts the same requests too,
+// answering with the page and headers this checkout's server sent: the cache-hit row's ceiling, counted.
 //
 // `--one-page`: the realistic benchmark's cache-hit row instead: the heaviest liker's first page of liked_tweets (app
 // bearer) over and over, with the response cache on (every request after the first a hit).
@@ -23,11 +25,12 @@
 // the JS that V8 compiled by the function and line of the bundle, through the map V8 writes with --perf-basic-prof
 // (/tmp/perf-<pid>.map; that flag makes V8 compile Node's built-in modules anew at start, before anything is counted).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readCreds } from './lib/data.ts';
+import { capture } from './lib/measure.ts';
 import { optionsOf } from './lib/options.ts';
 import { freePort } from '../test/support/net.ts';
 import { ROOT, startLikesServer, startProc, stopAllSync, type Proc } from './lib/proc.ts';
@@ -37,6 +40,7 @@ const opts = optionsOf('bench/instructions.ts', {
   data: { type: 'string' },
   against: { type: 'string' },
   bare: { type: 'boolean', default: false },
+  fixed: { type: 'boolean', default: false },
   requests: { type: 'string', default: '1500' },
   warmup: { type: 'string', default: '4000' },
   batch: { type: 'string', default: '8' },
@@ -61,6 +65,10 @@ if (onePage && opts['whole-mix']) {
 }
 if (opts.bare && (onePage || opts['whole-mix'])) {
   console.error('bench/instructions.ts: --bare answers the default-fields mix only: not with --one-page or --whole-mix');
+  process.exit(2);
+}
+if (opts.fixed && !onePage) {
+  console.error('bench/instructions.ts: --fixed is the one page\'s ceiling: with --one-page');
   process.exit(2);
 }
 const env = { LIKES_API_CACHE: onePage ? 'on' : opts.cache! };
@@ -117,7 +125,8 @@ function heaviestFunctions(files: readonly string[], n: number): { name: string;
     const pid = /^pid: (\d+)$/m.exec(readFileSync(file, 'utf8').slice(0, 4096))?.[1];
     const mapFile = `/tmp/perf-${pid}.map`;
     const map = pid && existsSync(mapFile) ? jitMap(mapFile) : null;
-    if (map) rmSync(mapFile);
+    // Kept with --keep, for reading callgrind's output by hand (callers of a builtin are JIT addresses).
+    if (map && !opts.keep) rmSync(mapFile);
     const annotated = execFileSync('callgrind_annotate', ['--threshold=100', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     for (const line of annotated.split('\n')) {
       const m = /^\s*([\d,]+) \([ \d.]+%\)\s+(.+)$/.exec(line);
@@ -165,8 +174,20 @@ process.once('SIGINT', () => {
 
 // The mix's requests, walked on a server of this checkout (deep pages are reached by their tokens).
 let items: Item[];
-if (onePage) items = [{ path: probePath, headers: { authorization: `Bearer ${creds.app.bearerToken}` } }];
-else {
+/** With --fixed, the file of the page and headers this checkout's server answers the one page with. */
+let pageFile: string | null = null;
+if (onePage) {
+  items = [{ path: probePath, headers: { authorization: `Bearer ${creds.app.bearerToken}` } }];
+  if (opts.fixed) {
+    const guide = await startLikesServer({ name: 'instructions-guide', dataDir, probePath, bearer: creds.app.bearerToken, env });
+    try {
+      pageFile = join(mkdtempSync(join(tmpdir(), 'likes-api-fixed-')), 'page.json');
+      writeFileSync(pageFile, JSON.stringify(await capture(`${guide.baseUrl}${probePath}`, items[0].headers)));
+    } finally {
+      await guide.stop();
+    }
+  }
+} else {
   const guide = await startLikesServer({ name: 'instructions-guide', dataDir, probePath, bearer: creds.app.bearerToken, env });
   try {
     const mix = await buildMix(dbFile, guide.baseUrl, creds, () => {});
@@ -222,6 +243,18 @@ if (opts.bare) {
     },
   });
 }
+if (pageFile) {
+  const file = pageFile;
+  servers.push({
+    label: 'fixed page',
+    start: async (out) => {
+      const port = await freePort();
+      const [command, ...wrap] = callgrind(out);
+      const args = [...wrap, process.execPath, ...NODE_ARGS, join(ROOT, 'bench', 'ceiling-server.mjs'), String(port), file];
+      return startProc({ name: 'instructions-fixed', command, args, port, probePath, env: { HOST: '127.0.0.1' }, timeoutMs: 300_000 });
+    },
+  });
+}
 for (const { label, start } of servers) {
   const dir = mkdtempSync(join(tmpdir(), 'likes-api-callgrind-'));
   const out = join(dir, 'callgrind.out');
@@ -244,3 +277,4 @@ for (const { label, start } of servers) {
   if (opts.keep) console.log(`  callgrind's output: ${file.join(' ')} (callgrind_annotate reads it)`);
   else rmSync(dir, { recursive: true, force: true });
 }
+if (pageFile) rmSync(dirname(pageFile), { recursive: true, force: true });
