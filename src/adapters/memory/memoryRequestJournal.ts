@@ -8,6 +8,13 @@ import { DEFAULT_JOURNAL_CAPACITY, isFacts, madeEntry, type JournalEntry, type R
  * the next 500 requests, outlives the young generation, and promoting and marking one per request was about a sixth
  * of a response-cache hit's instructions (docs/benchmarks.md, session 21). Entries are made from the columns when read.
  */
+/**
+ * `text`, or the equal string the journal holds already: a client sends the same credentials, and often the same
+ * request, again and again, and what the journal keeps outlives the young generation; a repeat kept as the string
+ * already held leaves the new one to die young (a response-cache hit then promotes nothing of its own).
+ */
+const sameOrHeld = <T extends string | undefined>(text: T, held: T): T => (text === held ? held : text);
+
 export class MemoryRequestJournal implements RequestJournal {
   /** An entry recorded (or read) made; undefined where the slot holds facts not made yet. */
   private readonly made: (InspectedRequest | undefined)[];
@@ -51,11 +58,12 @@ export class MemoryRequestJournal implements RequestJournal {
       this.time[i] = entry.time;
       this.durationMs[i] = entry.durationMs;
       this.status[i] = entry.status;
+      const before = (i + this.capacity - 1) % this.capacity;
       this.method[i] = entry.method;
-      this.rawPath[i] = entry.rawPath;
-      this.rawQuery[i] = entry.rawQuery;
+      this.rawPath[i] = sameOrHeld(entry.rawPath, this.rawPath[before]);
+      this.rawQuery[i] = sameOrHeld(entry.rawQuery, this.rawQuery[before]);
       this.transactionId[i] = entry.transactionId;
-      this.authorization[i] = entry.authorization;
+      this.authorization[i] = sameOrHeld(entry.authorization, this.authorization[before]);
       this.principal[i] = entry.principal;
       this.error[i] = entry.error;
       this.fault[i] = entry.fault;
