@@ -36,7 +36,7 @@ export class Authenticator {
 
   /** Sealed secrets never change their plaintext, so each is decrypted once. */
   private readonly open = remembered((sealed) => this.sealer.open(sealed));
-  /** A client sends the same bearer token with every request: its hash (a sixth of a cache hit's work) is made once. */
+  /** A client sends the same bearer token with every request: its hash (4 % of a cache hit's instructions) is made once. */
   private readonly hashOf = remembered(hashToken);
 
   /**

@@ -3,18 +3,18 @@ import type { Principal } from '../../domain/principal.ts';
 import { DEFAULT_JOURNAL_CAPACITY, isFacts, madeEntry, type JournalEntry, type RequestJournal } from '../../ports/requestJournal.ts';
 
 /**
- * The request journal of one process: a ring buffer, so recording never allocates beyond the capacity. A request's
- * facts are kept field by field in columns rather than as an object of their own: an object per request, kept for
- * the next 500 requests, outlives the young generation, and promoting and marking one per request was about a sixth
- * of a response-cache hit's instructions (docs/benchmarks.md, session 21). Entries are made from the columns when read.
- */
-/**
  * `text`, or the equal string the journal holds already: a client sends the same credentials, and often the same
  * request, again and again, and what the journal keeps outlives the young generation; a repeat kept as the string
  * already held leaves the new one to die young (a response-cache hit then promotes nothing of its own).
  */
 const sameOrHeld = <T extends string | undefined>(text: T, held: T): T => (text === held ? held : text);
 
+/**
+ * The request journal of one process: a ring buffer, so recording never allocates beyond the capacity. A request's
+ * facts are kept field by field in columns rather than as an object of their own: an object per request, kept for
+ * the next 500 requests, outlives the young generation, and promoting and marking one per request was about a sixth
+ * of a response-cache hit's instructions (docs/benchmarks.md, session 21). Entries are made from the columns when read.
+ */
 export class MemoryRequestJournal implements RequestJournal {
   /** An entry recorded (or read) made; undefined where the slot holds facts not made yet. */
   private readonly made: (InspectedRequest | undefined)[];
