@@ -231,30 +231,20 @@ const likesServer = (label: string, checkout?: string) =>
   });
 likesServer('this checkout');
 if (opts.against) likesServer(opts.against, resolve(opts.against));
-if (opts.bare) {
+/** A bare server of bench/ (`script`, given its port then `args`) under callgrind. */
+const bareServer = (label: string, name: string, script: string, args: string[]) =>
   servers.push({
-    label: 'bare single-query',
+    label,
     start: async (out) => {
       const port = await freePort();
       const [command, ...wrap] = callgrind(out);
-      const args = [...wrap, process.execPath, ...NODE_ARGS, join(ROOT, 'bench', 'bare-sqlite-server.mjs'), String(port), dbFile];
+      const argv = [...wrap, process.execPath, ...NODE_ARGS, join(ROOT, 'bench', script), String(port), ...args];
       // HOST as a Likes server sets it: valgrind names the pipes that `control` reaches it by after it.
-      return startProc({ name: 'instructions-bare', command, args, port, probePath, env: { HOST: '127.0.0.1' }, timeoutMs: 300_000 });
+      return startProc({ name, command, args: argv, port, probePath, env: { HOST: '127.0.0.1' }, timeoutMs: 300_000 });
     },
   });
-}
-if (pageFile) {
-  const file = pageFile;
-  servers.push({
-    label: 'fixed page',
-    start: async (out) => {
-      const port = await freePort();
-      const [command, ...wrap] = callgrind(out);
-      const args = [...wrap, process.execPath, ...NODE_ARGS, join(ROOT, 'bench', 'ceiling-server.mjs'), String(port), file];
-      return startProc({ name: 'instructions-fixed', command, args, port, probePath, env: { HOST: '127.0.0.1' }, timeoutMs: 300_000 });
-    },
-  });
-}
+if (opts.bare) bareServer('bare single-query', 'instructions-bare', 'bare-sqlite-server.mjs', [dbFile]);
+if (pageFile) bareServer('fixed page', 'instructions-fixed', 'ceiling-server.mjs', [pageFile]);
 for (const { label, start } of servers) {
   const dir = mkdtempSync(join(tmpdir(), 'likes-api-callgrind-'));
   const out = join(dir, 'callgrind.out');
