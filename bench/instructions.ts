@@ -172,26 +172,20 @@ process.once('SIGINT', () => {
   process.exit(130);
 });
 
-// The mix's requests, walked on a server of this checkout (deep pages are reached by their tokens).
-let items: Item[];
-/** With --fixed, the file of the page and headers this checkout's server answers the one page with. */
+// The requests: the one page, or the mix's, walked on a server of this checkout (deep pages are reached by their
+// tokens). With --fixed, that server's answer to the one page is what the fixed-page server sends.
+let items: Item[] = onePage ? [{ path: probePath, headers: { authorization: `Bearer ${creds.app.bearerToken}` } }] : [];
 let pageFile: string | null = null;
-if (onePage) {
-  items = [{ path: probePath, headers: { authorization: `Bearer ${creds.app.bearerToken}` } }];
-  if (opts.fixed) {
-    const guide = await startLikesServer({ name: 'instructions-guide', dataDir, probePath, bearer: creds.app.bearerToken, env });
-    try {
-      pageFile = join(mkdtempSync(join(tmpdir(), 'likes-api-fixed-')), 'page.json');
-      writeFileSync(pageFile, JSON.stringify(await capture(`${guide.baseUrl}${probePath}`, items[0].headers)));
-    } finally {
-      await guide.stop();
-    }
-  }
-} else {
+if (!onePage || opts.fixed) {
   const guide = await startLikesServer({ name: 'instructions-guide', dataDir, probePath, bearer: creds.app.bearerToken, env });
   try {
-    const mix = await buildMix(dbFile, guide.baseUrl, creds, () => {});
-    items = requestsOf(creds, mix.filter((it) => opts['whole-mix'] || it.fields === 'default'));
+    if (onePage) {
+      pageFile = join(mkdtempSync(join(tmpdir(), 'likes-api-fixed-')), 'page.json');
+      writeFileSync(pageFile, JSON.stringify(await capture(`${guide.baseUrl}${probePath}`, items[0].headers)));
+    } else {
+      const mix = await buildMix(dbFile, guide.baseUrl, creds, () => {});
+      items = requestsOf(creds, mix.filter((it) => opts['whole-mix'] || it.fields === 'default'));
+    }
   } finally {
     await guide.stop();
   }
