@@ -133,6 +133,8 @@ export interface RealisticRow {
   readyMs?: number;
   /** LIKES_API_SQLITE_MMAP_MB the row's server ran with (absent: 0, none). */
   mmapMiB?: number;
+  /** The CPU share (cores) each of the row's instances was held to by a cgroup's quota (absent: not held). */
+  instanceCores?: number;
 }
 
 export interface RealisticResult {

@@ -13,6 +13,7 @@ import type { DemoCredentials } from '../../src/demo/demoCredentials.ts';
 import { freePort } from '../../test/support/net.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { cpuMeter, machineCoresMeter, machineSettled } from '../lib/cpu.ts';
+import { capCpu, cpuCapUnavailable, type CpuCap } from '../lib/cpuCap.ts';
 import { postgresProbe, sqliteProbe, workCopy, type SeedOutcome } from '../lib/data.ts';
 import { runLoad, type AcRequest } from '../lib/load.ts';
 import { capture } from '../lib/measure.ts';
@@ -58,11 +59,14 @@ const settings = (ctx: BenchContext) => ({
   steadyS: ctx.quick ? 2 : 8,
   warmS: ctx.quick ? 1 : 1,
   loadS: Number(process.env.LIKES_API_BENCH_REALISTIC_SECONDS) || (ctx.quick ? 2 : 4),
+  // The CPU share each instance of the held PostgreSQL rows gets: two such instances, PostgreSQL, Redis and the load
+  // generator then fit in 2 cores (one instance uncapped keeps ~0.85 busy and the machine ~1.6), so the cores never bind.
+  instanceCores: Number(process.env.LIKES_API_BENCH_INSTANCE_CORES) || 0.35,
 });
 
 async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused: boolean): Promise<RealisticResult> {
   const { log, elapsed } = ctx;
-  const { rounds, steadyS, warmS, loadS } = settings(ctx);
+  const { rounds, steadyS, warmS, loadS, instanceCores } = settings(ctx);
   const seed = d.sqlite;
   const creds = seed.creds;
   const notes: string[] = [];
@@ -72,6 +76,7 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused:
   const dbFile = join(workDir, 'likes.db');
   const heavyPath = likedPath(creds.heavyLikerUserId);
   const started: Proc[] = [];
+  const caps: CpuCap[] = [];
   const start = async (p: Promise<Proc>) => {
     const proc = await p;
     started.push(proc);
@@ -213,6 +218,28 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused:
         mixCell('pg2', `PostgreSQL + Redis ×2, cache on (${cacheMb} MiB each): the mix`, pgServers, true, 'mix', false, pg.creds, pgPairs, 'postgres'),
         mixCell('pg2-writes', 'PostgreSQL + Redis ×2, cache on: the mix + 10 % likes/unlikes', pgServers, true, 'mix', true, pg.creds, pgPairs.slice(half), 'postgres'),
       );
+      // The same mix on two more instances, each held to `instanceCores` by a cgroup's CPU quota (bench/lib/cpuCap.ts):
+      // the instances then have their cores whether one or two run, so ×2 ÷ ×1 shows what the shared parts allow.
+      const noCap = cpuCapUnavailable();
+      if (noCap) {
+        notes.push(`PostgreSQL + Redis rows with instances held to a CPU share not measured: ${noCap}`);
+      } else {
+        const held: Proc[] = [];
+        for (let i = 0; i < 2; i++) {
+          const server = await start(startLikesServer({
+            name: `likes-pg-realistic-held-${i}`, dataDir: pg.dataDir, databaseUrl: pg.databaseUrl, redisUrl: ctx.redisUrl, redisPrefix: ctx.redisPrefix,
+            probePath: heavyPath, bearer: pg.creds.app.bearerToken, env: { LIKES_API_CACHE_MB: String(cacheMb) },
+          }));
+          caps.push(capCpu(server.pid, instanceCores));
+          held.push(server);
+        }
+        const heldCell = (cell: Cell): Cell => ({ ...cell, row: { ...cell.row, instanceCores } });
+        const each = `each instance held to ${instanceCores} cores`;
+        cells.push(
+          heldCell(mixCell('pg1-held', `PostgreSQL + Redis ×1, ${each}: the mix`, [held[0]], true, 'mix', false, pg.creds, pgPairs, 'postgres')),
+          heldCell(mixCell('pg2-held', `PostgreSQL + Redis ×2, ${each}: the mix`, held, true, 'mix', false, pg.creds, pgPairs, 'postgres')),
+        );
+      }
     }
 
     // 5. Every row served once before the rounds until its server runs warm (V8's optimizing, SQLite's page cache, the
@@ -272,6 +299,7 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused:
     };
   } finally {
     for (const p of started) await p.stop();
+    for (const c of caps) c.release();
   }
 }
 

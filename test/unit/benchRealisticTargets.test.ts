@@ -1,5 +1,6 @@
 // The realistic mix's targets (issue #13) as bench/lib/report/realistic.ts words them: the PostgreSQL ×2 / ×1 target
-// says how far this machine's cores let a second instance go, from the cores the rows kept busy; the write-mix target
+// says how far this machine's cores let a second instance go, from the cores the rows kept busy, and is decided by the
+// rows whose instances were each held to a CPU share when a run measured them; the write-mix target
 // adds the rows whose working set fits the cache when a run measured them.
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
@@ -48,6 +49,26 @@ test('results written before the cores were measured name the shared cores only'
   const t = pgTarget([old(row('pg1', 1, 1000, 1)), old(row('pg2', 2, 1700, 1))]);
   assert.equal(t.ok, true);
   assert.match(t.measured, /^1\.70× \(1,700 vs 1,000 req\/s; \d+ cores shared by both instances, PostgreSQL, Redis and the load generator\)$/);
+});
+
+test('rows with each instance held to a CPU share decide the x2 / x1 target when the machine kept cores idle', () => {
+  const cores = availableParallelism();
+  const held = (id: string, instances: number, rps: number, machineCores: number) => ({ ...row(id, instances, rps, machineCores), instanceCores: 0.35 });
+  const shared = [row('pg1', 1, 1000, cores * 0.8), row('pg2', 2, 1100, cores * 0.96)];
+  const met = pgTarget([...shared, held('pg1-held', 1, 430, cores * 0.4), held('pg2-held', 2, 880, cores * 0.7)]);
+  assert.equal(met.ok, true);
+  assert.ok(met.measured.startsWith('2.05× with each instance held to 0.35 cores (a cgroup\'s CPU quota, as a container\'s limit): 880 vs 430 req/s, '), met.measured);
+  assert.ok(met.measured.includes(`the machine ${(cores * 0.7).toFixed(2)} of ${cores} cores busy with two (cores to spare: they did not bind)`), met.measured);
+  // The instances sharing the cores are still reported, with their bound.
+  assert.ok(met.measured.includes('instances sharing the cores unheld: 1.10× (1,100 vs 1,000 req/s; '), met.measured);
+  // Held rows that scaled short of 1.6x miss; held rows on a machine with no core to spare show nothing of the shared parts.
+  assert.equal(pgTarget([...shared, held('pg1-held', 1, 430, cores * 0.4), held('pg2-held', 2, 600, cores * 0.6)]).ok, false);
+  const bound = pgTarget([...shared, held('pg1-held', 1, 430, cores * 0.5), held('pg2-held', 2, 880, cores * 0.95)]);
+  assert.equal(bound.ok, false);
+  assert.ok(bound.measured.includes('nearly all: the cores bound'), bound.measured);
+  // The table says which rows were held.
+  const lines = renderRealisticTable([dataset([held('pg1-held', 1, 430, 0.8)])]);
+  assert.ok(lines.some((l) => l.includes('| Likes API, PostgreSQL + Redis ×1, cache on, each instance held to 0.35 cores |')), lines.join('\n'));
 });
 
 test('the write-mix target adds the rows inside the cache when they were measured, its verdict still from the mix', () => {

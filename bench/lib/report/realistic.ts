@@ -26,7 +26,8 @@ function serverName(row: RealisticRow): string {
   if (row.server === 'bare') return '**bare single-query**';
   if (row.server === 'fixed') return '**bare fixed page**';
   const where = row.store === 'postgres' ? `PostgreSQL + Redis ×${row.instances}` : 'SQLite';
-  return `Likes API, ${where}, cache ${row.cache ? 'on' : '**off**'}${row.mmapMiB ? `, SQLite file memory-mapped (${n0(row.mmapMiB)} MiB)` : ''}`;
+  return `Likes API, ${where}, cache ${row.cache ? 'on' : '**off**'}${row.mmapMiB ? `, SQLite file memory-mapped (${n0(row.mmapMiB)} MiB)` : ''}` +
+    (row.instanceCores ? `, each instance held to ${row.instanceCores} cores` : '');
 }
 
 const WORKLOADS: Record<RealisticRow['requests'], string> = {
@@ -112,6 +113,31 @@ function coresBound(one: RealisticRow, two: RealisticRow): string {
   );
 }
 
+/**
+ * Pages/s on two PostgreSQL + Redis instances vs one. Where the rows with each instance held to a CPU share ran, they
+ * decide: the instances have their cores whether one or two run, and the whole machine must have kept some idle (else
+ * the cores, not the shared parts, bound the second instance). The instances that share the cores are reported beside.
+ */
+function scaleOut(pg1: RealisticRow | undefined, pg2: RealisticRow | undefined, held1: RealisticRow | undefined, held2: RealisticRow | undefined): Verdict {
+  const name = 'PostgreSQL + Redis: pages/s on 2 instances vs 1 (the mix)';
+  const goal = '≥ 1.6× (when the instances have the cores)';
+  if (!pg1 || !pg2) return { name, goal, measured: 'not measured (no PostgreSQL + Redis)', ok: null };
+  const shared = `${fx(ratio(pg2.rps, pg1.rps))} (${n0(pg2.rps)} vs ${n0(pg1.rps)} req/s; ${coresBound(pg1, pg2)})`;
+  if (!held1 || !held2) return { name, goal, measured: shared, ok: ratio(pg2.rps, pg1.rps) >= 1.6 };
+  const machine = availableParallelism();
+  const idle = held2.machineCores < 0.9 * machine;
+  const held = ratio(held2.rps, held1.rps);
+  return {
+    name,
+    goal,
+    measured:
+      `${fx(held)} with each instance held to ${held1.instanceCores} cores (a cgroup's CPU quota, as a container's limit): ${n0(held2.rps)} vs ${n0(held1.rps)} req/s, ` +
+      `the machine ${f2(held2.machineCores)} of ${machine} cores busy with two (${idle ? 'cores to spare: they did not bind' : 'nearly all: the cores bound, so this does not show the shared parts'}); ` +
+      `instances sharing the cores unheld: ${shared}`,
+    ok: idle && held >= 1.6,
+  };
+}
+
 interface Verdict {
   name: string;
   goal: string;
@@ -171,15 +197,7 @@ export function realisticTargets(results: RealisticResult[], writes: BenchResult
     measured: `${fx(h)} (${n0(hit?.rps ?? 0)} vs ${n0(fixed?.rps ?? 0)} req/s; CPU ${us(hit?.cpuUsPerRequest ?? NaN)} vs ${us(fixed?.cpuUsPerRequest ?? NaN)} µs/req)`,
     ok: Number.isNaN(h) ? null : h >= 0.5,
   });
-  const pg1 = row('pg1');
-  const pg2 = row('pg2');
-  const p = ratio(pg2?.rps, pg1?.rps);
-  t.push({
-    name: 'PostgreSQL + Redis: pages/s on 2 instances vs 1 (the mix)',
-    goal: '≥ 1.6× (when the instances have the cores)',
-    measured: pg1 && pg2 ? `${fx(p)} (${n0(pg2.rps)} vs ${n0(pg1.rps)} req/s; ${coresBound(pg1, pg2)})` : 'not measured (no PostgreSQL + Redis)',
-    ok: pg1 && pg2 ? p >= 1.6 : null,
-  });
+  t.push(scaleOut(row('pg1'), row('pg2'), row('pg1-held'), row('pg2-held')));
   const ours = writes.find((w) => w.store === 'postgres' && w.instances === 2);
   const script = writes.find((w) => w.store === 'postgres' && w.instances === 0);
   const d = ratio(ours?.likesPerSecond, script?.likesPerSecond);
