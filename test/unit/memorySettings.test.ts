@@ -11,16 +11,16 @@ describe('YoungGenerationHold', () => {
     let size = 4 * MiB;
     const factors: number[] = [];
     const hold = new YoungGenerationHold(8 * MiB, () => size, (f) => factors.push(f));
-    hold.check();
+    assert.equal(hold.check(), true, 'growing: collections must be watched');
     assert.deepEqual(factors, [2]);
-    hold.check();
+    assert.equal(hold.check(), true);
     assert.deepEqual(factors, [2], 'a flag is set only when the answer changes');
     size = 8 * MiB;
-    hold.check();
+    assert.equal(hold.check(), false, 'held: no collection can change it');
     assert.deepEqual(factors, [2, 1]);
     // An idle process's young generation shrunk by V8: it may grow back.
     size = 2 * MiB;
-    hold.check();
+    assert.equal(hold.check(), true);
     assert.deepEqual(factors, [2, 1, 2]);
   });
 
