@@ -5,7 +5,8 @@
 // bare node:http + better-sqlite3 server answering its default-fields part with one prepared statement per request
 // (bench/bare-sqlite-server.mjs, its bodies checked byte for byte against the Likes API's), by the bare fixed-page
 // server (bench/ceiling-server.mjs) and, when PostgreSQL and Redis answer, by the Likes API on PostgreSQL + Redis
-// with 1 and 2 instances. Each row reports req/s and the server processes' CPU per request.
+// with 1 and 2 instances, sharing the cores and each held to a CPU share of its own (bench/lib/cpuCap.ts). Each row
+// reports req/s and the server processes' CPU per request.
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -250,10 +251,15 @@ async function oneDataset(ctx: BenchContext, d: RealisticDataset, profileUnused:
       if (cell.after) await cell.after();
     }
     if (held.length) {
-      // The second held instance alone for as long as the first was (the ×1 row), so both are as warm; then held.
+      // The second held instance alone for as long as the first was (the ×1 row), so both are as warm; then held, and
+      // their rows served again as held: an instance's first seconds under the hold cost up to twice the CPU a request
+      // of the next (1,647 µs then 808 in a scratch run of these rows), which its first round would otherwise measure.
       const requests = cells.find((c) => c.row.id === 'pg1-held')!.requests();
       await runLoad({ urls: [held[1].baseUrl], connections: conns, durationS: steadyS, requests });
       for (const server of held) caps.push(capCpu(server.pid, instanceCores));
+      for (const cell of cells.filter((c) => c.row.instanceCores)) {
+        await runLoad({ urls: cell.servers.map((s) => s.baseUrl), connections: cell.row.connections, durationS: steadyS, requests: cell.requests() });
+      }
     }
     const measured = new Map<string, RealisticRound[]>(cells.map((c) => [c.row.id, []]));
     for (let round = 1; round <= rounds; round++) {

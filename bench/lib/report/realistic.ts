@@ -272,7 +272,9 @@ export function realisticSection(results: RealisticResult[], date: string, write
       'processes\' utime + stime from /proc/<pid>/stat over the measured run divided by the requests answered (PostgreSQL and Redis ' +
       'themselves not counted); "machine cores busy" is the whole machine\'s busy time (/proc/stat) over the measured run divided by its ' +
       'length, the load generator and databases included; cache hits are read from /metrics. Load generator, servers, PostgreSQL and Redis ' +
-      'share the 2 cores.',
+      `share the ${availableParallelism()} cores; the PostgreSQL rows "each instance held" run on two more instances, each held to a share of ` +
+      'a core by a cgroup\'s CPU quota (bench/lib/cpuCap.ts, as a container\'s CPU limit) once warm, so that one instance and two have ' +
+      'the same cores each and their ratio shows what PostgreSQL and Redis, shared, let a second instance add.',
   );
   out.push('');
   out.push(...renderRealisticTable(results));
