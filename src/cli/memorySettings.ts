@@ -82,8 +82,8 @@ const newSpaceBytes = (): number => {
  * reads at each: doubling while it is at most half of `bytes`, none once it is past that (the size read is a little
  * under the nominal one, youngGenerationOf). `check` runs after collections, as the event loop delivers their entries;
  * a doubling takes survivors of many collections, so a size that is a power of two times the start's is reached
- * exactly. If V8 shrinks it (an idle process), it grows back. `check` says whether V8 may grow it now, so that its caller
-watches collections only then.
+ * exactly. If V8 shrinks it (an idle process), it grows back. `check` says whether V8 may grow it now, so that its
+ * caller watches collections only then.
  */
 export class YoungGenerationHold {
   private growing: boolean | null = null;
