@@ -10,7 +10,6 @@ import { join } from 'node:path';
 const PERIOD_US = 20_000;
 
 export interface CpuCap {
-  readonly cores: number;
   /** Takes the process out of the cgroup (if it still runs) and removes the cgroup. */
   release(): void;
 }
@@ -58,7 +57,6 @@ export function capCpu(pid: number, cores: number): CpuCap {
   }
   writeFileSync(join(dir, 'cgroup.procs'), String(pid));
   return {
-    cores,
     release() {
       try {
         writeFileSync(join(h.root, 'cgroup.procs'), String(pid));
